@@ -1,0 +1,11 @@
+namespace HaDirector.Director;
+
+/// <summary>The <c>hadirector</c> entry point: the CLI verbs of DESIGN.md §4.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        Console.Error.WriteLine("hadirector: not built yet");
+        return 2;
+    }
+}
