@@ -1,0 +1,50 @@
+using Prometheus;
+
+namespace HaDirector.Director.Metrics;
+
+/// <summary>
+/// Every metric the daemon exports, named once. Meanings follow keepalived's exporters and node_exporter's
+/// ipvs collector where those have a well-known metric (docs/metrics.md).
+/// </summary>
+public sealed class DirectorMetrics
+{
+    public DirectorMetrics(CollectorRegistry registry)
+    {
+        var f = Prometheus.Metrics.WithCustomRegistry(registry);
+        VrrpState = f.CreateGauge("hadirector_vrrp_state",
+            "VRRP state of the instance: 0 initialize, 1 backup, 2 master, 3 fault (keepalived_vrrp_state).",
+            "instance");
+        VrrpTransitions = f.CreateCounter("hadirector_vrrp_transitions_total",
+            "VRRP state transitions by destination state and cause.", "instance", "to", "cause");
+        AdvertsSent = f.CreateCounter("hadirector_vrrp_adverts_sent_total", "VRRP advertisements sent.", "instance");
+        AdvertsReceived = f.CreateCounter("hadirector_vrrp_adverts_received_total",
+            "Valid VRRP advertisements received.", "instance");
+        PriorityZeroSent = f.CreateCounter("hadirector_vrrp_priority_zero_sent_total",
+            "Priority-0 (resign) advertisements sent.", "instance");
+        PriorityZeroReceived = f.CreateCounter("hadirector_vrrp_priority_zero_received_total",
+            "Priority-0 (resign) advertisements received.", "instance");
+        PacketsDropped = f.CreateCounter("hadirector_vrrp_packets_dropped_total",
+            "Received VRRP packets dropped by validation (RFC 5798 §7.1), by interface and reason.",
+            "interface", "reason");
+        GarpSent = f.CreateCounter("hadirector_vrrp_garp_sent_total", "Gratuitous ARP frames sent.", "instance");
+        BuildInfo = f.CreateGauge("hadirector_build_info", "Build information; always 1.", "version");
+    }
+
+    public Gauge VrrpState { get; }
+
+    public Counter VrrpTransitions { get; }
+
+    public Counter AdvertsSent { get; }
+
+    public Counter AdvertsReceived { get; }
+
+    public Counter PriorityZeroSent { get; }
+
+    public Counter PriorityZeroReceived { get; }
+
+    public Counter PacketsDropped { get; }
+
+    public Counter GarpSent { get; }
+
+    public Gauge BuildInfo { get; }
+}

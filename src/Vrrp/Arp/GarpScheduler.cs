@@ -1,0 +1,107 @@
+using System.Net;
+
+namespace HaDirector.Vrrp.Arp;
+
+/// <summary>
+/// Paces the gratuitous ARP bursts of one VRRP instance on an injected clock. <see cref="Stop"/> cancels any
+/// pending round at once: keepalived 2.2.7 leaks its delayed burst past a step-down, which re-points the
+/// router at a node that no longer holds the VIP.
+/// </summary>
+public sealed class GarpScheduler : IDisposable
+{
+    private readonly IArpSender _sender;
+    private readonly TimeProvider _time;
+    private readonly GarpOptions _options;
+    private readonly Lock _gate = new();
+    private ITimer? _timer;
+    private byte[][] _frames = [];
+    private int _roundsLeft;
+    private long _framesSent;
+    private long _generation;
+
+    public GarpScheduler(IArpSender sender, GarpOptions options, TimeProvider time)
+    {
+        _sender = sender;
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>Frames sent since start, over all bursts.</summary>
+    public long FramesSent => Interlocked.Read(ref _framesSent);
+
+    /// <summary>True while a burst or a refresh is scheduled.</summary>
+    public bool Active
+    {
+        get { lock (_gate) { return _timer is not null; } }
+    }
+
+    /// <summary>Sends the first round now and schedules the rest; restarts a burst already running.</summary>
+    public void Start(IReadOnlyList<IPAddress> vips)
+    {
+        lock (_gate)
+        {
+            StopLocked();
+            _frames = vips.Select(v => GratuitousArp.Build(_sender.MacAddress, v)).ToArray();
+            _roundsLeft = Math.Max(_options.Repeat, 1);
+            SendRoundLocked();
+            ScheduleNextLocked();
+        }
+    }
+
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            StopLocked();
+        }
+    }
+
+    public void Dispose() => Stop();
+
+    private void OnTimer(object? state)
+    {
+        lock (_gate)
+        {
+            // A callback already queued when Stop() or a new Start() ran carries an old generation: ignore it.
+            if ((long)state! != _generation || _timer is null)
+            {
+                return;
+            }
+            SendRoundLocked();
+            ScheduleNextLocked();
+        }
+    }
+
+    private void SendRoundLocked()
+    {
+        foreach (var frame in _frames)
+        {
+            _sender.Send(frame);
+            Interlocked.Increment(ref _framesSent);
+        }
+        if (_roundsLeft > 0)
+        {
+            _roundsLeft--;
+        }
+    }
+
+    private void ScheduleNextLocked()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        var due = _roundsLeft > 0 ? _options.Interval : _options.Refresh;
+        if (due <= TimeSpan.Zero)
+        {
+            return;
+        }
+        _timer = _time.CreateTimer(s => OnTimer(s), ++_generation, due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void StopLocked()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        _roundsLeft = 0;
+        _generation++;
+    }
+}

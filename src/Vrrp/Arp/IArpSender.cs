@@ -1,0 +1,9 @@
+namespace HaDirector.Vrrp.Arp;
+
+/// <summary>Sends a raw Ethernet frame on one interface (an edge: libpcap in production).</summary>
+public interface IArpSender : IDisposable
+{
+    System.Net.NetworkInformation.PhysicalAddress MacAddress { get; }
+
+    void Send(ReadOnlySpan<byte> frame);
+}

@@ -1,0 +1,36 @@
+using System.Net.NetworkInformation;
+using SharpPcap;
+using SharpPcap.LibPcap;
+
+namespace HaDirector.Vrrp.Arp;
+
+/// <summary>Sends frames through libpcap on a named interface of the current network namespace.</summary>
+public sealed class PcapArpSender : IArpSender
+{
+    private readonly LibPcapLiveDevice _device;
+    private readonly Lock _gate = new();
+
+    public PcapArpSender(string interfaceName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(interfaceName);
+        _device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == interfaceName)
+            ?? throw new InvalidOperationException($"libpcap does not see interface '{interfaceName}'");
+        // Send-only: no capture filter, no promiscuous mode; a short read timeout keeps Close() quick.
+        _device.Open(new DeviceConfiguration { Mode = DeviceModes.None, ReadTimeout = 100, Immediate = true });
+        MacAddress = _device.MacAddress
+            ?? throw new InvalidOperationException($"interface '{interfaceName}' has no MAC address");
+    }
+
+    public PhysicalAddress MacAddress { get; }
+
+    public void Send(ReadOnlySpan<byte> frame)
+    {
+        // pcap_inject is not documented as thread-safe on one handle; bursts of several VIPs may overlap.
+        lock (_gate)
+        {
+            _device.SendPacket(frame);
+        }
+    }
+
+    public void Dispose() => _device.Dispose();
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Net;
+
+namespace HaDirector.Integration.Tests.Infrastructure;
+
+/// <summary>Debian's keepalived 2.2.7 as a VRRP-only peer in a namespace (DESIGN.md §5).</summary>
+public sealed class KeepalivedPeer : IDisposable
+{
+    private readonly string _dir;
+
+    public KeepalivedPeer(LanHost host, int vrid, int priority, int version, TimeSpan advertInterval,
+        IPAddress vip, bool preempt = true)
+    {
+        Host = host;
+        _dir = Directory.CreateTempSubdirectory("hd-keepalived-").FullName;
+        var conf = Path.Combine(_dir, "keepalived.conf");
+        var interval = version == 2
+            ? ((int)advertInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture)
+            : advertInterval.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture);
+        File.WriteAllText(conf, $$"""
+            global_defs {
+                router_id {{host.Name}}
+                vrrp_garp_master_delay 5
+            }
+            vrrp_instance VI_{{vrid}} {
+                state BACKUP
+                interface eth0
+                virtual_router_id {{vrid}}
+                priority {{priority}}
+                version {{version}}
+                advert_int {{interval}}
+                {{(preempt ? "" : "nopreempt")}}
+                virtual_ipaddress {
+                    {{vip}}/32 dev eth0
+                }
+            }
+            """);
+        Process = new ManagedProcess("keepalived@" + host.Name, host.Namespace, "keepalived",
+            ["--vrrp", "-n", "-l", "-D", "-f", conf, "-p", Path.Combine(_dir, "k.pid"), "-r", Path.Combine(_dir, "v.pid")]);
+    }
+
+    public LanHost Host { get; }
+
+    public ManagedProcess Process { get; }
+
+    public void Dispose()
+    {
+        Process.Dispose();
+        // keepalived removes its VIP on SIGTERM but not on SIGKILL; leave no state behind either way.
+        Directory.Delete(_dir, recursive: true);
+    }
+}
