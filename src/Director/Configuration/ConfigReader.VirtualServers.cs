@@ -1,0 +1,130 @@
+using System.Net;
+using YamlDotNet.RepresentationModel;
+
+namespace HaDirector.Director.Configuration;
+
+internal sealed partial class ConfigReader
+{
+    /// <summary>The IPVS scheduler modules of Linux 6.x (<c>net/netfilter/ipvs/ip_vs_*.c</c>).</summary>
+    public static readonly string[] Schedulers = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"];
+
+    private static readonly string[] VirtualServerKeys =
+    [
+        "name", "vip", "port", "protocol", "fwmark", "scheduler", "forwarding", "persistence", "persistenceNetmask",
+        "onePacket", "healthCheck", "sorryServer", "realServers",
+    ];
+
+    private static readonly string[] HealthCheckKeys =
+    [
+        "type", "path", "host", "expectStatus", "bodyRegex", "interval", "timeout", "rise", "fall", "retry",
+        "retryDelay", "onFailure", "command", "port",
+    ];
+
+    private static readonly string[] SorryServerKeys = ["address", "port"];
+    private static readonly string[] RealServerKeys = ["address", "port", "weight", "forwarding"];
+
+    private static readonly Func<string, Parsed<int>> PortNumber = ScalarParsers.Int(1, 65535);
+
+    private VirtualServerConfig? ReadVirtualServer(YamlNode node, string path)
+    {
+        var map = YamlMap.Open(node, path, diagnostics, VirtualServerKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var defaults = new VirtualServerConfig();
+        var port = map.ReadOptional("port", ScalarParsers.Int(0, 65535));
+        var firewallMark = map.ReadOptional("fwmark", ParseFirewallMark);
+        return new VirtualServerConfig
+        {
+            Name = map.Require("name", ScalarParsers.NonEmpty, ""),
+            Vip = map.Read("vip", ScalarParsers.Ipv4, null!),
+            Port = port,
+            Protocol = map.Read("protocol", ScalarParsers.Enum<IpvsProtocol>, defaults.Protocol),
+            FirewallMark = firewallMark,
+            Scheduler = map.Read("scheduler", ParseScheduler, defaults.Scheduler),
+            Forwarding = map.Read("forwarding", ScalarParsers.Enum<ForwardingMethod>, defaults.Forwarding),
+            // IPVS keeps the persistence timeout in whole seconds (struct ip_vs_service_user.timeout).
+            Persistence = map.Read("persistence", ParsePersistence, defaults.Persistence),
+            PersistenceNetmask = map.Read("persistenceNetmask", ScalarParsers.Netmask, defaults.PersistenceNetmask),
+            OnePacket = map.Read("onePacket", ScalarParsers.Bool, defaults.OnePacket),
+            HealthCheck = ReadHealthCheck(map.Map("healthCheck", HealthCheckKeys)),
+            SorryServer = ReadSorryServer(map.Map("sorryServer", SorryServerKeys), port ?? 0),
+            RealServers = new(map.Items("realServers")
+                .Select(item => ReadRealServer(item.Node, item.Path, port ?? 0) ?? new RealServerConfig())),
+        };
+    }
+
+    private static Parsed<uint> ParseFirewallMark(string text) =>
+        uint.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var mark) && mark > 0
+            ? mark
+            : new ParseError($"expected a firewall mark 1..{uint.MaxValue}, got '{text}'");
+
+    private static Parsed<string> ParseScheduler(string text) =>
+        Schedulers.Contains(text) ? text : new ParseError(ScalarParsers.OneOfMessage(text, Schedulers));
+
+    private static Parsed<TimeSpan> ParsePersistence(string text)
+    {
+        var parsed = ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromDays(30))(text);
+        return parsed.Ok && parsed.Value.Ticks % TimeSpan.TicksPerSecond != 0
+            ? new ParseError($"must be whole seconds, got {DurationText.Format(parsed.Value)}")
+            : parsed;
+    }
+
+    private static HealthCheckConfig ReadHealthCheck(YamlMap? map)
+    {
+        var defaults = new HealthCheckConfig();
+        if (map is null)
+        {
+            return defaults;
+        }
+
+        var statuses = map.List("expectStatus", ScalarParsers.Status, new StatusRange(0, 0));
+        return new HealthCheckConfig
+        {
+            Type = map.Read("type", ScalarParsers.Enum<HealthCheckType>, defaults.Type),
+            Path = map.Read("path", ParseHttpPath, defaults.Path),
+            Host = map.Read("host", ScalarParsers.NonEmpty, null!),
+            ExpectStatus = statuses.Count > 0 ? statuses : defaults.ExpectStatus,
+            BodyRegex = map.Read("bodyRegex", ScalarParsers.NonEmpty, null!),
+            Interval = map.Read("interval", ScalarParsers.Duration(TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)), defaults.Interval),
+            Timeout = map.Read("timeout", ScalarParsers.Duration(TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)), defaults.Timeout),
+            Rise = map.Read("rise", ScalarParsers.Int(1, int.MaxValue), defaults.Rise),
+            Fall = map.Read("fall", ScalarParsers.Int(1, int.MaxValue), defaults.Fall),
+            Retry = map.Read("retry", ScalarParsers.Int(0, int.MaxValue), defaults.Retry),
+            RetryDelay = map.Read("retryDelay", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromHours(1)), defaults.RetryDelay),
+            OnFailure = map.Read("onFailure", ScalarParsers.Enum<FailureAction>, defaults.OnFailure),
+            Command = map.Read("command", ScalarParsers.NonEmpty, null!),
+            Port = map.ReadOptional("port", PortNumber),
+        };
+    }
+
+    private static Parsed<string> ParseHttpPath(string text) =>
+        text.StartsWith('/') ? text : new ParseError($"expected a path starting with '/', got '{text}'");
+
+    private static SorryServerConfig? ReadSorryServer(YamlMap? map, int servicePort) =>
+        map is null
+            ? null
+            : new SorryServerConfig(
+                map.Require("address", ScalarParsers.Ipv4, IPAddress.None),
+                map.Read("port", PortNumber, servicePort));
+
+    private RealServerConfig? ReadRealServer(YamlNode node, string path, int servicePort)
+    {
+        var map = YamlMap.Open(node, path, diagnostics, RealServerKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var defaults = new RealServerConfig();
+        return new RealServerConfig
+        {
+            Address = map.Require("address", ScalarParsers.Ipv4, IPAddress.None),
+            Port = map.Read("port", PortNumber, servicePort),
+            Weight = map.Read("weight", ScalarParsers.Int(0, 65535), defaults.Weight),
+            Forwarding = map.ReadOptional("forwarding", ScalarParsers.Enum<ForwardingMethod>),
+        };
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using YamlDotNet.RepresentationModel;
+
+namespace HaDirector.Director.Configuration;
+
+/// <summary>
+/// Turns the YAML tree into the config records: shape, types, required keys and the range of each single
+/// value. Checks that need more than one value are <see cref="ConfigValidator"/>'s.
+/// </summary>
+internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
+{
+    private static readonly string[] RootKeys = ["vrrp", "virtualServers", "metrics", "control", "ipvs", "logging"];
+    private static readonly string[] VrrpKeys = ["instances"];
+    private static readonly string[] MetricsKeys = ["listen"];
+    private static readonly string[] ControlKeys = ["socket"];
+    private static readonly string[] IpvsKeys = ["warmStandby", "reconcilePeriod", "syncDaemon"];
+    private static readonly string[] SyncDaemonKeys = ["interface", "syncId"];
+    private static readonly string[] LoggingKeys = ["format"];
+
+    public DirectorConfig Read(YamlNode root)
+    {
+        var map = YamlMap.Open(root, "", diagnostics, RootKeys);
+        if (map is null)
+        {
+            return new DirectorConfig();
+        }
+
+        var vrrp = map.Map("vrrp", VrrpKeys);
+        if (vrrp is null && !map.Has("vrrp"))
+        {
+            diagnostics.Report("vrrp", map.Start, "missing required key 'vrrp'");
+        }
+
+        return new DirectorConfig
+        {
+            Vrrp = new VrrpConfig { Instances = ReadInstances(vrrp) },
+            VirtualServers = new(map.Items("virtualServers").Select(item => ReadVirtualServer(item.Node, item.Path) ?? new VirtualServerConfig())),
+            Metrics = ReadMetrics(map),
+            Control = ReadControl(map.Map("control", ControlKeys)),
+            Ipvs = ReadIpvs(map.Map("ipvs", IpvsKeys)),
+            Logging = ReadLogging(map.Map("logging", LoggingKeys)),
+        };
+    }
+
+    private static MetricsConfig ReadMetrics(YamlMap root)
+    {
+        var map = root.Map("metrics", MetricsKeys);
+        if (map is null || !map.Has("listen"))
+        {
+            return new MetricsConfig();
+        }
+
+        // An empty value or 'off' turns the endpoint off rather than falling back to the default.
+        return new MetricsConfig
+        {
+            Listen = map.Node("listen") is null ? null : map.Read<IPEndPoint?>("listen", ParseListen, MetricsConfig.DefaultListen),
+        };
+    }
+
+    private static Parsed<IPEndPoint?> ParseListen(string text)
+    {
+        if (text is "off" or "")
+        {
+            return (IPEndPoint?)null;
+        }
+
+        var parsed = ScalarParsers.Endpoint(text);
+        return parsed.Ok ? parsed.Value : new ParseError(parsed.Error!);
+    }
+
+    private static ControlConfig ReadControl(YamlMap? map)
+    {
+        var defaults = new ControlConfig();
+        return map is null ? defaults : new ControlConfig { Socket = map.Read("socket", ParseSocketPath, defaults.Socket) };
+    }
+
+    private static Parsed<string> ParseSocketPath(string text) =>
+        text.StartsWith('/') ? text : new ParseError($"expected an absolute path like /run/hadirector/control.sock, got '{text}'");
+
+    private static IpvsConfig ReadIpvs(YamlMap? map)
+    {
+        var defaults = new IpvsConfig();
+        if (map is null)
+        {
+            return defaults;
+        }
+
+        var sync = map.Map("syncDaemon", SyncDaemonKeys);
+        return new IpvsConfig
+        {
+            WarmStandby = map.Read("warmStandby", ScalarParsers.Bool, defaults.WarmStandby),
+            ReconcilePeriod = map.Read("reconcilePeriod", ScalarParsers.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)), defaults.ReconcilePeriod),
+            SyncDaemon = sync is null
+                ? null
+                : new SyncDaemonConfig(
+                    sync.Require("interface", ScalarParsers.NonEmpty, ""),
+                    sync.Read("syncId", ScalarParsers.Int(0, 255), 0)),
+        };
+    }
+
+    private static LoggingConfig ReadLogging(YamlMap? map)
+    {
+        var defaults = new LoggingConfig();
+        return map is null ? defaults : new LoggingConfig { Format = map.Read("format", ScalarParsers.Enum<LogFormat>, defaults.Format) };
+    }
+}

@@ -1,0 +1,118 @@
+namespace HaDirector.Director.Configuration;
+
+internal sealed partial class ConfigValidator
+{
+    private const string Servers = "virtualServers";
+
+    private void ValidateVirtualServers()
+    {
+        var servers = config.VirtualServers;
+        for (var i = 0; i < servers.Count; i++)
+        {
+            var path = FieldPath.Item(Servers, i);
+            if (Usable(path))
+            {
+                ValidateService(servers[i], path);
+                ValidateHealthCheck(servers[i].HealthCheck, FieldPath.Child(path, "healthCheck"));
+                ValidateRealServers(servers[i], path);
+            }
+        }
+
+        ReportRepeats(Indexed(servers, Servers, "name"), x => x.Name, (x, first) => $"name '{x.Name}' is already used by {FieldPath.Parent(first)}");
+        ReportRepeats(
+            Indexed(servers, Servers),
+            x => x.FirewallMark is { } mark ? (object)mark : x.Vip is null || x.Port is null ? null : (x.Vip, x.Port, x.Protocol),
+            (x, first) => $"{Describe(x)} is already served by {first}");
+    }
+
+    private static string Describe(VirtualServerConfig server) =>
+        server.FirewallMark is { } mark
+            ? $"fwmark {mark}"
+            : $"{ScalarParsers.Name(server.Protocol)} {server.Vip}:{server.Port}";
+
+    private void ValidateService(VirtualServerConfig server, string path)
+    {
+        var vip = FieldPath.Child(path, "vip");
+        var port = FieldPath.Child(path, "port");
+        if (server.FirewallMark is not null)
+        {
+            if (server.Vip is not null || server.Port is not null)
+            {
+                diagnostics.Report(FieldPath.Child(path, "fwmark"), "fwmark replaces vip and port; give one or the other");
+            }
+
+            return;
+        }
+
+        if (server.Vip is null && Usable(vip))
+        {
+            diagnostics.Report(vip, "missing required key 'vip' (or give fwmark)");
+        }
+
+        if (server.Port is null && Usable(port))
+        {
+            diagnostics.Report(port, "missing required key 'port' (or give fwmark)");
+        }
+
+        if (server.Port == 0 && server.Persistence == TimeSpan.Zero && Usable(port, FieldPath.Child(path, "persistence")))
+        {
+            // IPVS accepts port 0 only for persistent services: it means "every port of the VIP".
+            diagnostics.Report(port, "port 0 (every port) needs persistence");
+        }
+
+        if (server.Vip is not null && Usable(vip)
+            && !config.Vrrp.Instances.Any(x => x.VirtualAddresses.Any(a => a.Address.Equals(server.Vip))))
+        {
+            var known = config.Vrrp.Instances.Count == 0
+                ? "there are no VRRP instances"
+                : "instances: " + string.Join(", ", config.Vrrp.Instances.Select(x => $"{x.Name} {x.VirtualAddresses}"));
+            diagnostics.Report(vip, $"{server.Vip} is not a virtual address of any VRRP instance ({known})");
+        }
+    }
+
+    private void ValidateHealthCheck(HealthCheckConfig check, string path)
+    {
+        var interval = FieldPath.Child(path, "interval");
+        var timeout = FieldPath.Child(path, "timeout");
+        if (check.Timeout >= check.Interval && Usable(interval, timeout))
+        {
+            diagnostics.Report(timeout, $"must be shorter than interval ({DurationText.Format(check.Interval)}), got {DurationText.Format(check.Timeout)}");
+        }
+
+        var command = FieldPath.Child(path, "command");
+        if (check.Type == HealthCheckType.Exec && check.Command is null && Usable(FieldPath.Child(path, "type"), command))
+        {
+            diagnostics.Report(command, "an exec check needs a command");
+        }
+
+        var bodyRegex = FieldPath.Child(path, "bodyRegex");
+        if (check.BodyRegex is { } pattern && Usable(bodyRegex) && !TryCompile(pattern, out var error))
+        {
+            diagnostics.Report(bodyRegex, $"does not compile: {error}");
+        }
+    }
+
+    private void ValidateRealServers(VirtualServerConfig server, string path)
+    {
+        var realServers = FieldPath.Child(path, "realServers");
+        ReportRepeats(
+            Indexed(server.RealServers, realServers),
+            x => (x.Address, x.Port),
+            (x, first) => $"{x.Address}:{x.Port} is already listed at {first}");
+
+        for (var i = 0; i < server.RealServers.Count; i++)
+        {
+            var real = server.RealServers[i];
+            var port = FieldPath.Child(FieldPath.Item(realServers, i), "port");
+            var forwarding = real.Forwarding ?? server.Forwarding;
+
+            // DR rewrites only the MAC and tunnelling only wraps the packet: neither can change the port.
+            if (forwarding != ForwardingMethod.Nat && server.Port is > 0 && real.Port != server.Port && Usable(port, FieldPath.Child(path, "port")))
+            {
+                diagnostics.Report(
+                    port,
+                    $"{ScalarParsers.Name(forwarding)} forwarding cannot change the port: must be the service port {server.Port}, got {real.Port}");
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+namespace HaDirector.Director.Configuration;
+
+internal sealed partial class ConfigValidator
+{
+    private const string Instances = "vrrp.instances";
+
+    private static readonly TimeSpan Centisecond = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>RFC 5798 §5.2.7: a 12-bit count of centiseconds.</summary>
+    private static readonly TimeSpan MaxV3Interval = TimeSpan.FromMilliseconds(40_950);
+
+    private void ValidateInstances()
+    {
+        var instances = config.Vrrp.Instances;
+        for (var i = 0; i < instances.Count; i++)
+        {
+            var path = FieldPath.Item(Instances, i);
+            if (Usable(path))
+            {
+                ValidateInstance(instances[i], path);
+            }
+        }
+
+        ReportRepeats(Indexed(instances, Instances, "name"), x => x.Name, (x, first) => $"name '{x.Name}' is already used by {FieldPath.Parent(first)}");
+
+        // The VRID picks the virtual MAC 00-00-5E-00-01-{VRID}: two routers with one VRID on one LAN collide.
+        ReportRepeats(
+            Indexed(instances, Instances, "vrid"),
+            x => (x.Interface, x.VirtualRouterId),
+            (x, first) => $"vrid {x.VirtualRouterId} is already used on {x.Interface} by {FieldPath.Parent(first)}");
+
+        var addresses = instances
+            .SelectMany((x, i) => x.VirtualAddresses.Select((a, j) => (Item: a, Path: FieldPath.Item(FieldPath.Child(FieldPath.Item(Instances, i), "virtualAddresses"), j))))
+            .ToList();
+        ReportRepeats(addresses, a => a.Address, (a, first) => $"{a.Address} is already a virtual address at {first}");
+
+        for (var i = 0; i < instances.Count; i++)
+        {
+            var peersPath = FieldPath.Child(FieldPath.Item(Instances, i), "unicastPeers");
+            for (var j = 0; j < instances[i].UnicastPeers.Count; j++)
+            {
+                var peer = instances[i].UnicastPeers[j];
+                var owner = instances.FirstOrDefault(x => x.VirtualAddresses.Any(a => a.Address.Equals(peer)));
+                if (owner is not null && Usable(FieldPath.Item(peersPath, j)))
+                {
+                    diagnostics.Report(
+                        FieldPath.Item(peersPath, j),
+                        $"{peer} is a virtual address of instance '{owner.Name}'; a peer is the other director's own address");
+                }
+            }
+        }
+    }
+
+    private void ValidateInstance(VrrpInstanceConfig instance, string path)
+    {
+        var version = FieldPath.Child(path, "version");
+        var interval = FieldPath.Child(path, "advertInterval");
+        if (Usable(version, interval))
+        {
+            var value = instance.AdvertInterval;
+            if (instance.Version == 2
+                && (value.Ticks % TimeSpan.TicksPerSecond != 0 || value < TimeSpan.FromSeconds(1) || value > TimeSpan.FromSeconds(255)))
+            {
+                // RFC 3768 §5.3.7: an 8-bit count of seconds.
+                diagnostics.Report(interval, $"VRRPv2 needs whole seconds 1s..255s, got {DurationText.Format(value)}");
+            }
+            else if (instance.Version == 3 && (value.Ticks % Centisecond.Ticks != 0 || value < Centisecond || value > MaxV3Interval))
+            {
+                diagnostics.Report(interval, $"VRRPv3 needs centisecond steps 10ms..40.95s, got {DurationText.Format(value)}");
+            }
+        }
+
+        var authentication = FieldPath.Child(path, "authentication");
+        if (instance.Authentication is not null && instance.Version == 3 && Usable(version, authentication))
+        {
+            diagnostics.Report(authentication, "authentication is VRRPv2 only (RFC 5798 removed it); this instance is version 3");
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace HaDirector.Director.Configuration;
+
+/// <summary>The whole configuration file (DESIGN.md §4), parsed, defaulted and validated.</summary>
+public sealed record DirectorConfig
+{
+    public VrrpConfig Vrrp { get; init; } = new();
+
+    public ValueList<VirtualServerConfig> VirtualServers { get; init; } = [];
+
+    public MetricsConfig Metrics { get; init; } = new();
+
+    public ControlConfig Control { get; init; } = new();
+
+    public IpvsConfig Ipvs { get; init; } = new();
+
+    public LoggingConfig Logging { get; init; } = new();
+}

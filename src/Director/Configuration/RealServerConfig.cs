@@ -1,0 +1,18 @@
+using System.Net;
+
+namespace HaDirector.Director.Configuration;
+
+/// <summary>One destination of a virtual server.</summary>
+public sealed record RealServerConfig
+{
+    public IPAddress Address { get; init; } = IPAddress.None;
+
+    /// <summary>Defaults to the virtual server's port (0 for a firewall-mark service: the client's port).</summary>
+    public int Port { get; init; }
+
+    /// <summary>0..65535; 0 keeps the server in the table but sends it no new connections.</summary>
+    public int Weight { get; init; } = 1;
+
+    /// <summary>Null: the virtual server's forwarding method.</summary>
+    public ForwardingMethod? Forwarding { get; init; }
+}

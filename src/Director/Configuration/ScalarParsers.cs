@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace HaDirector.Director.Configuration;
+
+/// <summary>Parsers for one YAML scalar each; their error messages read after <c>field.path: </c>.</summary>
+internal static class ScalarParsers
+{
+    public static Func<string, Parsed<int>> Int(int min, int max) => text =>
+    {
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            return new ParseError($"expected an integer, got '{text}'");
+        }
+
+        if (value < min || value > max)
+        {
+            return new ParseError(max == int.MaxValue
+                ? $"must be at least {min}, got {value}"
+                : $"must be {min}..{max}, got {value}");
+        }
+
+        return value;
+    };
+
+    public static Parsed<bool> Bool(string text) => text switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => new ParseError($"expected true or false, got '{text}'"),
+    };
+
+    public static Parsed<string> NonEmpty(string text) =>
+        text.Length == 0 ? new ParseError("must not be empty") : text;
+
+    public static Func<string, Parsed<TimeSpan>> Duration(TimeSpan min, TimeSpan max) => text =>
+    {
+        var parsed = DurationText.Parse(text);
+        if (parsed.Ok && (parsed.Value < min || parsed.Value > max))
+        {
+            return new ParseError(
+                $"must be {DurationText.Format(min)}..{DurationText.Format(max)}, got {DurationText.Format(parsed.Value)}");
+        }
+
+        return parsed;
+    };
+
+    public static Parsed<IPAddress> Ipv4(string text) =>
+        TryIpv4(text, out var address) ? address : new ParseError($"expected an IPv4 address like 10.0.0.1, got '{text}'");
+
+    public static Parsed<VirtualAddress> VirtualAddress(string text)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var addressText = slash < 0 ? text : text[..slash];
+        var prefix = 32;
+        if (!TryIpv4(addressText, out var address)
+            || (slash >= 0 && !int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix))
+            || prefix > 32)
+        {
+            return new ParseError($"expected an IPv4 address with an optional prefix like 10.0.0.1/32, got '{text}'");
+        }
+
+        return new VirtualAddress(address, prefix);
+    }
+
+    /// <summary>A netmask must be contiguous ones, as IPVS applies it to the client address.</summary>
+    public static Parsed<IPAddress> Netmask(string text)
+    {
+        if (TryIpv4(text, out var mask))
+        {
+            var bits = BitConverter.ToUInt32([.. mask.GetAddressBytes().Reverse()]);
+            if ((~bits & (~bits + 1)) == 0)
+            {
+                return mask;
+            }
+        }
+
+        return new ParseError($"expected a netmask like 255.255.255.0, got '{text}'");
+    }
+
+    public static Parsed<IPEndPoint> Endpoint(string text)
+    {
+        if (IPEndPoint.TryParse(text, out var endpoint)
+            && endpoint.Port > 0
+            && text.EndsWith($":{endpoint.Port}", StringComparison.Ordinal)
+            && (endpoint.AddressFamily == AddressFamily.InterNetworkV6 || TryIpv4(text[..text.LastIndexOf(':')], out _)))
+        {
+            return endpoint;
+        }
+
+        return new ParseError($"expected an address and port like 127.0.0.1:9810, or off, got '{text}'");
+    }
+
+    public static Parsed<StatusRange> Status(string text)
+    {
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        var fromText = dash < 0 ? text : text[..dash];
+        var toText = dash < 0 ? text : text[(dash + 1)..];
+        if (!int.TryParse(fromText, NumberStyles.None, CultureInfo.InvariantCulture, out var from)
+            || !int.TryParse(toText, NumberStyles.None, CultureInfo.InvariantCulture, out var to)
+            || from < 100 || to > 599 || from > to)
+        {
+            return new ParseError($"expected an HTTP status 100..599 or a range like 200-299, got '{text}'");
+        }
+
+        return new StatusRange(from, to);
+    }
+
+    /// <summary>Enum members as camelCase names (<c>pseudoHeader</c>, <c>dr</c>), with a suggestion for a typo.</summary>
+    public static Parsed<T> Enum<T>(string text)
+        where T : struct, Enum
+    {
+        foreach (var value in System.Enum.GetValues<T>())
+        {
+            if (Name(value) == text)
+            {
+                return value;
+            }
+        }
+
+        return new ParseError(OneOfMessage(text, [.. System.Enum.GetValues<T>().Select(Name)]));
+    }
+
+    public static string Name<T>(T value)
+        where T : struct, Enum
+    {
+        var name = value.ToString();
+        return char.ToLowerInvariant(name[0]) + name[1..];
+    }
+
+    public static string OneOfMessage(string text, IReadOnlyList<string> names)
+    {
+        var closest = ClosestName.Find(text, names);
+        var hint = closest is null ? "" : $"; did you mean '{closest}'?";
+        return $"expected one of {string.Join(", ", names)}, got '{text}'{hint}";
+    }
+
+    /// <summary>Dotted quad only: <see cref="IPAddress.TryParse(string, out IPAddress)"/> would take "10.1" or "1".</summary>
+    private static bool TryIpv4(string text, out IPAddress address)
+    {
+        if (IPAddress.TryParse(text, out var parsed)
+            && parsed.AddressFamily == AddressFamily.InterNetwork
+            && parsed.ToString() == text)
+        {
+            address = parsed;
+            return true;
+        }
+
+        address = IPAddress.None;
+        return false;
+    }
+}

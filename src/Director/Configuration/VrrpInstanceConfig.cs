@@ -1,0 +1,44 @@
+using System.Net;
+
+namespace HaDirector.Director.Configuration;
+
+/// <summary>One VRRP virtual router (<c>vrrp.instances[]</c>).</summary>
+public sealed record VrrpInstanceConfig
+{
+    /// <summary>VRRP multicast group of RFC 5798 §5.1.1.2, used when no unicast peers are given.</summary>
+    public static readonly IPAddress MulticastGroup = IPAddress.Parse("224.0.0.18");
+
+    public string Name { get; init; } = "";
+
+    public string Interface { get; init; } = "";
+
+    /// <summary>YAML <c>vrid</c>, 1..255.</summary>
+    public int VirtualRouterId { get; init; }
+
+    /// <summary>1..255; 255 means this router owns the addresses (RFC 5798 §5.2.4).</summary>
+    public int Priority { get; init; }
+
+    /// <summary>2 or 3.</summary>
+    public int Version { get; init; } = 3;
+
+    public TimeSpan AdvertInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public bool Preempt { get; init; } = true;
+
+    public TimeSpan PreemptDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Empty: adverts go to <see cref="MulticastGroup"/>.</summary>
+    public ValueList<IPAddress> UnicastPeers { get; init; } = [];
+
+    /// <summary>Null: the interface's primary address.</summary>
+    public IPAddress? UnicastSource { get; init; }
+
+    public ValueList<VirtualAddress> VirtualAddresses { get; init; } = [];
+
+    public GarpConfig Garp { get; init; } = new();
+
+    /// <summary>VRRPv2 only; null means none.</summary>
+    public VrrpAuthentication? Authentication { get; init; }
+
+    public V3ChecksumMode V3Checksum { get; init; } = V3ChecksumMode.PseudoHeader;
+}
