@@ -1,11 +1,9 @@
+using HaDirector.Director.Cli;
+
 namespace HaDirector.Director;
 
 /// <summary>The <c>hadirector</c> entry point: the CLI verbs of DESIGN.md §4.</summary>
 public static class Program
 {
-    public static int Main(string[] args)
-    {
-        Console.Error.WriteLine("hadirector: not built yet");
-        return 2;
-    }
+    public static int Main(string[] args) => CommandTable.Build().Parse(args).Invoke();
 }

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using HaDirector.Director.Configuration;
+
+namespace HaDirector.Director.Cli;
+
+/// <summary><c>hadirector check-config</c>: validate and print every error with file, line and field.</summary>
+public static class CheckConfigCommand
+{
+    public static Command Create()
+    {
+        var config = CommandTable.ConfigOption(required: false);
+        var command = new Command("check-config", "Validate the configuration file and list every error with file:line:column and field.")
+        {
+            config,
+        };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetRequiredValue(config);
+            var result = ConfigLoader.Load(path);
+            if (PrintErrors(result, Console.Error))
+            {
+                return ExitCodes.ConfigInvalid;
+            }
+            Console.Out.WriteLine($"{path}: OK ({result.Config!.Vrrp.Instances.Count} VRRP instance(s), {result.Config.VirtualServers.Count} virtual server(s))");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Writes each error on its own line; true when there were any.</summary>
+    public static bool PrintErrors(ConfigLoadResult result, TextWriter writer)
+    {
+        foreach (var error in result.Errors)
+        {
+            writer.WriteLine(error.ToString());
+        }
+        if (result.Errors.Count > 0)
+        {
+            writer.WriteLine($"{result.Errors.Count} error(s)");
+        }
+        return result.Errors.Count > 0 || result.Config is null;
+    }
+}

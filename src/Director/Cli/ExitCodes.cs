@@ -1,0 +1,19 @@
+namespace HaDirector.Director.Cli;
+
+/// <summary>Process exit codes, documented in docs/cli.md.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>The daemon failed at run time (an error it logged).</summary>
+    public const int Failure = 1;
+
+    /// <summary>The configuration file has errors; each was printed with file:line:column.</summary>
+    public const int ConfigInvalid = 2;
+
+    /// <summary>The command cannot do what was asked in the current state (e.g. failover on a backup).</summary>
+    public const int NotApplicable = 3;
+
+    /// <summary>The daemon is not running or its control socket cannot be reached.</summary>
+    public const int DaemonUnreachable = 4;
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Hosting;
+
+namespace HaDirector.Director.Cli;
+
+/// <summary><c>hadirector run --config FILE</c>: the daemon (systemd Type=notify).</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = CommandTable.ConfigOption(required: false);
+        var command = new Command("run", "Run the director daemon.") { config };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetRequiredValue(config);
+            var result = ConfigLoader.Load(path);
+            if (CheckConfigCommand.PrintErrors(result, Console.Error))
+            {
+                return ExitCodes.ConfigInvalid;
+            }
+            return DirectorHost.Run(path, result.Config!);
+        });
+        return command;
+    }
+}

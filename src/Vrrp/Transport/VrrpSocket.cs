@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using HaDirector.Netlink.Interop;
+using HaDirector.Vrrp.Protocol;
+
+namespace HaDirector.Vrrp.Transport;
+
+/// <summary>
+/// A raw IPv4 socket for protocol 112 bound to one interface: joined to 224.0.0.18 there, multicast TTL 255
+/// and no loopback of our own adverts. Received datagrams carry their IP header, so the receiver can check
+/// the TTL (RFC 5798 §7.1). .NET cannot open raw protocol-112 sockets itself, so libc makes the descriptor.
+/// </summary>
+public sealed class VrrpSocket : IDisposable
+{
+    private const int AfInet = 2;
+    private const int SockRaw = 3;
+    private const int SolSocket = 1;
+    private const int SoBindToDevice = 25;
+
+    private readonly Socket _socket;
+
+    public VrrpSocket(string interfaceName, int interfaceIndex)
+    {
+        InterfaceName = interfaceName;
+        _socket = LinuxSocket.Open(AfInet, SockRaw, VrrpCodec.IpProtocolNumber);
+        try
+        {
+            // Without this a raw socket sees protocol 112 from every interface of the namespace.
+            _socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(interfaceName + "\0"));
+            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.HeaderIncluded, true);
+            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 255);
+            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, false);
+            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface,
+                IPAddress.HostToNetworkOrder(interfaceIndex));
+            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership,
+                new MulticastOption(VrrpCodec.MulticastGroup, interfaceIndex));
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
+    }
+
+    public string InterfaceName { get; }
+
+    /// <summary>Sends one complete IPv4 datagram (header included).</summary>
+    public void Send(ReadOnlySpan<byte> ipDatagram, IPAddress destination) =>
+        _socket.SendTo(ipDatagram, SocketFlags.None, new IPEndPoint(destination, 0));
+
+    /// <summary>Receives one datagram, IPv4 header included.</summary>
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+
+    public void Dispose() => _socket.Dispose();
+}
