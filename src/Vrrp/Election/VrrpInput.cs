@@ -1,0 +1,44 @@
+using System.Net;
+using HaDirector.Vrrp.Protocol;
+
+namespace HaDirector.Vrrp.Election;
+
+/// <summary>What a host feeds to <see cref="VrrpStateMachine.Step"/>.</summary>
+public abstract record VrrpInput
+{
+    private VrrpInput()
+    {
+    }
+
+    /// <summary>RFC 5798 §6.4.1 Startup event.</summary>
+    public sealed record Start : VrrpInput;
+
+    /// <summary>RFC 5798 Shutdown event: a master sends priority 0 and leaves; → Initialize.</summary>
+    public sealed record Shutdown : VrrpInput;
+
+    /// <summary>The host's timer fired; the machine compares "now" with its own deadline.</summary>
+    public sealed record TimerElapsed : VrrpInput;
+
+    /// <summary>
+    /// A validated advert for this instance (see <see cref="VrrpAdvertValidator"/>): the sender's
+    /// primary address (the IP source), its priority and its advertised interval.
+    /// </summary>
+    public sealed record AdvertReceived(IPAddress Source, byte Priority, TimeSpan AdvertInterval) : VrrpInput
+    {
+        public static AdvertReceived From(VrrpDatagram datagram)
+        {
+            ArgumentNullException.ThrowIfNull(datagram);
+            return new(datagram.Source, datagram.Packet.Priority, datagram.Packet.AdvertInterval);
+        }
+    }
+
+    public sealed record InterfaceUp : VrrpInput;
+
+    public sealed record InterfaceDown : VrrpInput;
+
+    /// <summary>Maintenance handover: a master sends priority 0 and holds Backup until <see cref="Resume"/>.</summary>
+    public sealed record Failover : VrrpInput;
+
+    /// <summary>Ends a <see cref="Failover"/> hold.</summary>
+    public sealed record Resume : VrrpInput;
+}

@@ -1,0 +1,231 @@
+using HaDirector.Vrrp.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HaDirector.Vrrp.Election;
+
+/// <summary>
+/// Runs one <see cref="VrrpStateMachine"/>: serializes inputs, owns the timer (from the injected
+/// <see cref="TimeProvider"/>) that feeds <see cref="VrrpInput.TimerElapsed"/> at the machine's
+/// deadline, hands each action to the <see cref="IVrrpActionSink"/> and keeps the counters.
+/// </summary>
+/// <remarks>
+/// Inputs posted from inside <see cref="IVrrpActionSink.Execute"/> (same thread) are queued and
+/// run after the current batch, so a batch is never interleaved with another.
+/// </remarks>
+public sealed partial class VrrpInstanceDriver : IDisposable
+{
+    /// <summary>
+    /// System timers round due times down to whole milliseconds and may fire up to 1 ms early;
+    /// re-arming for the sub-millisecond remainder would spin, so it waits at least this long.
+    /// </summary>
+    private static readonly TimeSpan EarlyFireRetry = TimeSpan.FromMilliseconds(1);
+
+    private readonly object _gate = new();
+    private readonly VrrpStateMachine _machine;
+    private readonly IVrrpActionSink _sink;
+    private readonly ILogger _logger;
+    private readonly ITimer _timer;
+    private readonly Queue<VrrpInput> _pending = new();
+    private readonly Dictionary<VrrpDropReason, long> _drops = [];
+    private bool _draining;
+    private bool _disposed;
+    private long _advertsSent;
+    private long _priorityZeroSent;
+    private long _advertsReceived;
+    private long _priorityZeroReceived;
+    private long _transitions;
+    private long _becameMaster;
+    private long _sinkFailures;
+
+    public VrrpInstanceDriver(
+        VrrpInstanceOptions options, IVrrpActionSink sink, TimeProvider timeProvider, ILogger<VrrpInstanceDriver>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _machine = new VrrpStateMachine(options, timeProvider);
+        _sink = sink;
+        _logger = logger ?? NullLogger<VrrpInstanceDriver>.Instance;
+        _timer = timeProvider.CreateTimer(_ => Process(new VrrpInput.TimerElapsed(), fromTimer: true), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public VrrpInstanceOptions Options => _machine.Options;
+
+    public VrrpState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _machine.State;
+            }
+        }
+    }
+
+    /// <summary>Time until the machine's running timer fires; null when none runs.</summary>
+    public TimeSpan? TimeUntilNextDeadline
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _machine.GetTimeUntilNextDeadline();
+            }
+        }
+    }
+
+    public void Start() => Post(new VrrpInput.Start());
+
+    public void Shutdown() => Post(new VrrpInput.Shutdown());
+
+    /// <summary>Feeds an advert that <see cref="VrrpAdvertValidator"/> accepted for this instance's VRID.</summary>
+    public void Receive(VrrpDatagram datagram) => Post(VrrpInput.AdvertReceived.From(datagram));
+
+    /// <summary>Counts an advert the validator dropped for this instance's VRID.</summary>
+    public void RecordDrop(VrrpDropReason reason)
+    {
+        lock (_gate)
+        {
+            _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
+        }
+    }
+
+    public void Post(VrrpInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Process(input, fromTimer: false);
+    }
+
+    public VrrpInstanceStatistics GetStatistics()
+    {
+        lock (_gate)
+        {
+            return new VrrpInstanceStatistics(
+                _machine.State,
+                _machine.IsHeld,
+                _advertsSent,
+                _priorityZeroSent,
+                _advertsReceived,
+                _priorityZeroReceived,
+                _transitions,
+                _becameMaster,
+                _sinkFailures,
+                new Dictionary<VrrpDropReason, long>(_drops));
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _timer.Dispose();
+        }
+    }
+
+    private void Process(VrrpInput input, bool fromTimer)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                if (fromTimer)
+                {
+                    return;
+                }
+
+                throw new ObjectDisposedException(nameof(VrrpInstanceDriver));
+            }
+
+            _pending.Enqueue(input);
+            if (_draining)
+            {
+                return;
+            }
+
+            _draining = true;
+            try
+            {
+                while (_pending.TryDequeue(out var next))
+                {
+                    Run(next);
+                }
+            }
+            finally
+            {
+                _draining = false;
+            }
+
+            Rearm(fromTimer);
+        }
+    }
+
+    private void Run(VrrpInput input)
+    {
+        if (input is VrrpInput.AdvertReceived advert)
+        {
+            _advertsReceived++;
+            if (advert.Priority == VrrpPacket.PriorityStop)
+            {
+                _priorityZeroReceived++;
+            }
+        }
+
+        foreach (var action in _machine.Step(input))
+        {
+            Count(action);
+            try
+            {
+                _sink.Execute(_machine.Options, action);
+            }
+            catch (Exception ex)
+            {
+                // One failed action (say, a netlink error adding a VIP) must not stop the rest of
+                // the batch or the election; the host decides how loud to be.
+                _sinkFailures++;
+                LogSinkFailed(_machine.Options.Name, action, ex);
+            }
+        }
+    }
+
+    private void Count(VrrpAction action)
+    {
+        switch (action)
+        {
+            case VrrpAction.SendAdvert send:
+                _advertsSent++;
+                if (send.Priority == VrrpPacket.PriorityStop)
+                {
+                    _priorityZeroSent++;
+                }
+
+                break;
+            case VrrpAction.StateChanged changed:
+                _transitions++;
+                if (changed.To == VrrpState.Master)
+                {
+                    _becameMaster++;
+                }
+
+                LogStateChanged(_machine.Options.Name, changed.From, changed.To, changed.Cause);
+                break;
+        }
+    }
+
+    private void Rearm(bool fromTimer)
+    {
+        var due = _machine.GetTimeUntilNextDeadline();
+        if (due is not { } wait)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        if (fromTimer && wait > TimeSpan.Zero && wait < EarlyFireRetry)
+        {
+            wait = EarlyFireRetry;
+        }
+
+        _timer.Change(wait, Timeout.InfiniteTimeSpan);
+    }
+}

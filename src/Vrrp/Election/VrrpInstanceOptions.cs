@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using HaDirector.Vrrp.Protocol;
+
+namespace HaDirector.Vrrp.Election;
+
+/// <summary>One VRRP instance as the state machine sees it (RFC 5798 §6.1 parameters).</summary>
+/// <param name="Priority">1..254, or 255 for the address owner (straight to Master at startup).</param>
+/// <param name="AdvertInterval">v2: whole seconds 1..255; v3: whole centiseconds 10 ms..40.95 s.</param>
+/// <param name="PrimaryAddress">Our source address; an equal-priority tie goes to the greater one.</param>
+public sealed record VrrpInstanceOptions(
+    string Name,
+    byte VirtualRouterId,
+    byte Priority,
+    VrrpVersion Version,
+    TimeSpan AdvertInterval,
+    IPAddress PrimaryAddress,
+    IReadOnlyList<IPAddress> VirtualAddresses)
+{
+    /// <summary>RFC 5798 Preempt_Mode: a backup takes over from a lower-priority master.</summary>
+    public bool Preempt { get; init; } = true;
+
+    /// <summary>
+    /// keepalived's preempt_delay: after the first lower-priority advert a backup still accepts them
+    /// for this long before preempting; a higher-or-equal advert restarts the wait.
+    /// </summary>
+    public TimeSpan PreemptDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>VRRPv2 only.</summary>
+    public VrrpAuthentication Authentication { get; init; } = VrrpAuthentication.None;
+
+    /// <summary>
+    /// On a manual failover keep the virtual addresses until the new master's first advert arrives,
+    /// so the addresses are never unowned during a planned handover.
+    /// </summary>
+    public bool MakeBeforeBreak { get; init; }
+
+    /// <summary>Every problem, one message each; empty when the options are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (VirtualRouterId == 0)
+        {
+            errors.Add($"{Name}: vrid must be 1..255.");
+        }
+
+        if (Priority == 0)
+        {
+            errors.Add($"{Name}: priority must be 1..255 (0 is reserved for a master that leaves).");
+        }
+
+        if (Version is not (VrrpVersion.V2 or VrrpVersion.V3))
+        {
+            errors.Add($"{Name}: version must be 2 or 3.");
+        }
+        else if (!VrrpCodec.IsValidInterval(Version, AdvertInterval))
+        {
+            errors.Add(Version == VrrpVersion.V2
+                ? $"{Name}: a VRRPv2 advertInterval is whole seconds from 1s to 255s, not {AdvertInterval}."
+                : $"{Name}: a VRRPv3 advertInterval is whole centiseconds from 10ms to 40.95s, not {AdvertInterval}.");
+        }
+
+        if (PrimaryAddress is null || PrimaryAddress.AddressFamily != AddressFamily.InterNetwork)
+        {
+            errors.Add($"{Name}: the primary address must be IPv4.");
+        }
+
+        if (VirtualAddresses is null || VirtualAddresses.Count is 0 or > 255)
+        {
+            errors.Add($"{Name}: 1 to 255 virtual addresses are needed.");
+        }
+        else if (VirtualAddresses.Any(a => a.AddressFamily != AddressFamily.InterNetwork))
+        {
+            errors.Add($"{Name}: virtual addresses must be IPv4.");
+        }
+
+        if (PreemptDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{Name}: preemptDelay must not be negative.");
+        }
+
+        if (Version == VrrpVersion.V3 && Authentication.Type != VrrpAuthType.None)
+        {
+            errors.Add($"{Name}: VRRPv3 has no authentication (RFC 5798 §9).");
+        }
+
+        return errors;
+    }
+
+    /// <summary>The advert this instance sends with <paramref name="priority"/> (ours, or 0 when leaving).</summary>
+    public VrrpPacket CreateAdvert(byte priority) =>
+        new(Version, VirtualRouterId, priority, VirtualAddresses, AdvertInterval) { Authentication = Authentication };
+
+    /// <summary>What the receive side must accept for this instance.</summary>
+    public VrrpReceiveRules CreateReceiveRules(
+        IReadOnlyList<IPAddress>? unicastPeers = null, VrrpChecksumMode checksumMode = VrrpChecksumMode.PseudoHeader) =>
+        new(VirtualRouterId, Version, AdvertInterval)
+        {
+            Authentication = Authentication,
+            VirtualAddresses = VirtualAddresses,
+            UnicastPeers = unicastPeers ?? [],
+            ChecksumMode = checksumMode,
+        };
+}

@@ -1,0 +1,398 @@
+using System.Net;
+using HaDirector.Vrrp.Protocol;
+using static HaDirector.Vrrp.Election.VrrpAction;
+
+namespace HaDirector.Vrrp.Election;
+
+/// <summary>
+/// The RFC 5798 §6 election for one instance, as a pure step function: <see cref="Step"/> takes an
+/// input and returns the actions the host must perform, in order. No I/O and no timers: the
+/// machine reads "now" from the injected <see cref="TimeProvider"/> and exposes its one deadline
+/// (<see cref="NextDeadline"/>) so the host can arm a timer and feed <see cref="VrrpInput.TimerElapsed"/>.
+/// Not thread-safe: serialize calls (<see cref="VrrpInstanceDriver"/> does).
+/// </summary>
+/// <remarks>
+/// Choices where the RFC is silent or keepalived differs, all following keepalived 2.2.7:
+/// a master that hears a lower, non-zero priority sends an advert at once (so a peer that took
+/// over during a partition sees us and yields) and restarts its Adver_Timer; a v3 backup adopts the
+/// master's interval only from adverts it accepts; a priority-0 advert never changes the interval;
+/// preemptDelay counts from the first lower-priority advert. On Shutdown the priority-0 advert goes
+/// out before the addresses are removed: it is what lets the peer take over after Skew_Time.
+/// </remarks>
+public sealed class VrrpStateMachine
+{
+    private readonly TimeProvider _time;
+    private readonly uint _primaryAddress;
+    private long? _deadline;
+    private VrrpTransitionCause _downCause = VrrpTransitionCause.MasterDownTimerExpired;
+    private long? _preemptAt;
+    private bool _linkUp = true;
+
+    public VrrpStateMachine(VrrpInstanceOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        Options = options;
+        _time = timeProvider;
+        _primaryAddress = Ipv4.ToUInt32(options.PrimaryAddress);
+        MasterAdvertInterval = options.AdvertInterval;
+    }
+
+    public VrrpInstanceOptions Options { get; }
+
+    public VrrpState State { get; private set; } = VrrpState.Initialize;
+
+    /// <summary>After a manual failover: Backup is held (no Master_Down_Timer) until Resume.</summary>
+    public bool IsHeld { get; private set; }
+
+    /// <summary>Whether the virtual addresses are ours: in Master, or held by make-before-break.</summary>
+    public bool HoldsAddresses { get; private set; }
+
+    /// <summary>RFC 5798 Master_Adver_Interval: ours, or in v3 the current master's as last accepted.</summary>
+    public TimeSpan MasterAdvertInterval { get; private set; }
+
+    /// <summary>The current master's primary address as last heard (ours in Master), or null.</summary>
+    public IPAddress? MasterAddress { get; private set; }
+
+    /// <summary>The current master's priority as last heard (ours in Master); 0 when unknown.</summary>
+    public byte MasterPriority { get; private set; }
+
+    public TimeSpan SkewTime => VrrpTimers.SkewTime(Options.Version, Options.Priority, MasterAdvertInterval);
+
+    public TimeSpan MasterDownInterval => VrrpTimers.MasterDownInterval(Options.Version, Options.Priority, MasterAdvertInterval);
+
+    /// <summary>
+    /// When the running timer (Master_Down_Timer in Backup, Adver_Timer in Master) expires, as a
+    /// <see cref="TimeProvider.GetTimestamp"/> value; null when no timer runs.
+    /// </summary>
+    public long? NextDeadline => _deadline;
+
+    /// <summary>Time left until <see cref="NextDeadline"/> (zero when due); null when no timer runs.</summary>
+    public TimeSpan? GetTimeUntilNextDeadline()
+    {
+        if (_deadline is not { } deadline)
+        {
+            return null;
+        }
+
+        long now = _time.GetTimestamp();
+        return deadline <= now ? TimeSpan.Zero : _time.GetElapsedTime(now, deadline);
+    }
+
+    public IReadOnlyList<VrrpAction> Step(VrrpInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var actions = new List<VrrpAction>();
+        switch (input)
+        {
+            case VrrpInput.Start:
+                if (State == VrrpState.Initialize)
+                {
+                    Initialize(actions, VrrpTransitionCause.Startup);
+                }
+
+                break;
+            case VrrpInput.Shutdown:
+                ShutDown(actions);
+                break;
+            case VrrpInput.TimerElapsed:
+                OnTimer(actions);
+                break;
+            case VrrpInput.AdvertReceived advert when State == VrrpState.Backup:
+                BackupReceive(actions, advert);
+                break;
+            case VrrpInput.AdvertReceived advert when State == VrrpState.Master:
+                MasterReceive(actions, advert);
+                break;
+            case VrrpInput.InterfaceDown:
+                _linkUp = false;
+                if (State is VrrpState.Backup or VrrpState.Master)
+                {
+                    Leave(actions, VrrpState.Fault, VrrpTransitionCause.InterfaceDown);
+                }
+
+                break;
+            case VrrpInput.InterfaceUp:
+                _linkUp = true;
+                if (State == VrrpState.Fault)
+                {
+                    Initialize(actions, VrrpTransitionCause.InterfaceUp);
+                }
+
+                break;
+            case VrrpInput.Failover:
+                Failover(actions);
+                break;
+            case VrrpInput.Resume:
+                Resume(actions);
+                break;
+        }
+
+        return actions;
+    }
+
+    /// <summary>RFC 5798 §6.4.1, also used when the link returns.</summary>
+    private void Initialize(List<VrrpAction> actions, VrrpTransitionCause cause)
+    {
+        if (!_linkUp)
+        {
+            Transition(actions, VrrpState.Fault, VrrpTransitionCause.InterfaceDown);
+            return;
+        }
+
+        MasterAdvertInterval = Options.AdvertInterval;
+        if (Options.Priority == VrrpPacket.PriorityOwner && !IsHeld)
+        {
+            BecomeMaster(actions, cause);
+            return;
+        }
+
+        Transition(actions, VrrpState.Backup, cause);
+        if (!IsHeld)
+        {
+            ArmMasterDown(MasterDownInterval, VrrpTransitionCause.MasterDownTimerExpired);
+        }
+    }
+
+    private void OnTimer(List<VrrpAction> actions)
+    {
+        if (_deadline is not { } deadline || _time.GetTimestamp() < deadline)
+        {
+            return;
+        }
+
+        if (State == VrrpState.Backup)
+        {
+            // RFC 5798 §6.4.2: Master_Down_Timer fired.
+            BecomeMaster(actions, _downCause);
+        }
+        else if (State == VrrpState.Master)
+        {
+            // RFC 5798 §6.4.3: Adver_Timer fired.
+            SendAdvert(actions);
+        }
+    }
+
+    /// <summary>RFC 5798 §6.4.2, "If an ADVERTISEMENT is received".</summary>
+    private void BackupReceive(List<VrrpAction> actions, VrrpInput.AdvertReceived advert)
+    {
+        if (advert.Priority == VrrpPacket.PriorityStop)
+        {
+            // The master is leaving: whoever has the highest priority (shortest skew) takes over.
+            if (!IsHeld)
+            {
+                ArmMasterDown(SkewTime, VrrpTransitionCause.PriorityZeroReceived);
+            }
+
+            return;
+        }
+
+        if (HoldsAddresses)
+        {
+            // Make-before-break: the new master is advertising, so our copy of the addresses can go.
+            HoldsAddresses = false;
+            actions.Add(new RemoveVirtualAddresses(Options.VirtualAddresses));
+        }
+
+        long now = _time.GetTimestamp();
+        bool lower = advert.Priority < Options.Priority;
+        bool waitingToPreempt = Options.PreemptDelay > TimeSpan.Zero && (_preemptAt is null || now < _preemptAt);
+        if (!Options.Preempt || !lower || waitingToPreempt || IsHeld)
+        {
+            if (Options.Version == VrrpVersion.V3)
+            {
+                MasterAdvertInterval = advert.AdvertInterval;
+            }
+
+            MasterAddress = advert.Source;
+            MasterPriority = advert.Priority;
+            if (Options.PreemptDelay > TimeSpan.Zero)
+            {
+                _preemptAt = !lower ? null : _preemptAt ?? now + ToTimestampTicks(Options.PreemptDelay);
+            }
+
+            if (!IsHeld)
+            {
+                ArmMasterDown(MasterDownInterval, VrrpTransitionCause.MasterDownTimerExpired);
+            }
+
+            return;
+        }
+
+        // Preempt_Mode and a lower priority: discard; Master_Down_Timer runs out and we take over.
+        _downCause = VrrpTransitionCause.Preempted;
+    }
+
+    /// <summary>RFC 5798 §6.4.3, "If an ADVERTISEMENT is received".</summary>
+    private void MasterReceive(List<VrrpAction> actions, VrrpInput.AdvertReceived advert)
+    {
+        if (advert.Priority == VrrpPacket.PriorityStop)
+        {
+            SendAdvert(actions);
+            return;
+        }
+
+        uint source = Ipv4.ToUInt32(advert.Source);
+        if (advert.Priority > Options.Priority || (advert.Priority == Options.Priority && source > _primaryAddress))
+        {
+            var cause = advert.Priority > Options.Priority
+                ? VrrpTransitionCause.HigherPriorityAdvert
+                : VrrpTransitionCause.EqualPriorityHigherAddress;
+            Leave(actions, VrrpState.Backup, cause);
+            if (Options.Version == VrrpVersion.V3)
+            {
+                MasterAdvertInterval = advert.AdvertInterval;
+            }
+
+            MasterAddress = advert.Source;
+            MasterPriority = advert.Priority;
+            ArmMasterDown(MasterDownInterval, VrrpTransitionCause.MasterDownTimerExpired);
+            return;
+        }
+
+        if (source != _primaryAddress)
+        {
+            // RFC: discard. keepalived: advertise at once so the lower router yields sooner.
+            SendAdvert(actions);
+        }
+    }
+
+    private void ShutDown(List<VrrpAction> actions)
+    {
+        if (State == VrrpState.Initialize)
+        {
+            return;
+        }
+
+        if (State == VrrpState.Master)
+        {
+            Transition(actions, VrrpState.Initialize, VrrpTransitionCause.Shutdown);
+            actions.Add(new SendAdvert(VrrpPacket.PriorityStop));
+            ReleaseAddresses(actions, stopArp: true);
+        }
+        else
+        {
+            Transition(actions, VrrpState.Initialize, VrrpTransitionCause.Shutdown);
+            ReleaseAddresses(actions, stopArp: false);
+        }
+
+        _deadline = null;
+        _preemptAt = null;
+    }
+
+    private void Failover(List<VrrpAction> actions)
+    {
+        bool wasHeld = IsHeld;
+        IsHeld = true;
+        if (State == VrrpState.Master)
+        {
+            Transition(actions, VrrpState.Backup, VrrpTransitionCause.ManualFailover);
+            actions.Add(new SendAdvert(VrrpPacket.PriorityStop));
+            actions.Add(new StopGratuitousArp());
+            if (!Options.MakeBeforeBreak)
+            {
+                HoldsAddresses = false;
+                actions.Add(new RemoveVirtualAddresses(Options.VirtualAddresses));
+            }
+
+            MasterAddress = null;
+            MasterPriority = 0;
+        }
+
+        if (!wasHeld && State == VrrpState.Backup)
+        {
+            _deadline = null;
+            _preemptAt = null;
+        }
+    }
+
+    private void Resume(List<VrrpAction> actions)
+    {
+        if (!IsHeld)
+        {
+            return;
+        }
+
+        IsHeld = false;
+        if (State != VrrpState.Backup)
+        {
+            return;
+        }
+
+        if (HoldsAddresses)
+        {
+            // No master appeared while we kept the addresses: carry on as master rather than
+            // dropping them for a Master_Down_Interval.
+            BecomeMaster(actions, VrrpTransitionCause.Resumed);
+            return;
+        }
+
+        ArmMasterDown(MasterDownInterval, VrrpTransitionCause.MasterDownTimerExpired);
+    }
+
+    /// <summary>RFC 5798 §6.4.1/§6.4.2: addresses, then the advert, then gratuitous ARP.</summary>
+    private void BecomeMaster(List<VrrpAction> actions, VrrpTransitionCause cause)
+    {
+        Transition(actions, VrrpState.Master, cause);
+        HoldsAddresses = true;
+        actions.Add(new AddVirtualAddresses(Options.VirtualAddresses));
+        SendAdvert(actions);
+        actions.Add(new StartGratuitousArp(Options.VirtualAddresses));
+        MasterAdvertInterval = Options.AdvertInterval;
+        MasterAddress = Options.PrimaryAddress;
+        MasterPriority = Options.Priority;
+        _preemptAt = null;
+    }
+
+    private void Leave(List<VrrpAction> actions, VrrpState to, VrrpTransitionCause cause)
+    {
+        bool wasMaster = State == VrrpState.Master;
+        Transition(actions, to, cause);
+        ReleaseAddresses(actions, stopArp: wasMaster);
+        _deadline = null;
+        _preemptAt = null;
+        MasterAddress = null;
+        MasterPriority = 0;
+    }
+
+    private void ReleaseAddresses(List<VrrpAction> actions, bool stopArp)
+    {
+        if (stopArp)
+        {
+            actions.Add(new StopGratuitousArp());
+        }
+
+        if (HoldsAddresses)
+        {
+            HoldsAddresses = false;
+            actions.Add(new RemoveVirtualAddresses(Options.VirtualAddresses));
+        }
+    }
+
+    private void SendAdvert(List<VrrpAction> actions)
+    {
+        actions.Add(new SendAdvert(Options.Priority));
+        _deadline = _time.GetTimestamp() + ToTimestampTicks(Options.AdvertInterval);
+    }
+
+    private void ArmMasterDown(TimeSpan after, VrrpTransitionCause cause)
+    {
+        _deadline = _time.GetTimestamp() + ToTimestampTicks(after);
+        _downCause = cause;
+    }
+
+    private void Transition(List<VrrpAction> actions, VrrpState to, VrrpTransitionCause cause)
+    {
+        actions.Add(new StateChanged(State, to, cause));
+        State = to;
+    }
+
+    private long ToTimestampTicks(TimeSpan duration) =>
+        (long)((Int128)duration.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
+}

@@ -1,0 +1,112 @@
+namespace HaDirector.Vrrp.Protocol;
+
+/// <summary>
+/// Receive validation for the instances configured on one interface (RFC 5798 §7.1; RFC 3768
+/// §7.1 for v2). Allocation-free until a datagram is accepted. Thread-safe once built.
+/// </summary>
+/// <remarks>
+/// Order: IPv4 header, TTL, version, type, length (all from <see cref="VrrpCodec"/>), then VRID,
+/// checksum, interval, addresses, v2 auth and interval, unicast source. The VRID is looked up
+/// before the checksum (the RFC lists it after) because the v3 checksum variant is per instance;
+/// a datagram is dropped all the same, only the reported reason can differ.
+/// RFC 5798 §7.1 also drops adverts when the local router is the address owner; keepalived does
+/// not, and neither do we: an owner stepped down by a manual failover must still hear the new master.
+/// </remarks>
+public sealed class VrrpAdvertValidator
+{
+    private readonly Entry?[] _byVrid = new Entry?[256];
+
+    public VrrpAdvertValidator(IEnumerable<VrrpReceiveRules> instances)
+    {
+        ArgumentNullException.ThrowIfNull(instances);
+        foreach (var rules in instances)
+        {
+            if (_byVrid[rules.VirtualRouterId] is not null)
+            {
+                throw new ArgumentException($"VRID {rules.VirtualRouterId} is configured twice on one interface.", nameof(instances));
+            }
+
+            _byVrid[rules.VirtualRouterId] = new Entry(
+                rules,
+                [.. rules.VirtualAddresses.Select(Ipv4.ToUInt32)],
+                [.. rules.UnicastPeers.Select(Ipv4.ToUInt32)]);
+        }
+    }
+
+    public VrrpReceiveResult Validate(ReadOnlySpan<byte> ipDatagram)
+    {
+        var reason = VrrpDatagramView.TryRead(ipDatagram, out var view);
+        if (reason != VrrpDropReason.None)
+        {
+            return VrrpReceiveResult.Dropped(reason);
+        }
+
+        int vrid = view.VirtualRouterId;
+        reason = Check(view, _byVrid[vrid]);
+        return reason == VrrpDropReason.None
+            ? new VrrpReceiveResult(VrrpDropReason.None, vrid, view.ToDatagram())
+            : VrrpReceiveResult.Dropped(reason, vrid);
+    }
+
+    private static VrrpDropReason Check(VrrpDatagramView view, Entry? entry)
+    {
+        if (entry is null)
+        {
+            return VrrpDropReason.UnknownVrid;
+        }
+
+        var rules = entry.Rules;
+        if (view.Version != rules.Version)
+        {
+            return VrrpDropReason.VersionMismatch;
+        }
+
+        if (!view.ChecksumIsValid(rules.ChecksumMode))
+        {
+            return VrrpDropReason.BadChecksum;
+        }
+
+        if (view.IntervalField == 0)
+        {
+            return VrrpDropReason.InvalidInterval;
+        }
+
+        if (entry.VirtualAddresses.Length > 0)
+        {
+            if (view.AddressCount != entry.VirtualAddresses.Length)
+            {
+                return VrrpDropReason.AddressCountMismatch;
+            }
+
+            foreach (var address in entry.VirtualAddresses)
+            {
+                if (!view.ContainsAddress(address))
+                {
+                    return VrrpDropReason.AddressListMismatch;
+                }
+            }
+        }
+
+        if (rules.Version == VrrpVersion.V2)
+        {
+            if (view.AdvertInterval != rules.AdvertInterval)
+            {
+                return VrrpDropReason.IntervalMismatch;
+            }
+
+            if (!rules.Authentication.Matches(view.AuthType, view.AuthData))
+            {
+                return VrrpDropReason.AuthMismatch;
+            }
+        }
+
+        if (entry.UnicastPeers.Length > 0 && Array.IndexOf(entry.UnicastPeers, view.Source) < 0)
+        {
+            return VrrpDropReason.NotFromUnicastPeer;
+        }
+
+        return VrrpDropReason.None;
+    }
+
+    private sealed record Entry(VrrpReceiveRules Rules, uint[] VirtualAddresses, uint[] UnicastPeers);
+}

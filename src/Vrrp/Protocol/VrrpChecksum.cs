@@ -1,0 +1,48 @@
+using System.Buffers.Binary;
+
+namespace HaDirector.Vrrp.Protocol;
+
+/// <summary>The Internet checksum (RFC 1071) as VRRP uses it.</summary>
+public static class VrrpChecksum
+{
+    /// <summary>
+    /// The checksum of <paramref name="message"/> as it stands (a message whose checksum field is
+    /// correct yields 0). v2 sums the message only (RFC 3768 §5.3.8); v3 adds the IPv4
+    /// pseudo-header unless <paramref name="mode"/> says otherwise (RFC 5798 §5.2.8).
+    /// Addresses are IPv4 in network order read as big-endian integers.
+    /// </summary>
+    public static ushort Compute(
+        ReadOnlySpan<byte> message, VrrpVersion version, uint source, uint destination, VrrpChecksumMode mode)
+    {
+        ulong sum = Sum(message);
+        if (version == VrrpVersion.V3 && mode == VrrpChecksumMode.PseudoHeader)
+        {
+            sum += (source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF);
+            sum += VrrpCodec.IpProtocolNumber + (uint)message.Length;
+        }
+
+        while (sum > 0xFFFF)
+        {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+
+        return (ushort)~sum;
+    }
+
+    private static ulong Sum(ReadOnlySpan<byte> data)
+    {
+        ulong sum = 0;
+        int i = 0;
+        for (; i + 1 < data.Length; i += 2)
+        {
+            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
+        }
+
+        if (i < data.Length)
+        {
+            sum += (ulong)data[i] << 8;
+        }
+
+        return sum;
+    }
+}
