@@ -1,0 +1,56 @@
+using System.Net.Sockets;
+
+namespace HaDirector.Netlink.Interop;
+
+/// <summary>
+/// Sockets .NET cannot make itself: AF_NETLINK has no <see cref="AddressFamily"/>, and
+/// AF_INET/SOCK_RAW/112 (VRRP) fails in the managed constructor with "Protocol not supported".
+/// A descriptor from libc socket() wraps fine, and the ordinary Socket API works on it afterwards.
+/// </summary>
+public static class LinuxSocket
+{
+    /// <summary>
+    /// socket(2) with SOCK_CLOEXEC, wrapped in a <see cref="Socket"/> that owns the descriptor.
+    /// Example: <c>LinuxSocket.Open(LinuxConstants.AfInet, LinuxConstants.SockRaw, LinuxConstants.IpProtoVrrp)</c>.
+    /// </summary>
+    public static Socket Open(int family, int type, int protocol)
+    {
+        var fd = Libc.Socket(family, type | LinuxConstants.SockCloexec, protocol);
+        if (fd == -1)
+        {
+            throw LinuxError.FromLastError($"socket(family {family}, type {type}, protocol {protocol})");
+        }
+
+        return new Socket(new SafeSocketHandle((IntPtr)fd, ownsHandle: true));
+    }
+
+    /// <summary>setsockopt(2) with an int value; throws <see cref="LinuxErrorException"/>.</summary>
+    public static unsafe void SetOption(Socket socket, int level, int option, int value, string name)
+    {
+        var result = Libc.SetSockOpt(socket.SafeHandle, level, option, &value, sizeof(int));
+        LinuxError.ThrowIfFailed(result, $"setsockopt({name})");
+    }
+
+    /// <summary>Like <see cref="SetOption"/> but reports failure instead of throwing (optional kernel features).</summary>
+    public static unsafe bool TrySetOption(Socket socket, int level, int option, int value) =>
+        Libc.SetSockOpt(socket.SafeHandle, level, option, &value, sizeof(int)) == 0;
+
+    /// <summary>Binds a netlink socket; port id 0 lets the kernel choose. Returns the port id bound.</summary>
+    public static unsafe uint BindNetlink(Socket socket, uint groups = 0)
+    {
+        var address = new SockAddrNetlink { Family = LinuxConstants.AfNetlink, Groups = groups };
+        LinuxError.ThrowIfFailed(Libc.Bind(socket.SafeHandle, &address, (uint)sizeof(SockAddrNetlink)), "bind(AF_NETLINK)");
+
+        var bound = default(SockAddrNetlink);
+        var length = (uint)sizeof(SockAddrNetlink);
+        LinuxError.ThrowIfFailed(Libc.GetSockName(socket.SafeHandle, &bound, &length), "getsockname(AF_NETLINK)");
+        return bound.PortId;
+    }
+
+    /// <summary>if_nametoindex(3); null when there is no such interface.</summary>
+    public static int? InterfaceIndex(string name)
+    {
+        var index = Libc.IfNameToIndex(name);
+        return index == 0 ? null : (int)index;
+    }
+}
