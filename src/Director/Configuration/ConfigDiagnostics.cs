@@ -17,7 +17,7 @@ internal sealed class ConfigDiagnostics(string file)
 
     /// <summary>In file order, so the first error an operator reads is the first one in the file.</summary>
     public IReadOnlyList<ConfigError> Errors =>
-        [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column)];
+        [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.FieldPath, StringComparer.Ordinal)];
 
     public void Record(string path, Mark mark) => marks[path] = mark;
 

@@ -53,7 +53,7 @@ public static class ConfigLoader
         }
         catch (InvalidOperationException)
         {
-            // YamlDotNet 16.3 throws this, without a mark, for an unclosed flow list ("[1, 2" up to the end).
+            // YamlDotNet 16.3 throws this, without a mark, for an unclosed flow list followed by more keys.
             diagnostics.Report("", parser.Current?.Start ?? Mark.Empty, "invalid YAML: an unclosed [ or { list");
             return null;
         }
