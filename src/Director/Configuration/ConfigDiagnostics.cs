@@ -21,6 +21,9 @@ internal sealed class ConfigDiagnostics(string file)
 
     public void Record(string path, Mark mark) => marks[path] = mark;
 
+    /// <summary>True when the file itself gives this value (rather than a default).</summary>
+    public bool IsGiven(string path) => marks.ContainsKey(path);
+
     public void Report(string path, Mark mark, string message)
     {
         errors.Add(new ConfigError(file, checked((int)mark.Line), checked((int)mark.Column), path, message));

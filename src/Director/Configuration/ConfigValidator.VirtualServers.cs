@@ -4,6 +4,8 @@ internal sealed partial class ConfigValidator
 {
     private const string Servers = "virtualServers";
 
+    private static readonly HealthCheckType[] HttpChecks = [HealthCheckType.Http, HealthCheckType.Https];
+
     private void ValidateVirtualServers()
     {
         var servers = config.VirtualServers;
@@ -83,6 +85,23 @@ internal sealed partial class ConfigValidator
         if (check.Type == HealthCheckType.Exec && check.Command is null && Usable(FieldPath.Child(path, "type"), command))
         {
             diagnostics.Report(command, "an exec check needs a command");
+        }
+
+        // A key the check type ignores is most often a wrong type: say so instead of probing the wrong way.
+        var usedBy = new (string Key, HealthCheckType[] Types)[]
+        {
+            ("path", HttpChecks), ("host", HttpChecks), ("expectStatus", HttpChecks), ("bodyRegex", HttpChecks),
+            ("command", [HealthCheckType.Exec]),
+        };
+        foreach (var (key, types) in usedBy)
+        {
+            var keyPath = FieldPath.Child(path, key);
+            if (diagnostics.IsGiven(keyPath) && !types.Contains(check.Type) && Usable(keyPath, FieldPath.Child(path, "type")))
+            {
+                diagnostics.Report(
+                    keyPath,
+                    $"only used by {string.Join(" and ", types.Select(ScalarParsers.Name))} checks; this check is {ScalarParsers.Name(check.Type)}");
+            }
         }
 
         var bodyRegex = FieldPath.Child(path, "bodyRegex");

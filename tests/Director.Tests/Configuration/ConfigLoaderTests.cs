@@ -71,6 +71,11 @@ public sealed class ConfigLoaderTests
             ["t.yaml:1:1: vrrp: missing required key 'vrrp'"]
         },
         {
+            "empty vrrp",
+            "vrrp:\n",
+            ["t.yaml:1:1: vrrp: missing required key 'vrrp'"]
+        },
+        {
             "vrrp without instances",
             "vrrp: {}\n",
             ["t.yaml:1:7: vrrp.instances: needs at least one instance"]
@@ -215,7 +220,7 @@ public sealed class ConfigLoaderTests
                 vip: 10.19.166.88
                 port: 80
                 healthCheck:
-                  type: exec
+                  type: http
                   interval: 1s
                   timeout: 1s
                   rise: 0
@@ -224,12 +229,31 @@ public sealed class ConfigLoaderTests
                   expectStatus: [200, 300-299]
             """,
             [
-                "t.yaml:13:7: virtualServers[0].healthCheck.command: an exec check needs a command",
                 "t.yaml:15:16: virtualServers[0].healthCheck.timeout: must be shorter than interval (1s), got 1s",
                 "t.yaml:16:13: virtualServers[0].healthCheck.rise: must be at least 1, got 0",
                 "t.yaml:17:13: virtualServers[0].healthCheck.fall: must be at least 1, got 0",
                 "t.yaml:18:18: virtualServers[0].healthCheck.bodyRegex: does not compile: Invalid pattern '([a-z]' at offset 6. Not enough )'s.",
                 "t.yaml:19:27: virtualServers[0].healthCheck.expectStatus[1]: expected an HTTP status 100..599 or a range like 200-299, got '300-299'",
+            ]
+        },
+        {
+            "exec check without a command",
+            Minimal + "\nvirtualServers:\n  - { name: web, vip: 10.19.166.88, port: 80, healthCheck: { type: exec } }\n",
+            ["t.yaml:9:60: virtualServers[0].healthCheck.command: an exec check needs a command"]
+        },
+        {
+            "health check keys the type ignores",
+            Minimal + """
+
+            virtualServers:
+              - name: web
+                vip: 10.19.166.88
+                port: 80
+                healthCheck: { type: tcp, path: /health, command: /bin/true }
+            """,
+            [
+                "t.yaml:12:37: virtualServers[0].healthCheck.path: only used by http and https checks; this check is tcp",
+                "t.yaml:12:55: virtualServers[0].healthCheck.command: only used by exec checks; this check is tcp",
             ]
         },
         {
