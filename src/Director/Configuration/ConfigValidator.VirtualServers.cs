@@ -20,9 +20,12 @@ internal sealed partial class ConfigValidator
             }
         }
 
-        ReportRepeats(Indexed(servers, Servers, "name"), x => x.Name, (x, first) => $"name '{x.Name}' is already used by {FieldPath.Parent(first)}");
+        ReportRepeats(servers, Servers, "name", ["name"], x => x.Name, (x, first) => $"name '{x.Name}' is already used by {FieldPath.Parent(first)}");
         ReportRepeats(
-            Indexed(servers, Servers),
+            servers,
+            Servers,
+            null,
+            ["vip", "port", "protocol", "fwmark"],
             x => x.FirewallMark is { } mark ? (object)mark : x.Vip is null || x.Port is null ? null : (x.Vip, x.Port, x.Protocol),
             (x, first) => $"{Describe(x)} is already served by {first}");
     }
@@ -62,7 +65,8 @@ internal sealed partial class ConfigValidator
             diagnostics.Report(port, "port 0 (every port) needs persistence");
         }
 
-        if (server.Vip is not null && Usable(vip)
+        // With errors in the vrrp section its addresses are incomplete: a missing match would only be a guess.
+        if (server.Vip is not null && Usable(vip) && !diagnostics.IsBrokenWithin("vrrp")
             && !config.Vrrp.Instances.Any(x => x.VirtualAddresses.Any(a => a.Address.Equals(server.Vip))))
         {
             var known = config.Vrrp.Instances.Count == 0
@@ -115,7 +119,10 @@ internal sealed partial class ConfigValidator
     {
         var realServers = FieldPath.Child(path, "realServers");
         ReportRepeats(
-            Indexed(server.RealServers, realServers),
+            server.RealServers,
+            realServers,
+            null,
+            ["address", "port"],
             x => (x.Address, x.Port),
             (x, first) => $"{x.Address}:{x.Port} is already listed at {first}");
 

@@ -178,6 +178,33 @@ public sealed class ConfigLoaderTests
             ]
         },
         {
+            "unicast source is a VIP, checksum mode on VRRPv2",
+            Minimal + "\n      version: 2\n      unicastSource: 10.19.166.88\n      v3Checksum: rfc9568\n",
+            [
+                "t.yaml:9:22: vrrp.instances[0].unicastSource: 10.19.166.88 is a virtual address of instance 'web'; the source is this director's own address",
+                "t.yaml:10:19: vrrp.instances[0].v3Checksum: only used by VRRPv3; this instance is version 2",
+            ]
+        },
+        {
+            "broken key values are not reported again as repeats",
+            Minimal + """
+
+                - { name: db, vrid: 52, priority: 1, virtualAddresses: [10.0.0.1] }
+                - { name: dc, vrid: 52, priority: 1, virtualAddresses: [10.0.0.2] }
+            virtualServers:
+              - name: web
+                vip: 10.19.166.88
+                port: 80
+                realServers: [{ address: 10.0.0.300 }, { address: 10.0.0.301 }]
+            """,
+            [
+                "t.yaml:8:7: vrrp.instances[1].interface: missing required key 'interface'",
+                "t.yaml:9:7: vrrp.instances[2].interface: missing required key 'interface'",
+                "t.yaml:14:30: virtualServers[0].realServers[0].address: expected an IPv4 address like 10.0.0.1, got '10.0.0.300'",
+                "t.yaml:14:55: virtualServers[0].realServers[1].address: expected an IPv4 address like 10.0.0.1, got '10.0.0.301'",
+            ]
+        },
+        {
             "metrics listen not an endpoint",
             Minimal + "\nmetrics: { listen: localhost }\n",
             ["t.yaml:8:20: metrics.listen: expected an address and port like 127.0.0.1:9810, or off, got 'localhost'"]
@@ -447,7 +474,7 @@ public sealed class ConfigLoaderTests
                   virtualAddresses: [198.51.100.10/24, 198.51.100.11]
                   garp: { repeat: 2, interval: 250ms, refresh: 1m }
                   authentication: { type: pass, password: s3cret }
-                  v3Checksum: rfc9568
+                - { name: v3, interface: eth1, vrid: 8, priority: 1, virtualAddresses: [198.51.100.20], v3Checksum: rfc9568 }
             virtualServers:
               - name: dns
                 vip: 198.51.100.10
@@ -498,7 +525,8 @@ public sealed class ConfigLoaderTests
         Assert.Equal("[198.51.100.10/24, 198.51.100.11/32]", instance.VirtualAddresses.ToString());
         Assert.Equal(new GarpConfig { Repeat = 2, Interval = TimeSpan.FromMilliseconds(250), Refresh = TimeSpan.FromMinutes(1) }, instance.Garp);
         Assert.Equal(new VrrpAuthentication(VrrpAuthenticationType.Pass, "s3cret"), instance.Authentication);
-        Assert.Equal(V3ChecksumMode.Rfc9568, instance.V3Checksum);
+        Assert.Equal(V3ChecksumMode.PseudoHeader, instance.V3Checksum);
+        Assert.Equal(V3ChecksumMode.Rfc9568, config.Vrrp.Instances[1].V3Checksum);
 
         var dns = config.VirtualServers[0];
         Assert.Equal((IpvsProtocol.Udp, "sh", ForwardingMethod.Nat, TimeSpan.FromMinutes(5), "255.255.255.0", true), (dns.Protocol, dns.Scheduler, dns.Forwarding, dns.Persistence, dns.PersistenceNetmask.ToString(), dns.OnePacket));
