@@ -3,23 +3,25 @@ using YamlDotNet.Core;
 namespace HaDirector.Director.Configuration;
 
 /// <summary>
-/// The errors found so far, and where every value of the file sits: reading records each value's mark
-/// under its field path, so later cross-checks point at the exact value they are about (or, for a value
-/// left to its default, at the nearest enclosing one that the file does contain).
+/// The errors found so far, and the <see cref="ConfigSourceMap"/> that reading fills with every value's mark,
+/// so later cross-checks point at the exact value they are about.
 /// </summary>
 internal sealed class ConfigDiagnostics(string file)
 {
     private readonly List<ConfigError> errors = [];
-    private readonly Dictionary<string, Mark> marks = new(StringComparer.Ordinal);
     private readonly HashSet<string> broken = new(StringComparer.Ordinal);
+
+    public ConfigSourceMap Sources { get; } = new(file);
 
     public bool HasErrors => errors.Count > 0;
 
     /// <summary>In file order, so the first error an operator reads is the first one in the file.</summary>
     public IReadOnlyList<ConfigError> Errors =>
-        [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column)];
+        [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.FieldPath, StringComparer.Ordinal)];
 
-    public void Record(string path, Mark mark) => marks[path] = mark;
+    public void Record(string path, Mark mark) => Sources.Record(path, mark);
+
+    public bool IsGiven(string path) => Sources.Contains(path);
 
     public void Report(string path, Mark mark, string message)
     {
@@ -27,30 +29,13 @@ internal sealed class ConfigDiagnostics(string file)
         broken.Add(path);
     }
 
-    public void Report(string path, string message) => Report(path, Locate(path), message);
+    /// <summary>At the value itself or, for a value left to its default, at the nearest enclosing one.</summary>
+    public void Report(string path, string message) => Report(path, Sources.LocateMark(path), message);
+    /// <summary>Like <see cref="IsBroken"/>, and also when any value inside this one was reported.</summary>
+    public bool IsBrokenWithin(string path) =>
+        IsBroken(path)
+        || broken.Any(b => b.StartsWith(path, StringComparison.Ordinal) && b.Length > path.Length && b[path.Length] is '.' or '[');
 
-    public Mark Locate(string path)
-    {
-        while (true)
-        {
-            if (marks.TryGetValue(path, out var mark))
-            {
-                return mark;
-            }
-
-            if (path.Length == 0)
-            {
-                return new Mark(0, 1, 1);
-            }
-
-            path = FieldPath.Parent(path);
-        }
-    }
-
-    /// <summary>
-    /// True when this value or one that contains it was already reported, so cross-checks do not pile a
-    /// second, confusing error on a placeholder value.
-    /// </summary>
     public bool IsBroken(string path)
     {
         while (true)

@@ -1,7 +1,8 @@
 namespace HaDirector.Director.Configuration;
 
 /// <summary>What <see cref="ConfigLoader"/> found: a configuration only when there is not a single error.</summary>
-public sealed record ConfigLoadResult(DirectorConfig? Config, IReadOnlyList<ConfigError> Errors)
+/// <param name="Sources">Where each value sits, for errors found after loading.</param>
+public sealed record ConfigLoadResult(DirectorConfig? Config, IReadOnlyList<ConfigError> Errors, ConfigSourceMap Sources)
 {
     public bool Succeeded => Config is not null;
 }

@@ -15,7 +15,9 @@ public static class ConfigLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new ConfigLoadResult(null, [new ConfigError(path, 1, 1, "", $"cannot read the file: {e.Message}")]);
+            var diagnostics = new ConfigDiagnostics(path);
+            diagnostics.Report("", new Mark(0, 1, 1), $"cannot read the file: {e.Message}");
+            return new ConfigLoadResult(null, diagnostics.Errors, diagnostics.Sources);
         }
 
         return LoadFromText(text, path);
@@ -28,14 +30,14 @@ public static class ConfigLoader
         var root = Parse(text, fileName, diagnostics);
         if (root is null)
         {
-            return new ConfigLoadResult(null, diagnostics.Errors);
+            return new ConfigLoadResult(null, diagnostics.Errors, diagnostics.Sources);
         }
 
         var config = new ConfigReader(diagnostics).Read(root);
         ConfigValidator.Validate(config, diagnostics);
         return diagnostics.HasErrors
-            ? new ConfigLoadResult(null, diagnostics.Errors)
-            : new ConfigLoadResult(config, []);
+            ? new ConfigLoadResult(null, diagnostics.Errors, diagnostics.Sources)
+            : new ConfigLoadResult(config, [], diagnostics.Sources);
     }
 
     private static YamlNode? Parse(string text, string fileName, ConfigDiagnostics diagnostics)
@@ -53,7 +55,7 @@ public static class ConfigLoader
         }
         catch (InvalidOperationException)
         {
-            // YamlDotNet 16.3 throws this, without a mark, for an unclosed flow list ("[1, 2" up to the end).
+            // YamlDotNet 16.3 throws this, without a mark, for an unclosed flow list followed by more keys.
             diagnostics.Report("", parser.Current?.Start ?? Mark.Empty, "invalid YAML: an unclosed [ or { list");
             return null;
         }

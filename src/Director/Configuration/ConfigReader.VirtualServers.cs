@@ -39,7 +39,7 @@ internal sealed partial class ConfigReader
         return new VirtualServerConfig
         {
             Name = map.Require("name", ScalarParsers.NonEmpty, ""),
-            Vip = map.Read("vip", ScalarParsers.Ipv4, null!),
+            Vip = map.ReadOrNull("vip", ScalarParsers.Ipv4),
             Port = port,
             Protocol = map.Read("protocol", ScalarParsers.Enum<IpvsProtocol>, defaults.Protocol),
             FirewallMark = firewallMark,
@@ -85,9 +85,9 @@ internal sealed partial class ConfigReader
         {
             Type = map.Read("type", ScalarParsers.Enum<HealthCheckType>, defaults.Type),
             Path = map.Read("path", ParseHttpPath, defaults.Path),
-            Host = map.Read("host", ScalarParsers.NonEmpty, null!),
+            Host = map.ReadOrNull("host", ScalarParsers.NonEmpty),
             ExpectStatus = statuses.Count > 0 ? statuses : defaults.ExpectStatus,
-            BodyRegex = map.Read("bodyRegex", ScalarParsers.NonEmpty, null!),
+            BodyRegex = map.ReadOrNull("bodyRegex", ScalarParsers.NonEmpty),
             Interval = map.Read("interval", ScalarParsers.Duration(TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)), defaults.Interval),
             Timeout = map.Read("timeout", ScalarParsers.Duration(TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)), defaults.Timeout),
             Rise = map.Read("rise", ScalarParsers.Int(1, int.MaxValue), defaults.Rise),
@@ -95,7 +95,7 @@ internal sealed partial class ConfigReader
             Retry = map.Read("retry", ScalarParsers.Int(0, int.MaxValue), defaults.Retry),
             RetryDelay = map.Read("retryDelay", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromHours(1)), defaults.RetryDelay),
             OnFailure = map.Read("onFailure", ScalarParsers.Enum<FailureAction>, defaults.OnFailure),
-            Command = map.Read("command", ScalarParsers.NonEmpty, null!),
+            Command = map.ReadOrNull("command", ScalarParsers.NonEmpty),
             Port = map.ReadOptional("port", PortNumber),
         };
     }

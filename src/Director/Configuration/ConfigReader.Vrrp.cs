@@ -58,7 +58,7 @@ internal sealed partial class ConfigReader
             Preempt = map.Read("preempt", ScalarParsers.Bool, defaults.Preempt),
             PreemptDelay = map.Read("preemptDelay", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromHours(1)), defaults.PreemptDelay),
             UnicastPeers = map.List("unicastPeers", ScalarParsers.Ipv4, IPAddress.None),
-            UnicastSource = map.Read("unicastSource", ScalarParsers.Ipv4, null!),
+            UnicastSource = map.ReadOrNull("unicastSource", ScalarParsers.Ipv4),
             VirtualAddresses = addresses,
             Garp = ReadGarp(map.Map("garp", GarpKeys)),
             Authentication = ReadAuthentication(map.Map("authentication", AuthenticationKeys)),

@@ -26,7 +26,7 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
         }
 
         var vrrp = map.Map("vrrp", VrrpKeys);
-        if (vrrp is null && !map.Has("vrrp"))
+        if (map.Node("vrrp") is null)
         {
             diagnostics.Report("vrrp", map.Start, "missing required key 'vrrp'");
         }

@@ -4,6 +4,8 @@ internal sealed partial class ConfigValidator
 {
     private const string Servers = "virtualServers";
 
+    private static readonly HealthCheckType[] HttpChecks = [HealthCheckType.Http, HealthCheckType.Https];
+
     private void ValidateVirtualServers()
     {
         var servers = config.VirtualServers;
@@ -18,9 +20,12 @@ internal sealed partial class ConfigValidator
             }
         }
 
-        ReportRepeats(Indexed(servers, Servers, "name"), x => x.Name, (x, first) => $"name '{x.Name}' is already used by {FieldPath.Parent(first)}");
+        ReportRepeats(servers, Servers, "name", ["name"], x => x.Name, (x, first) => $"name '{x.Name}' is already used by {FieldPath.Parent(first)}");
         ReportRepeats(
-            Indexed(servers, Servers),
+            servers,
+            Servers,
+            null,
+            ["vip", "port", "protocol", "fwmark"],
             x => x.FirewallMark is { } mark ? (object)mark : x.Vip is null || x.Port is null ? null : (x.Vip, x.Port, x.Protocol),
             (x, first) => $"{Describe(x)} is already served by {first}");
     }
@@ -60,7 +65,8 @@ internal sealed partial class ConfigValidator
             diagnostics.Report(port, "port 0 (every port) needs persistence");
         }
 
-        if (server.Vip is not null && Usable(vip)
+        // With errors in the vrrp section its addresses are incomplete: a missing match would only be a guess.
+        if (server.Vip is not null && Usable(vip) && !diagnostics.IsBrokenWithin("vrrp")
             && !config.Vrrp.Instances.Any(x => x.VirtualAddresses.Any(a => a.Address.Equals(server.Vip))))
         {
             var known = config.Vrrp.Instances.Count == 0
@@ -85,6 +91,23 @@ internal sealed partial class ConfigValidator
             diagnostics.Report(command, "an exec check needs a command");
         }
 
+        // A key the check type ignores is most often a wrong type: say so instead of probing the wrong way.
+        var usedBy = new (string Key, HealthCheckType[] Types)[]
+        {
+            ("path", HttpChecks), ("host", HttpChecks), ("expectStatus", HttpChecks), ("bodyRegex", HttpChecks),
+            ("command", [HealthCheckType.Exec]),
+        };
+        foreach (var (key, types) in usedBy)
+        {
+            var keyPath = FieldPath.Child(path, key);
+            if (diagnostics.IsGiven(keyPath) && !types.Contains(check.Type) && Usable(keyPath, FieldPath.Child(path, "type")))
+            {
+                diagnostics.Report(
+                    keyPath,
+                    $"only used by {string.Join(" and ", types.Select(ScalarParsers.Name))} checks; this check is {ScalarParsers.Name(check.Type)}");
+            }
+        }
+
         var bodyRegex = FieldPath.Child(path, "bodyRegex");
         if (check.BodyRegex is { } pattern && Usable(bodyRegex) && !TryCompile(pattern, out var error))
         {
@@ -96,7 +119,10 @@ internal sealed partial class ConfigValidator
     {
         var realServers = FieldPath.Child(path, "realServers");
         ReportRepeats(
-            Indexed(server.RealServers, realServers),
+            server.RealServers,
+            realServers,
+            null,
+            ["address", "port"],
             x => (x.Address, x.Port),
             (x, first) => $"{x.Address}:{x.Port} is already listed at {first}");
 

@@ -21,33 +21,44 @@ internal sealed partial class ConfigValidator
             }
         }
 
-        ReportRepeats(Indexed(instances, Instances, "name"), x => x.Name, (x, first) => $"name '{x.Name}' is already used by {FieldPath.Parent(first)}");
+        ReportRepeats(instances, Instances, "name", ["name"], x => x.Name, (x, first) => $"name '{x.Name}' is already used by {FieldPath.Parent(first)}");
 
         // The VRID picks the virtual MAC 00-00-5E-00-01-{VRID}: two routers with one VRID on one LAN collide.
         ReportRepeats(
-            Indexed(instances, Instances, "vrid"),
+            instances,
+            Instances,
+            "vrid",
+            ["vrid", "interface"],
             x => (x.Interface, x.VirtualRouterId),
             (x, first) => $"vrid {x.VirtualRouterId} is already used on {x.Interface} by {FieldPath.Parent(first)}");
 
         var addresses = instances
             .SelectMany((x, i) => x.VirtualAddresses.Select((a, j) => (Item: a, Path: FieldPath.Item(FieldPath.Child(FieldPath.Item(Instances, i), "virtualAddresses"), j))))
             .ToList();
-        ReportRepeats(addresses, a => a.Address, (a, first) => $"{a.Address} is already a virtual address at {first}");
+        ReportRepeats(addresses.Where(a => Usable(a.Path)), a => a.Address, (a, first) => $"{a.Address} is already a virtual address at {first}");
 
         for (var i = 0; i < instances.Count; i++)
         {
             var peersPath = FieldPath.Child(FieldPath.Item(Instances, i), "unicastPeers");
             for (var j = 0; j < instances[i].UnicastPeers.Count; j++)
             {
-                var peer = instances[i].UnicastPeers[j];
-                var owner = instances.FirstOrDefault(x => x.VirtualAddresses.Any(a => a.Address.Equals(peer)));
-                if (owner is not null && Usable(FieldPath.Item(peersPath, j)))
-                {
-                    diagnostics.Report(
-                        FieldPath.Item(peersPath, j),
-                        $"{peer} is a virtual address of instance '{owner.Name}'; a peer is the other director's own address");
-                }
+                ReportIfVirtual(instances[i].UnicastPeers[j], FieldPath.Item(peersPath, j), "a peer is the other director's own address");
             }
+
+            if (instances[i].UnicastSource is { } source)
+            {
+                // The source must stay on this director whatever its state; a VIP moves away on failover.
+                ReportIfVirtual(source, FieldPath.Child(FieldPath.Item(Instances, i), "unicastSource"), "the source is this director's own address");
+            }
+        }
+    }
+
+    private void ReportIfVirtual(System.Net.IPAddress address, string path, string why)
+    {
+        var owner = config.Vrrp.Instances.FirstOrDefault(x => x.VirtualAddresses.Any(a => a.Address.Equals(address)));
+        if (owner is not null && Usable(path))
+        {
+            diagnostics.Report(path, $"{address} is a virtual address of instance '{owner.Name}'; {why}");
         }
     }
 
@@ -68,6 +79,12 @@ internal sealed partial class ConfigValidator
             {
                 diagnostics.Report(interval, $"VRRPv3 needs centisecond steps 10ms..40.95s, got {DurationText.Format(value)}");
             }
+        }
+
+        var checksum = FieldPath.Child(path, "v3Checksum");
+        if (instance.Version == 2 && diagnostics.IsGiven(checksum) && Usable(version, checksum))
+        {
+            diagnostics.Report(checksum, "only used by VRRPv3; this instance is version 2");
         }
 
         var authentication = FieldPath.Child(path, "authentication");

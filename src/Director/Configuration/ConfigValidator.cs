@@ -18,13 +18,27 @@ internal sealed partial class ConfigValidator(DirectorConfig config, ConfigDiagn
 
     private bool Usable(params string[] paths) => !paths.Any(diagnostics.IsBroken);
 
-    /// <summary>Reports a value that repeats an earlier one with the same key, naming the first.</summary>
+    /// <summary>
+    /// Reports each list item whose key repeats an earlier item's, naming the first. Items whose key fields
+    /// were already reported are left out: their placeholder values would look like repeats of each other.
+    /// </summary>
+    /// <param name="reportField">The field the error points at; null: the whole item.</param>
+    private void ReportRepeats<T>(
+        IReadOnlyList<T> items, string listPath, string? reportField, string[] keyFields, Func<T, object?> key, Func<T, string, string> message)
+    {
+        var usable = items
+            .Select((item, i) => (Item: item, Path: FieldPath.Item(listPath, i)))
+            .Where(x => Usable(x.Path) && !keyFields.Any(f => diagnostics.IsBrokenWithin(FieldPath.Child(x.Path, f))))
+            .Select(x => (x.Item, reportField is null ? x.Path : FieldPath.Child(x.Path, reportField)));
+        ReportRepeats(usable, key, message);
+    }
+
     private void ReportRepeats<T>(IEnumerable<(T Item, string Path)> items, Func<T, object?> key, Func<T, string, string> message)
     {
         var first = new Dictionary<object, string>();
         foreach (var (item, path) in items)
         {
-            if (!Usable(path) || key(item) is not { } k)
+            if (key(item) is not { } k)
             {
                 continue;
             }
@@ -39,9 +53,6 @@ internal sealed partial class ConfigValidator(DirectorConfig config, ConfigDiagn
             }
         }
     }
-
-    private static IEnumerable<(T Item, string Path)> Indexed<T>(IReadOnlyList<T> items, string path, string? field = null) =>
-        items.Select((item, i) => (item, field is null ? FieldPath.Item(path, i) : FieldPath.Child(FieldPath.Item(path, i), field)));
 
     private static bool TryCompile(string pattern, out string error)
     {

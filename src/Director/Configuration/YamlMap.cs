@@ -76,6 +76,11 @@ internal sealed class YamlMap
     public T Read<T>(string key, Func<string, Parsed<T>> parse, T fallback) =>
         Node(key) is { } node ? Scalar(node, Child(key), parse, fallback, diagnostics) : fallback;
 
+    /// <summary>For optional values without a default: null when absent or wrong.</summary>
+    public T? ReadOrNull<T>(string key, Func<string, Parsed<T>> parse)
+        where T : class =>
+        Node(key) is { } node ? Scalar<T?>(node, Child(key), s => parse(s) is var p && p.Ok ? p.Value : new ParseError(p.Error!), null, diagnostics) : null;
+
     public T? ReadOptional<T>(string key, Func<string, Parsed<T>> parse)
         where T : struct =>
         Node(key) is { } node ? Scalar(node, Child(key), s => AsNullable(parse(s)), null, diagnostics) : null;

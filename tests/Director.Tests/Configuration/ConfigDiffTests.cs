@@ -1,0 +1,141 @@
+using System.Net;
+using HaDirector.Director.Configuration;
+
+namespace HaDirector.Director.Tests.Configuration;
+
+public sealed class ConfigDiffTests
+{
+    private static readonly VrrpInstanceConfig Web = new()
+    {
+        Name = "web",
+        Interface = "eth0",
+        VirtualRouterId = 51,
+        Priority = 150,
+        VirtualAddresses = [new VirtualAddress(IPAddress.Parse("10.19.166.88"), 32)],
+    };
+
+    private static readonly VirtualServerConfig Http = new()
+    {
+        Name = "http",
+        Vip = IPAddress.Parse("10.19.166.88"),
+        Port = 80,
+        RealServers =
+        [
+            new RealServerConfig { Address = IPAddress.Parse("10.19.166.119"), Port = 80, Weight = 2 },
+            new RealServerConfig { Address = IPAddress.Parse("10.19.166.84"), Port = 80, Weight = 1 },
+        ],
+    };
+
+    private static readonly DirectorConfig Before = new()
+    {
+        Vrrp = new VrrpConfig { Instances = [Web] },
+        VirtualServers = [Http],
+    };
+
+    [Fact]
+    public void Compute_SameConfigBuiltTwice_IsEmpty()
+    {
+        var first = ConfigLoader.LoadFromText(Yaml(150, 2), "a.yaml").Config!;
+        var second = ConfigLoader.LoadFromText(Yaml(150, 2), "b.yaml").Config!;
+
+        var diff = ConfigDiff.Compute(first, second);
+
+        Assert.True(diff.IsEmpty);
+    }
+
+    [Fact]
+    public void Compute_PriorityChanged_ListsOnlyThatInstance()
+    {
+        var diff = ConfigDiff.Compute(
+            ConfigLoader.LoadFromText(Yaml(150, 2), "a.yaml").Config!,
+            ConfigLoader.LoadFromText(Yaml(100, 2), "b.yaml").Config!);
+
+        Assert.Equal(Expect(changedInstances: ["web"]), diff);
+    }
+
+    [Fact]
+    public void Compute_RealServerWeightChanged_ListsOnlyThatVirtualServer()
+    {
+        var diff = ConfigDiff.Compute(
+            ConfigLoader.LoadFromText(Yaml(150, 2), "a.yaml").Config!,
+            ConfigLoader.LoadFromText(Yaml(150, 3), "b.yaml").Config!);
+
+        Assert.Equal(Expect(changedVirtualServers: ["web"]), diff);
+    }
+
+    [Fact]
+    public void Compute_InstanceAddedAndVirtualServerRemoved_ListsEachByName()
+    {
+        var db = Web with { Name = "db", VirtualRouterId = 52, VirtualAddresses = [new VirtualAddress(IPAddress.Parse("10.19.166.89"), 32)] };
+        var after = Before with { Vrrp = new VrrpConfig { Instances = [Web, db] }, VirtualServers = [] };
+
+        var diff = ConfigDiff.Compute(Before, after);
+
+        Assert.Equal(Expect(addedInstances: ["db"], removedVirtualServers: ["http"]), diff);
+    }
+
+    [Fact]
+    public void Compute_InstanceRenamed_IsOneRemovedAndOneAdded()
+    {
+        var after = Before with { Vrrp = new VrrpConfig { Instances = [Web with { Name = "www" }] } };
+
+        var diff = ConfigDiff.Compute(Before, after);
+
+        Assert.Equal(Expect(addedInstances: ["www"], removedInstances: ["web"]), diff);
+    }
+
+    [Fact]
+    public void Compute_ListsReordered_IsEmpty()
+    {
+        var https = Http with { Name = "https", Port = 443 };
+        var before = Before with { VirtualServers = [Http, https] };
+        var after = Before with { VirtualServers = [https, Http] };
+
+        Assert.True(ConfigDiff.Compute(before, after).IsEmpty);
+    }
+
+    [Fact]
+    public void Compute_GlobalSectionsChanged_ListsTheSections()
+    {
+        var after = Before with
+        {
+            Metrics = new MetricsConfig { Listen = null },
+            Logging = new LoggingConfig { Format = LogFormat.Json },
+        };
+
+        var diff = ConfigDiff.Compute(Before, after);
+
+        Assert.Equal(Expect(changedSections: ["metrics", "logging"]), diff);
+    }
+
+    private static ConfigDiff Expect(
+        string[]? addedInstances = null,
+        string[]? removedInstances = null,
+        string[]? changedInstances = null,
+        string[]? addedVirtualServers = null,
+        string[]? removedVirtualServers = null,
+        string[]? changedVirtualServers = null,
+        string[]? changedSections = null) =>
+        new(
+            [.. addedInstances ?? []],
+            [.. removedInstances ?? []],
+            [.. changedInstances ?? []],
+            [.. addedVirtualServers ?? []],
+            [.. removedVirtualServers ?? []],
+            [.. changedVirtualServers ?? []],
+            [.. changedSections ?? []]);
+
+    private static string Yaml(int priority, int weight) => $$"""
+        vrrp:
+          instances:
+            - { name: web, interface: eth0, vrid: 51, priority: {{priority}}, virtualAddresses: [10.19.166.88/32] }
+        virtualServers:
+          - name: web
+            vip: 10.19.166.88
+            port: 80
+            healthCheck: { type: http, expectStatus: [200] }
+            realServers:
+              - { address: 10.19.166.119, weight: {{weight}} }
+              - { address: 10.19.166.84 }
+        """;
+}

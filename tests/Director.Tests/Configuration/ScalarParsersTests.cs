@@ -1,0 +1,61 @@
+using System.Net;
+using HaDirector.Director.Configuration;
+
+namespace HaDirector.Director.Tests.Configuration;
+
+public sealed class ScalarParsersTests
+{
+    [Theory]
+    [InlineData("10.1")]
+    [InlineData("1")]
+    [InlineData("010.0.0.1")]
+    [InlineData("::1")]
+    public void Ipv4_NotADottedQuad_IsRejected(string text)
+    {
+        Assert.Equal($"expected an IPv4 address like 10.0.0.1, got '{text}'", ScalarParsers.Ipv4(text).Error);
+    }
+
+    [Theory]
+    [InlineData("255.255.255.0", true)]
+    [InlineData("255.255.255.255", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("255.0.255.0", false)]
+    public void Netmask_Contiguity_DecidesValidity(string text, bool valid)
+    {
+        Assert.Equal(valid, ScalarParsers.Netmask(text).Ok);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:9810", "127.0.0.1:9810")]
+    [InlineData("0.0.0.0:80", "0.0.0.0:80")]
+    [InlineData("[::]:9810", "[::]:9810")]
+    public void Endpoint_AddressAndPort_Parses(string text, string expected)
+    {
+        Assert.Equal(IPEndPoint.Parse(expected), ScalarParsers.Endpoint(text).Value);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost:9810")]
+    [InlineData("127.0.0.1:0")]
+    [InlineData("127.0.0.1:70000")]
+    [InlineData("10.1:80")]
+    public void Endpoint_NoUsablePortOrAddress_IsRejected(string text)
+    {
+        Assert.False(ScalarParsers.Endpoint(text).Ok);
+    }
+
+    [Theory]
+    [InlineData("200", 200, 200)]
+    [InlineData("200-299", 200, 299)]
+    public void Status_CodeOrRange_Parses(string text, int from, int to)
+    {
+        Assert.Equal(new StatusRange(from, to), ScalarParsers.Status(text).Value);
+    }
+
+    [Fact]
+    public void Enum_CamelCaseName_Parses()
+    {
+        Assert.Equal(V3ChecksumMode.PseudoHeader, ScalarParsers.Enum<V3ChecksumMode>("pseudoHeader").Value);
+    }
+}
