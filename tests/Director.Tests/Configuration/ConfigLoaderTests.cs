@@ -6,7 +6,7 @@ namespace HaDirector.Director.Tests.Configuration;
 public sealed class ConfigLoaderTests
 {
     /// <summary>The smallest valid file: one instance, nothing else.</summary>
-    private const string Minimal = """
+    internal const string Minimal = """
         vrrp:
           instances:
             - name: web
@@ -84,6 +84,15 @@ public sealed class ConfigLoaderTests
             "section of the wrong shape",
             "vrrp:\n  instances: web\n",
             ["t.yaml:2:14: vrrp.instances: expected a list, got 'web'"]
+        },
+        {
+            "empty list items",
+            Minimal + "\n      unicastPeers: [10.0.0.2, ~]\n    -\n    - { name: db, interface: eth0, vrid: 52, priority: 0, virtualAddresses: [10.0.0.9] }\n",
+            [
+                "t.yaml:8:32: vrrp.instances[0].unicastPeers[1]: empty list item",
+                "t.yaml:9:6: vrrp.instances[1]: empty list item",
+                "t.yaml:10:56: vrrp.instances[2].priority: must be 1..255, got 0",
+            ]
         },
         {
             "missing required keys of an instance",
