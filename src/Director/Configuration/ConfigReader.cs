@@ -57,16 +57,8 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
         };
     }
 
-    private static Parsed<IPEndPoint?> ParseListen(string text)
-    {
-        if (text is "off" or "")
-        {
-            return (IPEndPoint?)null;
-        }
-
-        var parsed = ScalarParsers.Endpoint(text);
-        return parsed.Ok ? parsed.Value : new ParseError(parsed.Error!);
-    }
+    private static Parsed<IPEndPoint?> ParseListen(string text) =>
+        text is "off" or "" ? (IPEndPoint?)null : ScalarParsers.Endpoint(text).Select(e => (IPEndPoint?)e);
 
     private static ControlConfig ReadControl(YamlMap? map)
     {

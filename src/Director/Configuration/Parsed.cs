@@ -5,6 +5,9 @@ internal readonly record struct Parsed<T>(T Value, string? Error)
 {
     public bool Ok => Error is null;
 
+    /// <summary>The value converted, or the same error.</summary>
+    public Parsed<TOut> Select<TOut>(Func<T, TOut> convert) => Ok ? convert(Value) : new ParseError(Error!);
+
     public static implicit operator Parsed<T>(T value) => new(value, null);
 
     public static implicit operator Parsed<T>(ParseError error) => new(default!, error.Message);

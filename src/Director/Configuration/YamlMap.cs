@@ -79,15 +79,12 @@ internal sealed class YamlMap
     /// <summary>For optional values without a default: null when absent or wrong.</summary>
     public T? ReadOrNull<T>(string key, Func<string, Parsed<T>> parse)
         where T : class =>
-        Node(key) is { } node ? Scalar<T?>(node, Child(key), s => parse(s) is var p && p.Ok ? p.Value : new ParseError(p.Error!), null, diagnostics) : null;
+        Node(key) is { } node ? Scalar(node, Child(key), s => parse(s).Select(v => (T?)v), null, diagnostics) : null;
 
+    /// <summary>For optional numbers and enums without a default: null when absent or wrong.</summary>
     public T? ReadOptional<T>(string key, Func<string, Parsed<T>> parse)
         where T : struct =>
-        Node(key) is { } node ? Scalar(node, Child(key), s => AsNullable(parse(s)), null, diagnostics) : null;
-
-    private static Parsed<T?> AsNullable<T>(Parsed<T> parsed)
-        where T : struct =>
-        parsed.Ok ? parsed.Value : new ParseError(parsed.Error!);
+        Node(key) is { } node ? Scalar(node, Child(key), s => parse(s).Select(v => (T?)v), null, diagnostics) : null;
 
     /// <summary>Like <see cref="Read{T}"/>, but an absent key is an error at this mapping.</summary>
     public T Require<T>(string key, Func<string, Parsed<T>> parse, T placeholder)
@@ -115,6 +112,12 @@ internal sealed class YamlMap
             {
                 var itemPath = FieldPath.Item(path, items.Count);
                 diagnostics.Record(itemPath, item.Start);
+                if (IsNull(item))
+                {
+                    // Kept, so later indexes still match their paths; readers skip it as they skip a bad value.
+                    diagnostics.Report(itemPath, item.Start, "empty list item");
+                }
+
                 items.Add((item, itemPath));
             }
 
@@ -131,7 +134,7 @@ internal sealed class YamlMap
 
     /// <summary>A list of scalars; bad items are reported and stand as the placeholder, so indexes still match paths.</summary>
     public ValueList<T> List<T>(string key, Func<string, Parsed<T>> parse, T placeholder) =>
-        new(Items(key).Select(item => Scalar(item.Node, item.Path, parse, placeholder, diagnostics)));
+        new(Items(key).Select(item => IsNull(item.Node) ? placeholder : Scalar(item.Node, item.Path, parse, placeholder, diagnostics)));
 
     public static T Scalar<T>(YamlNode node, string path, Func<string, Parsed<T>> parse, T fallback, ConfigDiagnostics diagnostics)
     {

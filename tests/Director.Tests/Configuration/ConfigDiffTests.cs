@@ -95,6 +95,18 @@ public sealed class ConfigDiffTests
     }
 
     [Fact]
+    public void Compute_ExampleDirectorPair_DiffersOnlyInTheInstance()
+    {
+        var examples = Path.Combine(ConfigLoaderTests.RepositoryRoot(), "deploy", "examples");
+        var lb1 = ConfigLoader.Load(Path.Combine(examples, "lb1.yaml")).Config!;
+        var lb2 = ConfigLoader.Load(Path.Combine(examples, "lb2.yaml")).Config!;
+
+        var diff = ConfigDiff.Compute(lb1, lb2);
+
+        Assert.Equal(Expect(changedInstances: ["web"]), diff);
+    }
+
+    [Fact]
     public void Compute_GlobalSectionsChanged_ListsTheSections()
     {
         var after = Before with

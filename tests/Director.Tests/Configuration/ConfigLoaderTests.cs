@@ -6,7 +6,7 @@ namespace HaDirector.Director.Tests.Configuration;
 public sealed class ConfigLoaderTests
 {
     /// <summary>The smallest valid file: one instance, nothing else.</summary>
-    private const string Minimal = """
+    internal const string Minimal = """
         vrrp:
           instances:
             - name: web
@@ -84,6 +84,15 @@ public sealed class ConfigLoaderTests
             "section of the wrong shape",
             "vrrp:\n  instances: web\n",
             ["t.yaml:2:14: vrrp.instances: expected a list, got 'web'"]
+        },
+        {
+            "empty list items",
+            Minimal + "\n      unicastPeers: [10.0.0.2, ~]\n    -\n    - { name: db, interface: eth0, vrid: 52, priority: 0, virtualAddresses: [10.0.0.9] }\n",
+            [
+                "t.yaml:8:32: vrrp.instances[0].unicastPeers[1]: empty list item",
+                "t.yaml:9:6: vrrp.instances[1]: empty list item",
+                "t.yaml:10:56: vrrp.instances[2].priority: must be 1..255, got 0",
+            ]
         },
         {
             "missing required keys of an instance",
@@ -562,6 +571,46 @@ public sealed class ConfigLoaderTests
         Assert.Equal(LogFormat.Json, config.Logging.Format);
     }
 
+    [Fact]
+    public void LoadFromText_DesignDocumentExample_LoadsUnchanged()
+    {
+        // DESIGN.md §4 verbatim: the names users type may grow, never drift.
+        const string design = """
+            vrrp:
+              instances:
+                - name: web
+                  interface: eth0
+                  vrid: 51
+                  priority: 150          # 1..254; 255 = address owner
+                  version: 3             # 2 or 3
+                  advertInterval: 1s     # v3: centisecond steps; v2: whole seconds
+                  preempt: true
+                  preemptDelay: 0s
+                  unicastPeers: []       # empty: multicast 224.0.0.18
+                  virtualAddresses: [10.19.166.88/32]
+                  garp: { repeat: 5, interval: 100ms, refresh: 0s }
+            virtualServers:
+              - name: web
+                vip: 10.19.166.88
+                port: 80
+                protocol: tcp
+                scheduler: wlc
+                forwarding: dr
+                persistence: 0s
+                healthCheck: { type: http, path: /, expectStatus: [200], interval: 2s, timeout: 1s, rise: 2, fall: 3, onFailure: remove }
+                realServers:
+                  - { address: 10.19.166.119, port: 80, weight: 2 }
+                  - { address: 10.19.166.84,  port: 80, weight: 1 }
+            metrics: { listen: 127.0.0.1:9810 }
+            control: { socket: /run/hadirector/control.sock }
+            """;
+
+        var result = ConfigLoader.LoadFromText(design, "hadirector.yaml");
+
+        Assert.Empty(result.Errors);
+        Assert.True(result.Succeeded);
+    }
+
     [Theory]
     [InlineData("metrics: { listen: off }")]
     [InlineData("metrics: { listen: }")]
@@ -604,7 +653,7 @@ public sealed class ConfigLoaderTests
         Assert.StartsWith("cannot read the file: ", error.Message, StringComparison.Ordinal);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "HaDirector.sln")))

@@ -4,20 +4,10 @@ namespace HaDirector.Director.Tests.Configuration;
 
 public sealed class ConfigSourceMapTests
 {
-    private const string Yaml = """
-        vrrp:
-          instances:
-            - name: web
-              interface: eth9
-              vrid: 51
-              priority: 150
-              virtualAddresses: [10.19.166.88/32]
-        """;
-
     [Fact]
     public void ErrorAt_ValueInTheFile_PointsAtTheValue()
     {
-        var sources = ConfigLoader.LoadFromText(Yaml, "lb1.yaml").Sources;
+        var sources = ConfigLoader.LoadFromText(ConfigLoaderTests.Minimal, "lb1.yaml").Sources;
 
         var error = sources.ErrorAt("vrrp.instances[0].interface", "no such interface");
 
@@ -27,7 +17,7 @@ public sealed class ConfigSourceMapTests
     [Fact]
     public void Locate_DefaultedValue_IsTheEnclosingMapping()
     {
-        var sources = ConfigLoader.LoadFromText(Yaml, "lb1.yaml").Sources;
+        var sources = ConfigLoader.LoadFromText(ConfigLoaderTests.Minimal, "lb1.yaml").Sources;
 
         Assert.False(sources.Contains("vrrp.instances[0].garp.repeat"));
         Assert.Equal((3, 7), sources.Locate("vrrp.instances[0].garp.repeat"));
@@ -36,7 +26,7 @@ public sealed class ConfigSourceMapTests
     [Fact]
     public void Contains_ListItem_IsTrue()
     {
-        var sources = ConfigLoader.LoadFromText(Yaml, "lb1.yaml").Sources;
+        var sources = ConfigLoader.LoadFromText(ConfigLoaderTests.Minimal, "lb1.yaml").Sources;
 
         Assert.True(sources.Contains("vrrp.instances[0].virtualAddresses[0]"));
         Assert.Equal((7, 26), sources.Locate("vrrp.instances[0].virtualAddresses[0]"));
