@@ -1,0 +1,96 @@
+using System.Net;
+using HaDirector.Director.Metrics;
+using HaDirector.Vrrp.Protocol;
+using HaDirector.Vrrp.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace HaDirector.Director.Vrrp;
+
+/// <summary>
+/// The VRRP socket of one interface, shared by the instances on it: validates every received datagram
+/// (RFC 5798 §7.1), counts drops by reason and hands accepted adverts to the instance with that VRID.
+/// </summary>
+public sealed partial class VrrpChannel : IDisposable
+{
+    private readonly VrrpSocket _socket;
+    private readonly VrrpAdvertValidator _validator;
+    private readonly Dictionary<int, VrrpInstance> _byVrid = [];
+    private readonly DirectorMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Lock _sendGate = new();
+    private readonly byte[] _sendBuffer = new byte[2048];
+
+    public VrrpChannel(VrrpSocket socket, VrrpAdvertValidator validator, DirectorMetrics metrics, ILogger logger)
+    {
+        _socket = socket;
+        _validator = validator;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public string InterfaceName => _socket.InterfaceName;
+
+    /// <summary>Registers an instance before the receive loop starts.</summary>
+    public void Add(VrrpInstance instance) => _byVrid.Add(instance.Config.VirtualRouterId, instance);
+
+    /// <summary>Sends one advert to each destination (the multicast group, or every unicast peer).</summary>
+    public void SendAdvert(VrrpPacket packet, IPAddress source, IReadOnlyList<IPAddress> destinations, VrrpChecksumMode mode)
+    {
+        lock (_sendGate)
+        {
+            foreach (var destination in destinations)
+            {
+                // The v3 checksum covers the destination (pseudo-header): one encode per peer.
+                var length = VrrpCodec.Write(packet, source, destination, _sendBuffer.AsSpan(Ipv4Header.Length), mode);
+                Ipv4Header.Write(_sendBuffer, source, destination, VrrpCodec.IpProtocolNumber, length);
+                _socket.Send(_sendBuffer.AsSpan(0, Ipv4Header.Length + length), destination);
+            }
+        }
+    }
+
+    public async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[65536];
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await _socket.ReceiveAsync(buffer, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            Dispatch(buffer.AsSpan(0, received));
+        }
+    }
+
+    /// <summary>Validates and routes one datagram; never throws on hostile bytes.</summary>
+    public void Dispatch(ReadOnlySpan<byte> datagram)
+    {
+        var result = _validator.Validate(datagram);
+        _byVrid.TryGetValue(result.VirtualRouterId, out var instance);
+        if (!result.IsAccepted)
+        {
+            _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString()).Inc();
+            instance?.Driver.RecordDrop(result.Reason);
+            LogDropped(_logger, InterfaceName, result.Reason, result.VirtualRouterId);
+            return;
+        }
+        if (instance is not null)
+        {
+            instance.Runtime.RecordReceived(result.Datagram!);
+            instance.Driver.Receive(result.Datagram!);
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "{InterfaceName}: dropped a VRRP packet (VRID {Vrid}): {Reason}")]
+    private static partial void LogDropped(ILogger logger, string interfaceName, VrrpDropReason reason, int vrid);
+}

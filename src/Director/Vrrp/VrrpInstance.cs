@@ -1,0 +1,20 @@
+using HaDirector.Director.Configuration;
+using HaDirector.Vrrp.Election;
+
+namespace HaDirector.Director.Vrrp;
+
+/// <summary>One configured VRRP instance running in the daemon: its election driver and its host side.</summary>
+public sealed class VrrpInstance(VrrpInstanceConfig config, VrrpInstanceDriver driver, VrrpInstanceRuntime runtime) : IDisposable
+{
+    public VrrpInstanceConfig Config { get; } = config;
+
+    public VrrpInstanceDriver Driver { get; } = driver;
+
+    public VrrpInstanceRuntime Runtime { get; } = runtime;
+
+    public void Dispose()
+    {
+        Driver.Dispose();
+        Runtime.Garp.Dispose();
+    }
+}

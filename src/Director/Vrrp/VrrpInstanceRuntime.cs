@@ -1,0 +1,141 @@
+using System.Net;
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Metrics;
+using HaDirector.Vrrp.Arp;
+using HaDirector.Vrrp.Election;
+using HaDirector.Vrrp.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace HaDirector.Director.Vrrp;
+
+/// <summary>
+/// Carries out one instance's election actions on the host: adverts through the interface's channel,
+/// VIPs through rtnetlink, gratuitous ARP through libpcap; records state for status and metrics.
+/// </summary>
+public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
+{
+    private readonly VrrpInstanceConfig _config;
+    private readonly int _interfaceIndex;
+    private readonly IPAddress _primary;
+    private readonly IReadOnlyList<IPAddress> _destinations;
+    private readonly VrrpChecksumMode _checksumMode;
+    private readonly VipManager _vips;
+    private readonly GarpScheduler _garp;
+    private readonly DirectorMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public VrrpInstanceRuntime(VrrpInstanceConfig config, int interfaceIndex, IPAddress primary, VrrpChannel channel,
+        VipManager vips, GarpScheduler garp, DirectorMetrics metrics, TimeProvider time, ILogger logger)
+    {
+        _config = config;
+        _interfaceIndex = interfaceIndex;
+        _primary = primary;
+        Channel = channel;
+        _vips = vips;
+        _garp = garp;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _destinations = config.UnicastPeers.Count > 0 ? [.. config.UnicastPeers] : [VrrpCodec.MulticastGroup];
+        _checksumMode = ChecksumModeOf(config);
+        Since = time.GetUtcNow();
+        _metrics.VrrpState.WithLabels(config.Name).Set((int)VrrpState.Initialize);
+    }
+
+    public string Name => _config.Name;
+
+    public static VrrpChecksumMode ChecksumModeOf(VrrpInstanceConfig config) =>
+        config.V3Checksum == V3ChecksumMode.Rfc9568 ? VrrpChecksumMode.MessageOnly : VrrpChecksumMode.PseudoHeader;
+
+    public VrrpChannel Channel { get; }
+
+    public IPAddress PrimaryAddress => _primary;
+
+    /// <summary>When the instance entered its current state.</summary>
+    public DateTimeOffset Since { get; private set; }
+
+    public VrrpTransitionCause? LastCause { get; private set; }
+
+    public GarpScheduler Garp => _garp;
+
+    public void Execute(VrrpInstanceOptions instance, VrrpAction action)
+    {
+        switch (action)
+        {
+            case VrrpAction.StateChanged changed:
+                Since = _time.GetUtcNow();
+                LastCause = changed.Cause;
+                _metrics.VrrpState.WithLabels(Name).Set((int)changed.To);
+                _metrics.VrrpTransitions.WithLabels(Name, changed.To.ToString().ToLowerInvariant(), changed.Cause.ToString()).Inc();
+                break;
+            case VrrpAction.SendAdvert send:
+                Channel.SendAdvert(instance.CreateAdvert(send.Priority), _primary, _destinations, _checksumMode);
+                _metrics.AdvertsSent.WithLabels(Name).Inc();
+                if (send.Priority == VrrpPacket.PriorityStop)
+                {
+                    _metrics.PriorityZeroSent.WithLabels(Name).Inc();
+                    LogResigned(_logger, Name);
+                }
+                break;
+            case VrrpAction.AddVirtualAddresses add:
+                foreach (var vip in add.Addresses)
+                {
+                    var prefix = PrefixOf(vip);
+                    if (_vips.Add(_interfaceIndex, vip, prefix))
+                    {
+                        LogVipAdded(_logger, Name, vip, prefix, _config.Interface);
+                    }
+                }
+                break;
+            case VrrpAction.RemoveVirtualAddresses remove:
+                RemoveAddresses(remove.Addresses);
+                break;
+            case VrrpAction.StartGratuitousArp garp:
+                _garp.Start(garp.Addresses);
+                break;
+            case VrrpAction.StopGratuitousArp:
+                _garp.Stop();
+                break;
+            default:
+                throw new InvalidOperationException($"unknown VRRP action {action}");
+        }
+    }
+
+    /// <summary>Removes this instance's VIPs (also used at start-up for those a crash left behind).</summary>
+    public int RemoveAddresses(IEnumerable<IPAddress> addresses)
+    {
+        var removed = 0;
+        foreach (var vip in addresses)
+        {
+            var prefix = PrefixOf(vip);
+            if (_vips.Remove(_interfaceIndex, vip, prefix))
+            {
+                removed++;
+                LogVipRemoved(_logger, Name, vip, prefix, _config.Interface);
+            }
+        }
+        return removed;
+    }
+
+    public void RecordReceived(VrrpDatagram datagram)
+    {
+        _metrics.AdvertsReceived.WithLabels(Name).Inc();
+        if (datagram.Packet.Priority == VrrpPacket.PriorityStop)
+        {
+            _metrics.PriorityZeroReceived.WithLabels(Name).Inc();
+        }
+    }
+
+    private int PrefixOf(IPAddress vip) =>
+        _config.VirtualAddresses.FirstOrDefault(v => v.Address.Equals(vip))?.PrefixLength ?? 32;
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "{Instance}: added {Vip}/{Prefix} on {InterfaceName}")]
+    private static partial void LogVipAdded(ILogger logger, string instance, IPAddress vip, int prefix, string interfaceName);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "{Instance}: removed {Vip}/{Prefix} from {InterfaceName}")]
+    private static partial void LogVipRemoved(ILogger logger, string instance, IPAddress vip, int prefix, string interfaceName);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "{Instance}: sent priority 0 (resigning as master)")]
+    private static partial void LogResigned(ILogger logger, string instance);
+}
