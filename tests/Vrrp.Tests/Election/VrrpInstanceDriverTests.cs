@@ -74,6 +74,23 @@ public sealed class VrrpInstanceDriverTests : IDisposable
     }
 
     [Fact]
+    public void Timer_SystemTimerFiresUpTo1msEarly_WaitsAtLeastOneMillisecondInsteadOfSpinning()
+    {
+        var clock = new MillisecondTimerTimeProvider(_time);
+        var sink = new RecordingSink(_time);
+        using var driver = new VrrpInstanceDriver(V3(priority: 100), sink, clock);
+        driver.Start();
+
+        // Armed for 360.937 ms, fires at 360 ms: not due, 0.937 ms left, re-armed for 1 ms.
+        _time.Advance(TimeSpan.FromMilliseconds(360));
+        Assert.Equal(VrrpState.Backup, driver.State);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal([TimeSpan.FromMilliseconds(361)], sink.Entered(VrrpState.Master));
+        Assert.Equal(2, clock.Firings);
+    }
+
+    [Fact]
     public void Receive_HigherPriorityAdvert_TimerRearmedToMasterDownInterval()
     {
         _driver.Start();
