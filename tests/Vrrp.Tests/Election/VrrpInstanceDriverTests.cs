@@ -124,6 +124,9 @@ public sealed class VrrpInstanceDriverTests : IDisposable
 
         Assert.Equal(VrrpState.Backup, stats.State);
         Assert.True(stats.IsHeld);
+        Assert.False(stats.HoldsAddresses);
+        Assert.Null(stats.MasterAddress);
+        Assert.Equal(0, stats.MasterPriority);
         Assert.Equal(8, stats.AdvertsSent);
         Assert.Equal(1, stats.PriorityZeroAdvertsSent);
         Assert.Equal(1, stats.AdvertsReceived);
@@ -132,6 +135,20 @@ public sealed class VrrpInstanceDriverTests : IDisposable
         Assert.Equal(1, stats.BecameMaster);
         Assert.Equal(0, stats.SinkFailures);
         Assert.Equal(new Dictionary<VrrpDropReason, long> { [VrrpDropReason.BadChecksum] = 2, [VrrpDropReason.TtlNot255] = 1 }, stats.Drops);
+    }
+
+    [Fact]
+    public void GetStatistics_BackupHearingV3Master_ReportsTheMaster()
+    {
+        _driver.Start();
+
+        _driver.Post(new VrrpInput.AdvertReceived(Peer, 200, TimeSpan.FromMilliseconds(250)));
+        var stats = _driver.GetStatistics();
+
+        Assert.Equal(Peer, stats.MasterAddress);
+        Assert.Equal(200, stats.MasterPriority);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), stats.MasterAdvertInterval);
+        Assert.False(stats.HoldsAddresses);
     }
 
     [Fact]
