@@ -103,6 +103,10 @@ public sealed partial class VrrpInstanceDriver : IDisposable
             return new VrrpInstanceStatistics(
                 _machine.State,
                 _machine.IsHeld,
+                _machine.HoldsAddresses,
+                _machine.MasterAddress,
+                _machine.MasterPriority,
+                _machine.MasterAdvertInterval,
                 _advertsSent,
                 _priorityZeroSent,
                 _advertsReceived,

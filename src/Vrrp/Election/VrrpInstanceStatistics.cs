@@ -1,9 +1,18 @@
+using System.Net;
+using HaDirector.Vrrp.Protocol;
+
 namespace HaDirector.Vrrp.Election;
 
-/// <summary>A snapshot of one instance's counters and state, for status and metrics.</summary>
+/// <summary>A snapshot of one instance's state and counters, for status and metrics.</summary>
+/// <param name="MasterAddress">The current master as last heard (ours in Master); null when unknown.</param>
+/// <param name="HoldsAddresses">The virtual addresses are ours (Master, or make-before-break hold).</param>
 public sealed record VrrpInstanceStatistics(
     VrrpState State,
     bool IsHeld,
+    bool HoldsAddresses,
+    IPAddress? MasterAddress,
+    byte MasterPriority,
+    TimeSpan MasterAdvertInterval,
     long AdvertsSent,
     long PriorityZeroAdvertsSent,
     long AdvertsReceived,
@@ -11,4 +20,4 @@ public sealed record VrrpInstanceStatistics(
     long Transitions,
     long BecameMaster,
     long SinkFailures,
-    IReadOnlyDictionary<Protocol.VrrpDropReason, long> Drops);
+    IReadOnlyDictionary<VrrpDropReason, long> Drops);

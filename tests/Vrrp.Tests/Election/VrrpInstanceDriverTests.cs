@@ -74,6 +74,23 @@ public sealed class VrrpInstanceDriverTests : IDisposable
     }
 
     [Fact]
+    public void Timer_SystemTimerFiresUpTo1msEarly_WaitsAtLeastOneMillisecondInsteadOfSpinning()
+    {
+        var clock = new MillisecondTimerTimeProvider(_time);
+        var sink = new RecordingSink(_time);
+        using var driver = new VrrpInstanceDriver(V3(priority: 100), sink, clock);
+        driver.Start();
+
+        // Armed for 360.937 ms, fires at 360 ms: not due, 0.937 ms left, re-armed for 1 ms.
+        _time.Advance(TimeSpan.FromMilliseconds(360));
+        Assert.Equal(VrrpState.Backup, driver.State);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal([TimeSpan.FromMilliseconds(361)], sink.Entered(VrrpState.Master));
+        Assert.Equal(2, clock.Firings);
+    }
+
+    [Fact]
     public void Receive_HigherPriorityAdvert_TimerRearmedToMasterDownInterval()
     {
         _driver.Start();
@@ -107,6 +124,9 @@ public sealed class VrrpInstanceDriverTests : IDisposable
 
         Assert.Equal(VrrpState.Backup, stats.State);
         Assert.True(stats.IsHeld);
+        Assert.False(stats.HoldsAddresses);
+        Assert.Null(stats.MasterAddress);
+        Assert.Equal(0, stats.MasterPriority);
         Assert.Equal(8, stats.AdvertsSent);
         Assert.Equal(1, stats.PriorityZeroAdvertsSent);
         Assert.Equal(1, stats.AdvertsReceived);
@@ -115,6 +135,20 @@ public sealed class VrrpInstanceDriverTests : IDisposable
         Assert.Equal(1, stats.BecameMaster);
         Assert.Equal(0, stats.SinkFailures);
         Assert.Equal(new Dictionary<VrrpDropReason, long> { [VrrpDropReason.BadChecksum] = 2, [VrrpDropReason.TtlNot255] = 1 }, stats.Drops);
+    }
+
+    [Fact]
+    public void GetStatistics_BackupHearingV3Master_ReportsTheMaster()
+    {
+        _driver.Start();
+
+        _driver.Post(new VrrpInput.AdvertReceived(Peer, 200, TimeSpan.FromMilliseconds(250)));
+        var stats = _driver.GetStatistics();
+
+        Assert.Equal(Peer, stats.MasterAddress);
+        Assert.Equal(200, stats.MasterPriority);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), stats.MasterAdvertInterval);
+        Assert.False(stats.HoldsAddresses);
     }
 
     [Fact]

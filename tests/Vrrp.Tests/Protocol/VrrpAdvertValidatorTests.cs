@@ -219,6 +219,61 @@ public sealed class VrrpAdvertValidatorTests
         Assert.Equal(VrrpDropReason.AuthMismatch, validator.Validate(badPassword).Reason);
     }
 
+    [Fact]
+    public void Validate_RandomBytesWithEveryVridConfigured_NeverThrowsAndReachesTheDeepChecks()
+    {
+        var rules = Enumerable.Range(1, 255).Select(vrid => new VrrpReceiveRules(
+            (byte)vrid, vrid % 2 == 0 ? VrrpVersion.V2 : VrrpVersion.V3, TimeSpan.FromSeconds(1))
+        {
+            Authentication = vrid % 4 == 0 ? VrrpAuthentication.Password("secret") : VrrpAuthentication.None,
+            VirtualAddresses = vrid % 3 == 0 ? [IPAddress.Parse("198.18.201.20")] : [],
+            UnicastPeers = vrid % 5 == 0 ? [Keepalived] : [],
+        });
+        var validator = new VrrpAdvertValidator(rules);
+        var random = new Random(3768);
+        var buffer = new byte[64];
+        var reasons = new HashSet<VrrpDropReason>();
+        for (int i = 0; i < 20_000; i++)
+        {
+            var span = buffer.AsSpan(0, random.Next(20, buffer.Length + 1));
+            random.NextBytes(span);
+            span[0] = 0x45;
+            span[8] = 255;
+            span[9] = 112;
+            BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)span.Length);
+            if (span.Length >= 44)
+            {
+                // A well-formed message with a valid checksum half the time, so that the
+                // interval, address, auth and peer checks run on random content too.
+                var message = span[20..];
+                var version = (VrrpVersion)random.Next(2, 4);
+                message[0] = (byte)(((int)version << 4) | 1);
+                message[3] = (byte)random.Next(0, 3);
+                int length = 8 + (message[3] * 4) + (version == VrrpVersion.V2 ? 8 : 0);
+                if (i % 2 == 0)
+                {
+                    message[5] = 1;
+                    message[6] = 0;
+                    message[7] = 0;
+                    var checksum = VrrpChecksum.Compute(
+                        message[..length], version, BinaryPrimitives.ReadUInt32BigEndian(span[12..]), BinaryPrimitives.ReadUInt32BigEndian(span[16..]), VrrpChecksumMode.PseudoHeader);
+                    BinaryPrimitives.WriteUInt16BigEndian(message[6..], checksum);
+                }
+            }
+
+            var result = validator.Validate(span);
+
+            Assert.Equal(result.IsAccepted, result.Datagram is not null);
+            reasons.Add(result.Reason);
+        }
+
+        // The deep checks were reached, not only the header ones.
+        Assert.Contains(VrrpDropReason.None, reasons);
+        Assert.Contains(VrrpDropReason.AuthMismatch, reasons);
+        Assert.Contains(VrrpDropReason.AddressCountMismatch, reasons);
+        Assert.Contains(VrrpDropReason.NotFromUnicastPeer, reasons);
+    }
+
     private static VrrpAdvertValidator Validator(params VrrpReceiveRules[] rules) => new(rules);
 
     /// <summary>Recomputes the (v2 or pseudo-header v3) checksum after a test edits the message.</summary>
