@@ -11,7 +11,7 @@ namespace HaDirector.Netlink;
 /// <see cref="ExecuteBatch"/> pipelines many requests and reports each one's outcome.
 /// Calls are serialised by a lock; one socket per component is the intended use.
 /// </summary>
-public sealed class NetlinkSocket : IDisposable
+public sealed class NetlinkSocket : INetlinkConnection
 {
     /// <summary>
     /// The kernel never builds a dump datagram bigger than 32 KiB (netlink_recvmsg caps max_recvmsg_len),

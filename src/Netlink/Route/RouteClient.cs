@@ -11,11 +11,11 @@ namespace HaDirector.Netlink.Route;
 /// </summary>
 public sealed class RouteClient : IDisposable
 {
-    private readonly NetlinkSocket _socket;
+    private readonly INetlinkConnection _socket;
     private readonly Lock _gate = new();
     private readonly NetlinkWriter _writer = new();
 
-    public RouteClient(NetlinkSocket socket) => _socket = socket;
+    public RouteClient(INetlinkConnection socket) => _socket = socket;
 
     public static RouteClient Open() => new(NetlinkSocket.Open(LinuxConstants.NetlinkRoute));
 

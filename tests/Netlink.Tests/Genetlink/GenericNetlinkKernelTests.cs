@@ -1,0 +1,34 @@
+using HaDirector.Netlink.Genetlink;
+using HaDirector.Netlink.Interop;
+using HaDirector.Netlink.Ipvs;
+
+namespace HaDirector.Netlink.Tests.Genetlink;
+
+/// <summary>Against this host's kernel, which has generic netlink but no IPVS.</summary>
+public class GenericNetlinkKernelTests
+{
+    [Fact]
+    public void Resolve_Controller_FindsItselfAtFixedId()
+    {
+        using var socket = NetlinkSocket.Open(LinuxConstants.NetlinkGeneric);
+
+        var family = GenericNetlinkResolver.Resolve(socket, "nlctrl", "generic netlink");
+
+        Assert.Equal(GenericNetlinkConstants.ControllerId, family.Id);
+        Assert.Equal("nlctrl", family.Name);
+    }
+
+    [Fact]
+    public void IpvsClientOpen_HostWithoutIpvs_FailsWithClearError()
+    {
+        if (File.Exists("/proc/net/ip_vs"))
+        {
+            return; // this kernel has IPVS: the VM suite covers it
+        }
+
+        var ex = Assert.Throws<GenericNetlinkFamilyNotFoundException>(IpvsClient.Open);
+
+        Assert.Equal("the kernel has no IPVS (genetlink family 'IPVS' not found)", ex.Message);
+        Assert.Equal("IPVS", ex.Family);
+    }
+}
