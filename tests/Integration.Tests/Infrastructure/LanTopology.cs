@@ -26,6 +26,10 @@ public sealed class LanTopology : IDisposable
             Ip(Router, "addr", "add", RouterAddress + "/24", "dev", "br0");
             Ip(Router, "link", "set", "br0", "up");
             Ip(Router, "link", "set", "lo", "up");
+            // Like most routers, learn neighbours from gratuitous ARP (arp_accept) and take every update at
+            // once (locktime 0: Linux otherwise ignores updates within 1 s of the last one).
+            Shell.Check("ip", "netns", "exec", Router, "sysctl", "-q", "-w", "net.ipv4.conf.br0.arp_accept=1");
+            Shell.Check("ip", "netns", "exec", Router, "sysctl", "-q", "-w", "net.ipv4.neigh.br0.locktime=0");
             for (var i = 0; i < hosts.Length; i++)
             {
                 AddHost(hosts[i], IPAddress.Parse("198.18.0." + (10 + i).ToString(CultureInfo.InvariantCulture)));

@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace HaDirector.Integration.Tests.Infrastructure;
+
+/// <summary>A `hadirector run` in a host namespace, with a config written for the test.</summary>
+public sealed class DirectorProcess : IDisposable
+{
+    private readonly string _dir;
+
+    public DirectorProcess(LanHost host, string yaml)
+    {
+        Host = host;
+        _dir = Directory.CreateTempSubdirectory("hd-director-").FullName;
+        ConfigPath = Path.Combine(_dir, "hadirector.yaml");
+        File.WriteAllText(ConfigPath, yaml.Replace("$DIR", _dir, StringComparison.Ordinal));
+        Process = new ManagedProcess("hadirector@" + host.Name, host.Namespace, Binary.Path, ["run", "--config", ConfigPath]);
+    }
+
+    public LanHost Host { get; }
+
+    public string ConfigPath { get; }
+
+    public ManagedProcess Process { get; }
+
+    /// <summary>A config with one VRRP instance and metrics on the namespace's own loopback.</summary>
+    public static string VrrpConfig(int vrid, int priority, int version, TimeSpan interval, string vip, bool preempt = true) =>
+        $"""
+        vrrp:
+          instances:
+            - name: web
+              interface: eth0
+              vrid: {vrid}
+              priority: {priority}
+              version: {version}
+              advertInterval: {((int)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms
+              preempt: {(preempt ? "true" : "false")}
+              virtualAddresses: [{vip}/32]
+        metrics: {"{"} listen: 127.0.0.1:9810 {"}"}
+        control: {"{"} socket: $DIR/control.sock {"}"}
+        """;
+
+    /// <summary>Scrapes this director's /metrics inside its namespace.</summary>
+    public string Metrics() =>
+        Shell.Check("ip", "netns", "exec", Host.Namespace, "curl", "-s", "--max-time", "5", "http://127.0.0.1:9810/metrics");
+
+    /// <summary>The value of one series (labels in Prometheus text form), or 0 when absent.</summary>
+    public double Metric(string nameWithLabels)
+    {
+        foreach (var line in Metrics().Split('\n'))
+        {
+            if (line.StartsWith(nameWithLabels + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(nameWithLabels.Length + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+        return 0;
+    }
+
+    public void Dispose()
+    {
+        Process.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
+
+/// <summary>Where the build put hadirector (tests/run builds the solution first).</summary>
+public static class Binary
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "HaDirector.sln")))
+        {
+            dir = dir.Parent;
+        }
+        if (dir is null)
+        {
+            throw new InvalidOperationException("cannot find the repository root (HaDirector.sln) above " + AppContext.BaseDirectory);
+        }
+        var path = System.IO.Path.Combine(dir.FullName, "src", "Director", "bin", configuration, "net10.0", "hadirector");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"hadirector is not built: {path} (run dotnet build -c {configuration})");
+    }
+}
