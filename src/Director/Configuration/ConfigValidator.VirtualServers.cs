@@ -65,8 +65,9 @@ internal sealed partial class ConfigValidator
             diagnostics.Report(port, "port 0 (every port) needs persistence");
         }
 
-        // With errors in the vrrp section its addresses are incomplete: a missing match would only be a guess.
-        if (server.Vip is not null && Usable(vip) && !diagnostics.IsBrokenWithin("vrrp")
+        // With errors in the instances' addresses the list is incomplete: a missing match would only be a guess.
+        // Other mistakes in an instance (a bad vrid, an unknown key) leave its addresses trustworthy.
+        if (server.Vip is not null && Usable(vip) && VirtualAddressesComplete()
             && !config.Vrrp.Instances.Any(x => x.VirtualAddresses.Any(a => a.Address.Equals(server.Vip))))
         {
             var known = config.Vrrp.Instances.Count == 0
@@ -75,6 +76,11 @@ internal sealed partial class ConfigValidator
             diagnostics.Report(vip, $"{server.Vip} is not a virtual address of any VRRP instance ({known})");
         }
     }
+
+    private bool VirtualAddressesComplete() =>
+        Usable("vrrp", "vrrp.instances")
+        && !Enumerable.Range(0, config.Vrrp.Instances.Count)
+            .Any(i => diagnostics.IsBrokenWithin(FieldPath.Child(FieldPath.Item("vrrp.instances", i), "virtualAddresses")));
 
     private void ValidateHealthCheck(HealthCheckConfig check, string path)
     {

@@ -248,6 +248,20 @@ public sealed class ConfigLoaderTests
             ]
         },
         {
+            "VIP of no instance, reported even when an instance has an unrelated error",
+            Minimal.Replace("vrid: 51", "vrid: 300", StringComparison.Ordinal) + """
+
+            virtualServers:
+              - name: db
+                vip: 10.19.166.89
+                port: 5432
+            """,
+            [
+                "t.yaml:5:13: vrrp.instances[0].vrid: must be 1..255, got 300",
+                "t.yaml:10:10: virtualServers[0].vip: 10.19.166.89 is not a virtual address of any VRRP instance (instances: web [10.19.166.88/32])",
+            ]
+        },
+        {
             "health check contradictions",
             Minimal + """
 

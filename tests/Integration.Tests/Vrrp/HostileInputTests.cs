@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Net;
+using HaDirector.Integration.Tests.Infrastructure;
+using HaDirector.Vrrp.Protocol;
+using HaDirector.Vrrp.Transport;
+
+namespace HaDirector.Integration.Tests.Vrrp;
+
+/// <summary>
+/// Forged VRRP datagrams sent from a raw socket in the router namespace at a running pair: each is dropped and
+/// counted by reason, and nothing changes (no transition, no crash).
+/// </summary>
+public sealed class HostileInputTests : IDisposable
+{
+    private static readonly IPAddress Vip = IPAddress.Parse("198.18.0.100");
+    private static readonly IPAddress Group = IPAddress.Parse("224.0.0.18");
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+
+    private readonly LanTopology _lan = new("lb1", "lb2");
+    private readonly List<DirectorProcess> _directors = [];
+
+    public void Dispose()
+    {
+        foreach (var d in _directors)
+        {
+            d.Dispose();
+        }
+        _lan.Dispose();
+    }
+
+    [Fact]
+    public void ForgedAdverts_AreDroppedAndCountedByReason_WithoutStateChange()
+    {
+        var lb1 = new DirectorProcess(_lan["lb1"], DirectorProcess.VrrpConfig(51, 150, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
+        _directors.Add(lb1);
+        Wait.Until(() => _lan["lb1"].HasAddress(Vip), Bound, "lb1 master", () => lb1.Process.Output);
+        var lb2 = new DirectorProcess(_lan["lb2"], DirectorProcess.VrrpConfig(51, 100, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
+        _directors.Add(lb2);
+        Wait.Until(() => lb2.Process.OutputContains("Initialize -> Backup"), Bound, "lb2 backup", () => lb2.Process.Output);
+        var transitionsBefore = Transitions(lb1) + Transitions(lb2);
+
+        var attacker = LanTopology.RouterAddress;
+        var random = new Random(20261125);
+        var randomBodies = Enumerable.Range(0, 20).Select(_ =>
+        {
+            var body = new byte[random.Next(1, 60)];
+            random.NextBytes(body);
+            return Datagram(attacker, 255, body);
+        });
+        string[] packets =
+        [
+            // Priority 254 would take the VIP from lb1, but TTL 64 means it crossed a router (RFC 5798 §7.1).
+            Datagram(attacker, 64, Advert(51, 254, attacker)),
+            Datagram(attacker, 255, Corrupt(Advert(51, 254, attacker))),
+            Datagram(attacker, 255, Advert(52, 254, attacker)),
+            Datagram(attacker, 255, Advert(51, 254, attacker)[..5]),
+            .. randomBodies,
+        ];
+        SendFromRouter(packets);
+
+        foreach (var d in new[] { lb1, lb2 })
+        {
+            Wait.Until(() => Dropped(d, "TtlNot255") >= 1 && Dropped(d, "BadChecksum") >= 1
+                             && Dropped(d, "UnknownVrid") >= 1 && Dropped(d, "Truncated") >= 1
+                             && TotalDropped(d) >= packets.Length,
+                Bound, $"{d.Host.Name} to count every forged packet by reason", () => d.Metrics());
+        }
+        Assert.True(_lan["lb1"].HasAddress(Vip));
+        Assert.False(_lan["lb2"].HasAddress(Vip));
+        Assert.False(lb1.Process.HasExited);
+        Assert.False(lb2.Process.HasExited);
+        Assert.Equal(transitionsBefore, Transitions(lb1) + Transitions(lb2));
+    }
+
+    private static double Dropped(DirectorProcess d, string reason) =>
+        d.Metric($"hadirector_vrrp_packets_dropped_total{{interface=\"eth0\",reason=\"{reason}\"}}");
+
+    private static double TotalDropped(DirectorProcess d) =>
+        d.Metrics().Split('\n').Where(l => l.StartsWith("hadirector_vrrp_packets_dropped_total{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+
+    private static double Transitions(DirectorProcess d) =>
+        d.Metrics().Split('\n').Where(l => l.StartsWith("hadirector_vrrp_transitions_total{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+
+    private static byte[] Advert(byte vrid, byte priority, IPAddress source) =>
+        VrrpCodec.Write(new VrrpPacket(VrrpVersion.V3, vrid, priority, [Vip], TimeSpan.FromMilliseconds(100)), source, Group);
+
+    private static byte[] Corrupt(byte[] message)
+    {
+        message[6] ^= 0x5A;
+        return message;
+    }
+
+    private static string Datagram(IPAddress source, byte ttl, byte[] body)
+    {
+        var datagram = new byte[Ipv4Header.Length + body.Length];
+        Ipv4Header.Write(datagram, source, Group, VrrpCodec.IpProtocolNumber, body.Length);
+        datagram[8] = ttl;
+        body.CopyTo(datagram, Ipv4Header.Length);
+        return Convert.ToHexString(datagram);
+    }
+
+    private void SendFromRouter(string[] hexDatagrams)
+    {
+        // The attacker: a raw IPPROTO_RAW socket (header included) on the router's bridge.
+        const string Script = """
+            import socket, sys
+            s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(sys.argv[1]))
+            for h in sys.argv[2:]:
+                s.sendto(bytes.fromhex(h), ("224.0.0.18", 0))
+            """;
+        Shell.Check("ip", ["netns", "exec", _lan.Router, "python3", "-c", Script, LanTopology.RouterAddress.ToString(), .. hexDatagrams]);
+    }
+}
