@@ -14,6 +14,8 @@ public static class DirectorHost
 {
     public static int Run(string configPath, DirectorConfig config)
     {
+        // Timer callbacks and receive completions run on the pool: never let a takeover wait for thread injection.
+        ThreadPool.SetMinThreads(16, 16);
         var logger = SerilogSetup.Create(config.Logging.Format);
         Log.Logger = logger;
         try

@@ -14,16 +14,17 @@ public static class SerilogSetup
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.FromLogContext();
+        // Writing to the console happens on a background thread: a takeover must not wait for the journal.
         if (format == LogFormat.Json)
         {
-            return configuration.WriteTo.Console(new CompactJsonFormatter()).CreateLogger();
+            return configuration.WriteTo.Async(a => a.Console(new CompactJsonFormatter())).CreateLogger();
         }
         // Under systemd stdout is a journal stream (JOURNAL_STREAM is set): journald adds the time.
         var underJournal = Environment.GetEnvironmentVariable("JOURNAL_STREAM") is not null;
         var template = underJournal
             ? "{Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}"
             : "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}";
-        return configuration.WriteTo.Console(outputTemplate: template, standardErrorFromLevel: LogEventLevel.Verbose)
+        return configuration.WriteTo.Async(a => a.Console(outputTemplate: template, standardErrorFromLevel: LogEventLevel.Verbose))
             .CreateLogger();
     }
 }

@@ -29,6 +29,21 @@ public sealed class VipManager : IDisposable
         }
     }
 
+    /// <summary>
+    /// Asks the kernel to add an address to an interface index that cannot exist, which it refuses (ENODEV): the whole add path
+    /// is then compiled before a takeover needs it, with no address added anywhere.
+    /// </summary>
+    public void WarmUp()
+    {
+        try
+        {
+            Add(int.MaxValue, IPAddress.Parse("192.0.2.1"), 32);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     public IReadOnlyList<InterfaceAddress> List(int interfaceIndex)
     {
         lock (_gate)

@@ -89,6 +89,8 @@ public sealed partial class VrrpChannel : IDisposable
         }
     }
 
+    public void WarmUp() => _socket.WarmUp();
+
     public void Dispose() => _socket.Dispose();
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "{InterfaceName}: dropped a VRRP packet (VRID {Vrid}): {Reason}")]

@@ -4,6 +4,7 @@ using HaDirector.Director.Metrics;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Protocol;
+using Transport = HaDirector.Vrrp.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace HaDirector.Director.Vrrp;
@@ -100,6 +101,22 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
             default:
                 throw new InvalidOperationException($"unknown VRRP action {action}");
         }
+    }
+
+    /// <summary>
+    /// Runs the takeover path once without side effects (GARP frames, advert encoding, the address query),
+    /// so the first takeover is not slowed by JIT compilation and first-use initialisation.
+    /// </summary>
+    public void WarmUp(VrrpInstanceOptions options)
+    {
+        _garp.Prepare(options.VirtualAddresses);
+        var scratch = new byte[2048];
+        foreach (var destination in _destinations)
+        {
+            VrrpCodec.Write(options.CreateAdvert(options.Priority), _primary, destination, scratch.AsSpan(Transport.Ipv4Header.Length), _checksumMode);
+            Transport.Ipv4Header.Write(scratch, _primary, destination, VrrpCodec.IpProtocolNumber, 0);
+        }
+        _ = _vips.List(_interfaceIndex);
     }
 
     /// <summary>Removes this instance's VIPs (also used at start-up for those a crash left behind).</summary>

@@ -125,6 +125,9 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         _channels.Add(channel);
         var arp = new PcapArpSender(name);
         _owned.Add(arp);
+        arp.WarmUp();
+        channel.WarmUp();
+        _vips.WarmUp();
 
         foreach (var config in configs)
         {
@@ -138,6 +141,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             {
                 LogStaleRemoved(_logger, config.Name, stale, name);
             }
+            runtime.WarmUp(options);
             var driver = new VrrpInstanceDriver(options, runtime, _time, _loggers.CreateLogger<VrrpInstanceDriver>());
             var instance = new VrrpInstance(config, driver, runtime);
             channel.Add(instance);

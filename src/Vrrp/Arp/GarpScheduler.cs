@@ -13,6 +13,7 @@ public sealed class GarpScheduler : IDisposable
     private readonly TimeProvider _time;
     private readonly GarpOptions _options;
     private readonly Lock _gate = new();
+    private readonly Dictionary<IPAddress, byte[]> _frameCache = [];
     private ITimer? _timer;
     private byte[][] _frames = [];
     private int _roundsLeft;
@@ -35,13 +36,28 @@ public sealed class GarpScheduler : IDisposable
         get { lock (_gate) { return _timer is not null; } }
     }
 
+    /// <summary>
+    /// Builds the frames ahead of time: a backup that becomes master must not spend its first milliseconds
+    /// as master in PacketDotNet's first-use initialisation.
+    /// </summary>
+    public void Prepare(IEnumerable<IPAddress> vips)
+    {
+        lock (_gate)
+        {
+            foreach (var vip in vips)
+            {
+                FrameFor(vip);
+            }
+        }
+    }
+
     /// <summary>Sends the first round now and schedules the rest; restarts a burst already running.</summary>
     public void Start(IReadOnlyList<IPAddress> vips)
     {
         lock (_gate)
         {
             StopLocked();
-            _frames = vips.Select(v => GratuitousArp.Build(_sender.MacAddress, v)).ToArray();
+            _frames = vips.Select(FrameFor).ToArray();
             _roundsLeft = Math.Max(_options.Repeat, 1);
             SendRoundLocked();
             ScheduleNextLocked();
@@ -57,6 +73,16 @@ public sealed class GarpScheduler : IDisposable
     }
 
     public void Dispose() => Stop();
+
+    private byte[] FrameFor(IPAddress vip)
+    {
+        if (!_frameCache.TryGetValue(vip, out var frame))
+        {
+            frame = GratuitousArp.Build(_sender.MacAddress, vip);
+            _frameCache[vip] = frame;
+        }
+        return frame;
+    }
 
     private void OnTimer(object? state)
     {

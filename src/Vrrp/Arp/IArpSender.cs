@@ -6,4 +6,9 @@ public interface IArpSender : IDisposable
     System.Net.NetworkInformation.PhysicalAddress MacAddress { get; }
 
     void Send(ReadOnlySpan<byte> frame);
+
+    /// <summary>Prepares the send path without putting anything on the wire.</summary>
+    void WarmUp()
+    {
+    }
 }

@@ -32,5 +32,23 @@ public sealed class PcapArpSender : IArpSender
         }
     }
 
+    /// <summary>
+    /// Calls pcap_sendpacket once with an empty frame, which the kernel refuses (a frame shorter than its
+    /// header): the marshalling and JIT of the send path are then done before the first takeover needs them.
+    /// </summary>
+    public void WarmUp()
+    {
+        try
+        {
+            lock (_gate)
+            {
+                _device.SendPacket(ReadOnlySpan<byte>.Empty);
+            }
+        }
+        catch (PcapException)
+        {
+        }
+    }
+
     public void Dispose() => _device.Dispose();
 }

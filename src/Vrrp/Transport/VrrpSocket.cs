@@ -53,5 +53,20 @@ public sealed class VrrpSocket : IDisposable
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 
+    /// <summary>
+    /// Sends an empty datagram, which the kernel refuses (shorter than an IPv4 header), so the managed send
+    /// path is compiled before a backup's first advert as master.
+    /// </summary>
+    public void WarmUp()
+    {
+        try
+        {
+            _socket.SendTo(ReadOnlySpan<byte>.Empty, SocketFlags.None, new IPEndPoint(VrrpCodec.MulticastGroup, 0));
+        }
+        catch (SocketException)
+        {
+        }
+    }
+
     public void Dispose() => _socket.Dispose();
 }
