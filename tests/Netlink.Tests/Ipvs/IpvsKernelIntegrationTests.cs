@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using HaDirector.Netlink.Interop;
 using HaDirector.Netlink.Ipvs;
 using HaDirector.Netlink.Tests.Support;
+using Xunit.Abstractions;
 
 namespace HaDirector.Netlink.Tests.Ipvs;
 
@@ -17,9 +18,11 @@ public sealed class IpvsKernelIntegrationTests : IDisposable
 
     private readonly TestNamespace? _ns;
     private readonly IpvsClient? _client;
+    private readonly ITestOutputHelper _output;
 
-    public IpvsKernelIntegrationTests()
+    public IpvsKernelIntegrationTests(ITestOutputHelper output)
     {
+        _output = output;
         if (IpvsKernelFactAttribute.IsAvailable)
         {
             _ns = new TestNamespace();
@@ -140,14 +143,18 @@ public sealed class IpvsKernelIntegrationTests : IDisposable
             }
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var results = Client.Execute(batch);
+        _output.WriteLine($"10,000 pipelined edits (1,000 services x 9 real servers): {clock.ElapsedMilliseconds} ms");
 
         Assert.Equal(10_000, results.Count);
         Assert.Empty(results.Where(r => !r.Succeeded).Select(r => r.Error!.Message).Take(3));
         Assert.Equal(1000, Client.GetServices().Count);
         Assert.Equal(9000, Regex.Count(Ipvsadm("-Ln"), @"->\s+198\.19\."));
 
+        clock.Restart();
         var again = Client.Execute(batch);
+        _output.WriteLine($"the same 10,000 edits again, each refused with EEXIST: {clock.ElapsedMilliseconds} ms");
 
         Assert.Empty(again.Where(r => r.Error?.Errno != Errno.EEXIST).Select(r => r.Operation.ToString()).Take(3));
         Assert.Equal("service 198.18.0.1:80/tcp already exists (EEXIST)", again[0].Error!.Message.Split(';')[0]);
