@@ -185,6 +185,10 @@ public sealed class IpvsClient : IDisposable
     public void SetTimeouts(IpvsTimeouts timeouts) =>
         Do(w => IpvsRequests.SetTimeouts(w, FamilyId, timeouts), "set IPVS timeouts", null, null);
 
+    /// <summary>Resets the counters of <paramref name="service"/>, or of all services when null (ipvsadm -Z).</summary>
+    public void ZeroCounters(IpvsService? service = null) =>
+        Do(w => IpvsRequests.Zero(w, FamilyId, service), service is null ? "zero all IPVS counters" : $"zero the counters of service {service}", null, null);
+
     /// <summary>Deletes every service and destination in this namespace. Never called by the library itself.</summary>
     public void Flush() =>
         Do(w => IpvsRequests.Command(w, FamilyId, IpvsKernel.Command.Flush), "flush the IPVS table", null, null);

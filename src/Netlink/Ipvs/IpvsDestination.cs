@@ -21,8 +21,16 @@ public sealed record IpvsDestination
     /// <summary>Resume below this many after reaching the upper threshold (0 = no limit).</summary>
     public uint LowerThreshold { get; init; }
 
-    /// <summary>Only for <see cref="IpvsForwardingMethod.Tunnel"/>; null keeps the kernel's IPIP default.</summary>
-    public IpvsTunnelOptions? Tunnel { get; init; }
+    /// <summary>
+    /// Only for <see cref="IpvsForwardingMethod.Tunnel"/>; null is the kernel's default (plain IPIP). Options equal
+    /// to that default are stored as null, so a destination read back from the kernel (which always reports
+    /// the tunnel type) compares equal to the one configured, and a reconciler sees no false change.
+    /// </summary>
+    public IpvsTunnelOptions? Tunnel
+    {
+        get;
+        init => field = value == IpvsTunnelOptions.Default ? null : value;
+    }
 
     public AddressFamily Family => Address.AddressFamily;
 

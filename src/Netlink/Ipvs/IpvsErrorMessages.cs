@@ -37,6 +37,10 @@ internal static class IpvsErrorMessages
             (IpvsOperationKind.AddDestination, Errno.EEXIST) => $"real server {request.Destination} already exists in service {service}",
             (IpvsOperationKind.UpdateDestination or IpvsOperationKind.DeleteDestination, Errno.ENOENT) =>
                 $"real server {request.Destination} is not in service {service}",
+            // ip_vs_new_dest wants an IPv4 real server to be a unicast or local address by the routing
+            // table of the namespace (a namespace without any IPv4 address has no table at all).
+            (IpvsOperationKind.AddDestination, Errno.EINVAL) =>
+                $"{request}: the kernel refused it as invalid (is the address unicast and routable here, the lower threshold not above the upper?)",
             (_, Errno.EINVAL) => $"{request}: the kernel refused the values as invalid",
             (_, Errno.EAFNOSUPPORT) => $"{request}: this kernel has no IPv6 support in IPVS",
             (_, Errno.EOPNOTSUPP) => $"{request}: not supported by this kernel (mixed address families need tunnel forwarding)",

@@ -42,6 +42,18 @@ public static class IpvsRequests
     public static void Command(NetlinkWriter writer, ushort familyId, byte command) =>
         writer.EndMessage(Begin(writer, familyId, command, DoFlags));
 
+    /// <summary>ZERO: the counters of one service (key only) or, with null, of every service.</summary>
+    public static void Zero(NetlinkWriter writer, ushort familyId, IpvsService? service)
+    {
+        var start = Begin(writer, familyId, IpvsKernel.Command.Zero, DoFlags);
+        if (service is not null)
+        {
+            IpvsServiceCodec.Write(writer, service, keyOnly: true);
+        }
+
+        writer.EndMessage(start);
+    }
+
     public static void SetTimeouts(NetlinkWriter writer, ushort familyId, IpvsTimeouts timeouts)
     {
         var start = Begin(writer, familyId, IpvsKernel.Command.SetConfig, DoFlags);

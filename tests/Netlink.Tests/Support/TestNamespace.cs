@@ -24,6 +24,10 @@ public sealed class TestNamespace : IDisposable
             Ip("link", "add", Link, "type", "veth", "peer", "name", Peer);
             Ip("link", "set", Peer, "up");
             Ip("link", "set", Link, "up");
+
+            // lo up gives the namespace its local routing table; without one the kernel classifies
+            // every IPv4 address as broadcast, and IPVS refuses real servers with EINVAL.
+            Ip("link", "set", "lo", "up");
         }
         catch
         {
@@ -41,6 +45,9 @@ public sealed class TestNamespace : IDisposable
 
     /// <summary>`ip -n NAME args…`; returns stdout, throws with stderr on failure.</summary>
     public string Ip(params string[] args) => RunIp(["-n", Name, .. args]);
+
+    /// <summary>`ip netns exec NAME program args…` (e.g. ipvsadm as the independent witness); returns stdout.</summary>
+    public string Exec(string program, params string[] args) => RunIp(["netns", "exec", Name, program, .. args]);
 
     public int LinkIndex(string link = Link)
     {

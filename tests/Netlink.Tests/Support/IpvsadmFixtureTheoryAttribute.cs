@@ -1,0 +1,13 @@
+namespace HaDirector.Netlink.Tests.Support;
+
+/// <summary>A theory over the ipvsadm captures; skipped, saying why, where they are not checked out.</summary>
+public sealed class IpvsadmFixtureTheoryAttribute : TheoryAttribute
+{
+    public IpvsadmFixtureTheoryAttribute()
+    {
+        if (IpvsadmFixtures.Directory is null)
+        {
+            Skip = $"no ipvsadm fixtures (tests/Netlink.Tests/Fixtures/ipvsadm, or set {IpvsadmFixtures.EnvironmentVariable})";
+        }
+    }
+}
