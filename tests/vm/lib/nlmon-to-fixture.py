@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
-"""Turns an nlmon pcap of one ipvsadm run into a text fixture for the netlink codec tests.
+"""Turns the nlmon pcap of a capture session into one text fixture per ipvsadm operation.
 
-Usage: nlmon-to-fixture.py PCAP NAME COMMAND EXIT VERSIONS > FIXTURE
+Usage: nlmon-to-fixture.py PCAP OPS_TSV VERSIONS OUTDIR
+  PCAP      tcpdump -i nlmon0 of the whole session (tests/vm/lib/capture-ipvsadm-guest.py)
+  OPS_TSV   name, command, exit code per operation, in order
+  VERSIONS  two lines: `ipvsadm -v`, kernel release
+The session marks each operation with nlctrl GETFAMILY "hdmark:begin:NAME" / "hdmark:end:NAME"
+from its own socket; messages between the two form OUTDIR/NAME.txt, and the markers and the
+kernel's error answers to them (which quote the marker) are dropped.
 
 Output, one netlink message per line (a captured packet may hold several, e.g. a dump batch):
     DIR FAMILY WHAT HEX
@@ -12,7 +18,7 @@ Output, one netlink message per line (a captured packet may hold several, e.g. a
   HEX     the whole netlink message, header included, lower-case hex
 Lines starting with '#' are comments (what made the file). Only NETLINK_GENERIC traffic is kept.
 """
-import struct, sys
+import os, struct, sys
 
 NETLINK_GENERIC = 16
 NLMSG_ERROR, NLMSG_DONE, GENL_ID_CTRL = 2, 3, 0x10
@@ -56,47 +62,81 @@ def attrs(buf):
         off += (alen + 3) & ~3
 
 
-def main(pcap, name, command, rc, versions):
-    family_ids = {}  # learned from nlctrl replies: the IPVS family id is dynamic
-    lines = []
+def messages(pcap):
+    """Every NETLINK_GENERIC message in capture order: (type, flags, pid, genl cmd or None, bytes)."""
     for proto, payload in packets(pcap):
         if proto != NETLINK_GENERIC:
             continue
         off = 0
         while off + 16 <= len(payload):
-            length, mtype, flags, _seq, _pid = struct.unpack_from("<IHHII", payload, off)
+            length, mtype, flags, _seq, pid = struct.unpack_from("<IHHII", payload, off)
             msg = payload[off: off + length]
             off += (length + 3) & ~3
-            direction = "req" if flags & NLM_F_REQUEST else "rep"
-            if mtype == NLMSG_ERROR:
-                family, what = "nlmsg", f"ERROR({-struct.unpack_from('<i', msg, 16)[0]})"
-            elif mtype == NLMSG_DONE:
-                family, what = "nlmsg", "DONE"
-            elif mtype == GENL_ID_CTRL:
-                cmd = msg[16]
-                family, what = "ctrl", CTRL_CMDS.get(cmd, f"CMD{cmd}")
-                a = dict(attrs(msg[20:]))
-                if CTRL_ATTR_FAMILY_ID in a and CTRL_ATTR_FAMILY_NAME in a:
-                    fid = struct.unpack_from("<H", a[CTRL_ATTR_FAMILY_ID])[0]
-                    family_ids[fid] = a[CTRL_ATTR_FAMILY_NAME].rstrip(b"\0").decode()
-            elif family_ids.get(mtype) == "IPVS":
-                cmd = msg[16]
-                family, what = "ipvs", IPVS_CMDS[cmd] if cmd < len(IPVS_CMDS) else f"CMD{cmd}"
-            else:
-                continue  # another generic-netlink family: not ipvsadm's
-            lines.append(f"{direction} {family} {what} {msg.hex()}")
+            yield mtype, flags, pid, msg
+
+
+def describe(mtype, msg, family_ids):
+    if mtype == NLMSG_ERROR:
+        return "nlmsg", f"ERROR({-struct.unpack_from('<i', msg, 16)[0]})"
+    if mtype == NLMSG_DONE:
+        return "nlmsg", "DONE"
+    if mtype == GENL_ID_CTRL:
+        return "ctrl", CTRL_CMDS.get(msg[16], f"CMD{msg[16]}")
+    if family_ids.get(mtype) == "IPVS":
+        cmd = msg[16]
+        return "ipvs", IPVS_CMDS[cmd] if cmd < len(IPVS_CMDS) else f"CMD{cmd}"
+    return None, None  # another generic-netlink family: not ipvsadm's
+
+
+def main(pcap, ops_tsv, versions_file, outdir):
+    msgs = list(messages(pcap))
+    family_ids = {}  # from nlctrl answers: the IPVS family id is assigned at module load
+    for mtype, _flags, _pid, msg in msgs:
+        if mtype == GENL_ID_CTRL:
+            a = dict(attrs(msg[20:]))
+            if CTRL_ATTR_FAMILY_ID in a and CTRL_ATTR_FAMILY_NAME in a:
+                family_ids[struct.unpack_from("<H", a[CTRL_ATTR_FAMILY_ID])[0]] = \
+                    a[CTRL_ATTR_FAMILY_NAME].rstrip(b"\0").decode()
     ipvs_id = next((k for k, v in family_ids.items() if v == "IPVS"), None)
-    print(f"# {name}: what ipvsadm sends and the kernel answers over generic netlink")
-    print(f"# command: {command}")
-    print(f"# exit code: {rc}")
-    for v in versions:
-        print(f"# {v}")
-    print(f"# IPVS family id in this capture: {ipvs_id if ipvs_id is None else hex(ipvs_id)} (dynamic: resolved by the ctrl GETFAMILY exchange)")
-    print("# nlmsg_seq and nlmsg_pid vary from run to run (libnl seeds seq from the clock, pid is the port id)")
-    print("# format: DIR FAMILY WHAT HEX - see README.md")
-    for line in lines:
-        print(line)
+
+    per_op, current, marker_pids = {}, None, set()
+    for mtype, flags, pid, msg in msgs:
+        if mtype == GENL_ID_CTRL and flags & NLM_F_REQUEST:
+            name = dict(attrs(msg[20:])).get(CTRL_ATTR_FAMILY_NAME, b"").rstrip(b"\0").decode()
+            if name.startswith("hdmark:"):
+                marker_pids.add(pid)
+                mark = name[len("hdmark:"):]
+                current = mark[len("begin:"):] if mark.startswith("begin:") else None
+                if current is not None:
+                    per_op[current] = []
+                continue
+        # The kernel's error answer to a marker quotes the marker request, name included.
+        if pid in marker_pids or current is None or b"hdmark:" in msg:
+            continue
+        family, what = describe(mtype, msg, family_ids)
+        if family is None:
+            continue
+        direction = "req" if flags & NLM_F_REQUEST else "rep"
+        per_op[current].append(f"{direction} {family} {what} {msg.hex()}")
+
+    ipvsadm_v, kernel = open(versions_file).read().splitlines()[:2]
+    for line in open(ops_tsv):
+        name, command, rc = line.rstrip("\n").split("\t")
+        if name not in per_op:
+            raise SystemExit(f"{pcap}: no begin marker for {name}")
+        with open(os.path.join(outdir, name + ".txt"), "w") as f:
+            f.write(f"# {name}: what ipvsadm sends and the kernel answers over generic netlink\n")
+            f.write(f"# command: {command}\n# exit code: {rc}\n")
+            f.write(f"# ipvsadm: {ipvsadm_v}\n# kernel: {kernel}\n")
+            f.write(f"# IPVS family id in this capture: {hex(ipvs_id) if ipvs_id else None}"
+                    " (dynamic: resolved by the ctrl GETFAMILY exchange)\n")
+            f.write("# nlmsg_seq and nlmsg_pid vary from run to run (libnl seeds seq from the clock;"
+                    " pid is the port id)\n")
+            f.write("# format: DIR FAMILY WHAT HEX - see README.md\n")
+            for entry in per_op[name]:
+                f.write(entry + "\n")
+        print(f"{name}.txt: {len(per_op[name])} messages")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
+    main(*sys.argv[1:5])
