@@ -1,0 +1,460 @@
+using HaDirector.Director.Configuration;
+using HaDirector.Netlink.Interop;
+using HaDirector.Netlink.Ipvs;
+using Microsoft.Extensions.Logging;
+
+namespace HaDirector.Director.Ipvs;
+
+/// <summary>
+/// Keeps the kernel's owned IPVS services equal to the desired table: each pass dumps the kernel, plans
+/// with <see cref="IpvsPlanner"/> and sends the plan as one pipelined batch. Passes run one at a time,
+/// on <see cref="RequestReconcile"/> (coalesced) and every <c>ipvs.reconcilePeriod</c>, so hand edits are
+/// repaired and failed edits retried. Never flushes: it touches only the services it owns.
+/// </summary>
+public sealed partial class IpvsReconciler : IAsyncDisposable
+{
+    private const int FailuresLoggedPerPass = 20;
+
+    private readonly IIpvsKernel _kernel;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _passGate = new(1, 1);
+    private readonly Lock _gate = new();
+
+    // Inputs, under _gate.
+    private IReadOnlyList<VirtualServerConfig> _virtualServers = [];
+    private IpvsConfig _ipvs = new();
+    private HashSet<ServiceKey> _owned = [];
+    private readonly HashSet<ServiceKey> _retired = [];
+    private readonly Dictionary<RealServerId, RealServerHealth> _health = [];
+    private readonly HashSet<DrainTarget> _drains = [];
+    private DesiredTable? _desired;
+    private IpvsRole _role = IpvsRole.Starting;
+
+    // Request coalescing, under _gate.
+    private bool _requested;
+    private bool _workerRunning;
+    private Task _worker = Task.CompletedTask;
+    private ITimer? _timer;
+    private bool _disposed;
+
+    private IpvsReconcilerStatus _status = IpvsReconcilerStatus.Initial;
+    private int _lastUnownedCount;
+
+    public IpvsReconciler(IIpvsKernel kernel, DirectorConfig config, TimeProvider time, ILogger<IpvsReconciler> logger)
+    {
+        _kernel = kernel;
+        _time = time;
+        _logger = logger;
+        ApplyConfig(config);
+    }
+
+    public IpvsReconcilerStatus Status => Volatile.Read(ref _status);
+
+    public IpvsRole Role
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _role;
+            }
+        }
+    }
+
+    /// <summary>The table the next pass aims for (before the role decides whether it is applied).</summary>
+    public DesiredTable Desired
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _desired ??= DesiredTable.Build(_virtualServers, _health, _drains);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Start-up: starts the periodic pass and adopts the table that is there, never flushing. With warm
+    /// standby the pass brings owned services to the desired table at once; otherwise it only reads and
+    /// holds its edits until <see cref="ActivateAsync"/> or <see cref="DeactivateAsync"/> says the role.
+    /// </summary>
+    public async Task AdoptAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _timer ??= _time.CreateTimer(_ => RequestReconcile(), null, _ipvs.ReconcilePeriod, _ipvs.ReconcilePeriod);
+        }
+
+        await ReconcileAsync(cancellationToken);
+    }
+
+    /// <summary>Becoming master: owned services are reconciled in (call before adding the VIPs).</summary>
+    public Task ActivateAsync(CancellationToken cancellationToken = default) => SwitchAsync(IpvsRole.Active, cancellationToken);
+
+    /// <summary>Leaving master (after the VIPs are removed): owned services go, unless <c>ipvs.warmStandby</c>.</summary>
+    public Task DeactivateAsync(CancellationToken cancellationToken = default) => SwitchAsync(IpvsRole.Standby, cancellationToken);
+
+    /// <summary>
+    /// A reload: new desired services, new period. Services the old configuration owned and the new one
+    /// does not are still removed (they stay owned until they are gone from the kernel).
+    /// </summary>
+    public void Configure(DirectorConfig config)
+    {
+        lock (_gate)
+        {
+            var before = _owned;
+            var period = _ipvs.ReconcilePeriod;
+            ApplyConfig(config);
+            _retired.UnionWith(before.Where(k => !_owned.Contains(k)));
+            _retired.ExceptWith(_owned);
+            if (_timer is not null && period != _ipvs.ReconcilePeriod)
+            {
+                _timer.Change(_ipvs.ReconcilePeriod, _ipvs.ReconcilePeriod);
+            }
+        }
+
+        RequestReconcile();
+    }
+
+    /// <summary>Health's verdict for a real server; null returns it to its configured weight.</summary>
+    public void SetHealth(RealServerId realServer, RealServerHealth? health)
+    {
+        lock (_gate)
+        {
+            var changed = health is { } verdict
+                ? !_health.TryGetValue(realServer, out var old) || old != verdict
+                : _health.ContainsKey(realServer);
+            if (!changed)
+            {
+                return;
+            }
+
+            if (health is { } value)
+            {
+                _health[realServer] = value;
+            }
+            else
+            {
+                _health.Remove(realServer);
+            }
+
+            _desired = null;
+        }
+
+        RequestReconcile();
+    }
+
+    /// <summary>`hadirector drain`: false if that target was drained already.</summary>
+    public bool Drain(DrainTarget target) => ChangeDrains(target, add: true);
+
+    /// <summary>`hadirector undrain`: false if that target was not drained.</summary>
+    public bool Undrain(DrainTarget target) => ChangeDrains(target, add: false);
+
+    /// <summary>
+    /// Asks for a pass soon. Requests made while a pass runs are coalesced into one more pass after it,
+    /// so a burst of health changes costs at most two dumps.
+    /// </summary>
+    public void RequestReconcile()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _requested = true;
+            if (!_workerRunning)
+            {
+                _workerRunning = true;
+                _worker = Task.Run(RunRequestedAsync);
+            }
+        }
+    }
+
+    /// <summary>Completes when every requested pass so far has run.</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (_gate)
+        {
+            return _worker;
+        }
+    }
+
+    /// <summary>Runs one pass now (after the one in progress, if any).</summary>
+    public async Task ReconcileAsync(CancellationToken cancellationToken = default)
+    {
+        await _passGate.WaitAsync(cancellationToken);
+        try
+        {
+            RunPass();
+        }
+        finally
+        {
+            _passGate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task worker;
+        lock (_gate)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+            worker = _worker;
+        }
+
+        await worker;
+        _passGate.Dispose();
+    }
+
+    private void ApplyConfig(DirectorConfig config)
+    {
+        _virtualServers = [.. config.VirtualServers];
+        _ipvs = config.Ipvs;
+        _desired = null;
+        _owned = [.. DesiredTable.Build(_virtualServers).Keys];
+    }
+
+    private bool ChangeDrains(DrainTarget target, bool add)
+    {
+        lock (_gate)
+        {
+            if (!(add ? _drains.Add(target) : _drains.Remove(target)))
+            {
+                return false;
+            }
+
+            _desired = null;
+        }
+
+        RequestReconcile();
+        return true;
+    }
+
+    private async Task SwitchAsync(IpvsRole role, CancellationToken cancellationToken)
+    {
+        IpvsRole before;
+        lock (_gate)
+        {
+            before = _role;
+            _role = role;
+        }
+
+        if (before != role)
+        {
+            LogRole(_logger, before, role);
+        }
+
+        await ReconcileAsync(cancellationToken);
+    }
+
+    private async Task RunRequestedAsync()
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (!_requested || _disposed)
+                {
+                    _workerRunning = false;
+                    return;
+                }
+
+                _requested = false;
+            }
+
+            try
+            {
+                await ReconcileAsync();
+            }
+            catch (Exception ex)
+            {
+                LogPassCrashed(_logger, ex);
+            }
+        }
+    }
+
+    /// <summary>One pass; the caller holds <see cref="_passGate"/>.</summary>
+    private void RunPass()
+    {
+        DesiredTable desired;
+        HashSet<ServiceKey> owned;
+        IpvsRole role;
+        bool warmStandby;
+        lock (_gate)
+        {
+            desired = _desired ??= DesiredTable.Build(_virtualServers, _health, _drains);
+            owned = [.. _owned, .. _retired];
+            role = _role;
+            warmStandby = _ipvs.WarmStandby;
+        }
+
+        var started = _time.GetTimestamp();
+        var status = Status;
+        KernelTable dump;
+        try
+        {
+            dump = Dump();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogDumpFailed(_logger, ex);
+            Publish(status with { Role = role, Passes = status.Passes + 1, FailedPasses = status.FailedPasses + 1, LastPassAt = _time.GetUtcNow() });
+            return;
+        }
+
+        // Removing everything owned from the kernel is planning against an empty desired table.
+        var target = role == IpvsRole.Standby && !warmStandby ? DesiredTable.Empty : desired;
+        var plan = IpvsPlanner.Plan(target, dump, owned);
+        ReportUnowned(plan.UnownedServices);
+        ForgetRetired(dump);
+
+        if (role == IpvsRole.Starting && !warmStandby)
+        {
+            var adopted = dump.Services.Count(s => owned.Contains(s.Key));
+            LogAdopted(_logger, adopted, plan.Operations.Count);
+            Publish(status with
+            {
+                Role = role,
+                Passes = status.Passes + 1,
+                LastPassAt = _time.GetUtcNow(),
+                LastDuration = _time.GetElapsedTime(started),
+                LastOperations = new Dictionary<IpvsOperationKind, int>(),
+                LastFailedOperations = 0,
+                PendingOperations = plan.Operations.Count,
+                LastDump = dump,
+                UnownedServices = plan.UnownedServices,
+            });
+            return;
+        }
+
+        var failed = Execute(plan, out var batchFailed);
+        var duration = _time.GetElapsedTime(started);
+        if (plan.IsEmpty)
+        {
+            LogPassClean(_logger, role, dump.Services.Count, duration.TotalMilliseconds);
+        }
+        else
+        {
+            LogPassApplied(_logger, role, plan.Operations.Count, failed, duration.TotalMilliseconds, dump.Services.Count, dump.DestinationCount);
+        }
+
+        Publish(status with
+        {
+            Role = role,
+            Passes = status.Passes + 1,
+            FailedPasses = status.FailedPasses + (batchFailed ? 1 : 0),
+            LastPassAt = _time.GetUtcNow(),
+            LastDuration = duration,
+            LastOperations = CountByKind(plan),
+            LastFailedOperations = failed,
+            PendingOperations = 0,
+            TotalOperations = status.TotalOperations + plan.Operations.Count,
+            TotalFailedOperations = status.TotalFailedOperations + failed,
+            LastDump = dump,
+            UnownedServices = plan.UnownedServices,
+        });
+    }
+
+    private KernelTable Dump()
+    {
+        var services = _kernel.GetServices();
+        var table = new List<KernelService>(services.Count);
+        foreach (var service in services)
+        {
+            try
+            {
+                table.Add(new KernelService(service, _kernel.GetDestinations(service.Service)));
+            }
+            catch (IpvsErrorException ex) when (ex.Errno is Errno.ESRCH or Errno.ENOENT)
+            {
+                // Deleted by someone else between the service dump and its destination dump.
+            }
+        }
+
+        return new KernelTable(table);
+    }
+
+    /// <summary>Sends the plan; returns how many edits failed. A failed edit is simply planned again next pass.</summary>
+    private int Execute(IpvsPlan plan, out bool batchFailed)
+    {
+        batchFailed = false;
+        if (plan.IsEmpty)
+        {
+            return 0;
+        }
+
+        IReadOnlyList<IpvsOperationResult> results;
+        try
+        {
+            results = _kernel.Execute(plan.ToBatch());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogBatchFailed(_logger, plan.Operations.Count, ex);
+            batchFailed = true;
+            return plan.Operations.Count;
+        }
+
+        var failed = 0;
+        foreach (var result in results)
+        {
+            if (result.Error is { } error)
+            {
+                failed++;
+                if (failed <= FailuresLoggedPerPass)
+                {
+                    LogOperationFailed(_logger, error.Message, error);
+                }
+            }
+        }
+
+        if (failed > FailuresLoggedPerPass)
+        {
+            LogMoreFailures(_logger, failed - FailuresLoggedPerPass);
+        }
+
+        return failed;
+    }
+
+    private void ReportUnowned(IReadOnlyList<IpvsService> unowned)
+    {
+        if (unowned.Count != _lastUnownedCount && unowned.Count > 0 && _logger.IsEnabled(LogLevel.Information))
+        {
+            var shown = string.Join(", ", unowned.Take(10));
+            LogUnowned(_logger, unowned.Count, shown);
+        }
+
+        _lastUnownedCount = unowned.Count;
+    }
+
+    /// <summary>A service dropped by a reload stays owned until the kernel no longer has it.</summary>
+    private void ForgetRetired(KernelTable dump)
+    {
+        lock (_gate)
+        {
+            if (_retired.Count > 0)
+            {
+                var present = dump.Services.Select(s => s.Key).ToHashSet();
+                _retired.RemoveWhere(k => !present.Contains(k));
+            }
+        }
+    }
+
+    private static Dictionary<IpvsOperationKind, int> CountByKind(IpvsPlan plan)
+    {
+        var counts = new Dictionary<IpvsOperationKind, int>();
+        foreach (var operation in plan.Operations)
+        {
+            counts[operation.Kind] = counts.GetValueOrDefault(operation.Kind) + 1;
+        }
+
+        return counts;
+    }
+
+    private void Publish(IpvsReconcilerStatus status) => Volatile.Write(ref _status, status);
+}
