@@ -81,12 +81,7 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
     /// </summary>
     public async Task AdoptAsync(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _timer ??= _time.CreateTimer(_ => RequestReconcile(), null, _ipvs.ReconcilePeriod, _ipvs.ReconcilePeriod);
-        }
-
+        StartTimer();
         await ReconcileAsync(cancellationToken);
     }
 
@@ -235,8 +230,19 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
         return true;
     }
 
+    /// <summary>The periodic pass, started by whichever of adopt/activate/deactivate comes first.</summary>
+    private void StartTimer()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _timer ??= _time.CreateTimer(_ => RequestReconcile(), null, _ipvs.ReconcilePeriod, _ipvs.ReconcilePeriod);
+        }
+    }
+
     private async Task SwitchAsync(IpvsRole role, CancellationToken cancellationToken)
     {
+        StartTimer();
         IpvsRole before;
         lock (_gate)
         {

@@ -115,6 +115,34 @@ public sealed class IpvsReconcilerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Period_ActivatedWithoutAdopt_StillRepairsDrift()
+    {
+        var reconciler = Create();
+        await reconciler.ActivateAsync();
+        _kernel.EditByHand(KeyOf(WebServer), d => [.. d.Select(x => x with { Weight = 50 })]);
+
+        _time.Advance(Period);
+        await reconciler.WhenIdleAsync();
+
+        AssertKernelHolds(DesiredOf(WebServer));
+    }
+
+    [Fact]
+    public async Task Configure_ShorterPeriod_NextPassOnTheNewPeriod()
+    {
+        var reconciler = Create();
+        await reconciler.ActivateAsync();
+        reconciler.Configure(Config(new IpvsConfig { ReconcilePeriod = TimeSpan.FromSeconds(5) }, WebServer));
+        await reconciler.WhenIdleAsync();
+        var dumps = _kernel.Dumps;
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await reconciler.WhenIdleAsync();
+
+        Assert.Equal(dumps + 1, _kernel.Dumps);
+    }
+
+    [Fact]
     public async Task Period_BeforeTheFirstPeriod_NoPass()
     {
         var reconciler = Create();
