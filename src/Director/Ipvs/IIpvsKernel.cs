@@ -10,7 +10,10 @@ public interface IIpvsKernel
 {
     IReadOnlyList<IpvsServiceEntry> GetServices();
 
-    /// <summary>Throws <see cref="IpvsErrorException"/> (ESRCH) if the service went away since it was listed.</summary>
+    /// <summary>
+    /// Empty if the service went away since it was listed: the kernel's destination dump ends quietly
+    /// when its service lookup fails (ip_vs_genl_dump_dests), it does not answer ESRCH.
+    /// </summary>
     IReadOnlyList<IpvsDestinationEntry> GetDestinations(IpvsService service);
 
     /// <summary>One result per edit, in order; a failed edit does not stop the others.</summary>

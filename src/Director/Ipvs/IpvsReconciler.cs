@@ -378,7 +378,8 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
             }
             catch (IpvsErrorException ex) when (ex.Errno is Errno.ESRCH or Errno.ENOENT)
             {
-                // Deleted by someone else between the service dump and its destination dump.
+                // Deleted by someone else between the two dumps. Today's kernels answer that with an empty
+                // dump instead; either way the next pass sees the truth.
             }
         }
 
