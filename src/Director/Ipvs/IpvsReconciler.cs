@@ -29,7 +29,8 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
     private readonly Dictionary<RealServerId, RealServerHealth> _health = [];
     private readonly HashSet<DrainTarget> _drains = [];
     private DesiredTable? _desired;
-    private IpvsRole _role = IpvsRole.Starting;
+    private IpvsRole _defaultRole = IpvsRole.Starting;
+    private readonly Dictionary<ServiceKey, IpvsRole> _roles = [];
 
     // Request coalescing, under _gate.
     private bool _requested;
@@ -51,14 +52,23 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
 
     public IpvsReconcilerStatus Status => Volatile.Read(ref _status);
 
+    /// <summary>Active if any owned service is active, else Standby if any is, else Starting.</summary>
     public IpvsRole Role
     {
         get
         {
             lock (_gate)
             {
-                return _role;
+                return Aggregate(_owned.Select(CurrentRole));
             }
+        }
+    }
+
+    public IpvsRole RoleOf(ServiceKey service)
+    {
+        lock (_gate)
+        {
+            return CurrentRole(service);
         }
     }
 
@@ -85,11 +95,22 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
         await ReconcileAsync(cancellationToken);
     }
 
-    /// <summary>Becoming master: owned services are reconciled in (call before adding the VIPs).</summary>
-    public Task ActivateAsync(CancellationToken cancellationToken = default) => SwitchAsync(IpvsRole.Active, cancellationToken);
+    /// <summary>Becoming master of everything: owned services are reconciled in (call before adding the VIPs).</summary>
+    public Task ActivateAsync(CancellationToken cancellationToken = default) => SwitchAsync(null, IpvsRole.Active, cancellationToken);
+
+    /// <summary>
+    /// Becoming master of one VRRP instance: only <paramref name="services"/> (see
+    /// <see cref="ServiceMapping.KeysForVips"/>) are reconciled in; the others keep their role.
+    /// </summary>
+    public Task ActivateAsync(IReadOnlyCollection<ServiceKey> services, CancellationToken cancellationToken = default) =>
+        SwitchAsync(services, IpvsRole.Active, cancellationToken);
 
     /// <summary>Leaving master (after the VIPs are removed): owned services go, unless <c>ipvs.warmStandby</c>.</summary>
-    public Task DeactivateAsync(CancellationToken cancellationToken = default) => SwitchAsync(IpvsRole.Standby, cancellationToken);
+    public Task DeactivateAsync(CancellationToken cancellationToken = default) => SwitchAsync(null, IpvsRole.Standby, cancellationToken);
+
+    /// <summary>One VRRP instance leaving master: only <paramref name="services"/> go (unless warm standby).</summary>
+    public Task DeactivateAsync(IReadOnlyCollection<ServiceKey> services, CancellationToken cancellationToken = default) =>
+        SwitchAsync(services, IpvsRole.Standby, cancellationToken);
 
     /// <summary>
     /// A reload: new desired services, new period. Services the old configuration owned and the new one
@@ -240,22 +261,58 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
         }
     }
 
-    private async Task SwitchAsync(IpvsRole role, CancellationToken cancellationToken)
+    /// <summary><paramref name="services"/> null: every service, now and after reloads.</summary>
+    private async Task SwitchAsync(IReadOnlyCollection<ServiceKey>? services, IpvsRole role, CancellationToken cancellationToken)
     {
         StartTimer();
-        IpvsRole before;
+        IpvsRole before, after;
         lock (_gate)
         {
-            before = _role;
-            _role = role;
+            before = Aggregate(_owned.Select(CurrentRole));
+            if (services is null)
+            {
+                _defaultRole = role;
+                _roles.Clear();
+            }
+            else
+            {
+                foreach (var service in services)
+                {
+                    _roles[service] = role;
+                }
+            }
+
+            after = Aggregate(_owned.Select(CurrentRole));
         }
 
-        if (before != role)
+        if (before != after)
         {
-            LogRole(_logger, before, role);
+            LogRole(_logger, before, after);
         }
 
         await ReconcileAsync(cancellationToken);
+    }
+
+    /// <summary>Under <see cref="_gate"/>.</summary>
+    private IpvsRole CurrentRole(ServiceKey service) => _roles.GetValueOrDefault(service, _defaultRole);
+
+    private static IpvsRole Aggregate(IEnumerable<IpvsRole> roles)
+    {
+        var result = IpvsRole.Starting;
+        foreach (var role in roles)
+        {
+            if (role == IpvsRole.Active)
+            {
+                return role;
+            }
+
+            if (role == IpvsRole.Standby)
+            {
+                result = role;
+            }
+        }
+
+        return result;
     }
 
     private async Task RunRequestedAsync()
@@ -288,15 +345,24 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
     private void RunPass()
     {
         DesiredTable desired;
-        HashSet<ServiceKey> owned;
+        DesiredTable target;
+        HashSet<ServiceKey> owned = [];
+        HashSet<ServiceKey> starting = [];
         IpvsRole role;
-        bool warmStandby;
         lock (_gate)
         {
             desired = _desired ??= DesiredTable.Build(_virtualServers, _health, _drains);
-            owned = [.. _owned, .. _retired];
-            role = _role;
-            warmStandby = _ipvs.WarmStandby;
+            var warmStandby = _ipvs.WarmStandby;
+            foreach (var key in desired.Keys)
+            {
+                // A service whose role is not known yet is left exactly as found (adopted, not written),
+                // so a restarted master does not tear down and re-add what it is about to serve.
+                (CurrentRole(key) == IpvsRole.Starting && !warmStandby ? starting : owned).Add(key);
+            }
+
+            owned.UnionWith(_retired);
+            role = Aggregate(_owned.Select(CurrentRole));
+            target = Target(desired, warmStandby);
         }
 
         var started = _time.GetTimestamp();
@@ -313,29 +379,15 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
             return;
         }
 
-        // Removing everything owned from the kernel is planning against an empty desired table.
-        var target = role == IpvsRole.Standby && !warmStandby ? DesiredTable.Empty : desired;
         var plan = IpvsPlanner.Plan(target, dump, owned);
-        ReportUnowned(plan.UnownedServices);
+        var unowned = starting.Count == 0 ? plan.UnownedServices : [.. plan.UnownedServices.Where(s => !starting.Contains(ServiceKey.Of(s)))];
+        var pending = starting.Count == 0 ? 0 : IpvsPlanner.Plan(new DesiredTable(desired.Services.Where(s => starting.Contains(s.Key))), dump, starting).Operations.Count;
+        ReportUnowned(unowned);
         ForgetRetired(dump);
-
-        if (role == IpvsRole.Starting && !warmStandby)
+        if (starting.Count > 0 && (status.Passes == 0 || pending != status.PendingOperations))
         {
-            var adopted = dump.Services.Count(s => owned.Contains(s.Key));
-            LogAdopted(_logger, adopted, plan.Operations.Count);
-            Publish(status with
-            {
-                Role = role,
-                Passes = status.Passes + 1,
-                LastPassAt = _time.GetUtcNow(),
-                LastDuration = _time.GetElapsedTime(started),
-                LastOperations = new Dictionary<IpvsOperationKind, int>(),
-                LastFailedOperations = 0,
-                PendingOperations = plan.Operations.Count,
-                LastDump = dump,
-                UnownedServices = plan.UnownedServices,
-            });
-            return;
+            var adopted = dump.Services.Count(s => starting.Contains(s.Key));
+            LogAdopted(_logger, adopted, pending);
         }
 
         var failed = Execute(plan, out var batchFailed);
@@ -358,12 +410,26 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
             LastDuration = duration,
             LastOperations = CountByKind(plan),
             LastFailedOperations = failed,
-            PendingOperations = 0,
+            PendingOperations = pending,
             TotalOperations = status.TotalOperations + plan.Operations.Count,
             TotalFailedOperations = status.TotalFailedOperations + failed,
             LastDump = dump,
-            UnownedServices = plan.UnownedServices,
+            UnownedServices = unowned,
         });
+    }
+
+    /// <summary>
+    /// The services to hold in the kernel: active ones, or every one with warm standby. Removing a
+    /// standby service from the kernel is planning it owned but absent from the target.
+    /// </summary>
+    private DesiredTable Target(DesiredTable desired, bool warmStandby)
+    {
+        if (warmStandby || (_roles.Count == 0 && _defaultRole == IpvsRole.Active))
+        {
+            return desired;
+        }
+
+        return new DesiredTable(desired.Services.Where(s => CurrentRole(s.Key) == IpvsRole.Active));
     }
 
     private KernelTable Dump()

@@ -40,6 +40,16 @@ public static class ServiceMapping
         };
     }
 
+    /// <summary>
+    /// The services a VRRP instance carries: those whose VIP is one of its addresses. Firewall-mark
+    /// services have no VIP; the daemon decides which instance they follow.
+    /// </summary>
+    public static IReadOnlyCollection<ServiceKey> KeysForVips(IEnumerable<VirtualServerConfig> virtualServers, IEnumerable<IPAddress> vips)
+    {
+        var addresses = vips.ToHashSet();
+        return [.. virtualServers.Where(v => v.FirewallMark is null && v.Vip is not null && addresses.Contains(v.Vip)).Select(v => ServiceKey.Of(ToService(v)))];
+    }
+
     public static IpvsDestination ToDestination(VirtualServerConfig virtualServer, RealServerConfig realServer) => new()
     {
         Address = realServer.Address,

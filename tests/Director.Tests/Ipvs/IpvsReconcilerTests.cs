@@ -208,6 +208,34 @@ public sealed class IpvsReconcilerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ActivateAsync_OneInstancesServices_OnlyThoseProgrammedOthersAdopted()
+    {
+        var other = Web(443) with { Vip = IPAddress.Parse("198.18.0.20") };
+        var reconciler = Create(false, WebServer, other);
+
+        await reconciler.ActivateAsync(ServiceMapping.KeysForVips([WebServer, other], [IPAddress.Parse("198.18.0.10")]));
+
+        Assert.Equal([KeyOf(WebServer)], _kernel.Snapshot().Services.Select(s => s.Key));
+        Assert.Equal(IpvsRole.Starting, reconciler.RoleOf(KeyOf(other)));
+        Assert.Equal(3, reconciler.Status.PendingOperations);
+        Assert.Empty(reconciler.Status.UnownedServices);
+    }
+
+    [Fact]
+    public async Task DeactivateAsync_OneInstanceOfTwo_RemovesOnlyItsServices()
+    {
+        var other = Web(443) with { Vip = IPAddress.Parse("198.18.0.20") };
+        var reconciler = Create(false, WebServer, other);
+        await reconciler.ActivateAsync();
+
+        await reconciler.DeactivateAsync([KeyOf(other)]);
+
+        Assert.Equal([KeyOf(WebServer)], _kernel.Snapshot().Services.Select(s => s.Key));
+        Assert.Equal(IpvsRole.Active, reconciler.Role);
+        Assert.Equal(IpvsRole.Standby, reconciler.RoleOf(KeyOf(other)));
+    }
+
+    [Fact]
     public async Task RequestReconcile_ManyWhileAPassRuns_OneMorePass()
     {
         var reconciler = Create();

@@ -58,6 +58,18 @@ public sealed class ServiceMappingTests
     }
 
     [Fact]
+    public void KeysForVips_InstanceAddresses_OnlyServicesOnThoseVips()
+    {
+        var web = TestConfigs.Web();
+        var mail = TestConfigs.Web(25) with { Vip = IPAddress.Parse("198.18.0.20") };
+        var marked = new VirtualServerConfig { FirewallMark = 3 };
+
+        var keys = ServiceMapping.KeysForVips([web, mail, marked], [IPAddress.Parse("198.18.0.20")]);
+
+        Assert.Equal([TestConfigs.KeyOf(mail)], keys);
+    }
+
+    [Fact]
     public void ToDestination_RealServerForwardingOverridesService_UsesRealServers()
     {
         var config = TestConfigs.Web() with { Forwarding = ForwardingMethod.Tun };
