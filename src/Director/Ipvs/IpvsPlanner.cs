@@ -1,0 +1,131 @@
+using HaDirector.Netlink.Ipvs;
+
+namespace HaDirector.Director.Ipvs;
+
+/// <summary>
+/// Diffs the desired table against a kernel dump into the fewest edits. Pure and O(services + destinations):
+/// one dictionary over the kernel's services and one over its destinations; the desired side is indexed
+/// once when its table is built.
+/// </summary>
+public static class IpvsPlanner
+{
+    /// <summary>
+    /// Order: new services, each followed by its destinations; then edits inside services that exist
+    /// (SET_SERVICE, DEL_DEST, SET_DEST, NEW_DEST); last the owned services nobody wants, destinations
+    /// before their service. Only services in <paramref name="ownedServiceKeys"/> or in the desired table
+    /// are touched; every other kernel service is returned as unowned and left alone.
+    /// </summary>
+    public static IpvsPlan Plan(DesiredTable desired, KernelTable kernel, IReadOnlySet<ServiceKey> ownedServiceKeys)
+    {
+        var operations = new List<IpvsOperation>();
+        var unowned = new List<IpvsService>();
+        var kernelServices = new Dictionary<ServiceKey, KernelService>(kernel.Services.Count);
+        var kernelDestinations = new Dictionary<RealServerId, IpvsDestination>(kernel.DestinationCount);
+        foreach (var service in kernel.Services)
+        {
+            kernelServices.TryAdd(service.Key, service);
+            foreach (var entry in service.Destinations)
+            {
+                kernelDestinations.TryAdd(new RealServerId(service.Key, DestinationKey.Of(entry.Destination)), entry.Destination);
+            }
+        }
+
+        foreach (var service in desired.Services)
+        {
+            if (!kernelServices.ContainsKey(service.Key))
+            {
+                operations.Add(new(IpvsOperationKind.AddService, service.Service));
+                foreach (var destination in service.Destinations)
+                {
+                    operations.Add(new(IpvsOperationKind.AddDestination, service.Service, destination));
+                }
+            }
+        }
+
+        foreach (var service in desired.Services)
+        {
+            if (kernelServices.TryGetValue(service.Key, out var current))
+            {
+                PlanExisting(service, current, desired, kernelDestinations, operations);
+            }
+        }
+
+        foreach (var service in kernel.Services)
+        {
+            if (desired.Contains(service.Key))
+            {
+                continue;
+            }
+
+            if (!ownedServiceKeys.Contains(service.Key))
+            {
+                unowned.Add(service.Service);
+                continue;
+            }
+
+            // Deleting the destinations first is not needed by the kernel (DEL_SERVICE unlinks them), but
+            // keeps every edit visible in the batch results and the service's removal last.
+            foreach (var entry in service.Destinations)
+            {
+                operations.Add(new(IpvsOperationKind.DeleteDestination, service.Service, entry.Destination));
+            }
+
+            operations.Add(new(IpvsOperationKind.DeleteService, service.Service));
+        }
+
+        return new IpvsPlan(operations, unowned);
+    }
+
+    private static void PlanExisting(
+        DesiredService service,
+        KernelService current,
+        DesiredTable desired,
+        Dictionary<RealServerId, IpvsDestination> kernelDestinations,
+        List<IpvsOperation> operations)
+    {
+        if (!SameSettings(service.Service, current.Service))
+        {
+            operations.Add(new(IpvsOperationKind.UpdateService, service.Service));
+        }
+
+        foreach (var entry in current.Destinations)
+        {
+            if (!desired.TryGetDestination(new RealServerId(service.Key, DestinationKey.Of(entry.Destination)), out _))
+            {
+                operations.Add(new(IpvsOperationKind.DeleteDestination, service.Service, entry.Destination));
+            }
+        }
+
+        foreach (var destination in service.Destinations)
+        {
+            if (!kernelDestinations.TryGetValue(new RealServerId(service.Key, DestinationKey.Of(destination)), out var existing))
+            {
+                operations.Add(new(IpvsOperationKind.AddDestination, service.Service, destination));
+            }
+            else if (!SameSettings(destination, existing))
+            {
+                // Always an edit, never delete + add: a deleted destination lingers in the kernel's trash
+                // and re-adds search it one by one (DESIGN.md §6), and its connections would be cut.
+                operations.Add(new(IpvsOperationKind.UpdateDestination, service.Service, destination));
+            }
+        }
+    }
+
+    public static bool SameSettings(IpvsService wanted, IpvsService current) =>
+        string.Equals(wanted.Scheduler, current.Scheduler, StringComparison.Ordinal)
+        && wanted.Flags == current.Flags
+        && wanted.Timeout == current.Timeout
+        && wanted.EffectiveNetmaskPrefixLength == current.EffectiveNetmaskPrefixLength
+        && string.Equals(wanted.PersistenceEngine ?? "", current.PersistenceEngine ?? "", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Tunnel options count only when the desired destination sets them: kernels with tunnel types report
+    /// their IPIP default for every tunnel destination, which must not read as drift.
+    /// </summary>
+    public static bool SameSettings(IpvsDestination wanted, IpvsDestination current) =>
+        wanted.Weight == current.Weight
+        && wanted.Forwarding == current.Forwarding
+        && wanted.UpperThreshold == current.UpperThreshold
+        && wanted.LowerThreshold == current.LowerThreshold
+        && (wanted.Tunnel is null || wanted.Tunnel == current.Tunnel);
+}
