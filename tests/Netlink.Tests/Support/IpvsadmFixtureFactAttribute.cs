@@ -1,13 +1,9 @@
 namespace HaDirector.Netlink.Tests.Support;
 
-/// <summary>A fact over the ipvsadm captures; skipped where they are not checked out.</summary>
+/// <summary>A fact over the ipvsadm captures; fails (never skips) when they are missing.</summary>
 public sealed class IpvsadmFixtureFactAttribute : FactAttribute
 {
     public IpvsadmFixtureFactAttribute()
     {
-        if (IpvsadmFixtures.Directory is null)
-        {
-            Skip = $"no ipvsadm fixtures (tests/Netlink.Tests/Fixtures/ipvsadm, or set {IpvsadmFixtures.EnvironmentVariable})";
-        }
     }
 }

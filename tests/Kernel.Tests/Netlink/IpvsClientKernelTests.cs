@@ -4,43 +4,43 @@ using System.Text.RegularExpressions;
 using HaDirector.Netlink.Interop;
 using HaDirector.Netlink.Ipvs;
 using HaDirector.Netlink.Tests.Support;
-using Xunit.Abstractions;
 
-namespace HaDirector.Netlink.Tests.Ipvs;
+namespace HaDirector.KernelTests.Netlink;
 
 /// <summary>
 /// The IPVS client against a real kernel (test VM only), each test in its own network namespace (IPVS
 /// tables are per namespace), with ipvsadm as the independent witness.
 /// </summary>
-public sealed class IpvsKernelIntegrationTests : IDisposable
+[Trait(KernelVm.Trait, KernelVm.TraitValue)]
+public sealed class IpvsClientKernelTests : IDisposable
 {
     private static readonly IpvsService Web = IpvsService.ForAddress(IPAddress.Parse("198.18.0.10"), 80);
 
-    private readonly TestNamespace? _ns;
-    private readonly IpvsClient? _client;
+    private readonly TestNamespace _ns;
+    private readonly IpvsClient _client;
     private readonly ITestOutputHelper _output;
 
-    public IpvsKernelIntegrationTests(ITestOutputHelper output)
+    public IpvsClientKernelTests(ITestOutputHelper output)
     {
+        KernelVm.Require();
         _output = output;
-        if (IpvsKernelFactAttribute.IsAvailable)
-        {
-            _ns = new TestNamespace();
-            _client = _ns.Run(IpvsClient.Open);
-        }
+        // The generic netlink controller does not load ip_vs on demand.
+        Shell.Check("modprobe", "ip_vs");
+        _ns = new TestNamespace();
+        _client = _ns.Run(IpvsClient.Open);
     }
 
-    private IpvsClient Client => _client!;
+    private IpvsClient Client => _client;
 
-    private TestNamespace Ns => _ns!;
+    private TestNamespace Ns => _ns;
 
     public void Dispose()
     {
-        _client?.Dispose();
-        _ns?.Dispose();
+        _client.Dispose();
+        _ns.Dispose();
     }
 
-    [IpvsKernelFact]
+    [Fact]
     public void GetInfo_ReportsVersionAndTableSize()
     {
         var info = Client.GetInfo();
@@ -49,7 +49,7 @@ public sealed class IpvsKernelIntegrationTests : IDisposable
         Assert.True(info.ConnectionTableSize > 0);
     }
 
-    [IpvsKernelFact]
+    [Fact]
     public void AddService_ThenDump_SameServiceAndIpvsadmSeesIt()
     {
         Client.AddService(Web);
@@ -60,7 +60,7 @@ public sealed class IpvsKernelIntegrationTests : IDisposable
         Assert.Matches(@"TCP\s+198\.18\.0\.10:80 wlc", Ipvsadm("-Ln"));
     }
 
-    [IpvsKernelFact]
+    [Fact]
     public void AddService_Twice_SaysItAlreadyExists()
     {
         Client.AddService(Web);
@@ -70,7 +70,7 @@ public sealed class IpvsKernelIntegrationTests : IDisposable
         Assert.Equal("service 198.18.0.10:80/tcp already exists (EEXIST)", ex.Message.Split(';')[0]);
     }
 
-    [IpvsKernelFact]
+    [Fact]
     public void AddService_UnknownScheduler_NamesIt()
     {
         var ex = Assert.Throws<IpvsErrorException>(() => Client.AddService(Web with { Scheduler = "wlcx" }));
@@ -78,13 +78,13 @@ public sealed class IpvsKernelIntegrationTests : IDisposable
         Assert.StartsWith("scheduler 'wlcx' is not loaded in this kernel (ENOENT)", ex.Message);
     }
 
-    [IpvsKernelFact]
+    [Fact]
     public void GetService_Missing_IsNull()
     {
         Assert.Null(Client.GetService(Web));
     }
 
-    [IpvsKernelFact]
+    [Fact]
     public void Destinations_AddEditDelete_SeenByIpvsadm()
     {
         var first = IpvsDestination.Create(IPAddress.Parse("198.18.1.2"), 80, weight: 2);
@@ -105,7 +105,7 @@ public sealed class IpvsKernelIntegrationTests : IDisposable
         Assert.StartsWith("real server 198.18.1.3:80 is not in service 198.18.0.10:80/tcp (ENOENT)", ex.Message);
     }
 
-    [IpvsKernelFact]
+    [Fact]
     public void ServicesOfEveryKind_ComeBackUnchanged()
     {
         IpvsService[] services =
@@ -129,7 +129,7 @@ public sealed class IpvsKernelIntegrationTests : IDisposable
         Assert.All(services, s => Assert.Contains(s, dumped));
     }
 
-    [IpvsKernelFact]
+    [Fact]
     public void Batch_TenThousandEdits_AllSucceedThenEachReportsExists()
     {
         var batch = new IpvsBatch();
@@ -160,7 +160,7 @@ public sealed class IpvsKernelIntegrationTests : IDisposable
         Assert.Equal("service 198.18.0.1:80/tcp already exists (EEXIST)", again[0].Error!.Message.Split(';')[0]);
     }
 
-    [IpvsKernelFact]
+    [Fact]
     public void Timeouts_SetThenGet()
     {
         Client.SetTimeouts(new IpvsTimeouts(900, 120, 300));
@@ -170,7 +170,7 @@ public sealed class IpvsKernelIntegrationTests : IDisposable
         Assert.Equal(new IpvsTimeouts(900, 120, 60), Client.GetTimeouts());
     }
 
-    [IpvsKernelFact]
+    [Fact]
     public void SyncDaemon_StartListStop()
     {
         Client.StartDaemon(new IpvsSyncDaemon { State = IpvsSyncState.Master, InterfaceName = TestNamespace.Link, SyncId = 51 });
@@ -184,7 +184,7 @@ public sealed class IpvsKernelIntegrationTests : IDisposable
         Assert.Empty(Client.GetDaemons());
     }
 
-    [IpvsKernelFact]
+    [Fact]
     public void Flush_EmptiesTheTable()
     {
         Client.AddService(Web);
