@@ -6,7 +6,7 @@ each host namespace <tag>-<name> has eth0 on that bridge. Nothing is created in 
 import os, signal, subprocess, time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BIN = os.path.join(ROOT, "src/Director/bin/Release/net10.0/hadirector")
+BIN = os.environ.get("HADIRECTOR_BIN") or os.path.join(ROOT, "src/Director/bin/Release/net10.0/hadirector")
 VIP = "198.18.0.100"
 
 

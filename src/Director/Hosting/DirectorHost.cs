@@ -29,6 +29,7 @@ public static class DirectorHost
             builder.Services.AddSystemd();
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
             builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton<HaDirector.Vrrp.Timing.PreciseTimeProvider>();
             builder.Services.AddSingleton(config);
             builder.Services.AddSingleton(new ConfigSource(configPath));
             var registry = Prometheus.Metrics.NewCustomRegistry();

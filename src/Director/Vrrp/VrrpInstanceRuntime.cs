@@ -25,10 +25,13 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     private readonly DirectorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly OffPathLog _offPath;
+    private int _state;
 
     public VrrpInstanceRuntime(VrrpInstanceConfig config, int interfaceIndex, IPAddress primary, VrrpChannel channel,
-        VipManager vips, GarpScheduler garp, DirectorMetrics metrics, TimeProvider time, ILogger logger)
+        VipManager vips, GarpScheduler garp, DirectorMetrics metrics, TimeProvider time, ILogger logger, OffPathLog offPath)
     {
+        _offPath = offPath;
         _config = config;
         _interfaceIndex = interfaceIndex;
         _primary = primary;
@@ -67,8 +70,9 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
             case VrrpAction.StateChanged changed:
                 Since = _time.GetUtcNow();
                 LastCause = changed.Cause;
-                _metrics.VrrpState.WithLabels(Name).Set((int)changed.To);
-                _metrics.VrrpTransitions.WithLabels(Name, changed.To.ToString().ToLowerInvariant(), changed.Cause.ToString()).Inc();
+                _state = (int)changed.To;
+                // Off the takeover path: the addresses, advert and GARP that follow in this batch go first.
+                ThreadPool.UnsafeQueueUserWorkItem(c => RecordTransition(c), changed, preferLocal: false);
                 break;
             case VrrpAction.SendAdvert send:
                 Channel.SendAdvert(instance.CreateAdvert(send.Priority), _primary, _destinations, _checksumMode);
@@ -76,7 +80,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                 if (send.Priority == VrrpPacket.PriorityStop)
                 {
                     _metrics.PriorityZeroSent.WithLabels(Name).Inc();
-                    LogResigned(_logger, Name);
+                    _offPath.Post(() => LogResigned(_logger, Name));
                 }
                 break;
             case VrrpAction.AddVirtualAddresses add:
@@ -85,7 +89,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                     var prefix = PrefixOf(vip);
                     if (_vips.Add(_interfaceIndex, vip, prefix))
                     {
-                        LogVipAdded(_logger, Name, vip, prefix, _config.Interface);
+                        _offPath.Post(() => LogVipAdded(_logger, Name, vip, prefix, _config.Interface));
                     }
                 }
                 break;
@@ -101,6 +105,13 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
             default:
                 throw new InvalidOperationException($"unknown VRRP action {action}");
         }
+    }
+
+    private void RecordTransition(VrrpAction.StateChanged changed)
+    {
+        // The latest state, not this transition's: queued updates may run out of order.
+        _metrics.VrrpState.WithLabels(Name).Set(Volatile.Read(ref _state));
+        _metrics.VrrpTransitions.WithLabels(Name, changed.To.ToString().ToLowerInvariant(), changed.Cause.ToString()).Inc();
     }
 
     /// <summary>
@@ -129,7 +140,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
             if (_vips.Remove(_interfaceIndex, vip, prefix))
             {
                 removed++;
-                LogVipRemoved(_logger, Name, vip, prefix, _config.Interface);
+                _offPath.Post(() => LogVipRemoved(_logger, Name, vip, prefix, _config.Interface));
             }
         }
         return removed;

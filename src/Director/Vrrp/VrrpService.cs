@@ -6,6 +6,7 @@ using HaDirector.Netlink.Route;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Protocol;
+using HaDirector.Vrrp.Timing;
 using HaDirector.Vrrp.Transport;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,10 +31,13 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private readonly List<IDisposable> _owned = [];
     private readonly List<Task> _loops = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly OffPathLog _offPath = new();
     private VipManager? _vips;
     private bool _disposed;
 
-    public VrrpService(DirectorConfig config, DirectorMetrics metrics, Prometheus.CollectorRegistry registry, TimeProvider time,
+    /// <param name="time">Timers fire on a dedicated thread at their deadline (<see cref="PreciseTimeProvider"/>): the
+    /// backup's Master_Down timer is takeover time.</param>
+    public VrrpService(DirectorConfig config, DirectorMetrics metrics, Prometheus.CollectorRegistry registry, PreciseTimeProvider time,
         ILoggerFactory loggers)
     {
         // GARP frames are counted by each scheduler; copy them into the counter only when scraped.
@@ -108,6 +112,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             owned.Dispose();
         }
         _vips?.Dispose();
+        _offPath.Dispose();
         _stopping.Dispose();
     }
 
@@ -134,7 +139,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             var options = optionsByInstance[config.Name];
             var garp = new GarpScheduler(arp, new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh), _time);
             var runtime = new VrrpInstanceRuntime(config, link.Index, options.PrimaryAddress, channel, _vips, garp, _metrics, _time,
-                _loggers.CreateLogger("HaDirector.Vrrp." + config.Name));
+                _loggers.CreateLogger("HaDirector.Vrrp." + config.Name), _offPath);
             // A crash (kill -9) leaves the VIPs on the interface; holding them as a backup would split the cluster.
             var stale = runtime.RemoveAddresses(options.VirtualAddresses);
             if (stale > 0)

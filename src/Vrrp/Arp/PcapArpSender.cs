@@ -33,8 +33,9 @@ public sealed class PcapArpSender : IArpSender
     }
 
     /// <summary>
-    /// Calls pcap_sendpacket once with an empty frame, which the kernel refuses (a frame shorter than its
-    /// header): the marshalling and JIT of the send path are then done before the first takeover needs them.
+    /// Calls pcap_sendpacket once with a 1-byte frame, which the kernel refuses (EINVAL: shorter than an
+    /// Ethernet header; SharpPcap itself rejects an empty one before reaching libpcap): the marshalling and
+    /// JIT of the send path are then done before the first takeover needs them (measured 3.7 ms otherwise).
     /// </summary>
     public void WarmUp()
     {
@@ -42,7 +43,7 @@ public sealed class PcapArpSender : IArpSender
         {
             lock (_gate)
             {
-                _device.SendPacket(ReadOnlySpan<byte>.Empty);
+                _device.SendPacket(stackalloc byte[1]);
             }
         }
         catch (PcapException)

@@ -222,7 +222,8 @@ public sealed partial class VrrpInstanceDriver : IDisposable
             }
         }
 
-        foreach (var action in _machine.Step(input))
+        var actions = _machine.Step(input);
+        foreach (var action in actions)
         {
             Count(action);
             try
@@ -235,6 +236,15 @@ public sealed partial class VrrpInstanceDriver : IDisposable
                 // the batch or the election; the host decides how loud to be.
                 _sinkFailures++;
                 LogSinkFailed(_machine.Options.Name, action, ex);
+            }
+        }
+
+        // Logged after the batch ran: on a takeover the addresses, advert and GARP go out first.
+        foreach (var action in actions)
+        {
+            if (action is VrrpAction.StateChanged changed)
+            {
+                LogStateChanged(_machine.Options.Name, changed.From, changed.To, changed.Cause);
             }
         }
     }
@@ -258,7 +268,6 @@ public sealed partial class VrrpInstanceDriver : IDisposable
                     _becameMaster++;
                 }
 
-                LogStateChanged(_machine.Options.Name, changed.From, changed.To, changed.Cause);
                 break;
         }
     }

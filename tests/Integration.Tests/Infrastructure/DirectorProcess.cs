@@ -23,7 +23,8 @@ public sealed class DirectorProcess : IDisposable
     public ManagedProcess Process { get; }
 
     /// <summary>A config with one VRRP instance and metrics on the namespace's own loopback.</summary>
-    public static string VrrpConfig(int vrid, int priority, int version, TimeSpan interval, string vip, bool preempt = true) =>
+    public static string VrrpConfig(int vrid, int priority, int version, TimeSpan interval, string vip, bool preempt = true,
+        string? unicastPeer = null) =>
         $"""
         vrrp:
           instances:
@@ -34,6 +35,7 @@ public sealed class DirectorProcess : IDisposable
               version: {version}
               advertInterval: {((int)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms
               preempt: {(preempt ? "true" : "false")}
+              unicastPeers: [{unicastPeer}]
               virtualAddresses: [{vip}/32]
         metrics: {"{"} listen: 127.0.0.1:9810 {"}"}
         control: {"{"} socket: $DIR/control.sock {"}"}

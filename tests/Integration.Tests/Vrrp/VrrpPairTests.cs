@@ -26,9 +26,10 @@ public sealed class VrrpPairTests : IDisposable
         _lan.Dispose();
     }
 
-    private DirectorProcess Start(LanHost host, int priority, bool preempt = true)
+    private DirectorProcess Start(LanHost host, int priority, bool preempt = true, LanHost? unicastPeer = null)
     {
-        var d = new DirectorProcess(host, DirectorProcess.VrrpConfig(51, priority, 3, Interval, Vip.ToString(), preempt));
+        var d = new DirectorProcess(host,
+            DirectorProcess.VrrpConfig(51, priority, 3, Interval, Vip.ToString(), preempt, unicastPeer?.Address.ToString()));
         _processes.Add(d);
         return d;
     }
@@ -119,6 +120,22 @@ public sealed class VrrpPairTests : IDisposable
         // Several Master_Down_Intervals: a preempting node would have taken over long before.
         Wait.Until(() => !Lb1.HasAddress(Vip), Bound, "the restarted lb1 to remove its stale VIP", Diagnostics);
         Wait.Holds(() => Lb2.HasAddress(Vip) && !Lb1.HasAddress(Vip), TimeSpan.FromSeconds(2), "lb2 stays master", Diagnostics);
+    }
+
+    [Fact]
+    public void UnicastPeers_PairElectsAndFailsOverWithoutMulticast()
+    {
+        var lb1 = Start(Lb1, 150, unicastPeer: Lb2);
+        var lb2 = Start(Lb2, 100, unicastPeer: Lb1);
+        WaitMaster(Lb1, Lb2);
+        // The backup hears the master only through unicast: with no adverts it would have taken over.
+        Wait.Holds(() => Lb1.HasAddress(Vip) && !Lb2.HasAddress(Vip), TimeSpan.FromSeconds(1), "one master", Diagnostics);
+        Assert.True(lb2.Metric("hadirector_vrrp_adverts_received_total{instance=\"web\"}") > 0, Diagnostics());
+
+        lb1.Process.Terminate();
+
+        WaitMaster(Lb2, Lb1);
+        Assert.True(lb2.Process.OutputContains("Backup -> Master (PriorityZeroReceived)"), Diagnostics());
     }
 
     [Fact]
