@@ -29,7 +29,7 @@ public sealed class VmSmokeTests
         {
             Shell.Check("ipvsadm", "-A", "-t", "198.18.0.10:80", "-s", "wlc");
 
-            var listed = Shell.Check("ipvsadm", "-Ln").Stdout;
+            var listed = Shell.Check("ipvsadm", "-Ln");
             Assert.Contains("TCP  198.18.0.10:80 wlc", listed);
         }
         finally
@@ -37,7 +37,7 @@ public sealed class VmSmokeTests
             Shell.Run("ipvsadm", "-D", "-t", "198.18.0.10:80");
         }
 
-        Assert.DoesNotContain("198.18.0.10:80", Shell.Check("ipvsadm", "-Ln").Stdout);
+        Assert.DoesNotContain("198.18.0.10:80", Shell.Check("ipvsadm", "-Ln"));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class VmSmokeTests
             Shell.Check("ip", "-n", ns, "link", "set", "hdk0", "up");
             Shell.Check("ip", "-n", ns, "link", "set", "hdk1", "up");
 
-            var links = Shell.Check("ip", "-n", ns, "-br", "addr", "show", "dev", "hdk0").Stdout;
+            var links = Shell.Check("ip", "-n", ns, "-br", "addr", "show", "dev", "hdk0");
             Assert.Contains("198.18.1.1/30", links);
         }
         finally
