@@ -26,8 +26,6 @@ public sealed partial class VrrpInstanceDriver : IDisposable
     private readonly IVrrpActionSink _sink;
     private readonly ILogger _logger;
     private readonly ITimer _timer;
-    private readonly TimeProvider _time;
-    private readonly bool _spinToDeadline;
     private readonly Queue<VrrpInput> _pending = new();
     private readonly Dictionary<VrrpDropReason, long> _drops = [];
     private bool _draining;
@@ -48,10 +46,6 @@ public sealed partial class VrrpInstanceDriver : IDisposable
         _machine = new VrrpStateMachine(options, timeProvider);
         _sink = sink;
         _logger = logger ?? NullLogger<VrrpInstanceDriver>.Instance;
-        _time = timeProvider;
-        // Only the real clock has millisecond timer granularity worth spinning through; a fake clock never
-        // advances while we spin.
-        _spinToDeadline = ReferenceEquals(timeProvider, TimeProvider.System);
         _timer = timeProvider.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -133,46 +127,7 @@ public sealed partial class VrrpInstanceDriver : IDisposable
         }
     }
 
-    private void OnTimer()
-    {
-        if (_spinToDeadline)
-        {
-            SpinToTakeoverDeadline();
-        }
-
-        Process(new VrrpInput.TimerElapsed(), fromTimer: true);
-    }
-
-    /// <summary>
-    /// The system timer rounds to whole milliseconds and fires up to 1 ms early; re-arming then costs 1-2 ms
-    /// more. For the one deadline where a millisecond is failover time (a backup's Master_Down_Timer), spin
-    /// the sub-millisecond remainder instead. Adverts of a master keep the coarse path.
-    /// </summary>
-    private void SpinToTakeoverDeadline()
-    {
-        long deadline;
-        lock (_gate)
-        {
-            if (_machine.State != VrrpState.Backup || _machine.NextDeadline is not { } next)
-            {
-                return;
-            }
-
-            deadline = next;
-        }
-
-        var limit = _time.GetTimestamp() + (_time.TimestampFrequency * 2 / 1000);
-        if (deadline > limit)
-        {
-            return;
-        }
-
-        var spin = new SpinWait();
-        while (_time.GetTimestamp() < deadline)
-        {
-            spin.SpinOnce(sleep1Threshold: -1);
-        }
-    }
+    private void OnTimer() => Process(new VrrpInput.TimerElapsed(), fromTimer: true);
 
     private void Process(VrrpInput input, bool fromTimer)
     {
@@ -284,12 +239,6 @@ public sealed partial class VrrpInstanceDriver : IDisposable
         if (fromTimer && wait > TimeSpan.Zero && wait < EarlyFireRetry)
         {
             wait = EarlyFireRetry;
-        }
-
-        // The system timer truncates to whole milliseconds, which would fire every deadline early: round up.
-        if (_spinToDeadline)
-        {
-            wait = TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
         }
 
         _timer.Change(wait, Timeout.InfiniteTimeSpan);
