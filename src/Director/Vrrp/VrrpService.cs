@@ -193,11 +193,10 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         }
     }
 
-    private static IPAddress PrimaryAddress(LinkInfo link, HashSet<IPAddress> vips)
+    private IPAddress PrimaryAddress(LinkInfo link, HashSet<IPAddress> vips)
     {
-        using var route = RouteClient.Open();
         // RFC 5798 §5.1.1.1: the source is the primary address of the interface, never one of the VIPs.
-        return route.ListAddresses(link.Index)
+        return _vips!.List(link.Index)
             .Where(a => a.Address.AddressFamily == AddressFamily.InterNetwork && !vips.Contains(a.Address))
             .Select(a => a.Address)
             .FirstOrDefault()
