@@ -12,6 +12,12 @@ public static class CommandTable
         var root = new RootCommand("HaDirector: a high-availability LVS-DR director (VRRP + IPVS + health checks).");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CheckConfigCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(FailoverCommand.Create());
+        root.Subcommands.Add(FailoverCommand.CreateResume());
+        root.Subcommands.Add(DrainCommand.Create());
+        root.Subcommands.Add(DrainCommand.CreateUndrain());
+        root.Subcommands.Add(ReloadCommand.Create());
         return root;
     }
 

@@ -1,5 +1,8 @@
 using HaDirector.Director.Cli;
+using System.Runtime.InteropServices;
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Control;
+using HaDirector.Director.Ipvs;
 using HaDirector.Director.Metrics;
 using HaDirector.Director.Vrrp;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,17 +34,34 @@ public static class DirectorHost
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<HaDirector.Vrrp.Timing.PreciseTimeProvider>();
             builder.Services.AddSingleton(config);
-            builder.Services.AddSingleton(new ConfigSource(configPath));
+            builder.Services.AddSingleton(new RunningConfig(configPath, config));
             var registry = Prometheus.Metrics.NewCustomRegistry();
             builder.Services.AddSingleton(registry);
             builder.Services.AddSingleton<DirectorMetrics>();
             builder.Services.AddSingleton(config.Metrics);
             builder.Services.AddHostedService<MetricsEndpoint>();
+            builder.Services.AddSingleton<IpvsTableService>();
+            builder.Services.AddSingleton<IInstanceServices>(sp => sp.GetRequiredService<IpvsTableService>());
             builder.Services.AddSingleton<VrrpService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<VrrpService>());
+            // After VRRP: it starts once VRRP runs (a master may activate before the adoption pass) and
+            // stops first, so the resignation's VIP removal leaves the IPVS table alone.
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<IpvsTableService>());
+            builder.Services.AddSingleton<IHealthView, NoHealthView>();
+            builder.Services.AddSingleton<StatusBuilder>();
+            builder.Services.AddSingleton<ConfigReloader>();
+            builder.Services.AddSingleton<ControlHandler>();
+            builder.Services.AddHostedService<ControlServer>();
             using var host = builder.Build();
             host.Services.GetRequiredService<DirectorMetrics>().BuildInfo
                 .WithLabels(typeof(DirectorHost).Assembly.GetName().Version?.ToString() ?? "0").Set(1);
+            var reloader = host.Services.GetRequiredService<ConfigReloader>();
+            // SIGHUP would otherwise end the process; here it is keepalived's "reload".
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                _ = reloader.ReloadAsync("SIGHUP");
+            });
             host.Run();
             return ExitCodes.Ok;
         }
@@ -56,6 +76,3 @@ public static class DirectorHost
         }
     }
 }
-
-/// <summary>Where the running configuration came from (for reload and status).</summary>
-public sealed record ConfigSource(string Path);

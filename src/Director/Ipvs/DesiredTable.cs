@@ -81,7 +81,7 @@ public sealed class DesiredTable
                     destination = destination with { Weight = verdict.Weight };
                 }
 
-                if (drains is not null && drains.Any(d => d.Matches(key)))
+                if (drains is not null && drains.Any(d => d.Matches(virtualServer.Name, key)))
                 {
                     destination = destination with { Weight = 0 };
                 }

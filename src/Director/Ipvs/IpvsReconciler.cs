@@ -213,6 +213,44 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
         }
     }
 
+    /// <summary>A fresh dump for status and metrics (connection counts, stats), between passes; never writes.</summary>
+    public async Task<KernelTable> DumpAsync(CancellationToken cancellationToken = default)
+    {
+        await _passGate.WaitAsync(cancellationToken);
+        try
+        {
+            return Dump();
+        }
+        finally
+        {
+            _passGate.Release();
+        }
+    }
+
+    /// <summary>The drains in force, for status.</summary>
+    public IReadOnlyList<DrainTarget> Drains
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _drains];
+            }
+        }
+    }
+
+    /// <summary>Health verdicts in force, for status.</summary>
+    public IReadOnlyDictionary<RealServerId, RealServerHealth> Health
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<RealServerId, RealServerHealth>(_health);
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Task worker;

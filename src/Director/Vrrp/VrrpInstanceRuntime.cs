@@ -11,7 +11,7 @@ namespace HaDirector.Director.Vrrp;
 
 /// <summary>
 /// Carries out one instance's election actions on the host: adverts through the interface's channel,
-/// VIPs through rtnetlink, gratuitous ARP through libpcap; records state for status and metrics.
+/// IPVS services and VIPs (services first), gratuitous ARP through libpcap; records state for status and metrics.
 /// </summary>
 public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 {
@@ -26,11 +26,14 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly OffPathLog _offPath;
+    private readonly IInstanceServices _services;
     private int _state;
 
     public VrrpInstanceRuntime(VrrpInstanceConfig config, int interfaceIndex, IPAddress primary, VrrpChannel channel,
-        VipManager vips, GarpScheduler garp, DirectorMetrics metrics, TimeProvider time, ILogger logger, OffPathLog offPath)
+        VipManager vips, GarpScheduler garp, IInstanceServices services, DirectorMetrics metrics, TimeProvider time, ILogger logger,
+        OffPathLog offPath)
     {
+        _services = services;
         _offPath = offPath;
         _config = config;
         _interfaceIndex = interfaceIndex;
@@ -84,6 +87,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                 }
                 break;
             case VrrpAction.AddVirtualAddresses add:
+                _services.Activate(_config);
                 foreach (var vip in add.Addresses)
                 {
                     var prefix = PrefixOf(vip);
@@ -95,6 +99,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                 break;
             case VrrpAction.RemoveVirtualAddresses remove:
                 RemoveAddresses(remove.Addresses);
+                _services.Deactivate(_config);
                 break;
             case VrrpAction.StartGratuitousArp garp:
                 _garp.Start(garp.Addresses);

@@ -26,6 +26,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly IInstanceServices _services;
     private readonly List<VrrpInstance> _instances = [];
     private readonly List<VrrpChannel> _channels = [];
     private readonly List<IDisposable> _owned = [];
@@ -38,8 +39,9 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     /// <param name="time">Timers fire on a dedicated thread at their deadline (<see cref="PreciseTimeProvider"/>): the
     /// backup's Master_Down timer is takeover time.</param>
     public VrrpService(DirectorConfig config, DirectorMetrics metrics, Prometheus.CollectorRegistry registry, PreciseTimeProvider time,
-        ILoggerFactory loggers)
+        IInstanceServices services, ILoggerFactory loggers)
     {
+        _services = services;
         // GARP frames are counted by each scheduler; copy them into the counter only when scraped.
         registry.AddBeforeCollectCallback(() =>
         {
@@ -138,7 +140,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         {
             var options = optionsByInstance[config.Name];
             var garp = new GarpScheduler(arp, new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh), _time);
-            var runtime = new VrrpInstanceRuntime(config, link.Index, options.PrimaryAddress, channel, _vips, garp, _metrics, _time,
+            var runtime = new VrrpInstanceRuntime(config, link.Index, options.PrimaryAddress, channel, _vips, garp, _services, _metrics, _time,
                 _loggers.CreateLogger("HaDirector.Vrrp." + config.Name), _offPath);
             // A crash (kill -9) leaves the VIPs on the interface; holding them as a backup would split the cluster.
             var stale = runtime.RemoveAddresses(options.VirtualAddresses);

@@ -20,6 +20,9 @@ public static class LinuxConstants
 
     // asm-generic/socket.h
     public const int SolSocket = 1;
+
+    /// <summary>SO_PEERCRED: the connected peer's pid, uid and gid (socket(7)).</summary>
+    public const int SoPeerCred = 17;
     public const int SoSndBuf = 7;
     public const int SoRcvBuf = 8;
     public const int SoSndBufForce = 32;

@@ -53,4 +53,21 @@ public static class LinuxSocket
         var index = Libc.IfNameToIndex(name);
         return index == 0 ? null : (int)index;
     }
+
+    /// <summary>
+    /// The user id of the process at the other end of a connected Unix socket (SO_PEERCRED, from the
+    /// kernel: cannot be forged by the peer).
+    /// </summary>
+    public static uint PeerUserId(Socket socket)
+    {
+        // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+        Span<byte> credentials = stackalloc byte[12];
+        var length = socket.GetRawSocketOption(LinuxConstants.SolSocket, LinuxConstants.SoPeerCred, credentials);
+        if (length < 8)
+        {
+            throw new LinuxErrorException(Errno.EINVAL, "getsockopt(SO_PEERCRED)", "short answer");
+        }
+
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(credentials[4..]);
+    }
 }

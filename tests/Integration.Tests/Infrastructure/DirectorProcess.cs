@@ -10,7 +10,7 @@ public sealed class DirectorProcess : IDisposable
     public DirectorProcess(LanHost host, string yaml)
     {
         Host = host;
-        _dir = Directory.CreateTempSubdirectory("hd-director-").FullName;
+        _dir = System.IO.Directory.CreateTempSubdirectory("hd-director-").FullName;
         ConfigPath = Path.Combine(_dir, "hadirector.yaml");
         File.WriteAllText(ConfigPath, yaml.Replace("$DIR", _dir, StringComparison.Ordinal));
         Process = new ManagedProcess("hadirector@" + host.Name, host.Namespace, Binary.Path, ["run", "--config", ConfigPath]);
@@ -21,6 +21,17 @@ public sealed class DirectorProcess : IDisposable
     public string ConfigPath { get; }
 
     public ManagedProcess Process { get; }
+
+    public string Directory => _dir;
+
+    public string SocketPath => System.IO.Path.Combine(_dir, "control.sock");
+
+    /// <summary>Runs a CLI verb against this daemon through --config, as an operator would.</summary>
+    public ShellResult Cli(params string[] args) =>
+        Shell.RunWithTimeout(TimeSpan.FromSeconds(60), Binary.Path, [.. args, "--config", ConfigPath]);
+
+    /// <summary>Rewrites the configuration file (for reload tests).</summary>
+    public void WriteConfig(string yaml) => File.WriteAllText(ConfigPath, yaml.Replace("$DIR", _dir, StringComparison.Ordinal));
 
     /// <summary>A config with one VRRP instance and metrics on the namespace's own loopback.</summary>
     public static string VrrpConfig(int vrid, int priority, int version, TimeSpan interval, string vip, bool preempt = true,
@@ -61,7 +72,7 @@ public sealed class DirectorProcess : IDisposable
     public void Dispose()
     {
         Process.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        System.IO.Directory.Delete(_dir, recursive: true);
     }
 }
 

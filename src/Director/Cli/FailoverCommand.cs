@@ -1,0 +1,24 @@
+using System.CommandLine;
+using HaDirector.Director.Control;
+
+namespace HaDirector.Director.Cli;
+
+/// <summary><c>hadirector failover [--instance N]</c> and <c>hadirector resume [--instance N]</c>.</summary>
+public static class FailoverCommand
+{
+    public static Command Create() => Build("failover",
+        "Maintenance handover: the master sends priority 0, keeps serving until the new master is heard, then holds backup until `resume`.");
+
+    public static Command CreateResume() => Build("resume", "Let instances held by `failover` compete for master again.");
+
+    private static Command Build(string verb, string description)
+    {
+        var socket = ControlTarget.SocketOption();
+        var config = ControlTarget.ConfigOption();
+        var instance = new Option<string?>("--instance", "-i") { Description = "One VRRP instance by name (default: all)." };
+        var command = new Command(verb, description) { socket, config, instance };
+        command.SetAction((parse, _) => ControlTarget.RunAsync(parse, socket, config,
+            new ControlRequest { Verb = verb, Instance = parse.GetValue(instance) }));
+        return command;
+    }
+}

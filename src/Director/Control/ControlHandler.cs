@@ -1,0 +1,138 @@
+using System.Text;
+using HaDirector.Director.Cli;
+using HaDirector.Director.Hosting;
+using HaDirector.Director.Ipvs;
+using HaDirector.Director.Vrrp;
+using HaDirector.Vrrp.Election;
+
+namespace HaDirector.Director.Control;
+
+/// <summary>Carries out the control socket's verbs (DESIGN.md §4) against the running daemon.</summary>
+public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, IpvsTableService ipvs, StatusBuilder status, ConfigReloader reloader, TimeProvider time)
+{
+    public async Task<ControlResponse> HandleAsync(ControlRequest request, CancellationToken cancellationToken) => request.Verb switch
+    {
+        "status" => new ControlResponse(ExitCodes.Ok, "") { Status = await status.BuildAsync(cancellationToken) },
+        "failover" => await FailoverAsync(request.Instance, cancellationToken),
+        "resume" => Resume(request.Instance),
+        "drain" => Drain(request, drain: true),
+        "undrain" => Drain(request, drain: false),
+        "reload" => await reloader.ReloadAsync("control socket"),
+        _ => new ControlResponse(ExitCodes.Failure, $"unknown verb '{request.Verb}' (expected status, failover, resume, drain, undrain or reload)"),
+    };
+
+    /// <summary>
+    /// Sends priority 0 from each selected master and waits (up to three advert intervals and a second)
+    /// until the new master's advert has taken the addresses off this node, so the answer tells the truth.
+    /// </summary>
+    private async Task<ControlResponse> FailoverAsync(string? name, CancellationToken cancellationToken)
+    {
+        if (Select(name, out var instances) is { } error)
+        {
+            return error;
+        }
+
+        var text = new StringBuilder();
+        var handed = new List<VrrpInstance>();
+        foreach (var instance in instances)
+        {
+            var stats = instance.Driver.GetStatistics();
+            if (stats.State == VrrpState.Master)
+            {
+                instance.Driver.Post(new VrrpInput.Failover());
+                handed.Add(instance);
+                continue;
+            }
+
+            var master = stats.MasterAddress is { } address ? $"the master is {address}" : "no master heard yet";
+            text.AppendLine(stats.IsHeld
+                ? $"{instance.Config.Name}: already handed over and held as backup ({master}); `hadirector resume` lets it compete again"
+                : $"{instance.Config.Name}: this node is {Lower(stats.State)}, not master ({master}); run failover on the master. "
+                    + "Here it would send priority 0 and hold backup until `hadirector resume`");
+        }
+
+        foreach (var instance in handed)
+        {
+            var limit = instance.Config.AdvertInterval * 3 + TimeSpan.FromSeconds(1);
+            var deadline = time.GetTimestamp() + (long)(limit.TotalSeconds * time.TimestampFrequency);
+            while (instance.Driver.GetStatistics().HoldsAddresses && time.GetTimestamp() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellationToken);
+            }
+
+            var stats = instance.Driver.GetStatistics();
+            text.AppendLine(stats.HoldsAddresses
+                ? $"{instance.Config.Name}: priority 0 sent, but no new master was heard within {limit.TotalSeconds:0.#} s: this node keeps serving the VIPs (held as backup; `hadirector resume` to undo)"
+                : $"{instance.Config.Name}: handed over to {stats.MasterAddress}; held as backup until `hadirector resume`");
+        }
+
+        return new ControlResponse(handed.Count > 0 ? ExitCodes.Ok : ExitCodes.NotApplicable, text.ToString().TrimEnd());
+    }
+
+    private ControlResponse Resume(string? name)
+    {
+        if (Select(name, out var instances) is { } error)
+        {
+            return error;
+        }
+
+        var text = new StringBuilder();
+        foreach (var instance in instances)
+        {
+            if (instance.Driver.GetStatistics().IsHeld)
+            {
+                instance.Driver.Post(new VrrpInput.Resume());
+                text.AppendLine($"{instance.Config.Name}: resumed (competes for master again)");
+            }
+            else
+            {
+                text.AppendLine($"{instance.Config.Name}: not held; nothing to resume");
+            }
+        }
+
+        return new ControlResponse(ExitCodes.Ok, text.ToString().TrimEnd());
+    }
+
+    private ControlResponse Drain(ControlRequest request, bool drain)
+    {
+        var verb = drain ? "drain" : "undrain";
+        if (request.Target is null || !DrainTarget.TryParse(request.Target, out var parsed))
+        {
+            return new ControlResponse(ExitCodes.Failure, $"{verb}: expected ADDR or ADDR:PORT, got '{request.Target}'");
+        }
+
+        var target = parsed! with { VirtualServer = request.Service };
+        var servers = running.Current.VirtualServers.Where(v => request.Service is null || v.Name == request.Service).ToList();
+        if (request.Service is not null && servers.Count == 0)
+        {
+            return new ControlResponse(ExitCodes.Failure, $"{verb}: no virtual server named '{request.Service}'");
+        }
+
+        var matches = servers.Sum(v => v.RealServers.Count(r => target.Matches(v.Name, DestinationKey.Of(ServiceMapping.ToDestination(v, r)))));
+        if (matches == 0)
+        {
+            return new ControlResponse(ExitCodes.Failure, $"{verb}: {target} is not a real server of {(request.Service ?? "any virtual server")}");
+        }
+
+        var changed = drain ? ipvs.Reconciler.Drain(target) : ipvs.Reconciler.Undrain(target);
+        var what = $"{target} ({matches} destination(s))";
+        return new ControlResponse(ExitCodes.Ok, drain
+            ? (changed ? $"drained {what}: weight 0, established connections finish" : $"{what} was already drained")
+            : (changed ? $"undrained {what}: back to its weight" : $"{what} was not drained"));
+    }
+
+    private ControlResponse? Select(string? name, out IReadOnlyList<VrrpInstance> instances)
+    {
+        instances = name is null ? vrrp.Instances : [.. vrrp.Instances.Where(i => i.Config.Name == name)];
+        if (instances.Count > 0)
+        {
+            return null;
+        }
+
+        return new ControlResponse(ExitCodes.Failure, name is null
+            ? "no VRRP instances are configured"
+            : $"no VRRP instance named '{name}' (configured: {string.Join(", ", vrrp.Instances.Select(i => i.Config.Name))})");
+    }
+
+    private static string Lower(VrrpState state) => state.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,21 @@
+namespace HaDirector.Director.Control;
+
+/// <summary>One VRRP instance in <see cref="StatusReport"/>.</summary>
+/// <param name="State">initialize, backup, master or fault.</param>
+/// <param name="Held">After <c>hadirector failover</c>: stays backup until <c>hadirector resume</c>.</param>
+/// <param name="HoldsAddresses">The VIPs are on this node (master, or a failover waiting for the new master).</param>
+/// <param name="MasterAddress">The master's primary address as last heard; ours when master; null when unknown.</param>
+public sealed record InstanceStatus(
+    string Name,
+    string Interface,
+    int Vrid,
+    int Version,
+    int Priority,
+    string State,
+    bool Held,
+    bool HoldsAddresses,
+    IReadOnlyList<string> VirtualAddresses,
+    string? MasterAddress,
+    int MasterPriority,
+    DateTimeOffset Since,
+    string? LastCause);

@@ -1,0 +1,127 @@
+using System.Net;
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Hosting;
+using HaDirector.Director.Ipvs;
+using HaDirector.Director.Vrrp;
+using HaDirector.Netlink.Ipvs;
+
+namespace HaDirector.Director.Control;
+
+/// <summary>Assembles <see cref="StatusReport"/> from the running parts and one fresh kernel dump.</summary>
+public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTableService ipvs, IHealthView health, TimeProvider time)
+{
+    public async Task<StatusReport> BuildAsync(CancellationToken cancellationToken)
+    {
+        var current = config.Current;
+        KernelTable kernel = KernelTable.Empty;
+        string? error = null;
+        if (ipvs.InUse)
+        {
+            try
+            {
+                kernel = await ipvs.Reconciler.DumpAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                error = ex.Message;
+            }
+        }
+
+        var byKey = kernel.Services.ToDictionary(s => ServiceKey.Of(s.Entry.Service));
+        var reconciler = ipvs.Reconciler;
+        var desired = reconciler.Desired;
+        var drains = reconciler.Drains;
+        var virtualServers = current.VirtualServers.Select(v => VirtualServer(v, desired, byKey, drains, reconciler)).ToList();
+        var owned = desired.Keys.ToHashSet();
+        var unowned = kernel.Services.Where(s => !owned.Contains(ServiceKey.Of(s.Entry.Service))).Select(Unowned).ToList();
+        var status = reconciler.Status;
+        return new StatusReport(
+            StatusReport.CurrentSchemaVersion,
+            time.GetUtcNow(),
+            config.Path,
+            [.. vrrp.Instances.Select(Instance)],
+            virtualServers,
+            unowned,
+            [.. drains.Select(d => d.ToString())],
+            new IpvsTableStatus(
+                ipvs.InUse,
+                Lower(status.Role.ToString()),
+                status.Passes,
+                status.FailedPasses,
+                status.LastPassAt,
+                status.LastDuration.TotalMilliseconds,
+                status.PendingOperations,
+                status.TotalOperations,
+                status.TotalFailedOperations,
+                error));
+    }
+
+    private static InstanceStatus Instance(VrrpInstance instance)
+    {
+        var stats = instance.Driver.GetStatistics();
+        var c = instance.Config;
+        return new InstanceStatus(
+            c.Name,
+            c.Interface,
+            c.VirtualRouterId,
+            c.Version,
+            c.Priority,
+            Lower(stats.State.ToString()),
+            stats.IsHeld,
+            stats.HoldsAddresses,
+            [.. c.VirtualAddresses.Select(v => $"{v.Address}/{v.PrefixLength}")],
+            stats.MasterAddress?.ToString(),
+            stats.MasterPriority,
+            instance.Runtime.Since,
+            instance.Runtime.LastCause?.ToString());
+    }
+
+    private VirtualServerStatus VirtualServer(VirtualServerConfig v, DesiredTable desired, Dictionary<ServiceKey, KernelService> kernel,
+        IReadOnlyList<DrainTarget> drains, IpvsReconciler reconciler)
+    {
+        var service = ServiceMapping.ToService(v);
+        var key = ServiceKey.Of(service);
+        kernel.TryGetValue(key, out var inKernel);
+        var kernelDestinations = inKernel?.Destinations.ToDictionary(d => DestinationKey.Of(d.Destination)) ?? [];
+        var realServers = new List<RealServerStatus>(v.RealServers.Count);
+        foreach (var realServer in v.RealServers)
+        {
+            var destination = ServiceMapping.ToDestination(v, realServer);
+            var destinationKey = DestinationKey.Of(destination);
+            var id = new RealServerId(key, destinationKey);
+            int? desiredWeight = desired.TryGetDestination(id, out var wanted) ? (int)wanted.Weight : null;
+            kernelDestinations.TryGetValue(destinationKey, out var entry);
+            realServers.Add(new RealServerStatus(
+                realServer.Address.ToString(),
+                destination.Port,
+                realServer.Weight,
+                desiredWeight,
+                entry is null ? null : (int)entry.Destination.Weight,
+                drains.Any(d => d.Matches(v.Name, destinationKey)),
+                health.Get(id),
+                entry?.ActiveConnections ?? 0,
+                entry?.InactiveConnections ?? 0));
+        }
+
+        var sorryActive = v.SorryServer is { } sorry
+            && desired.TryGetDestination(new RealServerId(key, new DestinationKey(sorry.Address, (ushort)sorry.Port)), out _)
+            && !v.RealServers.Any(r => r.Address.Equals(sorry.Address) && ServiceMapping.ToDestination(v, r).Port == sorry.Port);
+        return new VirtualServerStatus(
+            v.Name,
+            key.ToString(),
+            v.Scheduler,
+            Lower(v.Forwarding.ToString()),
+            Lower(reconciler.RoleOf(key).ToString()),
+            inKernel is not null,
+            sorryActive,
+            realServers);
+    }
+
+    private static UnownedServiceStatus Unowned(KernelService service) => new(
+        ServiceKey.Of(service.Entry.Service).ToString(),
+        service.Entry.Service.Scheduler,
+        [.. service.Destinations.Select(d => new UnownedDestinationStatus(
+            d.Destination.Address.ToString(), d.Destination.Port, (int)d.Destination.Weight, d.ActiveConnections, d.InactiveConnections))]);
+
+    private static string Lower(string text) => text.ToLowerInvariant();
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+
+namespace HaDirector.Director.Control;
+
+/// <summary>The human view of <see cref="StatusReport"/>: aligned tables, one section per part.</summary>
+public static class StatusFormatter
+{
+    private static readonly string[] InstanceHeader = ["INSTANCE", "STATE", "PRIO", "VIPS", "MASTER", "SINCE", ""];
+    private static readonly string[] RealServerHeader = ["REAL SERVER", "WEIGHT", "KERNEL", "HEALTH", "ACTIVE", "INACTIVE", ""];
+
+    public static string Format(StatusReport report, DateTimeOffset now)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"config {report.ConfigFile}");
+        text.AppendLine();
+        var instances = new List<string[]> { InstanceHeader };
+        foreach (var i in report.Instances)
+        {
+            instances.Add([
+                i.Name,
+                i.State,
+                i.Priority.ToString(CultureInfo.InvariantCulture),
+                string.Join(",", i.VirtualAddresses),
+                i.MasterAddress ?? "-",
+                Age(now - i.Since) + " ago",
+                i.Held ? "held (hadirector resume)" : i.State != "master" && i.HoldsAddresses ? "holding VIPs for the new master" : "",
+            ]);
+        }
+
+        Table(text, instances, "");
+        foreach (var v in report.VirtualServers)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{v.Name}  {v.Service}  {v.Scheduler}/{v.Forwarding}  {v.Role}{(v.InKernel ? "" : ", not in kernel")}{(v.SorryServerActive ? ", SORRY SERVER in use" : "")}");
+            var rows = new List<string[]> { RealServerHeader };
+            foreach (var r in v.RealServers)
+            {
+                rows.Add([
+                    $"{r.Address}:{r.Port}",
+                    r.DesiredWeight?.ToString(CultureInfo.InvariantCulture) ?? "removed",
+                    r.KernelWeight?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                    Health(r.Health),
+                    r.ActiveConnections.ToString(CultureInfo.InvariantCulture),
+                    r.InactiveConnections.ToString(CultureInfo.InvariantCulture),
+                    r.Drained ? "drained" : "",
+                ]);
+            }
+
+            Table(text, rows, "  ");
+        }
+
+        if (report.UnownedServices.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("not ours (left alone):");
+            foreach (var u in report.UnownedServices)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {u.Service} {u.Scheduler}: {u.Destinations.Count} destination(s)");
+            }
+        }
+
+        if (report.Drains.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"drained: {string.Join(", ", report.Drains)}");
+        }
+
+        var ipvs = report.Ipvs;
+        text.AppendLine();
+        text.AppendLine(ipvs.InUse
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"ipvs: {ipvs.Role}, {ipvs.Passes} passes ({ipvs.FailedPasses} failed), last {ipvs.LastPassMs:0.0} ms{(ipvs.LastPassAt is { } at ? ", " + Age(now - at) + " ago" : "")}, {ipvs.TotalOperations} edits ({ipvs.TotalFailedOperations} failed){(ipvs.Error is null ? "" : ", ERROR: " + ipvs.Error)}")
+            : "ipvs: not in use (no virtual servers)");
+        return text.ToString();
+    }
+
+    private static string Health(RealServerHealthStatus? health) => health is null
+        ? "unchecked"
+        : health.State + (health.State == "up" && health.LatencyMs is { } ms
+            ? string.Create(CultureInfo.InvariantCulture, $" ({ms:0.0} ms)")
+            : health.Reason is { Length: > 0 } reason ? ": " + reason : "");
+
+    private static string Age(TimeSpan age)
+    {
+        if (age < TimeSpan.Zero)
+        {
+            age = TimeSpan.Zero;
+        }
+
+        return age.TotalSeconds < 60 ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalSeconds:0}s")
+            : age.TotalMinutes < 60 ? string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalMinutes}m{age.Seconds:00}s")
+            : age.TotalHours < 48 ? string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalHours}h{age.Minutes:00}m")
+            : string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalDays}d");
+    }
+
+    private static void Table(StringBuilder text, List<string[]> rows, string indent)
+    {
+        var widths = new int[rows[0].Length];
+        foreach (var row in rows)
+        {
+            for (var c = 0; c < row.Length; c++)
+            {
+                widths[c] = Math.Max(widths[c], row[c].Length);
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            var line = new StringBuilder(indent);
+            for (var c = 0; c < row.Length; c++)
+            {
+                line.Append(row[c].PadRight(widths[c] + 2));
+            }
+
+            text.AppendLine(line.ToString().TrimEnd());
+        }
+    }
+}

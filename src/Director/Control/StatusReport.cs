@@ -1,0 +1,18 @@
+namespace HaDirector.Director.Control;
+
+/// <summary>
+/// `hadirector status --json`: schema version 1, documented in docs/status.schema.json. Fields are only
+/// ever added; a removal or change of meaning bumps <see cref="SchemaVersion"/>.
+/// </summary>
+public sealed record StatusReport(
+    int SchemaVersion,
+    DateTimeOffset GeneratedAt,
+    string ConfigFile,
+    IReadOnlyList<InstanceStatus> Instances,
+    IReadOnlyList<VirtualServerStatus> VirtualServers,
+    IReadOnlyList<UnownedServiceStatus> UnownedServices,
+    IReadOnlyList<string> Drains,
+    IpvsTableStatus Ipvs)
+{
+    public const int CurrentSchemaVersion = 1;
+}

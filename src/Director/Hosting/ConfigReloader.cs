@@ -1,0 +1,114 @@
+using HaDirector.Director.Cli;
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Control;
+using HaDirector.Director.Ipvs;
+using Microsoft.Extensions.Logging;
+
+namespace HaDirector.Director.Hosting;
+
+/// <summary>
+/// SIGHUP and <c>hadirector reload</c>: the file is validated first and a bad one changes nothing; a good
+/// one is applied as a diff (the reconciler edits only what differs; untouched VRRP instances never notice).
+/// </summary>
+public sealed partial class ConfigReloader(RunningConfig running, IpvsTableService ipvs, ILogger<ConfigReloader> logger) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<Func<DirectorConfig, Task>> _listeners = [];
+
+    /// <summary>Parts beyond IPVS that take a new configuration (health checks).</summary>
+    public void OnApplied(Func<DirectorConfig, Task> listener) => _listeners.Add(listener);
+
+    public async Task<ControlResponse> ReloadAsync(string origin)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            LogReloading(logger, running.Path, origin);
+            var result = ConfigLoader.Load(running.Path);
+            if (result.Config is null || result.Errors.Count > 0)
+            {
+                foreach (var error in result.Errors)
+                {
+                    LogConfigError(logger, error.ToString());
+                }
+
+                LogRejected(logger, running.Path, result.Errors.Count);
+                return new ControlResponse(ExitCodes.ConfigInvalid,
+                    string.Join('\n', result.Errors.Select(e => e.ToString()))
+                    + $"\n{result.Errors.Count} error(s): the running configuration is unchanged");
+            }
+
+            var config = result.Config;
+            var diff = ConfigDiff.Compute(running.Current, config);
+            if (diff.IsEmpty)
+            {
+                LogUnchanged(logger, running.Path);
+                return new ControlResponse(ExitCodes.Ok, $"{running.Path}: no changes");
+            }
+
+            string[] vrrpChanges = [.. diff.AddedInstances, .. diff.RemovedInstances, .. diff.ChangedInstances];
+            if (vrrpChanges.Length > 0)
+            {
+                // Re-creating election drivers in place is not built yet; half-applying would leave the file
+                // and the daemon disagreeing, so nothing is applied.
+                var message = $"VRRP instance changes ({string.Join(", ", vrrpChanges)}) need a restart of hadirector; nothing was applied";
+                LogNeedsRestart(logger, message);
+                return new ControlResponse(ExitCodes.NotApplicable, message);
+            }
+
+            running.Replace(config);
+            await ipvs.ReconfigureAsync(config);
+            foreach (var listener in _listeners)
+            {
+                await listener(config);
+            }
+
+            var lines = new List<string>();
+            Describe(lines, "virtual servers added", diff.AddedVirtualServers);
+            Describe(lines, "virtual servers removed", diff.RemovedVirtualServers);
+            Describe(lines, "virtual servers changed", diff.ChangedVirtualServers);
+            var atRestart = diff.ChangedSections.Where(s => s is "metrics" or "control" or "logging").ToList();
+            Describe(lines, "sections changed", diff.ChangedSections);
+            if (atRestart.Count > 0)
+            {
+                lines.Add($"{string.Join(", ", atRestart)}: take effect at the next restart");
+            }
+
+            var summary = string.Join("; ", lines);
+            LogApplied(logger, running.Path, summary);
+            return new ControlResponse(ExitCodes.Ok, $"{running.Path}: applied: {summary}");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private static void Describe(List<string> lines, string what, ValueList<string> names)
+    {
+        if (names.Count > 0)
+        {
+            lines.Add($"{what}: {string.Join(", ", names)}");
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "reloading {Path} ({Origin})")]
+    private static partial void LogReloading(ILogger logger, string path, string origin);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "{Error}")]
+    private static partial void LogConfigError(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "reload of {Path} rejected ({Count} error(s)): the running configuration is unchanged")]
+    private static partial void LogRejected(ILogger logger, string path, int count);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "reload of {Path}: no changes")]
+    private static partial void LogUnchanged(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "reload refused: {Message}")]
+    private static partial void LogNeedsRestart(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "reload of {Path} applied: {Summary}")]
+    private static partial void LogApplied(ILogger logger, string path, string summary);
+}

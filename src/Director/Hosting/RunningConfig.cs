@@ -1,0 +1,15 @@
+using HaDirector.Director.Configuration;
+
+namespace HaDirector.Director.Hosting;
+
+/// <summary>The configuration in force and the file it came from; a reload replaces it only when valid.</summary>
+public sealed class RunningConfig(string path, DirectorConfig initial)
+{
+    private DirectorConfig _current = initial;
+
+    public string Path { get; } = path;
+
+    public DirectorConfig Current => Volatile.Read(ref _current);
+
+    public void Replace(DirectorConfig config) => Volatile.Write(ref _current, config);
+}

@@ -1,0 +1,246 @@
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Vrrp;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HaDirector.Director.Ipvs;
+
+/// <summary>
+/// The daemon's side of IPVS: adopts the kernel table at start, switches each VRRP instance's services
+/// (and the sync daemon) with its mastership, and takes reloads, health verdicts and drains. Stopping
+/// never touches the table: the VIPs go, so no traffic reaches it, and the next start adopts it as it is.
+/// </summary>
+public sealed partial class IpvsTableService : IHostedService, IInstanceServices, IAsyncDisposable
+{
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggers;
+    private readonly LazyIpvsKernel _kernel;
+    private readonly LazyIpvsKernel _syncKernel;
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _masters = new(StringComparer.Ordinal);
+    private DirectorConfig _config;
+    private SyncDaemonController _sync;
+    private bool _adopted;
+    private bool _stopping;
+
+    public IpvsTableService(DirectorConfig config, TimeProvider time, ILoggerFactory loggers)
+        : this(config, time, loggers, new LazyIpvsKernel(), new LazyIpvsKernel())
+    {
+    }
+
+    public IpvsTableService(DirectorConfig config, TimeProvider time, ILoggerFactory loggers, LazyIpvsKernel kernel, LazyIpvsKernel syncKernel)
+    {
+        _config = config;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<IpvsTableService>();
+        _kernel = kernel;
+        _syncKernel = syncKernel;
+        Reconciler = new IpvsReconciler(kernel, config, time, loggers.CreateLogger<IpvsReconciler>());
+        _sync = NewSyncController(config);
+    }
+
+    public IpvsReconciler Reconciler { get; }
+
+    /// <summary>False while the configuration has no virtual servers: the kernel is then never asked.</summary>
+    public bool InUse => Volatile.Read(ref _config).VirtualServers.Count > 0;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (InUse)
+        {
+            await AdoptAsync(cancellationToken);
+        }
+
+        lock (_gate)
+        {
+            if (_masters.Count == 0)
+            {
+                Sync(_sync.BecomeBackup);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void Activate(VrrpInstanceConfig instance)
+    {
+        HashSet<ServiceKey> services;
+        bool warm;
+        lock (_gate)
+        {
+            var first = _masters.Count == 0;
+            if (!_masters.Add(instance.Name) || _stopping)
+            {
+                return;
+            }
+
+            if (first)
+            {
+                Sync(_sync.BecomeMaster);
+            }
+
+            services = ServicesOf(instance, alone: first);
+            warm = _config.Ipvs.WarmStandby;
+        }
+
+        if (services.Count == 0)
+        {
+            return;
+        }
+
+        var activation = Reconciler.ActivateAsync(services);
+        if (warm)
+        {
+            // Already programmed on this backup: the VIP may go up at once; the pass only repairs drift.
+            _ = ObserveAsync(activation, instance.Name);
+            return;
+        }
+
+        try
+        {
+            // The services must exist before the VIP draws traffic to them.
+            activation.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogActivationFailed(_logger, instance.Name, ex.Message, ex);
+        }
+    }
+
+    public void Deactivate(VrrpInstanceConfig instance)
+    {
+        HashSet<ServiceKey> services;
+        lock (_gate)
+        {
+            if (!_masters.Remove(instance.Name) || _stopping)
+            {
+                return;
+            }
+
+            var last = _masters.Count == 0;
+            services = ServicesOf(instance, alone: last);
+            if (last)
+            {
+                var sync = _sync;
+                ThreadPool.UnsafeQueueUserWorkItem(_ => Sync(sync.BecomeBackup), null);
+            }
+        }
+
+        if (services.Count > 0)
+        {
+            _ = ObserveAsync(Task.Run(() => Reconciler.DeactivateAsync(services)), instance.Name);
+        }
+    }
+
+    /// <summary>A validated reload: the reconciler diffs it; a sync-daemon change restarts that daemon.</summary>
+    public async Task ReconfigureAsync(DirectorConfig config)
+    {
+        bool adopt;
+        lock (_gate)
+        {
+            var before = _config;
+            _config = config;
+            if (before.Ipvs.SyncDaemon != config.Ipvs.SyncDaemon)
+            {
+                Sync(_sync.StopAll);
+                _sync = NewSyncController(config);
+                Sync(_masters.Count > 0 ? _sync.BecomeMaster : _sync.BecomeBackup);
+            }
+
+            adopt = !_adopted && config.VirtualServers.Count > 0;
+        }
+
+        Reconciler.Configure(config);
+        if (adopt)
+        {
+            await AdoptAsync(CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Reconciler.DisposeAsync();
+        _kernel.Dispose();
+        _syncKernel.Dispose();
+    }
+
+    private async Task AdoptAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _adopted = true;
+        }
+
+        try
+        {
+            await Reconciler.AdoptAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The periodic pass retries; VRRP must run regardless.
+            LogAdoptFailed(_logger, ex.Message, ex);
+        }
+    }
+
+    /// <summary>
+    /// The instance's services; when it is the only master (<paramref name="alone"/>) also those no
+    /// instance carries (firewall-mark services), which follow "this node is a master".
+    /// </summary>
+    private HashSet<ServiceKey> ServicesOf(VrrpInstanceConfig instance, bool alone)
+    {
+        var services = ServiceMapping.KeysForVips(_config.VirtualServers, instance.VirtualAddresses.Select(v => v.Address)).ToHashSet();
+        if (alone)
+        {
+            var carried = ServiceMapping.KeysForVips(_config.VirtualServers,
+                _config.Vrrp.Instances.SelectMany(i => i.VirtualAddresses).Select(v => v.Address));
+            services.UnionWith(DesiredTable.Build(_config.VirtualServers).Keys.Where(k => !carried.Contains(k)));
+        }
+
+        return services;
+    }
+
+    private SyncDaemonController NewSyncController(DirectorConfig config) =>
+        new(_syncKernel, config.Ipvs.SyncDaemon, _loggers.CreateLogger<SyncDaemonController>());
+
+    /// <summary>The sync daemon is a bonus: failing to switch it is logged, never stops the election.</summary>
+    private void Sync(Action change)
+    {
+        try
+        {
+            change();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogSyncFailed(_logger, ex.Message, ex);
+        }
+    }
+
+    private async Task ObserveAsync(Task task, string instance)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogActivationFailed(_logger, instance, ex.Message, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "{Instance}: switching its IPVS services failed: {Error}")]
+    private static partial void LogActivationFailed(ILogger logger, string instance, string error, Exception ex);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "switching the IPVS sync daemon failed: {Error}")]
+    private static partial void LogSyncFailed(ILogger logger, string error, Exception ex);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "reading the kernel's IPVS table at start failed: {Error}")]
+    private static partial void LogAdoptFailed(ILogger logger, string error, Exception ex);
+}
