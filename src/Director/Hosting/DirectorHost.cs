@@ -47,12 +47,14 @@ public static class DirectorHost
             // After VRRP: it starts once VRRP runs (a master may activate before the adoption pass) and
             // stops first, so the resignation's VIP removal leaves the IPVS table alone.
             builder.Services.AddHostedService(sp => sp.GetRequiredService<IpvsTableService>());
+            builder.Services.AddSingleton<IpvsMetrics>();
             builder.Services.AddSingleton<IHealthView, NoHealthView>();
             builder.Services.AddSingleton<StatusBuilder>();
             builder.Services.AddSingleton<ConfigReloader>();
             builder.Services.AddSingleton<ControlHandler>();
             builder.Services.AddHostedService<ControlServer>();
             using var host = builder.Build();
+            host.Services.GetRequiredService<IpvsMetrics>();
             host.Services.GetRequiredService<DirectorMetrics>().BuildInfo
                 .WithLabels(typeof(DirectorHost).Assembly.GetName().Version?.ToString() ?? "0").Set(1);
             var reloader = host.Services.GetRequiredService<ConfigReloader>();

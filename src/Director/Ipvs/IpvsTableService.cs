@@ -21,6 +21,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     private DirectorConfig _config;
     private SyncDaemonController _sync;
     private bool _adopted;
+    private Task _adoption = Task.CompletedTask;
     private bool _stopping;
 
     public IpvsTableService(DirectorConfig config, TimeProvider time, ILoggerFactory loggers)
@@ -44,11 +45,13 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     /// <summary>False while the configuration has no virtual servers: the kernel is then never asked.</summary>
     public bool InUse => Volatile.Read(ref _config).VirtualServers.Count > 0;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         if (InUse)
         {
-            await AdoptAsync(cancellationToken);
+            // In the background: a large table (or a slow machine) must not hold up the host's start, and
+            // an activation that comes first simply runs its own pass.
+            _adoption = Task.Run(() => AdoptAsync(CancellationToken.None), CancellationToken.None);
         }
 
         lock (_gate)
@@ -58,6 +61,8 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
                 Sync(_sync.BecomeBackup);
             }
         }
+
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
@@ -167,6 +172,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
 
     public async ValueTask DisposeAsync()
     {
+        await _adoption;
         await Reconciler.DisposeAsync();
         _kernel.Dispose();
         _syncKernel.Dispose();
@@ -183,7 +189,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         {
             await Reconciler.AdoptAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The periodic pass retries; VRRP must run regardless.
             LogAdoptFailed(_logger, ex.Message, ex);

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Net;
+
+namespace HaDirector.KernelTests.Director;
+
+/// <summary>
+/// The seed's LVS-DR cluster inside the test VM: the LAN of <see cref="LanTopology"/> (its router
+/// namespace is the client), directors, and real servers that hold the VIP on lo with arp_ignore=1 and
+/// arp_announce=2, each serving HTTP on :80 (a page naming it) and a line echo on :7.
+/// </summary>
+public sealed class LvsDrCluster : IDisposable
+{
+    public static readonly IPAddress Vip = IPAddress.Parse("198.18.0.100");
+
+    private readonly List<ManagedProcess> _servers = [];
+    private readonly List<DirectorProcess> _directors = [];
+    private readonly string _www;
+
+    public LvsDrCluster(params string[] directors)
+    {
+        Lan = new LanTopology([.. directors, "rs1", "rs2"]);
+        _www = Directory.CreateTempSubdirectory("hd-www-").FullName;
+        foreach (var rs in new[] { Lan["rs1"], Lan["rs2"] })
+        {
+            foreach (var sysctl in new[] { "all.arp_ignore=1", "lo.arp_ignore=1", "all.arp_announce=2", "lo.arp_announce=2" })
+            {
+                Shell.Check("ip", "netns", "exec", rs.Namespace, "sysctl", "-q", "-w", "net.ipv4.conf." + sysctl);
+            }
+            LanTopology.Ip(rs.Namespace, "addr", "add", Vip + "/32", "dev", "lo");
+            var root = Directory.CreateDirectory(Path.Combine(_www, rs.Name)).FullName;
+            File.WriteAllText(Path.Combine(root, "index.html"), rs.Name + "\n");
+            _servers.Add(new ManagedProcess("http@" + rs.Name, rs.Namespace, "python3", ["-m", "http.server", "80", "--bind", "0.0.0.0", "--directory", root]));
+            _servers.Add(new ManagedProcess("echo@" + rs.Name, rs.Namespace, "python3", ["-c", EchoServer(rs.Name)]));
+        }
+    }
+
+    public LanTopology Lan { get; }
+
+    public LanHost Rs1 => Lan["rs1"];
+
+    public LanHost Rs2 => Lan["rs2"];
+
+    /// <summary>Two virtual servers on the VIP (:80 HTTP, :7 echo), DR, wlc, rs1 weight 2 and rs2 weight 1.</summary>
+    public string Config(int priority, string extra = "", bool warmStandby = false, string? syncInterface = null) =>
+        DirectorProcess.VrrpConfig(51, priority, 3, TimeSpan.FromMilliseconds(200), Vip.ToString()) + $$"""
+
+        virtualServers:
+          - name: web
+            vip: {{Vip}}
+            port: 80
+            scheduler: wlc
+            healthCheck: { type: none }
+            realServers:
+              - { address: {{Rs1.Address}}, weight: 2 }
+              - { address: {{Rs2.Address}}, weight: 1 }
+          - name: echo
+            vip: {{Vip}}
+            port: 7
+            scheduler: wlc
+            healthCheck: { type: none }
+            realServers:
+              - { address: {{Rs1.Address}}, weight: 2 }
+              - { address: {{Rs2.Address}}, weight: 1 }
+        ipvs:
+          reconcilePeriod: 1s
+          warmStandby: {{(warmStandby ? "true" : "false")}}
+        {{(syncInterface is null ? "" : $"  syncDaemon: {{ interface: {syncInterface}, syncId: 7 }}")}}
+        {{extra}}
+        """;
+
+    public DirectorProcess StartDirector(string name, string yaml)
+    {
+        var director = new DirectorProcess(Lan[name], yaml);
+        _directors.Add(director);
+        return director;
+    }
+
+    public static string Ipvsadm(LanHost host, params string[] args) => Shell.Check("ip", ["netns", "exec", host.Namespace, "ipvsadm", .. args]);
+
+    /// <summary>The weight of one destination in `ipvsadm -Ln` of a host, or null when absent.</summary>
+    public static int? Weight(LanHost director, int port, LanHost realServer)
+    {
+        var inService = false;
+        foreach (var line in Ipvsadm(director, "-Ln").Split('\n'))
+        {
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length >= 2 && f[0] is "TCP" or "UDP")
+            {
+                inService = f[1] == $"{Vip}:{port}";
+            }
+            else if (inService && f.Length >= 4 && f[0] == "->" && f[1] == $"{realServer.Address}:{port}")
+            {
+                return int.Parse(f[3], CultureInfo.InvariantCulture);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>GET http://VIP/ from the router namespace (the client side): the real server's name.</summary>
+    public string Get() => Shell.Check("ip", "netns", "exec", Lan.Router, "curl", "-s", "--max-time", "5", $"http://{Vip}/").Trim();
+
+    public string Diagnostics() =>
+        string.Join(Environment.NewLine, _directors.Select(d => d.Process.Output).Concat(_servers.Select(s => s.Output)));
+
+    public void Dispose()
+    {
+        foreach (var d in _directors)
+        {
+            d.Dispose();
+        }
+        foreach (var s in _servers)
+        {
+            s.Dispose();
+        }
+        Lan.Dispose();
+        Directory.Delete(_www, recursive: true);
+    }
+
+    private static string EchoServer(string name) => $$"""
+        import socketserver
+        class Echo(socketserver.StreamRequestHandler):
+            def handle(self):
+                for line in self.rfile:
+                    self.wfile.write(b"{{name}} " + line)
+                    self.wfile.flush()
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        socketserver.ThreadingTCPServer(("0.0.0.0", 7), Echo).serve_forever()
+        """;
+}
