@@ -12,6 +12,7 @@ public static class CommandTable
         var root = new RootCommand("HaDirector: a high-availability LVS-DR director (VRRP + IPVS + health checks).");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CheckConfigCommand.Create());
+        root.Subcommands.Add(RealServerCommand.Create());
         return root;
     }
 
