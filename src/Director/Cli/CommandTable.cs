@@ -18,6 +18,7 @@ public static class CommandTable
         root.Subcommands.Add(DrainCommand.Create());
         root.Subcommands.Add(DrainCommand.CreateUndrain());
         root.Subcommands.Add(ReloadCommand.Create());
+        root.Subcommands.Add(RealServerCommand.Create());
         return root;
     }
 

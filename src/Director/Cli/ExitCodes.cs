@@ -16,4 +16,10 @@ public static class ExitCodes
 
     /// <summary>The daemon is not running or its control socket cannot be reached.</summary>
     public const int DaemonUnreachable = 4;
+
+    /// <summary>A command-line argument is invalid (e.g. a --vip that is not an IPv4 address); sysexits EX_USAGE.</summary>
+    public const int UsageError = 64;
+
+    /// <summary>The command needs root (or a capability the process lacks); sysexits EX_NOPERM.</summary>
+    public const int NotPermitted = 77;
 }
