@@ -36,6 +36,8 @@ public static class DirectorHost
             builder.Services.AddSingleton(config);
             builder.Services.AddSingleton(new RunningConfig(configPath, config));
             var registry = Prometheus.Metrics.NewCustomRegistry();
+            DotNetStats.Register(registry); // process_* (CPU, RSS, open fds, start time) and GC
+
             builder.Services.AddSingleton(registry);
             builder.Services.AddSingleton<DirectorMetrics>();
             builder.Services.AddSingleton(config.Metrics);

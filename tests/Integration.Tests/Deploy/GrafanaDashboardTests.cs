@@ -11,7 +11,7 @@ public sealed partial class GrafanaDashboardTests
     [
         "hadirector_vrrp_state", "hadirector_vrrp_transitions_total", "hadirector_vrrp_adverts_sent_total",
         "hadirector_vrrp_adverts_received_total", "hadirector_vrrp_priority_zero_sent_total",
-        "hadirector_vrrp_priority_zero_received_total", "hadirector_vrrp_packets_dropped_total", "hadirector_garp_sent_total",
+        "hadirector_vrrp_priority_zero_received_total", "hadirector_vrrp_packets_dropped_total", "hadirector_vrrp_garp_sent_total", "hadirector_ipvs_reconcile_duration_seconds",
         "hadirector_real_server_up", "hadirector_real_server_weight", "hadirector_healthcheck_checks_total",
         "hadirector_ipvs_service_connections_total", "hadirector_ipvs_service_incoming_packets_total",
         "hadirector_ipvs_service_outgoing_packets_total", "hadirector_ipvs_service_incoming_bytes_total",
@@ -19,7 +19,7 @@ public sealed partial class GrafanaDashboardTests
         "hadirector_ipvs_backend_connections_inactive", "hadirector_ipvs_netlink_errors_total", "hadirector_build_info",
     ];
 
-    private static readonly string[] Histograms = ["hadirector_healthcheck_duration_seconds", "hadirector_ipvs_reconcile_duration_seconds"];
+    private static readonly string[] Histograms = ["hadirector_healthcheck_duration_seconds"];
 
     /// <summary>PromQL words that are not metric names.</summary>
     private static readonly string[] PromQl =

@@ -7,12 +7,19 @@ public static class Shell
 {
     public static ShellResult Run(string file, params string[] args) => RunWithTimeout(TimeSpan.FromSeconds(30), file, args);
 
-    public static ShellResult RunWithTimeout(TimeSpan timeout, string file, params string[] args)
+    public static ShellResult RunWithTimeout(TimeSpan timeout, string file, params string[] args) => Execute(timeout, null, file, args);
+
+    /// <summary>Runs a command with <paramref name="input"/> on its standard input (e.g. promtool check metrics).</summary>
+    public static ShellResult RunWithInput(string input, string file, params string[] args) =>
+        Execute(TimeSpan.FromSeconds(30), input, file, args);
+
+    private static ShellResult Execute(TimeSpan timeout, string? input, string file, string[] args)
     {
         var psi = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             UseShellExecute = false,
         };
         foreach (var a in args)
@@ -20,6 +27,11 @@ public static class Shell
             psi.ArgumentList.Add(a);
         }
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
+        if (input is not null)
+        {
+            p.StandardInput.Write(input);
+            p.StandardInput.Close();
+        }
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(timeout))
