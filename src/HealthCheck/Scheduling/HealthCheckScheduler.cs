@@ -47,8 +47,8 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     /// <summary>Probes in flight now (never above the concurrency limit).</summary>
     public int Running => Volatile.Read(ref running);
 
-    /// <summary>Rounds handed to the workers and not yet rescheduled: 0 when the scheduler is idle until its timer.</summary>
-    internal int Busy => Volatile.Read(ref busy);
+    /// <summary>Rounds handed to the workers and not yet finished and rescheduled: 0 when all waits on the timer.</summary>
+    public int InProgress => Volatile.Read(ref busy);
 
     public void Start()
     {

@@ -149,7 +149,7 @@ public sealed class HealthCheckSchedulerTests
     private void Advance(HealthCheckScheduler scheduler, TimeSpan step)
     {
         time.Advance(step);
-        Eventually.True(() => scheduler.Busy == 0, "due rounds finished and were rescheduled");
+        Eventually.True(() => scheduler.InProgress == 0, "due rounds finished and were rescheduled");
     }
 
     private static HealthTarget Target(string name, IProbe probe, CheckTiming timing, HealthPolicy? policy = null) =>
