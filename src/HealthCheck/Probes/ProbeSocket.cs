@@ -8,7 +8,7 @@ internal static class ProbeSocket
 {
     public static async ValueTask<Socket> ConnectAsync(ProbeEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var socket = new Socket(endpoint.Target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(endpoint.Target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             if (endpoint.Source is { } source)
