@@ -10,17 +10,13 @@ using HaDirector.HealthCheck.Probes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // bench/HealthCheck/run --protocol tcp --targets 10000 --seconds 60 [--drop 10]
-//   check: starts the listener farm as a child process (serve), runs HealthService with the real probes
+//   check: starts the listener farm (farm.py) as a child process, runs HealthService with the real probes
 //   against it for a warm-up and then the measured window (CPU % of one core and RSS of this process),
 //   then closes the farm's listeners on the first --drop addresses and measures, per real server, the
 //   time from its fall-th failed probe returning to the sink's SetHealth(Removed).
 const int Ports = 100;
 const int FirstPort = 20000;
 var options = ParseOptions(args);
-if (args.Length > 0 && args[0] == "serve")
-{
-    return await ListenerFarm.RunAsync(int.Parse(options["addresses"], CultureInfo.InvariantCulture), FirstPort, Ports, options["protocol"] == "http");
-}
 
 var protocol = options.GetValueOrDefault("protocol", "tcp");
 var targets = int.Parse(options.GetValueOrDefault("targets", "10000"), CultureInfo.InvariantCulture);
@@ -29,7 +25,7 @@ var warmup = int.Parse(options.GetValueOrDefault("warmup", "10"), CultureInfo.In
 var drop = int.Parse(options.GetValueOrDefault("drop", "10"), CultureInfo.InvariantCulture);
 var addresses = targets / Ports;
 
-using var farm = StartFarm(addresses, protocol);
+using var farm = StartFarm(options.GetValueOrDefault("farm", Path.Combine(AppContext.BaseDirectory, "farm.py")), addresses, protocol);
 var check = new HealthCheckConfig
 {
     Type = protocol == "http" ? HealthCheckType.Http : HealthCheckType.Tcp,
@@ -46,7 +42,7 @@ var config = new DirectorConfig
         Vip = IPAddress.Parse("198.18.0.1"),
         Port = FirstPort + p,
         HealthCheck = check,
-        RealServers = [.. Enumerable.Range(0, addresses).Select(a => new RealServerConfig { Address = ListenerFarm.Address(a), Port = FirstPort + p })],
+        RealServers = [.. Enumerable.Range(0, addresses).Select(a => new RealServerConfig { Address = FarmAddress(a), Port = FirstPort + p })],
     })],
 };
 
@@ -56,7 +52,9 @@ var factoryOptions = new HealthServiceOptions
 {
     ProbeFactory = (c, real) => probes[(real.Address, real.Port)] = new TimedProbe(ProbeFactory.Create(c, real)!),
 };
-await using var service = new HealthService(config, TimeProvider.System, NullLogger<HealthService>.Instance, sink, options: factoryOptions);
+// Metrics on, as in the daemon: every round counts a check and observes its duration.
+var metrics = new HaDirector.Director.Metrics.HealthMetrics(Prometheus.Metrics.NewCustomRegistry());
+await using var service = new HealthService(config, TimeProvider.System, NullLogger<HealthService>.Instance, sink, metrics, factoryOptions);
 await service.StartAsync(CancellationToken.None);
 
 await Task.Delay(TimeSpan.FromSeconds(warmup));
@@ -70,6 +68,11 @@ var failed = TimedProbe.Failures - failedBefore;
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{protocol}: {service.Count} targets at 1 s for {seconds} s (after {warmup} s warm-up): {checks / (double)seconds:F0} checks/s, {failed} failed; CPU {ProcessStats.CpuPercent(start, end):F1} % of one core ({ProcessStats.SystemPercent(start, end):F1} % in the kernel); RSS {end.RssBytes / 1048576.0:F1} MB (peak {end.PeakRssBytes / 1048576.0:F1} MB); GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+
+if (failed > 0)
+{
+    Console.WriteLine("failures (warm-up included): " + string.Join(", ", TimedProbe.FailureReasons.OrderByDescending(r => r.Value).Take(4).Select(r => $"{r.Key} {r.Value}")));
+}
 
 if (drop > 0)
 {
@@ -92,16 +95,11 @@ farm.StandardInput.Close();
 await farm.WaitForExitAsync();
 return 0;
 
-static Process StartFarm(int addresses, string protocol)
+// The real servers run in farm.py (one epoll loop in its own process), so their CPU is not the checker's.
+static Process StartFarm(string script, int addresses, string protocol)
 {
-    var self = Environment.ProcessPath!;
-    var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-    if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-    {
-        start.ArgumentList.Add(typeof(ListenerFarm).Assembly.Location);
-    }
-
-    foreach (var arg in new[] { "serve", "--addresses", addresses.ToString(CultureInfo.InvariantCulture), "--protocol", protocol })
+    var start = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+    foreach (var arg in new[] { script, addresses.ToString(CultureInfo.InvariantCulture), protocol })
     {
         start.ArgumentList.Add(arg);
     }
@@ -114,6 +112,9 @@ static Process StartFarm(int addresses, string protocol)
 
     return process;
 }
+
+// farm.py's addresses: 127.1.0.1, 127.1.0.2, ...
+static IPAddress FarmAddress(int index) => new([127, 1, (byte)(index / 250), (byte)(index % 250 + 1)]);
 
 static Dictionary<string, string> ParseOptions(string[] args)
 {

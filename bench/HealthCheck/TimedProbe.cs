@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using HaDirector.HealthCheck.Probes;
 
@@ -13,6 +14,9 @@ internal sealed class TimedProbe(IProbe inner) : IProbe
 
     public static long Failures => Interlocked.Read(ref failures);
 
+    /// <summary>Failed checks by reason: a starved checker times out, a broken farm refuses.</summary>
+    public static ConcurrentDictionary<string, long> FailureReasons { get; } = new();
+
     public long LastReturned;
 
     public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
@@ -22,6 +26,7 @@ internal sealed class TimedProbe(IProbe inner) : IProbe
         if (!result.Up)
         {
             Interlocked.Increment(ref failures);
+            FailureReasons.AddOrUpdate(result.Reason, 1, static (_, n) => n + 1);
         }
 
         Volatile.Write(ref LastReturned, Stopwatch.GetTimestamp());
