@@ -2,8 +2,8 @@ namespace HaDirector.HealthCheck.Probes;
 
 /// <summary>
 /// Runs probes one after another under a timeout on the injected clock, and measures their latency on it.
-/// One per worker: its timeout source is reset and reused, so a probe that finishes in time costs no timer
-/// allocation.
+/// Used by one probe at a time (the scheduler pools them): its timeout source is reset and reused, so a
+/// probe that finishes in time costs no timer allocation.
 /// </summary>
 public sealed class ProbeRunner(TimeProvider time) : IDisposable
 {

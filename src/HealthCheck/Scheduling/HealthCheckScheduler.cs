@@ -113,11 +113,13 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the timer, cancels probes in flight and waits for them to return.</summary>
+    /// <summary>Stops the timer, cancels probes in flight and waits for them to return. Safe to call twice.</summary>
     public async Task StopAsync()
     {
+        bool first;
         lock (gate)
         {
+            first = !stopped;
             stopped = true;
             timer?.Dispose();
             timer = null;
@@ -129,7 +131,11 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
             }
         }
 
-        await stopping.CancelAsync();
+        if (first)
+        {
+            await stopping.CancelAsync();
+        }
+
         await idle.Task;
     }
 

@@ -15,7 +15,7 @@ public sealed class AgentProbeTests
         await using var agent = LoopbackServer.Start((socket, token) => socket.SendAsync(Encoding.ASCII.GetBytes(line), token).AsTask());
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new AgentProbe(new ProbeEndpoint(agent.EndPoint)), TimeSpan.FromSeconds(1));
+        var result = await runner.RunAsync(new AgentProbe(new ProbeEndpoint(agent.EndPoint)), TimeSpan.FromSeconds(10));
 
         Assert.Equal((up, new WeightReport(kind, value)), (result.Up, result.Weight));
     }
@@ -30,7 +30,7 @@ public sealed class AgentProbeTests
         using var runner = new ProbeRunner(TimeProvider.System);
         var probe = new AgentProbe(new HttpGetOptions { Endpoint = new ProbeEndpoint(agent.EndPoint), Path = "/agent" });
 
-        var result = await runner.RunAsync(probe, TimeSpan.FromSeconds(1));
+        var result = await runner.RunAsync(probe, TimeSpan.FromSeconds(10));
 
         Assert.Equal(up, result.Up);
         if (up)
@@ -44,7 +44,7 @@ public sealed class AgentProbeTests
     {
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new AgentProbe(new ProbeEndpoint(LoopbackServer.Closed())), TimeSpan.FromSeconds(1));
+        var result = await runner.RunAsync(new AgentProbe(new ProbeEndpoint(LoopbackServer.Closed())), TimeSpan.FromSeconds(10));
 
         Assert.Equal((false, ProbeReasons.Refused), (result.Up, result.Reason));
     }

@@ -8,7 +8,8 @@ namespace HaDirector.HealthCheck.Tests.Probes;
 
 public sealed class TcpProbeTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+    /// <summary>A bound, not a figure under test: timeouts are tested on a fake clock; the machine may be loaded.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task ProbeAsync_ListenerAccepts_IsUp()

@@ -55,7 +55,7 @@ public sealed class HealthCheckSchedulerTests
     }
 
     [Fact]
-    public async Task Start_MoreDueThanWorkers_RunsAtMostTheLimitAtOnce()
+    public async Task Start_MoreDueThanTheLimit_RunsAtMostTheLimitAtOnce()
     {
         await using var scheduler = new HealthCheckScheduler(time, observer, maxConcurrency: 3, random: new Random(1));
         var gate = new GatedProbe();
@@ -135,6 +135,26 @@ public sealed class HealthCheckSchedulerTests
         Assert.Equal((2, 0), (probe.Calls.Count, scheduler.Count));
     }
 
+    [Fact]
+    public async Task StopAsync_ProbeInFlight_CancelsItAndReportsNothing()
+    {
+        var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        scheduler.Add(Target("a", new CancellableProbe(), new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5))));
+        scheduler.Start();
+        // Small steps: the round starts within its first interval, long before its 5 s timeout could fire.
+        for (var i = 0; i < 100 && scheduler.Running == 0; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(1, scheduler.Running);
+
+        await scheduler.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await scheduler.DisposeAsync();
+
+        Assert.Equal((0, 0), (observer.Count, scheduler.InProgress));
+    }
+
     /// <summary>Moves the clock until the probe has run <paramref name="rounds"/> more times.</summary>
     private void RunRounds(HealthCheckScheduler scheduler, int rounds, ScriptedProbe probe)
     {
@@ -177,6 +197,24 @@ public sealed class HealthCheckSchedulerTests
         {
             Calls.Enqueue(time.GetUtcNow() - start);
             return ValueTask.FromResult(Up ? ProbeResult.Success("ok") : ProbeResult.Failure("refused"));
+        }
+    }
+
+    /// <summary>Waits until cancelled, as a probe against a silent server does.</summary>
+    private sealed class CancellableProbe : IProbe
+    {
+        public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException e)
+            {
+                return ProbeFailure.From(e, cancellationToken);
+            }
+
+            return ProbeResult.Success("never");
         }
     }
 
