@@ -2,6 +2,8 @@ using HaDirector.Director.Cli;
 using System.Runtime.InteropServices;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Control;
+using HaDirector.Director.Health;
+using Microsoft.Extensions.Logging;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Metrics;
 using HaDirector.Director.Vrrp;
@@ -50,7 +52,13 @@ public static class DirectorHost
             // stops first, so the resignation's VIP removal leaves the IPVS table alone.
             builder.Services.AddHostedService(sp => sp.GetRequiredService<IpvsTableService>());
             builder.Services.AddSingleton<IpvsMetrics>();
-            builder.Services.AddSingleton<IHealthView, NoHealthView>();
+            builder.Services.AddSingleton<HealthMetrics>();
+            builder.Services.AddSingleton<IRealServerHealthSink>(sp => sp.GetRequiredService<IpvsTableService>().Reconciler);
+            builder.Services.AddSingleton(sp => new HealthService(
+                sp.GetRequiredService<RunningConfig>().Current, TimeProvider.System, sp.GetRequiredService<ILogger<HealthService>>(),
+                sp.GetRequiredService<IRealServerHealthSink>(), sp.GetRequiredService<HealthMetrics>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
+            builder.Services.AddSingleton<IHealthView, HealthServiceView>();
             builder.Services.AddSingleton<StatusBuilder>();
             builder.Services.AddSingleton<ConfigReloader>();
             builder.Services.AddSingleton<ControlHandler>();
@@ -60,6 +68,12 @@ public static class DirectorHost
             host.Services.GetRequiredService<DirectorMetrics>().BuildInfo
                 .WithLabels(typeof(DirectorHost).Assembly.GetName().Version?.ToString() ?? "0").Set(1);
             var reloader = host.Services.GetRequiredService<ConfigReloader>();
+            var health = host.Services.GetRequiredService<HealthService>();
+            reloader.OnApplied(c =>
+            {
+                health.Reconfigure(c);
+                return Task.CompletedTask;
+            });
             // SIGHUP would otherwise end the process; here it is keepalived's "reload".
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
