@@ -66,6 +66,7 @@ public sealed partial class VrrpChannel : IDisposable
             {
                 return;
             }
+            HaDirector.Vrrp.Timing.TakeoverTrace.Mark("rx");
             Dispatch(buffer.AsSpan(0, received));
         }
     }
