@@ -49,9 +49,29 @@ public sealed class VrrpSocket : IDisposable
     public void Send(ReadOnlySpan<byte> ipDatagram, IPAddress destination) =>
         _socket.SendTo(ipDatagram, SocketFlags.None, new IPEndPoint(destination, 0));
 
-    /// <summary>Receives one datagram, IPv4 header included.</summary>
-    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
-        _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+    /// <summary>
+    /// Receives one datagram, IPv4 header included, blocking the calling thread (a real recvfrom(2) on the
+    /// blocking descriptor: no epoll thread and no thread-pool hop between the packet and the caller).
+    /// Returns null when nothing arrived within <paramref name="timeout"/>.
+    /// </summary>
+    /// <remarks>Never mix with asynchronous operations: the first one makes the descriptor non-blocking for good.</remarks>
+    public int? Receive(Span<byte> buffer, TimeSpan timeout)
+    {
+        var milliseconds = (int)timeout.TotalMilliseconds;
+        if (_socket.ReceiveTimeout != milliseconds)
+        {
+            _socket.ReceiveTimeout = milliseconds;
+        }
+
+        try
+        {
+            return _socket.Receive(buffer, SocketFlags.None);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Sends an empty datagram, which the kernel refuses (shorter than an IPv4 header), so the managed send
