@@ -32,6 +32,9 @@ public sealed partial class VrrpChannel : IDisposable
 
     public string InterfaceName => _socket.InterfaceName;
 
+    /// <summary>SCHED_FIFO priority for the receive thread, as for the timer thread; null: the normal policy.</summary>
+    public int? RealtimePriority { get; init; }
+
     /// <summary>Registers an instance before the receive loop starts.</summary>
     public void Add(VrrpInstance instance) => _byVrid.Add(instance.Config.VirtualRouterId, instance);
 
@@ -64,6 +67,17 @@ public sealed partial class VrrpChannel : IDisposable
         {
             try
             {
+                if (RealtimePriority is { } priority)
+                {
+                    try
+                    {
+                        HaDirector.Netlink.Interop.ThreadScheduling.SetRealtime(priority);
+                    }
+                    catch (HaDirector.Netlink.Interop.LinuxErrorException)
+                    {
+                        // As the timer thread (the host logs whether real-time scheduling was granted).
+                    }
+                }
                 ReceiveLoop(cancellationToken);
                 done.SetResult();
             }

@@ -24,7 +24,16 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
     private long _armed = long.MaxValue;
     private bool _disposed;
 
+    /// <summary>Timers on a thread with the normal scheduling policy.</summary>
     public PreciseTimeProvider()
+        : this(realtimePriority: null)
+    {
+    }
+
+    /// <param name="realtimePriority">When set (1-99), the timer thread asks for SCHED_FIFO at this priority, so a loaded
+    /// host does not delay its wake-up (see <see cref="ThreadScheduling"/>); <see cref="IsRealtime"/> says whether the
+    /// kernel agreed (it needs CAP_SYS_NICE), <see cref="RealtimeError"/> why not.</param>
+    public PreciseTimeProvider(int? realtimePriority)
     {
         var before = Stopwatch.GetTimestamp();
         var monotonic = TimerFd.MonotonicNow();
@@ -32,9 +41,38 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
         // nanoseconds early, never late, and an early wake-up just re-arms.
         var after = Stopwatch.GetTimestamp();
         _monotonicOffset = monotonic - (long)(Math.Max(before, after) * _nanosecondsPerTick);
-        _thread = new Thread(Run) { IsBackground = true, Name = "hadirector-timers", Priority = ThreadPriority.Highest };
+        using var started = new ManualResetEventSlim();
+        _thread = new Thread(() =>
+        {
+            if (realtimePriority is { } priority)
+            {
+                try
+                {
+                    ThreadScheduling.SetRealtime(priority);
+                    RealtimePriority = priority;
+                }
+                catch (LinuxErrorException ex)
+                {
+                    RealtimeError = ex.Message;
+                }
+            }
+
+            started.Set();
+            Run();
+        })
+        { IsBackground = true, Name = "hadirector-timers" };
         _thread.Start();
+        started.Wait();
     }
+
+    /// <summary>Whether the timer thread runs with real-time scheduling (SCHED_FIFO).</summary>
+    public bool IsRealtime => RealtimePriority is not null;
+
+    /// <summary>The SCHED_FIFO priority the timer thread got; null when it runs with the normal policy.</summary>
+    public int? RealtimePriority { get; private set; }
+
+    /// <summary>Why real-time scheduling was refused, when it was asked for and refused.</summary>
+    public string? RealtimeError { get; private set; }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {

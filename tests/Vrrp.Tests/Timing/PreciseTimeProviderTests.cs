@@ -180,4 +180,16 @@ public class PreciseTimeProviderTests
 
         Assert.True(disposed.Wait(Bound));
     }
+
+    [Fact]
+    public void RealtimePriority_GrantedOrExplained()
+    {
+        using var time = new PreciseTimeProvider(realtimePriority: 1);
+
+        // Root (or CAP_SYS_NICE) gets SCHED_FIFO; anyone else gets the reason, and the timers still work.
+        Assert.True(time.IsRealtime ? time.RealtimePriority == 1 && time.RealtimeError is null : time.RealtimeError is not null);
+        using var fired = new ManualResetEventSlim();
+        using var timer = time.CreateTimer(_ => fired.Set(), null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        Assert.True(fired.Wait(Bound));
+    }
 }
