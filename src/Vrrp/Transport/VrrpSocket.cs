@@ -19,6 +19,7 @@ public sealed class VrrpSocket : IDisposable
     private const int SoBindToDevice = 25;
 
     private readonly Socket _socket;
+    private int _receiveTimeoutMs = -1;
 
     public VrrpSocket(string interfaceName, int interfaceIndex)
     {
@@ -58,9 +59,10 @@ public sealed class VrrpSocket : IDisposable
     public int? Receive(Span<byte> buffer, TimeSpan timeout)
     {
         var milliseconds = (int)timeout.TotalMilliseconds;
-        if (_socket.ReceiveTimeout != milliseconds)
+        if (_receiveTimeoutMs != milliseconds)
         {
-            _socket.ReceiveTimeout = milliseconds;
+            _socket.ReceiveTimeout = milliseconds; // setsockopt(SO_RCVTIMEO): once, not per datagram
+            _receiveTimeoutMs = milliseconds;
         }
 
         try
