@@ -17,6 +17,9 @@ namespace HaDirector.Director.Hosting;
 /// <summary>Composes the daemon: the only place that wires the libraries together.</summary>
 public static class DirectorHost
 {
+    /// <summary>SCHED_FIFO priority of the VRRP timer and receive threads: above every ordinary thread, below the kernel's own.</summary>
+    private const int VrrpRealtimePriority = 10;
+
     public static int Run(string configPath, DirectorConfig config)
     {
         // Timer callbacks and receive completions run on the pool: never let a takeover wait for thread injection.
@@ -34,7 +37,14 @@ public static class DirectorHost
             builder.Services.AddSystemd();
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
             builder.Services.AddSingleton(TimeProvider.System);
-            builder.Services.AddSingleton<HaDirector.Vrrp.Timing.PreciseTimeProvider>();
+            // VRRP timers and receives on SCHED_FIFO threads: a loaded host must not delay an advert or a takeover.
+            using var vrrpTime = new HaDirector.Vrrp.Timing.PreciseTimeProvider(VrrpRealtimePriority);
+            if (!vrrpTime.IsRealtime)
+            {
+                logger.Warning("VRRP timers run with normal scheduling ({Error}): a loaded host may delay adverts and takeovers",
+                    vrrpTime.RealtimeError);
+            }
+            builder.Services.AddSingleton(vrrpTime);
             builder.Services.AddSingleton(config);
             builder.Services.AddSingleton(new RunningConfig(configPath, config));
             var registry = Prometheus.Metrics.NewCustomRegistry();
