@@ -33,11 +33,18 @@ public sealed class DirectorProcess : IDisposable
     /// <summary>Rewrites the configuration file (for reload tests).</summary>
     public void WriteConfig(string yaml) => File.WriteAllText(ConfigPath, yaml.Replace("$DIR", _dir, StringComparison.Ordinal));
 
+    /// <summary>
+    /// The product's default (SCHED_FIFO 10) on the host; 0 inside the emulated test VM, where first-use JIT
+    /// on real-time threads starves every other thread of its two vCPUs.
+    /// </summary>
+    public static int RealtimePriority => Environment.GetEnvironmentVariable("HADIRECTOR_TEST_VM") == "1" ? 0 : 10;
+
     /// <summary>A config with one VRRP instance and metrics on the namespace's own loopback.</summary>
     public static string VrrpConfig(int vrid, int priority, int version, TimeSpan interval, string vip, bool preempt = true,
         string? unicastPeer = null) =>
         $"""
         vrrp:
+          realtimePriority: {RealtimePriority}
           instances:
             - name: web
               interface: eth0
