@@ -83,13 +83,19 @@ public sealed class DirectorProcess : IDisposable
     }
 }
 
-/// <summary>Where the build put hadirector (tests/run builds the solution first).</summary>
+/// <summary>Where the build put hadirector (tests/run builds the solution first), or $HADIRECTOR_BIN.</summary>
 public static class Binary
 {
     public static string Path { get; } = Find();
 
     private static string Find()
     {
+        // tests/run sets it to the ReadyToRun publish for the test VM, where JIT at emulated speed costs minutes.
+        if (Environment.GetEnvironmentVariable("HADIRECTOR_BIN") is { Length: > 0 } given)
+        {
+            return File.Exists(given) ? given : throw new FileNotFoundException($"HADIRECTOR_BIN={given} does not exist");
+        }
+
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
         while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "HaDirector.sln")))
