@@ -157,6 +157,7 @@ public sealed partial class IpvsReconciler : IAsyncDisposable
             }
 
             _desired = null;
+            _healthChanged.Add(realServer.Service);
         }
 
         RequestReconcile();
