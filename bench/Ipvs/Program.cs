@@ -32,8 +32,10 @@ if (args.Length >= 2 && args[0] == "check")
             new YamlDotNet.RepresentationModel.YamlStream().Load(new StringReader(File.ReadAllText(yaml)));
             var parse = w.Elapsed.TotalMilliseconds;
             w.Restart();
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
             HaDirector.Director.Configuration.ConfigLoader.Load(yaml);
-            Console.WriteLine($"YAML parse {parse:F0} ms, ConfigLoader.Load {w.Elapsed.TotalMilliseconds:F0} ms");
+            allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            Console.WriteLine($"YAML parse {parse:F0} ms, ConfigLoader.Load {w.Elapsed.TotalMilliseconds:F0} ms, {allocated / 1048576.0:F1} MiB allocated");
         }
     }
 

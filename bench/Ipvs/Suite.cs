@@ -34,6 +34,7 @@ public sealed class Suite(string workDir, string[] childCommand, int reps, int b
                 {
                     await ProgramOursAsync(small, rep);
                     ProgramRestore(small, rep);
+                    await ProgramOursAsync(small, rep, yaml: false);
                     await ProgramKeepalivedAsync(small, rep, stop: true);
                 }
             }
