@@ -169,6 +169,7 @@ public sealed class Suite(string workDir, string[] childCommand, int reps, int b
             Check(kernel.Writes == 1 && kernel.FailedWrites == 0, $"weight change {i}: {kernel.Writes} writes ({kernel.KindsText}), {kernel.FailedWrites} failed");
             if (i >= 5)
             {
+                Log($"{table.Name} weight change {i}: SetHealth -> ACK {ack:F2} ms, pass finished {ms:F2} ms (SET_DEST {kernel.ProgrammingMs:F2} ms, dumps {kernel.DumpMs:F2} ms)");
                 Add($"{table.Name} ours: one weight change, SetHealth -> its ACK (in-process, warm)", ack);
                 Add($"{table.Name} ours: one weight change, SetHealth -> pass finished", ms);
                 Add($"{table.Name} ours: one weight change, of which the SET_DEST round trip", kernel.ProgrammingMs);
@@ -193,6 +194,7 @@ public sealed class Suite(string workDir, string[] childCommand, int reps, int b
             var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
             Check(results.All(x => x.Succeeded), "SET_DEST batch failed");
             Add($"{table.Name} ours: SET_DEST batch of {batch.Count}, per edit (µs)", ms * 1000 / batch.Count);
+            Log($"{table.Name} SET_DEST batch of {batch.Count}: {ms:F0} ms");
         }
 
         client.Flush();
@@ -217,6 +219,7 @@ public sealed class Suite(string workDir, string[] childCommand, int reps, int b
             var p = Processes.Start(ns, "ipvsadm", ["-Ln"]);
             p.Process.WaitForExit();
             Add($"{table.Name} ipvsadm -Ln", p.SinceSpawnMs);
+            Log($"{table.Name} no-op reconcile {ms:F0} ms (dumps {kernel.DumpMs:F0} ms), ipvsadm -Ln {p.SinceSpawnMs:F0} ms");
         }
     }
 
