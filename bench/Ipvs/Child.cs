@@ -50,7 +50,8 @@ public static class Child
                 await reconciler.ActivateAsync();
                 marks["activateWrites"] = kernel.Writes;
                 kernel.Reset();
-                Ready(marks);
+                // "ready" when the deletions start, after the pass's own dump: a kill then lands among them.
+                kernel.BeforeFirstBatch = () => Ready(marks);
                 var started = Stopwatch.GetTimestamp();
                 await reconciler.DeactivateAsync();
                 marks["deactivateMs"] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -50,12 +50,16 @@ public sealed class TimedKernel(IIpvsKernel inner) : IIpvsKernel
         return destinations;
     }
 
+    /// <summary>Called once, just before the first batch goes to the kernel (the half-way kills time from it).</summary>
+    public Action? BeforeFirstBatch { get; set; }
+
     public IReadOnlyList<IpvsOperationResult> Execute(IpvsBatch batch)
     {
         var started = Stopwatch.GetTimestamp();
         if (FirstRequest == 0)
         {
             FirstRequest = started;
+            BeforeFirstBatch?.Invoke();
         }
 
         var results = inner.Execute(batch);
