@@ -258,8 +258,12 @@ public sealed class VrrpStateMachine
 
         if (source != _primaryAddress)
         {
-            // RFC: discard. keepalived: advertise at once so the lower router yields sooner.
+            // RFC: discard. keepalived: advertise at once so the lower router yields sooner. That router
+            // believed it was master and may have sent gratuitous ARPs: announce ours again, or the LAN's
+            // router keeps sending to a node without the VIPs until its neighbour entry expires
+            // (keepalived's vrrp_garp_lower_prio_repeat).
             SendAdvert(actions);
+            actions.Add(new StartGratuitousArp(Options.VirtualAddresses));
         }
     }
 

@@ -136,9 +136,9 @@ public sealed class DirectorIpvsTests : IDisposable
         var lb1 = _cluster.StartDirector("lb1", _cluster.Config(150, syncInterface: "eth0"));
         var lb2 = _cluster.StartDirector("lb2", _cluster.Config(100, syncInterface: "eth0"));
         WaitMaster(Lb1);
-        Wait.Until(() => LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--daemon").Contains("master sync daemon (mcast=ipv4, syncid=7)"), Bound,
+        Wait.Until(() => LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--daemon").Contains("master sync daemon (mcast=eth0, syncid=7"), Bound,
             "lb1: master sync daemon", _cluster.Diagnostics);
-        Wait.Until(() => LvsDrCluster.Ipvsadm(Lb2, "-Ln", "--daemon").Contains("backup sync daemon (mcast=ipv4, syncid=7)"), Bound,
+        Wait.Until(() => LvsDrCluster.Ipvsadm(Lb2, "-Ln", "--daemon").Contains("backup sync daemon (mcast=eth0, syncid=7"), Bound,
             "lb2: backup sync daemon", _cluster.Diagnostics);
         Assert.Null(LvsDrCluster.Weight(Lb2, 80, _cluster.Rs1)); // no warm standby: the backup holds no services
 
