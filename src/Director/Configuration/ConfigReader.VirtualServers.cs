@@ -17,7 +17,8 @@ internal sealed partial class ConfigReader
     private static readonly string[] HealthCheckKeys =
     [
         "type", "path", "host", "expectStatus", "bodyRegex", "interval", "timeout", "rise", "fall", "retry",
-        "retryDelay", "onFailure", "command", "port",
+        "retryDelay", "onFailure", "command", "port", "send", "expect", "digest", "sni", "tlsVerify", "dynamicWeight",
+        "agentProtocol", "sourceAddress",
     ];
 
     private static readonly string[] SorryServerKeys = ["address", "port"];
@@ -97,8 +98,21 @@ internal sealed partial class ConfigReader
             OnFailure = map.Read("onFailure", ScalarParsers.Enum<FailureAction>, defaults.OnFailure),
             Command = map.ReadOrNull("command", ScalarParsers.NonEmpty),
             Port = map.ReadOptional("port", PortNumber),
+            Send = map.ReadOrNull("send", ScalarParsers.NonEmpty),
+            Expect = map.ReadOrNull("expect", ScalarParsers.NonEmpty),
+            Digest = map.ReadOrNull("digest", ParseDigest),
+            Sni = map.ReadOrNull("sni", ScalarParsers.NonEmpty),
+            TlsVerify = map.Read("tlsVerify", ScalarParsers.Bool, defaults.TlsVerify),
+            DynamicWeight = map.Read("dynamicWeight", ScalarParsers.Bool, defaults.DynamicWeight),
+            AgentProtocol = map.Read("agentProtocol", ScalarParsers.Enum<AgentCheckProtocol>, defaults.AgentProtocol),
+            SourceAddress = map.ReadOrNull("sourceAddress", ScalarParsers.Ipv4),
         };
     }
+
+    private static Parsed<string> ParseDigest(string text) =>
+        text.Length is 32 or 64 && text.All(char.IsAsciiHexDigit)
+            ? text.ToLowerInvariant()
+            : new ParseError($"expected 32 (MD5) or 64 (SHA-256) hex digits, got '{text}'");
 
     private static Parsed<string> ParseHttpPath(string text) =>
         text.StartsWith('/') ? text : new ParseError($"expected a path starting with '/', got '{text}'");

@@ -91,17 +91,36 @@ internal sealed partial class ConfigValidator
             diagnostics.Report(timeout, $"must be shorter than interval ({DurationText.Format(check.Interval)}), got {DurationText.Format(check.Timeout)}");
         }
 
+        var type = FieldPath.Child(path, "type");
         var command = FieldPath.Child(path, "command");
-        if (check.Type == HealthCheckType.Exec && check.Command is null && Usable(FieldPath.Child(path, "type"), command))
+        if (check.Type == HealthCheckType.Exec && check.Command is null && Usable(type, command))
         {
             diagnostics.Report(command, "an exec check needs a command");
+        }
+
+        var port = FieldPath.Child(path, "port");
+        if (check.Type == HealthCheckType.Agent && check.Port is null && Usable(type, port))
+        {
+            // The service's own port speaks the service's protocol, not the agent's.
+            diagnostics.Report(port, "an agent check needs the agent's port");
+        }
+
+        var digest = FieldPath.Child(path, "digest");
+        if (check.Digest is not null && check.BodyRegex is not null && Usable(digest, FieldPath.Child(path, "bodyRegex")))
+        {
+            diagnostics.Report(digest, "give bodyRegex or digest, not both");
         }
 
         // A key the check type ignores is most often a wrong type: say so instead of probing the wrong way.
         var usedBy = new (string Key, HealthCheckType[] Types)[]
         {
-            ("path", HttpChecks), ("host", HttpChecks), ("expectStatus", HttpChecks), ("bodyRegex", HttpChecks),
-            ("command", [HealthCheckType.Exec]),
+            ("path", [.. HttpChecks, HealthCheckType.Agent]), ("host", [.. HttpChecks, HealthCheckType.Agent]),
+            ("expectStatus", HttpChecks), ("bodyRegex", HttpChecks), ("digest", HttpChecks),
+            ("command", [HealthCheckType.Exec]), ("dynamicWeight", [HealthCheckType.Exec]),
+            ("send", [HealthCheckType.Tcp]), ("expect", [HealthCheckType.Tcp]),
+            ("sni", [HealthCheckType.Https]), ("tlsVerify", [HealthCheckType.Https]),
+            ("agentProtocol", [HealthCheckType.Agent]),
+            ("sourceAddress", [HealthCheckType.Tcp, .. HttpChecks, HealthCheckType.Agent]),
         };
         foreach (var (key, types) in usedBy)
         {
@@ -110,15 +129,25 @@ internal sealed partial class ConfigValidator
             {
                 diagnostics.Report(
                     keyPath,
-                    $"only used by {string.Join(" and ", types.Select(ScalarParsers.Name))} checks; this check is {ScalarParsers.Name(check.Type)}");
+                    $"only used by {JoinNames(types)} checks; this check is {ScalarParsers.Name(check.Type)}");
             }
         }
 
-        var bodyRegex = FieldPath.Child(path, "bodyRegex");
-        if (check.BodyRegex is { } pattern && Usable(bodyRegex) && !TryCompile(pattern, out var error))
+        foreach (var (key, pattern) in new[] { ("bodyRegex", check.BodyRegex), ("expect", check.Expect) })
         {
-            diagnostics.Report(bodyRegex, $"does not compile: {error}");
+            var keyPath = FieldPath.Child(path, key);
+            if (pattern is not null && Usable(keyPath) && !TryCompile(pattern, out var error))
+            {
+                diagnostics.Report(keyPath, $"does not compile: {error}");
+            }
         }
+    }
+
+    /// <summary>"tcp, http and https": a list as a sentence says it.</summary>
+    private static string JoinNames(HealthCheckType[] types)
+    {
+        var names = types.Select(ScalarParsers.Name).ToArray();
+        return names.Length == 1 ? names[0] : string.Join(", ", names[..^1]) + " and " + names[^1];
     }
 
     private void ValidateRealServers(VirtualServerConfig server, string path)

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace HaDirector.Director.Configuration;
 
 /// <summary>How a virtual server's real servers are probed; absent in YAML means a TCP connect check.</summary>
@@ -36,6 +38,29 @@ public sealed record HealthCheckConfig
     /// <summary>The exec check's command line.</summary>
     public string? Command { get; init; }
 
-    /// <summary>Null: the real server's port.</summary>
+    /// <summary>Null: the real server's port (an agent check must name its agent's).</summary>
     public int? Port { get; init; }
+
+    /// <summary>TCP check: bytes sent after connecting (YAML escapes like <c>\r\n</c> work in double quotes).</summary>
+    public string? Send { get; init; }
+
+    /// <summary>TCP check: a pattern the reply must match. Already checked to compile.</summary>
+    public string? Expect { get; init; }
+
+    /// <summary>HTTP(S): the body's MD5 (32 hex digits, keepalived's genhash) or SHA-256 (64); lower case.</summary>
+    public string? Digest { get; init; }
+
+    /// <summary>HTTPS: the TLS server name; null: the host header's name.</summary>
+    public string? Sni { get; init; }
+
+    /// <summary>HTTPS: check the certificate chain and name. Off for self-signed real servers.</summary>
+    public bool TlsVerify { get; init; } = true;
+
+    /// <summary>Exec: the exit code sets the weight as keepalived's misc_dynamic (2..255 → code − 2).</summary>
+    public bool DynamicWeight { get; init; }
+
+    public AgentCheckProtocol AgentProtocol { get; init; } = AgentCheckProtocol.Tcp;
+
+    /// <summary>The local address probes connect from; null: the kernel's choice by route.</summary>
+    public IPAddress? SourceAddress { get; init; }
 }

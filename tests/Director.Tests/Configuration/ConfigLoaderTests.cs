@@ -302,7 +302,7 @@ public sealed class ConfigLoaderTests
                 healthCheck: { type: tcp, path: /health, command: /bin/true }
             """,
             [
-                "t.yaml:12:37: virtualServers[0].healthCheck.path: only used by http and https checks; this check is tcp",
+                "t.yaml:12:37: virtualServers[0].healthCheck.path: only used by http, https and agent checks; this check is tcp",
                 "t.yaml:12:55: virtualServers[0].healthCheck.command: only used by exec checks; this check is tcp",
             ]
         },

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using HaDirector.Bench.HealthCheck;
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Health;
+using HaDirector.Director.Ipvs;
+using HaDirector.HealthCheck.Probes;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// bench/HealthCheck/run --protocol tcp --targets 10000 --seconds 60 [--drop 10]
+//   check: starts the listener farm (farm.py) as a child process, runs HealthService with the real probes
+//   against it for a warm-up and then the measured window (CPU % of one core and RSS of this process),
+//   then closes the farm's listeners on the first --drop addresses and measures, per real server, the
+//   time from its fall-th failed probe returning to the sink's SetHealth(Removed).
+const int Ports = 100;
+const int FirstPort = 20000;
+var options = ParseOptions(args);
+
+var protocol = options.GetValueOrDefault("protocol", "tcp");
+var targets = int.Parse(options.GetValueOrDefault("targets", "10000"), CultureInfo.InvariantCulture);
+var seconds = int.Parse(options.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
+var warmup = int.Parse(options.GetValueOrDefault("warmup", "10"), CultureInfo.InvariantCulture);
+var drop = int.Parse(options.GetValueOrDefault("drop", "10"), CultureInfo.InvariantCulture);
+var addresses = targets / Ports;
+
+using var farm = StartFarm(options.GetValueOrDefault("farm", Path.Combine(AppContext.BaseDirectory, "farm.py")), addresses, protocol);
+var check = new HealthCheckConfig
+{
+    Type = protocol == "http" ? HealthCheckType.Http : HealthCheckType.Tcp,
+    Interval = TimeSpan.FromSeconds(1),
+    Timeout = TimeSpan.FromMilliseconds(500),
+    Rise = 2,
+    Fall = 3,
+};
+var config = new DirectorConfig
+{
+    VirtualServers = [.. Enumerable.Range(0, Ports).Select(p => new VirtualServerConfig
+    {
+        Name = $"vs{FirstPort + p}",
+        Vip = IPAddress.Parse("198.18.0.1"),
+        Port = FirstPort + p,
+        HealthCheck = check,
+        RealServers = [.. Enumerable.Range(0, addresses).Select(a => new RealServerConfig { Address = FarmAddress(a), Port = FirstPort + p })],
+    })],
+};
+
+var probes = new ConcurrentDictionary<(IPAddress, int), TimedProbe>();
+var sink = new LatencySink(probes);
+var factoryOptions = new HealthServiceOptions
+{
+    ProbeFactory = (c, real) => probes[(real.Address, real.Port)] = new TimedProbe(ProbeFactory.Create(c, real)!),
+};
+// Metrics on, as in the daemon: every round counts a check and observes its duration.
+var metrics = new HaDirector.Director.Metrics.HealthMetrics(Prometheus.Metrics.NewCustomRegistry());
+await using var service = new HealthService(config, TimeProvider.System, NullLogger<HealthService>.Instance, sink, metrics, factoryOptions);
+await service.StartAsync(CancellationToken.None);
+
+await Task.Delay(TimeSpan.FromSeconds(warmup));
+var failedBefore = TimedProbe.Failures;
+var checksBefore = TimedProbe.Checks;
+var start = ProcessStats.Now();
+await Task.Delay(TimeSpan.FromSeconds(seconds));
+var end = ProcessStats.Now();
+var checks = TimedProbe.Checks - checksBefore;
+var failed = TimedProbe.Failures - failedBefore;
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"{protocol}: {service.Count} targets at 1 s for {seconds} s (after {warmup} s warm-up): {checks / (double)seconds:F0} checks/s, {failed} failed; CPU {ProcessStats.CpuPercent(start, end):F1} % of one core ({ProcessStats.SystemPercent(start, end):F1} % in the kernel); RSS {end.RssBytes / 1048576.0:F1} MB (peak {end.PeakRssBytes / 1048576.0:F1} MB); GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+
+if (failed > 0)
+{
+    Console.WriteLine("failures (warm-up included): " + string.Join(", ", TimedProbe.FailureReasons.OrderByDescending(r => r.Value).Take(4).Select(r => $"{r.Key} {r.Value}")));
+}
+
+if (drop > 0)
+{
+    var expected = Math.Min(drop, addresses) * Ports;
+    await farm.StandardInput.WriteLineAsync($"drop {drop}");
+    await farm.StandardInput.FlushAsync();
+    var deadline = Stopwatch.StartNew();
+    while (sink.Latencies.Count < expected && deadline.Elapsed < TimeSpan.FromSeconds(15))
+    {
+        await Task.Delay(100);
+    }
+
+    var sorted = sink.Latencies.Select(t => t.TotalMilliseconds).Order().ToArray();
+    Console.WriteLine(sorted.Length == 0 ? "fall → sink: no removals seen" : string.Create(CultureInfo.InvariantCulture,
+        $"fall → sink ({sorted.Length} of {expected} removed): median {sorted[sorted.Length / 2]:F3} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F3} ms, max {sorted[^1]:F3} ms"));
+}
+
+await service.StopAsync(CancellationToken.None);
+farm.StandardInput.Close();
+await farm.WaitForExitAsync();
+return 0;
+
+// The real servers run in farm.py (one epoll loop in its own process), so their CPU is not the checker's.
+static Process StartFarm(string script, int addresses, string protocol)
+{
+    var start = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+    foreach (var arg in new[] { script, addresses.ToString(CultureInfo.InvariantCulture), protocol })
+    {
+        start.ArgumentList.Add(arg);
+    }
+
+    var process = Process.Start(start)!;
+    if (process.StandardOutput.ReadLine() != "ready")
+    {
+        throw new InvalidOperationException("the listener farm did not start");
+    }
+
+    return process;
+}
+
+// farm.py's addresses: 127.1.0.1, 127.1.0.2, ...
+static IPAddress FarmAddress(int index) => new([127, 1, (byte)(index / 250), (byte)(index % 250 + 1)]);
+
+static Dictionary<string, string> ParseOptions(string[] args)
+{
+    var options = new Dictionary<string, string>();
+    for (var i = 0; i + 1 < args.Length; i++)
+    {
+        if (args[i].StartsWith("--", StringComparison.Ordinal))
+        {
+            options[args[i][2..]] = args[++i];
+        }
+    }
+
+    return options;
+}
+
+/// <summary>Records, for each removal, how long after the fall-th probe returned the sink heard of it.</summary>
+internal sealed class LatencySink(ConcurrentDictionary<(IPAddress, int), TimedProbe> probes) : IRealServerHealthSink
+{
+    public ConcurrentBag<TimeSpan> Latencies { get; } = [];
+
+    public void SetHealth(RealServerId id, RealServerHealth? health)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (health == RealServerHealth.Removed && probes.TryGetValue((id.Destination.Address, id.Destination.Port), out var probe))
+        {
+            Latencies.Add(Stopwatch.GetElapsedTime(Volatile.Read(ref probe.LastReturned), now));
+        }
+    }
+}

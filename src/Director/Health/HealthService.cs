@@ -1,0 +1,230 @@
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Ipvs;
+using HaDirector.Director.Metrics;
+using HaDirector.HealthCheck.Policy;
+using HaDirector.HealthCheck.Probes;
+using HaDirector.HealthCheck.Scheduling;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HaDirector.Director.Health;
+
+/// <summary>
+/// Checks every real server of every virtual server (one target per pair) and hands the sink a verdict
+/// only when it changes: the fall-th failure costs one policy step and one <see cref="IRealServerHealthSink.SetHealth"/>.
+/// A reload is a diff: pairs whose check and address did not change keep their state and schedule.
+/// </summary>
+public sealed partial class HealthService : IHostedService, IHealthObserver, IAsyncDisposable
+{
+    private readonly TimeProvider time;
+    private readonly ILogger<HealthService> logger;
+    private readonly IRealServerHealthSink sink;
+    private readonly HealthMetrics? metrics;
+    private readonly HealthServiceOptions options;
+    private readonly HealthCheckScheduler scheduler;
+    private readonly Lock gate = new();
+    private Dictionary<RealServerId, RealServerCheck> checks = [];
+
+    public HealthService(
+        DirectorConfig config,
+        TimeProvider time,
+        ILogger<HealthService> logger,
+        IRealServerHealthSink sink,
+        HealthMetrics? metrics = null,
+        HealthServiceOptions? options = null)
+    {
+        this.time = time;
+        this.logger = logger;
+        this.sink = sink;
+        this.metrics = metrics;
+        this.options = options ?? new HealthServiceOptions();
+        scheduler = new HealthCheckScheduler(time, this, this.options.MaxConcurrency, this.options.Random, logger);
+        Reconfigure(config);
+    }
+
+    /// <summary>Real servers under check now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return checks.Count;
+            }
+        }
+    }
+
+    /// <summary>Rounds running or about to report; tests wait for 0 after moving a fake clock.</summary>
+    internal int InProgress => scheduler.InProgress;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        scheduler.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => scheduler.StopAsync();
+
+    public ValueTask DisposeAsync() => scheduler.DisposeAsync();
+
+    /// <summary>
+    /// Applies a reloaded configuration: new pairs start (unknown, at a random offset), dropped ones stop and
+    /// their verdict is withdrawn, and a pair whose check changed starts afresh but keeps its last verdict
+    /// until the new check's first result, so a server known dead does not come back for one interval.
+    /// </summary>
+    public void Reconfigure(DirectorConfig config)
+    {
+        lock (gate)
+        {
+            var next = new Dictionary<RealServerId, RealServerCheck>(checks.Count);
+            var (added, kept, replaced) = (0, 0, 0);
+            foreach (var virtualServer in config.VirtualServers)
+            {
+                if (virtualServer.HealthCheck.Type == HealthCheckType.None)
+                {
+                    continue;
+                }
+
+                var serviceKey = ServiceKey.Of(ServiceMapping.ToService(virtualServer));
+                foreach (var realServer in virtualServer.RealServers)
+                {
+                    var id = new RealServerId(serviceKey, DestinationKey.Of(ServiceMapping.ToDestination(virtualServer, realServer)));
+                    if (next.ContainsKey(id))
+                    {
+                        continue;
+                    }
+
+                    checks.Remove(id, out var old);
+                    if (old is not null && old.Config == virtualServer.HealthCheck && old.VirtualServer == virtualServer.Name)
+                    {
+                        Reweigh(old, realServer);
+                        next[id] = old;
+                        kept++;
+                        continue;
+                    }
+
+                    var inherited = old is null ? null : Retire(old);
+                    if (options.ProbeFactory(virtualServer.HealthCheck, realServer) is not { } probe)
+                    {
+                        continue;
+                    }
+
+                    var check = new RealServerCheck(virtualServer, realServer, id, probe, inherited, metrics);
+                    next[id] = check;
+                    scheduler.Add(check.Target);
+                    _ = old is null ? added++ : replaced++;
+                }
+            }
+
+            foreach (var old in checks.Values)
+            {
+                if (Retire(old) is not null)
+                {
+                    sink.SetHealth(old.Id, null);
+                }
+            }
+
+            LogReconfigured(logger, added, replaced, checks.Count, kept);
+            checks = next;
+        }
+    }
+
+    /// <summary>Every checked real server, for <c>hadirector status</c>.</summary>
+    public IReadOnlyList<RealServerHealthStatus> Snapshot()
+    {
+        RealServerCheck[] current;
+        lock (gate)
+        {
+            current = [.. checks.Values];
+        }
+
+        var statuses = new RealServerHealthStatus[current.Length];
+        for (var i = 0; i < current.Length; i++)
+        {
+            var check = current[i];
+            var s = check.Target.Snapshot();
+            RealServerHealth? verdict;
+            int weight;
+            lock (check)
+            {
+                verdict = check.Sent;
+                weight = HealthVerdict.EffectiveWeight(verdict, check.RealServer.Weight);
+            }
+
+            statuses[i] = new RealServerHealthStatus(
+                check.VirtualServer, check.Id, s.State, weight, verdict, s.LastResult?.Up, s.LastResult?.Reason, s.LastResult?.Latency, s.LastChecked, s.Since, s.Flaps);
+        }
+
+        return statuses;
+    }
+
+    void IHealthObserver.OnChecked(HealthTarget target, in ProbeResult result, HealthChange change)
+    {
+        var check = (RealServerCheck)target.Tag!;
+        check.Count(result);
+        if (change == HealthChange.None)
+        {
+            return;
+        }
+
+        var snapshot = target.Snapshot();
+        lock (check)
+        {
+            if (check.Retired)
+            {
+                return;
+            }
+
+            PublishLocked(check, snapshot);
+        }
+
+        if ((change & HealthChange.State) != 0)
+        {
+            LogStateChanged(logger, check.Id.Destination, check.VirtualServer, snapshot.State, result.Reason, result.Latency.TotalMilliseconds);
+        }
+        else
+        {
+            LogWeightChanged(logger, check.Id.Destination, check.VirtualServer, snapshot.Weight, result.Reason);
+        }
+    }
+
+    /// <summary>A reload that changes only the configured weight: a percentage applies to the new one at once.</summary>
+    private void Reweigh(RealServerCheck check, RealServerConfig realServer)
+    {
+        var snapshot = check.Target.Snapshot();
+        lock (check)
+        {
+            check.RealServer = realServer;
+            PublishLocked(check, snapshot);
+        }
+    }
+
+    /// <summary>
+    /// Under the check's lock, so verdicts of one real server reach the sink in order and never after a
+    /// reload retired it: hands on the verdict if it changed, and updates the gauges.
+    /// </summary>
+    private void PublishLocked(RealServerCheck check, in HealthSnapshot snapshot)
+    {
+        var verdict = HealthVerdict.Of(snapshot.State, snapshot.Weight, check.Config.OnFailure, check.RealServer.Weight);
+        if (verdict != check.Sent)
+        {
+            check.Sent = verdict;
+            sink.SetHealth(check.Id, verdict);
+        }
+
+        check.Show(snapshot.State, verdict, snapshot.Flaps - check.FlapsSeen);
+        check.FlapsSeen = snapshot.Flaps;
+    }
+
+    /// <returns>The verdict it had handed to the sink.</returns>
+    private RealServerHealth? Retire(RealServerCheck check)
+    {
+        scheduler.Remove(check.Target);
+        check.Forget();
+        lock (check)
+        {
+            check.Retired = true;
+            return check.Sent;
+        }
+    }
+}

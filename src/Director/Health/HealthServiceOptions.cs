@@ -1,0 +1,20 @@
+using HaDirector.Director.Configuration;
+using HaDirector.HealthCheck.Probes;
+
+namespace HaDirector.Director.Health;
+
+/// <summary>Knobs of <see cref="HealthService"/> that are not in the configuration file.</summary>
+public sealed record HealthServiceOptions
+{
+    /// <summary>
+    /// Probes in flight at once. Async I/O, so this bounds sockets, not threads; enough for every target of
+    /// a large table to be waiting on a timeout at the same time without delaying the others much.
+    /// </summary>
+    public int MaxConcurrency { get; init; } = 2048;
+
+    /// <summary>Spreads first checks; seeded in tests.</summary>
+    public Random? Random { get; init; }
+
+    /// <summary>Tests and benchmarks wrap or replace probes here.</summary>
+    public Func<HealthCheckConfig, RealServerConfig, IProbe?> ProbeFactory { get; init; } = Health.ProbeFactory.Create;
+}

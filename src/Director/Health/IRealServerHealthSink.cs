@@ -1,0 +1,13 @@
+using HaDirector.Director.Ipvs;
+
+namespace HaDirector.Director.Health;
+
+/// <summary>
+/// Where health verdicts go: the IPVS reconciler (its <see cref="IpvsReconciler.SetHealth"/> has this shape).
+/// Called from health workers, only when a verdict changes; must be cheap and must not block.
+/// </summary>
+public interface IRealServerHealthSink
+{
+    /// <param name="health">Null: no verdict, the configured weight applies.</param>
+    void SetHealth(RealServerId id, RealServerHealth? health);
+}

@@ -1,0 +1,105 @@
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Ipvs;
+using HaDirector.Director.Metrics;
+using HaDirector.HealthCheck.Policy;
+using HaDirector.HealthCheck.Probes;
+using HaDirector.HealthCheck.Scheduling;
+using Prometheus;
+
+namespace HaDirector.Director.Health;
+
+/// <summary>
+/// One (virtual server, real server) pair under check: its target in the scheduler, the verdict last handed
+/// to the sink, and its metric series resolved once.
+/// </summary>
+internal sealed class RealServerCheck
+{
+    private readonly Counter.Child? upChecks;
+    private readonly Counter.Child? downChecks;
+    private readonly Histogram.Child? duration;
+    private readonly Gauge.Child? upGauge;
+    private readonly Gauge.Child? weightGauge;
+    private readonly Counter.Child? flaps;
+    private readonly HealthMetrics? metrics;
+
+    public RealServerCheck(
+        VirtualServerConfig virtualServer, RealServerConfig realServer, RealServerId id, IProbe probe, RealServerHealth? inherited, HealthMetrics? metrics)
+    {
+        VirtualServer = virtualServer.Name;
+        RealServer = realServer;
+        Id = id;
+        Config = virtualServer.HealthCheck;
+        Sent = inherited;
+        var check = virtualServer.HealthCheck;
+        Target = new HealthTarget(
+            $"{id.Destination} of {virtualServer.Name}",
+            probe,
+            new CheckTiming(check.Interval, check.Timeout, check.Retry, check.RetryDelay),
+            new HealthPolicy(check.Rise, check.Fall),
+            this);
+        this.metrics = metrics;
+        if (metrics is not null)
+        {
+            var label = id.Destination.ToString();
+            upChecks = metrics.ChecksTotal.WithLabels(VirtualServer, label, "up");
+            downChecks = metrics.ChecksTotal.WithLabels(VirtualServer, label, "down");
+            duration = metrics.CheckDuration.WithLabels(VirtualServer);
+            upGauge = metrics.RealServerUp.WithLabels(VirtualServer, label);
+            weightGauge = metrics.RealServerWeight.WithLabels(VirtualServer, label);
+            flaps = metrics.RealServerFlaps.WithLabels(VirtualServer, label);
+            upGauge.Set(inherited?.Action == RealServerHealthAction.Remove || inherited?.Weight == 0 ? 0 : 1);
+            weightGauge.Set(HealthVerdict.EffectiveWeight(inherited, realServer.Weight));
+        }
+    }
+
+    public string VirtualServer { get; }
+
+    public RealServerId Id { get; }
+
+    public HealthCheckConfig Config { get; }
+
+    public HealthTarget Target { get; }
+
+    /// <summary>Replaced by a reload that changes only the weight; read under this object's lock.</summary>
+    public RealServerConfig RealServer { get; set; }
+
+    /// <summary>The verdict last handed to the sink; read and written under this object's lock.</summary>
+    public RealServerHealth? Sent { get; set; }
+
+    /// <summary>Set under this object's lock when a reload drops or replaces the check: it reports nothing more.</summary>
+    public bool Retired { get; set; }
+
+    public long FlapsSeen { get; set; }
+
+    public void Count(in ProbeResult result)
+    {
+        (result.Up ? upChecks : downChecks)?.Inc();
+        duration?.Observe(result.Latency.TotalSeconds);
+    }
+
+    public void Show(HealthState state, RealServerHealth? verdict, long newFlaps)
+    {
+        upGauge?.Set(state == HealthState.Down ? 0 : 1);
+        weightGauge?.Set(HealthVerdict.EffectiveWeight(verdict, RealServer.Weight));
+        if (newFlaps > 0)
+        {
+            flaps?.Inc(newFlaps);
+        }
+    }
+
+    /// <summary>Drops this pair's series: a removed real server must not linger in dashboards.</summary>
+    public void Forget()
+    {
+        if (metrics is null)
+        {
+            return;
+        }
+
+        var label = Id.Destination.ToString();
+        metrics.ChecksTotal.RemoveLabelled(VirtualServer, label, "up");
+        metrics.ChecksTotal.RemoveLabelled(VirtualServer, label, "down");
+        metrics.RealServerUp.RemoveLabelled(VirtualServer, label);
+        metrics.RealServerWeight.RemoveLabelled(VirtualServer, label);
+        metrics.RealServerFlaps.RemoveLabelled(VirtualServer, label);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Buffers;
+
+namespace HaDirector.HealthCheck.Probes;
+
+/// <summary>HTTP or HTTPS GET: up when the status is expected and the body (if checked) is right.</summary>
+public sealed class HttpProbe : IProbe
+{
+    private static readonly StatusCodeRange[] DefaultStatuses = [new(200, 299)];
+
+    private readonly HttpGet get;
+    private readonly StatusCodeRange[] expectStatus;
+    private readonly BodyCheck? body;
+
+    public HttpProbe(HttpGetOptions options, IReadOnlyList<StatusCodeRange>? expectStatus = null, BodyCheck? body = null)
+    {
+        get = new HttpGet(options);
+        this.expectStatus = expectStatus is { Count: > 0 } ? [.. expectStatus] : DefaultStatuses;
+        this.body = body;
+    }
+
+    public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(get.Options.MaxResponseBytes);
+        try
+        {
+            var response = await get.SendAsync(buffer, body?.NeedsWholeBody == true, cancellationToken);
+            if (response.Failure is { } failure)
+            {
+                return ProbeResult.Failure(failure);
+            }
+
+            var status = response.Head.Status;
+            if (!Expected(status))
+            {
+                return ProbeResult.Failure($"HTTP {status} (not expected)");
+            }
+
+            var bodyFailure = body?.Check(buffer.AsSpan(response.Head.Length, response.BodyLength));
+            return bodyFailure is null ? ProbeResult.Success(StatusReason(status)) : ProbeResult.Failure(bodyFailure);
+        }
+        catch (Exception e)
+        {
+            return ProbeFailure.From(e, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private bool Expected(int status)
+    {
+        foreach (var range in expectStatus)
+        {
+            if (range.Contains(status))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The usual answers are constants: the hot path allocates no string per check.</summary>
+    private static string StatusReason(int status) => status switch
+    {
+        200 => "HTTP 200",
+        204 => "HTTP 204",
+        301 => "HTTP 301",
+        302 => "HTTP 302",
+        _ => $"HTTP {status}",
+    };
+}

@@ -1,0 +1,51 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace HaDirector.HealthCheck.Probes;
+
+/// <summary>
+/// TCP connect; optionally sends bytes and waits for a reply matching <c>expect</c> (like keepalived's
+/// TCP_CHECK, plus HAProxy's tcp-check send/expect for protocols that greet or echo).
+/// </summary>
+public sealed class TcpProbe(ProbeEndpoint endpoint, ReadOnlyMemory<byte> send = default, Regex? expect = null) : IProbe
+{
+    /// <summary>Enough for any greeting or status line; a pattern further in is a misconfiguration.</summary>
+    public const int ReadLimit = 4096;
+
+    public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var socket = await ProbeSocket.ConnectAsync(endpoint, cancellationToken);
+            if (!send.IsEmpty)
+            {
+                await socket.SendAsync(send, SocketFlags.None, cancellationToken);
+            }
+
+            return expect is null ? ProbeResult.Success(ProbeReasons.Connected) : await ExpectAsync(socket, expect, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return ProbeFailure.From(e, cancellationToken);
+        }
+    }
+
+    private static async ValueTask<ProbeResult> ExpectAsync(Socket socket, Regex expect, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadLimit);
+        try
+        {
+            var matched = false;
+            var read = await ProbeSocket.ReadAsync(
+                socket, buffer.AsMemory(0, ReadLimit), bytes => matched = TextPattern.IsMatch(expect, bytes.Span), cancellationToken);
+            return matched ? ProbeResult.Success("reply matched")
+                : read == 0 ? ProbeResult.Failure(ProbeReasons.ClosedEarly)
+                : ProbeResult.Failure(ProbeReasons.ExpectMismatch);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using HaDirector.HealthCheck.Policy;
+using HaDirector.HealthCheck.Probes;
+
+namespace HaDirector.HealthCheck.Scheduling;
+
+/// <summary>
+/// One thing to check: a probe, its timing and its policy state. <see cref="Tag"/> carries the owner's
+/// identity (the Director's real-server id) back through <see cref="IHealthObserver"/>.
+/// </summary>
+public sealed class HealthTarget(string name, IProbe probe, CheckTiming timing, HealthPolicy policy, object? tag = null)
+{
+    private readonly HealthTracker tracker = new(policy);
+
+    public string Name => name;
+
+    public IProbe Probe => probe;
+
+    public CheckTiming Timing => timing;
+
+    public object? Tag => tag;
+
+    // Scheduler bookkeeping, touched under the scheduler's lock or by the one worker running the target.
+    internal TimeSpan RoundStart { get; set; }
+
+    internal int Attempt { get; set; }
+
+    internal bool Added { get; set; }
+
+    internal bool Removed { get; set; }
+
+    public HealthSnapshot Snapshot()
+    {
+        lock (tracker)
+        {
+            return tracker.Snapshot();
+        }
+    }
+
+    internal HealthChange Record(in ProbeResult result, DateTimeOffset at)
+    {
+        lock (tracker)
+        {
+            return tracker.Record(result, at);
+        }
+    }
+
+    public override string ToString() => name;
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text;
+using HaDirector.HealthCheck.Probes;
+using HaDirector.HealthCheck.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HaDirector.HealthCheck.Tests.Probes;
+
+public sealed class TcpProbeTests
+{
+    /// <summary>A bound, not a figure under test: timeouts are tested on a fake clock; the machine may be loaded.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task ProbeAsync_ListenerAccepts_IsUp()
+    {
+        await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
+        using var runner = new ProbeRunner(TimeProvider.System);
+
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint)), Timeout);
+
+        Assert.Equal((true, ProbeReasons.Connected), (result.Up, result.Reason));
+    }
+
+    [Fact]
+    public async Task ProbeAsync_NothingListens_IsDownRefused()
+    {
+        using var runner = new ProbeRunner(TimeProvider.System);
+
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(LoopbackServer.Closed())), Timeout);
+
+        Assert.Equal((false, ProbeReasons.Refused), (result.Up, result.Reason));
+    }
+
+    [Fact]
+    public async Task ProbeAsync_Blackholed_TimesOutOnTheInjectedClock()
+    {
+        await using var server = LoopbackServer.Blackhole();
+        var time = new FakeTimeProvider();
+        using var runner = new ProbeRunner(time);
+
+        var pending = runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint)), Timeout);
+        Assert.False(pending.IsCompleted);
+        time.Advance(Timeout);
+        var result = await pending;
+
+        Assert.Equal((false, ProbeReasons.TimedOut, Timeout), (result.Up, result.Reason, result.Latency));
+    }
+
+    [Fact]
+    public async Task ProbeAsync_SendAndExpectMatchingReply_IsUp()
+    {
+        await using var server = LoopbackServer.Start(Echo("+PONG\r\n"));
+        using var runner = new ProbeRunner(TimeProvider.System);
+        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), "PING\r\n"u8.ToArray(), TextPattern.Compile("^\\+PONG"));
+
+        var result = await runner.RunAsync(probe, Timeout);
+
+        Assert.True(result.Up, result.Reason);
+    }
+
+    [Fact]
+    public async Task ProbeAsync_ReplyDoesNotMatch_IsDown()
+    {
+        await using var server = LoopbackServer.Start(Echo("-ERR loading\r\n"));
+        using var runner = new ProbeRunner(TimeProvider.System);
+        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), "PING\r\n"u8.ToArray(), TextPattern.Compile("^\\+PONG"));
+
+        var result = await runner.RunAsync(probe, Timeout);
+
+        Assert.Equal((false, ProbeReasons.ExpectMismatch), (result.Up, result.Reason));
+    }
+
+    [Fact]
+    public async Task ProbeAsync_ServerAcceptsButNeverAnswers_TimesOut()
+    {
+        var received = new TaskCompletionSource();
+        await using var server = LoopbackServer.Start(async (socket, token) =>
+        {
+            await socket.ReceiveAsync(new byte[16], token);
+            received.TrySetResult();
+            await Task.Delay(System.Threading.Timeout.Infinite, token);
+        });
+        var time = new FakeTimeProvider();
+        using var runner = new ProbeRunner(time);
+        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), "PING\r\n"u8.ToArray(), TextPattern.Compile("PONG"));
+
+        var pending = runner.RunAsync(probe, Timeout);
+        await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        time.Advance(Timeout);
+        var result = await pending;
+
+        Assert.Equal((false, ProbeReasons.TimedOut), (result.Up, result.Reason));
+    }
+
+    [Fact]
+    public async Task ProbeAsync_SourceAddressGiven_ConnectsFromIt()
+    {
+        await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
+        var source = LoopbackServer.NextAddress();
+        using var runner = new ProbeRunner(TimeProvider.System);
+
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint, source)), Timeout);
+
+        Assert.True(result.Up, result.Reason);
+        Eventually.True(() => server.Accepted.Count == 1, "the connection is accepted");
+        Assert.Equal(source, server.Accepted[0].Address);
+    }
+
+    private static Func<System.Net.Sockets.Socket, CancellationToken, Task> Echo(string reply) =>
+        async (socket, token) =>
+        {
+            await socket.ReceiveAsync(new byte[64], token);
+            await socket.SendAsync(Encoding.ASCII.GetBytes(reply), token);
+        };
+}

@@ -1,0 +1,247 @@
+using System.Collections.Concurrent;
+using HaDirector.HealthCheck.Policy;
+using HaDirector.HealthCheck.Probes;
+using HaDirector.HealthCheck.Scheduling;
+using HaDirector.HealthCheck.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HaDirector.HealthCheck.Tests.Scheduling;
+
+public sealed class HealthCheckSchedulerTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+    private readonly FakeTimeProvider time = new();
+    private readonly Observer observer = new();
+
+    [Fact]
+    public async Task Add_ManyTargets_FirstChecksSpreadOverOneInterval()
+    {
+        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(7));
+        var probe = new ScriptedProbe(time);
+        for (var i = 0; i < 1000; i++)
+        {
+            scheduler.Add(Target($"t{i}", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(500))));
+        }
+
+        scheduler.Start();
+        var perTenth = new List<int>();
+        for (var tenth = 1; tenth <= 10; tenth++)
+        {
+            Advance(scheduler, TimeSpan.FromMilliseconds(100));
+            perTenth.Add(observer.Count - perTenth.Sum());
+        }
+
+        // Uniform over the interval: each tenth gets about a hundred, none gets a crowd.
+        Assert.Equal(1000, perTenth.Sum());
+        Assert.All(perTenth, n => Assert.InRange(n, 60, 140));
+    }
+
+    [Fact]
+    public async Task Start_Checks_KeepTheirInterval()
+    {
+        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        var probe = new ScriptedProbe(time);
+        scheduler.Add(Target("a", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(200))));
+        scheduler.Start();
+
+        for (var i = 0; i < 50; i++)
+        {
+            Advance(scheduler, TimeSpan.FromMilliseconds(100));
+        }
+
+        var calls = probe.Calls.ToArray();
+        Assert.Equal(5, calls.Length);
+        Assert.All(calls.Zip(calls.Skip(1)), pair => Assert.Equal(Second, pair.Second - pair.First));
+    }
+
+    [Fact]
+    public async Task Start_MoreDueThanTheLimit_RunsAtMostTheLimitAtOnce()
+    {
+        await using var scheduler = new HealthCheckScheduler(time, observer, maxConcurrency: 3, random: new Random(1));
+        var gate = new GatedProbe();
+        for (var i = 0; i < 10; i++)
+        {
+            scheduler.Add(Target($"t{i}", gate, new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5))));
+        }
+
+        scheduler.Start();
+        time.Advance(TimeSpan.FromSeconds(10));
+        Eventually.True(() => gate.Waiting == 3, "three probes in flight");
+        Assert.Equal(3, scheduler.Running);
+
+        gate.Release(2);
+        Eventually.True(() => observer.Count == 2 && gate.Waiting == 3, "two finished, two more started");
+        Assert.Equal(3, gate.MaxWaiting);
+
+        gate.Release(8);
+        Eventually.True(() => observer.Count == 10, "all ran");
+        Assert.Equal(3, gate.MaxWaiting);
+    }
+
+    [Fact]
+    public async Task Start_FailedAttempts_AreRetriedBeforeCountingOnce()
+    {
+        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        var probe = new ScriptedProbe(time, up: false);
+        scheduler.Add(Target("a", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(100), retry: 2, retryDelay: TimeSpan.FromMilliseconds(200))));
+        scheduler.Start();
+
+        for (var i = 0; i < 40; i++)
+        {
+            Advance(scheduler, TimeSpan.FromMilliseconds(50));
+        }
+
+        var calls = probe.Calls.ToArray();
+        Assert.Equal(6, calls.Length);
+        Assert.Equal([TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200)], [calls[1] - calls[0], calls[2] - calls[1]]);
+        Assert.Equal(Second, calls[3] - calls[0]);
+        Assert.Equal(2, observer.Count);
+    }
+
+    [Fact]
+    public async Task Start_ServerDiesAndReturns_ObserverSeesChangesAtTheFallthAndRisethRound()
+    {
+        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        var probe = new ScriptedProbe(time);
+        var target = Target("a", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(100)), new HealthPolicy(rise: 2, fall: 3));
+        scheduler.Add(target);
+        scheduler.Start();
+
+        RunRounds(scheduler, 1, probe);
+        probe.Up = false;
+        RunRounds(scheduler, 3, probe);
+        probe.Up = true;
+        RunRounds(scheduler, 2, probe);
+
+        Assert.Equal(
+            [HealthChange.State, HealthChange.None, HealthChange.None, HealthChange.State, HealthChange.None, HealthChange.State],
+            observer.Changes.ToArray());
+        Assert.Equal((HealthState.Up, 2L), (target.Snapshot().State, target.Snapshot().Flaps));
+    }
+
+    [Fact]
+    public async Task Remove_Target_IsNotCheckedAgain()
+    {
+        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        var probe = new ScriptedProbe(time);
+        var target = Target("a", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(100)));
+        scheduler.Add(target);
+        scheduler.Start();
+        RunRounds(scheduler, 2, probe);
+
+        scheduler.Remove(target);
+        RunRounds(scheduler, 3, probe);
+
+        Assert.Equal((2, 0), (probe.Calls.Count, scheduler.Count));
+    }
+
+    [Fact]
+    public async Task StopAsync_ProbeInFlight_CancelsItAndReportsNothing()
+    {
+        var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        scheduler.Add(Target("a", new CancellableProbe(), new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5))));
+        scheduler.Start();
+        // Small steps: the round starts within its first interval, long before its 5 s timeout could fire.
+        for (var i = 0; i < 100 && scheduler.Running == 0; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(1, scheduler.Running);
+
+        await scheduler.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await scheduler.DisposeAsync();
+
+        Assert.Equal((0, 0), (observer.Count, scheduler.InProgress));
+    }
+
+    /// <summary>Moves the clock until the probe has run <paramref name="rounds"/> more times.</summary>
+    private void RunRounds(HealthCheckScheduler scheduler, int rounds, ScriptedProbe probe)
+    {
+        var target = probe.Calls.Count + rounds;
+        for (var i = 0; i < 100 && probe.Calls.Count < target; i++)
+        {
+            Advance(scheduler, TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    /// <summary>The timer fires inside Advance; the workers then finish on the thread pool before time moves on.</summary>
+    private void Advance(HealthCheckScheduler scheduler, TimeSpan step)
+    {
+        time.Advance(step);
+        Eventually.True(() => scheduler.InProgress == 0, "due rounds finished and were rescheduled");
+    }
+
+    private static HealthTarget Target(string name, IProbe probe, CheckTiming timing, HealthPolicy? policy = null) =>
+        new(name, probe, timing, policy ?? new HealthPolicy(2, 3));
+
+    private sealed class Observer : IHealthObserver
+    {
+        public ConcurrentQueue<HealthChange> Changes { get; } = new();
+
+        public int Count => Changes.Count;
+
+        public void OnChecked(HealthTarget target, in ProbeResult result, HealthChange change) => Changes.Enqueue(change);
+    }
+
+    /// <summary>Answers at once; records the fake time of each call.</summary>
+    private sealed class ScriptedProbe(FakeTimeProvider time, bool up = true) : IProbe
+    {
+        private readonly DateTimeOffset start = time.GetUtcNow();
+
+        public ConcurrentQueue<TimeSpan> Calls { get; } = new();
+
+        public bool Up { get; set; } = up;
+
+        public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
+        {
+            Calls.Enqueue(time.GetUtcNow() - start);
+            return ValueTask.FromResult(Up ? ProbeResult.Success("ok") : ProbeResult.Failure("refused"));
+        }
+    }
+
+    /// <summary>Waits until cancelled, as a probe against a silent server does.</summary>
+    private sealed class CancellableProbe : IProbe
+    {
+        public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException e)
+            {
+                return ProbeFailure.From(e, cancellationToken);
+            }
+
+            return ProbeResult.Success("never");
+        }
+    }
+
+    /// <summary>Holds every probe until released, counting how many wait at once.</summary>
+    private sealed class GatedProbe : IProbe
+    {
+        private readonly SemaphoreSlim release = new(0);
+        private int waiting;
+        private int maxWaiting;
+
+        public int Waiting => Volatile.Read(ref waiting);
+
+        public int MaxWaiting => Volatile.Read(ref maxWaiting);
+
+        public void Release(int count) => release.Release(count);
+
+        public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref waiting);
+            int seen;
+            while ((seen = Volatile.Read(ref maxWaiting)) < now && Interlocked.CompareExchange(ref maxWaiting, now, seen) != seen)
+            {
+            }
+
+            await release.WaitAsync(CancellationToken.None);
+            Interlocked.Decrement(ref waiting);
+            return ProbeResult.Success("ok");
+        }
+    }
+}

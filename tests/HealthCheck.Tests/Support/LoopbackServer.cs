@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace HaDirector.HealthCheck.Tests.Support;
+
+/// <summary>
+/// A TCP listener on a 127.0.0.x address and an ephemeral port, running <c>handle</c> for each connection it
+/// accepts. Spreading tests over 127/8 keeps them from sharing ports with each other.
+/// </summary>
+public sealed class LoopbackServer : IAsyncDisposable
+{
+    private static int nextHost = 10;
+
+    private readonly Socket listener;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task acceptLoop;
+    private readonly List<Task> handlers = [];
+    private Socket? filler;
+
+    private LoopbackServer(Socket listener, Func<Socket, CancellationToken, Task>? handle)
+    {
+        this.listener = listener;
+        acceptLoop = handle is null ? Task.CompletedTask : AcceptAsync(handle);
+    }
+
+    public IPEndPoint EndPoint => (IPEndPoint)listener.LocalEndPoint!;
+
+    /// <summary>Remote end points of accepted connections, in order.</summary>
+    public List<IPEndPoint> Accepted { get; } = [];
+
+    public static IPAddress NextAddress() => IPAddress.Parse($"127.0.0.{Interlocked.Increment(ref nextHost) % 250 + 2}");
+
+    public static LoopbackServer Start(Func<Socket, CancellationToken, Task> handle) => Listen(handle, backlog: 64);
+
+    /// <summary>
+    /// Never accepts, and its one-slot accept queue is filled by a connection of its own, so the kernel drops
+    /// every further SYN: a connect to it hangs, as to a blackholed host.
+    /// </summary>
+    public static LoopbackServer Blackhole()
+    {
+        var server = Listen(null, backlog: 0);
+        server.filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        server.filler.Connect(server.EndPoint);
+        return server;
+    }
+
+    /// <summary>An address and port where nothing listens: connects are refused.</summary>
+    public static IPEndPoint Closed()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(NextAddress(), 0));
+        return (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    private static LoopbackServer Listen(Func<Socket, CancellationToken, Task>? handle, int backlog)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(NextAddress(), 0));
+        socket.Listen(backlog);
+        return new LoopbackServer(socket, handle);
+    }
+
+    private async Task AcceptAsync(Func<Socket, CancellationToken, Task> handle)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(stop.Token);
+            }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            lock (Accepted)
+            {
+                Accepted.Add((IPEndPoint)client.RemoteEndPoint!);
+                handlers.Add(Serve(client, handle));
+            }
+        }
+    }
+
+    private async Task Serve(Socket client, Func<Socket, CancellationToken, Task> handle)
+    {
+        try
+        {
+            await handle(client, stop.Token);
+        }
+        catch (Exception)
+        {
+            // The probe hung up first (its timeout, a rejected certificate): tests judge the probe's side.
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Dispose();
+        await acceptLoop;
+        Task[] pending;
+        lock (Accepted)
+        {
+            pending = [.. handlers];
+        }
+
+        filler?.Dispose();
+        await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(5));
+        stop.Dispose();
+    }
+}
