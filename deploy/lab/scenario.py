@@ -324,7 +324,7 @@ class Lab:
         t0 = time.time()
         self.kill("http-rs1", signal.SIGKILL)
         rs1 = f"{HOSTS['rs1']}:80"
-        wait(lambda: rs1 not in self.ipvs("lb1").get(f"{VIP}:80", {rs1: 0}), 120, "lb1 to remove rs1")
+        wait(lambda: rs1 not in self.ipvs("lb1").get(f"{VIP}:80", {rs1: 0}), 60, "lb1 to remove rs1")
         took = time.time() - t0
         self.figures["health_removal_s"] = round(took, 3)
         self.note(f"rs1 left lb1's IPVS table {took:.2f} s after its HTTP server was killed: {self.ipvs('lb1')}")
@@ -343,6 +343,8 @@ class Lab:
                 f"{len(after)} requests after it, all on rs2, 0 failed")
 
     def health_up(self):
+        if self.table_complete():
+            raise RuntimeError("rs1 was never removed, so there is nothing to restore")
         t0 = time.time()
         self.start_http("rs1")
         wait(self.table_complete, 300, "rs1 back in lb1's table with weight 2")
