@@ -2,8 +2,8 @@ using HaDirector.Director.Ipvs;
 
 namespace HaDirector.Director.Control;
 
-/// <summary>What status shows of the health checker: one real server's health, or null when unchecked.</summary>
+/// <summary>What status shows of the health checker: each checked real server's health.</summary>
 public interface IHealthView
 {
-    RealServerHealthStatus? Get(RealServerId realServer);
+    IReadOnlyDictionary<RealServerId, RealServerHealthView> Snapshot();
 }

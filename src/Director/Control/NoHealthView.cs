@@ -2,8 +2,8 @@ using HaDirector.Director.Ipvs;
 
 namespace HaDirector.Director.Control;
 
-/// <summary>Until a health checker is wired in: every real server shows as unchecked.</summary>
+/// <summary>No health checker (tests of the control plane alone): every real server shows as unchecked.</summary>
 public sealed class NoHealthView : IHealthView
 {
-    public RealServerHealthStatus? Get(RealServerId realServer) => null;
+    public IReadOnlyDictionary<RealServerId, RealServerHealthView> Snapshot() => new Dictionary<RealServerId, RealServerHealthView>();
 }

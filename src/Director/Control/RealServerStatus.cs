@@ -11,6 +11,6 @@ public sealed record RealServerStatus(
     int? DesiredWeight,
     int? KernelWeight,
     bool Drained,
-    RealServerHealthStatus? Health,
+    RealServerHealthView? Health,
     long ActiveConnections,
     long InactiveConnections);

@@ -31,7 +31,8 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
         var reconciler = ipvs.Reconciler;
         var desired = reconciler.Desired;
         var drains = reconciler.Drains;
-        var virtualServers = current.VirtualServers.Select(v => VirtualServer(v, desired, byKey, drains, reconciler)).ToList();
+        var checks = health.Snapshot();
+        var virtualServers = current.VirtualServers.Select(v => VirtualServer(v, desired, byKey, drains, reconciler, checks)).ToList();
         var owned = desired.Keys.ToHashSet();
         var unowned = kernel.Services.Where(s => !owned.Contains(ServiceKey.Of(s.Entry.Service))).Select(Unowned).ToList();
         var status = reconciler.Status;
@@ -76,8 +77,8 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
             instance.Runtime.LastCause?.ToString());
     }
 
-    private VirtualServerStatus VirtualServer(VirtualServerConfig v, DesiredTable desired, Dictionary<ServiceKey, KernelService> kernel,
-        IReadOnlyList<DrainTarget> drains, IpvsReconciler reconciler)
+    private static VirtualServerStatus VirtualServer(VirtualServerConfig v, DesiredTable desired, Dictionary<ServiceKey, KernelService> kernel,
+        IReadOnlyList<DrainTarget> drains, IpvsReconciler reconciler, IReadOnlyDictionary<RealServerId, RealServerHealthView> checks)
     {
         var service = ServiceMapping.ToService(v);
         var key = ServiceKey.Of(service);
@@ -98,7 +99,7 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
                 desiredWeight,
                 entry is null ? null : (int)entry.Destination.Weight,
                 drains.Any(d => d.Matches(v.Name, destinationKey)),
-                health.Get(id),
+                checks.GetValueOrDefault(id),
                 entry?.ActiveConnections ?? 0,
                 entry?.InactiveConnections ?? 0));
         }

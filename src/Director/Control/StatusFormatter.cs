@@ -76,7 +76,7 @@ public static class StatusFormatter
         return text.ToString();
     }
 
-    private static string Health(RealServerHealthStatus? health) => health is null
+    private static string Health(RealServerHealthView? health) => health is null
         ? "unchecked"
         : health.State + (health.State == "up" && health.LatencyMs is { } ms
             ? string.Create(CultureInfo.InvariantCulture, $" ({ms:0.0} ms)")

@@ -9,5 +9,5 @@ namespace HaDirector.Director.Health;
 public interface IRealServerHealthSink
 {
     /// <param name="health">Null: no verdict, the configured weight applies.</param>
-    void SetHealth(RealServerId id, RealServerHealth? health);
+    void SetHealth(RealServerId realServer, RealServerHealth? health);
 }

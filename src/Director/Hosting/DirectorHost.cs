@@ -2,6 +2,8 @@ using HaDirector.Director.Cli;
 using System.Runtime.InteropServices;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Control;
+using HaDirector.Director.Health;
+using Microsoft.Extensions.Logging;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Metrics;
 using HaDirector.Director.Vrrp;
@@ -15,6 +17,9 @@ namespace HaDirector.Director.Hosting;
 /// <summary>Composes the daemon: the only place that wires the libraries together.</summary>
 public static class DirectorHost
 {
+    /// <summary>SCHED_FIFO priority of the VRRP timer and receive threads: above every ordinary thread, below the kernel's own.</summary>
+    private const int VrrpRealtimePriority = 10;
+
     public static int Run(string configPath, DirectorConfig config)
     {
         // Timer callbacks and receive completions run on the pool: never let a takeover wait for thread injection.
@@ -32,7 +37,14 @@ public static class DirectorHost
             builder.Services.AddSystemd();
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
             builder.Services.AddSingleton(TimeProvider.System);
-            builder.Services.AddSingleton<HaDirector.Vrrp.Timing.PreciseTimeProvider>();
+            // VRRP timers and receives on SCHED_FIFO threads: a loaded host must not delay an advert or a takeover.
+            using var vrrpTime = new HaDirector.Vrrp.Timing.PreciseTimeProvider(VrrpRealtimePriority);
+            if (!vrrpTime.IsRealtime)
+            {
+                logger.Warning("VRRP timers run with normal scheduling ({Error}): a loaded host may delay adverts and takeovers",
+                    vrrpTime.RealtimeError);
+            }
+            builder.Services.AddSingleton(vrrpTime);
             builder.Services.AddSingleton(config);
             builder.Services.AddSingleton(new RunningConfig(configPath, config));
             var registry = Prometheus.Metrics.NewCustomRegistry();
@@ -50,7 +62,13 @@ public static class DirectorHost
             // stops first, so the resignation's VIP removal leaves the IPVS table alone.
             builder.Services.AddHostedService(sp => sp.GetRequiredService<IpvsTableService>());
             builder.Services.AddSingleton<IpvsMetrics>();
-            builder.Services.AddSingleton<IHealthView, NoHealthView>();
+            builder.Services.AddSingleton<HealthMetrics>();
+            builder.Services.AddSingleton<IRealServerHealthSink>(sp => sp.GetRequiredService<IpvsTableService>().Reconciler);
+            builder.Services.AddSingleton(sp => new HealthService(
+                sp.GetRequiredService<RunningConfig>().Current, TimeProvider.System, sp.GetRequiredService<ILogger<HealthService>>(),
+                sp.GetRequiredService<IRealServerHealthSink>(), sp.GetRequiredService<HealthMetrics>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
+            builder.Services.AddSingleton<IHealthView, HealthServiceView>();
             builder.Services.AddSingleton<StatusBuilder>();
             builder.Services.AddSingleton<ConfigReloader>();
             builder.Services.AddSingleton<ControlHandler>();
@@ -60,6 +78,12 @@ public static class DirectorHost
             host.Services.GetRequiredService<DirectorMetrics>().BuildInfo
                 .WithLabels(typeof(DirectorHost).Assembly.GetName().Version?.ToString() ?? "0").Set(1);
             var reloader = host.Services.GetRequiredService<ConfigReloader>();
+            var health = host.Services.GetRequiredService<HealthService>();
+            reloader.OnApplied(c =>
+            {
+                health.Reconfigure(c);
+                return Task.CompletedTask;
+            });
             // SIGHUP would otherwise end the process; here it is keepalived's "reload".
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {

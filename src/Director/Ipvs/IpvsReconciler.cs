@@ -1,4 +1,5 @@
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Health;
 using HaDirector.Netlink.Interop;
 using HaDirector.Netlink.Ipvs;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace HaDirector.Director.Ipvs;
 /// on <see cref="RequestReconcile"/> (coalesced) and every <c>ipvs.reconcilePeriod</c>, so hand edits are
 /// repaired and failed edits retried. Never flushes: it touches only the services it owns.
 /// </summary>
-public sealed partial class IpvsReconciler : IAsyncDisposable
+public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDisposable
 {
     private const int FailuresLoggedPerPass = 20;
 

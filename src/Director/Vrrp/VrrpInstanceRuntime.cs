@@ -133,6 +133,11 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
             Transport.Ipv4Header.Write(scratch, _primary, destination, VrrpCodec.IpProtocolNumber, 0);
         }
         _ = _vips.List(_interfaceIndex);
+        _garp.WarmUp(options.VirtualAddresses);
+        VrrpInstanceDriver.WarmUp(options);
+        // The first WithLabels of a label set creates the series: not on the first advert as master.
+        _ = _metrics.AdvertsSent.WithLabels(Name);
+        _ = _metrics.PriorityZeroSent.WithLabels(Name);
     }
 
     /// <summary>Removes this instance's VIPs (also used at start-up for those a crash left behind).</summary>

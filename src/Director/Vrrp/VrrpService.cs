@@ -128,7 +128,10 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         var optionsByInstance = configs.ToDictionary(c => c.Name, c => ToOptions(c, c.UnicastSource ?? primary));
         var validator = new VrrpAdvertValidator(configs.Select(c => optionsByInstance[c.Name].CreateReceiveRules(
             [.. c.UnicastPeers], VrrpInstanceRuntime.ChecksumModeOf(c))));
-        var channel = new VrrpChannel(new VrrpSocket(name, link.Index), validator, _metrics, _loggers.CreateLogger<VrrpChannel>());
+        var channel = new VrrpChannel(new VrrpSocket(name, link.Index), validator, _metrics, _loggers.CreateLogger<VrrpChannel>())
+        {
+            RealtimePriority = (_time as PreciseTimeProvider)?.RealtimePriority, // the receive thread as the timer thread
+        };
         _channels.Add(channel);
         var arp = new PcapArpSender(name);
         _owned.Add(arp);

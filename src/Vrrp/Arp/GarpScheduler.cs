@@ -51,6 +51,17 @@ public sealed class GarpScheduler : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <see cref="Start"/> and <see cref="Stop"/> once on a scratch scheduler whose sender discards the frames,
+    /// so the burst's code is compiled before the first takeover; nothing reaches the wire.
+    /// </summary>
+    public void WarmUp(IReadOnlyList<IPAddress> vips)
+    {
+        using var scratch = new GarpScheduler(new DiscardingSender(_sender.MacAddress), _options, _time);
+        scratch.Start(vips);
+        scratch.Stop();
+    }
+
     /// <summary>Sends the first round now and schedules the rest; restarts a burst already running.</summary>
     public void Start(IReadOnlyList<IPAddress> vips)
     {
@@ -129,5 +140,18 @@ public sealed class GarpScheduler : IDisposable
         _timer = null;
         _roundsLeft = 0;
         _generation++;
+    }
+
+    private sealed class DiscardingSender(System.Net.NetworkInformation.PhysicalAddress mac) : IArpSender
+    {
+        public System.Net.NetworkInformation.PhysicalAddress MacAddress => mac;
+
+        public void Send(ReadOnlySpan<byte> frame)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }

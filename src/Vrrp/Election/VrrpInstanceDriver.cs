@@ -1,4 +1,5 @@
 using HaDirector.Vrrp.Protocol;
+using HaDirector.Vrrp.Timing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -127,7 +128,11 @@ public sealed partial class VrrpInstanceDriver : IDisposable
         }
     }
 
-    private void OnTimer() => Process(new VrrpInput.TimerElapsed(), fromTimer: true);
+    private void OnTimer()
+    {
+        TakeoverTrace.Mark("timer-callback");
+        Process(new VrrpInput.TimerElapsed(), fromTimer: true);
+    }
 
     private void Process(VrrpInput input, bool fromTimer)
     {
@@ -164,6 +169,8 @@ public sealed partial class VrrpInstanceDriver : IDisposable
 
             Rearm(fromTimer);
         }
+
+        TakeoverTrace.FlushSoon();
     }
 
     private void Run(VrrpInput input)
@@ -178,9 +185,11 @@ public sealed partial class VrrpInstanceDriver : IDisposable
         }
 
         var actions = _machine.Step(input);
+        TakeoverTrace.Mark("step", input.GetType().Name);
         foreach (var action in actions)
         {
             Count(action);
+            TakeoverTrace.Mark("begin", action.GetType().Name);
             try
             {
                 _sink.Execute(_machine.Options, action);
@@ -192,6 +201,8 @@ public sealed partial class VrrpInstanceDriver : IDisposable
                 _sinkFailures++;
                 LogSinkFailed(_machine.Options.Name, action, ex);
             }
+
+            TakeoverTrace.Mark("end", action.GetType().Name);
         }
 
         // Logged after the batch ran: on a takeover the addresses, advert and GARP go out first.
@@ -229,6 +240,11 @@ public sealed partial class VrrpInstanceDriver : IDisposable
 
     private void Rearm(bool fromTimer)
     {
+        if (_machine.NextDeadline is { } deadline)
+        {
+            TakeoverTrace.MarkAt(deadline, "deadline", _machine.State);
+        }
+
         var due = _machine.GetTimeUntilNextDeadline();
         if (due is not { } wait)
         {

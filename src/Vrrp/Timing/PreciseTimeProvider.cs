@@ -1,34 +1,78 @@
 using System.Diagnostics;
+using HaDirector.Netlink.Interop;
 
 namespace HaDirector.Vrrp.Timing;
 
 /// <summary>
 /// The real clock, with timers that fire on one dedicated thread at their deadline to within microseconds:
-/// the thread sleeps until shortly before the earliest deadline and spins the rest. System timers round to
-/// whole milliseconds, fire up to 1 ms early or late, and then wait for a thread-pool thread — each of which
-/// is takeover time for a VRRP backup. Callbacks run on the timer thread, so they must be short (sending an
+/// the thread blocks in read(2) on a CLOCK_MONOTONIC timerfd armed at the earliest deadline, which the kernel
+/// wakes on time (an hrtimer) with no spinning. System timers round to whole milliseconds, fire up to 1 ms
+/// early or late, and then wait for a thread-pool thread — each of which is takeover time for a VRRP backup.
+/// Scheduling a timer sooner than the armed deadline re-arms the timerfd from the scheduling thread, which
+/// moves the blocked read's wake-up. Callbacks run on the timer thread, so they must be short (sending an
 /// advert, a netlink request); long work belongs on <see cref="TimeProvider.System"/>.
 /// </summary>
 public sealed class PreciseTimeProvider : TimeProvider, IDisposable
 {
-    /// <summary>
-    /// How long before a deadline the thread stops sleeping and starts spinning. Monitor.Wait counts whole
-    /// milliseconds, so the sleep is rounded up to them and ends within this window: each firing spins 0-1 ms
-    /// (a 2 ms window with truncated waits cost 15 % of a core at 20 ms adverts).
-    /// </summary>
-    private static readonly long SpinWindow = Stopwatch.Frequency / 1000;
-
-    // A plain object: the timer thread sleeps with Monitor.Wait, which System.Threading.Lock does not offer.
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly PriorityQueue<(PreciseTimer Timer, long Version), long> _queue = new();
+    private readonly TimerFd _timerFd = new();
     private readonly Thread _thread;
+    // Stopwatch timestamps → CLOCK_MONOTONIC nanoseconds (.NET reads the same clock on Linux; measured, not assumed).
+    private readonly double _nanosecondsPerTick = 1e9 / Stopwatch.Frequency;
+    private readonly long _monotonicOffset;
+    private long _armed = long.MaxValue;
     private bool _disposed;
 
+    /// <summary>Timers on a thread with the normal scheduling policy.</summary>
     public PreciseTimeProvider()
+        : this(realtimePriority: null)
     {
-        _thread = new Thread(Run) { IsBackground = true, Name = "hadirector-timers", Priority = ThreadPriority.Highest };
-        _thread.Start();
     }
+
+    /// <param name="realtimePriority">When set (1-99), the timer thread asks for SCHED_FIFO at this priority, so a loaded
+    /// host does not delay its wake-up (see <see cref="ThreadScheduling"/>); <see cref="IsRealtime"/> says whether the
+    /// kernel agreed (it needs CAP_SYS_NICE), <see cref="RealtimeError"/> why not.</param>
+    public PreciseTimeProvider(int? realtimePriority)
+    {
+        var before = Stopwatch.GetTimestamp();
+        var monotonic = TimerFd.MonotonicNow();
+        // The later stopwatch reading makes the offset at most the true one: a deadline may be armed a few hundred
+        // nanoseconds early, never late, and an early wake-up just re-arms.
+        var after = Stopwatch.GetTimestamp();
+        _monotonicOffset = monotonic - (long)(Math.Max(before, after) * _nanosecondsPerTick);
+        using var started = new ManualResetEventSlim();
+        _thread = new Thread(() =>
+        {
+            if (realtimePriority is { } priority)
+            {
+                try
+                {
+                    ThreadScheduling.SetRealtime(priority);
+                    RealtimePriority = priority;
+                }
+                catch (LinuxErrorException ex)
+                {
+                    RealtimeError = ex.Message;
+                }
+            }
+
+            started.Set();
+            Run();
+        })
+        { IsBackground = true, Name = "hadirector-timers" };
+        _thread.Start();
+        started.Wait();
+    }
+
+    /// <summary>Whether the timer thread runs with real-time scheduling (SCHED_FIFO).</summary>
+    public bool IsRealtime => RealtimePriority is not null;
+
+    /// <summary>The SCHED_FIFO priority the timer thread got; null when it runs with the normal policy.</summary>
+    public int? RealtimePriority { get; private set; }
+
+    /// <summary>Why real-time scheduling was refused, when it was asked for and refused.</summary>
+    public string? RealtimeError { get; private set; }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -38,84 +82,105 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
         return timer;
     }
 
+    /// <summary>Stops the timer thread; pending timers never fire. Waits for a callback in progress unless called from one.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
-            Monitor.PulseAll(_gate);
+            _queue.Clear();
+            _timerFd.ArmAt(0); // wakes the thread, which sees _disposed and returns
         }
+
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+        }
+
+        _timerFd.Dispose();
     }
 
     internal void Schedule(PreciseTimer timer, long deadline, long version)
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _queue.Enqueue((timer, version), deadline);
-            Monitor.PulseAll(_gate);
+            if (deadline < _armed)
+            {
+                ArmLocked(deadline);
+            }
         }
+    }
+
+    private void ArmLocked(long deadline)
+    {
+        _armed = deadline;
+        _timerFd.ArmAt((long)(deadline * _nanosecondsPerTick) + _monotonicOffset);
     }
 
     private void Run()
     {
         while (true)
         {
-            PreciseTimer timer;
-            long deadline;
-            long version;
+            PreciseTimer? timer = null;
+            long version = 0;
             lock (_gate)
             {
-                while (true)
+                if (_disposed)
                 {
-                    if (_disposed)
-                    {
-                        return;
-                    }
+                    return;
+                }
 
-                    if (!_queue.TryPeek(out var head, out deadline))
-                    {
-                        Monitor.Wait(_gate);
-                        continue;
-                    }
-
+                while (_queue.TryPeek(out var head, out var deadline))
+                {
                     if (!head.Timer.IsCurrent(head.Version))
                     {
                         _queue.Dequeue(); // changed or disposed since it was queued
                         continue;
                     }
 
-                    var sleep = deadline - SpinWindow - Stopwatch.GetTimestamp();
-                    if (sleep > 0)
+                    if (deadline <= Stopwatch.GetTimestamp())
                     {
-                        // Wakes early when a sooner timer is scheduled (PulseAll).
-                        var milliseconds = (int)Math.Min(int.MaxValue, (sleep * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
-                        Monitor.Wait(_gate, milliseconds);
-                        continue;
+                        _queue.Dequeue();
+                        (timer, version) = head;
+                    }
+                    else if (deadline != _armed)
+                    {
+                        ArmLocked(deadline);
                     }
 
-                    (timer, version) = head;
                     break;
                 }
+
+                if (timer is null && _queue.Count == 0)
+                {
+                    _armed = long.MaxValue; // the timerfd may stay armed for a dropped entry: one spurious wake-up
+                }
             }
 
-            var spin = new SpinWait();
-            while (Stopwatch.GetTimestamp() < deadline)
+            if (timer is not null)
             {
-                spin.SpinOnce(sleep1Threshold: -1);
+                timer.Fire(version);
+                continue;
             }
 
+            _timerFd.Wait();
+            TakeoverTrace.Mark("timer-wake");
             lock (_gate)
             {
-                // Something sooner may have been queued while we spun; only fire what is still the head and current.
-                if (!_queue.TryPeek(out var head, out _) || !ReferenceEquals(head.Timer, timer) || head.Version != version)
-                {
-                    continue;
-                }
-
-                _queue.Dequeue();
+                // The one-shot timerfd has expired: nothing is armed now, whatever _armed said.
+                _armed = long.MaxValue;
             }
-
-            timer.Fire(version);
         }
     }
 

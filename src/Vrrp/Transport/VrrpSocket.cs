@@ -19,6 +19,7 @@ public sealed class VrrpSocket : IDisposable
     private const int SoBindToDevice = 25;
 
     private readonly Socket _socket;
+    private int _receiveTimeoutMs = -1;
 
     public VrrpSocket(string interfaceName, int interfaceIndex)
     {
@@ -49,9 +50,30 @@ public sealed class VrrpSocket : IDisposable
     public void Send(ReadOnlySpan<byte> ipDatagram, IPAddress destination) =>
         _socket.SendTo(ipDatagram, SocketFlags.None, new IPEndPoint(destination, 0));
 
-    /// <summary>Receives one datagram, IPv4 header included.</summary>
-    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
-        _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+    /// <summary>
+    /// Receives one datagram, IPv4 header included, blocking the calling thread (a real recvfrom(2) on the
+    /// blocking descriptor: no epoll thread and no thread-pool hop between the packet and the caller).
+    /// Returns null when nothing arrived within <paramref name="timeout"/>.
+    /// </summary>
+    /// <remarks>Never mix with asynchronous operations: the first one makes the descriptor non-blocking for good.</remarks>
+    public int? Receive(Span<byte> buffer, TimeSpan timeout)
+    {
+        var milliseconds = (int)timeout.TotalMilliseconds;
+        if (_receiveTimeoutMs != milliseconds)
+        {
+            _socket.ReceiveTimeout = milliseconds; // setsockopt(SO_RCVTIMEO): once, not per datagram
+            _receiveTimeoutMs = milliseconds;
+        }
+
+        try
+        {
+            return _socket.Receive(buffer, SocketFlags.None);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Sends an empty datagram, which the kernel refuses (shorter than an IPv4 header), so the managed send

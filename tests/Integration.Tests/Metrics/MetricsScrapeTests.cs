@@ -13,6 +13,10 @@ public sealed class MetricsScrapeTests : IDisposable
 
     public void Dispose()
     {
+        foreach (var s in _servers)
+        {
+            s.Dispose();
+        }
         foreach (var d in _directors)
         {
             d.Dispose();
@@ -20,9 +24,11 @@ public sealed class MetricsScrapeTests : IDisposable
         _lan.Dispose();
     }
 
-    private DirectorProcess Start(string host, int priority)
+    private readonly List<ManagedProcess> _servers = [];
+
+    private DirectorProcess Start(string host, int priority, string extra = "")
     {
-        var d = new DirectorProcess(_lan[host], DirectorProcess.VrrpConfig(51, priority, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
+        var d = new DirectorProcess(_lan[host], DirectorProcess.VrrpConfig(51, priority, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()) + extra);
         _directors.Add(d);
         return d;
     }
@@ -47,5 +53,37 @@ public sealed class MetricsScrapeTests : IDisposable
         Assert.Contains("hadirector_build_info{version=", scrape);
         Assert.True(lb2.Metric("process_working_set_bytes") > 0, scrape);
         Assert.Contains("hadirector_ipvs_reconcile_passes_total 0", scrape); // no virtual servers: the kernel is never asked
+    }
+
+    [Fact]
+    public void Scrape_WithHealthChecks_PassesPromtoolAndShowsUpAndDownRealServers()
+    {
+        // Two "real servers" on lb1's LAN address: :8080 answers HTTP, :8081 refuses. The host has no IPVS,
+        // so the verdicts stop at the reconciler (its failed passes are counted), but health is real.
+        var lb1 = _lan["lb1"];
+        _servers.Add(new ManagedProcess("http@lb1", lb1.Namespace, "python3", ["-m", "http.server", "8080", "--bind", lb1.Address.ToString()]));
+        var director = Start("lb1", 150, $$"""
+
+            virtualServers:
+              - name: web
+                vip: {{Vip}}
+                port: 80
+                healthCheck: { type: http, path: /, interval: 1s, timeout: 500ms, rise: 1, fall: 1 }
+                realServers:
+                  - { address: {{lb1.Address}}, port: 8080, weight: 2 }
+                  - { address: {{lb1.Address}}, port: 8081, weight: 1 }
+            """);
+        var up = $"hadirector_real_server_up{{virtual_server=\"web\",real_server=\"{lb1.Address}:8080\"}}";
+        var down = $"hadirector_real_server_up{{virtual_server=\"web\",real_server=\"{lb1.Address}:8081\"}}";
+        Wait.Until(() => director.Metric(up) == 1 && director.Metrics().Contains(down + " 0", StringComparison.Ordinal), Bound,
+            "health to find :8080 up and :8081 down", () => director.Process.Output);
+
+        var scrape = director.Metrics();
+        var lint = Shell.RunWithInput(scrape, "promtool", "check", "metrics");
+        Assert.True(lint.ExitCode == 0 && lint.Stdout.Trim().Length == 0 && lint.Stderr.Trim().Length == 0, lint + "\n" + scrape);
+        Assert.True(director.Metric($"hadirector_healthcheck_checks_total{{virtual_server=\"web\",real_server=\"{lb1.Address}:8081\",result=\"down\"}}") >= 1, scrape);
+        Assert.Contains("hadirector_healthcheck_duration_seconds_bucket{virtual_server=\"web\"", scrape);
+        Assert.Equal(0, director.Metric($"hadirector_real_server_weight{{virtual_server=\"web\",real_server=\"{lb1.Address}:8081\"}}"));
+        Assert.Equal(2, director.Metric($"hadirector_real_server_weight{{virtual_server=\"web\",real_server=\"{lb1.Address}:8080\"}}"));
     }
 }

@@ -13,6 +13,7 @@ public sealed class LvsDrCluster : IDisposable
     public static readonly IPAddress Vip = IPAddress.Parse("198.18.0.100");
 
     private readonly List<ManagedProcess> _servers = [];
+    private readonly Dictionary<string, ManagedProcess> _http = [];
     private readonly List<DirectorProcess> _directors = [];
     private readonly string _www;
 
@@ -29,19 +30,53 @@ public sealed class LvsDrCluster : IDisposable
             LanTopology.Ip(rs.Namespace, "addr", "add", Vip + "/32", "dev", "lo");
             var root = Directory.CreateDirectory(Path.Combine(_www, rs.Name)).FullName;
             File.WriteAllText(Path.Combine(root, "index.html"), rs.Name + "\n");
-            _servers.Add(new ManagedProcess("http@" + rs.Name, rs.Namespace, "python3", ["-m", "http.server", "80", "--bind", "0.0.0.0", "--directory", root]));
+            StartHttp(rs);
             _servers.Add(new ManagedProcess("echo@" + rs.Name, rs.Namespace, "python3", ["-c", EchoServer(rs.Name)]));
         }
     }
 
     public LanTopology Lan { get; }
 
+    /// <summary>(Re)starts the real server's HTTP service on :80.</summary>
+    public void StartHttp(LanHost rs)
+    {
+        var process = new ManagedProcess("http@" + rs.Name, rs.Namespace, "python3",
+            ["-m", "http.server", "80", "--bind", "0.0.0.0", "--directory", Path.Combine(_www, rs.Name)]);
+        _servers.Add(process);
+        _http[rs.Name] = process;
+    }
+
+    /// <summary>Stops the real server's HTTP service (connections to :80 are then refused).</summary>
+    public void StopHttp(LanHost rs)
+    {
+        var process = _http[rs.Name];
+        process.Kill9();
+        process.WaitForExit(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>An HAProxy-style agent on the real server's :9999 that answers <paramref name="reply"/>.</summary>
+    public void StartAgent(LanHost rs, string reply) =>
+        _servers.Add(new ManagedProcess("agent@" + rs.Name, rs.Namespace, "python3", ["-c", $$"""
+            import socketserver
+            class Agent(socketserver.BaseRequestHandler):
+                def handle(self):
+                    self.request.sendall(b"{{reply}}\n")
+            socketserver.ThreadingTCPServer.allow_reuse_address = True
+            socketserver.ThreadingTCPServer(("0.0.0.0", 9999), Agent).serve_forever()
+            """]));
+
     public LanHost Rs1 => Lan["rs1"];
 
     public LanHost Rs2 => Lan["rs2"];
 
-    /// <summary>Two virtual servers on the VIP (:80 HTTP, :7 echo), DR, wlc, rs1 weight 2 and rs2 weight 1.</summary>
-    public string Config(int priority, string extra = "", bool warmStandby = false, string? syncInterface = null) =>
+    public const string NoCheck = "{ type: none }";
+
+    /// <summary>
+    /// Two virtual servers on the VIP (:80 HTTP, :7 echo), DR, wlc, rs1 weight 2 and rs2 weight 1 on :80
+    /// and <paramref name="echoWeight"/> each on :7.
+    /// </summary>
+    public string Config(int priority, string extra = "", bool warmStandby = false, string? syncInterface = null,
+        string webCheck = NoCheck, string echoCheck = NoCheck, int echoWeight = 1, string webExtra = "") =>
         DirectorProcess.VrrpConfig(51, priority, 3, TimeSpan.FromMilliseconds(200), Vip.ToString()) + $$"""
 
         virtualServers:
@@ -49,7 +84,8 @@ public sealed class LvsDrCluster : IDisposable
             vip: {{Vip}}
             port: 80
             scheduler: wlc
-            healthCheck: { type: none }
+            healthCheck: {{webCheck}}
+            {{webExtra}}
             realServers:
               - { address: {{Rs1.Address}}, weight: 2 }
               - { address: {{Rs2.Address}}, weight: 1 }
@@ -57,10 +93,10 @@ public sealed class LvsDrCluster : IDisposable
             vip: {{Vip}}
             port: 7
             scheduler: wlc
-            healthCheck: { type: none }
+            healthCheck: {{echoCheck}}
             realServers:
-              - { address: {{Rs1.Address}}, weight: 2 }
-              - { address: {{Rs2.Address}}, weight: 1 }
+              - { address: {{Rs1.Address}}, weight: {{echoWeight}} }
+              - { address: {{Rs2.Address}}, weight: {{echoWeight}} }
         ipvs:
           reconcilePeriod: 1s
           warmStandby: {{(warmStandby ? "true" : "false")}}

@@ -100,4 +100,19 @@ public class GarpSchedulerTests
 
         Assert.Equal(1 + 3, sender.Frames.Count);
     }
+
+    [Fact]
+    public void WarmUp_SendsNothingAndLeavesNoBurst()
+    {
+        var time = new FakeTimeProvider();
+        var sender = new RecordingSender();
+        using var garp = new GarpScheduler(sender, GarpOptions.Default, time);
+
+        garp.WarmUp(Vips);
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Empty(sender.Frames);
+        Assert.False(garp.Active);
+        Assert.Equal(0, garp.FramesSent);
+    }
 }

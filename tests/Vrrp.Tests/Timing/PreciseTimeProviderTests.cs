@@ -79,4 +79,117 @@ public class PreciseTimeProviderTests
         Assert.True(barrier.Wait(Bound));
         Assert.InRange(Volatile.Read(ref firings), afterDispose, afterDispose + 1); // at most one already in flight
     }
+
+    [Fact]
+    public void Timers_ScheduledOutOfOrder_FireInDeadlineOrder()
+    {
+        using var time = new PreciseTimeProvider();
+        using var done = new CountdownEvent(3);
+        var order = new System.Collections.Concurrent.ConcurrentQueue<int>();
+
+        ITimer Make(int id, int ms) => time.CreateTimer(_ =>
+        {
+            order.Enqueue(id);
+            done.Signal();
+        }, null, TimeSpan.FromMilliseconds(ms), Timeout.InfiniteTimeSpan);
+
+        using var third = Make(3, 90);
+        using var first = Make(1, 30);
+        using var second = Make(2, 60);
+
+        Assert.True(done.Wait(Bound));
+        Assert.Equal([1, 2, 3], order.ToArray());
+    }
+
+    [Fact]
+    public void CreateTimer_SoonerThanTheArmedDeadline_FiresWithoutWaitingForIt()
+    {
+        using var time = new PreciseTimeProvider();
+        using var fired = new ManualResetEventSlim();
+        var farFired = false;
+
+        // The thread is blocked on an hour-long deadline; a sooner timer must re-arm it.
+        using var far = time.CreateTimer(_ => farFired = true, null, TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+        using var soon = time.CreateTimer(_ => fired.Set(), null, TimeSpan.FromMilliseconds(10), Timeout.InfiniteTimeSpan);
+
+        Assert.True(fired.Wait(Bound));
+        Assert.False(farFired);
+    }
+
+    [Fact]
+    public void Change_ToSooner_ReArmsAndFiresOnce()
+    {
+        using var time = new PreciseTimeProvider();
+        using var fired = new ManualResetEventSlim();
+        var firings = 0;
+
+        using var timer = time.CreateTimer(_ =>
+        {
+            Interlocked.Increment(ref firings);
+            fired.Set();
+        }, null, TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+        timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+
+        Assert.True(fired.Wait(Bound));
+        // Deadline order: once a later barrier fires, no second firing of the old setting is pending any more.
+        using var barrier = new ManualResetEventSlim();
+        using var later = time.CreateTimer(_ => barrier.Set(), null, TimeSpan.FromMilliseconds(20), Timeout.InfiniteTimeSpan);
+        Assert.True(barrier.Wait(Bound));
+        Assert.Equal(1, Volatile.Read(ref firings));
+    }
+
+    [Fact]
+    public void Callback_CanScheduleAnotherTimer()
+    {
+        using var time = new PreciseTimeProvider();
+        using var second = new ManualResetEventSlim();
+        ITimer? next = null;
+
+        using var first = time.CreateTimer(_ => next = time.CreateTimer(_ => second.Set(), null, TimeSpan.Zero, Timeout.InfiniteTimeSpan),
+            null, TimeSpan.FromMilliseconds(5), Timeout.InfiniteTimeSpan);
+
+        Assert.True(second.Wait(Bound));
+        next?.Dispose();
+    }
+
+    [Fact]
+    public void Dispose_StopsTheThread_PendingTimersNeverFire()
+    {
+        var time = new PreciseTimeProvider();
+        var fired = false;
+        using var timer = time.CreateTimer(_ => fired = true, null, TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+
+        time.Dispose(); // joins the timer thread: returns only once it has stopped
+
+        Assert.False(fired);
+        Assert.True(timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan)); // accepted, but nothing runs it any more
+        Assert.False(fired);
+        time.Dispose(); // idempotent
+    }
+
+    [Fact]
+    public void Dispose_FromACallback_DoesNotDeadlock()
+    {
+        var time = new PreciseTimeProvider();
+        using var disposed = new ManualResetEventSlim();
+        using var timer = time.CreateTimer(_ =>
+        {
+            time.Dispose();
+            disposed.Set();
+        }, null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+
+        Assert.True(disposed.Wait(Bound));
+    }
+
+    [Fact]
+    public void RealtimePriority_GrantedOrExplained()
+    {
+        using var time = new PreciseTimeProvider(realtimePriority: 1);
+
+        // Root (or CAP_SYS_NICE) gets SCHED_FIFO; anyone else gets the reason, and the timers still work.
+        Assert.True(time.IsRealtime ? time.RealtimePriority == 1 && time.RealtimeError is null : time.RealtimeError is not null);
+        using var fired = new ManualResetEventSlim();
+        using var timer = time.CreateTimer(_ => fired.Set(), null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        Assert.True(fired.Wait(Bound));
+    }
 }
