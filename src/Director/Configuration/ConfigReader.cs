@@ -10,7 +10,7 @@ namespace HaDirector.Director.Configuration;
 internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
 {
     private static readonly string[] RootKeys = ["vrrp", "virtualServers", "metrics", "control", "ipvs", "logging"];
-    private static readonly string[] VrrpKeys = ["instances"];
+    private static readonly string[] VrrpKeys = ["instances", "realtimePriority"];
     private static readonly string[] MetricsKeys = ["listen"];
     private static readonly string[] ControlKeys = ["socket"];
     private static readonly string[] IpvsKeys = ["warmStandby", "reconcilePeriod", "syncDaemon"];
@@ -33,7 +33,12 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
 
         return new DirectorConfig
         {
-            Vrrp = new VrrpConfig { Instances = ReadInstances(vrrp) },
+            Vrrp = new VrrpConfig
+            {
+                Instances = ReadInstances(vrrp),
+                RealtimePriority = vrrp?.Read("realtimePriority", ScalarParsers.Int(0, 99), new VrrpConfig().RealtimePriority)
+                    ?? new VrrpConfig().RealtimePriority,
+            },
             VirtualServers = new(map.Items("virtualServers").Select(item => ReadVirtualServer(item.Node, item.Path) ?? new VirtualServerConfig())),
             Metrics = ReadMetrics(map),
             Control = ReadControl(map.Map("control", ControlKeys)),

@@ -17,9 +17,6 @@ namespace HaDirector.Director.Hosting;
 /// <summary>Composes the daemon: the only place that wires the libraries together.</summary>
 public static class DirectorHost
 {
-    /// <summary>SCHED_FIFO priority of the VRRP timer and receive threads: above every ordinary thread, below the kernel's own.</summary>
-    private const int VrrpRealtimePriority = 10;
-
     public static int Run(string configPath, DirectorConfig config)
     {
         // Timer callbacks and receive completions run on the pool: never let a takeover wait for thread injection.
@@ -38,8 +35,10 @@ public static class DirectorHost
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
             builder.Services.AddSingleton(TimeProvider.System);
             // VRRP timers and receives on SCHED_FIFO threads: a loaded host must not delay an advert or a takeover.
-            using var vrrpTime = new HaDirector.Vrrp.Timing.PreciseTimeProvider(VrrpRealtimePriority);
-            if (!vrrpTime.IsRealtime)
+            // (vrrp.realtimePriority, default 10: above every ordinary thread, below the kernel's own; 0: off).
+            using var vrrpTime = new HaDirector.Vrrp.Timing.PreciseTimeProvider(
+                config.Vrrp.RealtimePriority > 0 ? config.Vrrp.RealtimePriority : null);
+            if (!vrrpTime.IsRealtime && config.Vrrp.RealtimePriority > 0)
             {
                 logger.Warning("VRRP timers run with normal scheduling ({Error}): a loaded host may delay adverts and takeovers",
                     vrrpTime.RealtimeError);

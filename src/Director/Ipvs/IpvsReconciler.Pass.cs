@@ -25,7 +25,7 @@ public sealed partial class IpvsReconciler
 
             try
             {
-                await ReconcileAsync();
+                await RunRequestedPassAsync();
             }
             catch (Exception ex)
             {
@@ -34,9 +34,27 @@ public sealed partial class IpvsReconciler
         }
     }
 
-    /// <summary>One pass; the caller holds <see cref="_passGate"/>.</summary>
+    /// <summary>A requested pass: health-only when it can be (IpvsReconciler.Targeted.cs), else full.</summary>
+    private async Task RunRequestedPassAsync()
+    {
+        await _passGate.WaitAsync();
+        try
+        {
+            if (!TryRunTargetedPass())
+            {
+                RunPass();
+            }
+        }
+        finally
+        {
+            _passGate.Release();
+        }
+    }
+
+    /// <summary>One full pass; the caller holds <see cref="_passGate"/>.</summary>
     private void RunPass()
     {
+        PassInputs inputs;
         DesiredTable desired;
         DesiredTable target;
         HashSet<ServiceKey> owned = [];
@@ -44,6 +62,7 @@ public sealed partial class IpvsReconciler
         IpvsRole role;
         lock (_gate)
         {
+            inputs = CaptureInputs();
             desired = _desired ??= DesiredTable.Build(_virtualServers, _health, _drains);
             var warmStandby = _ipvs.WarmStandby;
             foreach (var key in desired.Keys)
@@ -68,6 +87,11 @@ public sealed partial class IpvsReconciler
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogDumpFailed(_logger, ex);
+            lock (_gate)
+            {
+                _lastInputs = null;
+            }
+
             Publish(status with { Role = role, Passes = status.Passes + 1, FailedPasses = status.FailedPasses + 1, LastPassAt = _time.GetUtcNow() });
             return;
         }
@@ -85,6 +109,12 @@ public sealed partial class IpvsReconciler
 
         var failed = Execute(plan, out var batchFailed);
         var duration = _time.GetElapsedTime(started);
+        lock (_gate)
+        {
+            _lastInputs = failed == 0 && !batchFailed ? inputs : null;
+            _lastFullPassAt = started;
+        }
+
         if (plan.IsEmpty)
         {
             LogPassClean(_logger, role, dump.Services.Count, duration.TotalMilliseconds);
@@ -94,22 +124,27 @@ public sealed partial class IpvsReconciler
             LogPassApplied(_logger, role, plan.Operations.Count, failed, duration.TotalMilliseconds, dump.Services.Count, dump.DestinationCount);
         }
 
-        Publish(status with
+        Publish(Applied(status, plan, failed, batchFailed, duration) with
         {
             Role = role,
-            Passes = status.Passes + 1,
-            FailedPasses = status.FailedPasses + (batchFailed ? 1 : 0),
-            LastPassAt = _time.GetUtcNow(),
-            LastDuration = duration,
-            LastOperations = CountByKind(plan),
-            LastFailedOperations = failed,
             PendingOperations = pending,
-            TotalOperations = status.TotalOperations + plan.Operations.Count,
-            TotalFailedOperations = status.TotalFailedOperations + failed,
             LastDump = dump,
             UnownedServices = unowned,
         });
     }
+
+    /// <summary>The status after a pass that sent <paramref name="plan"/>: counters and the last pass's figures.</summary>
+    private IpvsReconcilerStatus Applied(IpvsReconcilerStatus status, IpvsPlan plan, int failed, bool batchFailed, TimeSpan duration) => status with
+    {
+        Passes = status.Passes + 1,
+        FailedPasses = status.FailedPasses + (batchFailed ? 1 : 0),
+        LastPassAt = _time.GetUtcNow(),
+        LastDuration = duration,
+        LastOperations = CountByKind(plan),
+        LastFailedOperations = failed,
+        TotalOperations = status.TotalOperations + plan.Operations.Count,
+        TotalFailedOperations = status.TotalFailedOperations + failed,
+    };
 
     /// <summary>
     /// The services to hold in the kernel: active ones, or every one with warm standby. Removing a

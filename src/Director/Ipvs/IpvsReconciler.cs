@@ -158,6 +158,7 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
             }
 
             _desired = null;
+            _healthChanged.Add(realServer.Service);
         }
 
         RequestReconcile();

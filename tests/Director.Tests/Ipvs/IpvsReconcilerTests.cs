@@ -272,6 +272,69 @@ public sealed class IpvsReconcilerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task SetHealth_AfterACleanPass_DumpsAndEditsOnlyThatService()
+    {
+        var other = Web(8080);
+        var reconciler = Create(false, WebServer, other);
+        await reconciler.ActivateAsync();
+        var fullDumps = _kernel.Dumps;
+        var id = RealServer(WebServer, "198.18.1.2");
+
+        reconciler.SetHealth(id, RealServerHealth.WithWeight(7));
+        await reconciler.WhenIdleAsync();
+
+        Assert.Equal(fullDumps, _kernel.Dumps);
+        var operation = Assert.Single(_kernel.Batches[^1]);
+        Assert.Equal(IpvsOperationKind.UpdateDestination, operation.Kind);
+        Assert.Equal(7u, operation.Destination!.Weight);
+        AssertKernelHolds(DesiredTable.Build([WebServer, other], new Dictionary<RealServerId, RealServerHealth> { [id] = RealServerHealth.WithWeight(7) }));
+    }
+
+    [Fact]
+    public async Task SetHealth_ServiceDeletedByHandSinceTheLastPass_FullPassRestoresIt()
+    {
+        var reconciler = Create();
+        await reconciler.ActivateAsync();
+        _kernel.Load(KernelTable.Empty);
+        var id = RealServer(WebServer, "198.18.1.2");
+
+        reconciler.SetHealth(id, RealServerHealth.WithWeight(7));
+        await reconciler.WhenIdleAsync();
+        await reconciler.WhenIdleAsync();
+
+        AssertKernelHolds(DesiredTable.Build([WebServer], new Dictionary<RealServerId, RealServerHealth> { [id] = RealServerHealth.WithWeight(7) }));
+    }
+
+    [Fact]
+    public async Task SetHealth_LastFullPassOlderThanHalfThePeriod_FullPass()
+    {
+        var reconciler = Create();
+        await reconciler.ActivateAsync();
+        var fullDumps = _kernel.Dumps;
+
+        _time.Advance(Period / 2);
+        reconciler.SetHealth(RealServer(WebServer, "198.18.1.2"), RealServerHealth.WithWeight(7));
+        await reconciler.WhenIdleAsync();
+
+        Assert.Equal(fullDumps + 1, _kernel.Dumps);
+    }
+
+    [Fact]
+    public async Task SetHealth_ServiceOnStandby_NotWrittenUntilActive()
+    {
+        var reconciler = Create();
+        await reconciler.ActivateAsync();
+        await reconciler.DeactivateAsync();
+        var batches = _kernel.Batches.Count;
+
+        reconciler.SetHealth(RealServer(WebServer, "198.18.1.2"), RealServerHealth.WithWeight(7));
+        await reconciler.WhenIdleAsync();
+
+        Assert.Equal(batches, _kernel.Batches.Count);
+        Assert.Empty(_kernel.Snapshot().Services);
+    }
+
+    [Fact]
     public async Task Drain_ThenUndrain_WeightZeroThenBack()
     {
         var reconciler = Create();

@@ -33,11 +33,18 @@ public sealed class DirectorProcess : IDisposable
     /// <summary>Rewrites the configuration file (for reload tests).</summary>
     public void WriteConfig(string yaml) => File.WriteAllText(ConfigPath, yaml.Replace("$DIR", _dir, StringComparison.Ordinal));
 
+    /// <summary>
+    /// The product's default (SCHED_FIFO 10) on the host; 0 inside the emulated test VM, where first-use JIT
+    /// on real-time threads starves every other thread of its two vCPUs.
+    /// </summary>
+    public static int RealtimePriority => Environment.GetEnvironmentVariable("HADIRECTOR_TEST_VM") == "1" ? 0 : 10;
+
     /// <summary>A config with one VRRP instance and metrics on the namespace's own loopback.</summary>
     public static string VrrpConfig(int vrid, int priority, int version, TimeSpan interval, string vip, bool preempt = true,
         string? unicastPeer = null) =>
         $"""
         vrrp:
+          realtimePriority: {RealtimePriority}
           instances:
             - name: web
               interface: eth0
@@ -76,13 +83,19 @@ public sealed class DirectorProcess : IDisposable
     }
 }
 
-/// <summary>Where the build put hadirector (tests/run builds the solution first).</summary>
+/// <summary>Where the build put hadirector (tests/run builds the solution first), or $HADIRECTOR_BIN.</summary>
 public static class Binary
 {
     public static string Path { get; } = Find();
 
     private static string Find()
     {
+        // tests/run sets it to the ReadyToRun publish for the test VM, where JIT at emulated speed costs minutes.
+        if (Environment.GetEnvironmentVariable("HADIRECTOR_BIN") is { Length: > 0 } given)
+        {
+            return File.Exists(given) ? given : throw new FileNotFoundException($"HADIRECTOR_BIN={given} does not exist");
+        }
+
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
         while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "HaDirector.sln")))

@@ -58,9 +58,11 @@ public sealed class MetricsScrapeTests : IDisposable
     [Fact]
     public void Scrape_WithHealthChecks_PassesPromtoolAndShowsUpAndDownRealServers()
     {
-        // Two "real servers" on lb1's LAN address: :8080 answers HTTP, :8081 refuses. The host has no IPVS,
-        // so the verdicts stop at the reconciler (its failed passes are counted), but health is real.
+        // Two "real servers", checked on :8080: lb1's own LAN address answers HTTP there, lb2's refuses.
+        // The host has no IPVS, so the verdicts stop at the reconciler (its failed passes are counted),
+        // but health is real.
         var lb1 = _lan["lb1"];
+        var lb2 = _lan["lb2"];
         _servers.Add(new ManagedProcess("http@lb1", lb1.Namespace, "python3", ["-m", "http.server", "8080", "--bind", lb1.Address.ToString()]));
         var director = Start("lb1", 150, $$"""
 
@@ -68,22 +70,24 @@ public sealed class MetricsScrapeTests : IDisposable
               - name: web
                 vip: {{Vip}}
                 port: 80
-                healthCheck: { type: http, path: /, interval: 1s, timeout: 500ms, rise: 1, fall: 1 }
+                healthCheck: { type: http, path: /, port: 8080, interval: 1s, timeout: 500ms, rise: 1, fall: 1 }
                 realServers:
-                  - { address: {{lb1.Address}}, port: 8080, weight: 2 }
-                  - { address: {{lb1.Address}}, port: 8081, weight: 1 }
+                  - { address: {{lb1.Address}}, weight: 2 }
+                  - { address: {{lb2.Address}}, weight: 1 }
             """);
-        var up = $"hadirector_real_server_up{{virtual_server=\"web\",real_server=\"{lb1.Address}:8080\"}}";
-        var down = $"hadirector_real_server_up{{virtual_server=\"web\",real_server=\"{lb1.Address}:8081\"}}";
+        Wait.Until(() => Shell.Run("ip", "netns", "exec", lb1.Namespace, "curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:9810/metrics").ExitCode == 0,
+            Bound, "the metrics endpoint", () => director.Process.Output);
+        var up = $"hadirector_real_server_up{{virtual_server=\"web\",real_server=\"{lb1.Address}:80\"}}";
+        var down = $"hadirector_real_server_up{{virtual_server=\"web\",real_server=\"{lb2.Address}:80\"}}";
         Wait.Until(() => director.Metric(up) == 1 && director.Metrics().Contains(down + " 0", StringComparison.Ordinal), Bound,
-            "health to find :8080 up and :8081 down", () => director.Process.Output);
+            "health to find lb1 up and lb2 down", () => director.Process.Output);
 
         var scrape = director.Metrics();
         var lint = Shell.RunWithInput(scrape, "promtool", "check", "metrics");
         Assert.True(lint.ExitCode == 0 && lint.Stdout.Trim().Length == 0 && lint.Stderr.Trim().Length == 0, lint + "\n" + scrape);
-        Assert.True(director.Metric($"hadirector_healthcheck_checks_total{{virtual_server=\"web\",real_server=\"{lb1.Address}:8081\",result=\"down\"}}") >= 1, scrape);
+        Assert.True(director.Metric($"hadirector_healthcheck_checks_total{{virtual_server=\"web\",real_server=\"{lb2.Address}:80\",result=\"down\"}}") >= 1, scrape);
         Assert.Contains("hadirector_healthcheck_duration_seconds_bucket{virtual_server=\"web\"", scrape);
-        Assert.Equal(0, director.Metric($"hadirector_real_server_weight{{virtual_server=\"web\",real_server=\"{lb1.Address}:8081\"}}"));
-        Assert.Equal(2, director.Metric($"hadirector_real_server_weight{{virtual_server=\"web\",real_server=\"{lb1.Address}:8080\"}}"));
+        Assert.Equal(0, director.Metric($"hadirector_real_server_weight{{virtual_server=\"web\",real_server=\"{lb2.Address}:80\"}}"));
+        Assert.Equal(2, director.Metric($"hadirector_real_server_weight{{virtual_server=\"web\",real_server=\"{lb1.Address}:80\"}}"));
     }
 }

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Ipvs;
+using HaDirector.Netlink.Ipvs;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HaDirector.Bench.Ipvs;
+
+/// <summary>
+/// The "ours" side as its own process, started by the suite in a namespace: what a director does at start
+/// (load the YAML, open netlink, run the reconciler), with wall-clock marks the suite lines up with its own.
+/// </summary>
+public static class Child
+{
+    /// <summary>Microseconds since the epoch: comparable across processes of one machine.</summary>
+    public static long NowUs() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+
+    public static async Task<int> RunAsync(string mode, string yaml)
+    {
+        var marks = new Dictionary<string, object> { ["main"] = NowUs() };
+        // "code:SxR": the table built in code, for runs that do not measure the YAML load.
+        var config = yaml.StartsWith("code:", StringComparison.Ordinal)
+            ? Table.Parse(yaml["code:".Length..]).Config()
+            : ConfigLoader.Load(yaml).Config ?? throw new InvalidOperationException($"{yaml} does not load");
+        marks["configLoaded"] = NowUs();
+        using var client = IpvsClient.Open();
+        marks["opened"] = NowUs();
+        var kernel = new TimedKernel(new IpvsClientKernel(client));
+        await using var reconciler = new IpvsReconciler(kernel, config, TimeProvider.System, NullLogger<IpvsReconciler>.Instance);
+        switch (mode)
+        {
+            case "program":
+                // Start as master on an empty table: one pass that adds everything.
+                await reconciler.ActivateAsync();
+                marks["done"] = NowUs();
+                break;
+            case "adopt":
+                // Restart as master on a complete table: adopt (read only), then activate: no writes.
+                await reconciler.AdoptAsync();
+                marks["adopted"] = NowUs();
+                marks["adoptWrites"] = kernel.Writes;
+                await reconciler.ActivateAsync();
+                marks["done"] = NowUs();
+                break;
+            case "deactivate":
+                // Stop: adopt, become master (no writes), then leave master: every owned service goes.
+                await reconciler.AdoptAsync();
+                await reconciler.ActivateAsync();
+                marks["activateWrites"] = kernel.Writes;
+                kernel.Reset();
+                // "ready" when the deletions start, after the pass's own dump: a kill then lands among them.
+                kernel.BeforeFirstBatch = () => Ready(marks);
+                var started = Stopwatch.GetTimestamp();
+                await reconciler.DeactivateAsync();
+                marks["deactivateMs"] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                marks["done"] = NowUs();
+                break;
+            case "delete-dests-first":
+                // The order the planner used before: each destination, then its service.
+                var batch = new IpvsBatch();
+                foreach (var service in client.GetServices())
+                {
+                    foreach (var destination in client.GetDestinations(service.Service))
+                    {
+                        batch.DeleteDestination(service.Service, destination.Destination);
+                    }
+
+                    batch.DeleteService(service.Service);
+                }
+
+                Ready(marks);
+                var t = Stopwatch.GetTimestamp();
+                var results = client.Execute(batch);
+                marks["deactivateMs"] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                marks["failed"] = results.Count(r => !r.Succeeded);
+                marks["writes"] = batch.Count;
+                marks["done"] = NowUs();
+                Console.WriteLine("result " + JsonSerializer.Serialize(marks));
+                return 0;
+            default:
+                throw new ArgumentException($"unknown mode {mode}");
+        }
+
+        marks["programmingMs"] = kernel.ProgrammingMs;
+        marks["dumpMs"] = kernel.DumpMs;
+        marks["writes"] = kernel.Writes;
+        marks["failed"] = kernel.FailedWrites;
+        marks["kinds"] = kernel.KindsText;
+        Console.WriteLine("result " + JsonSerializer.Serialize(marks));
+        return 0;
+    }
+
+    private static void Ready(Dictionary<string, object> marks)
+    {
+        marks["ready"] = NowUs();
+        Console.WriteLine("ready " + NowUs().ToString(CultureInfo.InvariantCulture));
+        Console.Out.Flush();
+    }
+}
