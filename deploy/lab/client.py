@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""The lab's HTTP client, run inside the client namespace (one process: starting many is slow under TCG).
+
+  client.py burst URL N [TIMEOUT]    N requests one after another, each on a new connection (so IPVS
+                                     schedules each); prints one JSON object: counts per server, failures,
+                                     response bytes
+  client.py stream URL [TIMEOUT] [PAUSE]
+                                     requests until SIGTERM/SIGINT, one line per request on stdout:
+                                     "<sent> <done> <1|0> <server name or error>" (unix seconds)
+The server name is the first word of the body (each real server's pages start with its name).
+"""
+import json, signal, socket, sys, time
+from urllib.parse import urlsplit
+
+
+def get(url, timeout):
+    """One HTTP/1.0 GET on a fresh connection: (ok, first word of the body or the error, bytes received)."""
+    u = urlsplit(url)
+    try:
+        with socket.create_connection((u.hostname, u.port or 80), timeout=timeout) as s:
+            s.settimeout(timeout)
+            s.sendall(f"GET {u.path or '/'} HTTP/1.0\r\nHost: {u.hostname}\r\n\r\n".encode())
+            deadline = time.time() + timeout
+            data = bytearray()
+            while True:
+                if time.time() > deadline:
+                    return False, "timeout", len(data)
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        head, _, body = bytes(data).partition(b"\r\n\r\n")
+        status = head.split(b" ", 2)[1:2]
+        if status != [b"200"]:
+            return False, "status-" + (status[0].decode() if status else "none"), len(data)
+        words = body.split()
+        return True, (words[0].decode() if words else "empty"), len(data)
+    except socket.timeout:
+        return False, "timeout", 0
+    except OSError as e:
+        return False, type(e).__name__, 0
+
+
+def burst(url, n, timeout):
+    servers, failed, errors, received = {}, 0, {}, 0
+    t0 = time.time()
+    for _ in range(n):
+        ok, who, nbytes = get(url, timeout)
+        received += nbytes
+        if ok:
+            servers[who] = servers.get(who, 0) + 1
+        else:
+            failed += 1
+            errors[who] = errors.get(who, 0) + 1
+    print(json.dumps({"servers": servers, "failed": failed, "errors": errors, "bytes": received,
+                      "seconds": round(time.time() - t0, 3)}), flush=True)
+
+
+def stream(url, timeout, pause):
+    running = [True]
+
+    def stop(*_):
+        running[0] = False
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while running[0]:
+        sent = time.time()
+        ok, who, _ = get(url, timeout)
+        print(f"{sent:.3f} {time.time():.3f} {1 if ok else 0} {who}", flush=True)
+        time.sleep(pause)
+
+
+if __name__ == "__main__":
+    mode, url = sys.argv[1], sys.argv[2]
+    if mode == "burst":
+        burst(url, int(sys.argv[3]), float(sys.argv[4]) if len(sys.argv) > 4 else 5.0)
+    elif mode == "stream":
+        stream(url, float(sys.argv[3]) if len(sys.argv) > 3 else 2.0, float(sys.argv[4]) if len(sys.argv) > 4 else 0.05)
+    else:
+        sys.exit(__doc__)

@@ -1,0 +1,573 @@
+#!/usr/bin/env python3
+"""The lab's scenario, run in a kernel that has IPVS (the host's, or the test VM's: deploy/lab/run decides).
+
+Builds the seed's LVS-DR cluster in network namespaces, runs two `hadirector run` directors on it, and
+narrates each step with a measured verdict; writes the verdicts as a TRX file (one test each) and the
+figures as JSON into --results. Exit status 0 only if every verdict passed.
+Usage (as root): deploy/lab/scenario.py [--keep] [--advert 100ms] [--results DIR] [--bin HADIRECTOR]
+"""
+import argparse, json, os, re, shutil, signal, subprocess, sys, tempfile, time
+from xml.sax.saxutils import escape
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from labnet import BIN, ROOT, Lan, sh  # noqa: E402
+
+TAG = "lab"
+VIP = "198.18.0.88"
+HOSTS = {"lb1": "198.18.0.10", "lb2": "198.18.0.11", "rs1": "198.18.0.119", "rs2": "198.18.0.84"}
+CLIENT = "198.18.1.2"
+PRIORITY = {"lb1": 150, "lb2": 100}
+WEIGHT = {"rs1": 2, "rs2": 1}
+IN_VM = os.environ.get("HADIRECTOR_TEST_VM") == "1"
+# Health-check timers: 1 s / 500 ms / rise 2 / fall 2 on a real kernel. In the TCG VM on a loaded host a probe
+# of a healthy server measured 0.5-5 s (the whole VM stalls), which flapped both real servers with a 500 ms
+# timeout; there the lab uses slower timers (and the same bound formula: fall x interval + timeout).
+HC = ({"interval": 2.0, "timeout": 1.5, "rise": 2, "fall": 3} if IN_VM
+      else {"interval": 1.0, "timeout": 0.5, "rise": 2, "fall": 2})
+STREAM_TIMEOUT = 2.0          # a request of the steady stream fails when not answered within this
+SLACK = 1.0                   # added to the health-check bound: polling and scheduling in a loaded emulated VM
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+def wait(cond, timeout, what, poll=0.02):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(poll)
+    raise TimeoutError(f"{what} (waited {timeout:.0f} s)")
+
+
+def hexaddr(h):
+    """'C6120058:0050' -> '198.18.0.88:80'"""
+    a, p = h.split(":")
+    return ".".join(str(int(a[i:i + 2], 16)) for i in (0, 2, 4, 6)) + f":{int(p, 16)}"
+
+
+class Lab:
+    def __init__(self, a):
+        self.a = a
+        self.bin = a.bin
+        self.dir = tempfile.mkdtemp(prefix="hd-lab-")
+        self.results = []
+        self.figures = {"advert_interval": a.advert, "in_vm": IN_VM}
+        self.procs = {}       # name -> Popen: everything this lab started (stopped by pid at the end)
+        self.anchor = {}      # namespace -> pid of a `sleep` in it: /proc/PID/net/* reads that namespace
+        self.lan = None
+
+    # ---------- plumbing -------------------------------------------------------------------------------
+    def ns(self, host):
+        return self.lan.ns(host) if host != "rtr" else self.lan.router
+
+    def spawn(self, name, host, cmd, log=None):
+        out = open(log or os.path.join(self.dir, f"{name}.log"), "a")
+        p = subprocess.Popen(["ip", "netns", "exec", self.ns(host)] + cmd, stdout=out, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        self.procs[name] = p
+        return p
+
+    def kill(self, name, sig=signal.SIGTERM, timeout=30):
+        p = self.procs.get(name)
+        if p is None or p.poll() is not None:
+            return
+        p.send_signal(sig)
+        try:
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+    def proc_net(self, host, name):
+        with open(f"/proc/{self.anchor[host]}/net/{name}") as f:
+            return f.read()
+
+    def ipvs(self, host):
+        """{'198.18.0.88:80': {'198.18.0.119:80': weight}} from the namespace's /proc/net/ip_vs."""
+        table, svc = {}, None
+        for line in self.proc_net(host, "ip_vs").splitlines()[3:]:
+            f = line.split()
+            if f and f[0] in ("TCP", "UDP", "SCTP"):
+                svc = hexaddr(f[1])
+                table[svc] = {}
+            elif f and f[0] == "->" and svc:
+                table[svc][hexaddr(f[1])] = int(f[3])
+        return table
+
+    def ipvs_conns(self, host):
+        """The namespace's total IPVS connections scheduled (/proc/net/ip_vs_stats)."""
+        return int(self.proc_net(host, "ip_vs_stats").splitlines()[2].split()[0], 16)
+
+    def tx_bytes(self, host, dev="eth0"):
+        for line in self.proc_net(host, "dev").splitlines():
+            name, _, rest = line.partition(":")
+            if name.strip() == dev:
+                return int(rest.split()[8])
+        raise KeyError(dev)
+
+    def has_vip(self, host):
+        """The VIP is a local address of the namespace (fib_trie's local table: no process start)."""
+        lines = self.proc_net(host, "fib_trie").splitlines()
+        for i, line in enumerate(lines):
+            if line.strip() == f"|-- {VIP}":
+                for nxt in lines[i + 1:i + 4]:
+                    if "/32 host LOCAL" in nxt:
+                        return True
+        return False
+
+    def router_mac(self):
+        for line in self.proc_net("rtr", "arp").splitlines()[1:]:
+            f = line.split()
+            if f[0] == VIP and f[2] != "0x0":
+                return f[3]
+        return None
+
+    def master(self):
+        """'lb1'/'lb2' when exactly that director holds the VIP and the router's neighbour entry is its MAC."""
+        holders = [h for h in ("lb1", "lb2") if self.has_vip(h)]
+        if len(holders) == 1 and self.router_mac() == self.mac[holders[0]]:
+            return holders[0]
+        return None
+
+    def cli(self, host, *args, timeout=600):
+        p = subprocess.run(["ip", "netns", "exec", self.ns(host), self.bin, *args, "--config", self.config[host]],
+                           capture_output=True, text=True, timeout=timeout)
+        return p.returncode, (p.stdout + p.stderr).strip()
+
+    def stream(self):
+        """[(sent, done, ok, who)] of the steady client stream so far."""
+        rows = []
+        with open(os.path.join(self.dir, "stream.log")) as f:
+            for line in f:
+                p = line.split()
+                if len(p) == 4:
+                    rows.append((float(p[0]), float(p[1]), p[2] == "1", p[3]))
+        return rows
+
+    def stream_after(self, t, n, timeout=120, what="stream requests"):
+        """Waits for n answered stream requests sent after t."""
+        return wait(lambda: len([r for r in self.stream() if r[0] >= t and r[2]]) >= n, timeout,
+                    f"{n} answered {what} after the event", poll=0.1)
+
+    def stream_window(self, t0, t1):
+        rows = [r for r in self.stream() if t0 <= r[0] <= t1]
+        ok_done = sorted(r[1] for r in self.stream() if r[2] and t0 - 1 <= r[1] <= t1)
+        gaps = [b - a for a, b in zip(ok_done, ok_done[1:])]
+        return {"requests": len(rows), "failed": sum(1 for r in rows if not r[2]),
+                "errors": sorted({r[3] for r in rows if not r[2]}),
+                "gap_s": round(max(gaps), 3) if gaps else None,
+                "typical_s": round(sorted(gaps)[len(gaps) // 2], 3) if gaps else None}
+
+    # ---------- narration ------------------------------------------------------------------------------
+    def step(self, title, fn):
+        say(f"\n== {title}")
+        t = time.time()
+        try:
+            detail, ok = fn(), True
+        except Exception as e:  # a failed step is a verdict, not a crash of the lab
+            detail, ok = f"{type(e).__name__}: {e}", False
+        took = time.time() - t
+        say(f"   {'PASS' if ok else 'FAIL'}  {detail}  ({took:.1f} s)")
+        self.results.append((title, ok, str(detail), took))
+        return ok
+
+    def note(self, text):
+        say("   " + text)
+
+    # ---------- the cluster ----------------------------------------------------------------------------
+    def director_config(self, host):
+        """deploy/examples/<host>.yaml with the lab's addresses and faster timers."""
+        text = open(os.path.join(ROOT, "deploy", "examples", f"{host}.yaml")).read()
+        subs = [("10.19.166.88", VIP), ("10.19.166.119", HOSTS["rs1"]), ("10.19.166.84", HOSTS["rs2"]),
+                ("advertInterval: 1s", f"advertInterval: {self.a.advert}"),
+                ("interval: 2s", f"interval: {HC['interval'] * 1000:.0f}ms"),
+                ("timeout: 1s", f"timeout: {HC['timeout'] * 1000:.0f}ms"),
+                ("rise: 2", f"rise: {HC['rise']}"), ("fall: 3", f"fall: {HC['fall']}"),
+                ("socket: /run/hadirector/control.sock", f"socket: {self.dir}/{host}.sock")]
+        for old, new in subs:
+            if old not in text:
+                raise RuntimeError(f"deploy/examples/{host}.yaml no longer contains '{old}': update deploy/lab/scenario.py")
+            text = text.replace(old, new)
+        path = os.path.join(self.dir, f"{host}.yaml")
+        with open(path, "w") as f:
+            f.write(f"# Generated by deploy/lab from deploy/examples/{host}.yaml\n" + text)
+        return path
+
+    def start_director(self, host):
+        return self.spawn(host, host, [self.bin, "run", "--config", self.config[host]])
+
+    def build(self):
+        say(f"""lab: the seed's LVS-DR cluster, addresses mapped into 198.18.0.0/15 (namespaces {TAG}-*):
+       client {CLIENT} ({TAG}-client) -> router 198.18.1.1 | 198.18.0.1 ({TAG}-rtr, bridge br0 = the LAN)
+       directors lb1 {HOSTS['lb1']} (priority 150) and lb2 {HOSTS['lb2']} (priority 100), VRRPv3 every {self.a.advert}
+       VIP {VIP}:80, wlc, DR -> rs1 {HOSTS['rs1']} (weight 2), rs2 {HOSTS['rs2']} (weight 1)
+       health check: http GET / every {HC['interval']:g}s, timeout {HC['timeout']:g}s, rise {HC['rise']}, fall {HC['fall']}
+       {'inside the test VM (Debian kernel, TCG emulation: everything runs several times slower)' if IN_VM else 'in this kernel'}; work files in {self.dir}""")
+        for n in [f"{TAG}-rtr", f"{TAG}-client"] + [f"{TAG}-{h}" for h in HOSTS]:
+            if os.path.exists(f"/run/netns/{n}"):
+                raise RuntimeError(f"namespace {n} exists (a lab left running with --keep?): tear it down first")
+        self.lan = Lan(TAG, HOSTS, gateway=True)
+        self.lan.add_client()
+        for h in list(HOSTS) + ["client", "rtr"]:
+            self.anchor[h] = self.spawn(f"anchor-{h}", h, ["sleep", "infinity"], os.devnull).pid
+        self.mac = {h: self.lan.mac(h) for h in ("lb1", "lb2")}
+        self.config = {h: self.director_config(h) for h in ("lb1", "lb2")}
+        for rs in ("rs1", "rs2"):
+            www = os.path.join(self.dir, "www", rs)
+            os.makedirs(www)
+            with open(os.path.join(www, "index.html"), "w") as f:
+                f.write(f"{rs}\n")
+            with open(os.path.join(www, "blob"), "w") as f:   # a 16 KiB page: replies far larger than requests
+                f.write((f"{rs} " * 4096)[:16383] + "\n")
+
+    def realservers_up(self):
+        ps = {rs: subprocess.Popen(["ip", "netns", "exec", self.ns(rs), self.bin, "realserver", "up", "--vip", VIP,
+                                    "--state-dir", os.path.join(self.dir, f"{rs}-state")],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for rs in ("rs1", "rs2")}
+        for rs, p in ps.items():
+            out, _ = p.communicate(timeout=600)
+            if p.returncode != 0:
+                raise RuntimeError(f"realserver up in {rs} exited {p.returncode}: {out.strip()}")
+            for line in out.strip().splitlines()[:6]:
+                self.note(f"{rs}$ {line}")
+        facts = []
+        for rs in ("rs1", "rs2"):
+            lo = sh("ip", "-n", self.ns(rs), "-o", "-4", "addr", "show", "dev", "lo")
+            if f"{VIP}/32" not in lo:
+                raise RuntimeError(f"{VIP}/32 is not on {rs}'s lo")
+            vals = sh("ip", "netns", "exec", self.ns(rs), "sysctl", "-n", "net.ipv4.conf.all.arp_ignore",
+                      "net.ipv4.conf.all.arp_announce", "net.ipv4.conf.lo.arp_ignore", "net.ipv4.conf.lo.arp_announce").split()
+            if vals != ["1", "2", "1", "2"]:
+                raise RuntimeError(f"{rs}: arp_ignore/arp_announce (all, lo) = {vals}, expected 1 2 1 2")
+            facts.append(rs)
+        for rs in ("rs1", "rs2"):
+            self.start_http(rs)
+        return f"{', '.join(facts)}: {VIP}/32 on lo, arp_ignore=1 and arp_announce=2 on all and lo; HTTP on :80 names the server"
+
+    def start_http(self, rs):
+        self.spawn(f"http-{rs}", rs, ["python3", "-m", "http.server", "80", "--bind", "0.0.0.0",
+                                      "--directory", os.path.join(self.dir, "www", rs)])
+
+    # ---------- the steps ------------------------------------------------------------------------------
+    def election(self):
+        t0 = time.time()
+        self.start_director("lb1")
+        self.start_director("lb2")
+        # Under emulation the two .NET processes start tens of seconds apart: if lb2 is up first it becomes
+        # master, and lb1 (priority 150, preempt) must take over once it runs. Converging on lb1 is the verdict.
+        seen = set()
+
+        def lb1_master():
+            who = self.master()
+            seen.add(who)
+            return who == "lb1"
+        wait(lb1_master, 600, "lb1 (priority 150) to hold the VIP alone with the router pointing at it", poll=0.1)
+        if "lb2" in seen:
+            self.note("lb2 started first and was master until lb1 came up and preempted it")
+        # the backup must stay backup for a while: no VIP on lb2 for 10 adverts
+        end = time.time() + 10 * self.advert_s
+        while time.time() < end:
+            if self.has_vip("lb2"):
+                raise RuntimeError("lb2 holds the VIP too (split brain)")
+            time.sleep(0.02)
+        return (f"lb1 is master {time.time() - t0:.1f} s after both started; {VIP} on lb1 only; router's neighbour "
+                f"entry for {VIP} = lb1's MAC {self.mac['lb1']} (lb2: {self.mac['lb2']})")
+
+    def table_complete(self, host="lb1"):
+        want = {f"{HOSTS[rs]}:80": w for rs, w in WEIGHT.items()}
+        return self.ipvs(host).get(f"{VIP}:80") == want
+
+    def distribution(self):
+        wait(self.table_complete, 300, "lb1's IPVS table to list rs1 (weight 2) and rs2 (weight 1): both healthy", poll=0.1)
+        self.note(f"lb1's IPVS table: {self.ipvs('lb1')}")
+        cap = os.path.join(self.dir, "tcpdump-lb1.txt")
+        capture = self.spawn("tcpdump", "lb1", ["tcpdump", "-i", "eth0", "-n", "-l", "-q", "tcp", "and", "host", VIP], cap)
+        wait(lambda: "listening on" in open(cap).read(), 120, "tcpdump in lb1 to start", poll=0.1)
+        before = {h: self.tx_bytes(h) for h in ("lb1", "rs1", "rs2")}
+        p = subprocess.run(["ip", "netns", "exec", self.ns("client"), "python3", os.path.join(HERE, "client.py"),
+                            "burst", f"http://{VIP}/blob", "300", "5"], capture_output=True, text=True, timeout=1200)
+        after = {h: self.tx_bytes(h) for h in ("lb1", "rs1", "rs2")}
+        time.sleep(0.5)   # let tcpdump print the last lines it has (it is stopped right below)
+        self.kill("tcpdump", signal.SIGINT)
+        if p.returncode != 0:
+            raise RuntimeError(f"client exited {p.returncode}: {p.stderr.strip()}")
+        r = json.loads(p.stdout)
+        n1, n2 = r["servers"].get("rs1", 0), r["servers"].get("rs2", 0)
+        self.figures["burst"] = r
+        self.note(f"client: 300 requests in {r['seconds']:.1f} s: rs1 {n1}, rs2 {n2}, failed {r['failed']} {r['errors'] or ''}")
+        self.dr = {"lines": open(cap).read().splitlines(), "tx": {h: after[h] - before[h] for h in after},
+                   "bytes": r["bytes"]}
+        share = n1 / max(1, n1 + n2)
+        if r["failed"] or not 0.58 <= share <= 0.75:
+            raise RuntimeError(f"rs1 {n1} : rs2 {n2} ({share:.0%} on rs1), {r['failed']} failed; expected about 2:1 (67%) and none failed")
+        return f"rs1 {n1} : rs2 {n2} = {n1 / max(1, n2):.2f} : 1 (weights 2 : 1), 0 failed"
+
+    def direct_return(self):
+        lines = self.dr["lines"]
+        to_vip = sum(1 for l in lines if re.search(rf" > {re.escape(VIP)}\.80:", l))
+        from_vip = sum(1 for l in lines if re.search(rf" {re.escape(VIP)}\.80 > ", l))
+        tx = self.dr["tx"]
+        self.note(f"tcpdump on lb1 eth0 during the 300 requests: {to_vip} packets to {VIP}:80 (in and forwarded), "
+                  f"{from_vip} from it")
+        self.note(f"bytes sent: lb1 eth0 {tx['lb1']:,}, rs1 {tx['rs1']:,} + rs2 {tx['rs2']:,}; the client received {self.dr['bytes']:,}")
+        if to_vip == 0:
+            raise RuntimeError("the capture saw no requests at all (tcpdump not working?)")
+        if from_vip:
+            raise RuntimeError(f"{from_vip} reply packets from the VIP left lb1")
+        if tx["lb1"] >= self.dr["bytes"] / 4 or tx["rs1"] + tx["rs2"] < self.dr["bytes"]:
+            raise RuntimeError("lb1 sent as much as a reply path would need, or the real servers sent less than the replies")
+        return (f"no packet from {VIP} on lb1; lb1 sent {tx['lb1'] / self.dr['bytes']:.1%} of the reply bytes "
+                f"(forwarded requests and adverts), the real servers sent them straight to the client")
+
+    def start_stream(self):
+        self.spawn("stream", "client", ["python3", os.path.join(HERE, "client.py"), "stream", f"http://{VIP}/",
+                                        str(STREAM_TIMEOUT), "0.05"], os.path.join(self.dir, "stream.log"))
+        self.stream_after(0, 5, 300, "requests of the steady stream")
+        rows = self.stream()
+        self.note(f"steady stream from the client: a new connection per request, {STREAM_TIMEOUT:g} s timeout "
+                  f"(~{(rows[-1][1] - rows[0][0]) / len(rows):.2f} s per request here)")
+
+    def health_down(self):
+        bound = HC["fall"] * HC["interval"] + HC["timeout"]
+        t0 = time.time()
+        self.kill("http-rs1", signal.SIGKILL)
+        rs1 = f"{HOSTS['rs1']}:80"
+        wait(lambda: rs1 not in self.ipvs("lb1").get(f"{VIP}:80", {rs1: 0}), 60, "lb1 to remove rs1")
+        took = time.time() - t0
+        self.figures["health_removal_s"] = round(took, 3)
+        self.note(f"rs1 left lb1's IPVS table {took:.2f} s after its HTTP server was killed: {self.ipvs('lb1')}")
+        self.stream_after(t0 + took, 20, 300)
+        before = self.stream_window(t0, t0 + took)
+        after = [r for r in self.stream() if r[0] >= t0 + took]
+        failed = [r for r in after if not r[2]]
+        who = sorted({r[3] for r in after if r[2]})
+        self.note(f"stream: {before['failed']} of {before['requests']} requests failed before the removal (sent to the dead rs1); "
+                  f"after it {len(after)} requests, {len(failed)} failed, answered by {who}")
+        if took > bound + SLACK:
+            raise RuntimeError(f"removed after {took:.2f} s, bound fall x interval + timeout = {bound:g} s (+{SLACK:g} s slack)")
+        if failed or who != ["rs2"]:
+            raise RuntimeError(f"after the removal: {len(failed)} failed, answered by {who}")
+        return (f"removed {took:.2f} s after the kill (bound fall x interval + timeout = {bound:g} s); "
+                f"{len(after)} requests after it, all on rs2, 0 failed")
+
+    def health_up(self):
+        if self.table_complete():
+            raise RuntimeError("rs1 was never removed, so there is nothing to restore")
+        t0 = time.time()
+        self.start_http("rs1")
+        wait(self.table_complete, 300, "rs1 back in lb1's table with weight 2")
+        took = time.time() - t0
+        self.stream_after(t0 + took, 1, 300)
+        wait(lambda: any(r[3] == "rs1" for r in self.stream() if r[0] >= t0 + took), 120, "rs1 to answer the stream again")
+        w = self.stream_window(t0, time.time())
+        return (f"rs1 back with weight 2 {took:.2f} s after its HTTP server restarted (rise {HC['rise']} x {HC['interval']:g} s "
+                f"+ the server's start); the stream reaches it again; {w['failed']} failed meanwhile")
+
+    def crash(self):
+        conns0 = self.ipvs_conns("lb2")
+        t0 = time.time()
+        self.kill("lb1", signal.SIGKILL)
+        wait(lambda: self.has_vip("lb2"), 120, "lb2 to add the VIP")
+        t_vip = time.time()
+        wait(lambda: self.router_mac() == self.mac["lb2"], 60, "the router to move to lb2's MAC")
+        t_arp = time.time()
+        self.stream_after(t_arp + 1, 20, 300, "stream requests")
+        w = self.stream_window(t0, time.time())
+        served = self.ipvs_conns("lb2") - conns0
+        self.figures["kill9"] = dict(w, takeover_s=round(t_vip - t0, 3), router_s=round(t_arp - t0, 3))
+        self.note(f"lb2 added the VIP {t_vip - t0:.3f} s after kill -9, the router followed its GARP at {t_arp - t0:.3f} s "
+                  f"(Master_Down_Interval = 3 x {self.a.advert} + skew)")
+        self.note(f"stream around the crash: {w['requests']} requests, {w['failed']} failed {w['errors'] or ''}; "
+                  f"longest gap between answers {w['gap_s']} s (typical {w['typical_s']} s)")
+        self.note(f"(lb1's kernel keeps its VIP and IPVS table after kill -9, so it forwards until the router moves)")
+        if served <= 0:
+            raise RuntimeError("lb2's IPVS scheduled no connection after the takeover")
+        return (f"lb2 serves ({served} connections scheduled by it); gap {w['gap_s']} s, {w['failed']} failed requests")
+
+    def restart(self):
+        t0 = time.time()
+        self.start_director("lb1")
+        wait(lambda: self.master() == "lb1", 600, "lb1 to take the master role back")
+        took = time.time() - t0
+        wait(self.table_complete, 120, "lb1's table complete")
+        self.stream_after(time.time(), 10, 300)
+        w = self.stream_window(t0, time.time())
+        self.figures["preempt_after_restart"] = w
+        return (f"lb1 restarted, removed the VIP its crash left behind and preempted {took:.1f} s later; "
+                f"stream: {w['failed']} failed, longest gap {w['gap_s']} s")
+
+    def failover(self):
+        t0 = time.time()
+        rc, out = self.cli("lb1", "failover")
+        t1 = time.time()
+        for line in out.splitlines():
+            self.note(f"lb1$ hadirector failover: {line}")
+        if rc != 0 or HOSTS["lb2"] not in out:
+            raise RuntimeError(f"hadirector failover exited {rc}")
+        wait(lambda: self.master() == "lb2", 60, "lb2 to be the only master with the router pointing at it")
+        self.stream_after(time.time() + 1, 20, 300)
+        w = self.stream_window(t0, time.time())
+        self.figures["failover"] = w
+        self.note(f"the command took {t1 - t0:.1f} s (mostly .NET starting{' under emulation' if IN_VM else ''}); "
+                  f"stream: {w['requests']} requests, {w['failed']} failed {w['errors'] or ''}, longest gap {w['gap_s']} s "
+                  f"(typical {w['typical_s']} s)")
+        if w["failed"]:
+            raise RuntimeError(f"{w['failed']} requests failed during the handover")
+        return f"handed over to lb2; 0 failed requests, longest gap between answers {w['gap_s']} s"
+
+    def resume(self):
+        t0 = time.time()
+        rc, out = self.cli("lb1", "resume")
+        for line in out.splitlines():
+            self.note(f"lb1$ hadirector resume: {line}")
+        if rc != 0:
+            raise RuntimeError(f"hadirector resume exited {rc}")
+        wait(lambda: self.master() == "lb1", 120, "lb1 to preempt after resume")
+        self.stream_after(time.time() + 1, 10, 300)
+        w = self.stream_window(t0, time.time())
+        self.figures["resume"] = w
+        return f"lb1 is master again (preempt); stream: {w['failed']} failed, longest gap {w['gap_s']} s"
+
+    def status_metrics(self):
+        rc, out = self.cli("lb1", "status")
+        for line in out.splitlines():
+            self.note(f"lb1$ hadirector status | {line}")
+        if rc != 0:
+            raise RuntimeError(f"hadirector status exited {rc}")
+        text = sh("ip", "netns", "exec", self.ns("lb1"), "curl", "-s", "--max-time", "30", "http://127.0.0.1:9810/metrics")
+        want = ("hadirector_vrrp_state", "hadirector_vrrp_transitions_total", "hadirector_real_server_up",
+                "hadirector_ipvs_backend_connections_total", "hadirector_ipvs_service_outgoing_packets_total")
+        shown = [l for l in text.splitlines() if l.startswith(want)]
+        self.note("lb1$ curl -s 127.0.0.1:9810/metrics  (excerpt)")
+        for line in shown[:24]:
+            self.note("  " + line)
+        missing = [m for m in want if not any(l.startswith(m) for l in shown)]
+        if missing:
+            raise RuntimeError(f"metrics lack {missing}")
+        return f"status lists the instance and the service; {len(text.splitlines())} metric lines, {len(shown)} shown"
+
+    # ---------- run ------------------------------------------------------------------------------------
+    def run(self):
+        self.advert_s = float(self.a.advert.rstrip("ms")) / (1000 if self.a.advert.endswith("ms") else 1)
+        t_start = time.time()
+        try:
+            self.build()
+            ok = self.step("Real servers prepared by `hadirector realserver up`, serving HTTP", self.realservers_up)
+            ok = ok and self.step("Election: one master, the VIP on it only, the router's neighbour entry = its MAC", self.election)
+            if ok:
+                self.step("300 requests through the VIP split about 2:1 (wlc, weights 2 and 1)", self.distribution)
+                if hasattr(self, "dr"):
+                    self.step("Replies never pass the director (direct routing)", self.direct_return)
+                self.start_stream()
+                self.step(f"Health check: rs1's HTTP stopped -> removed, traffic all on rs2", self.health_down)
+                self.step("Health check: rs1's HTTP back -> added again", self.health_up)
+                self.step("kill -9 of the master under a steady request stream: the backup serves", self.crash)
+                self.step("lb1 restarted: it cleans up and preempts", self.restart)
+                self.step("`hadirector failover` under the stream: 0 failed requests", self.failover)
+                self.step("`hadirector resume`: lb1 master again", self.resume)
+                self.step("`hadirector status` and a metrics excerpt", self.status_metrics)
+        except KeyboardInterrupt:
+            say("\nlab: interrupted")
+            self.results.append(("lab interrupted", False, "Ctrl-C or SIGTERM", 0.0))
+        except Exception as e:
+            say(f"\nlab: setup failed: {type(e).__name__}: {e}")
+            self.results.append(("lab setup", False, f"{type(e).__name__}: {e}", time.time() - t_start))
+        finally:
+            self.kill("stream")
+            self.summary(time.time() - t_start)
+            self.save()
+            if self.a.keep and self.lan is not None and not IN_VM:
+                self.keep_message()
+            else:
+                self.teardown()
+        return all(ok for _, ok, _, _ in self.results) and bool(self.results)
+
+    def summary(self, took):
+        say(f"\n== Summary ({took:.0f} s{' in the TCG VM' if IN_VM else ''})")
+        width = max((len(t) for t, *_ in self.results), default=0)
+        for title, ok, _, secs in self.results:
+            say(f"   {'PASS' if ok else 'FAIL'}  {title:<{width}}  {secs:6.1f} s")
+        passed = sum(1 for _, ok, _, _ in self.results if ok)
+        say(f"   {passed} passed, {len(self.results) - passed} failed")
+        for k in ("kill9", "failover"):
+            if k in self.figures:
+                f = self.figures[k]
+                say(f"   {k}: longest gap {f['gap_s']} s, {f['failed']} failed of {f['requests']} requests "
+                    f"(VRRPv3 {self.a.advert}{', TCG VM' if IN_VM else ''})")
+        self.figures["total_s"] = round(took, 1)
+
+    def save(self):
+        os.makedirs(self.a.results, exist_ok=True)
+        with open(os.path.join(self.a.results, "lab-figures.json"), "w") as f:
+            json.dump(self.figures, f, indent=2)
+        logs = os.path.join(self.a.results, "lab-logs")
+        os.makedirs(logs, exist_ok=True)
+        for name in os.listdir(self.dir):
+            if name.endswith((".log", ".yaml", ".txt")):
+                shutil.copy(os.path.join(self.dir, name), logs)
+        write_trx(os.path.join(self.a.results, "lab.trx"), self.results)
+
+    def keep_message(self):
+        say(f"""
+The lab is still running (pids: {' '.join(str(p.pid) for p in self.procs.values() if p.poll() is None)}). Try:
+  ip netns exec {TAG}-client curl http://{VIP}/                  # rs1 or rs2 answers
+  ip netns exec {TAG}-lb1 ipvsadm -Ln --stats
+  ip netns exec {TAG}-lb1 {self.bin} status --config {self.config['lb1']}
+  ip netns exec {TAG}-lb1 {self.bin} failover --config {self.config['lb1']}   # then: resume
+  ip netns exec {TAG}-lb1 curl -s 127.0.0.1:9810/metrics | grep ^hadirector_
+  ip -n {TAG}-rtr neigh show {VIP}                               # the router's view
+Tear it down:
+  kill {' '.join(str(p.pid) for p in self.procs.values() if p.poll() is None)}
+  for n in {' '.join(self.ns(h) for h in list(HOSTS) + ['client', 'rtr'])}; do ip netns del $n; done; rm -rf {self.dir}""")
+
+    def teardown(self):
+        for name in list(self.procs):
+            if not name.startswith("anchor-"):
+                self.kill(name)
+        for name in list(self.procs):
+            self.kill(name, signal.SIGKILL)
+        if self.lan is not None:
+            self.lan.down()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def write_trx(path, results):
+    """A minimal TRX (what tests/summarize-trx.py counts): one test per verdict."""
+    passed = sum(1 for _, ok, _, _ in results if ok)
+    rows = "\n".join(
+        f'    <UnitTestResult testName="lab: {escape(t, {chr(34): "&quot;"})}" outcome="{"Passed" if ok else "Failed"}" '
+        f'duration="{time.strftime("%H:%M:%S", time.gmtime(s))}"><Output><StdOut>{escape(d)}</StdOut></Output></UnitTestResult>'
+        for t, ok, d, s in results)
+    with open(path, "w") as f:
+        f.write(f"""<?xml version="1.0" encoding="utf-8"?>
+<TestRun name="deploy/lab" xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+  <Results>
+{rows}
+  </Results>
+  <ResultSummary outcome="{"Completed" if passed == len(results) else "Failed"}">
+    <Counters total="{len(results)}" executed="{len(results)}" passed="{passed}" failed="{len(results) - passed}" />
+  </ResultSummary>
+</TestRun>
+""")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--advert", default="100ms", help="VRRPv3 advertInterval (e.g. 100ms, 1s)")
+    ap.add_argument("--results", default=os.environ.get("HADIRECTOR_VM_RESULTS") or os.path.join(ROOT, "artifacts", "lab"))
+    ap.add_argument("--bin", default=BIN)
+    a = ap.parse_args()
+
+    def on_term(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_term)
+    sys.exit(0 if Lab(a).run() else 1)
+
+
+if __name__ == "__main__":
+    main()
