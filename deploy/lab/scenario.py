@@ -188,6 +188,9 @@ class Lab:
                 ("timeout: 1s", f"timeout: {HC['timeout'] * 1000:.0f}ms"),
                 ("rise: 2", f"rise: {HC['rise']}"), ("fall: 3", f"fall: {HC['fall']}"),
                 ("socket: /run/hadirector/control.sock", f"socket: {self.dir}/{host}.sock")]
+        if IN_VM:
+            # Real-time VRRP threads starve the emulated VM's two vCPUs while they JIT (DESIGN.md §6).
+            subs.append(("vrrp:\n  instances:", "vrrp:\n  realtimePriority: 0\n  instances:"))
         for old, new in subs:
             if old not in text:
                 raise RuntimeError(f"deploy/examples/{host}.yaml no longer contains '{old}': update deploy/lab/scenario.py")
