@@ -79,7 +79,11 @@ public sealed class MetricsScrapeTests : IDisposable
             Bound, "the metrics endpoint", () => director.Process.Output);
         var up = $"hadirector_real_server_up{{virtual_server=\"web\",real_server=\"{lb1.Address}:80\"}}";
         var down = $"hadirector_real_server_up{{virtual_server=\"web\",real_server=\"{lb2.Address}:80\"}}";
-        Wait.Until(() => director.Metric(up) == 1 && director.Metrics().Contains(down + " 0", StringComparison.Ordinal), Bound,
+        // "up" is 1 before the first check too: wait for results (lb1's checks counted up, lb2's down).
+        var upChecks = $"hadirector_healthcheck_checks_total{{virtual_server=\"web\",real_server=\"{lb1.Address}:80\",result=\"up\"}}";
+        var downChecks = $"hadirector_healthcheck_checks_total{{virtual_server=\"web\",real_server=\"{lb2.Address}:80\",result=\"down\"}}";
+        Wait.Until(() => director.Metric(upChecks) >= 1 && director.Metric(downChecks) >= 1
+                && director.Metric(up) == 1 && director.Metrics().Contains(down + " 0", StringComparison.Ordinal), Bound,
             "health to find lb1 up and lb2 down", () => director.Process.Output);
 
         var scrape = director.Metrics();
