@@ -75,7 +75,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         return Task.CompletedTask;
     }
 
-    public void Activate(VrrpInstanceConfig instance)
+    public Task ActivateAsync(VrrpInstanceConfig instance)
     {
         HashSet<ServiceKey> services;
         bool warm;
@@ -84,7 +84,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
             var first = _masters.Count == 0;
             if (!_masters.Add(instance.Name) || _stopping)
             {
-                return;
+                return Task.CompletedTask;
             }
 
             if (first)
@@ -98,26 +98,13 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
 
         if (services.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        var activation = Reconciler.ActivateAsync(services);
-        if (warm)
-        {
-            // Already programmed on this backup: the VIP may go up at once; the pass only repairs drift.
-            _ = ObserveAsync(activation, instance.Name);
-            return;
-        }
-
-        try
-        {
-            // The services must exist before the VIP draws traffic to them.
-            activation.GetAwaiter().GetResult();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogActivationFailed(_logger, instance.Name, ex.Message, ex);
-        }
+        // Off the election's thread: a pass over a large table takes a while, and the other instances' timers must not wait.
+        var activation = ObserveAsync(Task.Run(() => Reconciler.ActivateAsync(services)), instance.Name);
+        // Warm standby: already programmed on this backup, so the VIP may go up at once; the pass only repairs drift.
+        return warm ? Task.CompletedTask : activation;
     }
 
     public void Deactivate(VrrpInstanceConfig instance)

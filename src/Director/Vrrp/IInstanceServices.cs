@@ -8,8 +8,11 @@ namespace HaDirector.Director.Vrrp;
 /// </summary>
 public interface IInstanceServices
 {
-    /// <summary>Becoming master, before the VIPs are added: returns once the services can take traffic.</summary>
-    void Activate(VrrpInstanceConfig instance);
+    /// <summary>
+    /// Becoming master, before the VIPs are added: the task completes once the services can take traffic (at once
+    /// when there is nothing to wait for). Must not block: it is called on the election's thread. Never faults.
+    /// </summary>
+    Task ActivateAsync(VrrpInstanceConfig instance);
 
     /// <summary>Left master, after the VIPs were removed: must not block the election.</summary>
     void Deactivate(VrrpInstanceConfig instance);

@@ -27,7 +27,11 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     private readonly ILogger _logger;
     private readonly OffPathLog _offPath;
     private readonly IInstanceServices _services;
+    private readonly OrderedHostActions _actions;
     private int _state;
+
+    /// <summary>The coalescing key of this instance's own periodic advert (see <see cref="OrderedHostActions"/>).</summary>
+    private static readonly object OwnAdvert = new();
 
     public VrrpInstanceRuntime(VrrpInstanceConfig config, int interfaceIndex, IPAddress primary, VrrpChannel channel,
         VipManager vips, GarpScheduler garp, IInstanceServices services, DirectorMetrics metrics, TimeProvider time, ILogger logger,
@@ -48,6 +52,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         _checksumMode = ChecksumModeOf(config);
         Since = time.GetUtcNow();
         _metrics.VrrpState.WithLabels(config.Name).Set((int)VrrpState.Initialize);
+        _actions = new OrderedHostActions(ex => _offPath.Post(() => LogQueuedActionFailed(_logger, Name, ex.Message, ex)));
     }
 
     public string Name => _config.Name;
@@ -71,6 +76,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         switch (action)
         {
             case VrrpAction.StateChanged changed:
+                // At once, even while earlier actions wait: status shows the election's state.
                 Since = _time.GetUtcNow();
                 LastCause = changed.Cause;
                 _state = (int)changed.To;
@@ -78,37 +84,54 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                 ThreadPool.UnsafeQueueUserWorkItem(c => RecordTransition(c), changed, preferLocal: false);
                 break;
             case VrrpAction.SendAdvert send:
-                Channel.SendAdvert(instance.CreateAdvert(send.Priority), _primary, _destinations, _checksumMode);
-                _metrics.AdvertsSent.WithLabels(Name).Inc();
-                if (send.Priority == VrrpPacket.PriorityStop)
-                {
-                    _metrics.PriorityZeroSent.WithLabels(Name).Inc();
-                    _offPath.Post(() => LogResigned(_logger, Name));
-                }
+                var packet = instance.CreateAdvert(send.Priority);
+                _actions.Post(Task.CompletedTask, () => SendAdvert(packet), send.Priority == VrrpPacket.PriorityStop ? null : OwnAdvert);
                 break;
             case VrrpAction.AddVirtualAddresses add:
-                _services.Activate(_config);
-                foreach (var vip in add.Addresses)
-                {
-                    var prefix = PrefixOf(vip);
-                    if (_vips.Add(_interfaceIndex, vip, prefix))
-                    {
-                        _offPath.Post(() => LogVipAdded(_logger, Name, vip, prefix, _config.Interface));
-                    }
-                }
+                // The services first (DESIGN.md §3): the VIPs, the advert and GARP wait for them, the election does not.
+                _actions.Post(_services.ActivateAsync(_config), () => AddAddresses(add.Addresses));
                 break;
             case VrrpAction.RemoveVirtualAddresses remove:
-                RemoveAddresses(remove.Addresses);
-                _services.Deactivate(_config);
+                _actions.Post(() =>
+                {
+                    RemoveAddresses(remove.Addresses);
+                    _services.Deactivate(_config);
+                });
                 break;
             case VrrpAction.StartGratuitousArp garp:
-                _garp.Start(garp.Addresses);
+                _actions.Post(() => _garp.Start(garp.Addresses));
                 break;
             case VrrpAction.StopGratuitousArp:
-                _garp.Stop();
+                _actions.Post(_garp.Stop);
                 break;
             default:
                 throw new InvalidOperationException($"unknown VRRP action {action}");
+        }
+    }
+
+    /// <summary>Completes when every host action posted so far has been carried out.</summary>
+    public Task Drained => _actions.Drained;
+
+    private void SendAdvert(VrrpPacket packet)
+    {
+        Channel.SendAdvert(packet, _primary, _destinations, _checksumMode);
+        _metrics.AdvertsSent.WithLabels(Name).Inc();
+        if (packet.Priority == VrrpPacket.PriorityStop)
+        {
+            _metrics.PriorityZeroSent.WithLabels(Name).Inc();
+            _offPath.Post(() => LogResigned(_logger, Name));
+        }
+    }
+
+    private void AddAddresses(IReadOnlyList<IPAddress> addresses)
+    {
+        foreach (var vip in addresses)
+        {
+            var prefix = PrefixOf(vip);
+            if (_vips.Add(_interfaceIndex, vip, prefix))
+            {
+                _offPath.Post(() => LogVipAdded(_logger, Name, vip, prefix, _config.Interface));
+            }
         }
     }
 
@@ -173,6 +196,9 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "{Instance}: removed {Vip}/{Prefix} from {InterfaceName}")]
     private static partial void LogVipRemoved(ILogger logger, string instance, IPAddress vip, int prefix, string interfaceName);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "{Instance}: a host action failed: {Error}")]
+    private static partial void LogQueuedActionFailed(ILogger logger, string instance, string error, Exception ex);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "{Instance}: sent priority 0 (resigning as master)")]
     private static partial void LogResigned(ILogger logger, string instance);

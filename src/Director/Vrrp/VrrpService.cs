@@ -81,6 +81,14 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             instance.Driver.Shutdown();
             LogStopped(_logger, instance.Config.Name, instance.Driver.State);
         }
+        try
+        {
+            // The priority-0 adverts and VIP removals may wait behind a takeover still programming IPVS.
+            await Task.WhenAll(_instances.Select(i => i.Runtime.Drained)).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
         await _stopping.CancelAsync();
         try
         {
