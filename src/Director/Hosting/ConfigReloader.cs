@@ -2,6 +2,7 @@ using HaDirector.Director.Cli;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Control;
 using HaDirector.Director.Ipvs;
+using HaDirector.Director.Vrrp;
 using Microsoft.Extensions.Logging;
 
 namespace HaDirector.Director.Hosting;
@@ -9,8 +10,11 @@ namespace HaDirector.Director.Hosting;
 /// <summary>
 /// SIGHUP and <c>hadirector reload</c>: the file is validated first and a bad one changes nothing; a good
 /// one is applied as a diff (the reconciler edits only what differs; untouched VRRP instances never notice).
+/// Order: instances going away resign and release their VIPs first, then IPVS takes the new table (services of a
+/// master's new VIPs are programmed), then changed instances take their settings in place and new ones start.
 /// </summary>
-public sealed partial class ConfigReloader(RunningConfig running, IpvsTableService ipvs, ILogger<ConfigReloader> logger) : IDisposable
+public sealed partial class ConfigReloader(RunningConfig running, IpvsTableService ipvs, VrrpService vrrp, ILogger<ConfigReloader> logger)
+    : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<Func<DirectorConfig, Task>> _listeners = [];
@@ -46,24 +50,27 @@ public sealed partial class ConfigReloader(RunningConfig running, IpvsTableServi
                 return new ControlResponse(ExitCodes.Ok, $"{running.Path}: no changes");
             }
 
-            string[] vrrpChanges = [.. diff.AddedInstances, .. diff.RemovedInstances, .. diff.ChangedInstances];
-            if (vrrpChanges.Length > 0)
+            if (vrrp.Check(config) is { } problem)
             {
-                // Re-creating election drivers in place is not built yet; half-applying would leave the file
-                // and the daemon disagreeing, so nothing is applied.
-                var message = $"VRRP instance changes ({string.Join(", ", vrrpChanges)}) need a restart of hadirector; nothing was applied";
-                LogNeedsRestart(logger, message);
-                return new ControlResponse(ExitCodes.NotApplicable, message);
+                LogConfigError(logger, problem);
+                LogRejected(logger, running.Path, 1);
+                return new ControlResponse(ExitCodes.ConfigInvalid, $"{running.Path}: {problem}\nthe running configuration is unchanged");
             }
 
             running.Replace(config);
+            var retired = await vrrp.RetireAsync(config);
             await ipvs.ReconfigureAsync(config);
+            var (reconfigured, started) = await vrrp.ApplyAsync(config);
             foreach (var listener in _listeners)
             {
                 await listener(config);
             }
 
             var lines = new List<string>();
+            // Re-created (another interface, VRID or version) shows as removed and added.
+            Describe(lines, "VRRP instances added", new(started));
+            Describe(lines, "VRRP instances removed", new(retired));
+            Describe(lines, "VRRP instances changed in place", new(reconfigured));
             Describe(lines, "virtual servers added", diff.AddedVirtualServers);
             Describe(lines, "virtual servers removed", diff.RemovedVirtualServers);
             Describe(lines, "virtual servers changed", diff.ChangedVirtualServers);
@@ -105,9 +112,6 @@ public sealed partial class ConfigReloader(RunningConfig running, IpvsTableServi
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "reload of {Path}: no changes")]
     private static partial void LogUnchanged(ILogger logger, string path);
-
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "reload refused: {Message}")]
-    private static partial void LogNeedsRestart(ILogger logger, string message);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "reload of {Path} applied: {Summary}")]
     private static partial void LogApplied(ILogger logger, string path, string summary);

@@ -155,6 +155,14 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         {
             await AdoptAsync(CancellationToken.None);
         }
+
+        // A virtual server the reload gave to an instance we are master of must be serving before a new VIP goes
+        // up (the VRRP side applies its changes after this returns).
+        var active = ServicesOfMasters();
+        if (active.Count > 0)
+        {
+            await ObserveAsync(Reconciler.ActivateAsync(active), "reload");
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -198,6 +206,22 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         }
 
         return services;
+    }
+
+    private HashSet<ServiceKey> ServicesOfMasters()
+    {
+        lock (_gate)
+        {
+            var services = new HashSet<ServiceKey>();
+            var masters = _config.Vrrp.Instances.Where(i => _masters.Contains(i.Name)).ToList();
+            for (var k = 0; k < masters.Count; k++)
+            {
+                // Firewall-mark services follow "master of any instance": take them in once.
+                services.UnionWith(ServicesOf(masters[k], alone: k == 0));
+            }
+
+            return services;
+        }
     }
 
     private SyncDaemonController NewSyncController(DirectorConfig config) =>

@@ -47,4 +47,25 @@ public sealed class DirectorMetrics
     public Counter GarpSent { get; }
 
     public Gauge BuildInfo { get; }
+
+    /// <summary>Drops an instance's series when a reload removes the instance (a re-created one starts from zero).</summary>
+    public void Forget(string instance)
+    {
+        foreach (var metric in new Collector[] { VrrpState, AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent })
+        {
+            switch (metric)
+            {
+                case Gauge gauge:
+                    gauge.RemoveLabelled(instance);
+                    break;
+                case Counter counter:
+                    counter.RemoveLabelled(instance);
+                    break;
+            }
+        }
+        foreach (var labels in VrrpTransitions.GetAllLabelValues().Where(l => l[0] == instance).ToList())
+        {
+            VrrpTransitions.RemoveLabelled(labels);
+        }
+    }
 }

@@ -14,18 +14,16 @@ namespace HaDirector.Director.Vrrp;
 public sealed partial class VrrpChannel : IDisposable
 {
     private readonly VrrpSocket _socket;
-    private readonly VrrpAdvertValidator _validator;
-    private readonly Dictionary<int, VrrpInstance> _byVrid = [];
+    private volatile Routing _routing = new(new VrrpAdvertValidator([]), new Dictionary<int, VrrpInstance>());
     private readonly DirectorMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Lock _sendGate = new();
     private readonly byte[] _sendBuffer = new byte[2048];
     private static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(250);
 
-    public VrrpChannel(VrrpSocket socket, VrrpAdvertValidator validator, DirectorMetrics metrics, ILogger logger)
+    public VrrpChannel(VrrpSocket socket, DirectorMetrics metrics, ILogger logger)
     {
         _socket = socket;
-        _validator = validator;
         _metrics = metrics;
         _logger = logger;
     }
@@ -35,8 +33,20 @@ public sealed partial class VrrpChannel : IDisposable
     /// <summary>SCHED_FIFO priority for the receive thread, as for the timer thread; null: the normal policy.</summary>
     public int? RealtimePriority { get; init; }
 
-    /// <summary>Registers an instance before the receive loop starts.</summary>
-    public void Add(VrrpInstance instance) => _byVrid.Add(instance.Config.VirtualRouterId, instance);
+    /// <summary>The instances this channel serves.</summary>
+    public IReadOnlyCollection<VrrpInstance> Instances => _routing.ByVrid.Values;
+
+    /// <summary>
+    /// Serves exactly <paramref name="instances"/> from the next datagram on, validating against their current options
+    /// (at start-up, and on a reload that adds, removes or changes instances on this interface). The receive thread
+    /// reads the routing once per datagram, so a swap needs no lock.
+    /// </summary>
+    public void Route(IReadOnlyCollection<VrrpInstance> instances)
+    {
+        var validator = new VrrpAdvertValidator(instances.Select(i =>
+            i.Driver.Options.CreateReceiveRules([.. i.Config.UnicastPeers], VrrpInstanceRuntime.ChecksumModeOf(i.Config))));
+        _routing = new Routing(validator, instances.ToDictionary(i => i.Config.VirtualRouterId));
+    }
 
     /// <summary>Sends one advert to each destination (the multicast group, or every unicast peer).</summary>
     public void SendAdvert(VrrpPacket packet, IPAddress source, IReadOnlyList<IPAddress> destinations, VrrpChecksumMode mode)
@@ -121,8 +131,9 @@ public sealed partial class VrrpChannel : IDisposable
     /// <summary>Validates and routes one datagram; never throws on hostile bytes.</summary>
     public void Dispatch(ReadOnlySpan<byte> datagram)
     {
-        var result = _validator.Validate(datagram);
-        _byVrid.TryGetValue(result.VirtualRouterId, out var instance);
+        var routing = _routing;
+        var result = routing.Validator.Validate(datagram);
+        routing.ByVrid.TryGetValue(result.VirtualRouterId, out var instance);
         if (!result.IsAccepted)
         {
             _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString()).Inc();
@@ -140,6 +151,8 @@ public sealed partial class VrrpChannel : IDisposable
     public void WarmUp() => _socket.WarmUp();
 
     public void Dispose() => _socket.Dispose();
+
+    private sealed record Routing(VrrpAdvertValidator Validator, Dictionary<int, VrrpInstance> ByVrid);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "{InterfaceName}: dropped a VRRP packet (VRID {Vrid}): {Reason}")]
     private static partial void LogDropped(ILogger logger, string interfaceName, VrrpDropReason reason, int vrid);

@@ -15,11 +15,8 @@ namespace HaDirector.Director.Vrrp;
 /// </summary>
 public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 {
-    private readonly VrrpInstanceConfig _config;
     private readonly int _interfaceIndex;
-    private readonly IPAddress _primary;
-    private readonly IReadOnlyList<IPAddress> _destinations;
-    private readonly VrrpChecksumMode _checksumMode;
+    private volatile Wiring _wiring;
     private readonly VipManager _vips;
     private readonly GarpScheduler _garp;
     private readonly DirectorMetrics _metrics;
@@ -39,30 +36,30 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     {
         _services = services;
         _offPath = offPath;
-        _config = config;
         _interfaceIndex = interfaceIndex;
-        _primary = primary;
+        _wiring = new Wiring(config, primary);
         Channel = channel;
         _vips = vips;
         _garp = garp;
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _destinations = config.UnicastPeers.Count > 0 ? [.. config.UnicastPeers] : [VrrpCodec.MulticastGroup];
-        _checksumMode = ChecksumModeOf(config);
         Since = time.GetUtcNow();
         _metrics.VrrpState.WithLabels(config.Name).Set((int)VrrpState.Initialize);
         _actions = new OrderedHostActions(ex => _offPath.Post(() => LogQueuedActionFailed(_logger, Name, ex.Message, ex)));
     }
 
-    public string Name => _config.Name;
+    public string Name => _wiring.Config.Name;
+
+    /// <summary>The configuration this instance runs (a reload may replace it, see <see cref="Reconfigure"/>).</summary>
+    public VrrpInstanceConfig Config => _wiring.Config;
 
     public static VrrpChecksumMode ChecksumModeOf(VrrpInstanceConfig config) =>
         config.V3Checksum == V3ChecksumMode.Rfc9568 ? VrrpChecksumMode.MessageOnly : VrrpChecksumMode.PseudoHeader;
 
     public VrrpChannel Channel { get; }
 
-    public IPAddress PrimaryAddress => _primary;
+    public IPAddress PrimaryAddress => _wiring.Primary;
 
     /// <summary>When the instance entered its current state.</summary>
     public DateTimeOffset Since { get; private set; }
@@ -89,13 +86,19 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                 break;
             case VrrpAction.AddVirtualAddresses add:
                 // The services first (DESIGN.md §3): the VIPs, the advert and GARP wait for them, the election does not.
-                _actions.Post(_services.ActivateAsync(_config), () => AddAddresses(add.Addresses));
+                _actions.Post(_services.ActivateAsync(Config), () => AddAddresses(add.Addresses));
                 break;
             case VrrpAction.RemoveVirtualAddresses remove:
+                // A master losing some VIPs to a reload keeps its services; one that left master (this batch's
+                // StateChanged already ran) does not.
+                var leaving = Volatile.Read(ref _state) != (int)VrrpState.Master;
                 _actions.Post(() =>
                 {
                     RemoveAddresses(remove.Addresses);
-                    _services.Deactivate(_config);
+                    if (leaving)
+                    {
+                        _services.Deactivate(Config);
+                    }
                 });
                 break;
             case VrrpAction.StartGratuitousArp garp:
@@ -114,7 +117,8 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 
     private void SendAdvert(VrrpPacket packet)
     {
-        Channel.SendAdvert(packet, _primary, _destinations, _checksumMode);
+        var wiring = _wiring;
+        Channel.SendAdvert(packet, wiring.Primary, wiring.Destinations, wiring.ChecksumMode);
         _metrics.AdvertsSent.WithLabels(Name).Inc();
         if (packet.Priority == VrrpPacket.PriorityStop)
         {
@@ -130,7 +134,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
             var prefix = PrefixOf(vip);
             if (_vips.Add(_interfaceIndex, vip, prefix))
             {
-                _offPath.Post(() => LogVipAdded(_logger, Name, vip, prefix, _config.Interface));
+                _offPath.Post(() => LogVipAdded(_logger, Name, vip, prefix, Config.Interface));
             }
         }
     }
@@ -150,10 +154,12 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     {
         _garp.Prepare(options.VirtualAddresses);
         var scratch = new byte[2048];
-        foreach (var destination in _destinations)
+        var wiring = _wiring;
+        foreach (var destination in wiring.Destinations)
         {
-            VrrpCodec.Write(options.CreateAdvert(options.Priority), _primary, destination, scratch.AsSpan(Transport.Ipv4Header.Length), _checksumMode);
-            Transport.Ipv4Header.Write(scratch, _primary, destination, VrrpCodec.IpProtocolNumber, 0);
+            VrrpCodec.Write(options.CreateAdvert(options.Priority), wiring.Primary, destination, scratch.AsSpan(Transport.Ipv4Header.Length),
+                wiring.ChecksumMode);
+            Transport.Ipv4Header.Write(scratch, wiring.Primary, destination, VrrpCodec.IpProtocolNumber, 0);
         }
         _ = _vips.List(_interfaceIndex);
         _garp.WarmUp(options.VirtualAddresses);
@@ -173,7 +179,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
             if (_vips.Remove(_interfaceIndex, vip, prefix))
             {
                 removed++;
-                _offPath.Post(() => LogVipRemoved(_logger, Name, vip, prefix, _config.Interface));
+                _offPath.Post(() => LogVipRemoved(_logger, Name, vip, prefix, Config.Interface));
             }
         }
         return removed;
@@ -188,8 +194,32 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         }
     }
 
-    private int PrefixOf(IPAddress vip) =>
-        _config.VirtualAddresses.FirstOrDefault(v => v.Address.Equals(vip))?.PrefixLength ?? 32;
+    /// <summary>
+    /// A reload's new settings for this same virtual router (the caller then reconfigures the driver, whose actions use
+    /// them). A VIP the reload removed is still found for its prefix until it is gone from the interface.
+    /// </summary>
+    public void Reconfigure(VrrpInstanceConfig config, IPAddress primary)
+    {
+        var before = _wiring.Config;
+        _wiring = new Wiring(config, primary, before);
+        _garp.Options = new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh);
+    }
+
+    private int PrefixOf(IPAddress vip)
+    {
+        var wiring = _wiring;
+        return (wiring.Config.VirtualAddresses.FirstOrDefault(v => v.Address.Equals(vip))
+            ?? wiring.Previous?.VirtualAddresses.FirstOrDefault(v => v.Address.Equals(vip)))?.PrefixLength ?? 32;
+    }
+
+    /// <summary>What the actions read, swapped whole by a reload (they run on several threads).</summary>
+    private sealed record Wiring(VrrpInstanceConfig Config, IPAddress Primary, VrrpInstanceConfig? Previous = null)
+    {
+        public IReadOnlyList<IPAddress> Destinations { get; } =
+            Config.UnicastPeers.Count > 0 ? [.. Config.UnicastPeers] : [VrrpCodec.MulticastGroup];
+
+        public VrrpChecksumMode ChecksumMode { get; } = ChecksumModeOf(Config);
+    }
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "{Instance}: added {Vip}/{Prefix} on {InterfaceName}")]
     private static partial void LogVipAdded(ILogger logger, string instance, IPAddress vip, int prefix, string interfaceName);

@@ -17,22 +17,21 @@ namespace HaDirector.Director.Vrrp;
 /// <summary>
 /// Runs every configured VRRP instance: one socket, GARP sender and link watch per interface, one election
 /// driver per instance. Start-up removes VIPs a crash left behind before any instance enters Backup;
-/// stopping resigns (priority 0) and removes the VIPs before the process exits.
+/// stopping resigns (priority 0) and removes the VIPs before the process exits. A reload changes only the
+/// instances it names (see <see cref="RetireAsync"/> and <see cref="ApplyAsync"/>): the others never notice.
 /// </summary>
 public sealed partial class VrrpService : IHostedService, IDisposable
 {
-    private readonly DirectorConfig _config;
     private readonly DirectorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly IInstanceServices _services;
-    private readonly List<VrrpInstance> _instances = [];
-    private readonly List<VrrpChannel> _channels = [];
-    private readonly List<IDisposable> _owned = [];
-    private readonly List<Task> _loops = [];
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<string, VrrpInterface> _interfaces = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly OffPathLog _offPath = new();
+    private DirectorConfig _config;
+    private volatile VrrpInstance[] _instances = [];
     private VipManager? _vips;
     private bool _disposed;
 
@@ -45,7 +44,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         // GARP frames are counted by each scheduler; copy them into the counter only when scraped.
         registry.AddBeforeCollectCallback(() =>
         {
-            foreach (var instance in _instances.ToArray())
+            foreach (var instance in _instances)
             {
                 metrics.GarpSent.WithLabels(instance.Config.Name).IncTo(instance.Runtime.Garp.FramesSent);
             }
@@ -57,16 +56,24 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         _logger = loggers.CreateLogger<VrrpService>();
     }
 
+    /// <summary>The running instances (a snapshot: a reload replaces the list).</summary>
     public IReadOnlyList<VrrpInstance> Instances => _instances;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _vips = new VipManager(RouteClient.Open());
+        var created = new List<VrrpInstance>();
         foreach (var group in _config.Vrrp.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
         {
-            StartInterface(group.Key, [.. group]);
+            var iface = OpenInterface(group.Key);
+            var primary = PrimaryAddress(iface, _config);
+            var instances = group.Select(c => CreateInstance(iface, c, c.UnicastSource ?? primary)).ToList();
+            iface.Channel.Route(instances);
+            iface.Start(WatchLinkAsync);
+            created.AddRange(instances);
         }
-        foreach (var instance in _instances)
+        _instances = [.. created];
+        foreach (var instance in created)
         {
             instance.Driver.Start();
         }
@@ -75,28 +82,157 @@ public sealed partial class VrrpService : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Resign first, while the sockets are still open: the backup then waits only Skew_Time.
-        foreach (var instance in _instances)
-        {
-            instance.Driver.Shutdown();
-            LogStopped(_logger, instance.Config.Name, instance.Driver.State);
-        }
+        await _changes.WaitAsync(cancellationToken);
         try
         {
-            // The priority-0 adverts and VIP removals may wait behind a takeover still programming IPVS.
-            await Task.WhenAll(_instances.Select(i => i.Runtime.Drained)).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            var instances = _instances;
+            // Resign first, while the sockets are still open: the backup then waits only Skew_Time.
+            foreach (var instance in instances)
+            {
+                instance.Driver.Shutdown();
+                LogStopped(_logger, instance.Config.Name, instance.Driver.State);
+            }
+            await DrainAsync(instances, cancellationToken);
+            await Task.WhenAll(_interfaces.Values.Select(i => i.StopAsync(TimeSpan.FromSeconds(2), cancellationToken)));
         }
-        catch (TimeoutException)
+        finally
         {
+            _changes.Release();
         }
-        await _stopping.CancelAsync();
+    }
+
+    /// <summary>
+    /// Reload, before IPVS takes the new table: a problem the configuration file cannot show (an interface that does
+    /// not exist, one without an IPv4 address to advertise from). Null when <paramref name="next"/> can be applied.
+    /// </summary>
+    public string? Check(DirectorConfig next)
+    {
+        foreach (var group in next.Vrrp.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
+        {
+            if (_interfaces.ContainsKey(group.Key))
+            {
+                continue;
+            }
+            var link = _vips!.GetLink(group.Key);
+            if (link is null)
+            {
+                return $"interface '{group.Key}' (vrrp.instances[].interface of {string.Join(", ", group.Select(i => i.Name))}) does not exist";
+            }
+            if (group.Any(i => i.UnicastSource is null) && PrimaryOf(link.Index, link.Name, next) is null)
+            {
+                return $"interface '{group.Key}' has no IPv4 address to send VRRP adverts from (set vrrp.instances[].unicastSource)";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Reload, step 1 (before IPVS takes the new table): instances the new file drops, or gives another interface,
+    /// VRID or version, resign (priority 0 from a master) and release their VIPs and services; interfaces left
+    /// without instances close. Returns the names retired.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RetireAsync(DirectorConfig next)
+    {
+        await _changes.WaitAsync();
         try
         {
-            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            var wanted = next.Vrrp.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+            var retiring = _instances.Where(i => !wanted.TryGetValue(i.Config.Name, out var config) || !SameRouter(i.Config, config)).ToList();
+            if (retiring.Count == 0)
+            {
+                return [];
+            }
+            foreach (var instance in retiring)
+            {
+                instance.Driver.Shutdown();
+                LogRetired(_logger, instance.Config.Name, instance.Driver.State);
+            }
+            await DrainAsync(retiring, CancellationToken.None);
+            _instances = [.. _instances.Except(retiring)];
+            foreach (var group in retiring.GroupBy(i => i.Config.Interface, StringComparer.Ordinal))
+            {
+                var iface = _interfaces[group.Key];
+                var staying = iface.Channel.Instances.Except(group).ToList();
+                iface.Channel.Route(staying);
+                if (staying.Count == 0)
+                {
+                    await iface.StopAsync(TimeSpan.FromSeconds(2), CancellationToken.None);
+                    _interfaces.Remove(group.Key);
+                    iface.Dispose();
+                }
+            }
+            foreach (var instance in retiring)
+            {
+                instance.Dispose();
+                _metrics.Forget(instance.Config.Name);
+            }
+            return [.. retiring.Select(i => i.Config.Name)];
         }
-        catch (TimeoutException)
+        finally
         {
-            // A receive still blocked is released by closing its socket in Dispose.
+            _changes.Release();
+        }
+    }
+
+    /// <summary>
+    /// Reload, step 2 (after IPVS took the new table): changed instances take their new settings in place, keeping
+    /// their state (a master stays master and advertises the change at once); new instances start as at start-up.
+    /// Untouched instances are not touched. Returns the names changed and added.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Changed, IReadOnlyList<string> Added)> ApplyAsync(DirectorConfig next)
+    {
+        await _changes.WaitAsync();
+        try
+        {
+            var running = _instances.ToDictionary(i => i.Config.Name, StringComparer.Ordinal);
+            var changed = new List<string>();
+            var added = new List<VrrpInstance>();
+            foreach (var group in next.Vrrp.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
+            {
+                var fresh = !_interfaces.TryGetValue(group.Key, out var iface);
+                iface ??= OpenInterface(group.Key);
+                var primary = PrimaryAddress(iface, next);
+                var addedHere = new List<VrrpInstance>();
+                var changedHere = 0;
+                foreach (var config in group)
+                {
+                    if (!running.TryGetValue(config.Name, out var instance))
+                    {
+                        addedHere.Add(CreateInstance(iface, config, config.UnicastSource ?? primary));
+                    }
+                    else if (!Equals(instance.Config, config))
+                    {
+                        var source = config.UnicastSource ?? primary;
+                        instance.Runtime.Reconfigure(config, source);
+                        instance.Driver.Reconfigure(ToOptions(config, source));
+                        changed.Add(config.Name);
+                        changedHere++;
+                        LogReconfigured(_logger, config.Name, config.Priority, config.AdvertInterval.TotalMilliseconds,
+                            config.VirtualAddresses.Count, instance.Driver.State);
+                    }
+                }
+                if (addedHere.Count > 0 || changedHere > 0)
+                {
+                    // New receive rules (VRID, VIPs, interval, authentication, peers) from the next datagram on.
+                    iface.Channel.Route([.. iface.Channel.Instances, .. addedHere]);
+                }
+                if (fresh)
+                {
+                    iface.Start(WatchLinkAsync);
+                }
+                added.AddRange(addedHere);
+            }
+            _instances = [.. _instances, .. added];
+            foreach (var instance in added)
+            {
+                instance.Driver.Start();
+            }
+            _config = next;
+            return (changed, [.. added.Select(i => i.Config.Name)]);
+        }
+        finally
+        {
+            _changes.Release();
         }
     }
 
@@ -108,72 +244,74 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             return;
         }
         _disposed = true;
-        _stopping.Cancel();
         foreach (var instance in _instances)
         {
             instance.Dispose();
         }
-        foreach (var channel in _channels)
+        foreach (var iface in _interfaces.Values)
         {
-            channel.Dispose();
-        }
-        foreach (var owned in _owned)
-        {
-            owned.Dispose();
+            iface.Dispose();
         }
         _vips?.Dispose();
         _offPath.Dispose();
-        _stopping.Dispose();
+        _changes.Dispose();
     }
 
-    private void StartInterface(string name, IReadOnlyList<VrrpInstanceConfig> configs)
+    /// <summary>Interface, VRID and version make the virtual router; anything else can change in a running instance.</summary>
+    private static bool SameRouter(VrrpInstanceConfig running, VrrpInstanceConfig next) =>
+        running.Interface == next.Interface && running.VirtualRouterId == next.VirtualRouterId && running.Version == next.Version;
+
+    /// <summary>The priority-0 adverts and VIP removals may wait behind a takeover still programming IPVS.</summary>
+    private static async Task DrainAsync(IEnumerable<VrrpInstance> instances, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(instances.Select(i => i.Runtime.Drained)).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    private VrrpInterface OpenInterface(string name)
     {
         var link = _vips!.GetLink(name)
             ?? throw new InvalidOperationException($"interface '{name}' (vrrp.instances[].interface) does not exist");
-        var ourVips = configs.SelectMany(c => c.VirtualAddresses).Select(v => v.Address).ToHashSet();
-        var primary = PrimaryAddress(link, ourVips);
-
-        var optionsByInstance = configs.ToDictionary(c => c.Name, c => ToOptions(c, c.UnicastSource ?? primary));
-        var validator = new VrrpAdvertValidator(configs.Select(c => optionsByInstance[c.Name].CreateReceiveRules(
-            [.. c.UnicastPeers], VrrpInstanceRuntime.ChecksumModeOf(c))));
-        var channel = new VrrpChannel(new VrrpSocket(name, link.Index), validator, _metrics, _loggers.CreateLogger<VrrpChannel>())
+        var channel = new VrrpChannel(new VrrpSocket(name, link.Index), _metrics, _loggers.CreateLogger<VrrpChannel>())
         {
             RealtimePriority = (_time as PreciseTimeProvider)?.RealtimePriority, // the receive thread as the timer thread
         };
-        _channels.Add(channel);
         var arp = new PcapArpSender(name);
-        _owned.Add(arp);
         arp.WarmUp();
         channel.WarmUp();
         _vips.WarmUp();
-
-        foreach (var config in configs)
-        {
-            var options = optionsByInstance[config.Name];
-            var garp = new GarpScheduler(arp, new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh), _time);
-            var runtime = new VrrpInstanceRuntime(config, link.Index, options.PrimaryAddress, channel, _vips, garp, _services, _metrics, _time,
-                _loggers.CreateLogger("HaDirector.Vrrp." + config.Name), _offPath);
-            // A crash (kill -9) leaves the VIPs on the interface; holding them as a backup would split the cluster.
-            var stale = runtime.RemoveAddresses(options.VirtualAddresses);
-            if (stale > 0)
-            {
-                LogStaleRemoved(_logger, config.Name, stale, name);
-            }
-            runtime.WarmUp(options);
-            var driver = new VrrpInstanceDriver(options, runtime, _time, _loggers.CreateLogger<VrrpInstanceDriver>());
-            var instance = new VrrpInstance(config, driver, runtime);
-            channel.Add(instance);
-            _instances.Add(instance);
-            LogConfigured(_logger, config.Name, config.VirtualRouterId, config.Priority, config.Version,
-                config.AdvertInterval.TotalMilliseconds, name, options.PrimaryAddress);
-        }
-
-        _loops.Add(Task.Run(() => channel.ReceiveLoopAsync(_stopping.Token)));
-        _loops.Add(Task.Run(() => WatchLinkAsync(name, [.. _instances.Where(i => i.Config.Interface == name)], _stopping.Token)));
+        var iface = new VrrpInterface(name, link.Index, channel, arp);
+        _interfaces.Add(name, iface);
+        return iface;
     }
 
-    private async Task WatchLinkAsync(string name, IReadOnlyList<VrrpInstance> instances, CancellationToken cancellationToken)
+    private VrrpInstance CreateInstance(VrrpInterface iface, VrrpInstanceConfig config, IPAddress primary)
     {
+        var options = ToOptions(config, primary);
+        var garp = new GarpScheduler(iface.Arp, new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh), _time);
+        var runtime = new VrrpInstanceRuntime(config, iface.Index, primary, iface.Channel, _vips!, garp, _services, _metrics, _time,
+            _loggers.CreateLogger("HaDirector.Vrrp." + config.Name), _offPath);
+        // A crash (kill -9) leaves the VIPs on the interface; holding them as a backup would split the cluster.
+        var stale = runtime.RemoveAddresses(options.VirtualAddresses);
+        if (stale > 0)
+        {
+            LogStaleRemoved(_logger, config.Name, stale, iface.Name);
+        }
+        runtime.WarmUp(options);
+        var driver = new VrrpInstanceDriver(options, runtime, _time, _loggers.CreateLogger<VrrpInstanceDriver>());
+        LogConfigured(_logger, config.Name, config.VirtualRouterId, config.Priority, config.Version,
+            config.AdvertInterval.TotalMilliseconds, iface.Name, primary);
+        return new VrrpInstance(driver, runtime);
+    }
+
+    private async Task WatchLinkAsync(VrrpInterface iface, CancellationToken cancellationToken)
+    {
+        var name = iface.Name;
         try
         {
             using var monitor = LinkMonitor.Open(name);
@@ -189,7 +327,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
                 if (up is not null || !nowUp)
                 {
                     LogLinkChanged(_logger, name, nowUp ? "up" : "down");
-                    foreach (var instance in instances)
+                    foreach (var instance in iface.Channel.Instances)
                     {
                         instance.Driver.Post(nowUp ? new VrrpInput.InterfaceUp() : new VrrpInput.InterfaceDown());
                     }
@@ -206,15 +344,21 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         }
     }
 
-    private IPAddress PrimaryAddress(LinkInfo link, HashSet<IPAddress> vips)
+    /// <summary>RFC 5798 §5.1.1.1: the source is the primary address of the interface, never one of the VIPs.</summary>
+    private IPAddress PrimaryAddress(VrrpInterface iface, DirectorConfig config) =>
+        PrimaryOf(iface.Index, iface.Name, config)
+            ?? throw new InvalidOperationException(
+                $"interface '{iface.Name}' has no IPv4 address to send VRRP adverts from (set vrrp.instances[].unicastSource)");
+
+    private IPAddress? PrimaryOf(int index, string name, DirectorConfig config)
     {
-        // RFC 5798 §5.1.1.1: the source is the primary address of the interface, never one of the VIPs.
-        return _vips!.List(link.Index)
+        // The running configuration's VIPs too: a master still holds those a reload is removing.
+        var vips = config.Vrrp.Instances.Concat(_config.Vrrp.Instances).Where(i => i.Interface == name)
+            .SelectMany(c => c.VirtualAddresses).Select(v => v.Address).ToHashSet();
+        return _vips!.List(index)
             .Where(a => a.Address.AddressFamily == AddressFamily.InterNetwork && !vips.Contains(a.Address))
             .Select(a => a.Address)
-            .FirstOrDefault()
-            ?? throw new InvalidOperationException(
-                $"interface '{link.Name}' has no IPv4 address to send VRRP adverts from (set vrrp.instances[].unicastSource)");
+            .FirstOrDefault();
     }
 
     private static VrrpInstanceOptions ToOptions(VrrpInstanceConfig c, IPAddress primary) =>
@@ -244,4 +388,11 @@ public sealed partial class VrrpService : IHostedService, IDisposable
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "{Instance}: stopped ({State})")]
     private static partial void LogStopped(ILogger logger, string instance, VrrpState state);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Information, Message = "{Instance}: removed by a reload (was {State})")]
+    private static partial void LogRetired(ILogger logger, string instance, VrrpState state);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Information,
+        Message = "{Instance}: reconfigured in place (priority {Priority}, every {IntervalMs} ms, {VipCount} VIP(s)); stays {State}")]
+    private static partial void LogReconfigured(ILogger logger, string instance, int priority, double intervalMs, int vipCount, VrrpState state);
 }

@@ -11,7 +11,7 @@ public sealed class GarpScheduler : IDisposable
 {
     private readonly IArpSender _sender;
     private readonly TimeProvider _time;
-    private readonly GarpOptions _options;
+    private GarpOptions _options;
     private readonly Lock _gate = new();
     private readonly Dictionary<IPAddress, byte[]> _frameCache = [];
     private ITimer? _timer;
@@ -25,6 +25,13 @@ public sealed class GarpScheduler : IDisposable
         _sender = sender;
         _options = options;
         _time = time;
+    }
+
+    /// <summary>The pacing; a reload's new value applies from the next burst or refresh round.</summary>
+    public GarpOptions Options
+    {
+        get { lock (_gate) { return _options; } }
+        set { lock (_gate) { _options = value; } }
     }
 
     /// <summary>Frames sent since start, over all bursts.</summary>

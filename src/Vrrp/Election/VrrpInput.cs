@@ -41,4 +41,10 @@ public abstract record VrrpInput
 
     /// <summary>Ends a <see cref="Failover"/> hold.</summary>
     public sealed record Resume : VrrpInput;
+
+    /// <summary>
+    /// A configuration reload changed this instance's parameters, not its identity (same VRID and version): the
+    /// machine keeps its state and takes the new ones (see <see cref="VrrpStateMachine.CanReconfigure"/>).
+    /// </summary>
+    public sealed record Reconfigure(VrrpInstanceOptions Options) : VrrpInput;
 }

@@ -79,6 +79,19 @@ public sealed partial class VrrpInstanceDriver : IDisposable
 
     public void Shutdown() => Post(new VrrpInput.Shutdown());
 
+    /// <summary>A reload's new parameters for this same virtual router; the state is kept (see <see cref="VrrpInput.Reconfigure"/>).</summary>
+    /// <exception cref="ArgumentException">Another VRID or version, or invalid options: a new instance is needed.</exception>
+    public void Reconfigure(VrrpInstanceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!VrrpStateMachine.CanReconfigure(Options, options))
+        {
+            throw new ArgumentException($"{options.Name}: cannot take these options in place (another VRID or version, or invalid)", nameof(options));
+        }
+
+        Post(new VrrpInput.Reconfigure(options));
+    }
+
     /// <summary>Feeds an advert that <see cref="VrrpAdvertValidator"/> accepted for this instance's VRID.</summary>
     public void Receive(VrrpDatagram datagram) => Post(VrrpInput.AdvertReceived.From(datagram));
 

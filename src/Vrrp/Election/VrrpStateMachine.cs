@@ -22,7 +22,7 @@ namespace HaDirector.Vrrp.Election;
 public sealed class VrrpStateMachine
 {
     private readonly TimeProvider _time;
-    private readonly uint _primaryAddress;
+    private uint _primaryAddress;
     private long? _deadline;
     private VrrpTransitionCause _downCause = VrrpTransitionCause.MasterDownTimerExpired;
     private long? _preemptAt;
@@ -44,7 +44,7 @@ public sealed class VrrpStateMachine
         MasterAdvertInterval = options.AdvertInterval;
     }
 
-    public VrrpInstanceOptions Options { get; }
+    public VrrpInstanceOptions Options { get; private set; }
 
     public VrrpState State { get; private set; } = VrrpState.Initialize;
 
@@ -132,9 +132,93 @@ public sealed class VrrpStateMachine
             case VrrpInput.Resume:
                 Resume(actions);
                 break;
+            case VrrpInput.Reconfigure reconfigure:
+                Reconfigure(actions, reconfigure.Options);
+                break;
         }
 
         return actions;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="next"/> can replace <paramref name="current"/> in a running machine: the same virtual
+    /// router (VRID and version) with valid parameters. Otherwise the instance must be shut down and started anew.
+    /// </summary>
+    public static bool CanReconfigure(VrrpInstanceOptions current, VrrpInstanceOptions next) =>
+        current.VirtualRouterId == next.VirtualRouterId && current.Version == next.Version && next.Validate().Count == 0;
+
+    /// <summary>
+    /// A reload: the state stays (no flap). A master takes its new addresses (added before, removed after the
+    /// advert), advertises its new priority and interval at once so peers decide on them now, and announces new
+    /// addresses by gratuitous ARP; a backup keeps its timer and applies the new priority to the next adverts it
+    /// hears (an owner, priority 255, takes over at once as at startup).
+    /// </summary>
+    private void Reconfigure(List<VrrpAction> actions, VrrpInstanceOptions next)
+    {
+        if (!CanReconfigure(Options, next))
+        {
+            throw new ArgumentException($"{next.Name}: a new VRID or version is a new instance, not a reconfiguration", nameof(next));
+        }
+
+        var before = Options;
+        Options = next;
+        _primaryAddress = Ipv4.ToUInt32(next.PrimaryAddress);
+        var added = next.VirtualAddresses.Except(before.VirtualAddresses).ToList();
+        var removed = before.VirtualAddresses.Except(next.VirtualAddresses).ToList();
+        if (State == VrrpState.Master)
+        {
+            if (added.Count > 0)
+            {
+                actions.Add(new AddVirtualAddresses(added));
+            }
+
+            SendAdvert(actions);
+            MasterAdvertInterval = next.AdvertInterval;
+            MasterAddress = next.PrimaryAddress;
+            MasterPriority = next.Priority;
+            if (removed.Count > 0)
+            {
+                actions.Add(new RemoveVirtualAddresses(removed));
+            }
+
+            if (added.Count > 0)
+            {
+                actions.Add(new StartGratuitousArp(next.VirtualAddresses));
+            }
+
+            return;
+        }
+
+        if (HoldsAddresses && (added.Count > 0 || removed.Count > 0))
+        {
+            // Make-before-break after a failover: the copy we still hold follows the new set until it is dropped.
+            if (added.Count > 0)
+            {
+                actions.Add(new AddVirtualAddresses(added));
+            }
+
+            if (removed.Count > 0)
+            {
+                actions.Add(new RemoveVirtualAddresses(removed));
+            }
+        }
+
+        if (State == VrrpState.Backup)
+        {
+            if (next.Version == VrrpVersion.V2)
+            {
+                MasterAdvertInterval = next.AdvertInterval;
+            }
+
+            if (next.Priority == VrrpPacket.PriorityOwner && !IsHeld)
+            {
+                BecomeMaster(actions, VrrpTransitionCause.Reconfigured);
+            }
+            else if (!next.Preempt || next.PreemptDelay != before.PreemptDelay)
+            {
+                _preemptAt = null;
+            }
+        }
     }
 
     /// <summary>RFC 5798 §6.4.1, also used when the link returns.</summary>

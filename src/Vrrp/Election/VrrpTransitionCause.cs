@@ -35,4 +35,7 @@ public enum VrrpTransitionCause
 
     /// <summary>Operator's <c>hadirector resume</c> while we still held the addresses: back to Master.</summary>
     Resumed,
+
+    /// <summary>A reload made this backup the address owner (priority 255): it takes over as at startup.</summary>
+    Reconfigured,
 }

@@ -153,6 +153,37 @@ public sealed class DirectorIpvsTests : IDisposable
         Assert.False(lb2.Process.HasExited);
     }
 
+    [Fact]
+    public void Reload_NewServiceAndPriority_AppliedOnTheRunningMaster_UntouchedServiceKeepsItsCounters()
+    {
+        var lb1 = _cluster.StartDirector("lb1", _cluster.Config(150));
+        WaitMaster(Lb1);
+        Wait.Until(() => LvsDrCluster.Weight(Lb1, 80, _cluster.Rs1) == 2, Bound, "web programmed", _cluster.Diagnostics);
+        Assert.Contains(_cluster.Get(), new[] { "rs1", "rs2" });
+        var webConnections = FirstCount(LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--stats", "-t", "198.18.0.100:80"));
+        Assert.True(webConnections >= 1);
+        var masterSince = Status(lb1)["instances"]![0]!["since"]!.GetValue<string>();
+
+        // One reload: a new virtual server on the master's VIP and a new VRRP priority.
+        var alt = $"virtualServers:\n  - name: alt\n    vip: {LvsDrCluster.Vip}\n    port: 8080\n    scheduler: rr\n"
+            + $"    healthCheck: {LvsDrCluster.NoCheck}\n    realServers:\n      - {{ address: {_cluster.Rs1.Address}, port: 80, weight: 3 }}\n";
+        lb1.WriteConfig(_cluster.Config(140).Replace("virtualServers:\n", alt, StringComparison.Ordinal));
+        var reload = lb1.Cli("reload");
+        Assert.True(reload.ExitCode == 0, reload + _cluster.Diagnostics());
+        Assert.Contains("VRRP instances changed in place: web", reload.Stdout);
+        Assert.Contains("virtual servers added: alt", reload.Stdout);
+
+        // Programmed by the running master (the reload returns once it is), without a VRRP transition.
+        Assert.Matches(@"TCP\s+198\.18\.0\.100:8080 rr", LvsDrCluster.Ipvsadm(Lb1, "-Ln"));
+        var instance = Status(lb1)["instances"]![0]!;
+        Assert.Equal("master", instance["state"]!.GetValue<string>());
+        Assert.Equal(140, instance["priority"]!.GetValue<int>());
+        Assert.Equal(masterSince, instance["since"]!.GetValue<string>()); // no transition: master all along
+        Assert.True(FirstCount(LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--stats", "-t", "198.18.0.100:80")) >= webConnections,
+            "web's counters were reset: the reload deleted and re-added an untouched service");
+        Assert.Equal(2, LvsDrCluster.Weight(Lb1, 80, _cluster.Rs1));
+    }
+
     private static string Echo(Socket socket, string text)
     {
         socket.Send(Encoding.ASCII.GetBytes(text + "\n"));

@@ -1,0 +1,49 @@
+using HaDirector.Vrrp.Arp;
+
+namespace HaDirector.Director.Vrrp;
+
+/// <summary>
+/// One interface's VRRP plumbing, shared by the instances on it: the channel (socket and receive thread), the GARP
+/// sender and the link watch, with a lifetime of their own so that a reload can bring an interface in or retire it.
+/// </summary>
+public sealed class VrrpInterface(string name, int index, VrrpChannel channel, PcapArpSender arp) : IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+
+    public string Name { get; } = name;
+
+    public int Index { get; } = index;
+
+    public VrrpChannel Channel { get; } = channel;
+
+    public PcapArpSender Arp { get; } = arp;
+
+    /// <summary>Starts the receive thread and the link watch (given the interface's stopping token).</summary>
+    public void Start(Func<VrrpInterface, CancellationToken, Task> watchLink)
+    {
+        _loops.Add(Task.Run(() => Channel.ReceiveLoopAsync(_stopping.Token)));
+        _loops.Add(Task.Run(() => watchLink(this, _stopping.Token)));
+    }
+
+    /// <summary>Ends the loops; a receive still blocked is released by closing the socket in <see cref="Dispose"/>.</summary>
+    public async Task StopAsync(TimeSpan patience, CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_loops).WaitAsync(patience, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        Channel.Dispose();
+        Arp.Dispose();
+        _stopping.Dispose();
+    }
+}
