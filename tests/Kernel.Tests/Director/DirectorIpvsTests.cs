@@ -164,9 +164,18 @@ public sealed class DirectorIpvsTests : IDisposable
         Assert.True(webConnections >= 1);
         var masterSince = Status(lb1)["instances"]![0]!["since"]!.GetValue<string>();
 
+        // A bad file first: refused, and neither VRRP nor the kernel's table moves.
+        var table = LvsDrCluster.Ipvsadm(Lb1, "-Ln");
+        lb1.WriteConfig(_cluster.Config(140).Replace("scheduler: wlc", "scheduler: wlcx", StringComparison.Ordinal));
+        var bad = lb1.Cli("reload");
+        Assert.True(bad.ExitCode == 2, bad.ToString());
+        Assert.Contains("the running configuration is unchanged", bad.Stderr);
+        Assert.Equal(table, LvsDrCluster.Ipvsadm(Lb1, "-Ln"));
+        Assert.Equal(150, Status(lb1)["instances"]![0]!["priority"]!.GetValue<int>());
+
         // One reload: a new virtual server on the master's VIP and a new VRRP priority.
         var alt = $"virtualServers:\n  - name: alt\n    vip: {LvsDrCluster.Vip}\n    port: 8080\n    scheduler: rr\n"
-            + $"    healthCheck: {LvsDrCluster.NoCheck}\n    realServers:\n      - {{ address: {_cluster.Rs1.Address}, port: 80, weight: 3 }}\n";
+            + $"    healthCheck: {LvsDrCluster.NoCheck}\n    realServers:\n      - {{ address: {_cluster.Rs1.Address}, weight: 3 }}\n";
         lb1.WriteConfig(_cluster.Config(140).Replace("virtualServers:\n", alt, StringComparison.Ordinal));
         var reload = lb1.Cli("reload");
         Assert.True(reload.ExitCode == 0, reload + _cluster.Diagnostics());
