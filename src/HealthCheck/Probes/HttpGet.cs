@@ -54,7 +54,9 @@ internal sealed class HttpGet
             }
 
             await stream.WriteAsync(request, cancellationToken);
-            return await ReadResponseAsync(stream, buffer.AsMemory(0, Math.Min(buffer.Length, options.MaxResponseBytes)), needWholeBody, cancellationToken);
+            var result = await ReadResponseAsync(stream, buffer.AsMemory(0, Math.Min(buffer.Length, options.MaxResponseBytes)), needWholeBody, cancellationToken);
+            ProbeSocket.ResetOnClose(socket);
+            return result;
         }
         finally
         {

@@ -23,7 +23,20 @@ public sealed class TcpProbe(ProbeEndpoint endpoint, ReadOnlyMemory<byte> send =
                 await socket.SendAsync(send, SocketFlags.None, cancellationToken);
             }
 
-            return expect is null ? ProbeResult.Success(ProbeReasons.Connected) : await ExpectAsync(socket, expect, cancellationToken);
+            if (expect is null)
+            {
+                // Sent bytes with nothing to wait for may still be unsent: those get a normal close.
+                if (send.IsEmpty)
+                {
+                    ProbeSocket.ResetOnClose(socket);
+                }
+
+                return ProbeResult.Success(ProbeReasons.Connected);
+            }
+
+            var result = await ExpectAsync(socket, expect, cancellationToken);
+            ProbeSocket.ResetOnClose(socket);
+            return result;
         }
         catch (Exception e)
         {
