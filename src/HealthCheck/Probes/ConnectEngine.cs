@@ -143,11 +143,16 @@ public sealed unsafe class ConnectEngine
     }
 
     /// <summary>Closes with a reset (SO_LINGER on, 0 s): no FIN exchange, no TIME_WAIT; see <see cref="ProbeSocket.ResetOnClose"/>.</summary>
-    private static ProbeResult Connected(int fd)
+    internal static void Abort(int fd)
     {
         var linger = stackalloc int[2] { 1, 0 };
         _ = Libc.SetSockOpt(fd, Libc.SolSocket, Libc.SoLinger, linger, 2 * sizeof(int));
         _ = Libc.Close(fd);
+    }
+
+    private static ProbeResult Connected(int fd)
+    {
+        Abort(fd);
         return ProbeResult.Success(ProbeReasons.Connected);
     }
 

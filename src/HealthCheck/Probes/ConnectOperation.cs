@@ -34,7 +34,9 @@ internal sealed class ConnectOperation(ConnectEngine engine, int fd, long id) : 
         }
         else
         {
-            _ = Libc.Close(fd);
+            // Abandoned (timeout, stop): a connect that completed while its event waited for this loop is
+            // reset too, not closed into TIME_WAIT on one side or the other.
+            ConnectEngine.Abort(fd);
             result = ProbeResult.Failure(failure);
         }
 

@@ -54,12 +54,12 @@ internal sealed class HttpGet
             }
 
             await stream.WriteAsync(request, cancellationToken);
-            var result = await ReadResponseAsync(stream, buffer.AsMemory(0, Math.Min(buffer.Length, options.MaxResponseBytes)), needWholeBody, cancellationToken);
-            ProbeSocket.ResetOnClose(socket);
-            return result;
+            return await ReadResponseAsync(stream, buffer.AsMemory(0, Math.Min(buffer.Length, options.MaxResponseBytes)), needWholeBody, cancellationToken);
         }
         finally
         {
+            // Either the response was read or the conversation was abandoned (timeout, TLS failure): over.
+            ProbeSocket.ResetOnClose(socket);
             if (ssl is not null)
             {
                 await ssl.DisposeAsync();
