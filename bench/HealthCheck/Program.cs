@@ -58,6 +58,7 @@ await using var service = new HealthService(config, TimeProvider.System, NullLog
 await service.StartAsync(CancellationToken.None);
 
 await Task.Delay(TimeSpan.FromSeconds(warmup));
+TimedProbe.FailureReasons.Clear();
 var failedBefore = TimedProbe.Failures;
 var checksBefore = TimedProbe.Checks;
 var start = ProcessStats.Now();
@@ -66,13 +67,17 @@ var end = ProcessStats.Now();
 var checks = TimedProbe.Checks - checksBefore;
 var failed = TimedProbe.Failures - failedBefore;
 
+var cpuPerCheck = (end.Cpu - start.Cpu).TotalMicroseconds / Math.Max(checks, 1);
+var kernelPerCheck = (end.Kernel - start.Kernel).TotalMicroseconds / Math.Max(checks, 1);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{protocol}: {service.Count} targets at 1 s for {seconds} s (after {warmup} s warm-up): {checks / (double)seconds:F0} checks/s, {failed} failed; CPU {ProcessStats.CpuPercent(start, end):F1} % of one core ({ProcessStats.SystemPercent(start, end):F1} % in the kernel); RSS {end.RssBytes / 1048576.0:F1} MB (peak {end.PeakRssBytes / 1048576.0:F1} MB); GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+    $"{protocol}: {service.Count} targets at 1 s for {seconds} s (after {warmup} s warm-up): {checks / (double)seconds:F0} checks/s, {failed} failed; CPU {ProcessStats.CpuPercent(start, end):F1} % of one core ({ProcessStats.SystemPercent(start, end):F1} % in the kernel); per check {cpuPerCheck:F1} us ({cpuPerCheck - kernelPerCheck:F1} user + {kernelPerCheck:F1} kernel); RSS {end.RssBytes / 1048576.0:F1} MB (peak {end.PeakRssBytes / 1048576.0:F1} MB); GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; load at the end of the window {File.ReadAllText("/proc/loadavg").Trim()}"));
 
 if (failed > 0)
 {
-    Console.WriteLine("failures (warm-up included): " + string.Join(", ", TimedProbe.FailureReasons.OrderByDescending(r => r.Value).Take(4).Select(r => $"{r.Key} {r.Value}")));
+    Console.WriteLine("failures in the window: " + Reasons(TimedProbe.FailureReasons));
 }
+
+TimedProbe.FailureReasons.Clear();
 
 if (drop > 0)
 {
@@ -87,7 +92,8 @@ if (drop > 0)
 
     var sorted = sink.Latencies.Select(t => t.TotalMilliseconds).Order().ToArray();
     Console.WriteLine(sorted.Length == 0 ? "fall → sink: no removals seen" : string.Create(CultureInfo.InvariantCulture,
-        $"fall → sink ({sorted.Length} of {expected} removed): median {sorted[sorted.Length / 2]:F3} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F3} ms, max {sorted[^1]:F3} ms"));
+        $"fall → sink ({sorted.Length} removed, {expected} of them dropped): median {sorted[sorted.Length / 2]:F3} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F3} ms, max {sorted[^1]:F3} ms"));
+    Console.WriteLine("failures after the drop: " + Reasons(TimedProbe.FailureReasons));
 }
 
 await service.StopAsync(CancellationToken.None);
@@ -115,6 +121,9 @@ static Process StartFarm(string script, int addresses, string protocol)
 
 // farm.py's addresses: 127.1.0.1, 127.1.0.2, ...
 static IPAddress FarmAddress(int index) => new([127, 1, (byte)(index / 250), (byte)(index % 250 + 1)]);
+
+static string Reasons(ConcurrentDictionary<string, long> reasons) =>
+    string.Join(", ", reasons.OrderByDescending(r => r.Value).Take(4).Select(r => $"{r.Key} {r.Value}"));
 
 static Dictionary<string, string> ParseOptions(string[] args)
 {

@@ -158,7 +158,7 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
         return statuses;
     }
 
-    void IHealthObserver.OnChecked(HealthTarget target, in ProbeResult result, HealthChange change)
+    void IHealthObserver.OnChecked(HealthTarget target, in ProbeResult result, HealthChange change, in HealthSnapshot snapshot)
     {
         var check = (RealServerCheck)target.Tag!;
         check.Count(result);
@@ -167,7 +167,6 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
             return;
         }
 
-        var snapshot = target.Snapshot();
         lock (check)
         {
             if (check.Retired)
@@ -191,20 +190,28 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
     /// <summary>A reload that changes only the configured weight: a percentage applies to the new one at once.</summary>
     private void Reweigh(RealServerCheck check, RealServerConfig realServer)
     {
-        var snapshot = check.Target.Snapshot();
         lock (check)
         {
+            // The snapshot is read under the check's lock: one read before it could be older than a result
+            // published meanwhile, and would then be refused as stale along with the new weight.
             check.RealServer = realServer;
-            PublishLocked(check, snapshot);
+            PublishLocked(check, check.Target.Snapshot());
         }
     }
 
     /// <summary>
     /// Under the check's lock, so verdicts of one real server reach the sink in order and never after a
-    /// reload retired it: hands on the verdict if it changed, and updates the gauges.
+    /// reload retired it: hands on the verdict if it changed, and updates the gauges. A snapshot older than
+    /// the last one applied (by its result count) is dropped: state never goes back in time.
     /// </summary>
     private void PublishLocked(RealServerCheck check, in HealthSnapshot snapshot)
     {
+        if (snapshot.Results < check.Applied)
+        {
+            return;
+        }
+
+        check.Applied = snapshot.Results;
         var verdict = HealthVerdict.Of(snapshot.State, snapshot.Weight, check.Config.OnFailure, check.RealServer.Weight);
         if (verdict != check.Sent)
         {

@@ -71,6 +71,9 @@ internal sealed class RealServerCheck
 
     public long FlapsSeen { get; set; }
 
+    /// <summary>The result count of the last snapshot published; read and written under this object's lock.</summary>
+    public long Applied { get; set; }
+
     public void Count(in ProbeResult result)
     {
         (result.Up ? upChecks : downChecks)?.Inc();

@@ -21,6 +21,7 @@ public sealed class HealthTracker(HealthPolicy policy)
     private DateTimeOffset? lastChecked;
     private DateTimeOffset? since;
     private long flaps;
+    private long results;
     private int successes;
     private int failures;
 
@@ -33,6 +34,7 @@ public sealed class HealthTracker(HealthPolicy policy)
 
     public HealthChange Record(in ProbeResult result, DateTimeOffset at)
     {
+        results++;
         lastResult = result;
         lastChecked = at;
         var next = state;
@@ -82,5 +84,5 @@ public sealed class HealthTracker(HealthPolicy policy)
         return change;
     }
 
-    public HealthSnapshot Snapshot() => new(state, weight, lastResult, lastChecked, since, flaps, successes, failures);
+    public HealthSnapshot Snapshot() => new(state, weight, lastResult, lastChecked, since, flaps, successes, failures, results);
 }

@@ -34,6 +34,7 @@ public sealed class AgentProbe : IProbe
             using var socket = await ProbeSocket.ConnectAsync(endpoint, cancellationToken);
             var read = await ProbeSocket.ReadAsync(
                 socket, buffer.AsMemory(0, AgentReply.MaxLength), static bytes => bytes.Span.IndexOf((byte)'\n') >= 0, cancellationToken);
+            ProbeSocket.ResetOnClose(socket);
             return AgentReply.Parse(buffer.AsSpan(0, read));
         }
         catch (Exception e)

@@ -58,6 +58,8 @@ internal sealed class HttpGet
         }
         finally
         {
+            // Either the response was read or the conversation was abandoned (timeout, TLS failure): over.
+            ProbeSocket.ResetOnClose(socket);
             if (ssl is not null)
             {
                 await ssl.DisposeAsync();

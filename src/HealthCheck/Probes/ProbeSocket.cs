@@ -6,6 +6,8 @@ namespace HaDirector.HealthCheck.Probes;
 /// <summary>Opens a fresh TCP connection per probe: a pooled one would hide a server that stopped accepting.</summary>
 internal static class ProbeSocket
 {
+    private static readonly LingerOption Abort = new(enable: true, seconds: 0);
+
     public static async ValueTask<Socket> ConnectAsync(ProbeEndpoint endpoint, CancellationToken cancellationToken)
     {
         var socket = new Socket(endpoint.Target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -23,6 +25,24 @@ internal static class ProbeSocket
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes the coming close a reset (SO_LINGER on, 0 s), as HAProxy closes its health checks: one RST
+    /// instead of a FIN exchange, and no TIME_WAIT socket on the director. At 10,000 checks a second the
+    /// 60 s TIME_WAIT would hold ~600,000 sockets and could exhaust the ephemeral ports towards one real
+    /// server. Only once the probe's conversation is over: a reset drops whatever is still unsent or unread.
+    /// </summary>
+    public static void ResetOnClose(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = Abort;
+        }
+        catch (SocketException)
+        {
+            // The peer already reset it: the close needs no help.
         }
     }
 

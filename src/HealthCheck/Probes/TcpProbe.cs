@@ -13,7 +13,25 @@ public sealed class TcpProbe(ProbeEndpoint endpoint, ReadOnlyMemory<byte> send =
     /// <summary>Enough for any greeting or status line; a pattern further in is a misconfiguration.</summary>
     public const int ReadLimit = 4096;
 
-    public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
+    public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
+    {
+        if (!send.IsEmpty || expect is not null)
+        {
+            return ConverseAsync(cancellationToken);
+        }
+
+        // The check at scale (keepalived's TCP_CHECK): a connect and a reset, on the connect loop.
+        try
+        {
+            return ConnectEngine.Shared.ConnectAsync(endpoint, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromResult(ProbeFailure.From(e, cancellationToken));
+        }
+    }
+
+    private async ValueTask<ProbeResult> ConverseAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -23,7 +41,15 @@ public sealed class TcpProbe(ProbeEndpoint endpoint, ReadOnlyMemory<byte> send =
                 await socket.SendAsync(send, SocketFlags.None, cancellationToken);
             }
 
-            return expect is null ? ProbeResult.Success(ProbeReasons.Connected) : await ExpectAsync(socket, expect, cancellationToken);
+            if (expect is null)
+            {
+                // Sent bytes with nothing to wait for may still be unsent: a normal close lets them go.
+                return ProbeResult.Success(ProbeReasons.Connected);
+            }
+
+            var result = await ExpectAsync(socket, expect, cancellationToken);
+            ProbeSocket.ResetOnClose(socket);
+            return result;
         }
         catch (Exception e)
         {

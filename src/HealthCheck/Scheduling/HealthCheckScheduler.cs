@@ -272,19 +272,27 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
         }
 
         target.Attempt = 0;
-        var change = target.Record(result, time.GetUtcNow());
-        lock (gate)
+        var change = target.Record(result, time.GetUtcNow(), out var snapshot);
+        try
         {
-            if (!target.Removed)
+            observer.OnChecked(target, result, change, snapshot);
+        }
+        finally
+        {
+            // Only now: scheduled before the observer ran, the next round of a target whose round overran (a
+            // timeout, retries) came due at once, could finish first, and its newer verdict was then
+            // overwritten by this older one (found by the lab). One round per target from start to report.
+            lock (gate)
             {
-                // A round that overran its interval (retries) starts the next one at once rather than skipping ahead.
-                var now = Now;
-                var next = target.RoundStart + timing.Interval;
-                EnqueueLocked(target, next > now ? next : now);
+                if (!target.Removed)
+                {
+                    // A round that overran its interval starts the next one at once rather than skipping ahead.
+                    var now = Now;
+                    var next = target.RoundStart + timing.Interval;
+                    EnqueueLocked(target, next > now ? next : now);
+                }
             }
         }
-
-        observer.OnChecked(target, result, change);
     }
 
     /// <summary>Frees the concurrency slot: the longest-waiting due round takes it.</summary>

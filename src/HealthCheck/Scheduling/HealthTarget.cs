@@ -36,11 +36,14 @@ public sealed class HealthTarget(string name, IProbe probe, CheckTiming timing, 
         }
     }
 
-    internal HealthChange Record(in ProbeResult result, DateTimeOffset at)
+    /// <param name="snapshot">The state right after this result, taken under the same lock: a snapshot read later could already hold a newer result.</param>
+    internal HealthChange Record(in ProbeResult result, DateTimeOffset at, out HealthSnapshot snapshot)
     {
         lock (tracker)
         {
-            return tracker.Record(result, at);
+            var change = tracker.Record(result, at);
+            snapshot = tracker.Snapshot();
+            return change;
         }
     }
 

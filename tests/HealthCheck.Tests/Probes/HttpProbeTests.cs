@@ -26,6 +26,33 @@ public sealed class HttpProbeTests
     }
 
     [Fact]
+    public async Task ProbeAsync_ResponseRead_ClosesWithReset()
+    {
+        // The server answers with Content-Length and keeps the connection open (no FIN from its side):
+        // what it sees next is how the probe closes.
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = LoopbackServer.Start(async (socket, token) =>
+        {
+            await using var stream = new NetworkStream(socket);
+            await HttpServerScripts.ReadHeadAsync(stream, token);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(HttpServerScripts.Response(200, "ok")), token);
+            try
+            {
+                seen.TrySetResult(await stream.ReadAsync(new byte[16], token) == 0 ? "closed" : "more bytes");
+            }
+            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+            {
+                seen.TrySetResult("reset");
+            }
+        });
+
+        var result = await Run(Options(server));
+
+        Assert.Equal((true, "HTTP 200"), (result.Up, result.Reason));
+        Assert.Equal("reset", await seen.Task.WaitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task ProbeAsync_Status500_IsDown()
     {
         await using var server = LoopbackServer.Start(HttpServerScripts.Answer(HttpServerScripts.Response(500, "oops")));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using HaDirector.HealthCheck.Probes;
 using HaDirector.HealthCheck.Tests.Support;
@@ -20,6 +21,32 @@ public sealed class TcpProbeTests
         var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint)), Timeout);
 
         Assert.Equal((true, ProbeReasons.Connected), (result.Up, result.Reason));
+    }
+
+    [Fact]
+    public async Task ProbeAsync_ConnectOnly_ClosesWithReset()
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = LoopbackServer.Start(ReadUntilClosed(seen));
+        using var runner = new ProbeRunner(TimeProvider.System);
+
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint)), Timeout);
+
+        Assert.True(result.Up, result.Reason);
+        Assert.Equal("reset after 0 bytes", await seen.Task.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task ProbeAsync_SendWithoutExpect_ClosesNormallySoTheBytesArrive()
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = LoopbackServer.Start(ReadUntilClosed(seen));
+        using var runner = new ProbeRunner(TimeProvider.System);
+
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), "PING\r\n"u8.ToArray()), Timeout);
+
+        Assert.True(result.Up, result.Reason);
+        Assert.Equal("closed after 6 bytes", await seen.Task.WaitAsync(Timeout));
     }
 
     [Fact]
@@ -107,10 +134,31 @@ public sealed class TcpProbeTests
         Assert.Equal(source, server.Accepted[0].Address);
     }
 
-    private static Func<System.Net.Sockets.Socket, CancellationToken, Task> Echo(string reply) =>
+    private static Func<Socket, CancellationToken, Task> Echo(string reply) =>
         async (socket, token) =>
         {
             await socket.ReceiveAsync(new byte[64], token);
             await socket.SendAsync(Encoding.ASCII.GetBytes(reply), token);
         };
+
+    /// <summary>Reads what the probe sends until it closes, and says how it closed: FIN ("closed") or RST ("reset").</summary>
+    private static Func<Socket, CancellationToken, Task> ReadUntilClosed(TaskCompletionSource<string> seen) => async (client, cancellationToken) =>
+    {
+        var buffer = new byte[64];
+        var total = 0;
+        try
+        {
+            int read;
+            while ((read = await client.ReceiveAsync(buffer.AsMemory(total), SocketFlags.None, cancellationToken)) > 0)
+            {
+                total += read;
+            }
+
+            seen.TrySetResult($"closed after {total} bytes");
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            seen.TrySetResult($"reset after {total} bytes");
+        }
+    };
 }

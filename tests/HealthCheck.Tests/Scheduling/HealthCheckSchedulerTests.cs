@@ -155,6 +155,37 @@ public sealed class HealthCheckSchedulerTests
         Assert.Equal((0, 0), (observer.Count, scheduler.InProgress));
     }
 
+    [Fact]
+    public async Task Start_RoundOverrunsItsInterval_NextRoundWaitsUntilItsResultIsApplied()
+    {
+        // A round that times out late finishes after its successor came due. The observer is held while it
+        // applies that round's (down) result, as a preempted thread would be; meanwhile the clock moves on.
+        var applying = new ApplyingObserver();
+        await using var scheduler = new HealthCheckScheduler(time, applying, random: new Random(1));
+        var probe = new FirstCallHeldProbe();
+        scheduler.Add(Target("a", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(900)), new HealthPolicy(rise: 1, fall: 1)));
+        scheduler.Start();
+        for (var i = 0; i < 20 && probe.Calls == 0; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(1500));
+        _ = Task.Run(() => probe.First.SetResult(ProbeResult.Failure(ProbeReasons.TimedOut)));
+        Eventually.True(() => applying.Holding, "the first round's result is being applied");
+
+        time.Advance(Second);
+        applying.Release();
+        Eventually.True(() => scheduler.InProgress == 0, "the first round was applied and rescheduled");
+        for (var i = 0; i < 20 && applying.Applied.Count < 2; i++)
+        {
+            Advance(scheduler, TimeSpan.FromMilliseconds(100));
+        }
+
+        // Results are applied in the order their rounds ran; the newest (up) is the state left standing.
+        Assert.Equal([(false, 1L), (true, 2L)], applying.Applied.ToArray());
+    }
+
     /// <summary>Moves the clock until the probe has run <paramref name="rounds"/> more times.</summary>
     private void RunRounds(HealthCheckScheduler scheduler, int rounds, ScriptedProbe probe)
     {
@@ -181,7 +212,51 @@ public sealed class HealthCheckSchedulerTests
 
         public int Count => Changes.Count;
 
-        public void OnChecked(HealthTarget target, in ProbeResult result, HealthChange change) => Changes.Enqueue(change);
+        public void OnChecked(HealthTarget target, in ProbeResult result, HealthChange change, in HealthSnapshot snapshot) => Changes.Enqueue(change);
+    }
+
+    /// <summary>
+    /// Applies each result as the Director does (the last one applied stands), holding the first call until
+    /// released; a call that starts while another is still applying is an overlap.
+    /// </summary>
+    private sealed class ApplyingObserver : IHealthObserver
+    {
+        private readonly ManualResetEventSlim release = new();
+        private int calls;
+        private volatile bool holding;
+
+        public ConcurrentQueue<(bool Up, long Results)> Applied { get; } = new();
+
+        public bool Holding => holding;
+
+        public void Release() => release.Set();
+
+        public void OnChecked(HealthTarget target, in ProbeResult result, HealthChange change, in HealthSnapshot snapshot)
+        {
+            var (up, results) = (result.Up, snapshot.Results);
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                holding = true;
+                // Bounded: a scheduler that never lets go fails the test instead of hanging it.
+                release.Wait(TimeSpan.FromSeconds(10));
+                holding = false;
+            }
+
+            Applied.Enqueue((up, results));
+        }
+    }
+
+    /// <summary>The first call waits for <see cref="First"/>; later calls answer up at once.</summary>
+    private sealed class FirstCallHeldProbe : IProbe
+    {
+        private int calls;
+
+        public TaskCompletionSource<ProbeResult> First { get; } = new();
+
+        public int Calls => Volatile.Read(ref calls);
+
+        public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref calls) == 1 ? new(First.Task) : ValueTask.FromResult(ProbeResult.Success("ok"));
     }
 
     /// <summary>Answers at once; records the fake time of each call.</summary>
