@@ -1,6 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using HaDirector.HealthCheck.Interop;
+using HaDirector.Netlink.Interop;
 
 namespace HaDirector.HealthCheck.Probes;
 
@@ -64,23 +64,23 @@ public sealed unsafe class ConnectEngine
             return ValueTask.FromResult(ProbeResult.Failure(ProbeReasons.TimedOut));
         }
 
-        var fd = Libc.Socket(SockAddr.Family(endpoint.Target.Address), Libc.SockStream | Libc.SockNonBlock | Libc.SockCloExec, 0);
+        var fd = Libc.Socket(SockAddrInet.Family(endpoint.Target.Address), Libc.SockStream | Libc.SockNonBlock | Libc.SockCloExec, 0);
         if (fd < 0)
         {
             return ValueTask.FromResult(ProbeResult.Failure(ConnectErrors.Reason(Marshal.GetLastPInvokeError())));
         }
 
-        var address = stackalloc byte[SockAddr.MaxLength];
+        var address = stackalloc byte[SockAddrInet.MaxLength];
         if (endpoint.Source is { } source)
         {
-            var sourceLength = SockAddr.Write(new IPEndPoint(source, 0), new Span<byte>(address, SockAddr.MaxLength));
+            var sourceLength = SockAddrInet.Write(new IPEndPoint(source, 0), new Span<byte>(address, SockAddrInet.MaxLength));
             if (Libc.Bind(fd, address, sourceLength) < 0)
             {
                 return Fail(fd);
             }
         }
 
-        var length = SockAddr.Write(endpoint.Target, new Span<byte>(address, SockAddr.MaxLength));
+        var length = SockAddrInet.Write(endpoint.Target, new Span<byte>(address, SockAddrInet.MaxLength));
         if (Libc.Connect(fd, address, length) == 0)
         {
             return ValueTask.FromResult(Connected(fd));

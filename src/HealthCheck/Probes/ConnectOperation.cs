@@ -1,5 +1,5 @@
 using System.Threading.Tasks.Sources;
-using HaDirector.HealthCheck.Interop;
+using HaDirector.Netlink.Interop;
 
 namespace HaDirector.HealthCheck.Probes;
 

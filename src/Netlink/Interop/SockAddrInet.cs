@@ -2,10 +2,10 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace HaDirector.HealthCheck.Interop;
+namespace HaDirector.Netlink.Interop;
 
 /// <summary>struct sockaddr_in / sockaddr_in6 (netinet/in.h), written into a caller's buffer.</summary>
-internal static class SockAddr
+internal static class SockAddrInet
 {
     public const int AfInet = 2;
     public const int AfInet6 = 10;

@@ -1,8 +1,11 @@
 using System.Runtime.InteropServices;
 
-namespace HaDirector.HealthCheck.Interop;
+namespace HaDirector.Netlink.Interop;
 
-/// <summary>The socket calls of <see cref="Probes.ConnectEngine"/>; each returns -1 with errno set on failure.</summary>
+/// <summary>
+/// Descriptor-level socket calls for the health checks' own connect loop (HaDirector.HealthCheck's ConnectEngine),
+/// which owns its descriptors through epoll rather than SafeHandles; each returns -1 with errno set on failure.
+/// </summary>
 internal static unsafe partial class Libc
 {
     public const int SockStream = 1;
@@ -12,8 +15,6 @@ internal static unsafe partial class Libc
     public const int SoError = 4;
     public const int SoLinger = 13;
 
-    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
-    public static partial int Socket(int domain, int type, int protocol);
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, byte* address, int length);
@@ -26,7 +27,4 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     public static partial int SetSockOpt(int fd, int level, int name, void* value, int length);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace HaDirector.HealthCheck.Interop;
+namespace HaDirector.Netlink.Interop;
 
 internal static unsafe partial class Libc
 {
