@@ -9,6 +9,7 @@ public sealed class MetricsEndpoint : IHostedService, IDisposable
 {
     private readonly MetricsConfig _config;
     private readonly CollectorRegistry _registry;
+    private const int StartAttempts = 5;
     private MetricServer? _server;
 
     public MetricsEndpoint(MetricsConfig config, CollectorRegistry registry)
@@ -21,8 +22,22 @@ public sealed class MetricsEndpoint : IHostedService, IDisposable
     {
         if (_config.Listen is { } listen)
         {
-            _server = new MetricServer(listen.Address.ToString(), listen.Port, "metrics/", _registry);
-            _server.Start();
+            for (var attempt = 1; ; attempt++)
+            {
+                var server = new MetricServer(listen.Address.ToString(), listen.Port, "metrics/", _registry);
+                try
+                {
+                    server.Start();
+                    _server = server;
+                    break;
+                }
+                catch (ArgumentNullException) when (attempt < StartAttempts)
+                {
+                    // The managed HttpListener's start races with a connection that arrives while it starts
+                    // (dotnet/corefx#35191): a scraper polling a restarting daemon must not stop it from starting.
+                    server.Dispose();
+                }
+            }
         }
         return Task.CompletedTask;
     }
