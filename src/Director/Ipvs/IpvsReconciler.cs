@@ -161,7 +161,7 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
             _healthChanged.Add(realServer.Service);
         }
 
-        RequestReconcile();
+        RunTargetedOrRequest();
     }
 
     /// <summary>`hadirector drain`: false if that target was drained already.</summary>
@@ -264,6 +264,9 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
         }
 
         await worker;
+
+        // An inline health pass (IpvsReconciler.Targeted.cs) may still hold the gate.
+        await _passGate.WaitAsync();
         _passGate.Dispose();
     }
 
@@ -285,9 +288,10 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
             }
 
             _desired = null;
+            MarkDrained(target);
         }
 
-        RequestReconcile();
+        RunTargetedOrRequest();
         return true;
     }
 
