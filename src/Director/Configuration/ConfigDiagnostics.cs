@@ -19,8 +19,6 @@ internal sealed class ConfigDiagnostics(string file)
     public IReadOnlyList<ConfigError> Errors =>
         [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.FieldPath, StringComparer.Ordinal)];
 
-    public void Record(string path, Mark mark) => Sources.Record(path, mark);
-
     public bool IsGiven(string path) => Sources.Contains(path);
 
     public void Report(string path, Mark mark, string message)
@@ -33,11 +31,16 @@ internal sealed class ConfigDiagnostics(string file)
     public void Report(string path, string message) => Report(path, Sources.LocateMark(path), message);
     /// <summary>Like <see cref="IsBroken"/>, and also when any value inside this one was reported.</summary>
     public bool IsBrokenWithin(string path) =>
-        IsBroken(path)
-        || broken.Any(b => b.StartsWith(path, StringComparison.Ordinal) && b.Length > path.Length && b[path.Length] is '.' or '[');
+        broken.Count > 0
+        && (IsBroken(path) || broken.Any(b => b.StartsWith(path, StringComparison.Ordinal) && b.Length > path.Length && b[path.Length] is '.' or '['));
 
     public bool IsBroken(string path)
     {
+        if (broken.Count == 0)
+        {
+            return false;
+        }
+
         while (true)
         {
             if (broken.Contains(path))

@@ -1,5 +1,4 @@
 using System.Net;
-using YamlDotNet.RepresentationModel;
 
 namespace HaDirector.Director.Configuration;
 
@@ -26,7 +25,7 @@ internal sealed partial class ConfigReader
 
     private static readonly Func<string, Parsed<int>> PortNumber = ScalarParsers.Int(1, 65535);
 
-    private VirtualServerConfig? ReadVirtualServer(YamlNode node, string path)
+    private VirtualServerConfig? ReadVirtualServer(ConfigNode node, string path)
     {
         var map = YamlMap.Open(node, path, diagnostics, VirtualServerKeys);
         if (map is null)
@@ -124,7 +123,7 @@ internal sealed partial class ConfigReader
                 map.Require("address", ScalarParsers.Ipv4, IPAddress.None),
                 map.Read("port", PortNumber, servicePort));
 
-    private RealServerConfig? ReadRealServer(YamlNode node, string path, int servicePort)
+    private RealServerConfig? ReadRealServer(ConfigNode node, string path, int servicePort)
     {
         var map = YamlMap.Open(node, path, diagnostics, RealServerKeys);
         if (map is null)

@@ -1,5 +1,4 @@
 using System.Net;
-using YamlDotNet.RepresentationModel;
 
 namespace HaDirector.Director.Configuration;
 
@@ -31,7 +30,7 @@ internal sealed partial class ConfigReader
         return new(items.Select(item => ReadInstance(item.Node, item.Path) ?? new VrrpInstanceConfig()));
     }
 
-    private VrrpInstanceConfig? ReadInstance(YamlNode node, string path)
+    private VrrpInstanceConfig? ReadInstance(ConfigNode node, string path)
     {
         var map = YamlMap.Open(node, path, diagnostics, InstanceKeys);
         if (map is null)

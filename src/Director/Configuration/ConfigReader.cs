@@ -1,5 +1,4 @@
 using System.Net;
-using YamlDotNet.RepresentationModel;
 
 namespace HaDirector.Director.Configuration;
 
@@ -17,7 +16,7 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
     private static readonly string[] SyncDaemonKeys = ["interface", "syncId"];
     private static readonly string[] LoggingKeys = ["format"];
 
-    public DirectorConfig Read(YamlNode root)
+    public DirectorConfig Read(ConfigNode root)
     {
         var map = YamlMap.Open(root, "", diagnostics, RootKeys);
         if (map is null)
