@@ -15,11 +15,17 @@ internal sealed class ConfigDiagnostics(string file)
 
     public bool HasErrors => errors.Count > 0;
 
+    /// <summary>Any value reported so far: until then every value is usable and no path needs building.</summary>
+    public bool HasBroken => broken.Count > 0;
+
     /// <summary>In file order, so the first error an operator reads is the first one in the file.</summary>
     public IReadOnlyList<ConfigError> Errors =>
         [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.FieldPath, StringComparer.Ordinal)];
 
     public bool IsGiven(string path) => Sources.Contains(path);
+
+    /// <summary>The keys the file gives in the mapping at <paramref name="path"/> (none if it is no mapping).</summary>
+    public IReadOnlyList<ConfigEntry> GivenEntries(string path) => Sources.EntriesAt(path);
 
     public void Report(string path, Mark mark, string message)
     {

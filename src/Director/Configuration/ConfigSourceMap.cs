@@ -34,6 +34,9 @@ public sealed class ConfigSourceMap
 
     internal void SetRoot(ConfigNode node) => root = node;
 
+    internal IReadOnlyList<ConfigEntry> EntriesAt(string fieldPath) =>
+        Find(fieldPath, out var node) && node is { Kind: ConfigNodeKind.Mapping } ? node.Entries : [];
+
     internal Mark LocateMark(string fieldPath)
     {
         Find(fieldPath, out var deepest);

@@ -14,12 +14,17 @@ internal sealed class YamlMap
     private readonly IReadOnlyList<string> keys;
     private readonly ConfigDiagnostics diagnostics;
 
-    private YamlMap(ConfigNode node, string path, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys)
+    // A list item's path is built only when asked for (an error, a nested list): most items never need it.
+    private string? path;
+    private readonly ListItem item;
+
+    private YamlMap(ConfigNode node, string? path, ListItem item, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys)
     {
         this.diagnostics = diagnostics;
         this.keys = keys;
+        this.path = path;
+        this.item = item;
         values = new ConfigNode?[keys.Count];
-        Path = path;
         Start = node.Start;
         foreach (var entry in node.Entries)
         {
@@ -29,7 +34,7 @@ internal sealed class YamlMap
                 // The suggestion is worked out only here, for a key that is wrong.
                 var closest = ClosestName.Find(entry.Key, keys);
                 var hint = closest is null ? "; valid keys" : $"; did you mean '{closest}'? Valid keys";
-                diagnostics.Report(FieldPath.Child(path, entry.Key), entry.KeyStart, $"unknown key '{entry.Key}'{hint}: {string.Join(", ", keys)}");
+                diagnostics.Report(FieldPath.Child(Path, entry.Key), entry.KeyStart, $"unknown key '{entry.Key}'{hint}: {string.Join(", ", keys)}");
                 continue;
             }
 
@@ -50,7 +55,7 @@ internal sealed class YamlMap
         return -1;
     }
 
-    public string Path { get; }
+    public string Path => path ??= item.Path;
 
     public Mark Start { get; }
 
@@ -59,7 +64,7 @@ internal sealed class YamlMap
     {
         if (node is { Kind: ConfigNodeKind.Mapping })
         {
-            return new YamlMap(node, path, diagnostics, keys);
+            return new YamlMap(node, path, default, diagnostics, keys);
         }
 
         if (node is not null && !IsNull(node))
@@ -69,6 +74,12 @@ internal sealed class YamlMap
 
         return null;
     }
+
+    /// <summary>Like <see cref="Open(ConfigNode?, string, ConfigDiagnostics, IReadOnlyList{string})"/> for a list item.</summary>
+    public static YamlMap? Open(ListItem item, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys) =>
+        item.Node.Kind == ConfigNodeKind.Mapping
+            ? new YamlMap(item.Node, null, item, diagnostics, keys)
+            : Open(item.Node, item.Path, diagnostics, keys);
 
     /// <summary>YAML's null (<c>key:</c>, <c>~</c>, <c>null</c>) counts as absent, so the default applies.</summary>
     public static bool IsNull(ConfigNode node) =>
@@ -137,23 +148,21 @@ internal sealed class YamlMap
     public YamlMap? Map(string key, IReadOnlyList<string> keys) => YamlMap.Open(Node(key), Child(key), diagnostics, keys);
 
     /// <summary>The items of a list with their paths; an absent key is an empty list.</summary>
-    public IReadOnlyList<(ConfigNode Node, string Path)> Items(string key)
+    public IReadOnlyList<ListItem> Items(string key)
     {
         var node = Node(key);
         var path = Child(key);
         if (node is { Kind: ConfigNodeKind.Sequence })
         {
-            var items = new List<(ConfigNode, string)>(node.Items.Count);
-            foreach (var item in node.Items)
+            var items = new ListItem[node.Items.Count];
+            for (var i = 0; i < items.Length; i++)
             {
-                var itemPath = FieldPath.Item(path, items.Count);
-                if (IsNull(item))
+                items[i] = new ListItem(node.Items[i], path, i);
+                if (IsNull(node.Items[i]))
                 {
                     // Kept, so later indexes still match their paths; readers skip it as they skip a bad value.
-                    diagnostics.Report(itemPath, item.Start, "empty list item");
+                    diagnostics.Report(items[i].Path, node.Items[i].Start, "empty list item");
                 }
-
-                items.Add((item, itemPath));
             }
 
             return items;
@@ -188,4 +197,10 @@ internal sealed class YamlMap
 
         return parsed.Value;
     }
+}
+
+/// <summary>An item of a list in the file; its path (<c>list[3]</c>) is built only when asked for.</summary>
+internal readonly record struct ListItem(ConfigNode Node, string ListPath, int Index)
+{
+    public string Path => FieldPath.Item(ListPath, Index);
 }
