@@ -34,8 +34,8 @@ public sealed class ConfigSourceMap
 
     internal void SetRoot(ConfigNode node) => root = node;
 
-    internal IReadOnlyList<ConfigEntry> EntriesAt(string fieldPath) =>
-        Find(fieldPath, out var node) && node is { Kind: ConfigNodeKind.Mapping } ? node.Entries : [];
+    internal ConfigNode.EntryList EntriesAt(string fieldPath) =>
+        Find(fieldPath, out var node) && node is { } found ? found.Entries : default;
 
     internal Mark LocateMark(string fieldPath)
     {
@@ -50,9 +50,13 @@ public sealed class ConfigSourceMap
     private bool Find(string fieldPath, out ConfigNode? deepest)
     {
         deepest = root;
-        var node = root;
+        if (root is not { } node)
+        {
+            return false;
+        }
+
         var rest = fieldPath.AsSpan();
-        while (node is not null && rest.Length > 0)
+        while (rest.Length > 0)
         {
             ConfigNode? next = null;
             if (rest[0] == '[')
@@ -90,14 +94,15 @@ public sealed class ConfigSourceMap
                 rest = end < 0 ? [] : rest[end..];
             }
 
-            if (next is null)
+            if (next is not { } found)
             {
                 return false;
             }
 
-            node = deepest = next;
+            node = found;
+            deepest = found;
         }
 
-        return node is not null;
+        return true;
     }
 }

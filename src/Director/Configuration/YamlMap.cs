@@ -62,14 +62,19 @@ internal sealed class YamlMap
     /// <summary>A mapping, or null with the reason reported (nothing is reported for an absent or empty value).</summary>
     public static YamlMap? Open(ConfigNode? node, string path, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys)
     {
-        if (node is { Kind: ConfigNodeKind.Mapping })
+        if (node is not { } given)
         {
-            return new YamlMap(node, path, default, diagnostics, keys);
+            return null;
         }
 
-        if (node is not null && !IsNull(node))
+        if (given.Kind == ConfigNodeKind.Mapping)
         {
-            diagnostics.Report(path, node.Start, $"expected a mapping of {string.Join(", ", keys)}, got {Describe(node)}");
+            return new YamlMap(given, path, default, diagnostics, keys);
+        }
+
+        if (!IsNull(given))
+        {
+            diagnostics.Report(path, given.Start, $"expected a mapping of {string.Join(", ", keys)}, got {Describe(given)}");
         }
 
         return null;
@@ -150,30 +155,31 @@ internal sealed class YamlMap
     /// <summary>The items of a list with their paths; an absent key is an empty list.</summary>
     public IReadOnlyList<ListItem> Items(string key)
     {
-        var node = Node(key);
-        var path = Child(key);
-        if (node is { Kind: ConfigNodeKind.Sequence })
+        if (Node(key) is not { } node)
         {
-            var items = new ListItem[node.Items.Count];
-            for (var i = 0; i < items.Length; i++)
-            {
-                items[i] = new ListItem(node.Items[i], path, i);
-                if (IsNull(node.Items[i]))
-                {
-                    // Kept, so later indexes still match their paths; readers skip it as they skip a bad value.
-                    diagnostics.Report(items[i].Path, node.Items[i].Start, "empty list item");
-                }
-            }
-
-            return items;
+            return [];
         }
 
-        if (node is not null)
+        var path = Child(key);
+        if (node.Kind != ConfigNodeKind.Sequence)
         {
             diagnostics.Report(path, node.Start, $"expected a list, got {Describe(node)}");
+            return [];
         }
 
-        return [];
+        var children = node.Items;
+        var items = new ListItem[children.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = new ListItem(children[i], path, i);
+            if (IsNull(children[i]))
+            {
+                // Kept, so later indexes still match their paths; readers skip it as they skip a bad value.
+                diagnostics.Report(items[i].Path, children[i].Start, "empty list item");
+            }
+        }
+
+        return items;
     }
 
     /// <summary>A list of scalars; bad items are reported and stand as the placeholder, so indexes still match paths.</summary>
