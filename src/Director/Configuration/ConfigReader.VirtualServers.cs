@@ -54,8 +54,7 @@ internal sealed partial class ConfigReader
             OnePacket = map.Read("onePacket", ScalarParsers.Bool, defaults.OnePacket),
             HealthCheck = ReadHealthCheck(map.Map("healthCheck", HealthCheckKeys)),
             SorryServer = ReadSorryServer(map.Map("sorryServer", SorryServerKeys), port ?? 0),
-            RealServers = new(map.Items("realServers")
-                .Select(item => ReadRealServer(item, port ?? 0) ?? new RealServerConfig())),
+            RealServers = map.ReadList("realServers", item => ReadRealServer(item, port ?? 0) ?? new RealServerConfig()),
         };
     }
 

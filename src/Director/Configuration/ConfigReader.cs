@@ -38,7 +38,7 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
                 RealtimePriority = vrrp?.Read("realtimePriority", ScalarParsers.Int(0, 99), new VrrpConfig().RealtimePriority)
                     ?? new VrrpConfig().RealtimePriority,
             },
-            VirtualServers = new(map.Items("virtualServers").Select(item => ReadVirtualServer(item) ?? new VirtualServerConfig())),
+            VirtualServers = map.ReadList("virtualServers", item => ReadVirtualServer(item) ?? new VirtualServerConfig()),
             Metrics = ReadMetrics(map),
             Control = ReadControl(map.Map("control", ControlKeys)),
             Ipvs = ReadIpvs(map.Map("ipvs", IpvsKeys)),

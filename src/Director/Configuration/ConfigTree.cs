@@ -66,8 +66,21 @@ internal sealed class ConfigTree
     public void AddEntry(string key, int line, int column, int index, ConfigNode value) =>
         Push(ref _openEntries, ref _openEntryCount, new EntryData { Key = key, Line = line, Column = column, Index = index, Value = value.Id });
 
-    /// <summary>The keys of the mapping opened at <paramref name="mark"/> so far (for duplicate checks).</summary>
-    public ReadOnlySpan<EntryData> OpenEntries(int mark) => _openEntries.AsSpan(mark, _openEntryCount - mark);
+    /// <summary>Whether the mapping opened at <paramref name="mark"/> has this key already.</summary>
+    public bool HasOpenKey(int mark, string key)
+    {
+        for (var i = mark; i < _openEntryCount; i++)
+        {
+            if (_openEntries[i].Key == key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public int OpenEntryCount(int mark) => _openEntryCount - mark;
 
     public int OpenItemCount(int mark) => _openItemCount - mark;
 
@@ -97,11 +110,16 @@ internal sealed class ConfigTree
         return new ConfigNode(this, id);
     }
 
+    // Growth by hand rather than Array.Resize<T> or spans of these structs: framework generics over the
+    // project's own structs cannot be precompiled (ReadyToRun) and would be JIT-compiled at every start,
+    // which costs seconds in an emulated VM.
     private static int Reserve<T>(ref T[] array, ref int used, int count)
     {
         if (used + count > array.Length)
         {
-            Array.Resize(ref array, Math.Max(array.Length * 2, used + count));
+            var grown = new T[Math.Max(array.Length * 2, used + count)];
+            Array.Copy(array, grown, used);
+            array = grown;
         }
 
         var first = used;
@@ -113,7 +131,9 @@ internal sealed class ConfigTree
     {
         if (count == stack.Length)
         {
-            Array.Resize(ref stack, stack.Length * 2);
+            var grown = new T[stack.Length * 2];
+            Array.Copy(stack, grown, count);
+            stack = grown;
         }
 
         stack[count++] = value;

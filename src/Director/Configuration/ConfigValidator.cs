@@ -25,14 +25,16 @@ internal sealed partial class ConfigValidator(DirectorConfig config, ConfigDiagn
     /// were already reported are left out: their placeholder values would look like repeats of each other.
     /// </summary>
     /// <param name="reportField">The field the error points at; null: the whole item.</param>
-    private void ReportRepeats<T, TKey>(
-        IReadOnlyList<T> items, string listPath, string? reportField, string[] keyFields, Func<T, TKey?> key, Func<T, string, string> message)
-        where TKey : notnull
+    private void ReportRepeats<T>(
+        IReadOnlyList<T> items, string listPath, string? reportField, string[] keyFields, Func<T, object?> key, Func<T, string, string> message)
     {
         // Paths are built only for a file with errors (to skip broken items) and for the repeats themselves:
-        // a clean file of 10,000 real servers would otherwise build three strings per real server.
+        // a clean file of 10,000 real servers would otherwise build three strings per real server. Keys are
+        // objects (a generic key over a struct would be JIT-compiled at every start), and a short list is
+        // compared pair by pair rather than through a dictionary of its own.
         string PathOf(int i) => reportField is null ? FieldPath.Item(listPath, i) : FieldPath.Child(FieldPath.Item(listPath, i), reportField);
-        var first = new Dictionary<TKey, int>(items.Count);
+        var keys = new object?[items.Count];
+        Dictionary<object, int>? first = items.Count > 16 ? new(items.Count) : null;
         for (var i = 0; i < items.Count; i++)
         {
             if (key(items[i]) is not { } k || (diagnostics.HasBroken && !UsableItem(FieldPath.Item(listPath, i), keyFields)))
@@ -40,13 +42,26 @@ internal sealed partial class ConfigValidator(DirectorConfig config, ConfigDiagn
                 continue;
             }
 
-            if (first.TryGetValue(k, out var earlier))
+            var earlier = -1;
+            if (first is null)
+            {
+                for (var j = 0; j < i && earlier < 0; j++)
+                {
+                    earlier = k.Equals(keys[j]) ? j : -1;
+                }
+            }
+            else if (!first.TryAdd(k, i))
+            {
+                earlier = first[k];
+            }
+
+            if (earlier >= 0)
             {
                 diagnostics.Report(PathOf(i), message(items[i], PathOf(earlier)));
             }
             else
             {
-                first[k] = i;
+                keys[i] = k;
             }
         }
     }
@@ -67,27 +82,6 @@ internal sealed partial class ConfigValidator(DirectorConfig config, ConfigDiagn
         }
 
         return true;
-    }
-
-    private void ReportRepeats<T>(IEnumerable<(T Item, string Path)> items, Func<T, object?> key, Func<T, string, string> message)
-    {
-        var first = new Dictionary<object, string>();
-        foreach (var (item, path) in items)
-        {
-            if (key(item) is not { } k)
-            {
-                continue;
-            }
-
-            if (first.TryGetValue(k, out var earlier))
-            {
-                diagnostics.Report(path, message(item, earlier));
-            }
-            else
-            {
-                first[k] = path;
-            }
-        }
     }
 
     private static bool TryCompile(string pattern, out string error)

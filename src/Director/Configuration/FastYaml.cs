@@ -17,8 +17,10 @@ internal sealed class FastYaml
 
     private readonly string _text;
     private readonly ConfigTree _tree;
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _strings =
-        new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    // Texts seen so far, open addressing by the text's hash: repeated values (ports, weights, addresses,
+    // every key) share one string. By hand: a Dictionary alternate lookup is JIT-compiled at every start.
+    private string?[] _strings = new string?[1024];
+    private int _stringCount;
 
     private int _pos;
     private int _line = 1;
@@ -199,12 +201,9 @@ internal sealed class FastYaml
             }
 
             var key = quoted ? Quoted(_pos, keyEnd) : Intern(_text.AsSpan(_pos, keyEnd - _pos).TrimEnd(' '));
-            foreach (var entry in _tree.OpenEntries(entries))
+            if (_tree.HasOpenKey(entries, key))
             {
-                if (entry.Key == key)
-                {
-                    throw Decline();
-                }
+                throw Decline();
             }
 
             var (keyLine, keyColumn, keyIndex) = (_line, Column(_pos), _pos);
@@ -515,18 +514,15 @@ internal sealed class FastYaml
         SkipSpaces();
         while (!TryClose('}'))
         {
-            if (_tree.OpenEntries(entries).Length > 0)
+            if (_tree.OpenEntryCount(entries) > 0)
             {
                 ExpectComma();
             }
 
             var key = At(_pos) is '\'' or '"' ? ParseQuoted() : ParsePlain(flow: true);
-            foreach (var entry in _tree.OpenEntries(entries))
+            if (_tree.HasOpenKey(entries, key.Value!))
             {
-                if (entry.Key == key.Value)
-                {
-                    throw Decline();
-                }
+                throw Decline();
             }
 
             SkipSpaces();
@@ -610,13 +606,45 @@ internal sealed class FastYaml
 
     private string Intern(ReadOnlySpan<char> text)
     {
-        if (_strings.TryGetValue(text, out var known))
+        var mask = _strings.Length - 1;
+        for (var i = string.GetHashCode(text) & mask; ; i = (i + 1) & mask)
         {
-            return known;
-        }
+            if (_strings[i] is not { } known)
+            {
+                var value = text.ToString();
+                _strings[i] = value;
+                if (++_stringCount * 2 > _strings.Length)
+                {
+                    Rehash();
+                }
 
-        var value = text.ToString();
-        _strings[value] = value;
-        return value;
+                return value;
+            }
+
+            if (text.SequenceEqual(known))
+            {
+                return known;
+            }
+        }
+    }
+
+    private void Rehash()
+    {
+        var old = _strings;
+        _strings = new string?[old.Length * 2];
+        var mask = _strings.Length - 1;
+        foreach (var value in old)
+        {
+            if (value is not null)
+            {
+                var i = string.GetHashCode(value.AsSpan()) & mask;
+                while (_strings[i] is not null)
+                {
+                    i = (i + 1) & mask;
+                }
+
+                _strings[i] = value;
+            }
+        }
     }
 }

@@ -136,9 +136,23 @@ internal static class ScalarParsers
     private static class EnumNames<T>
         where T : struct, Enum
     {
-        public static readonly T[] Values = System.Enum.GetValues<T>();
+        // Not GetValues<T>() and LINQ: those are JIT-compiled at every start (see ConfigTree).
+#pragma warning disable CA2263 // the generic overload is the one that needs the JIT
+        public static readonly T[] Values = (T[])System.Enum.GetValues(typeof(T));
+#pragma warning restore CA2263
 
-        public static readonly string[] Names = [.. Values.Select(v => CamelCase(v.ToString()))];
+        public static readonly string[] Names = NamesOf(Values);
+
+        private static string[] NamesOf(T[] values)
+        {
+            var names = new string[values.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                names[i] = CamelCase(values[i].ToString());
+            }
+
+            return names;
+        }
     }
 
     public static string OneOfMessage(string text, IReadOnlyList<string> names)

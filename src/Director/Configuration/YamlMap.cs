@@ -153,7 +153,7 @@ internal sealed class YamlMap
     public YamlMap? Map(string key, IReadOnlyList<string> keys) => YamlMap.Open(Node(key), Child(key), diagnostics, keys);
 
     /// <summary>The items of a list with their paths; an absent key is an empty list.</summary>
-    public IReadOnlyList<ListItem> Items(string key)
+    public ListItem[] Items(string key)
     {
         if (Node(key) is not { } node)
         {
@@ -182,9 +182,22 @@ internal sealed class YamlMap
         return items;
     }
 
+    /// <summary>Each item of a list read with <paramref name="read"/>, in order.</summary>
+    public ValueList<T> ReadList<T>(string key, Func<ListItem, T> read)
+    {
+        var items = Items(key);
+        var values = new T[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            values[i] = read(items[i]);
+        }
+
+        return ValueList<T>.Own(values);
+    }
+
     /// <summary>A list of scalars; bad items are reported and stand as the placeholder, so indexes still match paths.</summary>
     public ValueList<T> List<T>(string key, Func<string, Parsed<T>> parse, T placeholder) =>
-        new(Items(key).Select(item => IsNull(item.Node) ? placeholder : Scalar(item.Node, item.Path, parse, placeholder, diagnostics)));
+        ReadList(key, item => IsNull(item.Node) ? placeholder : Scalar(item.Node, item.Path, parse, placeholder, diagnostics));
 
     public static T Scalar<T>(ConfigNode node, string path, Func<string, Parsed<T>> parse, T fallback, ConfigDiagnostics diagnostics)
     {

@@ -135,7 +135,11 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
         RequestReconcile();
     }
 
-    /// <summary>Health's verdict for a real server; null returns it to its configured weight.</summary>
+    /// <summary>
+    /// Health's verdict for a real server; null returns it to its configured weight. When no pass runs, the
+    /// edit is sent before this returns (one netlink round trip on the caller's thread, no dump); otherwise
+    /// the worker applies it after the pass in progress.
+    /// </summary>
     public void SetHealth(RealServerId realServer, RealServerHealth? health)
     {
         lock (_gate)
