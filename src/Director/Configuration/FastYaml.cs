@@ -4,9 +4,8 @@ namespace HaDirector.Director.Configuration;
 /// A reader for the plain subset of YAML that configuration files are written in: block mappings and
 /// lists, one-line flow <c>[...]</c> and <c>{...}</c>, plain and quoted one-line scalars, comments. It
 /// fills a <see cref="ConfigTree"/> (a few arrays: 6.6 MiB for the 600 KB bench file, where YamlDotNet's
-/// model took 44 MiB in 330,000 objects)
-/// and repeated texts share one string. Anything else (anchors, tags, block and multi-line scalars,
-/// escapes, tabs, CR, several documents, anything malformed) it declines with null, and the loader reads
+/// model took 44 MiB), and repeated texts share one string. Anything else (anchors, tags, block and
+/// multi-line scalars, escapes, tabs, CR, several documents, anything malformed) it declines with null, and the loader reads
 /// the file with YamlDotNet instead, so the accepted language and every error message stay YamlDotNet's.
 /// Marks are YamlDotNet's: a scalar or flow collection where it starts, a block mapping at its first key,
 /// a block list at its first dash, an empty value just after its colon.
