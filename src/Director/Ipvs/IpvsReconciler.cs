@@ -260,18 +260,23 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
     public async ValueTask DisposeAsync()
     {
         Task worker;
+        bool first;
         lock (_gate)
         {
+            first = !_disposed;
             _disposed = true;
             _timer?.Dispose();
             worker = _worker;
         }
 
         await worker;
-
-        // An inline health pass (IpvsReconciler.Targeted.cs) may still hold the gate.
-        await _passGate.WaitAsync();
-        _passGate.Dispose();
+        if (first)
+        {
+            // An inline health pass (IpvsReconciler.Targeted.cs) may still hold the gate. Only the first
+            // call waits for it: the host may dispose twice, and the gate is gone after the first.
+            await _passGate.WaitAsync();
+            _passGate.Dispose();
+        }
     }
 
     private void ApplyConfig(DirectorConfig config)

@@ -309,6 +309,19 @@ public sealed class IpvsReconcilerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task DisposeAsync_Twice_SecondCallReturnsQuietly()
+    {
+        var reconciler = new IpvsReconciler(_kernel, Config(new IpvsConfig { ReconcilePeriod = Period }, WebServer), _time, NullLogger<IpvsReconciler>.Instance);
+        await reconciler.ActivateAsync();
+
+        await reconciler.DisposeAsync();
+        await reconciler.DisposeAsync();
+
+        reconciler.SetHealth(RealServer(WebServer, "198.18.1.2"), RealServerHealth.WithWeight(7));
+        Assert.Single(_kernel.Batches);
+    }
+
+    [Fact]
     public async Task SetHealth_WhileAFullPassRuns_HandedToTheWorkerAndAppliedAfterIt()
     {
         var reconciler = Create();
