@@ -27,7 +27,7 @@ public static class Child
         marks["configLoaded"] = NowUs();
         using var client = IpvsClient.Open();
         marks["opened"] = NowUs();
-        var kernel = new TimedKernel(new IpvsClientKernel(client));
+        var kernel = new TimedKernel(new LazyIpvsKernel(() => client, static () => { }));
         await using var reconciler = new IpvsReconciler(kernel, config, TimeProvider.System, NullLogger<IpvsReconciler>.Instance);
         switch (mode)
         {

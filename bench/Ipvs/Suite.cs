@@ -159,7 +159,7 @@ public sealed class Suite(string workDir, string[] childCommand, int reps, int b
         var ns = NewNamespace();
         using var client = Open(ns);
         var config = table.Config();
-        var kernel = new TimedKernel(new IpvsClientKernel(client));
+        var kernel = new TimedKernel(new LazyIpvsKernel(() => client, static () => { }));
         await using var reconciler = new IpvsReconciler(kernel, config, TimeProvider.System, NullLogger<IpvsReconciler>.Instance);
         await reconciler.ActivateAsync();
         Add($"{table.Name} ours in-process: first ActivateAsync programming", kernel.ProgrammingMs);
@@ -244,7 +244,7 @@ public sealed class Suite(string workDir, string[] childCommand, int reps, int b
         using var client = Open(ns);
 
         var config = table.Config();
-        var kernel = new TimedKernel(new IpvsClientKernel(client));
+        var kernel = new TimedKernel(new LazyIpvsKernel(() => client, static () => { }));
         await using (var reconciler = new IpvsReconciler(kernel, config, TimeProvider.System, NullLogger<IpvsReconciler>.Instance))
         {
             await reconciler.ActivateAsync();
@@ -275,7 +275,7 @@ public sealed class Suite(string workDir, string[] childCommand, int reps, int b
         var ns = NewNamespace();
         using var client = Open(ns);
         Fill(client, table);
-        var kernel = new TimedKernel(new IpvsClientKernel(client));
+        var kernel = new TimedKernel(new LazyIpvsKernel(() => client, static () => { }));
         await using var reconciler = new IpvsReconciler(kernel, table.Config(), TimeProvider.System, NullLogger<IpvsReconciler>.Instance);
         await reconciler.ActivateAsync();
         Check(kernel.Writes == 0, "in-process adopt wrote");

@@ -15,13 +15,17 @@ internal sealed class ConfigDiagnostics(string file)
 
     public bool HasErrors => errors.Count > 0;
 
+    /// <summary>Any value reported so far: until then every value is usable and no path needs building.</summary>
+    public bool HasBroken => broken.Count > 0;
+
     /// <summary>In file order, so the first error an operator reads is the first one in the file.</summary>
     public IReadOnlyList<ConfigError> Errors =>
         [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.FieldPath, StringComparer.Ordinal)];
 
-    public void Record(string path, Mark mark) => Sources.Record(path, mark);
-
     public bool IsGiven(string path) => Sources.Contains(path);
+
+    /// <summary>The keys the file gives in the mapping at <paramref name="path"/> (none if it is no mapping).</summary>
+    public ConfigNode.EntryList GivenEntries(string path) => Sources.EntriesAt(path);
 
     public void Report(string path, Mark mark, string message)
     {
@@ -33,11 +37,16 @@ internal sealed class ConfigDiagnostics(string file)
     public void Report(string path, string message) => Report(path, Sources.LocateMark(path), message);
     /// <summary>Like <see cref="IsBroken"/>, and also when any value inside this one was reported.</summary>
     public bool IsBrokenWithin(string path) =>
-        IsBroken(path)
-        || broken.Any(b => b.StartsWith(path, StringComparison.Ordinal) && b.Length > path.Length && b[path.Length] is '.' or '[');
+        broken.Count > 0
+        && (IsBroken(path) || broken.Any(b => b.StartsWith(path, StringComparison.Ordinal) && b.Length > path.Length && b[path.Length] is '.' or '['));
 
     public bool IsBroken(string path)
     {
+        if (broken.Count == 0)
+        {
+            return false;
+        }
+
         while (true)
         {
             if (broken.Contains(path))

@@ -26,13 +26,28 @@ public static class ConfigLoader
     /// <param name="fileName">Only used in the errors.</param>
     public static ConfigLoadResult LoadFromText(string text, string fileName)
     {
-        var diagnostics = new ConfigDiagnostics(fileName);
-        var root = Parse(text, fileName, diagnostics);
-        if (root is null)
+        // The fast reader takes the plain files configurations are; a file it declines, or one with any
+        // error, is read again through YamlDotNet, whose marks and messages the errors are made of.
+        if (FastYaml.TryParse(text) is { } fastRoot)
         {
-            return new ConfigLoadResult(null, diagnostics.Errors, diagnostics.Sources);
+            var fast = Read(fastRoot, fileName);
+            if (fast.Succeeded)
+            {
+                return fast;
+            }
         }
 
+        var diagnostics = new ConfigDiagnostics(fileName);
+        var root = Parse(text, fileName, diagnostics);
+        return root is null
+            ? new ConfigLoadResult(null, diagnostics.Errors, diagnostics.Sources)
+            : Read(ConfigNode.From(root), fileName);
+    }
+
+    private static ConfigLoadResult Read(ConfigNode root, string fileName)
+    {
+        var diagnostics = new ConfigDiagnostics(fileName);
+        diagnostics.Sources.SetRoot(root);
         var config = new ConfigReader(diagnostics).Read(root);
         ConfigValidator.Validate(config, diagnostics);
         return diagnostics.HasErrors

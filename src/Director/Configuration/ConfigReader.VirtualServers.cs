@@ -1,5 +1,4 @@
 using System.Net;
-using YamlDotNet.RepresentationModel;
 
 namespace HaDirector.Director.Configuration;
 
@@ -24,18 +23,21 @@ internal sealed partial class ConfigReader
     private static readonly string[] SorryServerKeys = ["address", "port"];
     private static readonly string[] RealServerKeys = ["address", "port", "weight", "forwarding"];
 
+    // Made once: a parser built per value was a closure and a delegate for each of 40,000 values.
     private static readonly Func<string, Parsed<int>> PortNumber = ScalarParsers.Int(1, 65535);
+    private static readonly Func<string, Parsed<int>> PortOrWeight = ScalarParsers.Int(0, 65535);
+    private static readonly RealServerConfig RealServerDefaults = new();
 
-    private VirtualServerConfig? ReadVirtualServer(YamlNode node, string path)
+    private VirtualServerConfig? ReadVirtualServer(ListItem item)
     {
-        var map = YamlMap.Open(node, path, diagnostics, VirtualServerKeys);
+        var map = YamlMap.Open(item, diagnostics, VirtualServerKeys);
         if (map is null)
         {
             return null;
         }
 
         var defaults = new VirtualServerConfig();
-        var port = map.ReadOptional("port", ScalarParsers.Int(0, 65535));
+        var port = map.ReadOptional("port", PortOrWeight);
         var firewallMark = map.ReadOptional("fwmark", ParseFirewallMark);
         return new VirtualServerConfig
         {
@@ -52,8 +54,7 @@ internal sealed partial class ConfigReader
             OnePacket = map.Read("onePacket", ScalarParsers.Bool, defaults.OnePacket),
             HealthCheck = ReadHealthCheck(map.Map("healthCheck", HealthCheckKeys)),
             SorryServer = ReadSorryServer(map.Map("sorryServer", SorryServerKeys), port ?? 0),
-            RealServers = new(map.Items("realServers")
-                .Select(item => ReadRealServer(item.Node, item.Path, port ?? 0) ?? new RealServerConfig())),
+            RealServers = map.ReadList("realServers", item => ReadRealServer(item, port ?? 0) ?? new RealServerConfig()),
         };
     }
 
@@ -124,20 +125,19 @@ internal sealed partial class ConfigReader
                 map.Require("address", ScalarParsers.Ipv4, IPAddress.None),
                 map.Read("port", PortNumber, servicePort));
 
-    private RealServerConfig? ReadRealServer(YamlNode node, string path, int servicePort)
+    private RealServerConfig? ReadRealServer(ListItem item, int servicePort)
     {
-        var map = YamlMap.Open(node, path, diagnostics, RealServerKeys);
+        var map = YamlMap.Open(item, diagnostics, RealServerKeys);
         if (map is null)
         {
             return null;
         }
 
-        var defaults = new RealServerConfig();
         return new RealServerConfig
         {
             Address = map.Require("address", ScalarParsers.Ipv4, IPAddress.None),
             Port = map.Read("port", PortNumber, servicePort),
-            Weight = map.Read("weight", ScalarParsers.Int(0, 65535), defaults.Weight),
+            Weight = map.Read("weight", PortOrWeight, RealServerDefaults.Weight),
             Forwarding = map.ReadOptional("forwarding", ScalarParsers.Enum<ForwardingMethod>),
         };
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using YamlDotNet.RepresentationModel;
 
 namespace HaDirector.Director.Configuration;
 
@@ -22,16 +21,22 @@ internal sealed partial class ConfigReader
         }
 
         var items = vrrp.Items("instances");
-        if (items.Count == 0 && !diagnostics.IsBroken(vrrp.Child("instances")))
+        if (items.Length == 0 && !diagnostics.IsBroken(vrrp.Child("instances")))
         {
             diagnostics.Report(vrrp.Child("instances"), "needs at least one instance");
         }
 
         // A broken item stays as a placeholder so list indexes keep matching field paths.
-        return new(items.Select(item => ReadInstance(item.Node, item.Path) ?? new VrrpInstanceConfig()));
+        var instances = new VrrpInstanceConfig[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            instances[i] = ReadInstance(items[i].Node, items[i].Path) ?? new VrrpInstanceConfig();
+        }
+
+        return ValueList<VrrpInstanceConfig>.Own(instances);
     }
 
-    private VrrpInstanceConfig? ReadInstance(YamlNode node, string path)
+    private VrrpInstanceConfig? ReadInstance(ConfigNode node, string path)
     {
         var map = YamlMap.Open(node, path, diagnostics, InstanceKeys);
         if (map is null)

@@ -1,5 +1,4 @@
 using System.Net;
-using YamlDotNet.RepresentationModel;
 
 namespace HaDirector.Director.Configuration;
 
@@ -17,7 +16,7 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
     private static readonly string[] SyncDaemonKeys = ["interface", "syncId"];
     private static readonly string[] LoggingKeys = ["format"];
 
-    public DirectorConfig Read(YamlNode root)
+    public DirectorConfig Read(ConfigNode root)
     {
         var map = YamlMap.Open(root, "", diagnostics, RootKeys);
         if (map is null)
@@ -39,7 +38,7 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
                 RealtimePriority = vrrp?.Read("realtimePriority", ScalarParsers.Int(0, 99), new VrrpConfig().RealtimePriority)
                     ?? new VrrpConfig().RealtimePriority,
             },
-            VirtualServers = new(map.Items("virtualServers").Select(item => ReadVirtualServer(item.Node, item.Path) ?? new VirtualServerConfig())),
+            VirtualServers = map.ReadList("virtualServers", item => ReadVirtualServer(item) ?? new VirtualServerConfig()),
             Metrics = ReadMetrics(map),
             Control = ReadControl(map.Map("control", ControlKeys)),
             Ipvs = ReadIpvs(map.Map("ipvs", IpvsKeys)),

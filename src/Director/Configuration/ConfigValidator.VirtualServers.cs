@@ -6,6 +6,27 @@ internal sealed partial class ConfigValidator
 
     private static readonly HealthCheckType[] HttpChecks = [HealthCheckType.Http, HealthCheckType.Https];
 
+    /// <summary>The health-check keys that only some check types use.</summary>
+    private static readonly Dictionary<string, HealthCheckType[]> UsedBy = new(StringComparer.Ordinal)
+    {
+        ["path"] = [.. HttpChecks, HealthCheckType.Agent],
+        ["host"] = [.. HttpChecks, HealthCheckType.Agent],
+        ["expectStatus"] = HttpChecks,
+        ["bodyRegex"] = HttpChecks,
+        ["digest"] = HttpChecks,
+        ["command"] = [HealthCheckType.Exec],
+        ["dynamicWeight"] = [HealthCheckType.Exec],
+        ["send"] = [HealthCheckType.Tcp],
+        ["expect"] = [HealthCheckType.Tcp],
+        ["sni"] = [HealthCheckType.Https],
+        ["tlsVerify"] = [HealthCheckType.Https],
+        ["agentProtocol"] = [HealthCheckType.Agent],
+        ["sourceAddress"] = [HealthCheckType.Tcp, .. HttpChecks, HealthCheckType.Agent],
+    };
+
+    // Every instance's virtual addresses, gathered on first use.
+    private HashSet<System.Net.IPAddress>? knownVirtualAddresses;
+
     private void ValidateVirtualServers()
     {
         var servers = config.VirtualServers;
@@ -37,8 +58,6 @@ internal sealed partial class ConfigValidator
 
     private void ValidateService(VirtualServerConfig server, string path)
     {
-        var vip = FieldPath.Child(path, "vip");
-        var port = FieldPath.Child(path, "port");
         if (server.FirewallMark is not null)
         {
             if (server.Vip is not null || server.Port is not null)
@@ -49,96 +68,99 @@ internal sealed partial class ConfigValidator
             return;
         }
 
-        if (server.Vip is null && Usable(vip))
+        if (server.Vip is null && Usable(FieldPath.Child(path, "vip")))
         {
-            diagnostics.Report(vip, "missing required key 'vip' (or give fwmark)");
+            diagnostics.Report(FieldPath.Child(path, "vip"), "missing required key 'vip' (or give fwmark)");
         }
 
-        if (server.Port is null && Usable(port))
+        if (server.Port is null && Usable(FieldPath.Child(path, "port")))
         {
-            diagnostics.Report(port, "missing required key 'port' (or give fwmark)");
+            diagnostics.Report(FieldPath.Child(path, "port"), "missing required key 'port' (or give fwmark)");
         }
 
-        if (server.Port == 0 && server.Persistence == TimeSpan.Zero && Usable(port, FieldPath.Child(path, "persistence")))
+        if (server.Port == 0 && server.Persistence == TimeSpan.Zero && Usable(FieldPath.Child(path, "port"), FieldPath.Child(path, "persistence")))
         {
             // IPVS accepts port 0 only for persistent services: it means "every port of the VIP".
-            diagnostics.Report(port, "port 0 (every port) needs persistence");
+            diagnostics.Report(FieldPath.Child(path, "port"), "port 0 (every port) needs persistence");
         }
 
         // With errors in the instances' addresses the list is incomplete: a missing match would only be a guess.
         // Other mistakes in an instance (a bad vrid, an unknown key) leave its addresses trustworthy.
-        if (server.Vip is not null && Usable(vip) && VirtualAddressesComplete()
-            && !config.Vrrp.Instances.Any(x => x.VirtualAddresses.Any(a => a.Address.Equals(server.Vip))))
+        if (server.Vip is not null && !KnownVirtualAddresses().Contains(server.Vip) && VirtualAddressesComplete()
+            && Usable(FieldPath.Child(path, "vip")))
         {
             var known = config.Vrrp.Instances.Count == 0
                 ? "there are no VRRP instances"
                 : "instances: " + string.Join(", ", config.Vrrp.Instances.Select(x => $"{x.Name} {x.VirtualAddresses}"));
-            diagnostics.Report(vip, $"{server.Vip} is not a virtual address of any VRRP instance ({known})");
+            diagnostics.Report(FieldPath.Child(path, "vip"), $"{server.Vip} is not a virtual address of any VRRP instance ({known})");
         }
     }
 
+    /// <summary>Every instance's virtual addresses, gathered once rather than searched for each virtual server.</summary>
+    private HashSet<System.Net.IPAddress> KnownVirtualAddresses()
+    {
+        if (knownVirtualAddresses is null)
+        {
+            knownVirtualAddresses = [];
+            foreach (var instance in config.Vrrp.Instances)
+            {
+                for (var i = 0; i < instance.VirtualAddresses.Count; i++)
+                {
+                    knownVirtualAddresses.Add(instance.VirtualAddresses[i].Address);
+                }
+            }
+        }
+
+        return knownVirtualAddresses;
+    }
+
     private bool VirtualAddressesComplete() =>
-        Usable("vrrp", "vrrp.instances")
-        && !Enumerable.Range(0, config.Vrrp.Instances.Count)
-            .Any(i => diagnostics.IsBrokenWithin(FieldPath.Child(FieldPath.Item("vrrp.instances", i), "virtualAddresses")));
+        !diagnostics.HasBroken
+        || (Usable("vrrp", "vrrp.instances")
+            && !Enumerable.Range(0, config.Vrrp.Instances.Count)
+                .Any(i => diagnostics.IsBrokenWithin(FieldPath.Child(FieldPath.Item("vrrp.instances", i), "virtualAddresses"))));
 
     private void ValidateHealthCheck(HealthCheckConfig check, string path)
     {
-        var interval = FieldPath.Child(path, "interval");
-        var timeout = FieldPath.Child(path, "timeout");
-        if (check.Timeout >= check.Interval && Usable(interval, timeout))
+        string Key(string key) => FieldPath.Child(path, key);
+        if (check.Timeout >= check.Interval && Usable(Key("interval"), Key("timeout")))
         {
-            diagnostics.Report(timeout, $"must be shorter than interval ({DurationText.Format(check.Interval)}), got {DurationText.Format(check.Timeout)}");
+            diagnostics.Report(Key("timeout"), $"must be shorter than interval ({DurationText.Format(check.Interval)}), got {DurationText.Format(check.Timeout)}");
         }
 
-        var type = FieldPath.Child(path, "type");
-        var command = FieldPath.Child(path, "command");
-        if (check.Type == HealthCheckType.Exec && check.Command is null && Usable(type, command))
+        if (check.Type == HealthCheckType.Exec && check.Command is null && Usable(Key("type"), Key("command")))
         {
-            diagnostics.Report(command, "an exec check needs a command");
+            diagnostics.Report(Key("command"), "an exec check needs a command");
         }
 
-        var port = FieldPath.Child(path, "port");
-        if (check.Type == HealthCheckType.Agent && check.Port is null && Usable(type, port))
+        if (check.Type == HealthCheckType.Agent && check.Port is null && Usable(Key("type"), Key("port")))
         {
             // The service's own port speaks the service's protocol, not the agent's.
-            diagnostics.Report(port, "an agent check needs the agent's port");
+            diagnostics.Report(Key("port"), "an agent check needs the agent's port");
         }
 
-        var digest = FieldPath.Child(path, "digest");
-        if (check.Digest is not null && check.BodyRegex is not null && Usable(digest, FieldPath.Child(path, "bodyRegex")))
+        if (check.Digest is not null && check.BodyRegex is not null && Usable(Key("digest"), Key("bodyRegex")))
         {
-            diagnostics.Report(digest, "give bodyRegex or digest, not both");
+            diagnostics.Report(Key("digest"), "give bodyRegex or digest, not both");
         }
 
         // A key the check type ignores is most often a wrong type: say so instead of probing the wrong way.
-        var usedBy = new (string Key, HealthCheckType[] Types)[]
+        // Only the keys the file gives are looked at (usually one or two), not every key of the list.
+        foreach (var entry in diagnostics.GivenEntries(path))
         {
-            ("path", [.. HttpChecks, HealthCheckType.Agent]), ("host", [.. HttpChecks, HealthCheckType.Agent]),
-            ("expectStatus", HttpChecks), ("bodyRegex", HttpChecks), ("digest", HttpChecks),
-            ("command", [HealthCheckType.Exec]), ("dynamicWeight", [HealthCheckType.Exec]),
-            ("send", [HealthCheckType.Tcp]), ("expect", [HealthCheckType.Tcp]),
-            ("sni", [HealthCheckType.Https]), ("tlsVerify", [HealthCheckType.Https]),
-            ("agentProtocol", [HealthCheckType.Agent]),
-            ("sourceAddress", [HealthCheckType.Tcp, .. HttpChecks, HealthCheckType.Agent]),
-        };
-        foreach (var (key, types) in usedBy)
-        {
-            var keyPath = FieldPath.Child(path, key);
-            if (diagnostics.IsGiven(keyPath) && !types.Contains(check.Type) && Usable(keyPath, FieldPath.Child(path, "type")))
+            if (UsedBy.TryGetValue(entry.Key, out var types) && !types.Contains(check.Type) && Usable(Key(entry.Key), Key("type")))
             {
                 diagnostics.Report(
-                    keyPath,
+                    Key(entry.Key),
                     $"only used by {JoinNames(types)} checks; this check is {ScalarParsers.Name(check.Type)}");
             }
         }
 
         foreach (var (key, pattern) in new[] { ("bodyRegex", check.BodyRegex), ("expect", check.Expect) })
         {
-            var keyPath = FieldPath.Child(path, key);
-            if (pattern is not null && Usable(keyPath) && !TryCompile(pattern, out var error))
+            if (pattern is not null && Usable(Key(key)) && !TryCompile(pattern, out var error))
             {
-                diagnostics.Report(keyPath, $"does not compile: {error}");
+                diagnostics.Report(Key(key), $"does not compile: {error}");
             }
         }
     }
@@ -164,11 +186,11 @@ internal sealed partial class ConfigValidator
         for (var i = 0; i < server.RealServers.Count; i++)
         {
             var real = server.RealServers[i];
-            var port = FieldPath.Child(FieldPath.Item(realServers, i), "port");
             var forwarding = real.Forwarding ?? server.Forwarding;
 
             // DR rewrites only the MAC and tunnelling only wraps the packet: neither can change the port.
-            if (forwarding != ForwardingMethod.Nat && server.Port is > 0 && real.Port != server.Port && Usable(port, FieldPath.Child(path, "port")))
+            if (forwarding != ForwardingMethod.Nat && server.Port is > 0 && real.Port != server.Port
+                && FieldPath.Child(FieldPath.Item(realServers, i), "port") is var port && Usable(port, FieldPath.Child(path, "port")))
             {
                 diagnostics.Report(
                     port,

@@ -29,13 +29,32 @@ internal sealed partial class ConfigValidator
             Instances,
             "vrid",
             ["vrid", "interface"],
-            x => (x.Interface, x.VirtualRouterId),
+            x => (object)(x.Interface, x.VirtualRouterId),
             (x, first) => $"vrid {x.VirtualRouterId} is already used on {x.Interface} by {FieldPath.Parent(first)}");
 
-        var addresses = instances
-            .SelectMany((x, i) => x.VirtualAddresses.Select((a, j) => (Item: a, Path: FieldPath.Item(FieldPath.Child(FieldPath.Item(Instances, i), "virtualAddresses"), j))))
-            .ToList();
-        ReportRepeats(addresses.Where(a => Usable(a.Path)), a => a.Address, (a, first) => $"{a.Address} is already a virtual address at {first}");
+        var firstAddress = new Dictionary<System.Net.IPAddress, string>();
+        for (var i = 0; i < instances.Count; i++)
+        {
+            var addressesPath = FieldPath.Child(FieldPath.Item(Instances, i), "virtualAddresses");
+            for (var j = 0; j < instances[i].VirtualAddresses.Count; j++)
+            {
+                var address = instances[i].VirtualAddresses[j].Address;
+                var path = FieldPath.Item(addressesPath, j);
+                if (!Usable(path))
+                {
+                    continue;
+                }
+
+                if (firstAddress.TryGetValue(address, out var earlier))
+                {
+                    diagnostics.Report(path, $"{address} is already a virtual address at {earlier}");
+                }
+                else
+                {
+                    firstAddress[address] = path;
+                }
+            }
+        }
 
         for (var i = 0; i < instances.Count; i++)
         {

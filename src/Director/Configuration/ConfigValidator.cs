@@ -16,7 +16,9 @@ internal sealed partial class ConfigValidator(DirectorConfig config, ConfigDiagn
         validator.ValidateVirtualServers();
     }
 
-    private bool Usable(params string[] paths) => !paths.Any(diagnostics.IsBroken);
+    private bool Usable(string path) => !diagnostics.IsBroken(path);
+
+    private bool Usable(string path, string other) => !diagnostics.IsBroken(path) && !diagnostics.IsBroken(other);
 
     /// <summary>
     /// Reports each list item whose key repeats an earlier item's, naming the first. Items whose key fields
@@ -26,32 +28,60 @@ internal sealed partial class ConfigValidator(DirectorConfig config, ConfigDiagn
     private void ReportRepeats<T>(
         IReadOnlyList<T> items, string listPath, string? reportField, string[] keyFields, Func<T, object?> key, Func<T, string, string> message)
     {
-        var usable = items
-            .Select((item, i) => (Item: item, Path: FieldPath.Item(listPath, i)))
-            .Where(x => Usable(x.Path) && !keyFields.Any(f => diagnostics.IsBrokenWithin(FieldPath.Child(x.Path, f))))
-            .Select(x => (x.Item, reportField is null ? x.Path : FieldPath.Child(x.Path, reportField)));
-        ReportRepeats(usable, key, message);
-    }
-
-    private void ReportRepeats<T>(IEnumerable<(T Item, string Path)> items, Func<T, object?> key, Func<T, string, string> message)
-    {
-        var first = new Dictionary<object, string>();
-        foreach (var (item, path) in items)
+        // Paths are built only for a file with errors (to skip broken items) and for the repeats themselves:
+        // a clean file of 10,000 real servers would otherwise build three strings per real server. Keys are
+        // objects (a generic key over a struct would be JIT-compiled at every start), and a short list is
+        // compared pair by pair rather than through a dictionary of its own.
+        string PathOf(int i) => reportField is null ? FieldPath.Item(listPath, i) : FieldPath.Child(FieldPath.Item(listPath, i), reportField);
+        var keys = new object?[items.Count];
+        Dictionary<object, int>? first = items.Count > 16 ? new(items.Count) : null;
+        for (var i = 0; i < items.Count; i++)
         {
-            if (key(item) is not { } k)
+            if (key(items[i]) is not { } k || (diagnostics.HasBroken && !UsableItem(FieldPath.Item(listPath, i), keyFields)))
             {
                 continue;
             }
 
-            if (first.TryGetValue(k, out var earlier))
+            var earlier = -1;
+            if (first is null)
             {
-                diagnostics.Report(path, message(item, earlier));
+                for (var j = 0; j < i && earlier < 0; j++)
+                {
+                    earlier = k.Equals(keys[j]) ? j : -1;
+                }
+            }
+            else if (!first.TryAdd(k, i))
+            {
+                earlier = first[k];
+            }
+
+            if (earlier >= 0)
+            {
+                diagnostics.Report(PathOf(i), message(items[i], PathOf(earlier)));
             }
             else
             {
-                first[k] = path;
+                keys[i] = k;
             }
         }
+    }
+
+    private bool UsableItem(string path, string[] keyFields)
+    {
+        if (!Usable(path))
+        {
+            return false;
+        }
+
+        foreach (var field in keyFields)
+        {
+            if (diagnostics.IsBrokenWithin(FieldPath.Child(path, field)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool TryCompile(string pattern, out string error)

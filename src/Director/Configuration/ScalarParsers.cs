@@ -111,22 +111,48 @@ internal static class ScalarParsers
     public static Parsed<T> Enum<T>(string text)
         where T : struct, Enum
     {
-        foreach (var value in System.Enum.GetValues<T>())
+        var names = EnumNames<T>.Names;
+        for (var i = 0; i < names.Length; i++)
         {
-            if (Name(value) == text)
+            if (names[i] == text)
             {
-                return value;
+                return EnumNames<T>.Values[i];
             }
         }
 
-        return new ParseError(OneOfMessage(text, [.. System.Enum.GetValues<T>().Select(Name)]));
+        return new ParseError(OneOfMessage(text, names));
     }
 
     public static string Name<T>(T value)
         where T : struct, Enum
     {
-        var name = value.ToString();
-        return char.ToLowerInvariant(name[0]) + name[1..];
+        var index = Array.IndexOf(EnumNames<T>.Values, value);
+        return index >= 0 ? EnumNames<T>.Names[index] : CamelCase(value.ToString());
+    }
+
+    private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+    /// <summary>Each enum's members and names, worked out once rather than for every value read.</summary>
+    private static class EnumNames<T>
+        where T : struct, Enum
+    {
+        // Not GetValues<T>() and LINQ: those are JIT-compiled at every start (see ConfigTree).
+#pragma warning disable CA2263 // the generic overload is the one that needs the JIT
+        public static readonly T[] Values = (T[])System.Enum.GetValues(typeof(T));
+#pragma warning restore CA2263
+
+        public static readonly string[] Names = NamesOf(Values);
+
+        private static string[] NamesOf(T[] values)
+        {
+            var names = new string[values.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                names[i] = CamelCase(values[i].ToString());
+            }
+
+            return names;
+        }
     }
 
     public static string OneOfMessage(string text, IReadOnlyList<string> names)
@@ -139,9 +165,11 @@ internal static class ScalarParsers
     /// <summary>Dotted quad only: <see cref="IPAddress.TryParse(string, out IPAddress)"/> would take "10.1" or "1".</summary>
     private static bool TryIpv4(string text, out IPAddress address)
     {
+        Span<char> formatted = stackalloc char[15];
         if (IPAddress.TryParse(text, out var parsed)
             && parsed.AddressFamily == AddressFamily.InterNetwork
-            && parsed.ToString() == text)
+            && parsed.TryFormat(formatted, out var length)
+            && formatted[..length].SequenceEqual(text))
         {
             address = parsed;
             return true;

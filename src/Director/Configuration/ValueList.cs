@@ -14,6 +14,11 @@ public sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
 
     public ValueList(IEnumerable<T> items) => this.items = [.. items];
 
+    private ValueList(T[] items) => this.items = items;
+
+    /// <summary>Takes the array as it is (the caller gives it up): no copy, no LINQ.</summary>
+    internal static ValueList<T> Own(T[] items) => new(items);
+
     public int Count => items.Length;
 
     public T this[int index] => items[index];

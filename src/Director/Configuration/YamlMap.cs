@@ -1,5 +1,4 @@
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace HaDirector.Director.Configuration;
 
@@ -10,81 +9,134 @@ namespace HaDirector.Director.Configuration;
 /// </summary>
 internal sealed class YamlMap
 {
-    private readonly Dictionary<string, YamlNode> values = new(StringComparer.Ordinal);
+    // The value of each known key, by its index in the key list: no dictionary per mapping.
+    private readonly ConfigNode?[] values;
+    private readonly IReadOnlyList<string> keys;
     private readonly ConfigDiagnostics diagnostics;
 
-    private YamlMap(YamlMappingNode node, string path, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys)
+    // A list item's path is built only when asked for (an error, a nested list): most items never need it.
+    private string? path;
+    private readonly ListItem item;
+
+    private YamlMap(ConfigNode node, string? path, ListItem item, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys)
     {
         this.diagnostics = diagnostics;
-        Path = path;
+        this.keys = keys;
+        this.path = path;
+        this.item = item;
+        values = new ConfigNode?[keys.Count];
         Start = node.Start;
-        diagnostics.Record(path, node.Start);
-        foreach (var (keyNode, value) in node.Children)
+        foreach (var entry in node.Entries)
         {
-            var key = (keyNode as YamlScalarNode)?.Value ?? "";
-            var keyPath = FieldPath.Child(path, key);
-            if (!keys.Contains(key))
+            var index = IndexOf(keys, entry.Key);
+            if (index < 0)
             {
-                var closest = ClosestName.Find(key, keys);
+                // The suggestion is worked out only here, for a key that is wrong.
+                var closest = ClosestName.Find(entry.Key, keys);
                 var hint = closest is null ? "; valid keys" : $"; did you mean '{closest}'? Valid keys";
-                diagnostics.Report(keyPath, keyNode.Start, $"unknown key '{key}'{hint}: {string.Join(", ", keys)}");
+                diagnostics.Report(FieldPath.Child(Path, entry.Key), entry.KeyStart, $"unknown key '{entry.Key}'{hint}: {string.Join(", ", keys)}");
                 continue;
             }
 
-            diagnostics.Record(keyPath, value.Start);
-            values[key] = value;
+            values[index] = entry.Value;
         }
     }
 
-    public string Path { get; }
+    private static int IndexOf(IReadOnlyList<string> keys, string key)
+    {
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (string.Equals(keys[i], key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    public string Path => path ??= item.Path;
 
     public Mark Start { get; }
 
     /// <summary>A mapping, or null with the reason reported (nothing is reported for an absent or empty value).</summary>
-    public static YamlMap? Open(YamlNode? node, string path, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys)
+    public static YamlMap? Open(ConfigNode? node, string path, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys)
     {
-        if (node is YamlMappingNode mapping)
+        if (node is not { } given)
         {
-            return new YamlMap(mapping, path, diagnostics, keys);
+            return null;
         }
 
-        if (node is not null && !IsNull(node))
+        if (given.Kind == ConfigNodeKind.Mapping)
         {
-            diagnostics.Report(path, node.Start, $"expected a mapping of {string.Join(", ", keys)}, got {Describe(node)}");
+            return new YamlMap(given, path, default, diagnostics, keys);
+        }
+
+        if (!IsNull(given))
+        {
+            diagnostics.Report(path, given.Start, $"expected a mapping of {string.Join(", ", keys)}, got {Describe(given)}");
         }
 
         return null;
     }
 
-    /// <summary>YAML's null (<c>key:</c>, <c>~</c>, <c>null</c>) counts as absent, so the default applies.</summary>
-    public static bool IsNull(YamlNode node) =>
-        node is YamlScalarNode { Style: ScalarStyle.Plain, Value: "" or "~" or "null" or "Null" or "NULL" or null };
+    /// <summary>Like <see cref="Open(ConfigNode?, string, ConfigDiagnostics, IReadOnlyList{string})"/> for a list item.</summary>
+    public static YamlMap? Open(ListItem item, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys) =>
+        item.Node.Kind == ConfigNodeKind.Mapping
+            ? new YamlMap(item.Node, null, item, diagnostics, keys)
+            : Open(item.Node, item.Path, diagnostics, keys);
 
-    public static string Describe(YamlNode node) => node switch
+    /// <summary>YAML's null (<c>key:</c>, <c>~</c>, <c>null</c>) counts as absent, so the default applies.</summary>
+    public static bool IsNull(ConfigNode node) =>
+        node is { Kind: ConfigNodeKind.Scalar, Plain: true, Value: "" or "~" or "null" or "Null" or "NULL" };
+
+    public static string Describe(ConfigNode node) => node.Kind switch
     {
-        YamlScalarNode scalar => $"'{scalar.Value}'",
-        YamlSequenceNode => "a list",
+        ConfigNodeKind.Scalar => $"'{node.Value}'",
+        ConfigNodeKind.Sequence => "a list",
         _ => "a mapping",
     };
 
-    public bool Has(string key) => values.ContainsKey(key);
+    public bool Has(string key) => values[IndexOf(keys, key)] is not null;
 
-    public YamlNode? Node(string key) => values.TryGetValue(key, out var node) && !IsNull(node) ? node : null;
+    public ConfigNode? Node(string key) => values[IndexOf(keys, key)] is { } node && !IsNull(node) ? node : null;
 
     public string Child(string key) => FieldPath.Child(Path, key);
 
     public T Read<T>(string key, Func<string, Parsed<T>> parse, T fallback) =>
-        Node(key) is { } node ? Scalar(node, Child(key), parse, fallback, diagnostics) : fallback;
+        Node(key) is { } node && TryScalar(node, key, parse, out var value) ? value : fallback;
 
     /// <summary>For optional values without a default: null when absent or wrong.</summary>
     public T? ReadOrNull<T>(string key, Func<string, Parsed<T>> parse)
         where T : class =>
-        Node(key) is { } node ? Scalar(node, Child(key), s => parse(s).Select(v => (T?)v), null, diagnostics) : null;
+        Node(key) is { } node && TryScalar(node, key, parse, out var value) ? value : null;
 
     /// <summary>For optional numbers and enums without a default: null when absent or wrong.</summary>
     public T? ReadOptional<T>(string key, Func<string, Parsed<T>> parse)
         where T : struct =>
-        Node(key) is { } node ? Scalar(node, Child(key), s => parse(s).Select(v => (T?)v), null, diagnostics) : null;
+        Node(key) is { } node && TryScalar(node, key, parse, out var value) ? value : null;
+
+    /// <summary>The key's path is built only for an error: a file of 10,000 real servers has 40,000 values.</summary>
+    private bool TryScalar<T>(ConfigNode node, string key, Func<string, Parsed<T>> parse, out T value)
+    {
+        if (node.Kind != ConfigNodeKind.Scalar)
+        {
+            diagnostics.Report(Child(key), node.Start, $"expected a single value, got {Describe(node)}");
+            value = default!;
+            return false;
+        }
+
+        var parsed = parse(node.Value!);
+        if (!parsed.Ok)
+        {
+            diagnostics.Report(Child(key), node.Start, parsed.Error!);
+            value = default!;
+            return false;
+        }
+
+        value = parsed.Value;
+        return true;
+    }
 
     /// <summary>Like <see cref="Read{T}"/>, but an absent key is an error at this mapping.</summary>
     public T Require<T>(string key, Func<string, Parsed<T>> parse, T placeholder)
@@ -101,50 +153,61 @@ internal sealed class YamlMap
     public YamlMap? Map(string key, IReadOnlyList<string> keys) => YamlMap.Open(Node(key), Child(key), diagnostics, keys);
 
     /// <summary>The items of a list with their paths; an absent key is an empty list.</summary>
-    public IReadOnlyList<(YamlNode Node, string Path)> Items(string key)
+    public ListItem[] Items(string key)
     {
-        var node = Node(key);
-        var path = Child(key);
-        if (node is YamlSequenceNode sequence)
+        if (Node(key) is not { } node)
         {
-            var items = new List<(YamlNode, string)>();
-            foreach (var item in sequence.Children)
-            {
-                var itemPath = FieldPath.Item(path, items.Count);
-                diagnostics.Record(itemPath, item.Start);
-                if (IsNull(item))
-                {
-                    // Kept, so later indexes still match their paths; readers skip it as they skip a bad value.
-                    diagnostics.Report(itemPath, item.Start, "empty list item");
-                }
-
-                items.Add((item, itemPath));
-            }
-
-            return items;
+            return [];
         }
 
-        if (node is not null)
+        var path = Child(key);
+        if (node.Kind != ConfigNodeKind.Sequence)
         {
             diagnostics.Report(path, node.Start, $"expected a list, got {Describe(node)}");
+            return [];
         }
 
-        return [];
+        var children = node.Items;
+        var items = new ListItem[children.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = new ListItem(children[i], path, i);
+            if (IsNull(children[i]))
+            {
+                // Kept, so later indexes still match their paths; readers skip it as they skip a bad value.
+                diagnostics.Report(items[i].Path, children[i].Start, "empty list item");
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>Each item of a list read with <paramref name="read"/>, in order.</summary>
+    public ValueList<T> ReadList<T>(string key, Func<ListItem, T> read)
+    {
+        var items = Items(key);
+        var values = new T[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            values[i] = read(items[i]);
+        }
+
+        return ValueList<T>.Own(values);
     }
 
     /// <summary>A list of scalars; bad items are reported and stand as the placeholder, so indexes still match paths.</summary>
     public ValueList<T> List<T>(string key, Func<string, Parsed<T>> parse, T placeholder) =>
-        new(Items(key).Select(item => IsNull(item.Node) ? placeholder : Scalar(item.Node, item.Path, parse, placeholder, diagnostics)));
+        ReadList(key, item => IsNull(item.Node) ? placeholder : Scalar(item.Node, item.Path, parse, placeholder, diagnostics));
 
-    public static T Scalar<T>(YamlNode node, string path, Func<string, Parsed<T>> parse, T fallback, ConfigDiagnostics diagnostics)
+    public static T Scalar<T>(ConfigNode node, string path, Func<string, Parsed<T>> parse, T fallback, ConfigDiagnostics diagnostics)
     {
-        if (node is not YamlScalarNode scalar)
+        if (node.Kind != ConfigNodeKind.Scalar)
         {
             diagnostics.Report(path, node.Start, $"expected a single value, got {Describe(node)}");
             return fallback;
         }
 
-        var parsed = parse(scalar.Value ?? "");
+        var parsed = parse(node.Value!);
         if (!parsed.Ok)
         {
             diagnostics.Report(path, node.Start, parsed.Error!);
@@ -153,4 +216,10 @@ internal sealed class YamlMap
 
         return parsed.Value;
     }
+}
+
+/// <summary>An item of a list in the file; its path (<c>list[3]</c>) is built only when asked for.</summary>
+internal readonly record struct ListItem(ConfigNode Node, string ListPath, int Index)
+{
+    public string Path => FieldPath.Item(ListPath, Index);
 }

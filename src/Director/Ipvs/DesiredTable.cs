@@ -58,7 +58,14 @@ public sealed class DesiredTable
     public static DesiredTable Build(
         IEnumerable<VirtualServerConfig> virtualServers,
         IReadOnlyDictionary<RealServerId, RealServerHealth>? health = null,
-        IReadOnlyCollection<DrainTarget>? drains = null)
+        IReadOnlyCollection<DrainTarget>? drains = null) =>
+        new(BuildServices(virtualServers, health, drains));
+
+    /// <summary>Like <see cref="Build"/>, without indexing a table: for a pass over a few services.</summary>
+    internal static List<DesiredService> BuildServices(
+        IEnumerable<VirtualServerConfig> virtualServers,
+        IReadOnlyDictionary<RealServerId, RealServerHealth>? health,
+        IReadOnlyCollection<DrainTarget>? drains)
     {
         var services = new List<DesiredService>();
         foreach (var virtualServer in virtualServers)
@@ -81,7 +88,7 @@ public sealed class DesiredTable
                     destination = destination with { Weight = verdict.Weight };
                 }
 
-                if (drains is not null && drains.Any(d => d.Matches(virtualServer.Name, key)))
+                if (drains is not null && drains.Count > 0 && IsDrained(drains, virtualServer.Name, key))
                 {
                     destination = destination with { Weight = 0 };
                 }
@@ -103,6 +110,19 @@ public sealed class DesiredTable
             services.Add(new DesiredService(service, destinations));
         }
 
-        return new DesiredTable(services);
+        return services;
+    }
+
+    private static bool IsDrained(IReadOnlyCollection<DrainTarget> drains, string virtualServer, DestinationKey destination)
+    {
+        foreach (var drain in drains)
+        {
+            if (drain.Matches(virtualServer, destination))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -87,11 +87,7 @@ public sealed partial class IpvsReconciler
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogDumpFailed(_logger, ex);
-            lock (_gate)
-            {
-                _lastInputs = null;
-            }
-
+            ForgetInputs();
             Publish(status with { Role = role, Passes = status.Passes + 1, FailedPasses = status.FailedPasses + 1, LastPassAt = _time.GetUtcNow() });
             return;
         }
@@ -109,11 +105,16 @@ public sealed partial class IpvsReconciler
 
         var failed = Execute(plan, out var batchFailed);
         var duration = _time.GetElapsedTime(started);
+        var clean = failed == 0 && !batchFailed;
         lock (_gate)
         {
-            _lastInputs = failed == 0 && !batchFailed ? inputs : null;
+            _lastInputs = clean ? inputs : null;
             _lastFullPassAt = started;
         }
+
+        // After a clean pass the owned services in the kernel are the target, edit for edit.
+        _knownTarget = clean ? target : null;
+        _knownSince.Clear();
 
         if (plan.IsEmpty)
         {

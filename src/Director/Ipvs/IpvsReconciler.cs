@@ -135,7 +135,11 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
         RequestReconcile();
     }
 
-    /// <summary>Health's verdict for a real server; null returns it to its configured weight.</summary>
+    /// <summary>
+    /// Health's verdict for a real server; null returns it to its configured weight. When no pass runs, the
+    /// edit is sent before this returns (one netlink round trip on the caller's thread, no dump); otherwise
+    /// the worker applies it after the pass in progress.
+    /// </summary>
     public void SetHealth(RealServerId realServer, RealServerHealth? health)
     {
         lock (_gate)
@@ -161,7 +165,7 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
             _healthChanged.Add(realServer.Service);
         }
 
-        RequestReconcile();
+        RunTargetedOrRequest();
     }
 
     /// <summary>`hadirector drain`: false if that target was drained already.</summary>
@@ -256,15 +260,23 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
     public async ValueTask DisposeAsync()
     {
         Task worker;
+        bool first;
         lock (_gate)
         {
+            first = !_disposed;
             _disposed = true;
             _timer?.Dispose();
             worker = _worker;
         }
 
         await worker;
-        _passGate.Dispose();
+        if (first)
+        {
+            // An inline health pass (IpvsReconciler.Targeted.cs) may still hold the gate. Only the first
+            // call waits for it: the host may dispose twice, and the gate is gone after the first.
+            await _passGate.WaitAsync();
+            _passGate.Dispose();
+        }
     }
 
     private void ApplyConfig(DirectorConfig config)
@@ -285,9 +297,10 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
             }
 
             _desired = null;
+            MarkDrained(target);
         }
 
-        RequestReconcile();
+        RunTargetedOrRequest();
         return true;
     }
 

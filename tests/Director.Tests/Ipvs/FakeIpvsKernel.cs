@@ -26,6 +26,9 @@ internal sealed class FakeIpvsKernel : IIpvsKernel
 
     public int Dumps { get; private set; }
 
+    /// <summary>Destination dumps, one per service dumped.</summary>
+    public int DestinationDumps { get; private set; }
+
     public List<IReadOnlyList<IpvsOperation>> Batches { get; } = [];
 
     public List<string> DaemonCalls { get; } = [];
@@ -56,6 +59,7 @@ internal sealed class FakeIpvsKernel : IIpvsKernel
     {
         lock (_lock)
         {
+            DestinationDumps++;
             var index = IndexOf(ServiceKey.Of(service));
             // Like the kernel: a dump of a missing service's destinations is empty, not an error.
             return index < 0 ? [] : [.. _services[index].Destinations.Select(d => new IpvsDestinationEntry(d, 0, 0, 0, IpvsStats.Empty))];

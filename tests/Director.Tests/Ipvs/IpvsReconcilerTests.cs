@@ -272,22 +272,127 @@ public sealed class IpvsReconcilerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task SetHealth_AfterACleanPass_DumpsAndEditsOnlyThatService()
+    public async Task SetHealth_AfterACleanPass_EditsOnlyThatServiceWithoutADump()
     {
         var other = Web(8080);
         var reconciler = Create(false, WebServer, other);
         await reconciler.ActivateAsync();
         var fullDumps = _kernel.Dumps;
+        var destinationDumps = _kernel.DestinationDumps;
         var id = RealServer(WebServer, "198.18.1.2");
 
         reconciler.SetHealth(id, RealServerHealth.WithWeight(7));
         await reconciler.WhenIdleAsync();
 
         Assert.Equal(fullDumps, _kernel.Dumps);
+        Assert.Equal(destinationDumps, _kernel.DestinationDumps);
         var operation = Assert.Single(_kernel.Batches[^1]);
         Assert.Equal(IpvsOperationKind.UpdateDestination, operation.Kind);
         Assert.Equal(7u, operation.Destination!.Weight);
         AssertKernelHolds(DesiredTable.Build([WebServer, other], new Dictionary<RealServerId, RealServerHealth> { [id] = RealServerHealth.WithWeight(7) }));
+    }
+
+    [Fact]
+    public async Task SetHealth_ReconcilerIdle_EditSentBeforeSetHealthReturns()
+    {
+        var reconciler = Create();
+        await reconciler.ActivateAsync();
+        var batches = _kernel.Batches.Count;
+
+        reconciler.SetHealth(RealServer(WebServer, "198.18.1.2"), RealServerHealth.WithWeight(7));
+
+        Assert.Equal(batches + 1, _kernel.Batches.Count);
+        var operation = Assert.Single(_kernel.Batches[^1]);
+        Assert.Equal(IpvsOperationKind.UpdateDestination, operation.Kind);
+        Assert.Equal(7u, operation.Destination!.Weight);
+        Assert.Equal(1, reconciler.Status.LastOperations[IpvsOperationKind.UpdateDestination]);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_Twice_SecondCallReturnsQuietly()
+    {
+        var reconciler = new IpvsReconciler(_kernel, Config(new IpvsConfig { ReconcilePeriod = Period }, WebServer), _time, NullLogger<IpvsReconciler>.Instance);
+        await reconciler.ActivateAsync();
+
+        await reconciler.DisposeAsync();
+        await reconciler.DisposeAsync();
+
+        reconciler.SetHealth(RealServer(WebServer, "198.18.1.2"), RealServerHealth.WithWeight(7));
+        Assert.Single(_kernel.Batches);
+    }
+
+    [Fact]
+    public async Task SetHealth_WhileAFullPassRuns_HandedToTheWorkerAndAppliedAfterIt()
+    {
+        var reconciler = Create();
+        await reconciler.ActivateAsync();
+        var id = RealServer(WebServer, "198.18.1.2");
+        using var gate = new SemaphoreSlim(0);
+        _kernel.DumpGate = gate;
+        reconciler.RequestReconcile();
+        await _kernel.DumpEntered.WaitAsync(TimeSpan.FromSeconds(10));
+        var batches = _kernel.Batches.Count;
+
+        reconciler.SetHealth(id, RealServerHealth.WithWeight(7));
+        var batchesWhileHeld = _kernel.Batches.Count;
+        _kernel.DumpGate = null;
+        gate.Release(10);
+        await reconciler.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(batches, batchesWhileHeld);
+        AssertKernelHolds(DesiredTable.Build([WebServer], new Dictionary<RealServerId, RealServerHealth> { [id] = RealServerHealth.WithWeight(7) }));
+    }
+
+    [Fact]
+    public async Task SetHealth_DestinationDeletedByHandSinceTheLastPass_FullPassRestoresIt()
+    {
+        var reconciler = Create();
+        await reconciler.ActivateAsync();
+        var address = IPAddress.Parse("198.18.1.2");
+        _kernel.EditByHand(KeyOf(WebServer), list => [.. list.Where(d => !d.Address.Equals(address))]);
+        var id = RealServer(WebServer, "198.18.1.2");
+
+        reconciler.SetHealth(id, RealServerHealth.WithWeight(7));
+        await reconciler.WhenIdleAsync();
+
+        Assert.Equal(1, reconciler.Status.TotalFailedOperations);
+        AssertKernelHolds(DesiredTable.Build([WebServer], new Dictionary<RealServerId, RealServerHealth> { [id] = RealServerHealth.WithWeight(7) }));
+    }
+
+    [Fact]
+    public async Task SetHealth_AfterAFailedEdit_NextChangeDumpsAgain()
+    {
+        var reconciler = Create();
+        await reconciler.ActivateAsync();
+        _kernel.FailWhen = _ => Errno.ENOMEM;
+        reconciler.SetHealth(RealServer(WebServer, "198.18.1.2"), RealServerHealth.WithWeight(7));
+        await reconciler.WhenIdleAsync();
+        _kernel.FailWhen = _ => null;
+        var dumps = _kernel.Dumps;
+
+        reconciler.SetHealth(RealServer(WebServer, "198.18.1.2"), RealServerHealth.WithWeight(8));
+        await reconciler.WhenIdleAsync();
+
+        Assert.Equal(dumps + 1, _kernel.Dumps);
+        AssertKernelHolds(DesiredTable.Build([WebServer], new Dictionary<RealServerId, RealServerHealth> { [RealServer(WebServer, "198.18.1.2")] = RealServerHealth.WithWeight(8) }));
+    }
+
+    [Fact]
+    public async Task Drain_AfterACleanPass_EditsOnlyTheMatchingServiceWithoutADump()
+    {
+        var other = Web(8080);
+        var reconciler = Create(false, WebServer, other);
+        await reconciler.ActivateAsync();
+        var dumps = (_kernel.Dumps, _kernel.DestinationDumps);
+
+        Assert.True(reconciler.Drain(new DrainTarget(IPAddress.Parse("198.18.1.1"), 80)));
+        await reconciler.WhenIdleAsync();
+
+        Assert.Equal(dumps, (_kernel.Dumps, _kernel.DestinationDumps));
+        var operation = Assert.Single(_kernel.Batches[^1]);
+        Assert.Equal(IpvsOperationKind.UpdateDestination, operation.Kind);
+        Assert.Equal(0u, operation.Destination!.Weight);
+        Assert.Equal(80, operation.Service.Port);
     }
 
     [Fact]
