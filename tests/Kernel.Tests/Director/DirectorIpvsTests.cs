@@ -160,8 +160,10 @@ public sealed class DirectorIpvsTests : IDisposable
         WaitMaster(Lb1);
         Wait.Until(() => LvsDrCluster.Weight(Lb1, 80, _cluster.Rs1) == 2, Bound, "web programmed", _cluster.Diagnostics);
         Assert.Contains(_cluster.Get(), new[] { "rs1", "rs2" });
-        var webConnections = FirstCount(LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--stats", "-t", "198.18.0.100:80"));
-        Assert.True(webConnections >= 1);
+        // The kernel folds its per-CPU counters into the dumped stats every 2 s (the estimator): wait for our request.
+        long webConnections = 0;
+        Wait.Until(() => (webConnections = FirstCount(LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--stats", "-t", "198.18.0.100:80"))) >= 1, Bound,
+            "web's connection counter to count the request", _cluster.Diagnostics);
         var masterSince = Status(lb1)["instances"]![0]!["since"]!.GetValue<string>();
 
         // A bad file first: refused, and neither VRRP nor the kernel's table moves.
