@@ -86,7 +86,9 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                 break;
             case VrrpAction.AddVirtualAddresses add:
                 // The services first (DESIGN.md §3): the VIPs, the advert and GARP wait for them, the election does not.
-                _actions.Post(_services.ActivateAsync(Config), () => AddAddresses(add.Addresses));
+                var services = _services.ActivateAsync(Config);
+                HaDirector.Vrrp.Timing.TakeoverTrace.Mark("services-asked");
+                _actions.Post(services, () => AddAddresses(add.Addresses));
                 break;
             case VrrpAction.RemoveVirtualAddresses remove:
                 // A master losing some VIPs to a reload keeps its services; one that left master (this batch's
