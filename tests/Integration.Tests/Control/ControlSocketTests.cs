@@ -100,7 +100,7 @@ public sealed class ControlSocketTests : IDisposable
         Assert.True(handover.ExitCode == 0, handover + Diagnostics());
         Assert.True(handover.Stdout.Contains($"handed over to {Lb2.Address}", StringComparison.Ordinal), handover + Diagnostics());
         Assert.True(Lb2.HasAddress(Vip) && !Lb1.HasAddress(Vip), Diagnostics());
-        Assert.True(lb1.Process.OutputContains("Master -> Backup (ManualFailover)"), Diagnostics());
+        Wait.Until(() => lb1.Process.OutputContains("Master -> Backup (ManualFailover)"), Bound, "the log to say 'Master -> Backup (ManualFailover)'", Diagnostics);
 
         // lb1 has the higher priority and preempts: only the hold keeps it backup. Let ten of lb2's adverts
         // (three Master_Down_Intervals) go by, counted by lb1 itself, and it must still be backup.
@@ -172,7 +172,7 @@ public sealed class ControlSocketTests : IDisposable
         var refused = Shell.Run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Binary.Path, "status", "--socket", lb1.SocketPath);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("answers root only", refused.Stderr);
-        Assert.True(lb1.Process.OutputContains("refused a request from uid 65534"), Diagnostics());
+        Wait.Until(() => lb1.Process.OutputContains("refused a request from uid 65534"), Bound, "the log to say 'refused a request from uid 65534'", Diagnostics);
     }
 
     [Fact]

@@ -94,13 +94,13 @@ public sealed class KeepalivedInteropTests : IDisposable
         // keepalived resigns on SIGTERM (priority 0) -> ours takes over after Skew_Time and GARPs.
         keepalived.Terminate();
         WaitSoleMaster(lb2, lb1);
-        Assert.True(ours.OutputContains("Backup -> Master (PriorityZeroReceived)"), Diagnostics());
+        Wait.Until(() => ours.OutputContains("Backup -> Master (PriorityZeroReceived)"), Bound, "the log to say 'Backup -> Master (PriorityZeroReceived)'", Diagnostics);
         Assert.Equal(lb2.Mac, WaitRouterMac(lb2.Mac));
 
         // keepalived returns with the higher priority -> ours steps down for it.
         StartKeepalived(lb1, 150, version, interval);
         WaitSoleMaster(lb1, lb2);
-        Assert.True(ours.OutputContains("Master -> Backup (HigherPriorityAdvert)"), Diagnostics());
+        Wait.Until(() => ours.OutputContains("Master -> Backup (HigherPriorityAdvert)"), Bound, "the log to say 'Master -> Backup (HigherPriorityAdvert)'", Diagnostics);
     }
 
     private string? WaitRouterMac(string mac)

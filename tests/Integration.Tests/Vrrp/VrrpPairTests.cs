@@ -66,7 +66,7 @@ public sealed class VrrpPairTests : IDisposable
 
         Wait.Until(() => Lb2.HasAddress(Vip), Bound, "lb2 to take over", Diagnostics);
         Wait.Until(() => _lan.RouterNeighbourMac(Vip) == Lb2.Mac, Bound, "router entry = lb2 (GARP)", Diagnostics);
-        Assert.True(lb2.Process.OutputContains("Backup -> Master (MasterDownTimerExpired)"), Diagnostics());
+        Wait.Until(() => lb2.Process.OutputContains("Backup -> Master (MasterDownTimerExpired)"), Bound, "the log to say 'Backup -> Master (MasterDownTimerExpired)'", Diagnostics);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class VrrpPairTests : IDisposable
         Assert.True(lb1.Process.WaitForExit(Bound), "lb1 exits after SIGTERM");
         Assert.Equal(0, lb1.Process.ExitCode);
         // The priority-0 advert cut the wait to Skew_Time (RFC 5798 §6.4.2) instead of Master_Down_Interval.
-        Assert.True(lb2.Process.OutputContains("Backup -> Master (PriorityZeroReceived)"), Diagnostics());
+        Wait.Until(() => lb2.Process.OutputContains("Backup -> Master (PriorityZeroReceived)"), Bound, "the log to say 'Backup -> Master (PriorityZeroReceived)'", Diagnostics);
         Assert.False(Lb1.HasAddress(Vip));
     }
 
@@ -135,7 +135,7 @@ public sealed class VrrpPairTests : IDisposable
         lb1.Process.Terminate();
 
         WaitMaster(Lb2, Lb1);
-        Assert.True(lb2.Process.OutputContains("Backup -> Master (PriorityZeroReceived)"), Diagnostics());
+        Wait.Until(() => lb2.Process.OutputContains("Backup -> Master (PriorityZeroReceived)"), Bound, "the log to say 'Backup -> Master (PriorityZeroReceived)'", Diagnostics);
     }
 
     [Fact]
