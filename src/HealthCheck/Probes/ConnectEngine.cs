@@ -87,7 +87,7 @@ public sealed unsafe class ConnectEngine
         }
 
         var error = Marshal.GetLastPInvokeError();
-        if (error != ConnectErrors.EINPROGRESS)
+        if (error != Errno.EINPROGRESS)
         {
             _ = Libc.Close(fd);
             return ValueTask.FromResult(ProbeResult.Failure(ConnectErrors.Reason(error)));

@@ -27,7 +27,13 @@ public static class Errno
     public const int EADDRINUSE = 98;
     public const int EADDRNOTAVAIL = 99;
     public const int ENOBUFS = 105;
+    public const int ENETUNREACH = 101;
+    public const int ECONNRESET = 104;
     public const int ETIMEDOUT = 110;
+    public const int ECONNREFUSED = 111;
+    public const int EHOSTDOWN = 112;
+    public const int EHOSTUNREACH = 113;
+    public const int EINPROGRESS = 115;
 
     /// <summary>The symbolic name ("EEXIST") users can search for, or "errno N".</summary>
     public static string Name(int errno) => errno switch
@@ -56,7 +62,13 @@ public static class Errno
         EADDRINUSE => "EADDRINUSE",
         EADDRNOTAVAIL => "EADDRNOTAVAIL",
         ENOBUFS => "ENOBUFS",
+        ENETUNREACH => "ENETUNREACH",
+        ECONNRESET => "ECONNRESET",
         ETIMEDOUT => "ETIMEDOUT",
+        ECONNREFUSED => "ECONNREFUSED",
+        EHOSTDOWN => "EHOSTDOWN",
+        EHOSTUNREACH => "EHOSTUNREACH",
+        EINPROGRESS => "EINPROGRESS",
         _ => "errno " + errno.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }
