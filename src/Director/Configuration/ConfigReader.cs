@@ -13,7 +13,7 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
     private static readonly string[] MetricsKeys = ["listen"];
     private static readonly string[] ControlKeys = ["socket"];
     private static readonly string[] IpvsKeys = ["warmStandby", "reconcilePeriod", "syncDaemon"];
-    private static readonly string[] SyncDaemonKeys = ["interface", "syncId"];
+    private static readonly string[] SyncDaemonKeys = ["interface", "syncId", "takeoverGrace"];
     private static readonly string[] LoggingKeys = ["format"];
 
     public DirectorConfig Read(ConfigNode root)
@@ -90,7 +90,8 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
                 ? null
                 : new SyncDaemonConfig(
                     sync.Require("interface", ScalarParsers.NonEmpty, ""),
-                    sync.Read("syncId", ScalarParsers.Int(0, 255), 0)),
+                    sync.Read("syncId", ScalarParsers.Int(0, 255), 0),
+                    sync.Read("takeoverGrace", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(1)), SyncDaemonConfig.DefaultTakeoverGrace)),
         };
     }
 

@@ -1,5 +1,6 @@
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Vrrp;
+using HaDirector.Netlink.Interop;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -21,6 +22,8 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     private DirectorConfig _config;
     private ServicePlan _plan;
     private SyncDaemonController _sync;
+    private TakeoverGrace _grace;
+    private readonly TimeProvider _time;
     private bool _adopted;
     private Task _adoption = Task.CompletedTask;
     private bool _stopping;
@@ -39,7 +42,9 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         _kernel = kernel;
         _syncKernel = syncKernel;
         Reconciler = new IpvsReconciler(kernel, config, time, loggers.CreateLogger<IpvsReconciler>());
+        _time = time;
         _sync = NewSyncController(config);
+        _grace = NewGrace(config);
     }
 
     public IpvsReconciler Reconciler { get; }
@@ -58,10 +63,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
 
         lock (_gate)
         {
-            if (_masters.Count == 0)
-            {
-                Sync(_sync.BecomeBackup);
-            }
+            Sync(_sync.EnsureRunning);
         }
 
         return Task.CompletedTask;
@@ -72,6 +74,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         lock (_gate)
         {
             _stopping = true;
+            _grace.EndAll();
         }
 
         return Task.CompletedTask;
@@ -81,6 +84,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     {
         HashSet<ServiceKey> services;
         bool warm;
+        TakeoverGrace grace;
         lock (_gate)
         {
             var first = _masters.Count == 0;
@@ -89,13 +93,9 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
                 return Task.CompletedTask;
             }
 
-            if (first)
-            {
-                Sync(_sync.BecomeMaster);
-            }
-
             services = ServicesOf(instance, alone: first);
             warm = _config.Ipvs.WarmStandby;
+            grace = _grace;
         }
 
         if (services.Count == 0)
@@ -103,10 +103,24 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
             return Task.CompletedTask;
         }
 
+        var withGrace = grace.Grace > TimeSpan.Zero;
         // Off the election's thread: a pass over a large table takes a while, and the other instances' timers must not wait.
-        var activation = ObserveAsync(Task.Run(() => Reconciler.ActivateAsync(services)), instance.Name);
-        // Warm standby: already programmed on this backup, so the VIP may go up at once; the pass only repairs drift.
-        return warm ? Task.CompletedTask : activation;
+        var activation = ObserveAsync(Task.Run(async () =>
+        {
+            await Reconciler.ActivateAsync(services);
+            if (withGrace && !warm)
+            {
+                grace.Begin(instance.Name, services);
+            }
+        }), instance.Name);
+        if (!warm)
+        {
+            return activation;
+        }
+
+        // Warm standby: already programmed on this backup, so the VIP may go up at once (the pass only repairs
+        // drift), once the grace's listeners are open.
+        return withGrace ? Task.Run(() => grace.Begin(instance.Name, services)) : Task.CompletedTask;
     }
 
     public void Deactivate(VrrpInstanceConfig instance)
@@ -119,13 +133,8 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
                 return;
             }
 
-            var last = _masters.Count == 0;
-            services = ServicesOf(instance, alone: last);
-            if (last)
-            {
-                var sync = _sync;
-                ThreadPool.UnsafeQueueUserWorkItem(_ => Sync(sync.BecomeBackup), null);
-            }
+            _grace.End(instance.Name);
+            services = ServicesOf(instance, alone: _masters.Count == 0);
         }
 
         if (services.Count > 0)
@@ -145,9 +154,15 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
             _plan = ServicePlan.Of(config);
             if (before.Ipvs.SyncDaemon != config.Ipvs.SyncDaemon)
             {
-                Sync(_sync.StopAll);
+                if (before.Ipvs.SyncDaemon is { } old && (old.Interface, old.SyncId) != (config.Ipvs.SyncDaemon?.Interface, config.Ipvs.SyncDaemon?.SyncId))
+                {
+                    Sync(_sync.StopAll);
+                }
+
                 _sync = NewSyncController(config);
-                Sync(_masters.Count > 0 ? _sync.BecomeMaster : _sync.BecomeBackup);
+                Sync(_sync.EnsureRunning);
+                _grace.EndAll();
+                _grace = NewGrace(config);
             }
 
             adopt = !_adopted && config.VirtualServers.Count > 0;
@@ -250,6 +265,10 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
 
     private SyncDaemonController NewSyncController(DirectorConfig config) =>
         new(_syncKernel, config.Ipvs.SyncDaemon, _loggers.CreateLogger<SyncDaemonController>());
+
+    private TakeoverGrace NewGrace(DirectorConfig config) =>
+        new(config.Ipvs.SyncDaemon?.TakeoverGrace ?? TimeSpan.Zero, _time, endPoint => SilentTcpListener.Open(endPoint),
+            _loggers.CreateLogger<TakeoverGrace>());
 
     /// <summary>The sync daemon is a bonus: failing to switch it is logged, never stops the election.</summary>
     private void Sync(Action change)

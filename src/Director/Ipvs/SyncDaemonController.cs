@@ -6,38 +6,44 @@ using Microsoft.Extensions.Logging;
 namespace HaDirector.Director.Ipvs;
 
 /// <summary>
-/// Runs the kernel's connection-sync daemon in the role VRRP gives this node (<c>ipvs.syncDaemon</c>), so
-/// the backup already knows the master's connections when it takes over. The other role is stopped
-/// first: one node must not send and receive the same sync id at once.
+/// Runs the kernel's connection-sync daemons (<c>ipvs.syncDaemon</c>) in both roles on every node, as the
+/// kernel allows: the master daemon announces the connections this node forwards, the backup daemon learns the
+/// peer's. Neither follows VRRP, because stopping a master daemon throws away what it has not sent yet (the
+/// kernel flushes its buffer every 2 s), and stopping a backup daemon at takeover would miss the old master's
+/// last flush: exactly the connections that were in flight when the VIP moved. Each node's multicast loop is
+/// off in the kernel, so a node never hears its own announcements.
 /// </summary>
 public sealed partial class SyncDaemonController(IIpvsKernel kernel, SyncDaemonConfig? config, ILogger<SyncDaemonController> logger)
 {
     public bool Enabled => config is not null;
 
-    public void BecomeMaster() => Switch(IpvsSyncState.Master, IpvsSyncState.Backup);
-
-    public void BecomeBackup() => Switch(IpvsSyncState.Backup, IpvsSyncState.Master);
-
-    /// <summary>Stops both roles (shutdown or the feature turned off by a reload).</summary>
-    public void StopAll()
-    {
-        Stop(IpvsSyncState.Master);
-        Stop(IpvsSyncState.Backup);
-    }
-
-    private void Switch(IpvsSyncState role, IpvsSyncState other)
+    /// <summary>Starts whichever role is not running with this configuration (idempotent).</summary>
+    public void EnsureRunning()
     {
         if (config is null)
         {
             return;
         }
 
-        Stop(other);
-        var wanted = new IpvsSyncDaemon { State = role, InterfaceName = config.Interface, SyncId = (uint)config.SyncId };
-        var running = kernel.GetDaemons().FirstOrDefault(d => d.State == role);
+        var running = kernel.GetDaemons();
+        foreach (var role in (ReadOnlySpan<IpvsSyncState>)[IpvsSyncState.Backup, IpvsSyncState.Master])
+        {
+            Ensure(role, running.FirstOrDefault(d => d.State == role), config);
+        }
+    }
+
+    /// <summary>Stops both roles (the feature turned off or changed by a reload).</summary>
+    public void StopAll()
+    {
+        Stop(IpvsSyncState.Master);
+        Stop(IpvsSyncState.Backup);
+    }
+
+    private void Ensure(IpvsSyncState role, IpvsSyncDaemon? running, SyncDaemonConfig wanted)
+    {
         if (running is not null)
         {
-            if (running.InterfaceName == wanted.InterfaceName && running.SyncId == wanted.SyncId)
+            if (running.InterfaceName == wanted.Interface && running.SyncId == (uint)wanted.SyncId)
             {
                 return;
             }
@@ -48,12 +54,12 @@ public sealed partial class SyncDaemonController(IIpvsKernel kernel, SyncDaemonC
 
         try
         {
-            kernel.StartDaemon(wanted);
-            LogStarted(logger, role, config.Interface, config.SyncId);
+            kernel.StartDaemon(new IpvsSyncDaemon { State = role, InterfaceName = wanted.Interface, SyncId = (uint)wanted.SyncId });
+            LogStarted(logger, role, wanted.Interface, wanted.SyncId);
         }
         catch (IpvsErrorException ex)
         {
-            LogStartFailed(logger, role, config.Interface, ex.Message, ex);
+            LogStartFailed(logger, role, wanted.Interface, ex.Message, ex);
         }
     }
 

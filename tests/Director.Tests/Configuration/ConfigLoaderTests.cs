@@ -66,6 +66,11 @@ public sealed class ConfigLoaderTests
             ["t.yaml:8:1: colour: unknown key 'colour'; valid keys: vrrp, virtualServers, metrics, control, ipvs, logging"]
         },
         {
+            "takeover grace beyond a minute",
+            Minimal + "\nipvs:\n  syncDaemon: { interface: eth1, takeoverGrace: 2m }\n",
+            ["t.yaml:9:49: ipvs.syncDaemon.takeoverGrace: must be 0s..1m, got 2m"]
+        },
+        {
             "missing vrrp",
             "logging: { format: json }\n",
             ["t.yaml:1:1: vrrp: missing required key 'vrrp'"]
@@ -581,7 +586,7 @@ public sealed class ConfigLoaderTests
 
         Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, 9100), config.Metrics.Listen);
         Assert.Equal("/tmp/hd.sock", config.Control.Socket);
-        Assert.Equal(new IpvsConfig { WarmStandby = true, ReconcilePeriod = TimeSpan.FromHours(1), SyncDaemon = new SyncDaemonConfig("eth1", 9) }, config.Ipvs);
+        Assert.Equal(new IpvsConfig { WarmStandby = true, ReconcilePeriod = TimeSpan.FromHours(1), SyncDaemon = new SyncDaemonConfig("eth1", 9, TimeSpan.FromSeconds(3)) }, config.Ipvs);
         Assert.Equal(LogFormat.Json, config.Logging.Format);
     }
 

@@ -12,46 +12,47 @@ public sealed class SyncDaemonControllerTests
     private SyncDaemonController Create(SyncDaemonConfig? config) =>
         new(_kernel, config, NullLogger<SyncDaemonController>.Instance);
 
+    private static IpvsSyncDaemon Daemon(IpvsSyncState role, uint syncId = 51) =>
+        new() { State = role, InterfaceName = "eth0", SyncId = syncId };
+
     [Fact]
-    public void BecomeMaster_BackupRunning_StopsBackupThenStartsMaster()
+    public void EnsureRunning_NothingRunning_StartsBothRoles()
+    {
+        Create(new SyncDaemonConfig("eth0", 51)).EnsureRunning();
+
+        Assert.Equal([Daemon(IpvsSyncState.Backup), Daemon(IpvsSyncState.Master)], _kernel.GetDaemons().OrderByDescending(d => d.State));
+        Assert.Equal(["start Backup", "start Master"], _kernel.DaemonCalls);
+    }
+
+    [Fact]
+    public void EnsureRunning_Again_NoRestart()
     {
         var controller = Create(new SyncDaemonConfig("eth0", 51));
-        controller.BecomeBackup();
+        controller.EnsureRunning();
 
-        controller.BecomeMaster();
+        controller.EnsureRunning();
 
-        var daemon = Assert.Single(_kernel.GetDaemons());
-        Assert.Equal(new IpvsSyncDaemon { State = IpvsSyncState.Master, InterfaceName = "eth0", SyncId = 51 }, daemon);
-        Assert.Equal(["stop Master", "start Backup", "stop Backup", "start Master"], _kernel.DaemonCalls);
+        Assert.Equal(2, _kernel.DaemonCalls.Count);
     }
 
     [Fact]
-    public void BecomeMaster_AlreadyMaster_NoRestart()
+    public void EnsureRunning_BackupWithOtherSyncIdRunning_ReplacedAndMasterStarted()
     {
-        var controller = Create(new SyncDaemonConfig("eth0", 51));
-        controller.BecomeMaster();
+        _kernel.StartDaemon(Daemon(IpvsSyncState.Backup, syncId: 9));
+        _kernel.DaemonCalls.Clear();
 
-        controller.BecomeMaster();
+        Create(new SyncDaemonConfig("eth0", 51)).EnsureRunning();
 
-        Assert.Equal(1, _kernel.DaemonCalls.Count(c => c == "start Master"));
+        Assert.All(_kernel.GetDaemons(), d => Assert.Equal(51u, d.SyncId));
+        Assert.Equal(["stop Backup", "start Backup", "start Master"], _kernel.DaemonCalls);
     }
 
     [Fact]
-    public void BecomeBackup_MasterWithOtherSyncIdRunningAsBackup_Replaced()
-    {
-        _kernel.StartDaemon(new IpvsSyncDaemon { State = IpvsSyncState.Backup, InterfaceName = "eth0", SyncId = 9 });
-
-        Create(new SyncDaemonConfig("eth0", 51)).BecomeBackup();
-
-        Assert.Equal(51u, Assert.Single(_kernel.GetDaemons()).SyncId);
-    }
-
-    [Fact]
-    public void BecomeMaster_NotConfigured_NoKernelCalls()
+    public void EnsureRunning_NotConfigured_NoKernelCalls()
     {
         var controller = Create(null);
 
-        controller.BecomeMaster();
+        controller.EnsureRunning();
 
         Assert.False(controller.Enabled);
         Assert.Empty(_kernel.DaemonCalls);
@@ -61,7 +62,8 @@ public sealed class SyncDaemonControllerTests
     public void StopAll_BothRoles_StopsBothAndIgnoresMissing()
     {
         var controller = Create(new SyncDaemonConfig("eth0", 51));
-        controller.BecomeMaster();
+        controller.EnsureRunning();
+        _kernel.StopDaemon(IpvsSyncState.Backup);
 
         controller.StopAll();
 

@@ -8,7 +8,8 @@ namespace HaDirector.KernelTests.Director;
 /// <summary>
 /// `hadirector run` programming the real kernel's IPVS in an LVS-DR cluster inside the test VM, with
 /// ipvsadm as the witness: services before VIPs, drift repaired, unowned services left alone, drains,
-/// a restart that writes nothing and keeps an established connection, and the sync daemon following VRRP.
+/// a restart that writes nothing and keeps an established connection, and connections in flight surviving
+/// every kind of VIP move (sync daemons in both roles, the takeover grace).
 /// </summary>
 [Trait(KernelVm.Trait, KernelVm.TraitValue)]
 public sealed class DirectorIpvsTests : IDisposable
@@ -103,12 +104,7 @@ public sealed class DirectorIpvsTests : IDisposable
         WaitMaster(Lb1);
         Wait.Until(() => LvsDrCluster.Weight(Lb1, 7, _cluster.Rs2) == 1, Bound, "echo programmed", _cluster.Diagnostics);
 
-        using var connection = NetworkNamespace.Run(NetworkNamespace.PathOf(_cluster.Lan.Router), () =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30_000 };
-            socket.Connect(LvsDrCluster.Vip, 7);
-            return socket;
-        });
+        using var connection = OpenEcho();
         var server = Echo(connection, "before");
         var counters = LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--stats", "-t", "198.18.0.100:7");
 
@@ -131,27 +127,61 @@ public sealed class DirectorIpvsTests : IDisposable
     }
 
     [Fact]
-    public void Pair_SyncDaemonAndServicesFollowMastership()
+    public void Pair_ConnectionsInFlightWhenTheVipMoves_SurviveHandoverPreemptionAndCrash()
     {
         var lb1 = _cluster.StartDirector("lb1", _cluster.Config(150, syncInterface: "eth0"));
         var lb2 = _cluster.StartDirector("lb2", _cluster.Config(100, syncInterface: "eth0"));
         WaitMaster(Lb1);
-        Wait.Until(() => LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--daemon").Contains("master sync daemon (mcast=eth0, syncid=7"), Bound,
-            "lb1: master sync daemon", _cluster.Diagnostics);
-        Wait.Until(() => LvsDrCluster.Ipvsadm(Lb2, "-Ln", "--daemon").Contains("backup sync daemon (mcast=eth0, syncid=7"), Bound,
-            "lb2: backup sync daemon", _cluster.Diagnostics);
+        foreach (var host in new[] { Lb1, Lb2 })
+        {
+            // Both roles on both nodes, whatever VRRP says: a role switch would throw away unsent announcements.
+            Wait.Until(() => LvsDrCluster.Ipvsadm(host, "-Ln", "--daemon") is var d
+                    && d.Contains("master sync daemon (mcast=eth0, syncid=7") && d.Contains("backup sync daemon (mcast=eth0, syncid=7"),
+                Bound, host.Name + ": master and backup sync daemons", _cluster.Diagnostics);
+        }
+        Wait.Until(() => LvsDrCluster.Weight(Lb1, 7, _cluster.Rs2) == 1, Bound, "echo programmed on lb1", _cluster.Diagnostics);
         Assert.Null(LvsDrCluster.Weight(Lb2, 80, _cluster.Rs1)); // no warm standby: the backup holds no services
 
-        var failover = lb1.Cli("failover");
-        Assert.True(failover.ExitCode == 0, failover + _cluster.Diagnostics());
-        WaitMaster(Lb2);
-        Wait.Until(() => LvsDrCluster.Weight(Lb2, 80, _cluster.Rs1) == 2, Bound, "lb2 programmed", _cluster.Diagnostics);
+        // Maintenance handover: a connection through lb1 keeps its real server through lb2.
+        using (var connection = OpenEcho())
+        {
+            var server = Echo(connection, "before");
+            var failover = lb1.Cli("failover");
+            Assert.True(failover.ExitCode == 0, failover + _cluster.Diagnostics());
+            WaitMaster(Lb2);
+            Assert.Equal(server, Echo(connection, "after the handover"));
+        }
         Wait.Until(() => LvsDrCluster.Weight(Lb1, 80, _cluster.Rs1) is null, Bound, "lb1's services removed after it left master", _cluster.Diagnostics);
-        Wait.Until(() => LvsDrCluster.Ipvsadm(Lb2, "-Ln", "--daemon").Contains("master sync daemon"), Bound, "lb2: master sync", _cluster.Diagnostics);
-        Wait.Until(() => LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--daemon").Contains("backup sync daemon"), Bound, "lb1: backup sync", _cluster.Diagnostics);
-        Assert.Contains(_cluster.Get(), new[] { "rs1", "rs2" }); // served through lb2 now
+
+        // Preemption: lb1 resumes and takes the VIP back from lb2 with a connection in flight through lb2.
+        using (var connection = OpenEcho())
+        {
+            var server = Echo(connection, "before");
+            Assert.Equal(0, lb1.Cli("resume").ExitCode);
+            Wait.Until(() => Lb1.HasAddress(LvsDrCluster.Vip) && !Lb2.HasAddress(LvsDrCluster.Vip), Bound, "lb1 to preempt", _cluster.Diagnostics);
+            Assert.Equal(server, Echo(connection, "after the preemption"));
+        }
+
+        // Crash: kill -9 of lb1's daemon right after a connection's first data. Its entry reaches lb2 at the kernel's
+        // next 2-s flush, often after lb2 took over: lb2 must drop the early segments, not reset them.
+        using (var connection = OpenEcho())
+        {
+            var server = Echo(connection, "before");
+            lb1.Process.Kill9();
+            WaitMaster(Lb2);
+            Assert.Equal(server, Echo(connection, "after the crash"));
+        }
         Assert.False(lb2.Process.HasExited);
     }
+
+    /// <summary>A TCP connection from the client side (the router namespace) to the echo service on VIP:7.</summary>
+    private Socket OpenEcho() => NetworkNamespace.Run(NetworkNamespace.PathOf(_cluster.Lan.Router), () =>
+    {
+        // Long enough for retransmissions to outlast the sync daemon's 2-s flush.
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30_000 };
+        socket.Connect(LvsDrCluster.Vip, 7);
+        return socket;
+    });
 
     [Fact]
     public void Reload_NewServiceAndPriority_AppliedOnTheRunningMaster_UntouchedServiceKeepsItsCounters()
