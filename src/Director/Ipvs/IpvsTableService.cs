@@ -64,6 +64,8 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         lock (_gate)
         {
             Sync(_sync.EnsureRunning);
+            var grace = _grace;
+            _ = ObserveAsync(Task.Run(grace.WarmUp, CancellationToken.None), "takeover grace warm-up");
         }
 
         return Task.CompletedTask;
@@ -103,24 +105,29 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
             return Task.CompletedTask;
         }
 
-        var withGrace = grace.Grace > TimeSpan.Zero;
         // Off the election's thread: a pass over a large table takes a while, and the other instances' timers must not wait.
-        var activation = ObserveAsync(Task.Run(async () =>
+        var activation = ObserveAsync(Task.Run(() => Reconciler.ActivateAsync(services)), instance.Name);
+        if (grace.Grace <= TimeSpan.Zero)
         {
-            await Reconciler.ActivateAsync(services);
-            if (withGrace && !warm)
-            {
-                grace.Begin(instance.Name, services);
-            }
-        }), instance.Name);
-        if (!warm)
-        {
-            return activation;
+            // Warm standby: already programmed on this backup, so the VIP may go up at once; the pass only repairs drift.
+            return warm ? Task.CompletedTask : activation;
         }
 
-        // Warm standby: already programmed on this backup, so the VIP may go up at once (the pass only repairs
-        // drift), once the grace's listeners are open.
-        return withGrace ? Task.Run(() => grace.Begin(instance.Name, services)) : Task.CompletedTask;
+        // The grace's listeners open alongside the programming, and the grace runs from when the VIP can go up.
+        var held = Task.Run(() => grace.Begin(instance.Name, services));
+        return ObserveAsync(ArmWhenReadyAsync(grace, instance.Name, warm ? held : Task.WhenAll(held, activation)), instance.Name);
+    }
+
+    private static async Task ArmWhenReadyAsync(TakeoverGrace grace, string instance, Task ready)
+    {
+        try
+        {
+            await ready;
+        }
+        finally
+        {
+            grace.Arm(instance);
+        }
     }
 
     public void Deactivate(VrrpInstanceConfig instance)

@@ -20,7 +20,8 @@ public sealed partial class TakeoverGrace(TimeSpan grace, TimeProvider time, Fun
 
     /// <summary>
     /// Opens the instance's silent listeners (TCP services with a port; firewall-mark and port-0 services have
-    /// no one address to listen on) and closes them after the grace. Call before the VIP goes up.
+    /// no one address to listen on) and holds them until <see cref="Arm"/> starts the grace or <see cref="End(string)"/>.
+    /// Call before the VIP goes up.
     /// </summary>
     public void Begin(string instance, IEnumerable<ServiceKey> services)
     {
@@ -58,10 +59,34 @@ public sealed partial class TakeoverGrace(TimeSpan grace, TimeProvider time, Fun
             }
 
             _open[instance] = window;
+        }
+    }
+
+    /// <summary>Starts the grace of the instance's listeners: call when its VIP goes up.</summary>
+    public void Arm(string instance)
+    {
+        int count;
+        lock (_gate)
+        {
+            if (!_open.TryGetValue(instance, out var window) || window.Timer is not null)
+            {
+                return;
+            }
+
             window.Timer = time.CreateTimer(_ => End(instance, window), null, grace, Timeout.InfiniteTimeSpan);
+            count = window.Listeners.Count;
         }
 
-        LogBegun(logger, instance, listeners.Count, grace.TotalSeconds);
+        LogBegun(logger, instance, count, grace.TotalSeconds);
+    }
+
+    /// <summary>Opens and closes one listener on the loopback, so the first takeover does not pay for first use.</summary>
+    public void WarmUp()
+    {
+        if (grace > TimeSpan.Zero)
+        {
+            openListener(new IPEndPoint(IPAddress.Loopback, 0)).Dispose();
+        }
     }
 
     /// <summary>Closes the instance's listeners now (it left master, or the daemon stops).</summary>

@@ -49,8 +49,10 @@ public sealed class OrderedHostActions(Action<Exception> onError)
     /// Runs <paramref name="action"/> once <paramref name="prerequisite"/> has finished (succeeded or not) and after
     /// everything queued before it. With <paramref name="coalesceKey"/>, an action with the same key still queued
     /// makes this one redundant (a new master's periodic adverts while its services are programmed: one goes out).
+    /// With <paramref name="stillWanted"/>, a queued action is skipped when that says no by the time it would run
+    /// (a VIP add whose master lost the election while its services were programmed must not go up even briefly).
     /// </summary>
-    public void Post(Task prerequisite, Action action, object? coalesceKey = null)
+    public void Post(Task prerequisite, Action action, object? coalesceKey = null, Func<bool>? stillWanted = null)
     {
         lock (_gate)
         {
@@ -66,11 +68,11 @@ public sealed class OrderedHostActions(Action<Exception> onError)
                 return;
             }
 
-            _tail = RunAfterAsync(_tail, prerequisite, action, coalesceKey);
+            _tail = RunAfterAsync(_tail, prerequisite, action, coalesceKey, stillWanted);
         }
     }
 
-    private async Task RunAfterAsync(Task before, Task prerequisite, Action action, object? coalesceKey)
+    private async Task RunAfterAsync(Task before, Task prerequisite, Action action, object? coalesceKey, Func<bool>? stillWanted)
     {
         await before.ConfigureAwait(false);
         try
@@ -91,7 +93,10 @@ public sealed class OrderedHostActions(Action<Exception> onError)
             }
         }
 
-        Run(action);
+        if (stillWanted is null || stillWanted())
+        {
+            Run(action);
+        }
     }
 
     private void Run(Action action)

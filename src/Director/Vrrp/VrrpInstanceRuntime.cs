@@ -88,7 +88,9 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                 // The services first (DESIGN.md §3): the VIPs, the advert and GARP wait for them, the election does not.
                 var services = _services.ActivateAsync(Config);
                 HaDirector.Vrrp.Timing.TakeoverTrace.Mark("services-asked");
-                _actions.Post(services, () => AddAddresses(add.Addresses));
+                // Only while still master: one outvoted meanwhile has queued the removal, but must not hold the VIP
+                // even for that moment (the peer holds it: two masters on the wire).
+                _actions.Post(services, () => AddAddresses(add.Addresses), stillWanted: () => Volatile.Read(ref _state) == (int)VrrpState.Master);
                 break;
             case VrrpAction.RemoveVirtualAddresses remove:
                 // A master losing some VIPs to a reload keeps its services; one that left master (this batch's

@@ -46,6 +46,7 @@ public sealed class TakeoverGraceTests
         ];
 
         grace.Begin("web", services);
+        grace.Arm("web");
 
         Assert.Equal([new IPEndPoint(Vip, 80), new IPEndPoint(Vip, 443)], OpenNow);
         _time.Advance(TimeSpan.FromSeconds(2.99));
@@ -56,11 +57,36 @@ public sealed class TakeoverGraceTests
     }
 
     [Fact]
+    public void Begin_HeldUntilArmed_WhileTheServicesAreProgrammed()
+    {
+        var grace = Create(TimeSpan.FromSeconds(3));
+        grace.Begin("web", [Tcp(80)]);
+
+        _time.Advance(TimeSpan.FromSeconds(10)); // programming took long: the grace has not started yet
+        Assert.Single(OpenNow);
+        grace.Arm("web");
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Empty(OpenNow);
+    }
+
+    [Fact]
+    public void WarmUp_OpensAndClosesOneLoopbackListener()
+    {
+        Create(TimeSpan.FromSeconds(3)).WarmUp();
+
+        var listener = Assert.Single(_listeners);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 0), listener.EndPoint);
+        Assert.True(listener.Disposed);
+    }
+
+    [Fact]
     public void End_LeavingMasterEarly_ReleasesAtOnce()
     {
         var grace = Create(TimeSpan.FromSeconds(3));
         grace.Begin("web", [Tcp(80)]);
+        grace.Arm("web");
         grace.Begin("api", [Tcp(8080)]);
+        grace.Arm("api");
 
         grace.End("web");
 
@@ -72,9 +98,11 @@ public sealed class TakeoverGraceTests
     {
         var grace = Create(TimeSpan.FromSeconds(3));
         grace.Begin("web", [Tcp(80)]);
+        grace.Arm("web");
         _time.Advance(TimeSpan.FromSeconds(2));
         grace.End("web");
         grace.Begin("web", [Tcp(80)]);
+        grace.Arm("web");
 
         _time.Advance(TimeSpan.FromSeconds(1.5)); // the first window's timer would have fired here
         Assert.Single(OpenNow);
@@ -89,6 +117,7 @@ public sealed class TakeoverGraceTests
         var grace = Create(TimeSpan.FromSeconds(3));
 
         grace.Begin("web", [Tcp(80), Tcp(443)]);
+        grace.Arm("web");
 
         Assert.Equal([new IPEndPoint(Vip, 443)], OpenNow);
     }
@@ -99,6 +128,8 @@ public sealed class TakeoverGraceTests
         var grace = Create(TimeSpan.Zero);
 
         grace.Begin("web", [Tcp(80)]);
+        grace.Arm("web");
+        grace.WarmUp();
 
         Assert.Empty(_listeners);
     }
@@ -108,7 +139,9 @@ public sealed class TakeoverGraceTests
     {
         var grace = Create(TimeSpan.FromSeconds(3));
         grace.Begin("web", [Tcp(80)]);
+        grace.Arm("web");
         grace.Begin("api", [Tcp(8080)]);
+        grace.Arm("api");
 
         grace.EndAll();
 

@@ -46,6 +46,23 @@ public class OrderedHostActionsTests
     }
 
     [Fact]
+    public async Task AQueuedActionNoLongerWanted_IsSkipped_AndTheQueueGoesOn()
+    {
+        var queue = NewQueue();
+        var services = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var master = true;
+
+        queue.Post(services.Task, Note("add vips"), stillWanted: () => master);
+        queue.Post(Note("remove vips"));
+        master = false; // outvoted while the services were programmed
+        services.SetResult();
+        await queue.Drained;
+
+        Assert.Equal(["remove vips"], Names());
+        Assert.Empty(_errors);
+    }
+
+    [Fact]
     public async Task APeriodicAdvertQueuedTwice_GoesOutOnce_ButPriorityZeroIsNeverCoalesced()
     {
         var queue = NewQueue();
