@@ -51,5 +51,6 @@ public static class LinuxConstants
     public const int IpHdrIncl = 3;
 
     // linux/socket.h recvmmsg flags
+    public const int MsgDontWait = 0x40;
     public const int MsgWaitForOne = 0x10000;
 }
