@@ -30,6 +30,10 @@ public sealed class HalfOpenProbeTests
         Eventually.True(() => server.Accepted.Count == 1, "the full connect accepted");
         await Task.Delay(100);
         Assert.Single(server.Accepted);
+
+        // Our kernel's reset to the SYN-ACK removed the half-open connection; without it the listener would keep
+        // it in SYN-RECV for about a minute, resending the SYN-ACK.
+        Eventually.True(() => HalfOpenConnections(server.EndPoint) == 0, "no SYN-RECV left on the listener");
     }
 
     [Fact]
@@ -111,6 +115,17 @@ public sealed class HalfOpenProbeTests
 
         Assert.False(result.Up);
         Assert.NotEqual(ProbeReasons.TimedOut, result.Reason);
+    }
+
+    /// <summary>Request sockets in SYN-RECV (state 03) on this local end point, from /proc/net/tcp.</summary>
+    private static int HalfOpenConnections(IPEndPoint local)
+    {
+        // local_address is the address's bytes printed as a native (little-endian) number, then the port.
+        var address = BinaryPrimitives.ReadUInt32LittleEndian(local.Address.GetAddressBytes());
+        var key = $"{address:X8}:{local.Port:X4}";
+        return File.ReadLines("/proc/net/tcp").Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Count(f => f[1] == key && f[3] == "03");
     }
 
     private static byte[] ForgedReset(IPEndPoint from, ushort toPort, uint ack)
