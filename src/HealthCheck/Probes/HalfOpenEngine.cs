@@ -90,7 +90,12 @@ public sealed unsafe class HalfOpenEngine
             return ValueTask.FromResult(ProbeResult.Failure(ProbeReasons.TimedOut));
         }
 
-        var operation = new HalfOpenOperation(this, Ipv4(source), Ipv4(target.Address), (ushort)target.Port);
+        if (!TryIpv4(source, out var from) || !TryIpv4(target.Address, out var to))
+        {
+            return ValueTask.FromResult(ProbeResult.Failure("half-open checks are IPv4 only"));
+        }
+
+        var operation = new HalfOpenOperation(this, from, to, (ushort)target.Port);
         lock (gate)
         {
             if (!TryAddLocked(operation))
@@ -141,12 +146,12 @@ public sealed unsafe class HalfOpenEngine
         return Libc.EpollCtl(epoll, Libc.EpollCtlAdd, fd, ev);
     }
 
-    private static uint Ipv4(IPAddress address)
+    private static bool TryIpv4(IPAddress address, out uint value)
     {
-        Span<byte> bytes = stackalloc byte[4];
-        return address.TryWriteBytes(bytes, out var written) && written == 4
-            ? BinaryPrimitives.ReadUInt32BigEndian(bytes)
-            : throw new ArgumentException($"half-open checks are IPv4 only, got {address}", nameof(address));
+        Span<byte> bytes = stackalloc byte[16];
+        var ok = address.TryWriteBytes(bytes, out var written) && written == 4;
+        value = ok ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : 0;
+        return ok;
     }
 
     /// <summary>Takes the next source port whose tuple with this target is free, and a fresh random ISN.</summary>

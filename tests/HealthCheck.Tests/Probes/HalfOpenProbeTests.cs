@@ -117,6 +117,14 @@ public sealed class HalfOpenProbeTests
         Assert.NotEqual(ProbeReasons.TimedOut, result.Reason);
     }
 
+    [Fact]
+    public async Task ProbeAsync_Ipv6Target_DownSayingIpv4Only()
+    {
+        var result = await HalfOpenEngine.Shared.ProbeAsync(new IPEndPoint(IPAddress.IPv6Loopback, 80), IPAddress.IPv6Loopback, CancellationToken.None);
+
+        Assert.Equal((false, "half-open checks are IPv4 only"), (result.Up, result.Reason));
+    }
+
     /// <summary>Request sockets in SYN-RECV (state 03) on this local end point, from /proc/net/tcp.</summary>
     private static int HalfOpenConnections(IPEndPoint local)
     {
