@@ -9,11 +9,12 @@ using HaDirector.Director.Ipvs;
 using HaDirector.HealthCheck.Probes;
 using Microsoft.Extensions.Logging.Abstractions;
 
-// bench/HealthCheck/run --protocol tcp --targets 10000 --seconds 60 [--drop 10]
+// bench/HealthCheck/run --protocol tcp --targets 10000 --seconds 60 [--drop 10] [--half-open]
 //   check: starts the listener farm (farm.py) as a child process, runs HealthService with the real probes
 //   against it for a warm-up and then the measured window (CPU % of one core and RSS of this process),
 //   then closes the farm's listeners on the first --drop addresses and measures, per real server, the
 //   time from its fall-th failed probe returning to the sink's SetHealth(Removed).
+//   --half-open: tcp checks with healthCheck.halfOpen (a SYN from a raw socket; needs CAP_NET_RAW).
 const int Ports = 100;
 const int FirstPort = 20000;
 var options = ParseOptions(args);
@@ -23,6 +24,7 @@ var targets = int.Parse(options.GetValueOrDefault("targets", "10000"), CultureIn
 var seconds = int.Parse(options.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
 var warmup = int.Parse(options.GetValueOrDefault("warmup", "10"), CultureInfo.InvariantCulture);
 var drop = int.Parse(options.GetValueOrDefault("drop", "10"), CultureInfo.InvariantCulture);
+var halfOpen = options.ContainsKey("half-open");
 var addresses = targets / Ports;
 
 using var farm = StartFarm(options.GetValueOrDefault("farm", Path.Combine(AppContext.BaseDirectory, "farm.py")), addresses, protocol);
@@ -33,6 +35,7 @@ var check = new HealthCheckConfig
     Timeout = TimeSpan.FromMilliseconds(500),
     Rise = 2,
     Fall = 3,
+    HalfOpen = halfOpen,
 };
 var config = new DirectorConfig
 {
@@ -70,7 +73,7 @@ var failed = TimedProbe.Failures - failedBefore;
 var cpuPerCheck = (end.Cpu - start.Cpu).TotalMicroseconds / Math.Max(checks, 1);
 var kernelPerCheck = (end.Kernel - start.Kernel).TotalMicroseconds / Math.Max(checks, 1);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{protocol}: {service.Count} targets at 1 s for {seconds} s (after {warmup} s warm-up): {checks / (double)seconds:F0} checks/s, {failed} failed; CPU {ProcessStats.CpuPercent(start, end):F1} % of one core ({ProcessStats.SystemPercent(start, end):F1} % in the kernel); per check {cpuPerCheck:F1} us ({cpuPerCheck - kernelPerCheck:F1} user + {kernelPerCheck:F1} kernel); RSS {end.RssBytes / 1048576.0:F1} MB (peak {end.PeakRssBytes / 1048576.0:F1} MB); GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; load at the end of the window {File.ReadAllText("/proc/loadavg").Trim()}"));
+    $"{protocol}{(halfOpen ? " half-open" : "")}: {service.Count} targets at 1 s for {seconds} s (after {warmup} s warm-up): {checks / (double)seconds:F0} checks/s, {failed} failed; CPU {ProcessStats.CpuPercent(start, end):F1} % of one core ({ProcessStats.SystemPercent(start, end):F1} % in the kernel); per check {cpuPerCheck:F1} us ({cpuPerCheck - kernelPerCheck:F1} user + {kernelPerCheck:F1} kernel); RSS {end.RssBytes / 1048576.0:F1} MB (peak {end.PeakRssBytes / 1048576.0:F1} MB); GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; load at the end of the window {File.ReadAllText("/proc/loadavg").Trim()}"));
 
 if (failed > 0)
 {
@@ -128,11 +131,13 @@ static string Reasons(ConcurrentDictionary<string, long> reasons) =>
 static Dictionary<string, string> ParseOptions(string[] args)
 {
     var options = new Dictionary<string, string>();
-    for (var i = 0; i + 1 < args.Length; i++)
+    for (var i = 0; i < args.Length; i++)
     {
         if (args[i].StartsWith("--", StringComparison.Ordinal))
         {
-            options[args[i][2..]] = args[++i];
+            // A flag (--half-open) has no value: the next word is another option or nothing.
+            var flag = i + 1 == args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            options[args[i][2..]] = flag ? "true" : args[++i];
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed partial class ConfigReader
     [
         "type", "path", "host", "expectStatus", "bodyRegex", "interval", "timeout", "rise", "fall", "retry",
         "retryDelay", "onFailure", "command", "port", "send", "expect", "digest", "sni", "tlsVerify", "dynamicWeight",
-        "agentProtocol", "sourceAddress",
+        "agentProtocol", "sourceAddress", "halfOpen",
     ];
 
     private static readonly string[] SorryServerKeys = ["address", "port"];
@@ -101,6 +101,7 @@ internal sealed partial class ConfigReader
             Port = map.ReadOptional("port", PortNumber),
             Send = map.ReadOrNull("send", ScalarParsers.NonEmpty),
             Expect = map.ReadOrNull("expect", ScalarParsers.NonEmpty),
+            HalfOpen = map.Read("halfOpen", ScalarParsers.Bool, defaults.HalfOpen),
             Digest = map.ReadOrNull("digest", ParseDigest),
             Sni = map.ReadOrNull("sni", ScalarParsers.NonEmpty),
             TlsVerify = map.Read("tlsVerify", ScalarParsers.Bool, defaults.TlsVerify),

@@ -18,6 +18,7 @@ internal sealed partial class ConfigValidator
         ["dynamicWeight"] = [HealthCheckType.Exec],
         ["send"] = [HealthCheckType.Tcp],
         ["expect"] = [HealthCheckType.Tcp],
+        ["halfOpen"] = [HealthCheckType.Tcp],
         ["sni"] = [HealthCheckType.Https],
         ["tlsVerify"] = [HealthCheckType.Https],
         ["agentProtocol"] = [HealthCheckType.Agent],
@@ -142,6 +143,15 @@ internal sealed partial class ConfigValidator
         if (check.Digest is not null && check.BodyRegex is not null && Usable(Key("digest"), Key("bodyRegex")))
         {
             diagnostics.Report(Key("digest"), "give bodyRegex or digest, not both");
+        }
+
+        // A half-open check never completes the handshake, so it has no connection to send on or read from.
+        foreach (var (key, given) in new[] { ("send", check.Send), ("expect", check.Expect) })
+        {
+            if (check.HalfOpen && given is not null && Usable(Key(key), Key("halfOpen")))
+            {
+                diagnostics.Report(Key(key), "cannot be used with halfOpen: a half-open check sends a SYN and never connects");
+            }
         }
 
         // A key the check type ignores is most often a wrong type: say so instead of probing the wrong way.

@@ -47,6 +47,12 @@ public sealed record HealthCheckConfig
     /// <summary>TCP check: a pattern the reply must match. Already checked to compile.</summary>
     public string? Expect { get; init; }
 
+    /// <summary>
+    /// TCP check: a SYN from a raw socket instead of a connect (F5's tcp_half_open); up on SYN-ACK. Proves the
+    /// kernel accepts on the port, not the application; never with send or expect.
+    /// </summary>
+    public bool HalfOpen { get; init; }
+
     /// <summary>HTTP(S): the body's MD5 (32 hex digits, keepalived's genhash) or SHA-256 (64); lower case.</summary>
     public string? Digest { get; init; }
 

@@ -15,6 +15,7 @@ public static class ProbeFactory
         var endpoint = new ProbeEndpoint(target, check.SourceAddress);
         return check.Type switch
         {
+            HealthCheckType.Tcp when check.HalfOpen => new HalfOpenProbe(endpoint),
             HealthCheckType.Tcp => new TcpProbe(
                 endpoint,
                 check.Send is null ? default : Encoding.Latin1.GetBytes(check.Send),

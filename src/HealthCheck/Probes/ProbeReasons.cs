@@ -4,6 +4,8 @@ namespace HaDirector.HealthCheck.Probes;
 public static class ProbeReasons
 {
     public const string Connected = "connected";
+    public const string SynAcked = "port open (SYN-ACK)";
+    public const string NoSourcePort = "no free source port for the SYN";
     public const string TimedOut = "timed out";
     public const string Refused = "connection refused";
     public const string Reset = "connection reset";

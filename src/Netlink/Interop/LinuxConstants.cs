@@ -28,6 +28,9 @@ public static class LinuxConstants
     public const int SoSndBufForce = 32;
     public const int SoRcvBufForce = 33;
 
+    /// <summary>SO_ATTACH_FILTER: a classic BPF program that decides which packets a socket gets (socket(7)).</summary>
+    public const int SoAttachFilter = 26;
+
     // linux/netlink.h socket options (level SOL_NETLINK, linux/socket.h)
     public const int SolNetlink = 270;
     public const int NetlinkAddMembership = 1;
@@ -40,5 +43,14 @@ public static class LinuxConstants
     public const int CloneNewNet = 0x40000000;
 
     // linux/in.h
+    public const int IpProtoTcp = 6;
     public const int IpProtoVrrp = 112;
+    public const int SolIp = 0;
+
+    /// <summary>IP_HDRINCL: a raw socket's sends carry their own IPv4 header (raw(7)).</summary>
+    public const int IpHdrIncl = 3;
+
+    // linux/socket.h recvmmsg flags
+    public const int MsgDontWait = 0x40;
+    public const int MsgWaitForOne = 0x10000;
 }

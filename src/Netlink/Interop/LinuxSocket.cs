@@ -35,6 +35,21 @@ public static class LinuxSocket
     public static unsafe bool TrySetOption(Socket socket, int level, int option, int value) =>
         Libc.SetSockOpt(socket.SafeHandle, level, option, &value, sizeof(int)) == 0;
 
+    /// <summary>SO_ATTACH_FILTER: from now on the kernel copies to this socket only what the program accepts.</summary>
+    public static unsafe void AttachFilter(Socket socket, ReadOnlySpan<SockFilter> program)
+    {
+        fixed (SockFilter* instructions = program)
+        {
+            // struct sock_fprog { unsigned short len; struct sock_filter *filter; }: the pointer at offset 8.
+            var fprog = stackalloc nint[2];
+            fprog[0] = program.Length;
+            fprog[1] = (nint)instructions;
+            LinuxError.ThrowIfFailed(
+                Libc.SetSockOpt(socket.SafeHandle, LinuxConstants.SolSocket, LinuxConstants.SoAttachFilter, fprog, (uint)(2 * sizeof(nint))),
+                "setsockopt(SO_ATTACH_FILTER)");
+        }
+    }
+
     /// <summary>Binds a netlink socket; port id 0 lets the kernel choose. Returns the port id bound.</summary>
     public static unsafe uint BindNetlink(Socket socket, uint groups = 0)
     {

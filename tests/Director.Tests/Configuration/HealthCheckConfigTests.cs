@@ -24,6 +24,17 @@ public sealed class HealthCheckConfigTests
     }
 
     [Fact]
+    public void LoadFromText_TcpHalfOpen_IsReadAndBuildsTheHalfOpenProbe()
+    {
+        var check = Load("{ type: tcp, halfOpen: true, sourceAddress: 10.19.166.2 }");
+        var probe = HaDirector.Director.Health.ProbeFactory.Create(check, new RealServerConfig { Address = IPAddress.Parse("10.19.166.119"), Port = 80 });
+
+        Assert.True(check.HalfOpen);
+        Assert.IsType<HaDirector.HealthCheck.Probes.HalfOpenProbe>(probe);
+        Assert.IsType<HaDirector.HealthCheck.Probes.TcpProbe>(HaDirector.Director.Health.ProbeFactory.Create(check with { HalfOpen = false }, new RealServerConfig()));
+    }
+
+    [Fact]
     public void LoadFromText_HttpsDigestSniAndTlsVerify_AreRead()
     {
         var check = Load("{ type: https, digest: 9E107D9D372BB6826BD81D3542A419D6, sni: web.example, tlsVerify: false }");
@@ -73,6 +84,14 @@ public sealed class HealthCheckConfigTests
                 "t.yaml:12:92: virtualServers[0].healthCheck.dynamicWeight: only used by exec checks; this check is http",
             ]
         },
+        {
+            "{ type: tcp, halfOpen: true, send: PING, expect: PONG }",
+            [
+                "t.yaml:12:53: virtualServers[0].healthCheck.send: cannot be used with halfOpen: a half-open check sends a SYN and never connects",
+                "t.yaml:12:67: virtualServers[0].healthCheck.expect: cannot be used with halfOpen: a half-open check sends a SYN and never connects",
+            ]
+        },
+        { "{ type: http, halfOpen: true }", ["t.yaml:12:42: virtualServers[0].healthCheck.halfOpen: only used by tcp checks; this check is http"] },
         { "{ type: exec, command: x, sourceAddress: 10.0.0.1 }", ["t.yaml:12:59: virtualServers[0].healthCheck.sourceAddress: only used by tcp, http, https and agent checks; this check is exec"] },
     };
 

@@ -1,0 +1,299 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using HaDirector.Netlink.Interop;
+
+namespace HaDirector.HealthCheck.Probes;
+
+/// <summary>
+/// Half-open TCP checks (nmap's SYN scan, F5's tcp_half_open): a SYN from a raw socket; a SYN-ACK means the port
+/// accepts connections, a RST means refused, nothing before the timeout means timed out. Our kernel answers the
+/// SYN-ACK with a reset (nothing listens on the source port), which drops the real server's half-open connection
+/// before its application ever hears of it: no accept, no socket on our side, no TIME_WAIT on either.
+/// </summary>
+/// <remarks>
+/// One raw IPPROTO_TCP socket (IP_HDRINCL) sends and receives, on one thread of this engine's own: probes queue
+/// their SYNs and wake it through an eventfd (once per batch), it sends the queue with sendmmsg, then reads
+/// every reply waiting with recvmmsg (filtered in the kernel by <see cref="SynReplyFilter"/>) and completes the
+/// awaiting code inline (it must stay short). No thread-pool hop: a work item per scheduler tick woke pool
+/// workers that spun in sched_yield (perf: a fifth of the samples). A reply is matched by its 4-tuple and must
+/// acknowledge the probe's random ISN + 1, so a late reply to an earlier probe of the same tuple, or a forged
+/// one, is ignored. Needs CAP_NET_RAW. IPv4 only (the configuration's real servers are IPv4).
+/// </remarks>
+public sealed unsafe class HalfOpenEngine
+{
+    /// <summary>Source ports rotate over this many, so one target's consecutive probes rarely reuse a tuple.</summary>
+    private const int PortCount = 64;
+    private const int BatchSize = 64;
+    private const int ReceiveSize = 128;
+    private const int ReceiveBuffer = 1 << 20;
+
+    private static readonly Lazy<HalfOpenEngine> SharedEngine = new(() => new HalfOpenEngine());
+
+    private readonly Socket raw;
+    private readonly ReservedPorts ports;
+    private readonly Dictionary<ulong, HalfOpenOperation> pending = [];
+    private readonly Lock gate = new();
+    private readonly int epoll;
+    private readonly int wake;
+    private readonly uint[] isns = new uint[256];
+    private readonly HalfOpenOperation?[] batch = new HalfOpenOperation?[BatchSize];
+    private List<HalfOpenOperation> queued = [];
+    private List<HalfOpenOperation> sending = [];
+    private bool flushQueued;
+    private int nextPort;
+    private int nextIsn = int.MaxValue;
+    private ushort nextId;
+
+    private HalfOpenEngine()
+    {
+        raw = LinuxSocket.Open(LinuxConstants.AfInet, LinuxConstants.SockRaw, LinuxConstants.IpProtoTcp);
+        ports = ReservedPorts.Reserve(PortCount);
+        LinuxSocket.AttachFilter(raw, SynReplyFilter.Program(ports.First, ports.Last));
+        LinuxSocket.SetOption(raw, LinuxConstants.SolIp, LinuxConstants.IpHdrIncl, 1, "IP_HDRINCL");
+        LinuxSocket.TrySetOption(raw, LinuxConstants.SolSocket, LinuxConstants.SoRcvBufForce, ReceiveBuffer);
+        wake = Libc.EventFd(0, Libc.EfdNonBlock | Libc.EfdCloExec);
+        epoll = Libc.EpollCreate1(Libc.EpollCloExec);
+        if (wake < 0 || epoll < 0 || Watch(wake) < 0 || Watch((int)raw.Handle) < 0)
+        {
+            throw LinuxError.FromLastError("eventfd/epoll for the half-open engine");
+        }
+
+        new Thread(Loop) { IsBackground = true, Name = "health half-open" }.Start();
+    }
+
+    /// <summary>The process's one engine, made on first use (throws without CAP_NET_RAW); it lives as long as the process.</summary>
+    public static HalfOpenEngine Shared => SharedEngine.Value;
+
+    /// <summary>The source ports SYNs are sent from.</summary>
+    internal (ushort First, ushort Last) Ports => (ports.First, ports.Last);
+
+    /// <summary>SYNs waiting for a reply: each is claimed once, by its reply, its timeout or a send error, then forgotten.</summary>
+    internal int Pending
+    {
+        get
+        {
+            lock (gate)
+            {
+                return pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Never throws: a SYN-ACK is up; a RST, a send error or the token (the timeout) is down.</summary>
+    public ValueTask<ProbeResult> ProbeAsync(IPEndPoint target, IPAddress source, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromResult(ProbeResult.Failure(ProbeReasons.TimedOut));
+        }
+
+        if (!TryIpv4(source, out var from) || !TryIpv4(target.Address, out var to))
+        {
+            return ValueTask.FromResult(ProbeResult.Failure("half-open checks are IPv4 only"));
+        }
+
+        var operation = new HalfOpenOperation(this, from, to, (ushort)target.Port);
+        lock (gate)
+        {
+            if (!TryAddLocked(operation))
+            {
+                return ValueTask.FromResult(ProbeResult.Failure(ProbeReasons.NoSourcePort));
+            }
+        }
+
+        // Before the SYN is queued, so no reply can complete the operation before its registration is kept;
+        // cancelled already, the callback claims it here and now and it is never sent.
+        if (cancellationToken.CanBeCanceled)
+        {
+            operation.Registration = cancellationToken.UnsafeRegister(
+                static o => ((HalfOpenOperation)o!).Complete(ProbeResult.Failure(ProbeReasons.TimedOut)), operation);
+        }
+
+        bool schedule;
+        lock (gate)
+        {
+            queued.Add(operation);
+            schedule = !flushQueued;
+            flushQueued = true;
+        }
+
+        if (schedule)
+        {
+            _ = Libc.EventFdWrite(wake, 1);
+        }
+
+        return operation.Task;
+    }
+
+    internal static ulong KeyOf(uint address, ushort port, ushort localPort) => ((ulong)address << 32) | ((ulong)port << 16) | localPort;
+
+    internal void Forget(HalfOpenOperation operation)
+    {
+        lock (gate)
+        {
+            pending.Remove(operation.Key);
+        }
+    }
+
+    private int Watch(int fd)
+    {
+        var ev = stackalloc byte[16];
+        *(uint*)ev = Libc.EpollIn;
+        *(int*)(ev + Libc.EpollDataOffset) = fd;
+        return Libc.EpollCtl(epoll, Libc.EpollCtlAdd, fd, ev);
+    }
+
+    private static bool TryIpv4(IPAddress address, out uint value)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        var ok = address.TryWriteBytes(bytes, out var written) && written == 4;
+        value = ok ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : 0;
+        return ok;
+    }
+
+    /// <summary>Takes the next source port whose tuple with this target is free, and a fresh random ISN.</summary>
+    private bool TryAddLocked(HalfOpenOperation operation)
+    {
+        for (var tries = 0; tries < PortCount; tries++)
+        {
+            operation.LocalPort = (ushort)(ports.First + (nextPort++ & (PortCount - 1)));
+            if (pending.TryAdd(operation.Key, operation))
+            {
+                if (nextIsn >= isns.Length)
+                {
+                    RandomNumberGenerator.Fill(MemoryMarshal.AsBytes(isns.AsSpan()));
+                    nextIsn = 0;
+                }
+
+                operation.Isn = isns[nextIsn++];
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Send(List<HalfOpenOperation> operations, int start, int count)
+    {
+        var packets = stackalloc byte[BatchSize * SynSegment.Length];
+        var names = stackalloc byte[BatchSize * 16];
+        var vectors = stackalloc IoVec[BatchSize];
+        var messages = stackalloc MMsgHdr[BatchSize];
+        var n = 0;
+        Span<byte> source = stackalloc byte[4];
+        Span<byte> target = stackalloc byte[4];
+        for (var i = start; i < start + count; i++)
+        {
+            var operation = operations[i];
+            if (operation.Claimed)
+            {
+                continue;
+            }
+
+            BinaryPrimitives.WriteUInt32BigEndian(source, operation.Source);
+            BinaryPrimitives.WriteUInt32BigEndian(target, operation.Target);
+            var packet = packets + (n * SynSegment.Length);
+            SynSegment.Write(new Span<byte>(packet, SynSegment.Length), source, target, operation.LocalPort, operation.TargetPort, operation.Isn, nextId++);
+
+            // With IP_HDRINCL the kernel routes by the header's destination; sin_port is unused.
+            var name = new Span<byte>(names + (n * 16), 16);
+            name.Clear();
+            BinaryPrimitives.WriteUInt16LittleEndian(name, LinuxConstants.AfInet);
+            target.CopyTo(name[4..]);
+            vectors[n] = new IoVec { Base = packet, Length = SynSegment.Length };
+            messages[n] = new MMsgHdr { Name = names + (n * 16), NameLength = 16, Iov = &vectors[n], IovLength = 1 };
+            batch[n++] = operation;
+        }
+
+        // sendmmsg stops at the first message that fails; resent alone, that one reports its errno.
+        for (var i = 0; i < n;)
+        {
+            var sent = Libc.SendMmsg(raw.SafeHandle, messages + i, (uint)(n - i), 0);
+            if (sent > 0)
+            {
+                i += sent;
+                continue;
+            }
+
+            var error = Marshal.GetLastPInvokeError();
+            if (error != Errno.EINTR)
+            {
+                batch[i]!.Complete(ProbeResult.Failure(ConnectErrors.Reason(error)));
+                i++;
+            }
+        }
+
+        Array.Clear(batch);
+    }
+
+    private void Loop()
+    {
+        var buffers = (byte*)NativeMemory.Alloc(BatchSize * ReceiveSize);
+        var vectors = (IoVec*)NativeMemory.Alloc((nuint)(BatchSize * sizeof(IoVec)));
+        var messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MMsgHdr)));
+        var events = stackalloc byte[2 * Libc.EpollEventSize];
+        for (var i = 0; i < BatchSize; i++)
+        {
+            vectors[i] = new IoVec { Base = buffers + (i * ReceiveSize), Length = ReceiveSize };
+            messages[i].Iov = &vectors[i];
+            messages[i].IovLength = 1;
+        }
+
+        while (true)
+        {
+            // Whichever woke us, send first: on a LAN (and on loopback at once) the replies follow the SYNs,
+            // so reading after sending takes more of them per call.
+            _ = Libc.EpollWait(epoll, events, 2, -1);
+            ulong requests;
+            _ = Libc.EventFdRead(wake, &requests);
+            Flush();
+            int n;
+            do
+            {
+                n = Libc.RecvMmsg(raw.SafeHandle, messages, BatchSize, LinuxConstants.MsgDontWait, null);
+                for (var i = 0; i < n; i++)
+                {
+                    if (SynReply.Read(new ReadOnlySpan<byte>(buffers + (i * ReceiveSize), (int)Math.Min(messages[i].Length, ReceiveSize))) is { } reply)
+                    {
+                        Match(reply);
+                    }
+                }
+            }
+            while (n == BatchSize);
+        }
+    }
+
+    /// <summary>Sends what the probes queued since the last flush, in batches of sendmmsg.</summary>
+    private void Flush()
+    {
+        lock (gate)
+        {
+            (queued, sending) = (sending, queued);
+            flushQueued = false;
+        }
+
+        for (var i = 0; i < sending.Count; i += BatchSize)
+        {
+            Send(sending, i, Math.Min(BatchSize, sending.Count - i));
+        }
+
+        sending.Clear();
+    }
+
+    private void Match(in SynReply reply)
+    {
+        HalfOpenOperation? operation;
+        lock (gate)
+        {
+            pending.TryGetValue(KeyOf(reply.Source, reply.SourcePort, reply.DestinationPort), out operation);
+        }
+
+        if (operation is not null && reply.Answers(operation.Isn) && (reply.Accepted || reply.Refused))
+        {
+            operation.Complete(reply.Accepted ? ProbeResult.Success(ProbeReasons.SynAcked) : ProbeResult.Failure(ProbeReasons.Refused));
+        }
+    }
+}

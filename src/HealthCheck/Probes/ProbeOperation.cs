@@ -1,0 +1,36 @@
+using System.Threading.Tasks.Sources;
+
+namespace HaDirector.HealthCheck.Probes;
+
+/// <summary>
+/// A probe in flight on one of the checks' own loops (<see cref="ConnectEngine"/>, <see cref="HalfOpenEngine"/>),
+/// awaited without a Task. Whoever claims it first (its event, its timeout, an error) completes it, inline.
+/// </summary>
+internal abstract class ProbeOperation : IValueTaskSource<ProbeResult>
+{
+    private ManualResetValueTaskSourceCore<ProbeResult> core;
+    private int claimed;
+
+    public CancellationTokenRegistration Registration { get; set; }
+
+    public ValueTask<ProbeResult> Task => new(this, core.Version);
+
+    public bool Claimed => Volatile.Read(ref claimed) != 0;
+
+    public ProbeResult GetResult(short token) => core.GetResult(token);
+
+    public ValueTaskSourceStatus GetStatus(short token) => core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        core.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>True once, for the first caller: it now owns the operation's resources.</summary>
+    protected bool TryClaim() => Interlocked.Exchange(ref claimed, 1) == 0;
+
+    protected void SetResult(ProbeResult result)
+    {
+        // Not Dispose: that would wait for a timeout callback running on another thread, which lost the claim anyway.
+        Registration.Unregister();
+        core.SetResult(result);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Buffers.Binary;
+
+namespace HaDirector.HealthCheck.Probes;
+
+/// <summary>
+/// The half-open check's SYN: an IPv4 header and a TCP header with one option (MSS), written whole because the
+/// raw socket sends with IP_HDRINCL. Shaped like an ordinary client's SYN so firewalls treat it as one.
+/// </summary>
+/// <remarks>
+/// <code>
+///  0      IPv4: 45 00 | total 44 | id | DF | ttl 64, proto 6 | checksum | source | destination
+/// 20      TCP:  source port | destination port | sequence (the probe's ISN) | ack 0
+/// 32            offset 6 words, flags SYN | window | checksum | urgent 0
+/// 40            option MSS (kind 2, length 4) 1460
+/// </code>
+/// </remarks>
+public static class SynSegment
+{
+    public const int Length = Ipv4HeaderLength + TcpHeaderLength;
+    public const int Ipv4HeaderLength = 20;
+    public const int TcpHeaderLength = 24;
+
+    public const byte Fin = 0x01;
+    public const byte Syn = 0x02;
+    public const byte Rst = 0x04;
+    public const byte Ack = 0x10;
+
+    private const ushort DontFragment = 0x4000;
+    private const byte TimeToLive = 64;
+    private const ushort Window = 64240;
+    private const ushort MaximumSegmentSize = 1460;
+
+    /// <summary>Writes <see cref="Length"/> bytes. Addresses are IPv4 (4 bytes each) in network order.</summary>
+    public static void Write(
+        Span<byte> packet, ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, ushort sourcePort, ushort destinationPort, uint sequence, ushort id)
+    {
+        var ip = packet[..Ipv4HeaderLength];
+        ip.Clear();
+        ip[0] = 0x45;
+        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], Length);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[4..], id);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[6..], DontFragment);
+        ip[8] = TimeToLive;
+        ip[9] = 6;
+        source[..4].CopyTo(ip[12..]);
+        destination[..4].CopyTo(ip[16..]);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], InternetChecksum.Finish(InternetChecksum.Add(0, ip)));
+
+        var tcp = packet.Slice(Ipv4HeaderLength, TcpHeaderLength);
+        tcp.Clear();
+        BinaryPrimitives.WriteUInt16BigEndian(tcp, sourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], destinationPort);
+        BinaryPrimitives.WriteUInt32BigEndian(tcp[4..], sequence);
+        tcp[12] = TcpHeaderLength / 4 << 4;
+        tcp[13] = Syn;
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], Window);
+        tcp[20] = 2;
+        tcp[21] = 4;
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[22..], MaximumSegmentSize);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], InternetChecksum.Tcp(source[..4], destination[..4], tcp));
+    }
+}
