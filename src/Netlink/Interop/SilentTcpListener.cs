@@ -19,9 +19,8 @@ public static class SilentTcpListener
     private const int SolIpv6 = 41;
     private const int Ipv6Freebind = 78;
 
-    // asm-generic/socket.h; linux/filter.h: BPF_RET | BPF_K with k = 0 keeps no byte of the packet.
-    private const int SoAttachFilter = 26;
-    private const ushort BpfRetK = 0x06;
+    // linux/filter.h: BPF_RET | BPF_K with k = 0 keeps no byte of the packet: every segment is dropped.
+    private static readonly SockFilter[] DropAll = [new(0x06, 0, 0, 0)];
 
     /// <summary>Opens the listener on <paramref name="endPoint"/>; the filter is in place before listen(2).</summary>
     /// <exception cref="LinuxErrorException">Binding failed (e.g. EADDRINUSE: something local listens there).</exception>
@@ -32,7 +31,7 @@ public static class SilentTcpListener
         try
         {
             LinuxSocket.SetOption(socket, v6 ? SolIpv6 : SolIp, v6 ? Ipv6Freebind : IpFreebind, 1, v6 ? "IPV6_FREEBIND" : "IP_FREEBIND");
-            AttachDropAll(socket);
+            LinuxSocket.AttachFilter(socket, DropAll);
             socket.Bind(endPoint);
             socket.Listen(1);
             return socket;
@@ -47,18 +46,5 @@ public static class SilentTcpListener
             socket.Dispose();
             throw;
         }
-    }
-
-    private static unsafe void AttachDropAll(Socket socket)
-    {
-        // struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; } — one instruction: return 0.
-        var filter = stackalloc ulong[1];
-        *filter = BpfRetK;
-        // struct sock_fprog { unsigned short len; struct sock_filter *filter; } (pointer at offset 8).
-        var program = stackalloc ulong[2];
-        program[0] = 1;
-        program[1] = (ulong)filter;
-        var result = Libc.SetSockOpt(socket.SafeHandle, LinuxConstants.SolSocket, SoAttachFilter, program, 16);
-        LinuxError.ThrowIfFailed(result, "setsockopt(SO_ATTACH_FILTER)");
     }
 }
