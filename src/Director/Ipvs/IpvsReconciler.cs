@@ -60,7 +60,7 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
         {
             lock (_gate)
             {
-                return Aggregate(_owned.Select(CurrentRole));
+                return OwnedRole();
             }
         }
     }
@@ -321,11 +321,14 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
         IpvsRole before, after;
         lock (_gate)
         {
-            before = Aggregate(_owned.Select(CurrentRole));
+            before = OwnedRole();
             if (services is null)
             {
                 _defaultRole = role;
-                _roles.Clear();
+                if (_roles.Count > 0)
+                {
+                    _roles.Clear();
+                }
             }
             else
             {
@@ -335,7 +338,7 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
                 }
             }
 
-            after = Aggregate(_owned.Select(CurrentRole));
+            after = OwnedRole();
         }
 
         if (before != after)
@@ -346,14 +349,19 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
         await ReconcileAsync(cancellationToken);
     }
 
-    /// <summary>Under <see cref="_gate"/>.</summary>
-    private IpvsRole CurrentRole(ServiceKey service) => _roles.GetValueOrDefault(service, _defaultRole);
+    /// <summary>
+    /// Under <see cref="_gate"/>. An empty <see cref="_roles"/> is not asked: a dictionary with an enum value
+    /// is JIT-compiled at its first call (ReadyToRun cannot precompile it), and at start it is empty.
+    /// </summary>
+    private IpvsRole CurrentRole(ServiceKey service) => _roles.Count == 0 ? _defaultRole : _roles.GetValueOrDefault(service, _defaultRole);
 
-    private static IpvsRole Aggregate(IEnumerable<IpvsRole> roles)
+    /// <summary>Under <see cref="_gate"/>: <see cref="Role"/>, by a loop rather than LINQ over enum values (no JIT at start).</summary>
+    private IpvsRole OwnedRole()
     {
         var result = IpvsRole.Starting;
-        foreach (var role in roles)
+        foreach (var service in _owned)
         {
+            var role = CurrentRole(service);
             if (role == IpvsRole.Active)
             {
                 return role;
