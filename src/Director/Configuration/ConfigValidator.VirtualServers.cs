@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace HaDirector.Director.Configuration;
 
 internal sealed partial class ConfigValidator
@@ -47,8 +49,25 @@ internal sealed partial class ConfigValidator
             Servers,
             null,
             ["vip", "port", "protocol", "fwmark"],
-            x => x.FirewallMark is { } mark ? (object)mark : x.Vip is null || x.Port is null ? null : (x.Vip, x.Port, x.Protocol),
+            x => x.FirewallMark is { } mark ? (object)mark : x.Vip is null || x.Port is null ? null : ServiceIdentity(x.Vip, x.Port.Value, x.Protocol),
             (x, first) => $"{Describe(x)} is already served by {first}");
+    }
+
+    /// <summary>
+    /// One number, not a tuple: a tuple of these types is JIT-compiled at every start (no ReadyToRun code for
+    /// it), seconds in an emulated VM. The file's VIPs are IPv4 (<see cref="ScalarParsers.Ipv4"/>); any other
+    /// (a configuration built in code) falls back to the tuple.
+    /// </summary>
+    private static object ServiceIdentity(IPAddress vip, int port, IpvsProtocol protocol)
+    {
+        if (vip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            return (vip, port, protocol);
+        }
+
+#pragma warning disable CS0618 // IPAddress.Address is obsolete because it cannot hold IPv6, excluded above.
+        return (vip.Address << 24) | ((long)port << 8) | (long)protocol;
+#pragma warning restore CS0618
     }
 
     private static string Describe(VirtualServerConfig server) =>
