@@ -8,11 +8,14 @@ internal sealed partial class ConfigValidator
 
     private static readonly HealthCheckType[] HttpChecks = [HealthCheckType.Http, HealthCheckType.Https];
 
-    /// <summary>The health-check keys that only some check types use.</summary>
+    /// <summary>
+    /// The health-check keys that only some check types use. Written out, not spread (<c>[.. HttpChecks, …]</c>):
+    /// spreading an enum array runs span code the JIT compiles at every start (no ReadyToRun code for it).
+    /// </summary>
     private static readonly Dictionary<string, HealthCheckType[]> UsedBy = new(StringComparer.Ordinal)
     {
-        ["path"] = [.. HttpChecks, HealthCheckType.Agent],
-        ["host"] = [.. HttpChecks, HealthCheckType.Agent],
+        ["path"] = [HealthCheckType.Http, HealthCheckType.Https, HealthCheckType.Agent],
+        ["host"] = [HealthCheckType.Http, HealthCheckType.Https, HealthCheckType.Agent],
         ["expectStatus"] = HttpChecks,
         ["bodyRegex"] = HttpChecks,
         ["digest"] = HttpChecks,
@@ -23,7 +26,7 @@ internal sealed partial class ConfigValidator
         ["sni"] = [HealthCheckType.Https],
         ["tlsVerify"] = [HealthCheckType.Https],
         ["agentProtocol"] = [HealthCheckType.Agent],
-        ["sourceAddress"] = [HealthCheckType.Tcp, .. HttpChecks, HealthCheckType.Agent],
+        ["sourceAddress"] = [HealthCheckType.Tcp, HealthCheckType.Http, HealthCheckType.Https, HealthCheckType.Agent],
     };
 
     // Every instance's virtual addresses, gathered on first use.

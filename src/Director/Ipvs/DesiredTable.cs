@@ -16,7 +16,13 @@ public sealed class DesiredTable
     {
         Services = [.. services];
         _services = new Dictionary<ServiceKey, DesiredService>(Services.Count);
-        _destinations = new Dictionary<RealServerId, IpvsDestination>(Services.Sum(s => s.Destinations.Count));
+        var destinationCount = 0;
+        foreach (var service in Services)
+        {
+            destinationCount += service.Destinations.Count; // a loop, not Sum(selector): that generic is JIT-compiled at start
+        }
+
+        _destinations = new Dictionary<RealServerId, IpvsDestination>(destinationCount);
         foreach (var service in Services)
         {
             if (!_services.TryAdd(service.Key, service))
