@@ -84,7 +84,8 @@ public sealed class DesiredTable
             {
                 var destination = ServiceMapping.ToDestination(virtualServer, realServer);
                 var key = DestinationKey.Of(destination);
-                if (health is not null && health.TryGetValue(new RealServerId(serviceKey, key), out var verdict))
+                // Count first: at start there are no verdicts, and the lookup's generic code is JIT-compiled at its first call.
+                if (health is { Count: > 0 } && health.TryGetValue(new RealServerId(serviceKey, key), out var verdict))
                 {
                     if (verdict.Action == RealServerHealthAction.Remove)
                     {
