@@ -20,13 +20,17 @@ public static class Child
     public static async Task<int> RunAsync(string mode, string yaml)
     {
         var marks = new Dictionary<string, object> { ["main"] = NowUs() };
+        Runtime(marks, "main");
         // "code:SxR": the table built in code, for runs that do not measure the YAML load.
         var config = yaml.StartsWith("code:", StringComparison.Ordinal)
             ? Table.Parse(yaml["code:".Length..]).Config()
             : ConfigLoader.Load(yaml).Config ?? throw new InvalidOperationException($"{yaml} does not load");
         marks["configLoaded"] = NowUs();
-        using var client = IpvsClient.Open();
+        Runtime(marks, "configLoaded");
+        // "--host": no kernel, every edit acknowledged (AckingConnection), for listing the JIT's work on the host.
+        using var client = Environment.GetCommandLineArgs().Contains("--host") ? new IpvsClient(new AckingConnection(), 1) : IpvsClient.Open();
         marks["opened"] = NowUs();
+        Runtime(marks, "opened");
         var kernel = new TimedKernel(new LazyIpvsKernel(() => client, static () => { }));
         await using var reconciler = new IpvsReconciler(kernel, config, TimeProvider.System, NullLogger<IpvsReconciler>.Instance);
         switch (mode)
@@ -83,6 +87,10 @@ public static class Child
                 throw new ArgumentException($"unknown mode {mode}");
         }
 
+        Runtime(marks, "done");
+        marks["firstDump"] = kernel.FirstDumpUs;
+        marks["firstRequest"] = kernel.FirstRequestUs;
+        marks["lastAck"] = kernel.LastAckUs;
         marks["programmingMs"] = kernel.ProgrammingMs;
         marks["dumpMs"] = kernel.DumpMs;
         marks["writes"] = kernel.Writes;
@@ -90,6 +98,15 @@ public static class Child
         marks["kinds"] = kernel.KindsText;
         Console.WriteLine("result " + JsonSerializer.Serialize(marks));
         return 0;
+    }
+
+    /// <summary>What the runtime spent so far: methods the JIT compiled (ReadyToRun could not), their JIT time, GCs, CPU.</summary>
+    private static void Runtime(Dictionary<string, object> marks, string at)
+    {
+        marks[at + "Jitted"] = System.Runtime.JitInfo.GetCompiledMethodCount();
+        marks[at + "JitMs"] = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds;
+        marks[at + "Gcs"] = GC.CollectionCount(0);
+        marks[at + "CpuMs"] = Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
     }
 
     private static void Ready(Dictionary<string, object> marks)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using HaDirector.Bench.Ipvs;
 
-// ipvs-bench suite [--reps 5] [--big-reps 3] [--small 1000x10] [--big 8000x10] [--scenarios 1234] [--work DIR]
+// ipvs-bench suite [--reps 5] [--big-reps 3] [--small 1000x10] [--big 8000x10] [--scenarios 1234] [--work DIR] [--before BIN]
 // ipvs-bench child program|adopt|deactivate|delete-dests-first TABLE.yaml     (started by the suite)
 // Run through bench/Ipvs/run: it builds on the host and runs the suite inside the test VM.
 if (args.Length >= 3 && args[0] == "child")
@@ -72,5 +72,6 @@ var suite = new Suite(
     int.Parse(Option("--big-reps", "3"), CultureInfo.InvariantCulture),
     Parse(Option("--small", "1000x10")),
     Parse(Option("--big", "8000x10")),
-    Option("--scenarios", "1234"));
+    Option("--scenarios", "1234"),
+    Option("--before", "") is { Length: > 0 } before ? [before] : null);
 return await suite.RunAsync();

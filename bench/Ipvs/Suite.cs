@@ -13,7 +13,8 @@ namespace HaDirector.Bench.Ipvs;
 /// Runs every scenario in one boot, ours and theirs interleaved, each run in a fresh network namespace
 /// (its own IPVS table and its own destination trash, DESIGN.md §6), and prints the table.
 /// </summary>
-public sealed class Suite(string workDir, string[] childCommand, int reps, int bigReps, Table small, Table big, string scenarios)
+/// <param name="beforeCommand">Another build's child (another commit), run as "ours (before)" in scenario 1, so a change is measured within one boot.</param>
+public sealed class Suite(string workDir, string[] childCommand, int reps, int bigReps, Table small, Table big, string scenarios, string[]? beforeCommand = null)
 {
     private readonly Dictionary<string, List<double>> _figures = [];
     private readonly List<string> _notes = [];
@@ -32,6 +33,11 @@ public sealed class Suite(string workDir, string[] childCommand, int reps, int b
             {
                 for (var rep = 0; rep < reps; rep++)
                 {
+                    if (beforeCommand is not null)
+                    {
+                        await ProgramOursAsync(small, rep, command: beforeCommand);
+                    }
+
                     await ProgramOursAsync(small, rep);
                     ProgramRestore(small, rep);
                     await ProgramOursAsync(small, rep, yaml: false);
@@ -81,16 +87,18 @@ public sealed class Suite(string workDir, string[] childCommand, int reps, int b
     // ----- scenario 1: program from empty
 
     /// <param name="yaml">False: the configuration is built in code (the big table's YAML load takes minutes under TCG).</param>
-    private async Task<double> ProgramOursAsync(Table table, int rep, string? ns = null, bool yaml = true)
+    /// <param name="command">Another build's child (<c>--before</c>) instead of this one.</param>
+    private async Task<double> ProgramOursAsync(Table table, int rep, string? ns = null, bool yaml = true, string[]? command = null)
     {
         ns ??= NewNamespace();
         using var poll = Open(ns);
         var source = yaml ? Path.Combine(workDir, $"{table.Name}.yaml") : "code:" + table.Name;
-        var child = Processes.Start(ns, childCommand[0], [.. childCommand.Skip(1), "child", "program", source]);
+        var run = command ?? childCommand;
+        var child = Processes.Start(ns, run[0], [.. run.Skip(1), "child", "program", source]);
         var (first, complete) = WaitComplete(poll, table, child);
         await child.Process.WaitForExitAsync();
         var r = Result(child);
-        var key = $"{table.Name} ours{(yaml ? "" : " (config in code)")}";
+        var key = $"{table.Name} ours{(command is null ? "" : " (before)")}{(yaml ? "" : " (config in code)")}";
         Add($"{key}: start -> complete table (polled)", complete);
         Add($"{key}: first entry seen -> complete (polled)", complete - first);
         Add($"{key}: start -> done (self-reported)", (r.GetProperty("done").GetInt64() - child.SpawnUs) / 1000.0);
@@ -99,7 +107,11 @@ public sealed class Suite(string workDir, string[] childCommand, int reps, int b
         Add($"{key}: programming, first request -> last ACK", r.GetProperty("programmingMs").GetDouble());
         Check(r.GetProperty("failed").GetInt32() == 0, $"{key} rep {rep}: {r.GetProperty("failed")} failed writes");
         Check(Count(poll) == (table.Services, table.Destinations), $"{key} rep {rep}: incomplete table");
-        Log($"{key} rep {rep}: complete at {complete:F0} ms (main() at {(r.GetProperty("main").GetInt64() - child.SpawnUs) / 1000.0:F0}, YAML loaded at {(r.GetProperty("configLoaded").GetInt64() - child.SpawnUs) / 1000.0:F0}, "
+        double At(string mark) => (r.GetProperty(mark).GetInt64() - child.SpawnUs) / 1000.0;
+        Add($"{key}: YAML loaded -> first request (open, desired table, dump, plan)", At("firstRequest") - At("configLoaded"));
+        Add($"{key}: last ACK -> complete seen (polled)", complete - At("lastAck"));
+        Log($"{key} rep {rep}: complete at {complete:F0} ms (main() at {At("main"):F0}, YAML loaded at {At("configLoaded"):F0}, opened at {At("opened"):F0}, "
+            + $"first dump at {At("firstDump"):F0}, first request at {At("firstRequest"):F0}, last ACK at {At("lastAck"):F0}, done at {At("done"):F0}; "
             + $"first request -> last ACK {r.GetProperty("programmingMs").GetDouble():F0} ms, {r.GetProperty("kinds")})");
         return complete;
     }

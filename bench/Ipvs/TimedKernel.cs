@@ -18,9 +18,17 @@ public sealed class TimedKernel(IIpvsKernel inner) : IIpvsKernel
 
     public int FailedWrites { get; private set; }
 
-    public Dictionary<IpvsOperationKind, int> WritesByKind { get; } = [];
+    /// <summary>Edits by <see cref="IpvsOperationKind"/>: an array, because a dictionary keyed by an enum is JIT-compiled inside the timed window.</summary>
+    public int[] WritesByKind { get; } = new int[(int)IpvsOperationKind.DeleteDestination + 1];
 
     public long DumpTicks { get; private set; }
+
+    /// <summary>Wall-clock microseconds (<see cref="Child.NowUs"/>) of the first dump request, the first write and the last ACK: the child's phases.</summary>
+    public long FirstDumpUs { get; private set; }
+
+    public long FirstRequestUs { get; private set; }
+
+    public long LastAckUs { get; private set; }
 
     public int Dumps { get; private set; }
 
@@ -30,12 +38,17 @@ public sealed class TimedKernel(IIpvsKernel inner) : IIpvsKernel
     {
         FirstRequest = LastAck = DumpTicks = 0;
         Writes = FailedWrites = Dumps = 0;
-        WritesByKind.Clear();
+        Array.Clear(WritesByKind);
     }
 
     public IReadOnlyList<IpvsServiceEntry> GetServices()
     {
         _dumpStarted = Stopwatch.GetTimestamp();
+        if (FirstDumpUs == 0)
+        {
+            FirstDumpUs = Child.NowUs();
+        }
+
         Dumps++;
         var services = inner.GetServices();
         DumpTicks += Stopwatch.GetTimestamp() - _dumpStarted;
@@ -59,15 +72,17 @@ public sealed class TimedKernel(IIpvsKernel inner) : IIpvsKernel
         if (FirstRequest == 0)
         {
             FirstRequest = started;
+            FirstRequestUs = Child.NowUs();
             BeforeFirstBatch?.Invoke();
         }
 
         var results = inner.Execute(batch);
         LastAck = Stopwatch.GetTimestamp();
+        LastAckUs = Child.NowUs();
         Writes += batch.Count;
         foreach (var result in results)
         {
-            WritesByKind[result.Operation.Kind] = WritesByKind.GetValueOrDefault(result.Operation.Kind) + 1;
+            WritesByKind[(int)result.Operation.Kind]++;
             if (result.Error is not null)
             {
                 FailedWrites++;
@@ -87,5 +102,5 @@ public sealed class TimedKernel(IIpvsKernel inner) : IIpvsKernel
 
     public double DumpMs => TimeSpan.FromTicks(DumpTicks * TimeSpan.TicksPerSecond / Stopwatch.Frequency).TotalMilliseconds;
 
-    public string KindsText => string.Join(" ", WritesByKind.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}"));
+    public string KindsText => string.Join(" ", Enumerable.Range(0, WritesByKind.Length).Where(k => WritesByKind[k] > 0).Select(k => $"{(IpvsOperationKind)k}={WritesByKind[k]}"));
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using HaDirector.Netlink.Codec;
 using HaDirector.Netlink.Interop;
@@ -22,12 +21,14 @@ public sealed class NetlinkSocket : INetlinkConnection
     /// <summary>netlink_sendmsg refuses datagrams above sk_sndbuf - 32 (EMSGSIZE); stay well below the default.</summary>
     private const int MaxBatchDatagram = 32 * 1024;
 
-    private readonly Socket _socket;
+    // A bare descriptor driven with send(2)/recv(2), not a managed Socket: see LinuxSocket.OpenDescriptor.
+    private readonly LinuxFileDescriptor _socket;
     private readonly byte[] _receiveBuffer = new byte[ReceiveBufferSize];
     private readonly Lock _gate = new();
     private uint _sequence;
+    private TimeSpan _replyTimeout;
 
-    private NetlinkSocket(Socket socket, uint portId, int protocol)
+    private NetlinkSocket(LinuxFileDescriptor socket, uint portId, int protocol)
     {
         _socket = socket;
         PortId = portId;
@@ -36,7 +37,7 @@ public sealed class NetlinkSocket : INetlinkConnection
         // Starting from a time-derived number makes replies to a previous process's requests on a
         // recycled port id unlikely to match ours.
         _sequence = (uint)Environment.TickCount;
-        MaxInFlight = Math.Clamp(socket.ReceiveBufferSize / 2048, 16, 1024);
+        MaxInFlight = Math.Clamp(LinuxSocket.GetOption(socket, LinuxConstants.SolSocket, LinuxConstants.SoRcvBuf, "SO_RCVBUF") / 2048, 16, 1024);
     }
 
     /// <summary>The port id (nl_pid) the kernel gave this socket.</summary>
@@ -55,14 +56,18 @@ public sealed class NetlinkSocket : INetlinkConnection
     /// <summary>How long a reply may take before the call fails with ETIMEDOUT.</summary>
     public TimeSpan ReplyTimeout
     {
-        get => TimeSpan.FromMilliseconds(_socket.ReceiveTimeout);
-        set => _socket.ReceiveTimeout = (int)value.TotalMilliseconds;
+        get => _replyTimeout;
+        set
+        {
+            LinuxSocket.SetReceiveTimeout(_socket, value);
+            _replyTimeout = value;
+        }
     }
 
     /// <summary>Opens and binds a netlink socket with extended ACKs and capped ACKs (when the kernel has them).</summary>
     public static NetlinkSocket Open(int protocol)
     {
-        var socket = LinuxSocket.Open(LinuxConstants.AfNetlink, LinuxConstants.SockRaw, protocol);
+        var socket = LinuxSocket.OpenDescriptor(LinuxConstants.AfNetlink, LinuxConstants.SockRaw, protocol);
         try
         {
             // ACKs of a pipelined batch queue up in the receive buffer while we are still sending;
@@ -81,8 +86,7 @@ public sealed class NetlinkSocket : INetlinkConnection
             LinuxSocket.TrySetOption(socket, LinuxConstants.SolNetlink, LinuxConstants.NetlinkCapAck, 1);
 
             var portId = LinuxSocket.BindNetlink(socket);
-            socket.ReceiveTimeout = 30_000;
-            return new NetlinkSocket(socket, portId, protocol);
+            return new NetlinkSocket(socket, portId, protocol) { ReplyTimeout = TimeSpan.FromSeconds(30) };
         }
         catch
         {
@@ -252,30 +256,53 @@ public sealed class NetlinkSocket : INetlinkConnection
         return _sequence;
     }
 
-    private void Send(ReadOnlySpan<byte> datagram, string operation)
+    private unsafe void Send(ReadOnlySpan<byte> datagram, string operation)
     {
-        try
+        fixed (byte* buffer = datagram)
         {
-            _socket.Send(datagram);
-        }
-        catch (SocketException ex)
-        {
-            throw LinuxError.FromSocketException(ex, operation + " (send)");
+            while (true)
+            {
+                // A netlink datagram goes whole or not at all.
+                if (Libc.Send(_socket, buffer, (nuint)datagram.Length, 0) >= 0)
+                {
+                    return;
+                }
+
+                var errno = LinuxError.LastErrno();
+                if (errno != Errno.EINTR)
+                {
+                    throw new LinuxErrorException(errno, operation + " (send)");
+                }
+            }
         }
     }
 
-    private int Receive(string operation)
+    private unsafe int Receive(string operation)
     {
-        try
+        fixed (byte* buffer = _receiveBuffer)
         {
-            return _socket.Receive(_receiveBuffer);
-        }
-        catch (SocketException ex)
-        {
-            var detail = LinuxError.ErrnoOf(ex) == Errno.ENOBUFS
-                ? "the kernel dropped replies because the receive buffer was full"
-                : null;
-            throw LinuxError.FromSocketException(ex, operation + " (receive)", detail);
+            while (true)
+            {
+                var received = Libc.Recv(_socket, buffer, (nuint)_receiveBuffer.Length, 0);
+                if (received >= 0)
+                {
+                    return (int)received;
+                }
+
+                var errno = LinuxError.LastErrno();
+                switch (errno)
+                {
+                    case Errno.EINTR:
+                        continue;
+                    case Errno.EAGAIN:
+                        // SO_RCVTIMEO ran out: the kernel did not answer within ReplyTimeout.
+                        throw new LinuxErrorException(Errno.ETIMEDOUT, operation + " (receive)");
+                    case Errno.ENOBUFS:
+                        throw new LinuxErrorException(errno, operation + " (receive)", "the kernel dropped replies because the receive buffer was full");
+                    default:
+                        throw new LinuxErrorException(errno, operation + " (receive)");
+                }
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace HaDirector.Director.Configuration;
 
 internal sealed partial class ConfigValidator
@@ -6,11 +8,14 @@ internal sealed partial class ConfigValidator
 
     private static readonly HealthCheckType[] HttpChecks = [HealthCheckType.Http, HealthCheckType.Https];
 
-    /// <summary>The health-check keys that only some check types use.</summary>
+    /// <summary>
+    /// The health-check keys that only some check types use. Written out, not spread (<c>[.. HttpChecks, …]</c>):
+    /// spreading an enum array runs span code the JIT compiles at every start (no ReadyToRun code for it).
+    /// </summary>
     private static readonly Dictionary<string, HealthCheckType[]> UsedBy = new(StringComparer.Ordinal)
     {
-        ["path"] = [.. HttpChecks, HealthCheckType.Agent],
-        ["host"] = [.. HttpChecks, HealthCheckType.Agent],
+        ["path"] = [HealthCheckType.Http, HealthCheckType.Https, HealthCheckType.Agent],
+        ["host"] = [HealthCheckType.Http, HealthCheckType.Https, HealthCheckType.Agent],
         ["expectStatus"] = HttpChecks,
         ["bodyRegex"] = HttpChecks,
         ["digest"] = HttpChecks,
@@ -22,7 +27,7 @@ internal sealed partial class ConfigValidator
         ["sni"] = [HealthCheckType.Https],
         ["tlsVerify"] = [HealthCheckType.Https],
         ["agentProtocol"] = [HealthCheckType.Agent],
-        ["sourceAddress"] = [HealthCheckType.Tcp, .. HttpChecks, HealthCheckType.Agent],
+        ["sourceAddress"] = [HealthCheckType.Tcp, HealthCheckType.Http, HealthCheckType.Https, HealthCheckType.Agent],
     };
 
     // Every instance's virtual addresses, gathered on first use.
@@ -48,8 +53,25 @@ internal sealed partial class ConfigValidator
             Servers,
             null,
             ["vip", "port", "protocol", "fwmark"],
-            x => x.FirewallMark is { } mark ? (object)mark : x.Vip is null || x.Port is null ? null : (x.Vip, x.Port, x.Protocol),
+            x => x.FirewallMark is { } mark ? (object)mark : x.Vip is null || x.Port is null ? null : ServiceIdentity(x.Vip, x.Port.Value, x.Protocol),
             (x, first) => $"{Describe(x)} is already served by {first}");
+    }
+
+    /// <summary>
+    /// One number, not a tuple: a tuple of these types is JIT-compiled at every start (no ReadyToRun code for
+    /// it), seconds in an emulated VM. The file's VIPs are IPv4 (<see cref="ScalarParsers.Ipv4"/>); any other
+    /// (a configuration built in code) falls back to the tuple.
+    /// </summary>
+    private static object ServiceIdentity(IPAddress vip, int port, IpvsProtocol protocol)
+    {
+        if (vip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            return (vip, port, protocol);
+        }
+
+#pragma warning disable CS0618 // IPAddress.Address is obsolete because it cannot hold IPv6, excluded above.
+        return (vip.Address << 24) | ((long)port << 8) | (long)protocol;
+#pragma warning restore CS0618
     }
 
     private static string Describe(VirtualServerConfig server) =>

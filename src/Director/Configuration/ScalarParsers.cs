@@ -162,20 +162,52 @@ internal static class ScalarParsers
         return $"expected one of {string.Join(", ", names)}, got '{text}'{hint}";
     }
 
-    /// <summary>Dotted quad only: <see cref="IPAddress.TryParse(string, out IPAddress)"/> would take "10.1" or "1".</summary>
+    /// <summary>
+    /// Dotted quad only, written the way it would be printed (no leading zeros): IPAddress.TryParse would take
+    /// "10.1" or "1". Parsed by hand because IPAddress's parser and formatter are generic over the character
+    /// type and are JIT-compiled at every start (ReadyToRun has no code for them), seconds in an emulated VM.
+    /// </summary>
     private static bool TryIpv4(string text, out IPAddress address)
     {
-        Span<char> formatted = stackalloc char[15];
-        if (IPAddress.TryParse(text, out var parsed)
-            && parsed.AddressFamily == AddressFamily.InterNetwork
-            && parsed.TryFormat(formatted, out var length)
-            && formatted[..length].SequenceEqual(text))
+        address = IPAddress.None;
+        uint value = 0;
+        var position = 0;
+        for (var part = 0; part < 4; part++)
         {
-            address = parsed;
-            return true;
+            if (part > 0)
+            {
+                if (position >= text.Length || text[position] != '.')
+                {
+                    return false;
+                }
+
+                position++;
+            }
+
+            var start = position;
+            var octet = 0;
+            while (position < text.Length && char.IsAsciiDigit(text[position]) && position - start < 3)
+            {
+                octet = octet * 10 + (text[position] - '0');
+                position++;
+            }
+
+            var digits = position - start;
+            if (digits == 0 || octet > 255 || (digits > 1 && text[start] == '0'))
+            {
+                return false;
+            }
+
+            // IPAddress(long) takes the address as it lies in memory: first octet in the lowest byte.
+            value |= (uint)octet << (8 * part);
         }
 
-        address = IPAddress.None;
-        return false;
+        if (position != text.Length)
+        {
+            return false;
+        }
+
+        address = new IPAddress(value);
+        return true;
     }
 }

@@ -18,6 +18,11 @@ internal sealed class YamlMap
     private string? path;
     private readonly ListItem item;
 
+    // Not Array.Empty: a framework generic over a struct of ours is JIT-compiled at its first call (no ReadyToRun code).
+#pragma warning disable CA1825
+    private static readonly ListItem[] NoItems = new ListItem[0];
+#pragma warning restore CA1825
+
     private YamlMap(ConfigNode node, string? path, ListItem item, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys)
     {
         this.diagnostics = diagnostics;
@@ -157,14 +162,14 @@ internal sealed class YamlMap
     {
         if (Node(key) is not { } node)
         {
-            return [];
+            return NoItems;
         }
 
         var path = Child(key);
         if (node.Kind != ConfigNodeKind.Sequence)
         {
             diagnostics.Report(path, node.Start, $"expected a list, got {Describe(node)}");
-            return [];
+            return NoItems;
         }
 
         var children = node.Items;

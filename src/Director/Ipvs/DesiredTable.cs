@@ -16,7 +16,13 @@ public sealed class DesiredTable
     {
         Services = [.. services];
         _services = new Dictionary<ServiceKey, DesiredService>(Services.Count);
-        _destinations = new Dictionary<RealServerId, IpvsDestination>(Services.Sum(s => s.Destinations.Count));
+        var destinationCount = 0;
+        foreach (var service in Services)
+        {
+            destinationCount += service.Destinations.Count; // a loop, not Sum(selector): that generic is JIT-compiled at start
+        }
+
+        _destinations = new Dictionary<RealServerId, IpvsDestination>(destinationCount);
         foreach (var service in Services)
         {
             if (!_services.TryAdd(service.Key, service))
@@ -78,7 +84,8 @@ public sealed class DesiredTable
             {
                 var destination = ServiceMapping.ToDestination(virtualServer, realServer);
                 var key = DestinationKey.Of(destination);
-                if (health is not null && health.TryGetValue(new RealServerId(serviceKey, key), out var verdict))
+                // Count first: at start there are no verdicts, and the lookup's generic code is JIT-compiled at its first call.
+                if (health is { Count: > 0 } && health.TryGetValue(new RealServerId(serviceKey, key), out var verdict))
                 {
                     if (verdict.Action == RealServerHealthAction.Remove)
                     {

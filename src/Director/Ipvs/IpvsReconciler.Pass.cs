@@ -73,7 +73,7 @@ public sealed partial class IpvsReconciler
             }
 
             owned.UnionWith(_retired);
-            role = Aggregate(_owned.Select(CurrentRole));
+            role = OwnedRole();
             target = Target(desired, warmStandby);
         }
 

@@ -31,6 +31,11 @@ public sealed partial class IpvsReconciler
     private long _lastFullPassAt;
     private (IReadOnlyList<VirtualServerConfig> Source, Dictionary<ServiceKey, VirtualServerConfig> ByKey)? _configByKey;
 
+    // Not Array.Empty: a generic method over a struct of ours is JIT-compiled at its first call, and the first pass runs with no roles.
+#pragma warning disable CA1825
+    private static readonly KeyValuePair<ServiceKey, IpvsRole>[] NoRoles = new KeyValuePair<ServiceKey, IpvsRole>[0];
+#pragma warning restore CA1825
+
     /// <summary>The inputs besides health that decide a pass's target; a change in any forces a full pass.</summary>
     private sealed record PassInputs(
         IReadOnlyList<VirtualServerConfig> VirtualServers,
@@ -113,7 +118,7 @@ public sealed partial class IpvsReconciler
     private PassInputs CaptureInputs()
     {
         _healthChanged.Clear();
-        return new PassInputs(_virtualServers, _ipvs, _defaultRole, [.. _roles]);
+        return new PassInputs(_virtualServers, _ipvs, _defaultRole, _roles.Count == 0 ? NoRoles : [.. _roles]);
     }
 
     /// <summary>Under <see cref="_gate"/>: the other inputs are those of the last clean full pass.</summary>

@@ -25,6 +25,9 @@ public static class LinuxConstants
     public const int SoPeerCred = 17;
     public const int SoSndBuf = 7;
     public const int SoRcvBuf = 8;
+
+    /// <summary>SO_RCVTIMEO (SO_RCVTIMEO_OLD on 64-bit: a struct timeval of two longs).</summary>
+    public const int SoRcvTimeo = 20;
     public const int SoSndBufForce = 32;
     public const int SoRcvBufForce = 33;
 

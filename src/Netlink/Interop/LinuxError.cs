@@ -20,6 +20,9 @@ internal static class LinuxError
     public static LinuxErrorException FromLastError(string operation) =>
         new(Marshal.GetLastPInvokeError(), operation);
 
+    /// <summary>The errno of the last P/Invoke, for callers that retry on some (EINTR) before throwing.</summary>
+    public static int LastErrno() => Marshal.GetLastPInvokeError();
+
     /// <summary>The errno behind a managed socket failure, so callers see the same exception type.</summary>
     public static int ErrnoOf(SocketException exception) => exception.SocketErrorCode switch
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 
 namespace HaDirector.Netlink.Interop;
@@ -13,7 +14,17 @@ public static class LinuxSocket
     /// socket(2) with SOCK_CLOEXEC, wrapped in a <see cref="Socket"/> that owns the descriptor.
     /// Example: <c>LinuxSocket.Open(LinuxConstants.AfInet, LinuxConstants.SockRaw, LinuxConstants.IpProtoVrrp)</c>.
     /// </summary>
-    public static Socket Open(int family, int type, int protocol)
+    public static Socket Open(int family, int type, int protocol) =>
+        new(new SafeSocketHandle((IntPtr)NewSocket(family, type, protocol), ownsHandle: true));
+
+    /// <summary>
+    /// socket(2) with SOCK_CLOEXEC as a bare descriptor, for sockets driven with send(2)/recv(2) directly
+    /// (<see cref="NetlinkSocket"/>): a managed <see cref="Socket"/> starts its epoll engine thread and its
+    /// telemetry on the first blocking receive, which cost a starting director most of a second under an emulator.
+    /// </summary>
+    internal static LinuxFileDescriptor OpenDescriptor(int family, int type, int protocol) => new(NewSocket(family, type, protocol));
+
+    private static int NewSocket(int family, int type, int protocol)
     {
         var fd = Libc.Socket(family, type | LinuxConstants.SockCloexec, protocol);
         if (fd == -1)
@@ -21,19 +32,40 @@ public static class LinuxSocket
             throw LinuxError.FromLastError($"socket(family {family}, type {type}, protocol {protocol})");
         }
 
-        return new Socket(new SafeSocketHandle((IntPtr)fd, ownsHandle: true));
+        return fd;
     }
 
     /// <summary>setsockopt(2) with an int value; throws <see cref="LinuxErrorException"/>.</summary>
-    public static unsafe void SetOption(Socket socket, int level, int option, int value, string name)
-    {
-        var result = Libc.SetSockOpt(socket.SafeHandle, level, option, &value, sizeof(int));
-        LinuxError.ThrowIfFailed(result, $"setsockopt({name})");
-    }
+    public static void SetOption(Socket socket, int level, int option, int value, string name) =>
+        LinuxError.ThrowIfFailed(SetInt(socket.SafeHandle, level, option, value), $"setsockopt({name})");
 
     /// <summary>Like <see cref="SetOption"/> but reports failure instead of throwing (optional kernel features).</summary>
-    public static unsafe bool TrySetOption(Socket socket, int level, int option, int value) =>
-        Libc.SetSockOpt(socket.SafeHandle, level, option, &value, sizeof(int)) == 0;
+    public static bool TrySetOption(Socket socket, int level, int option, int value) => TrySetOption(socket.SafeHandle, level, option, value);
+
+    internal static bool TrySetOption(SafeHandle socket, int level, int option, int value) => SetInt(socket, level, option, value) == 0;
+
+    private static unsafe int SetInt(SafeHandle socket, int level, int option, int value) =>
+        Libc.SetSockOpt(socket, level, option, &value, sizeof(int));
+
+    /// <summary>getsockopt(2) of an int value; throws <see cref="LinuxErrorException"/>.</summary>
+    internal static unsafe int GetOption(SafeHandle socket, int level, int option, string name)
+    {
+        var value = 0;
+        var length = (uint)sizeof(int);
+        LinuxError.ThrowIfFailed(Libc.GetSockOpt(socket, level, option, &value, &length), $"getsockopt({name})");
+        return value;
+    }
+
+    /// <summary>SO_RCVTIMEO: a blocking recv(2) fails with EAGAIN after <paramref name="timeout"/> (zero: never).</summary>
+    internal static unsafe void SetReceiveTimeout(SafeHandle socket, TimeSpan timeout)
+    {
+        // struct timeval { time_t tv_sec; suseconds_t tv_usec; } on 64-bit Linux.
+        var microseconds = (long)(timeout.Ticks / TimeSpan.TicksPerMicrosecond);
+        var timeval = stackalloc long[2];
+        timeval[0] = microseconds / 1_000_000;
+        timeval[1] = microseconds % 1_000_000;
+        LinuxError.ThrowIfFailed(Libc.SetSockOpt(socket, LinuxConstants.SolSocket, LinuxConstants.SoRcvTimeo, timeval, 2 * sizeof(long)), "setsockopt(SO_RCVTIMEO)");
+    }
 
     /// <summary>SO_ATTACH_FILTER: from now on the kernel copies to this socket only what the program accepts.</summary>
     public static unsafe void AttachFilter(Socket socket, ReadOnlySpan<SockFilter> program)
@@ -51,14 +83,16 @@ public static class LinuxSocket
     }
 
     /// <summary>Binds a netlink socket; port id 0 lets the kernel choose. Returns the port id bound.</summary>
-    public static unsafe uint BindNetlink(Socket socket, uint groups = 0)
+    public static uint BindNetlink(Socket socket, uint groups = 0) => BindNetlink(socket.SafeHandle, groups);
+
+    internal static unsafe uint BindNetlink(SafeHandle socket, uint groups = 0)
     {
         var address = new SockAddrNetlink { Family = LinuxConstants.AfNetlink, Groups = groups };
-        LinuxError.ThrowIfFailed(Libc.Bind(socket.SafeHandle, &address, (uint)sizeof(SockAddrNetlink)), "bind(AF_NETLINK)");
+        LinuxError.ThrowIfFailed(Libc.Bind(socket, &address, (uint)sizeof(SockAddrNetlink)), "bind(AF_NETLINK)");
 
         var bound = default(SockAddrNetlink);
         var length = (uint)sizeof(SockAddrNetlink);
-        LinuxError.ThrowIfFailed(Libc.GetSockName(socket.SafeHandle, &bound, &length), "getsockname(AF_NETLINK)");
+        LinuxError.ThrowIfFailed(Libc.GetSockName(socket, &bound, &length), "getsockname(AF_NETLINK)");
         return bound.PortId;
     }
 

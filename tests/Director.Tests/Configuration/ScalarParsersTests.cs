@@ -10,9 +10,26 @@ public sealed class ScalarParsersTests
     [InlineData("1")]
     [InlineData("010.0.0.1")]
     [InlineData("::1")]
+    [InlineData("256.0.0.1")]
+    [InlineData("1.2.3.4.5")]
+    [InlineData("1.2.3.")]
+    [InlineData("1..2.3")]
+    [InlineData("1.2.3.4 ")]
+    [InlineData("1.2.3.0004")]
+    [InlineData("")]
     public void Ipv4_NotADottedQuad_IsRejected(string text)
     {
         Assert.Equal($"expected an IPv4 address like 10.0.0.1, got '{text}'", ScalarParsers.Ipv4(text).Error);
+    }
+
+    [Theory]
+    [InlineData("10.19.166.88")]
+    [InlineData("0.0.0.0")]
+    [InlineData("255.255.255.255")]
+    [InlineData("198.18.0.10")]
+    public void Ipv4_DottedQuad_IsTheSameAddressAsIPAddressParse(string text)
+    {
+        Assert.Equal(IPAddress.Parse(text), ScalarParsers.Ipv4(text).Value);
     }
 
     [Theory]

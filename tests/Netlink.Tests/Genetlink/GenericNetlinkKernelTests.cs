@@ -20,6 +20,19 @@ public class GenericNetlinkKernelTests
     }
 
     [Fact]
+    public void ReplyTimeout_Changed_SocketStillAnswers()
+    {
+        // send(2)/recv(2) on the bare descriptor: SO_RCVTIMEO is what bounds a reply now.
+        using var socket = NetlinkSocket.Open(LinuxConstants.NetlinkGeneric);
+        Assert.Equal(TimeSpan.FromSeconds(30), socket.ReplyTimeout);
+
+        socket.ReplyTimeout = TimeSpan.FromMilliseconds(1500);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), socket.ReplyTimeout);
+        Assert.Equal("nlctrl", GenericNetlinkResolver.Resolve(socket, "nlctrl", "generic netlink").Name);
+    }
+
+    [Fact]
     public void IpvsClientOpen_HostWithoutIpvs_FailsWithClearError()
     {
         // The host runs this; a host whose kernel has IPVS fails it, and the test then belongs elsewhere.
