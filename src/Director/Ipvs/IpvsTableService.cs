@@ -114,7 +114,18 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         }
 
         // The grace's listeners open alongside the programming, and the grace runs from when the VIP can go up.
-        var held = Task.Run(() => grace.Begin(instance.Name, services));
+        var held = Task.Run(() =>
+        {
+            grace.Begin(instance.Name, services);
+            lock (_gate)
+            {
+                // Left master while they opened (its Deactivate ended a grace that was not there yet): close them.
+                if (!_masters.Contains(instance.Name) || _stopping)
+                {
+                    grace.End(instance.Name);
+                }
+            }
+        });
         return ObserveAsync(ArmWhenReadyAsync(grace, instance.Name, warm ? held : Task.WhenAll(held, activation)), instance.Name);
     }
 
