@@ -17,32 +17,19 @@ public sealed class ControlSocketTests : IDisposable
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
-    private readonly LanTopology _lan = new("lb1", "lb2");
-    private readonly List<DirectorProcess> _directors = [];
+    private readonly DirectorLan _lan = new("lb1", "lb2");
 
     private LanHost Lb1 => _lan["lb1"];
 
     private LanHost Lb2 => _lan["lb2"];
 
-    public void Dispose()
-    {
-        foreach (var d in _directors)
-        {
-            d.Dispose();
-        }
-        _lan.Dispose();
-    }
+    public void Dispose() => _lan.Dispose();
 
     private static string Config(int priority) => DirectorProcess.VrrpConfig(51, priority, 3, Interval, Vip.ToString());
 
-    private DirectorProcess Start(LanHost host, int priority)
-    {
-        var d = new DirectorProcess(host, Config(priority));
-        _directors.Add(d);
-        return d;
-    }
+    private DirectorProcess Start(LanHost host, int priority) => _lan.Start(host, Config(priority));
 
-    private string Diagnostics() => string.Join(Environment.NewLine, _directors.Select(p => p.Process.Output));
+    private string Diagnostics() => _lan.Diagnostics();
 
     private (DirectorProcess Lb1, DirectorProcess Lb2) StartPair()
     {

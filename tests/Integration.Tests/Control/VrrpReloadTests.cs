@@ -16,21 +16,13 @@ public sealed class VrrpReloadTests : IDisposable
     private static readonly IPAddress ApiVip = IPAddress.Parse("198.18.0.101");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
-    private readonly LanTopology _lan = new("lb1", "lb2");
-    private readonly List<DirectorProcess> _directors = [];
+    private readonly DirectorLan _lan = new("lb1", "lb2");
 
     private LanHost Lb1 => _lan["lb1"];
 
     private LanHost Lb2 => _lan["lb2"];
 
-    public void Dispose()
-    {
-        foreach (var d in _directors)
-        {
-            d.Dispose();
-        }
-        _lan.Dispose();
-    }
+    public void Dispose() => _lan.Dispose();
 
     private static string Instance(string name, int vrid, int priority, IPAddress vip, string iface = "eth0") =>
         $"""
@@ -56,10 +48,8 @@ public sealed class VrrpReloadTests : IDisposable
 
     private (DirectorProcess Lb1, DirectorProcess Lb2) StartPair()
     {
-        var lb1 = new DirectorProcess(Lb1, Config(Instance("web", 51, 150, WebVip)));
-        _directors.Add(lb1);
-        var lb2 = new DirectorProcess(Lb2, Config(Instance("web", 51, 100, WebVip)));
-        _directors.Add(lb2);
+        var lb1 = _lan.Start(Lb1, Config(Instance("web", 51, 150, WebVip)));
+        var lb2 = _lan.Start(Lb2, Config(Instance("web", 51, 100, WebVip)));
         Wait.Until(() => Lb1.HasAddress(WebVip) && !Lb2.HasAddress(WebVip), Bound, "lb1 to be the only master", Diagnostics);
         Wait.Until(() => File.Exists(lb1.SocketPath) && File.Exists(lb2.SocketPath), Bound, "both control sockets", Diagnostics);
         // Let lb2 hear lb1 for a while: its "master priority" is then lb1's.
@@ -67,7 +57,7 @@ public sealed class VrrpReloadTests : IDisposable
         return (lb1, lb2);
     }
 
-    private string Diagnostics() => string.Join(Environment.NewLine, _directors.Select(p => p.Process.Output));
+    private string Diagnostics() => _lan.Diagnostics();
 
     private static JsonNode? Instance(DirectorProcess director, string name)
     {

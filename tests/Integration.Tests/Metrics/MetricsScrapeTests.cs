@@ -8,8 +8,7 @@ public sealed class MetricsScrapeTests : IDisposable
 {
     private static readonly IPAddress Vip = IPAddress.Parse("198.18.0.100");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-    private readonly LanTopology _lan = new("lb1", "lb2");
-    private readonly List<DirectorProcess> _directors = [];
+    private readonly DirectorLan _lan = new("lb1", "lb2");
 
     public void Dispose()
     {
@@ -17,21 +16,13 @@ public sealed class MetricsScrapeTests : IDisposable
         {
             s.Dispose();
         }
-        foreach (var d in _directors)
-        {
-            d.Dispose();
-        }
         _lan.Dispose();
     }
 
     private readonly List<ManagedProcess> _servers = [];
 
-    private DirectorProcess Start(string host, int priority, string extra = "")
-    {
-        var d = new DirectorProcess(_lan[host], DirectorProcess.VrrpConfig(51, priority, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()) + extra);
-        _directors.Add(d);
-        return d;
-    }
+    private DirectorProcess Start(string host, int priority, string extra = "") =>
+        _lan.Start(_lan[host], DirectorProcess.VrrpConfig(51, priority, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()) + extra);
 
     [Fact]
     public void Scrape_AfterATakeover_PassesPromtoolAndCarriesTheTransition()

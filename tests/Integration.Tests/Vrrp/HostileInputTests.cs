@@ -16,26 +16,16 @@ public sealed class HostileInputTests : IDisposable
     private static readonly IPAddress Group = IPAddress.Parse("224.0.0.18");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
-    private readonly LanTopology _lan = new("lb1", "lb2");
-    private readonly List<DirectorProcess> _directors = [];
+    private readonly DirectorLan _lan = new("lb1", "lb2");
 
-    public void Dispose()
-    {
-        foreach (var d in _directors)
-        {
-            d.Dispose();
-        }
-        _lan.Dispose();
-    }
+    public void Dispose() => _lan.Dispose();
 
     [Fact]
     public void ForgedAdverts_AreDroppedAndCountedByReason_WithoutStateChange()
     {
-        var lb1 = new DirectorProcess(_lan["lb1"], DirectorProcess.VrrpConfig(51, 150, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
-        _directors.Add(lb1);
+        var lb1 = _lan.Start(_lan["lb1"], DirectorProcess.VrrpConfig(51, 150, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
         Wait.Until(() => _lan["lb1"].HasAddress(Vip), Bound, "lb1 master", () => lb1.Process.Output);
-        var lb2 = new DirectorProcess(_lan["lb2"], DirectorProcess.VrrpConfig(51, 100, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
-        _directors.Add(lb2);
+        var lb2 = _lan.Start(_lan["lb2"], DirectorProcess.VrrpConfig(51, 100, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
         Wait.Until(() => lb2.Process.OutputContains("Initialize -> Backup"), Bound, "lb2 backup", () => lb2.Process.Output);
         var transitionsBefore = Transitions(lb1) + Transitions(lb2);
 
@@ -111,6 +101,6 @@ public sealed class HostileInputTests : IDisposable
             for h in sys.argv[2:]:
                 s.sendto(bytes.fromhex(h), ("224.0.0.18", 0))
             """;
-        Shell.Check("ip", ["netns", "exec", _lan.Router, "python3", "-c", Script, LanTopology.RouterAddress.ToString(), .. hexDatagrams]);
+        Shell.Check("ip", ["netns", "exec", _lan.Lan.Router, "python3", "-c", Script, LanTopology.RouterAddress.ToString(), .. hexDatagrams]);
     }
 }
