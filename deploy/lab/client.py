@@ -6,25 +6,37 @@
                                      response bytes
   client.py stream URL [TIMEOUT] [PAUSE]
                                      requests until SIGTERM/SIGINT, one line per request on stdout:
-                                     "<sent> <done> <1|0> <server name or error>" (unix seconds)
+                                     "<sent> <done> <1|0> <server name or error> <local port>" (unix seconds)
 The server name is the first word of the body (each real server's pages start with its name).
 """
-import json, signal, socket, sys, time
+import errno, json, os, select, signal, socket, sys, time
 from urllib.parse import urlsplit
 
 
 def get(url, timeout):
-    """One HTTP/1.0 GET on a fresh connection: (ok, first word of the body or the error, bytes received)."""
+    """One HTTP/1.0 GET on a fresh connection: (ok, first word of the body or the error, bytes received, local port).
+    The connect is non-blocking so the local port is known even when the SYN is never answered: the lab looks a
+    failed request up in the directors' connection tables by it."""
     u = urlsplit(url)
+    port = 0
     try:
-        with socket.create_connection((u.hostname, u.port or 80), timeout=timeout) as s:
-            s.settimeout(timeout)
-            s.sendall(f"GET {u.path or '/'} HTTP/1.0\r\nHost: {u.hostname}\r\n\r\n".encode())
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             deadline = time.time() + timeout
+            s.setblocking(False)
+            s.connect_ex((u.hostname, u.port or 80))
+            port = s.getsockname()[1]
+            if not select.select([], [s], [], timeout)[1]:
+                return False, "timeout", 0, port
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err:
+                raise OSError(err, os.strerror(err))
+            s.settimeout(max(0.001, deadline - time.time()))
+            s.sendall(f"GET {u.path or '/'} HTTP/1.0\r\nHost: {u.hostname}\r\n\r\n".encode())
             data = bytearray()
             while True:
                 if time.time() > deadline:
-                    return False, "timeout", len(data)
+                    return False, "timeout", len(data), port
+                s.settimeout(max(0.001, deadline - time.time()))
                 chunk = s.recv(65536)
                 if not chunk:
                     break
@@ -32,20 +44,21 @@ def get(url, timeout):
         head, _, body = bytes(data).partition(b"\r\n\r\n")
         status = head.split(b" ", 2)[1:2]
         if status != [b"200"]:
-            return False, "status-" + (status[0].decode() if status else "none"), len(data)
+            return False, "status-" + (status[0].decode() if status else "none"), len(data), port
         words = body.split()
-        return True, (words[0].decode() if words else "empty"), len(data)
+        return True, (words[0].decode() if words else "empty"), len(data), port
     except socket.timeout:
-        return False, "timeout", 0
+        return False, "timeout", 0, port
     except OSError as e:
-        return False, type(e).__name__, 0
+        name = {errno.ECONNREFUSED: "ConnectionRefusedError", errno.ECONNRESET: "ConnectionResetError"}.get(e.errno)
+        return False, name or type(e).__name__, 0, port
 
 
 def burst(url, n, timeout):
     servers, failed, errors, received = {}, 0, {}, 0
     t0 = time.time()
     for _ in range(n):
-        ok, who, nbytes = get(url, timeout)
+        ok, who, nbytes, _ = get(url, timeout)
         received += nbytes
         if ok:
             servers[who] = servers.get(who, 0) + 1
@@ -65,8 +78,8 @@ def stream(url, timeout, pause):
     signal.signal(signal.SIGINT, stop)
     while running[0]:
         sent = time.time()
-        ok, who, _ = get(url, timeout)
-        print(f"{sent:.3f} {time.time():.3f} {1 if ok else 0} {who}", flush=True)
+        ok, who, _, port = get(url, timeout)
+        print(f"{sent:.3f} {time.time():.3f} {1 if ok else 0} {who} {port}", flush=True)
         time.sleep(pause)
 
 

@@ -17,6 +17,7 @@ TAG = "lab"
 VIP = "198.18.0.88"
 HOSTS = {"lb1": "198.18.0.10", "lb2": "198.18.0.11", "rs1": "198.18.0.119", "rs2": "198.18.0.84"}
 CLIENT = "198.18.1.2"
+CLIENT_HEX = "".join(f"{int(o):02X}" for o in CLIENT.split("."))   # as /proc/net/ip_vs_conn shows it
 PRIORITY = {"lb1": 150, "lb2": 100}
 WEIGHT = {"rs1": 2, "rs2": 1}
 IN_VM = os.environ.get("HADIRECTOR_TEST_VM") == "1"
@@ -142,14 +143,35 @@ class Lab:
         return p.returncode, (p.stdout + p.stderr).strip()
 
     def stream(self):
-        """[(sent, done, ok, who)] of the steady client stream so far."""
+        """[(sent, done, ok, who, client port)] of the steady client stream so far."""
         rows = []
         with open(os.path.join(self.dir, "stream.log")) as f:
             for line in f:
                 p = line.split()
-                if len(p) == 4:
-                    rows.append((float(p[0]), float(p[1]), p[2] == "1", p[3]))
+                if len(p) == 5:
+                    rows.append((float(p[0]), float(p[1]), p[2] == "1", p[3], int(p[4])))
         return rows
+
+    def trace_failures(self, t0, t1, since):
+        """Notes, for each failed stream request sent in [t0, t1], what each director's IPVS knows of its client port
+        (/proc/net/ip_vs_conn: an entry lives for its state's timeout, e.g. 60 s in SYN_RECV): where it went, or
+        that it never reached IPVS there."""
+        for sent, done, ok, who, port in self.stream():
+            if ok or not t0 <= sent <= t1:
+                continue
+            seen = []
+            for host in ("lb1", "lb2"):
+                try:
+                    lines = self.proc_net(host, "ip_vs_conn").splitlines()[1:]
+                except OSError as e:
+                    seen.append(f"{host}: {e}")
+                    continue
+                for line in lines:
+                    f = line.split()
+                    if len(f) >= 8 and f[0] == "TCP" and f[1] == CLIENT_HEX and int(f[2], 16) == port:
+                        seen.append(f"{host}: -> {hexaddr(f[5] + ':' + f[6])} {f[7]} expires {f[8]} s")
+            self.note(f"failed request: sent {sent - since:+.3f} s, {who} after {done - sent:.3f} s, client port {port}; "
+                      f"IPVS entries: {'; '.join(seen) or 'none on either director'}")
 
     def stream_after(self, t, n, timeout=120, what="stream requests"):
         """Waits for n answered stream requests sent after t."""
@@ -355,6 +377,7 @@ class Lab:
                   f"after it {len(after)} requests, {len(failed)} failed, answered by {who}")
         if took > bound + SLACK:
             raise RuntimeError(f"removed after {took:.2f} s, bound fall x interval + timeout = {bound:g} s (+{SLACK:g} s slack)")
+        self.trace_failures(t0 + took, time.time(), t0 + took)
         if failed or who != ["rs2"]:
             raise RuntimeError(f"after the removal: {len(failed)} failed, answered by {who}")
         return (f"removed {took:.2f} s after the kill (bound fall x interval + timeout = {bound:g} s); "
@@ -384,6 +407,7 @@ class Lab:
         self.stream_after(t_arp + 1, 20, 300, "stream requests")
         w = self.stream_window(t0, time.time())
         served = self.ipvs_conns("lb2") - conns0
+        self.trace_failures(t0, time.time(), t0)
         self.figures["kill9"] = dict(w, takeover_s=round(t_vip - t0, 3), router_s=round(t_arp - t0, 3))
         self.note(f"lb2 added the VIP {t_vip - t0:.3f} s after kill -9, the router followed its GARP at {t_arp - t0:.3f} s "
                   f"(Master_Down_Interval = 3 x {self.a.advert} + skew)")
@@ -418,6 +442,7 @@ class Lab:
         self.stream_after(time.time() + 1, 20, 300)
         w = self.stream_window(t0, time.time())
         self.figures["failover"] = w
+        self.trace_failures(t0, time.time(), t0)
         self.note(f"the command took {t1 - t0:.1f} s (mostly .NET starting{' under emulation' if IN_VM else ''}); "
                   f"stream: {w['requests']} requests, {w['failed']} failed {w['errors'] or ''}, longest gap {w['gap_s']} s "
                   f"(typical {w['typical_s']} s)")

@@ -12,8 +12,8 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
     private static readonly string[] VrrpKeys = ["instances", "realtimePriority"];
     private static readonly string[] MetricsKeys = ["listen"];
     private static readonly string[] ControlKeys = ["socket"];
-    private static readonly string[] IpvsKeys = ["warmStandby", "reconcilePeriod", "syncDaemon"];
-    private static readonly string[] SyncDaemonKeys = ["interface", "syncId", "takeoverGrace"];
+    private static readonly string[] IpvsKeys = ["warmStandby", "reconcilePeriod", "expireNodestConn", "syncDaemon"];
+    private static readonly string[] SyncDaemonKeys = ["interface", "syncId", "takeoverGrace", "syncThreshold"];
     private static readonly string[] LoggingKeys = ["format"];
 
     public DirectorConfig Read(ConfigNode root)
@@ -86,12 +86,14 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
         {
             WarmStandby = map.Read("warmStandby", ScalarParsers.Bool, defaults.WarmStandby),
             ReconcilePeriod = map.Read("reconcilePeriod", ScalarParsers.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)), defaults.ReconcilePeriod),
+            ExpireNodestConn = map.Read("expireNodestConn", ScalarParsers.Bool, defaults.ExpireNodestConn),
             SyncDaemon = sync is null
                 ? null
                 : new SyncDaemonConfig(
                     sync.Require("interface", ScalarParsers.NonEmpty, ""),
                     sync.Read("syncId", ScalarParsers.Int(0, 255), 0),
-                    sync.Read("takeoverGrace", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(1)), SyncDaemonConfig.DefaultTakeoverGrace)),
+                    sync.Read("takeoverGrace", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(1)), SyncDaemonConfig.DefaultTakeoverGrace),
+                    sync.Read("syncThreshold", ScalarParsers.Int(2, 10000), SyncDaemonConfig.DefaultSyncThreshold)),
         };
     }
 

@@ -9,6 +9,13 @@ public sealed record IpvsConfig
     /// <summary>How often the kernel table is dumped and repaired against the desired one.</summary>
     public TimeSpan ReconcilePeriod { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Sets net.ipv4.vs.expire_nodest_conn = 1: a connection entry whose real server was removed goes at its next
+    /// packet instead of swallowing packets until it times out (FIN_WAIT: 2 min), so a new connection that reuses
+    /// its client port is scheduled afresh rather than dropped. False leaves the kernel's value alone.
+    /// </summary>
+    public bool ExpireNodestConn { get; init; } = true;
+
     /// <summary>Null: no IPVS connection synchronisation.</summary>
     public SyncDaemonConfig? SyncDaemon { get; init; }
 }

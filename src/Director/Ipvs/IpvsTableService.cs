@@ -17,6 +17,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     private readonly ILoggerFactory _loggers;
     private readonly LazyIpvsKernel _kernel;
     private readonly LazyIpvsKernel _syncKernel;
+    private readonly IpvsKernelParameters _parameters;
     private readonly Lock _gate = new();
     private readonly HashSet<string> _masters = new(StringComparer.Ordinal);
     private DirectorConfig _config;
@@ -45,6 +46,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         _time = time;
         _sync = NewSyncController(config);
         _grace = NewGrace(config);
+        _parameters = new IpvsKernelParameters(new ProcIpvsSysctls(), loggers.CreateLogger<IpvsKernelParameters>());
     }
 
     public IpvsReconciler Reconciler { get; }
@@ -63,6 +65,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
 
         lock (_gate)
         {
+            ApplyKernelParameters(_config);
             Sync(_sync.EnsureRunning);
             var grace = _grace;
             _ = ObserveAsync(Task.Run(grace.WarmUp, CancellationToken.None), "takeover grace warm-up");
@@ -170,6 +173,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
             var before = _config;
             _config = config;
             _plan = ServicePlan.Of(config);
+            ApplyKernelParameters(config);
             if (before.Ipvs.SyncDaemon != config.Ipvs.SyncDaemon)
             {
                 if (before.Ipvs.SyncDaemon is { } old && (old.Interface, old.SyncId) != (config.Ipvs.SyncDaemon?.Interface, config.Ipvs.SyncDaemon?.SyncId))
@@ -289,6 +293,22 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
             _loggers.CreateLogger<TakeoverGrace>());
 
     /// <summary>The sync daemon is a bonus: failing to switch it is logged, never stops the election.</summary>
+    /// <summary>
+    /// The namespace's IPVS sysctls this configuration wants. They exist once ip_vs is loaded, which the family
+    /// lookup of the first request does; a daemon with nothing for IPVS to do never asks the kernel.
+    /// </summary>
+    private void ApplyKernelParameters(DirectorConfig config)
+    {
+        if (config.VirtualServers.Count > 0 || config.Ipvs.SyncDaemon is not null)
+        {
+            Sync(() =>
+            {
+                _syncKernel.GetDaemons();
+                _parameters.Apply(config.Ipvs);
+            });
+        }
+    }
+
     private void Sync(Action change)
     {
         try

@@ -71,6 +71,11 @@ public sealed class ConfigLoaderTests
             ["t.yaml:9:49: ipvs.syncDaemon.takeoverGrace: must be 0s..1m, got 2m"]
         },
         {
+            "sync threshold at the SYN, which the kernel never announces",
+            Minimal + "\nipvs:\n  syncDaemon: { interface: eth1, syncThreshold: 1 }\n",
+            ["t.yaml:9:49: ipvs.syncDaemon.syncThreshold: must be 2..10000, got 1"]
+        },
+        {
             "missing vrrp",
             "logging: { format: json }\n",
             ["t.yaml:1:1: vrrp: missing required key 'vrrp'"]
@@ -538,7 +543,8 @@ public sealed class ConfigLoaderTests
             ipvs:
               warmStandby: true
               reconcilePeriod: 1h
-              syncDaemon: { interface: eth1, syncId: 9 }
+              expireNodestConn: false
+              syncDaemon: { interface: eth1, syncId: 9, syncThreshold: 3 }
             logging: { format: json }
             """;
 
@@ -586,7 +592,7 @@ public sealed class ConfigLoaderTests
 
         Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, 9100), config.Metrics.Listen);
         Assert.Equal("/tmp/hd.sock", config.Control.Socket);
-        Assert.Equal(new IpvsConfig { WarmStandby = true, ReconcilePeriod = TimeSpan.FromHours(1), SyncDaemon = new SyncDaemonConfig("eth1", 9, TimeSpan.FromSeconds(3)) }, config.Ipvs);
+        Assert.Equal(new IpvsConfig { WarmStandby = true, ReconcilePeriod = TimeSpan.FromHours(1), ExpireNodestConn = false, SyncDaemon = new SyncDaemonConfig("eth1", 9, TimeSpan.FromSeconds(3), SyncThreshold: 3) }, config.Ipvs);
         Assert.Equal(LogFormat.Json, config.Logging.Format);
     }
 

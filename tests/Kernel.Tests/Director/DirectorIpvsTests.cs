@@ -138,18 +138,25 @@ public sealed class DirectorIpvsTests : IDisposable
             Wait.Until(() => LvsDrCluster.Ipvsadm(host, "-Ln", "--daemon") is var d
                     && d.Contains("master sync daemon (mcast=eth0, syncid=7") && d.Contains("backup sync daemon (mcast=eth0, syncid=7"),
                 Bound, host.Name + ": master and backup sync daemons", _cluster.Diagnostics);
+            // Announced at the handshake's ACK, not at the first data (the kernel's default 3); an entry whose
+            // real server is gone expires at its next packet instead of swallowing a reused client port's SYN.
+            Assert.Equal("2\t50", Shell.Check("ip", ["netns", "exec", host.Namespace, "cat", "/proc/sys/net/ipv4/vs/sync_threshold"]).Trim());
+            Assert.Equal("1", Shell.Check("ip", ["netns", "exec", host.Namespace, "cat", "/proc/sys/net/ipv4/vs/expire_nodest_conn"]).Trim());
         }
         Wait.Until(() => LvsDrCluster.Weight(Lb1, 7, _cluster.Rs2) == 1, Bound, "echo programmed on lb1", _cluster.Diagnostics);
         Assert.Null(LvsDrCluster.Weight(Lb2, 80, _cluster.Rs1)); // no warm standby: the backup holds no services
 
-        // Maintenance handover: a connection through lb1 keeps its real server through lb2.
+        // Maintenance handover: a connection through lb1 keeps its real server through lb2; so does one whose
+        // handshake went through lb1 and whose first data goes through lb2 (announced at its ACK).
         using (var connection = OpenEcho())
+        using (var silent = OpenEcho())
         {
             var server = Echo(connection, "before");
             var failover = lb1.Cli("failover");
             Assert.True(failover.ExitCode == 0, failover + _cluster.Diagnostics());
             WaitMaster(Lb2);
             Assert.Equal(server, Echo(connection, "after the handover"));
+            Assert.Contains(Echo(silent, "first data after the handover"), new[] { "rs1", "rs2" });
         }
         Wait.Until(() => LvsDrCluster.Weight(Lb1, 80, _cluster.Rs1) is null, Bound, "lb1's services removed after it left master", _cluster.Diagnostics);
 

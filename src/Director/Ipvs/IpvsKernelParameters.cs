@@ -1,0 +1,66 @@
+using HaDirector.Director.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace HaDirector.Director.Ipvs;
+
+/// <summary>
+/// The namespace's IPVS sysctls a director needs for its promises, set at start and on every reload (only
+/// when they differ): <c>expire_nodest_conn</c> (<see cref="IpvsConfig.ExpireNodestConn"/>) and the first value
+/// of <c>sync_threshold</c> (<see cref="SyncDaemonConfig.SyncThreshold"/>, keeping the period). A value that
+/// cannot be set is logged and the daemon goes on: these improve failure handling, they are not needed to forward.
+/// </summary>
+public sealed partial class IpvsKernelParameters(IIpvsSysctls sysctls, ILogger<IpvsKernelParameters> logger)
+{
+    public const string ExpireNodestConn = "expire_nodest_conn";
+    public const string SyncThreshold = "sync_threshold";
+
+    public void Apply(IpvsConfig config)
+    {
+        if (config.ExpireNodestConn)
+        {
+            Ensure(ExpireNodestConn, "1", current => current == "1" ? null : "1");
+        }
+
+        if (config.SyncDaemon is { } sync)
+        {
+            Ensure(SyncThreshold, sync.SyncThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                current => ThresholdValue(current, sync.SyncThreshold));
+        }
+    }
+
+    /// <summary>"threshold period" with the wanted threshold, null if already so; the kernel refuses a threshold not below a non-zero period.</summary>
+    private static string? ThresholdValue(string current, int wanted)
+    {
+        var values = current.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+        if (values.Length != 2 || !int.TryParse(values[0], out var threshold) || !int.TryParse(values[1], out var period))
+        {
+            throw new FormatException($"unexpected value '{current}', expected 'threshold period'");
+        }
+
+        if (threshold == wanted)
+        {
+            return null;
+        }
+
+        return period != 0 && wanted >= period
+            ? throw new FormatException($"{wanted} is not below the sync period {period} (its second value)")
+            : $"{wanted} {period}";
+    }
+
+    private void Ensure(string name, string wanted, Func<string, string?> change)
+    {
+        try
+        {
+            var current = sysctls.Read(name);
+            if (change(current) is { } value)
+            {
+                sysctls.Write(name, value);
+                LogSet(logger, name, value, current);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            LogSetFailed(logger, name, wanted, ex.Message);
+        }
+    }
+}
