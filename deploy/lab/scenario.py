@@ -427,6 +427,7 @@ class Lab:
         self.stream_after(time.time(), 10, 300)
         w = self.stream_window(t0, time.time())
         self.figures["preempt_after_restart"] = w
+        self.trace_failures(t0, time.time(), t0)
         return (f"lb1 restarted, removed the VIP its crash left behind and preempted {took:.1f} s later; "
                 f"stream: {w['failed']} failed, longest gap {w['gap_s']} s")
 
@@ -461,6 +462,7 @@ class Lab:
         self.stream_after(time.time() + 1, 10, 300)
         w = self.stream_window(t0, time.time())
         self.figures["resume"] = w
+        self.trace_failures(t0, time.time(), t0)
         return f"lb1 is master again (preempt); stream: {w['failed']} failed, longest gap {w['gap_s']} s"
 
     def status_metrics(self):
