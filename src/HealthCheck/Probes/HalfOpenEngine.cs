@@ -284,30 +284,48 @@ public sealed unsafe class HalfOpenEngine
             messages[i].IovLength = 1;
         }
 
+        var socket = (int)raw.Handle;
         var timeout = -1;
         while (true)
         {
-            // Whichever woke us (a reply, a probe's SYN, a lane's due round), send first: on a LAN (and on
-            // loopback at once) the replies follow the SYNs, so reading after sending takes more of them per call.
-            _ = Libc.EpollWait(epoll, events, 2, timeout);
+            var ready = Libc.EpollWait(epoll, events, 2, timeout);
             ulong requests;
             _ = Libc.EventFdRead(wake, &requests);
-            timeout = Milliseconds(PassLanes());
-            Flush();
-            int n;
-            do
+
+            // Replies that arrived before this pass are read first: a late wake (a loaded machine) must not time
+            // out a round whose answer is already waiting in the socket.
+            for (var i = 0; i < ready; i++)
             {
-                n = Libc.RecvMmsg(raw.SafeHandle, messages, BatchSize, LinuxConstants.MsgDontWait, null);
-                for (var i = 0; i < n; i++)
+                if (*(int*)(events + (i * Libc.EpollEventSize) + Libc.EpollDataOffset) == socket)
                 {
-                    if (SynReply.Read(new ReadOnlySpan<byte>(buffers + (i * ReceiveSize), (int)Math.Min(messages[i].Length, ReceiveSize))) is { } reply)
-                    {
-                        Match(reply);
-                    }
+                    Drain(buffers, messages);
                 }
             }
-            while (n == BatchSize);
+
+            // Then send: on a LAN (and on loopback at once) the replies follow the SYNs, so reading after
+            // sending takes more of them per call.
+            timeout = Milliseconds(PassLanes());
+            Flush();
+            Drain(buffers, messages);
         }
+    }
+
+    /// <summary>Reads and matches every reply waiting, in batches of recvmmsg.</summary>
+    private void Drain(byte* buffers, MMsgHdr* messages)
+    {
+        int n;
+        do
+        {
+            n = Libc.RecvMmsg(raw.SafeHandle, messages, BatchSize, LinuxConstants.MsgDontWait, null);
+            for (var i = 0; i < n; i++)
+            {
+                if (SynReply.Read(new ReadOnlySpan<byte>(buffers + (i * ReceiveSize), (int)Math.Min(messages[i].Length, ReceiveSize))) is { } reply)
+                {
+                    Match(reply);
+                }
+            }
+        }
+        while (n == BatchSize);
     }
 
     /// <summary>Runs every lane's pass; the shortest wait any of them asks for.</summary>

@@ -9,6 +9,7 @@ namespace HaDirector.HealthCheck.Scheduling;
 internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, ProbeEndpoint endpoint) : ScheduledRound(target), ISynInFlight
 {
     private readonly uint? address = HalfOpenEngine.TryIpv4(endpoint.Target.Address, out var v4) ? v4 : null;
+    private readonly ushort port = (ushort)endpoint.Target.Port;
     private uint? source;
     private int claimed;
 
@@ -18,7 +19,7 @@ internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, Pr
 
     public uint TargetAddress => address ?? 0;
 
-    public ushort TargetPort => (ushort)endpoint.Target.Port;
+    public ushort TargetPort => port;
 
     public ushort LocalPort { get; set; }
 

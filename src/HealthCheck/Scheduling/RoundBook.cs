@@ -48,7 +48,7 @@ internal sealed class RoundBook
             round.Sequence++;
             round.InFlight = true;
             InProgress++;
-            deadlines.Enqueue((round, round.Sequence), now + round.Target.Timing.Timeout);
+            deadlines.Enqueue((round, round.Sequence), now + round.Timeout);
             start.Add(round);
         }
     }
@@ -88,12 +88,11 @@ internal sealed class RoundBook
     public bool Finish(ScheduledRound round, bool up, TimeSpan now)
     {
         round.InFlight = false;
-        var timing = round.Target.Timing;
-        if (!up && round.Attempt < timing.Retry)
+        if (!up && round.Attempt < round.Retry)
         {
             round.Attempt++;
             InProgress--;
-            due.Enqueue(round, now + timing.RetryDelay);
+            due.Enqueue(round, now + round.RetryDelay);
             return false;
         }
 
@@ -107,7 +106,7 @@ internal sealed class RoundBook
         InProgress--;
         if (!round.Target.Removed)
         {
-            var next = round.RoundStart + round.Target.Timing.Interval;
+            var next = round.RoundStart + round.Interval;
             due.Enqueue(round, next > now ? next : now);
         }
     }

@@ -5,6 +5,16 @@ internal class ScheduledRound(HealthTarget target)
 {
     public HealthTarget Target => target;
 
+    // The target's timing, copied here: the book reads it for every attempt, and one object less to load
+    // per attempt shows at ten thousand targets (perf: cache misses in the book's loops).
+    public TimeSpan Interval { get; } = target.Timing.Interval;
+
+    public TimeSpan Timeout { get; } = target.Timing.Timeout;
+
+    public int Retry { get; } = target.Timing.Retry;
+
+    public TimeSpan RetryDelay { get; } = target.Timing.RetryDelay;
+
     /// <summary>When the current round came due: the next one is due an interval later, whatever its attempts took.</summary>
     public TimeSpan RoundStart { get; set; }
 
