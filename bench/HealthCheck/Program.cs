@@ -86,7 +86,7 @@ if (drop > 0)
         await Task.Delay(100);
     }
 
-    var since = service.Snapshot().Where(s => s.Since is not null).ToDictionary(s => s.Id, s => s.Since!.Value);
+    var since = service.Snapshot().Where(s => s.Since is not null && s.Verdict == RealServerHealth.Removed).ToDictionary(s => s.Id, s => s.Since!.Value);
     var sorted = sink.Latencies.Where(l => since.ContainsKey(l.Key)).Select(l => (l.Value - since[l.Key]).TotalMilliseconds).Order().ToArray();
     Console.WriteLine(sorted.Length == 0 ? "fall → sink: no removals seen" : string.Create(CultureInfo.InvariantCulture,
         $"fall → sink ({sorted.Length} removed, {expected} of them dropped): median {sorted[sorted.Length / 2]:F3} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F3} ms, max {sorted[^1]:F3} ms"));
@@ -153,7 +153,10 @@ static Dictionary<string, string> ParseOptions(string[] args)
     return options;
 }
 
-/// <summary>Records when each removal reached the sink; the time its fall-th result was recorded is the snapshot's Since.</summary>
+/// <summary>
+/// Records when each removal reached the sink; the time its fall-th result was recorded is the snapshot's Since.
+/// Both are wall-clock times (the policy's clock): a step of the system clock between the two shows as an outlier.
+/// </summary>
 internal sealed class LatencySink : IRealServerHealthSink
 {
     public ConcurrentDictionary<RealServerId, DateTimeOffset> Latencies { get; } = [];
@@ -163,7 +166,8 @@ internal sealed class LatencySink : IRealServerHealthSink
         var now = TimeProvider.System.GetUtcNow();
         if (health == RealServerHealth.Removed)
         {
-            Latencies.TryAdd(id, now);
+            // The latest removal: the one whose fall-th result is the state's Since at the end.
+            Latencies[id] = now;
         }
     }
 }
