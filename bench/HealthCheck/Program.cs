@@ -6,14 +6,15 @@ using HaDirector.Bench.HealthCheck;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Health;
 using HaDirector.Director.Ipvs;
-using HaDirector.HealthCheck.Probes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // bench/HealthCheck/run --protocol tcp --targets 10000 --seconds 60 [--drop 10] [--half-open]
 //   check: starts the listener farm (farm.py) as a child process, runs HealthService with the real probes
 //   against it for a warm-up and then the measured window (CPU % of one core and RSS of this process),
 //   then closes the farm's listeners on the first --drop addresses and measures, per real server, the
-//   time from its fall-th failed probe returning to the sink's SetHealth(Removed).
+//   time from its fall-th failed result (the state change's `Since`) to the sink's SetHealth(Removed).
+//   Checks and failures are counted by the daemon's own metric (hadirector_healthcheck_checks_total): the
+//   probes run as the daemon builds them, unwrapped, so half-open targets run on the engine's thread.
 //   --half-open: tcp checks with healthCheck.halfOpen (a SYN from a raw socket; needs CAP_NET_RAW).
 const int Ports = 100;
 const int FirstPort = 20000;
@@ -49,26 +50,20 @@ var config = new DirectorConfig
     })],
 };
 
-var probes = new ConcurrentDictionary<(IPAddress, int), TimedProbe>();
-var sink = new LatencySink(probes);
-var factoryOptions = new HealthServiceOptions
-{
-    ProbeFactory = (c, real) => probes[(real.Address, real.Port)] = new TimedProbe(ProbeFactory.Create(c, real)!),
-};
+var sink = new LatencySink();
 // Metrics on, as in the daemon: every round counts a check and observes its duration.
 var metrics = new HaDirector.Director.Metrics.HealthMetrics(Prometheus.Metrics.NewCustomRegistry());
-await using var service = new HealthService(config, TimeProvider.System, NullLogger<HealthService>.Instance, sink, metrics, factoryOptions);
+await using var service = new HealthService(config, TimeProvider.System, NullLogger<HealthService>.Instance, sink, metrics);
 await service.StartAsync(CancellationToken.None);
 
 await Task.Delay(TimeSpan.FromSeconds(warmup));
-TimedProbe.FailureReasons.Clear();
-var failedBefore = TimedProbe.Failures;
-var checksBefore = TimedProbe.Checks;
+var (checksBefore, failedBefore) = CheckCounts(metrics);
 var start = ProcessStats.Now();
 await Task.Delay(TimeSpan.FromSeconds(seconds));
 var end = ProcessStats.Now();
-var checks = TimedProbe.Checks - checksBefore;
-var failed = TimedProbe.Failures - failedBefore;
+var (checksAfter, failedAfter) = CheckCounts(metrics);
+var checks = checksAfter - checksBefore;
+var failed = failedAfter - failedBefore;
 
 var cpuPerCheck = (end.Cpu - start.Cpu).TotalMicroseconds / Math.Max(checks, 1);
 var kernelPerCheck = (end.Kernel - start.Kernel).TotalMicroseconds / Math.Max(checks, 1);
@@ -77,10 +72,8 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 
 if (failed > 0)
 {
-    Console.WriteLine("failures in the window: " + Reasons(TimedProbe.FailureReasons));
+    Console.WriteLine("real servers whose last check failed, by reason: " + Reasons(service));
 }
-
-TimedProbe.FailureReasons.Clear();
 
 if (drop > 0)
 {
@@ -93,10 +86,11 @@ if (drop > 0)
         await Task.Delay(100);
     }
 
-    var sorted = sink.Latencies.Select(t => t.TotalMilliseconds).Order().ToArray();
+    var since = service.Snapshot().Where(s => s.Since is not null && s.Verdict == RealServerHealth.Removed).ToDictionary(s => s.Id, s => s.Since!.Value);
+    var sorted = sink.Latencies.Where(l => since.ContainsKey(l.Key)).Select(l => (l.Value - since[l.Key]).TotalMilliseconds).Order().ToArray();
     Console.WriteLine(sorted.Length == 0 ? "fall → sink: no removals seen" : string.Create(CultureInfo.InvariantCulture,
         $"fall → sink ({sorted.Length} removed, {expected} of them dropped): median {sorted[sorted.Length / 2]:F3} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F3} ms, max {sorted[^1]:F3} ms"));
-    Console.WriteLine("failures after the drop: " + Reasons(TimedProbe.FailureReasons));
+    Console.WriteLine("real servers whose last check failed, by reason: " + Reasons(service));
 }
 
 await service.StopAsync(CancellationToken.None);
@@ -125,8 +119,23 @@ static Process StartFarm(string script, int addresses, string protocol)
 // farm.py's addresses: 127.1.0.1, 127.1.0.2, ...
 static IPAddress FarmAddress(int index) => new([127, 1, (byte)(index / 250), (byte)(index % 250 + 1)]);
 
-static string Reasons(ConcurrentDictionary<string, long> reasons) =>
-    string.Join(", ", reasons.OrderByDescending(r => r.Value).Take(4).Select(r => $"{r.Key} {r.Value}"));
+static string Reasons(HealthService service) =>
+    string.Join(", ", service.Snapshot().Where(s => s.LastResultUp == false).GroupBy(s => s.Reason)
+        .OrderByDescending(g => g.Count()).Take(4).Select(g => $"{g.Key} {g.Count()}"));
+
+// Every finished round, and the failed ones, from hadirector_healthcheck_checks_total's series.
+static (long Checks, long Failed) CheckCounts(HaDirector.Director.Metrics.HealthMetrics metrics)
+{
+    var (checks, failed) = (0.0, 0.0);
+    foreach (var labels in metrics.ChecksTotal.GetAllLabelValues())
+    {
+        var value = metrics.ChecksTotal.WithLabels(labels).Value;
+        checks += value;
+        failed += labels[^1] == "down" ? value : 0;
+    }
+
+    return ((long)checks, (long)failed);
+}
 
 static Dictionary<string, string> ParseOptions(string[] args)
 {
@@ -144,17 +153,21 @@ static Dictionary<string, string> ParseOptions(string[] args)
     return options;
 }
 
-/// <summary>Records, for each removal, how long after the fall-th probe returned the sink heard of it.</summary>
-internal sealed class LatencySink(ConcurrentDictionary<(IPAddress, int), TimedProbe> probes) : IRealServerHealthSink
+/// <summary>
+/// Records when each removal reached the sink; the time its fall-th result was recorded is the snapshot's Since.
+/// Both are wall-clock times (the policy's clock): a step of the system clock between the two shows as an outlier.
+/// </summary>
+internal sealed class LatencySink : IRealServerHealthSink
 {
-    public ConcurrentBag<TimeSpan> Latencies { get; } = [];
+    public ConcurrentDictionary<RealServerId, DateTimeOffset> Latencies { get; } = [];
 
     public void SetHealth(RealServerId id, RealServerHealth? health)
     {
-        var now = Stopwatch.GetTimestamp();
-        if (health == RealServerHealth.Removed && probes.TryGetValue((id.Destination.Address, id.Destination.Port), out var probe))
+        var now = TimeProvider.System.GetUtcNow();
+        if (health == RealServerHealth.Removed)
         {
-            Latencies.Add(Stopwatch.GetElapsedTime(Volatile.Read(ref probe.LastReturned), now));
+            // The latest removal: the one whose fall-th result is the state's Since at the end.
+            Latencies[id] = now;
         }
     }
 }

@@ -18,7 +18,9 @@ namespace HaDirector.HealthCheck.Probes;
 /// their SYNs and wake it through an eventfd (once per batch), it sends the queue with sendmmsg, then reads
 /// every reply waiting with recvmmsg (filtered in the kernel by <see cref="SynReplyFilter"/>) and completes the
 /// awaiting code inline (it must stay short). No thread-pool hop: a work item per scheduler tick woke pool
-/// workers that spun in sched_yield (perf: a fifth of the samples). A reply is matched by its 4-tuple and must
+/// workers that spun in sched_yield (perf: a fifth of the samples). A scheduler's half-open targets go further
+/// (<see cref="IHalfOpenLane"/>): the engine runs their rounds itself on each wake and sleeps in epoll_wait until
+/// the next one is due, so a check costs no pool thread, timer or Task at all. A reply is matched by its 4-tuple and must
 /// acknowledge the probe's random ISN + 1, so a late reply to an earlier probe of the same tuple, or a forged
 /// one, is ignored. Needs CAP_NET_RAW. IPv4 only (the configuration's real servers are IPv4).
 /// </remarks>
@@ -34,14 +36,15 @@ public sealed unsafe class HalfOpenEngine
 
     private readonly Socket raw;
     private readonly ReservedPorts ports;
-    private readonly Dictionary<ulong, HalfOpenOperation> pending = [];
+    private readonly Dictionary<ulong, ISynInFlight> pending = [];
     private readonly Lock gate = new();
     private readonly int epoll;
     private readonly int wake;
     private readonly uint[] isns = new uint[256];
-    private readonly HalfOpenOperation?[] batch = new HalfOpenOperation?[BatchSize];
-    private List<HalfOpenOperation> queued = [];
-    private List<HalfOpenOperation> sending = [];
+    private readonly ISynInFlight?[] batch = new ISynInFlight?[BatchSize];
+    private List<ISynInFlight> queued = [];
+    private List<ISynInFlight> sending = [];
+    private IHalfOpenLane[] lanes = [];
     private bool flushQueued;
     private int nextPort;
     private int nextIsn = int.MaxValue;
@@ -92,7 +95,7 @@ public sealed unsafe class HalfOpenEngine
 
         if (!TryIpv4(source, out var from) || !TryIpv4(target.Address, out var to))
         {
-            return ValueTask.FromResult(ProbeResult.Failure("half-open checks are IPv4 only"));
+            return ValueTask.FromResult(ProbeResult.Failure(ProbeReasons.Ipv4Only));
         }
 
         var operation = new HalfOpenOperation(this, from, to, (ushort)target.Port);
@@ -128,13 +131,52 @@ public sealed unsafe class HalfOpenEngine
         return operation.Task;
     }
 
-    internal static ulong KeyOf(uint address, ushort port, ushort localPort) => ((ulong)address << 32) | ((ulong)port << 16) | localPort;
-
-    internal void Forget(HalfOpenOperation operation)
+    /// <summary>Runs the lane's passes on this engine's thread from now on, until its pass says it stopped.</summary>
+    internal void Attach(IHalfOpenLane lane)
     {
         lock (gate)
         {
-            pending.Remove(operation.Key);
+            lanes = [.. lanes, lane];
+        }
+
+        Wake();
+    }
+
+    /// <summary>From any thread: the engine runs its lanes' passes at once (something came due earlier than it sleeps).</summary>
+    internal void Wake() => _ = Libc.EventFdWrite(wake, 1);
+
+    /// <summary>
+    /// On the engine's thread only (a lane's pass or an answer it hears): takes a source port and an ISN for the SYN
+    /// and queues it for this wake's sendmmsg. False when every source port is busy with this target: not queued.
+    /// </summary>
+    internal bool TryQueue(ISynInFlight operation)
+    {
+        lock (gate)
+        {
+            if (!TryAddLocked(operation))
+            {
+                return false;
+            }
+
+            queued.Add(operation);
+            return true;
+        }
+    }
+
+    internal static ulong KeyOf(uint address, ushort port, ushort localPort) => ((ulong)address << 32) | ((ulong)port << 16) | localPort;
+
+    private static ulong KeyOf(ISynInFlight operation) => KeyOf(operation.TargetAddress, operation.TargetPort, operation.LocalPort);
+
+    internal void Forget(ISynInFlight operation)
+    {
+        lock (gate)
+        {
+            // Only its own entry: a SYN that never got a port (all busy) shares its last key with another's.
+            var key = KeyOf(operation);
+            if (pending.TryGetValue(key, out var held) && held == operation)
+            {
+                pending.Remove(key);
+            }
         }
     }
 
@@ -146,7 +188,7 @@ public sealed unsafe class HalfOpenEngine
         return Libc.EpollCtl(epoll, Libc.EpollCtlAdd, fd, ev);
     }
 
-    private static bool TryIpv4(IPAddress address, out uint value)
+    internal static bool TryIpv4(IPAddress address, out uint value)
     {
         Span<byte> bytes = stackalloc byte[16];
         var ok = address.TryWriteBytes(bytes, out var written) && written == 4;
@@ -155,12 +197,12 @@ public sealed unsafe class HalfOpenEngine
     }
 
     /// <summary>Takes the next source port whose tuple with this target is free, and a fresh random ISN.</summary>
-    private bool TryAddLocked(HalfOpenOperation operation)
+    private bool TryAddLocked(ISynInFlight operation)
     {
         for (var tries = 0; tries < PortCount; tries++)
         {
             operation.LocalPort = (ushort)(ports.First + (nextPort++ & (PortCount - 1)));
-            if (pending.TryAdd(operation.Key, operation))
+            if (pending.TryAdd(KeyOf(operation), operation))
             {
                 if (nextIsn >= isns.Length)
                 {
@@ -176,7 +218,7 @@ public sealed unsafe class HalfOpenEngine
         return false;
     }
 
-    private void Send(List<HalfOpenOperation> operations, int start, int count)
+    private void Send(List<ISynInFlight> operations, int start, int count)
     {
         var packets = stackalloc byte[BatchSize * SynSegment.Length];
         var names = stackalloc byte[BatchSize * 16];
@@ -194,7 +236,7 @@ public sealed unsafe class HalfOpenEngine
             }
 
             BinaryPrimitives.WriteUInt32BigEndian(source, operation.Source);
-            BinaryPrimitives.WriteUInt32BigEndian(target, operation.Target);
+            BinaryPrimitives.WriteUInt32BigEndian(target, operation.TargetAddress);
             var packet = packets + (n * SynSegment.Length);
             SynSegment.Write(new Span<byte>(packet, SynSegment.Length), source, target, operation.LocalPort, operation.TargetPort, operation.Isn, nextId++);
 
@@ -242,29 +284,76 @@ public sealed unsafe class HalfOpenEngine
             messages[i].IovLength = 1;
         }
 
+        var socket = (int)raw.Handle;
+        var timeout = -1;
         while (true)
         {
-            // Whichever woke us, send first: on a LAN (and on loopback at once) the replies follow the SYNs,
-            // so reading after sending takes more of them per call.
-            _ = Libc.EpollWait(epoll, events, 2, -1);
+            var ready = Libc.EpollWait(epoll, events, 2, timeout);
             ulong requests;
             _ = Libc.EventFdRead(wake, &requests);
-            Flush();
-            int n;
-            do
+
+            // Replies that arrived before this pass are read first: a late wake (a loaded machine) must not time
+            // out a round whose answer is already waiting in the socket.
+            for (var i = 0; i < ready; i++)
             {
-                n = Libc.RecvMmsg(raw.SafeHandle, messages, BatchSize, LinuxConstants.MsgDontWait, null);
-                for (var i = 0; i < n; i++)
+                if (*(int*)(events + (i * Libc.EpollEventSize) + Libc.EpollDataOffset) == socket)
                 {
-                    if (SynReply.Read(new ReadOnlySpan<byte>(buffers + (i * ReceiveSize), (int)Math.Min(messages[i].Length, ReceiveSize))) is { } reply)
-                    {
-                        Match(reply);
-                    }
+                    Drain(buffers, messages);
                 }
             }
-            while (n == BatchSize);
+
+            // Then send: on a LAN (and on loopback at once) the replies follow the SYNs, so reading after
+            // sending takes more of them per call.
+            timeout = Milliseconds(PassLanes());
+            Flush();
+            Drain(buffers, messages);
         }
     }
+
+    /// <summary>Reads and matches every reply waiting, in batches of recvmmsg.</summary>
+    private void Drain(byte* buffers, MMsgHdr* messages)
+    {
+        int n;
+        do
+        {
+            n = Libc.RecvMmsg(raw.SafeHandle, messages, BatchSize, LinuxConstants.MsgDontWait, null);
+            for (var i = 0; i < n; i++)
+            {
+                if (SynReply.Read(new ReadOnlySpan<byte>(buffers + (i * ReceiveSize), (int)Math.Min(messages[i].Length, ReceiveSize))) is { } reply)
+                {
+                    Match(reply);
+                }
+            }
+        }
+        while (n == BatchSize);
+    }
+
+    /// <summary>Runs every lane's pass; the shortest wait any of them asks for.</summary>
+    private TimeSpan PassLanes()
+    {
+        var current = Volatile.Read(ref lanes);
+        var shortest = Timeout.InfiniteTimeSpan;
+        foreach (var lane in current)
+        {
+            if (!lane.Pass(out var wait))
+            {
+                lock (gate)
+                {
+                    lanes = [.. lanes.Where(l => l != lane)];
+                }
+            }
+            else if (wait != Timeout.InfiniteTimeSpan && (shortest == Timeout.InfiniteTimeSpan || wait < shortest))
+            {
+                shortest = wait;
+            }
+        }
+
+        return shortest;
+    }
+
+    /// <summary>epoll_wait's timeout: whole milliseconds, rounded up so a pass never comes before its time.</summary>
+    private static int Milliseconds(TimeSpan wait) =>
+        wait == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Clamp(Math.Ceiling(wait.TotalMilliseconds), 0, int.MaxValue);
 
     /// <summary>Sends what the probes queued since the last flush, in batches of sendmmsg.</summary>
     private void Flush()
@@ -285,7 +374,7 @@ public sealed unsafe class HalfOpenEngine
 
     private void Match(in SynReply reply)
     {
-        HalfOpenOperation? operation;
+        ISynInFlight? operation;
         lock (gate)
         {
             pending.TryGetValue(KeyOf(reply.Source, reply.SourcePort, reply.DestinationPort), out operation);

@@ -4,20 +4,17 @@ namespace HaDirector.HealthCheck.Probes;
 /// One SYN in flight on <see cref="HalfOpenEngine"/>: its 4-tuple and initial sequence number, claimed once by
 /// the matching reply, its timeout, or a send error; the claim completes the awaiting code inline.
 /// </summary>
-internal sealed class HalfOpenOperation(HalfOpenEngine engine, uint source, uint target, ushort targetPort) : ProbeOperation
+internal sealed class HalfOpenOperation(HalfOpenEngine engine, uint source, uint target, ushort targetPort) : ProbeOperation, ISynInFlight
 {
     public uint Source => source;
 
-    public uint Target => target;
+    public uint TargetAddress => target;
 
     public ushort TargetPort => targetPort;
 
     public ushort LocalPort { get; set; }
 
     public uint Isn { get; set; }
-
-    /// <summary>The pending table's key: the reply's source address and port and its destination port.</summary>
-    public ulong Key => HalfOpenEngine.KeyOf(target, targetPort, LocalPort);
 
     public void Complete(ProbeResult result)
     {

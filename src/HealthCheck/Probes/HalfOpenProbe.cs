@@ -13,6 +13,9 @@ public sealed class HalfOpenProbe(ProbeEndpoint endpoint) : IProbe
     // The source a connect would use, found once and again after a failure (a route or an address may have moved).
     private IPAddress? source;
 
+    /// <summary>What a scheduler that runs this probe's rounds on the engine itself (<c>HalfOpenRounds</c>) sends to.</summary>
+    internal ProbeEndpoint Endpoint => endpoint;
+
     public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
     {
         try
@@ -37,7 +40,7 @@ public sealed class HalfOpenProbe(ProbeEndpoint endpoint) : IProbe
     /// configured source first, so an address that is not ours fails as it would for a connect (a raw socket
     /// would send it anyway, and the answer would go elsewhere).
     /// </summary>
-    private static IPAddress LocalSource(ProbeEndpoint endpoint)
+    internal static IPAddress LocalSource(ProbeEndpoint endpoint)
     {
         using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         if (endpoint.Source is { } bound)

@@ -6,6 +6,7 @@ public static class ProbeReasons
     public const string Connected = "connected";
     public const string SynAcked = "port open (SYN-ACK)";
     public const string NoSourcePort = "no free source port for the SYN";
+    public const string Ipv4Only = "half-open checks are IPv4 only";
     public const string TimedOut = "timed out";
     public const string Refused = "connection refused";
     public const string Reset = "connection reset";

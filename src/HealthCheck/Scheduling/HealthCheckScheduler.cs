@@ -31,6 +31,8 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     private readonly TaskCompletionSource idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock gate = new();
     private ITimer? timer;
+    private HalfOpenRounds? halfOpen;
+    private bool halfOpenUnavailable;
     private TimeSpan armedFor = TimeSpan.MaxValue;
     private TimeSpan lastFired = TimeSpan.MinValue;
     private bool stopped;
@@ -65,7 +67,7 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     public int Running => Volatile.Read(ref running);
 
     /// <summary>Rounds that came due and are not yet finished and rescheduled: 0 when all wait on the timer.</summary>
-    public int InProgress => Volatile.Read(ref busy);
+    public int InProgress => Volatile.Read(ref busy) + (Volatile.Read(ref halfOpen)?.InProgress ?? 0);
 
     public void Start()
     {
@@ -78,12 +80,14 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
 
             timer = time.CreateTimer(static s => ((HealthCheckScheduler)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             ArmLocked(Now);
+            halfOpen?.Start();
         }
     }
 
     /// <summary>
     /// First check at a random point within one interval, so a thousand targets added together do not fire
-    /// together. A target is added once; after <see cref="Remove"/>, make a new one.
+    /// together. A target is added once; after <see cref="Remove"/>, make a new one. Half-open targets run on the
+    /// half-open engine's thread (<see cref="HalfOpenRounds"/>), by the same rules.
     /// </summary>
     public void Add(HealthTarget target)
     {
@@ -96,7 +100,15 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
 
             target.Added = true;
             Interlocked.Increment(ref count);
-            EnqueueLocked(target, Now + target.Timing.Interval * random.NextDouble());
+            var at = Now + target.Timing.Interval * random.NextDouble();
+            if (target.Probe is HalfOpenProbe probe && HalfOpenLocked() is { } lane)
+            {
+                lane.Add(target, probe, at);
+            }
+            else
+            {
+                EnqueueLocked(target, at);
+            }
         }
     }
 
@@ -136,6 +148,11 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
             await stopping.CancelAsync();
         }
 
+        if (Volatile.Read(ref halfOpen) is { } lane)
+        {
+            await lane.StopAsync();
+        }
+
         await idle.Task;
     }
 
@@ -153,6 +170,28 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     }
 
     private TimeSpan Now => time.GetElapsedTime(epoch);
+
+    /// <summary>The half-open lane, made with the first half-open target; null without the engine (no CAP_NET_RAW): each probe then reports why.</summary>
+    private HalfOpenRounds? HalfOpenLocked()
+    {
+        if (halfOpen is null && !halfOpenUnavailable && !stopped)
+        {
+            try
+            {
+                Volatile.Write(ref halfOpen, new HalfOpenRounds(HalfOpenEngine.Shared, time, observer, logger, resolution, epoch));
+                if (timer is not null)
+                {
+                    halfOpen.Start();
+                }
+            }
+            catch (Exception)
+            {
+                halfOpenUnavailable = true;
+            }
+        }
+
+        return halfOpen;
+    }
 
     private void EnqueueLocked(HealthTarget target, TimeSpan at)
     {
@@ -325,5 +364,5 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "health check round failed for {Target}")]
-    private static partial void LogObserverFailed(ILogger logger, string target, Exception error);
+    internal static partial void LogObserverFailed(ILogger logger, string target, Exception error);
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace HaDirector.HealthCheck.Tests.Probes;
 
 /// <summary>Against real listeners on loopback; needs CAP_NET_RAW (tests run as root).</summary>
+[Collection(HalfOpenEngineCollection.Name)]
 public sealed class HalfOpenProbeTests
 {
     /// <summary>A bound, not a figure under test: timeouts are tested on a fake clock; the machine may be loaded.</summary>

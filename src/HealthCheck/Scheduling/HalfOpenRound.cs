@@ -1,0 +1,63 @@
+using HaDirector.HealthCheck.Probes;
+
+namespace HaDirector.HealthCheck.Scheduling;
+
+/// <summary>
+/// A half-open target's SYN, made once and sent again every round by <see cref="HalfOpenRounds"/>: the engine
+/// gives it a source port and ISN each time; the first of its reply, timeout or send error claims it.
+/// </summary>
+internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, ProbeEndpoint endpoint) : ScheduledRound(target), ISynInFlight
+{
+    private readonly uint? address = HalfOpenEngine.TryIpv4(endpoint.Target.Address, out var v4) ? v4 : null;
+    private readonly ushort port = (ushort)endpoint.Target.Port;
+    private uint? source;
+    private int claimed;
+
+    public ProbeEndpoint Endpoint => endpoint;
+
+    public uint Source => source ?? 0;
+
+    public uint TargetAddress => address ?? 0;
+
+    public ushort TargetPort => port;
+
+    public ushort LocalPort { get; set; }
+
+    public uint Isn { get; set; }
+
+    public bool Claimed => Volatile.Read(ref claimed) != 0;
+
+    /// <summary>When this attempt was sent, on the lane's clock: the result's latency.</summary>
+    public long Started { get; set; }
+
+    /// <summary>False for an IPv6 target: the engine sends IPv4 only.</summary>
+    public bool Ipv4 => address is not null;
+
+    /// <summary>
+    /// The source a connect would use, found once and again after a failure (a route or an address may have
+    /// moved), as <see cref="HalfOpenProbe"/> does. Throws what the lookup throws (the address is not ours).
+    /// </summary>
+    public void ResolveSource()
+    {
+        if (source is null && HalfOpenEngine.TryIpv4(HalfOpenProbe.LocalSource(endpoint), out var local))
+        {
+            source = local;
+        }
+    }
+
+    public void ForgetSource() => source = null;
+
+    /// <summary>Makes the round claimable again for its next attempt.</summary>
+    public void Arm() => Volatile.Write(ref claimed, 0);
+
+    public void Complete(ProbeResult result)
+    {
+        if (Interlocked.Exchange(ref claimed, 1) == 0)
+        {
+            lane.Answer(this, result);
+        }
+    }
+
+    /// <summary>Claims it without an answer (the lane stopped); false if an answer came first.</summary>
+    public bool TryAbandon() => Interlocked.Exchange(ref claimed, 1) == 0;
+}

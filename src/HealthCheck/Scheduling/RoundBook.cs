@@ -1,0 +1,113 @@
+namespace HaDirector.HealthCheck.Scheduling;
+
+/// <summary>
+/// The timing of rounds that a loop of its own sends and answers in batches (<see cref="HalfOpenRounds"/>): which
+/// attempts start now, which ran out of time, and when each target comes due again. The same rules as
+/// <see cref="HealthCheckScheduler"/>'s: rounds keep their interval grid, a failed attempt is retried after the
+/// retry delay before the round counts, and the next round is scheduled only once the last one was reported.
+/// </summary>
+/// <remarks>Pure: no clock and no lock; the caller passes the time and holds its own lock.</remarks>
+internal sealed class RoundBook
+{
+    private readonly PriorityQueue<ScheduledRound, TimeSpan> due = new();
+
+    // An entry per attempt sent; one whose attempt was answered first is dropped when it comes up.
+    private readonly PriorityQueue<(ScheduledRound Round, int Sequence), TimeSpan> deadlines = new();
+
+    /// <summary>Rounds taken and not yet <see cref="Done"/> (nor waiting for a retry).</summary>
+    public int InProgress { get; private set; }
+
+    /// <summary>The earliest time something is due or runs out; <see cref="TimeSpan.MaxValue"/> when nothing is waiting.</summary>
+    public TimeSpan NextWake
+    {
+        get
+        {
+            var next = due.TryPeek(out _, out var at) ? at : TimeSpan.MaxValue;
+            return deadlines.TryPeek(out _, out var deadline) && deadline < next ? deadline : next;
+        }
+    }
+
+    public void Add(ScheduledRound round, TimeSpan at) => due.Enqueue(round, at);
+
+    /// <summary>Attempts due by <paramref name="now"/>, in order; each is then in flight until its timeout. Removed targets are dropped.</summary>
+    public void TakeDue(TimeSpan now, List<ScheduledRound> start)
+    {
+        while (due.TryPeek(out var round, out var at) && at <= now)
+        {
+            due.Dequeue();
+            if (round.Target.Removed)
+            {
+                continue;
+            }
+
+            if (round.Attempt == 0)
+            {
+                round.RoundStart = at;
+            }
+
+            round.Sequence++;
+            round.InFlight = true;
+            InProgress++;
+            deadlines.Enqueue((round, round.Sequence), now + round.Timeout);
+            start.Add(round);
+        }
+    }
+
+    /// <summary>Attempts still in flight whose timeout ran out by <paramref name="now"/>; the caller finishes each as timed out.</summary>
+    public void TakeExpired(TimeSpan now, List<ScheduledRound> expired)
+    {
+        while (deadlines.TryPeek(out var entry, out var at) && at <= now)
+        {
+            deadlines.Dequeue();
+            if (entry.Round.InFlight && entry.Round.Sequence == entry.Sequence)
+            {
+                expired.Add(entry.Round);
+            }
+        }
+    }
+
+    /// <summary>Every attempt in flight, for a stop: none is answered after it.</summary>
+    public void TakeInFlight(List<ScheduledRound> inFlight)
+    {
+        while (deadlines.TryDequeue(out var entry, out _))
+        {
+            if (entry.Round.InFlight && entry.Round.Sequence == entry.Sequence)
+            {
+                entry.Round.InFlight = false;
+                InProgress--;
+                inFlight.Add(entry.Round);
+            }
+        }
+    }
+
+    /// <summary>An attempt's answer.</summary>
+    /// <returns>
+    /// True when the round is over: report its result, then call <see cref="Done"/>. False when a failed attempt
+    /// is tried again: it is queued for now + the retry delay, and nothing is reported.
+    /// </returns>
+    public bool Finish(ScheduledRound round, bool up, TimeSpan now)
+    {
+        round.InFlight = false;
+        if (!up && round.Attempt < round.Retry)
+        {
+            round.Attempt++;
+            InProgress--;
+            due.Enqueue(round, now + round.RetryDelay);
+            return false;
+        }
+
+        round.Attempt = 0;
+        return true;
+    }
+
+    /// <summary>After the report: the next round is due an interval after this one was, or now if it overran.</summary>
+    public void Done(ScheduledRound round, TimeSpan now)
+    {
+        InProgress--;
+        if (!round.Target.Removed)
+        {
+            var next = round.RoundStart + round.Interval;
+            due.Enqueue(round, next > now ? next : now);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using HaDirector.HealthCheck.Policy;
+using HaDirector.HealthCheck.Probes;
+using HaDirector.HealthCheck.Scheduling;
+using HaDirector.HealthCheck.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HaDirector.HealthCheck.Tests.Scheduling;
+
+/// <summary>
+/// The scheduler's half-open targets on the engine's own thread, against real listeners on loopback (CAP_NET_RAW:
+/// tests run as root). In the engine's collection, so <see cref="HalfOpenEngine.Pending"/> counts only this test's SYNs.
+/// </summary>
+[Collection(HalfOpenEngineCollection.Name)]
+public sealed class HalfOpenRoundsTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+    private readonly Observer observer = new();
+
+    [Fact]
+    public async Task Start_OpenAndClosedPorts_EachRoundReportedWithItsAnswer()
+    {
+        await using var open = LoopbackServer.Start((_, _) => Task.CompletedTask);
+        var closed = LoopbackServer.Closed();
+        await using var scheduler = new HealthCheckScheduler(TimeProvider.System, observer);
+        scheduler.Add(Target("open", open.EndPoint, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
+        scheduler.Add(Target("closed", closed, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
+        scheduler.Start();
+
+        Eventually.True(() => observer.Results("open").Count >= 3 && observer.Results("closed").Count >= 3, "three rounds of each");
+        await scheduler.StopAsync();
+
+        Assert.All(observer.Results("open"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
+        Assert.All(observer.Results("closed"), r => Assert.Equal((false, ProbeReasons.Refused), (r.Up, r.Reason)));
+        Assert.Empty(open.Accepted);
+        Eventually.True(() => HalfOpenEngine.Shared.Pending == 0, "no SYN left pending");
+    }
+
+    [Fact]
+    public async Task Start_NoAnswer_TimesOutOnTheInjectedClockAfterItsRetry()
+    {
+        await using var blackhole = LoopbackServer.Blackhole();
+        var time = new FakeTimeProvider();
+        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        var timing = new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500), retry: 1, retryDelay: TimeSpan.FromMilliseconds(200));
+        scheduler.Add(Target("dropped", blackhole.EndPoint, timing));
+        scheduler.Start();
+
+        // The first round is due within one interval; the fake clock stands still while the engine sends it.
+        time.Advance(TimeSpan.FromSeconds(10));
+        Eventually.True(() => HalfOpenEngine.Shared.Pending == 1, "the first SYN sent");
+        time.Advance(TimeSpan.FromMilliseconds(499));
+        await Task.Delay(100);
+        Assert.Equal(1, HalfOpenEngine.Shared.Pending);
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Eventually.True(() => HalfOpenEngine.Shared.Pending == 0 && scheduler.InProgress == 0, "the first attempt timed out");
+        Assert.Empty(observer.Results("dropped"));
+
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        Eventually.True(() => HalfOpenEngine.Shared.Pending == 1, "the retry sent");
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        Eventually.True(() => observer.Results("dropped").Count == 1 && scheduler.InProgress == 0, "the round reported");
+
+        var result = observer.Results("dropped").Single();
+        Assert.Equal((false, ProbeReasons.TimedOut, TimeSpan.FromMilliseconds(500)), (result.Up, result.Reason, result.Latency));
+    }
+
+    [Fact]
+    public async Task Remove_Target_IsNotCheckedAgain()
+    {
+        await using var open = LoopbackServer.Start((_, _) => Task.CompletedTask);
+        var time = new FakeTimeProvider();
+        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        var target = Target("open", open.EndPoint, new CheckTiming(Second, TimeSpan.FromMilliseconds(500)));
+        scheduler.Add(target);
+        scheduler.Start();
+        time.Advance(Second);
+        Eventually.True(() => observer.Results("open").Count == 1 && scheduler.InProgress == 0, "the first round reported");
+
+        scheduler.Remove(target);
+        for (var i = 0; i < 3; i++)
+        {
+            time.Advance(Second);
+        }
+
+        await Task.Delay(200);
+        Assert.Single(observer.Results("open"));
+        Assert.Equal((0, 0), (scheduler.Count, scheduler.InProgress));
+    }
+
+    [Fact]
+    public async Task StopAsync_SynInFlight_ForgottenAndNothingReported()
+    {
+        await using var blackhole = LoopbackServer.Blackhole();
+        var time = new FakeTimeProvider();
+        var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        scheduler.Add(Target("dropped", blackhole.EndPoint, new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5))));
+        scheduler.Start();
+        time.Advance(TimeSpan.FromSeconds(10));
+        Eventually.True(() => HalfOpenEngine.Shared.Pending == 1, "the SYN sent");
+
+        await scheduler.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await scheduler.DisposeAsync();
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((0, 0), (HalfOpenEngine.Shared.Pending, scheduler.InProgress));
+        Assert.Empty(observer.Results("dropped"));
+    }
+
+    private static HealthTarget Target(string name, System.Net.IPEndPoint endPoint, CheckTiming timing) =>
+        new(name, new HalfOpenProbe(new ProbeEndpoint(endPoint)), timing, new HealthPolicy(rise: 1, fall: 1));
+
+    private sealed class Observer : IHealthObserver
+    {
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<ProbeResult>> results = new();
+
+        public List<ProbeResult> Results(string target) => [.. results.GetOrAdd(target, _ => new())];
+
+        public void OnChecked(HealthTarget target, in ProbeResult result, HealthChange change, in HealthSnapshot snapshot) =>
+            results.GetOrAdd(target.Name, _ => new()).Enqueue(result);
+    }
+}

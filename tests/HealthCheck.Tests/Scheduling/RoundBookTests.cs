@@ -1,0 +1,178 @@
+using HaDirector.HealthCheck.Policy;
+using HaDirector.HealthCheck.Probes;
+using HaDirector.HealthCheck.Scheduling;
+
+namespace HaDirector.HealthCheck.Tests.Scheduling;
+
+/// <summary>The half-open lane's timing rules, on times the test passes (no clock at all).</summary>
+public sealed class RoundBookTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+    private readonly RoundBook book = new();
+
+    [Fact]
+    public void TakeDue_RoundsAnsweredQuickly_KeepTheirIntervalGrid()
+    {
+        var round = Round(new CheckTiming(Second, Ms(500)));
+        book.Add(round, Ms(300));
+
+        var starts = new List<TimeSpan>();
+        for (var now = TimeSpan.Zero; now < TimeSpan.FromSeconds(3); now += Ms(10))
+        {
+            if (Take(now) is [var due])
+            {
+                starts.Add(now);
+                Assert.True(book.Finish(due, up: true, now + Ms(7)));
+                book.Done(due, now + Ms(9));
+            }
+        }
+
+        Assert.Equal([Ms(300), Ms(1300), Ms(2300)], starts);
+        Assert.Equal(0, book.InProgress);
+    }
+
+    [Fact]
+    public void TakeDue_TimerLate_NextRoundStillOnTheGrid()
+    {
+        var round = Round(new CheckTiming(Second, Ms(500)));
+        book.Add(round, Ms(300));
+
+        Assert.Single(Take(Ms(340)));
+        Assert.True(book.Finish(round, up: true, Ms(341)));
+        book.Done(round, Ms(341));
+
+        Assert.Empty(Take(Ms(1299)));
+        Assert.Single(Take(Ms(1300)));
+    }
+
+    [Fact]
+    public void TakeExpired_NoAnswerByTheTimeout_ExpiresOnceAndNotBefore()
+    {
+        var round = Round(new CheckTiming(Second, Ms(500)));
+        book.Add(round, Ms(100));
+        Take(Ms(100));
+
+        Assert.Empty(Expired(Ms(599)));
+        Assert.Equal([round], Expired(Ms(600)));
+        Assert.True(book.Finish(round, up: false, Ms(600)));
+        book.Done(round, Ms(600));
+
+        Assert.Empty(Expired(Ms(2000)));
+        Assert.Equal(Ms(1100), book.NextWake);
+    }
+
+    [Fact]
+    public void TakeExpired_AnsweredInTime_NeverExpires()
+    {
+        var round = Round(new CheckTiming(Second, Ms(500)));
+        book.Add(round, Ms(100));
+        Take(Ms(100));
+        Assert.True(book.Finish(round, up: true, Ms(150)));
+        book.Done(round, Ms(150));
+
+        // The next attempt is in flight when the first one's deadline comes up: that deadline is not its own.
+        Take(Ms(1100));
+        Assert.Empty(Expired(Ms(1500)));
+        Assert.Equal([round], Expired(Ms(1600)));
+    }
+
+    [Fact]
+    public void Finish_FailedWithRetriesLeft_RetriedAfterTheDelayAndReportedOnce()
+    {
+        var round = Round(new CheckTiming(Second, Ms(100), retry: 2, retryDelay: Ms(200)));
+        book.Add(round, TimeSpan.Zero);
+
+        var attempts = new List<TimeSpan>();
+        var reports = new List<TimeSpan>();
+        for (var now = TimeSpan.Zero; now < Ms(1100); now += Ms(10))
+        {
+            foreach (var expired in Expired(now))
+            {
+                if (book.Finish(expired, up: false, now))
+                {
+                    reports.Add(now);
+                    book.Done(expired, now);
+                }
+            }
+
+            if (Take(now).Count == 1)
+            {
+                attempts.Add(now);
+            }
+        }
+
+        // Three attempts (100 ms timeout, 200 ms apart), one report; the next round keeps the grid.
+        Assert.Equal([TimeSpan.Zero, Ms(300), Ms(600), Second], attempts);
+        Assert.Equal([Ms(700)], reports);
+    }
+
+    [Fact]
+    public void Done_RoundOverranItsInterval_NextRoundDueAtOnce()
+    {
+        var round = Round(new CheckTiming(Second, Ms(900), retry: 1, retryDelay: Ms(300)));
+        book.Add(round, TimeSpan.Zero);
+        Take(TimeSpan.Zero);
+        Assert.False(book.Finish(round, up: false, Ms(900)));
+        Take(Ms(1200));
+        Assert.True(book.Finish(round, up: false, Ms(2100)));
+        book.Done(round, Ms(2100));
+
+        Assert.Empty(Expired(Ms(2100)));
+        Assert.Equal(Ms(2100), book.NextWake);
+        Assert.Single(Take(Ms(2100)));
+    }
+
+    [Fact]
+    public void TakeDue_TargetRemoved_DroppedAndNotRescheduled()
+    {
+        var round = Round(new CheckTiming(Second, Ms(500)));
+        book.Add(round, Ms(100));
+        round.Target.Removed = true;
+
+        Assert.Empty(Take(Ms(100)));
+        Assert.Equal(TimeSpan.MaxValue, book.NextWake);
+    }
+
+    [Fact]
+    public void TakeInFlight_Stop_ReturnsTheAttemptsInFlightAndNothingIsLeftInProgress()
+    {
+        var (a, b) = (Round(new CheckTiming(Second, Ms(500))), Round(new CheckTiming(Second, Ms(500))));
+        book.Add(a, Ms(100));
+        book.Add(b, Ms(200));
+        Take(Ms(100));
+        Assert.True(book.Finish(a, up: true, Ms(110)));
+        book.Done(a, Ms(110));
+        Take(Ms(200));
+        Assert.Equal(1, book.InProgress);
+
+        var inFlight = new List<ScheduledRound>();
+        book.TakeInFlight(inFlight);
+
+        Assert.Equal([b], inFlight);
+        Assert.Equal(0, book.InProgress);
+    }
+
+    private static TimeSpan Ms(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
+
+    private static ScheduledRound Round(CheckTiming timing) =>
+        new(new HealthTarget("t", new NeverProbe(), timing, new HealthPolicy(rise: 1, fall: 1)));
+
+    private List<ScheduledRound> Take(TimeSpan now)
+    {
+        var due = new List<ScheduledRound>();
+        book.TakeDue(now, due);
+        return due;
+    }
+
+    private List<ScheduledRound> Expired(TimeSpan now)
+    {
+        var expired = new List<ScheduledRound>();
+        book.TakeExpired(now, expired);
+        return expired;
+    }
+
+    private sealed class NeverProbe : IProbe
+    {
+        public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("the book never probes");
+    }
+}
