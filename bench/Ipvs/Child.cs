@@ -81,7 +81,7 @@ public static class Child
                 marks["failed"] = results.Count(r => !r.Succeeded);
                 marks["writes"] = batch.Count;
                 marks["done"] = NowUs();
-                Console.WriteLine("result " + JsonSerializer.Serialize(marks));
+                Console.WriteLine("result " + JsonSerializer.Serialize(marks, BenchJson.Default.DictionaryStringObject));
                 return 0;
             default:
                 throw new ArgumentException($"unknown mode {mode}");
@@ -96,7 +96,7 @@ public static class Child
         marks["writes"] = kernel.Writes;
         marks["failed"] = kernel.FailedWrites;
         marks["kinds"] = kernel.KindsText;
-        Console.WriteLine("result " + JsonSerializer.Serialize(marks));
+        Console.WriteLine("result " + JsonSerializer.Serialize(marks, BenchJson.Default.DictionaryStringObject));
         return 0;
     }
 

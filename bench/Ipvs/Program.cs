@@ -62,9 +62,9 @@ if (args.Length == 0 || args[0] != "suite")
     return 2;
 }
 
-// The children run the same build: the apphost, or `dotnet ipvs-bench.dll` when started through dotnet.
+// The children run the same build: this executable, or `dotnet ipvs-bench.dll` when started through dotnet.
 var self = Environment.ProcessPath!;
-string[] childCommand = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [self, typeof(Table).Assembly.Location] : [self];
+string[] childCommand = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [self, Path.Combine(AppContext.BaseDirectory, "ipvs-bench.dll")] : [self];
 var suite = new Suite(
     Option("--work", Path.Combine(Path.GetTempPath(), "ipvs-bench")),
     childCommand,
