@@ -29,8 +29,8 @@ if (args.Length >= 2 && args[0] == "check")
     var loaded = HaDirector.Director.Configuration.ConfigLoader.Load(yaml);
     if (args.Length >= 3 && args[2] == "--time")
     {
-        // The first load in a process is the one a starting director pays: code loaded, JIT for what
-        // ReadyToRun could not precompile. CPU time is the process's (all threads), immune to a busy host.
+        // The first load in a process is the one a starting director pays: code paged in (and in a JIT or
+        // ReadyToRun build, JIT for what was not precompiled). CPU time is the process's (all threads), immune to a busy host.
         var cpuUsed = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
         Console.WriteLine(
             $"first ConfigLoader.Load {cold.Elapsed.TotalMilliseconds:F0} ms, CPU {cpuUsed.TotalMilliseconds:F0} ms, " +
