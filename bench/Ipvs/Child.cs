@@ -81,7 +81,7 @@ public static class Child
                 marks["failed"] = results.Count(r => !r.Succeeded);
                 marks["writes"] = batch.Count;
                 marks["done"] = NowUs();
-                Console.WriteLine("result " + JsonSerializer.Serialize(marks));
+                Console.WriteLine("result " + JsonSerializer.Serialize(marks, BenchJson.Default.DictionaryStringObject));
                 return 0;
             default:
                 throw new ArgumentException($"unknown mode {mode}");
@@ -96,11 +96,11 @@ public static class Child
         marks["writes"] = kernel.Writes;
         marks["failed"] = kernel.FailedWrites;
         marks["kinds"] = kernel.KindsText;
-        Console.WriteLine("result " + JsonSerializer.Serialize(marks));
+        Console.WriteLine("result " + JsonSerializer.Serialize(marks, BenchJson.Default.DictionaryStringObject));
         return 0;
     }
 
-    /// <summary>What the runtime spent so far: methods the JIT compiled (ReadyToRun could not), their JIT time, GCs, CPU.</summary>
+    /// <summary>What the runtime spent so far: methods the JIT compiled (none in the Native AOT build; a ReadyToRun or JIT build has some), their JIT time, GCs, CPU.</summary>
     private static void Runtime(Dictionary<string, object> marks, string at)
     {
         marks[at + "Jitted"] = System.Runtime.JitInfo.GetCompiledMethodCount();

@@ -488,7 +488,7 @@ public sealed class Suite(string workDir, string[] childCommand, int reps, int b
         if (!string.IsNullOrEmpty(results))
         {
             Directory.CreateDirectory(results);
-            File.WriteAllText(Path.Combine(results, "ipvs-bench.json"), JsonSerializer.Serialize(_figures));
+            File.WriteAllText(Path.Combine(results, "ipvs-bench.json"), JsonSerializer.Serialize(_figures, BenchJson.Default.DictionaryStringListDouble));
         }
     }
 }

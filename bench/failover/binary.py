@@ -1,8 +1,8 @@
 """Which hadirector binary the failover benchmarks run.
 
-The product ships as a ReadyToRun publish (deploy/install: dotnet publish -p:PublishReadyToRun=true), so by
-default the benchmarks publish the same way into artifacts/bench/hadirector and run that: a takeover in a
-freshly started process then runs precompiled code instead of paying the JIT on its first pass.
+The product ships as a Native AOT file (deploy/publish), so by default the benchmarks publish it the same way
+into artifacts/bench/hadirector and run that: a takeover in a freshly started process then runs machine code
+made at build time instead of paying the JIT on its first pass.
 HADIRECTOR_BIN=/path/to/hadirector runs a given binary instead; --jit runs the plain Release build
 (src/Director/bin/Release/net10.0/hadirector), which compiles every method on first use.
 """
@@ -23,9 +23,7 @@ def select(jit=False):
         subprocess.run(["dotnet", "build", os.path.join(labnet.ROOT, "src/Director"), "-c", "Release", "-nologo", "-v", "q"],
                        check=True)
     else:
-        subprocess.run(["dotnet", "publish", os.path.join(labnet.ROOT, "src/Director"), "-c", "Release", "-r", "linux-x64",
-                        "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", PUBLISH_DIR, "-nologo", "-v", "q"],
-                       check=True)
+        subprocess.run([os.path.join(labnet.ROOT, "deploy", "publish"), PUBLISH_DIR], check=True)
         labnet.BIN = os.path.join(PUBLISH_DIR, "hadirector")
     print(f"hadirector binary: {labnet.BIN}", file=sys.stderr, flush=True)
     return labnet.BIN

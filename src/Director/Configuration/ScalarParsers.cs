@@ -136,10 +136,9 @@ internal static class ScalarParsers
     private static class EnumNames<T>
         where T : struct, Enum
     {
-        // Not GetValues<T>() and LINQ: those are JIT-compiled at every start (see ConfigTree).
-#pragma warning disable CA2263 // the generic overload is the one that needs the JIT
-        public static readonly T[] Values = (T[])System.Enum.GetValues(typeof(T));
-#pragma warning restore CA2263
+        // The generic overload: the untyped one may need code made at run time (IL3050), which the
+        // Native AOT binary cannot make.
+        public static readonly T[] Values = System.Enum.GetValues<T>();
 
         public static readonly string[] Names = NamesOf(Values);
 

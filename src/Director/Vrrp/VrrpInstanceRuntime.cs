@@ -26,6 +26,8 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     private readonly IInstanceServices _services;
     private readonly OrderedHostActions _actions;
     private int _state;
+    private readonly Lock _seriesGate = new();
+    private bool _retired;
 
     /// <summary>The coalescing key of this instance's own periodic advert (see <see cref="OrderedHostActions"/>).</summary>
     private static readonly object OwnAdvert = new();
@@ -145,9 +147,31 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 
     private void RecordTransition(VrrpAction.StateChanged changed)
     {
-        // The latest state, not this transition's: queued updates may run out of order.
-        _metrics.VrrpState.WithLabels(Name).Set(Volatile.Read(ref _state));
-        _metrics.VrrpTransitions.WithLabels(Name, changed.To.ToString().ToLowerInvariant(), changed.Cause.ToString()).Inc();
+        lock (_seriesGate)
+        {
+            if (_retired)
+            {
+                return;
+            }
+
+            // The latest state, not this transition's: queued updates may run out of order.
+            _metrics.VrrpState.WithLabels(Name).Set(Volatile.Read(ref _state));
+            _metrics.VrrpTransitions.WithLabels(Name, changed.To.ToString().ToLowerInvariant(), changed.Cause.ToString()).Inc();
+        }
+    }
+
+    /// <summary>
+    /// Drops this instance's series for good (a reload removed it). The stop's last transition is recorded on the
+    /// thread pool and may still be queued when the instance is drained: under the same gate, so it cannot
+    /// re-create the state series after they are gone.
+    /// </summary>
+    public void ForgetMetrics()
+    {
+        lock (_seriesGate)
+        {
+            _retired = true;
+            _metrics.Forget(Name);
+        }
     }
 
     /// <summary>

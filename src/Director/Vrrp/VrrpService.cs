@@ -164,7 +164,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             foreach (var instance in retiring)
             {
                 instance.Dispose();
-                _metrics.Forget(instance.Config.Name);
+                instance.Runtime.ForgetMetrics();
             }
             return [.. retiring.Select(i => i.Config.Name)];
         }

@@ -45,7 +45,7 @@ public sealed class GarpScheduler : IDisposable
 
     /// <summary>
     /// Builds the frames ahead of time: a backup that becomes master must not spend its first milliseconds
-    /// as master in PacketDotNet's first-use initialisation.
+    /// as master building them.
     /// </summary>
     public void Prepare(IEnumerable<IPAddress> vips)
     {

@@ -68,8 +68,7 @@ public sealed class ConfigErrorCliTests : IDisposable
     [Fact]
     public void CheckConfig_SeedExamples_AreValid()
     {
-        var examples = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(
-            Path.GetDirectoryName(Path.GetDirectoryName(Binary.Path))))))!, "deploy", "examples");
+        var examples = Path.Combine(Binary.RepositoryRoot(), "deploy", "examples");
         foreach (var file in new[] { "lb1.yaml", "lb2.yaml" })
         {
             var result = Shell.Run(Binary.Path, "check-config", "--config", Path.Combine(examples, file));

@@ -3,7 +3,7 @@ using HaDirector.Integration.Tests.Infrastructure;
 namespace HaDirector.Integration.Tests.Deploy;
 
 /// <summary>
-/// Runs deploy/publish once for the deploy tests (single-file, self-contained, ReadyToRun). The output stays in
+/// Runs deploy/publish once for the deploy tests (one Native AOT file). The output stays in
 /// artifacts/publish-test so a rerun only republishes what changed.
 /// </summary>
 public sealed class PublishedBinary

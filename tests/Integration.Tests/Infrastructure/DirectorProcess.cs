@@ -90,23 +90,28 @@ public static class Binary
 
     private static string Find()
     {
-        // tests/run sets it to the ReadyToRun publish for the test VM, where JIT at emulated speed costs minutes.
+        // tests/run sets it to the Native AOT publish (the binary as shipped; in the test VM JIT at emulated
+        // speed would cost minutes).
         if (Environment.GetEnvironmentVariable("HADIRECTOR_BIN") is { Length: > 0 } given)
         {
             return File.Exists(given) ? given : throw new FileNotFoundException($"HADIRECTOR_BIN={given} does not exist");
         }
 
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+        var path = System.IO.Path.Combine(RepositoryRoot(), "src", "Director", "bin", configuration, "net10.0", "hadirector");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"hadirector is not built: {path} (run dotnet build -c {configuration})");
+    }
+
+    /// <summary>The directory holding HaDirector.sln, above the test assembly.</summary>
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "HaDirector.sln")))
         {
             dir = dir.Parent;
         }
-        if (dir is null)
-        {
-            throw new InvalidOperationException("cannot find the repository root (HaDirector.sln) above " + AppContext.BaseDirectory);
-        }
-        var path = System.IO.Path.Combine(dir.FullName, "src", "Director", "bin", configuration, "net10.0", "hadirector");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"hadirector is not built: {path} (run dotnet build -c {configuration})");
+
+        return dir?.FullName
+            ?? throw new InvalidOperationException("cannot find the repository root (HaDirector.sln) above " + AppContext.BaseDirectory);
     }
 }
