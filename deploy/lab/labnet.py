@@ -9,7 +9,8 @@ Commands are batched (`ip -batch`): every process start costs 0.1-2 s in the TCG
 import os, signal, subprocess, time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BIN = os.environ.get("HADIRECTOR_BIN") or os.path.join(ROOT, "src/Director/bin/Release/net10.0/hadirector")
+# The binary as shipped: deploy/publish (Native AOT) into artifacts/publish-lab, unless HADIRECTOR_BIN names one.
+BIN = os.environ.get("HADIRECTOR_BIN") or os.path.join(ROOT, "artifacts/publish-lab/hadirector")
 VIP = "198.18.0.100"
 
 
