@@ -301,11 +301,16 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     {
         if (config.VirtualServers.Count > 0 || config.Ipvs.SyncDaemon is not null)
         {
-            Sync(() =>
+            try
             {
                 _syncKernel.GetDaemons();
                 _parameters.Apply(config.Ipvs);
-            });
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // No IPVS in this kernel, say: the reconciler reports that too; VRRP must run regardless.
+                LogKernelParametersFailed(_logger, ex.Message, ex);
+            }
         }
     }
 
@@ -335,6 +340,9 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "{Instance}: switching its IPVS services failed: {Error}")]
     private static partial void LogActivationFailed(ILogger logger, string instance, string error, Exception ex);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Error, Message = "setting the IPVS kernel parameters failed: {Error}")]
+    private static partial void LogKernelParametersFailed(ILogger logger, string error, Exception ex);
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "switching the IPVS sync daemon failed: {Error}")]
     private static partial void LogSyncFailed(ILogger logger, string error, Exception ex);
