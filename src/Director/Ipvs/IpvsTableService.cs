@@ -292,7 +292,6 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         new(config.Ipvs.SyncDaemon?.TakeoverGrace ?? TimeSpan.Zero, _time, endPoint => SilentTcpListener.Open(endPoint),
             _loggers.CreateLogger<TakeoverGrace>());
 
-    /// <summary>The sync daemon is a bonus: failing to switch it is logged, never stops the election.</summary>
     /// <summary>
     /// The namespace's IPVS sysctls this configuration wants. They exist once ip_vs is loaded, which the family
     /// lookup of the first request does; a daemon with nothing for IPVS to do never asks the kernel.
@@ -314,6 +313,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         }
     }
 
+    /// <summary>The sync daemon is a bonus: failing to switch it is logged, never stops the election.</summary>
     private void Sync(Action change)
     {
         try
