@@ -1,5 +1,5 @@
-using HaDirector.Netlink;
-using HaDirector.Netlink.Codec;
+using HaDirector.Linux.Netlink;
+using HaDirector.Linux.Netlink.Codec;
 
 namespace HaDirector.Bench.Ipvs;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HaDirector.Bench.Ipvs;

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
-using HaDirector.Netlink.Interop;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HaDirector.Bench.Ipvs;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using HaDirector.Director.Configuration;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Bench.Ipvs;
 
@@ -35,7 +35,7 @@ public sealed record Table(int Services, int RealServers)
     public static IpvsDestination Destination(int service, int real, uint? weight = null) =>
         IpvsDestination.Create(Real(real), Port(service), weight ?? Weight(real));
 
-    public static IpvsService Service(int service) => IpvsService.ForAddress(Vip(service), Port(service), HaDirector.Netlink.Ipvs.IpvsProtocol.Tcp, "wlc");
+    public static IpvsService Service(int service) => IpvsService.ForAddress(Vip(service), Port(service), HaDirector.Linux.Netlink.Ipvs.IpvsProtocol.Tcp, "wlc");
 
     public string Yaml()
     {

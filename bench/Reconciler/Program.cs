@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // Times the pure planner on 1,000 services × 10 real servers: from empty (the full table), a no-op

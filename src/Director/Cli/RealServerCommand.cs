@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Net;
 using HaDirector.Director.RealServers;
-using HaDirector.Netlink;
-using HaDirector.Netlink.Interop;
-using HaDirector.Netlink.Route;
+using HaDirector.Linux.Netlink;
+using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Route;
 
 namespace HaDirector.Director.Cli;
 

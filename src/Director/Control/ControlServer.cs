@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using HaDirector.Director.Cli;
 using HaDirector.Director.Hosting;
-using HaDirector.Netlink.Interop;
+using HaDirector.Linux.Interop;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,4 @@
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Ipvs;
 

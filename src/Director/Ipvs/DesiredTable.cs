@@ -1,5 +1,5 @@
 using HaDirector.Director.Configuration;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Ipvs;
 

@@ -1,4 +1,4 @@
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging;
 
 namespace HaDirector.Director.Ipvs;

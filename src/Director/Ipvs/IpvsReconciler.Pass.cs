@@ -1,6 +1,6 @@
 using HaDirector.Director.Configuration;
-using HaDirector.Netlink.Interop;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging;
 
 namespace HaDirector.Director.Ipvs;

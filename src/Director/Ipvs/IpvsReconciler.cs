@@ -1,7 +1,7 @@
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Health;
-using HaDirector.Netlink.Interop;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging;
 
 namespace HaDirector.Director.Ipvs;

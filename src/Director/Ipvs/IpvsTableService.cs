@@ -1,6 +1,6 @@
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Vrrp;
-using HaDirector.Netlink.Interop;
+using HaDirector.Linux.Interop;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

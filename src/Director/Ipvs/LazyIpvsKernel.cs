@@ -1,5 +1,5 @@
-using HaDirector.Netlink.Genetlink;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Genetlink;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Ipvs;
 

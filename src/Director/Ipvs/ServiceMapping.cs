@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using HaDirector.Director.Configuration;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 using ConfigProtocol = HaDirector.Director.Configuration.IpvsProtocol;
-using KernelProtocol = HaDirector.Netlink.Ipvs.IpvsProtocol;
+using KernelProtocol = HaDirector.Linux.Netlink.Ipvs.IpvsProtocol;
 
 namespace HaDirector.Director.Ipvs;
 

@@ -33,7 +33,7 @@ public sealed partial class TakeoverGrace(TimeSpan grace, TimeProvider time, Fun
         var listeners = new List<IDisposable>();
         foreach (var service in services)
         {
-            if (service.IsFirewallMark || service.Port == 0 || service.Protocol != Netlink.Ipvs.IpvsProtocol.Tcp || service.Address is null)
+            if (service.IsFirewallMark || service.Port == 0 || service.Protocol != HaDirector.Linux.Netlink.Ipvs.IpvsProtocol.Tcp || service.Address is null)
             {
                 continue;
             }

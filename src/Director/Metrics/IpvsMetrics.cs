@@ -1,5 +1,5 @@
 using HaDirector.Director.Ipvs;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 using Prometheus;
 
 namespace HaDirector.Director.Metrics;

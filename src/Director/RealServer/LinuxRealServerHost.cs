@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using HaDirector.Netlink.Route;
+using HaDirector.Linux.Netlink.Route;
 
 namespace HaDirector.Director.RealServers;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using HaDirector.Netlink.Route;
+using HaDirector.Linux.Netlink.Route;
 
 namespace HaDirector.Director.Vrrp;
 

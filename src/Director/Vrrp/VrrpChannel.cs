@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using HaDirector.Director.Metrics;
 using HaDirector.Vrrp.Protocol;
+using HaDirector.Linux.Packets;
 using HaDirector.Vrrp.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -57,7 +58,7 @@ public sealed partial class VrrpChannel : IDisposable
             {
                 // The v3 checksum covers the destination (pseudo-header): one encode per peer.
                 var length = VrrpCodec.Write(packet, source, destination, _sendBuffer.AsSpan(Ipv4Header.Length), mode);
-                Ipv4Header.Write(_sendBuffer, source, destination, VrrpCodec.IpProtocolNumber, length);
+                Ipv4Header.Write(_sendBuffer, source, destination, VrrpCodec.IpProtocolNumber, length, VrrpCodec.RequiredTtl, VrrpCodec.TypeOfService);
                 _socket.Send(_sendBuffer.AsSpan(0, Ipv4Header.Length + length), destination);
             }
         }
@@ -81,9 +82,9 @@ public sealed partial class VrrpChannel : IDisposable
                 {
                     try
                     {
-                        HaDirector.Netlink.Interop.ThreadScheduling.SetRealtime(priority);
+                        HaDirector.Linux.Interop.ThreadScheduling.SetRealtime(priority);
                     }
-                    catch (HaDirector.Netlink.Interop.LinuxErrorException)
+                    catch (HaDirector.Linux.Interop.LinuxErrorException)
                     {
                         // As the timer thread (the host logs whether real-time scheduling was granted).
                     }

@@ -4,7 +4,7 @@ using HaDirector.Director.Metrics;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Protocol;
-using Transport = HaDirector.Vrrp.Transport;
+using HaDirector.Linux.Packets;
 using Microsoft.Extensions.Logging;
 
 namespace HaDirector.Director.Vrrp;
@@ -185,9 +185,9 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         var wiring = _wiring;
         foreach (var destination in wiring.Destinations)
         {
-            VrrpCodec.Write(options.CreateAdvert(options.Priority), wiring.Primary, destination, scratch.AsSpan(Transport.Ipv4Header.Length),
+            VrrpCodec.Write(options.CreateAdvert(options.Priority), wiring.Primary, destination, scratch.AsSpan(Ipv4Header.Length),
                 wiring.ChecksumMode);
-            Transport.Ipv4Header.Write(scratch, wiring.Primary, destination, VrrpCodec.IpProtocolNumber, 0);
+            Ipv4Header.Write(scratch, wiring.Primary, destination, VrrpCodec.IpProtocolNumber, 0, VrrpCodec.RequiredTtl, VrrpCodec.TypeOfService);
         }
         _ = _vips.List(_interfaceIndex);
         _garp.WarmUp(options.VirtualAddresses);

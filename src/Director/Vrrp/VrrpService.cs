@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Metrics;
-using HaDirector.Netlink.Route;
+using HaDirector.Linux.Netlink.Route;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Protocol;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using HaDirector.Netlink.Interop;
+using HaDirector.Linux.Interop;
 
 namespace HaDirector.HealthCheck.Probes;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using static HaDirector.Netlink.Interop.Errno;
+using static HaDirector.Linux.Interop.Errno;
 
 namespace HaDirector.HealthCheck.Probes;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using HaDirector.Netlink.Interop;
+using HaDirector.Linux.Interop;
 
 namespace HaDirector.HealthCheck.Probes;
 

@@ -1,3 +1,4 @@
+using HaDirector.Linux.Packets;
 using System.Buffers.Binary;
 
 namespace HaDirector.HealthCheck.Probes;

@@ -1,4 +1,4 @@
-using HaDirector.Netlink.Interop;
+using HaDirector.Linux.Interop;
 
 namespace HaDirector.HealthCheck.Probes;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using HaDirector.Linux.Packets;
 
 namespace HaDirector.HealthCheck.Probes;
 
@@ -17,7 +18,7 @@ namespace HaDirector.HealthCheck.Probes;
 public static class SynSegment
 {
     public const int Length = Ipv4HeaderLength + TcpHeaderLength;
-    public const int Ipv4HeaderLength = 20;
+    public const int Ipv4HeaderLength = Ipv4Header.Length;
     public const int TcpHeaderLength = 24;
 
     public const byte Fin = 0x01;
@@ -25,7 +26,6 @@ public static class SynSegment
     public const byte Rst = 0x04;
     public const byte Ack = 0x10;
 
-    private const ushort DontFragment = 0x4000;
     private const byte TimeToLive = 64;
     private const ushort Window = 64240;
     private const ushort MaximumSegmentSize = 1460;
@@ -34,17 +34,7 @@ public static class SynSegment
     public static void Write(
         Span<byte> packet, ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, ushort sourcePort, ushort destinationPort, uint sequence, ushort id)
     {
-        var ip = packet[..Ipv4HeaderLength];
-        ip.Clear();
-        ip[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], Length);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[4..], id);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[6..], DontFragment);
-        ip[8] = TimeToLive;
-        ip[9] = 6;
-        source[..4].CopyTo(ip[12..]);
-        destination[..4].CopyTo(ip[16..]);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], InternetChecksum.Finish(InternetChecksum.Add(0, ip)));
+        Ipv4Header.Write(packet, source, destination, 6, TcpHeaderLength, TimeToLive, id: id, dontFragment: true, checksum: true);
 
         var tcp = packet.Slice(Ipv4HeaderLength, TcpHeaderLength);
         tcp.Clear();

@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using HaDirector.Linux.Packets;
 
 namespace HaDirector.Vrrp.Protocol;
 
@@ -14,35 +14,13 @@ public static class VrrpChecksum
     public static ushort Compute(
         ReadOnlySpan<byte> message, VrrpVersion version, uint source, uint destination, VrrpChecksumMode mode)
     {
-        ulong sum = Sum(message);
+        var sum = InternetChecksum.Add(0, message);
         if (version == VrrpVersion.V3 && mode == VrrpChecksumMode.PseudoHeader)
         {
             sum += (source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF);
             sum += VrrpCodec.IpProtocolNumber + (uint)message.Length;
         }
 
-        while (sum > 0xFFFF)
-        {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
-
-        return (ushort)~sum;
-    }
-
-    private static ulong Sum(ReadOnlySpan<byte> data)
-    {
-        ulong sum = 0;
-        int i = 0;
-        for (; i + 1 < data.Length; i += 2)
-        {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
-        }
-
-        if (i < data.Length)
-        {
-            sum += (ulong)data[i] << 8;
-        }
-
-        return sum;
+        return InternetChecksum.Finish(sum);
     }
 }

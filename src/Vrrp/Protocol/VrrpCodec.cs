@@ -13,6 +13,9 @@ public static class VrrpCodec
     /// <summary>RFC 5798 §5.1.1.3: sent with TTL 255 and dropped on receipt otherwise.</summary>
     public const byte RequiredTtl = 255;
 
+    /// <summary>IP precedence "internetwork control" (0xC0), as keepalived sends adverts.</summary>
+    public const byte TypeOfService = 0xC0;
+
     /// <summary>v3 Max Adver Int is a 12-bit count of centiseconds (RFC 5798 §5.2.7).</summary>
     public const int MaxV3IntervalCentiseconds = 0x0FFF;
 

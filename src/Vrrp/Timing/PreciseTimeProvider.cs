@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using HaDirector.Netlink.Interop;
+using HaDirector.Linux.Interop;
 
 namespace HaDirector.Vrrp.Timing;
 

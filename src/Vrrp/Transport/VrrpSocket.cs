@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using HaDirector.Netlink.Interop;
+using HaDirector.Linux.Interop;
 using HaDirector.Vrrp.Protocol;
 
 namespace HaDirector.Vrrp.Transport;

@@ -1,6 +1,6 @@
 using HaDirector.Director.Ipvs;
-using HaDirector.Netlink.Interop;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Tests.Ipvs;
 

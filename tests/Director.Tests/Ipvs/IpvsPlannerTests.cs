@@ -1,7 +1,7 @@
 using System.Net;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 using static HaDirector.Director.Tests.Ipvs.TestConfigs;
 
 namespace HaDirector.Director.Tests.Ipvs;

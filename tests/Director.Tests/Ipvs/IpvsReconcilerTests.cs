@@ -1,8 +1,8 @@
 using System.Net;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
-using HaDirector.Netlink.Interop;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using static HaDirector.Director.Tests.Ipvs.TestConfigs;

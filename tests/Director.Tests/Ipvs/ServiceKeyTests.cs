@@ -1,6 +1,6 @@
 using System.Net;
 using HaDirector.Director.Ipvs;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Tests.Ipvs;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Tests.Ipvs;
 
@@ -29,7 +29,7 @@ public sealed class ServiceMappingTests
 
         var service = ServiceMapping.ToService(config);
 
-        Assert.Equal(HaDirector.Netlink.Ipvs.IpvsProtocol.Udp, service.Protocol);
+        Assert.Equal(HaDirector.Linux.Netlink.Ipvs.IpvsProtocol.Udp, service.Protocol);
         Assert.Equal(IpvsServiceFlags.Persistent | IpvsServiceFlags.OnePacket, service.Flags);
         Assert.Equal(90u, service.Timeout);
         Assert.Equal(20, service.NetmaskPrefixLength);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using HaDirector.Director.Ipvs;
-using HaDirector.Netlink.Ipvs;
+using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,8 +1,9 @@
+using HaDirector.Linux.Packets;
 using System.Buffers.Binary;
 using System.Net;
 using HaDirector.HealthCheck.Probes;
 using HaDirector.HealthCheck.Tests.Support;
-using HaDirector.Netlink.Interop;
+using HaDirector.Linux.Interop;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HaDirector.HealthCheck.Tests.Probes;

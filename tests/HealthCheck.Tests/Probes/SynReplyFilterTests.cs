@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using HaDirector.HealthCheck.Probes;
-using HaDirector.Netlink.Interop;
+using HaDirector.Linux.Interop;
 
 namespace HaDirector.HealthCheck.Tests.Probes;
 

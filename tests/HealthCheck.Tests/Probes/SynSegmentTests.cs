@@ -1,3 +1,4 @@
+using HaDirector.Linux.Packets;
 using HaDirector.HealthCheck.Probes;
 
 namespace HaDirector.HealthCheck.Tests.Probes;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using HaDirector.Integration.Tests.Infrastructure;
 using HaDirector.Vrrp.Protocol;
+using HaDirector.Linux.Packets;
 using HaDirector.Vrrp.Transport;
 
 namespace HaDirector.Integration.Tests.Vrrp;
@@ -85,7 +86,7 @@ public sealed class HostileInputTests : IDisposable
     private static string Datagram(IPAddress source, byte ttl, byte[] body)
     {
         var datagram = new byte[Ipv4Header.Length + body.Length];
-        Ipv4Header.Write(datagram, source, Group, VrrpCodec.IpProtocolNumber, body.Length);
+        Ipv4Header.Write(datagram, source, Group, VrrpCodec.IpProtocolNumber, body.Length, VrrpCodec.RequiredTtl, VrrpCodec.TypeOfService);
         datagram[8] = ttl;
         body.CopyTo(datagram, Ipv4Header.Length);
         return Convert.ToHexString(datagram);

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using HaDirector.Netlink.Interop;
+using HaDirector.Linux.Interop;
 
 namespace HaDirector.KernelTests.Director;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using HaDirector.Netlink.Interop;
-using HaDirector.Netlink.Ipvs;
-using HaDirector.Netlink.Tests.Support;
+using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Ipvs;
+using HaDirector.Linux.Tests.Support;
 
 namespace HaDirector.KernelTests.Netlink;
 

@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace HaDirector.Linux.Interop;
+
+public static partial class Libc
+{
+    /// <summary>bind(2) with a sockaddr_nl; .NET has no EndPoint for AF_NETLINK.</summary>
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    public static unsafe partial int Bind(SafeHandle socket, SockAddrNetlink* address, uint addressLength);
+}

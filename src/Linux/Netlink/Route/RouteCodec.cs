@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using HaDirector.Linux.Netlink.Codec;
+using HaDirector.Linux.Interop;
+
+namespace HaDirector.Linux.Netlink.Route;
+
+/// <summary>Pure encoding of rtnetlink requests and decoding of their replies; no I/O.</summary>
+public static class RouteCodec
+{
+    /// <summary>RTM_GETLINK for one interface by name (IFLA_IFNAME lookup, kernel 2.6.33+).</summary>
+    public static void WriteGetLink(NetlinkWriter writer, string name)
+    {
+        var start = writer.BeginMessage(RouteConstants.GetLink, NetlinkFlags.Request | NetlinkFlags.Ack);
+        default(InterfaceInfoMessage).Write(writer.WriteFixed(InterfaceInfoMessage.Size));
+        writer.WriteString(RouteConstants.LinkAttrIfName, name);
+        writer.EndMessage(start);
+    }
+
+    /// <summary>RTM_GETLINK for one interface by index.</summary>
+    public static void WriteGetLink(NetlinkWriter writer, int index)
+    {
+        var start = writer.BeginMessage(RouteConstants.GetLink, NetlinkFlags.Request | NetlinkFlags.Ack);
+        new InterfaceInfoMessage(0, 0, index, 0, 0).Write(writer.WriteFixed(InterfaceInfoMessage.Size));
+        writer.EndMessage(start);
+    }
+
+    /// <summary>RTM_GETADDR dump of all addresses of one family (0 = both).</summary>
+    public static void WriteDumpAddresses(NetlinkWriter writer, byte family)
+    {
+        var start = writer.BeginMessage(RouteConstants.GetAddr, NetlinkFlags.Request | NetlinkFlags.Dump);
+        new InterfaceAddressMessage(family, 0, 0, 0, 0).Write(writer.WriteFixed(InterfaceAddressMessage.Size));
+        writer.EndMessage(start);
+    }
+
+    /// <summary>
+    /// RTM_NEWADDR with NLM_F_CREATE|NLM_F_EXCL, so an address already present fails with EEXIST
+    /// instead of being silently replaced. Like iproute2 we send IFA_LOCAL and IFA_ADDRESS equal.
+    /// IPv6 addresses get IFA_F_NODAD: a VIP the VRRP election gave us must work at once, not after
+    /// a second of duplicate address detection (keepalived does the same).
+    /// </summary>
+    public static void WriteAddAddress(NetlinkWriter writer, int interfaceIndex, IPAddress address, int prefixLength, string? label)
+    {
+        WriteAddressRequest(writer, RouteConstants.NewAddr, NetlinkFlags.Request | NetlinkFlags.Ack | NetlinkFlags.Create | NetlinkFlags.Excl,
+            interfaceIndex, address, prefixLength, label);
+    }
+
+    /// <summary>RTM_DELADDR for one address/prefix on one interface.</summary>
+    public static void WriteDeleteAddress(NetlinkWriter writer, int interfaceIndex, IPAddress address, int prefixLength)
+    {
+        WriteAddressRequest(writer, RouteConstants.DelAddr, NetlinkFlags.Request | NetlinkFlags.Ack,
+            interfaceIndex, address, prefixLength, label: null);
+    }
+
+    public static LinkInfo ParseLink(NetlinkMessage message)
+    {
+        var info = InterfaceInfoMessage.Read(message.Payload);
+        var name = string.Empty;
+        var mac = PhysicalAddress.None;
+        var mtu = 0;
+        var operState = LinkOperState.Unknown;
+        foreach (var attribute in message.AttributesAfter(InterfaceInfoMessage.Size))
+        {
+            switch (attribute.Type)
+            {
+                case RouteConstants.LinkAttrIfName:
+                    name = attribute.GetString();
+                    break;
+                case RouteConstants.LinkAttrAddress:
+                    mac = new PhysicalAddress(attribute.Value.ToArray());
+                    break;
+                case RouteConstants.LinkAttrMtu:
+                    mtu = (int)attribute.GetU32();
+                    break;
+                case RouteConstants.LinkAttrOperState:
+                    operState = (LinkOperState)attribute.GetU8();
+                    break;
+            }
+        }
+
+        return new LinkInfo(info.Index, name, mac, info.Flags, mtu, operState);
+    }
+
+    public static InterfaceAddress ParseAddress(NetlinkMessage message)
+    {
+        var header = InterfaceAddressMessage.Read(message.Payload);
+        IPAddress? local = null;
+        IPAddress? address = null;
+        string? label = null;
+        uint flags = header.Flags;
+        foreach (var attribute in message.AttributesAfter(InterfaceAddressMessage.Size))
+        {
+            switch (attribute.Type)
+            {
+                case RouteConstants.AddrAttrLocal:
+                    local = new IPAddress(attribute.Value);
+                    break;
+                case RouteConstants.AddrAttrAddress:
+                    address = new IPAddress(attribute.Value);
+                    break;
+                case RouteConstants.AddrAttrLabel:
+                    label = attribute.GetString();
+                    break;
+                case RouteConstants.AddrAttrFlags:
+                    flags = attribute.GetU32(); // the 32-bit field supersedes ifa_flags (if_addr.h)
+                    break;
+            }
+        }
+
+        // On point-to-point links IFA_ADDRESS is the peer; IFA_LOCAL is always ours when present.
+        var own = local ?? address ?? throw new InvalidDataException("RTM_NEWADDR without IFA_LOCAL or IFA_ADDRESS");
+        return new InterfaceAddress(header.Index, own, header.PrefixLength, label, header.Scope, flags);
+    }
+
+    private static void WriteAddressRequest(NetlinkWriter writer, ushort type, ushort flags, int interfaceIndex, IPAddress address, int prefixLength, string? label)
+    {
+        var isV6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+        var maxPrefix = isV6 ? 128 : 32;
+        ArgumentOutOfRangeException.ThrowIfNegative(prefixLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(prefixLength, maxPrefix);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(interfaceIndex);
+
+        var start = writer.BeginMessage(type, flags);
+        var family = (byte)(isV6 ? LinuxConstants.AfInet6 : LinuxConstants.AfInet);
+        var addressFlags = (byte)(isV6 && type == RouteConstants.NewAddr ? RouteConstants.AddrFlagNoDad : 0);
+        new InterfaceAddressMessage(family, (byte)prefixLength, addressFlags, RouteConstants.ScopeUniverse, interfaceIndex)
+            .Write(writer.WriteFixed(InterfaceAddressMessage.Size));
+        writer.WriteAddress(RouteConstants.AddrAttrLocal, address);
+        writer.WriteAddress(RouteConstants.AddrAttrAddress, address);
+        if (label is not null)
+        {
+            writer.WriteString(RouteConstants.AddrAttrLabel, label);
+        }
+
+        writer.EndMessage(start);
+    }
+}

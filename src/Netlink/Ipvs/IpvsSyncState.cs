@@ -1,8 +1,0 @@
-namespace HaDirector.Netlink.Ipvs;
-
-/// <summary>Role of a connection-sync daemon (IP_VS_STATE_*).</summary>
-public enum IpvsSyncState : uint
-{
-    Master = IpvsKernel.DaemonState.Master,
-    Backup = IpvsKernel.DaemonState.Backup,
-}
