@@ -35,9 +35,9 @@ public sealed class HealthServiceTests : IAsyncLifetime
 
     private RealServerId Second => TestConfigs.RealServer(web, "198.18.1.2");
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (service is not null)
         {

@@ -37,7 +37,7 @@ public class TimerFdTests
 
         timer.ArmAt(TimerFd.MonotonicNow());
 
-        Assert.Equal(1ul, await waiter.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1ul, await waiter.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace HaDirector.Linux.Tests.Support;
 
-/// <summary>A theory over the ipvsadm captures; skipped, saying why, where they are not checked out.</summary>
+/// <summary>A theory over the ipvsadm captures; fails (never skips) when they are missing.</summary>
 public sealed class IpvsadmFixtureTheoryAttribute : TheoryAttribute
 {
-    public IpvsadmFixtureTheoryAttribute()
+    public IpvsadmFixtureTheoryAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
     }
 }
