@@ -1,7 +1,7 @@
 using System.Net;
 using HaDirector.Director.RealServers;
 
-namespace HaDirector.Integration.Tests.RealServer;
+namespace HaDirector.Director.Tests.RealServers;
 
 /// <summary>The pure plan of realserver up/down, without a kernel.</summary>
 public sealed class RealServerPlannerTests

@@ -1,6 +1,6 @@
 using HaDirector.Integration.Tests.Infrastructure;
 
-namespace HaDirector.Integration.Tests.RealServer;
+namespace HaDirector.Integration.Tests.RealServers;
 
 /// <summary>
 /// `hadirector realserver up|down` on a real server in its own namespace (conf/all, conf/lo and lo's addresses are

@@ -1,6 +1,6 @@
 using HaDirector.Integration.Tests.Infrastructure;
 
-namespace HaDirector.Integration.Tests.RealServer;
+namespace HaDirector.Integration.Tests.RealServers;
 
 /// <summary>What an operator checks on a real server: the four ARP sysctls and lo's IPv4 addresses, read with the usual tools.</summary>
 public sealed record RealServerHostSnapshot(string AllArpIgnore, string LoArpIgnore, string AllArpAnnounce, string LoArpAnnounce, string LoAddresses)
