@@ -1,6 +1,5 @@
 using System.Collections;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace HaDirector.Director.Configuration;
 
@@ -48,41 +47,6 @@ internal readonly struct ConfigNode(ConfigTree tree, int id)
     public ItemList Items => Data.Kind == ConfigNodeKind.Sequence ? new(tree, Data.First, Data.Count) : default;
 
     public EntryList Entries => Data.Kind == ConfigNodeKind.Mapping ? new(tree, Data.First, Data.Count) : default;
-
-    /// <summary>The same tree from YamlDotNet's representation model (the slow path, with its exact marks).</summary>
-    public static ConfigNode From(YamlNode node) => From(node, new ConfigTree());
-
-    private static ConfigNode From(YamlNode node, ConfigTree tree)
-    {
-        var (line, column, index) = (checked((int)node.Start.Line), checked((int)node.Start.Column), checked((int)node.Start.Index));
-        switch (node)
-        {
-            case YamlScalarNode scalar:
-                return tree.Scalar(scalar.Value ?? "", scalar.Style == ScalarStyle.Plain, line, column, index);
-            case YamlSequenceNode sequence:
-                var items = tree.BeginSequence();
-                foreach (var child in sequence.Children)
-                {
-                    tree.AddItem(From(child, tree));
-                }
-
-                return tree.EndSequence(items, line, column, index);
-            default:
-                var entries = tree.BeginMapping();
-                foreach (var (key, value) in ((YamlMappingNode)node).Children)
-                {
-                    var keyStart = key.Start;
-                    tree.AddEntry(
-                        (key as YamlScalarNode)?.Value ?? "",
-                        checked((int)keyStart.Line),
-                        checked((int)keyStart.Column),
-                        checked((int)keyStart.Index),
-                        From(value, tree));
-                }
-
-                return tree.EndMapping(entries, line, column, index);
-        }
-    }
 
     public readonly struct ItemList(ConfigTree tree, int first, int count) : IReadOnlyList<ConfigNode>
     {

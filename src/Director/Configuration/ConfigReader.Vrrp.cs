@@ -1,4 +1,5 @@
 using System.Net;
+using HaDirector.Vrrp.Protocol;
 
 namespace HaDirector.Director.Configuration;
 
@@ -67,7 +68,7 @@ internal sealed partial class ConfigReader
             VirtualAddresses = addresses,
             Garp = ReadGarp(map.Map("garp", GarpKeys)),
             Authentication = ReadAuthentication(map.Map("authentication", AuthenticationKeys)),
-            V3Checksum = map.Read("v3Checksum", ScalarParsers.Enum<V3ChecksumMode>, defaults.V3Checksum),
+            V3Checksum = map.Read("v3Checksum", ScalarParsers.ChecksumModes.Parse, defaults.V3Checksum),
         };
     }
 
@@ -92,12 +93,16 @@ internal sealed partial class ConfigReader
             };
     }
 
-    private static VrrpAuthentication? ReadAuthentication(YamlMap? map) =>
-        map is null
-            ? null
-            : new VrrpAuthentication(
-                map.Require("type", ScalarParsers.Enum<VrrpAuthenticationType>, VrrpAuthenticationType.Pass),
-                map.Require("password", ParsePassword, ""));
+    private static VrrpAuthentication ReadAuthentication(YamlMap? map)
+    {
+        if (map is null)
+        {
+            return VrrpAuthentication.None;
+        }
+
+        map.Require("type", ScalarParsers.AuthTypes.Parse, VrrpAuthType.SimpleText);
+        return map.Require("password", ParsePassword, "") is { Length: > 0 } password ? VrrpAuthentication.Password(password) : VrrpAuthentication.None;
+    }
 
     /// <summary>RFC 2338 §5.3.6: the password fills the 8 octets of the advert's authentication data.</summary>
     private static Parsed<string> ParsePassword(string text) =>

@@ -80,10 +80,6 @@ internal sealed class ConfigTree
         return false;
     }
 
-    public int OpenEntryCount(int mark) => _openEntryCount - mark;
-
-    public int OpenItemCount(int mark) => _openItemCount - mark;
-
     public ConfigNode EndSequence(int mark, int line, int column, int index)
     {
         var count = _openItemCount - mark;
@@ -110,16 +106,11 @@ internal sealed class ConfigTree
         return new ConfigNode(this, id);
     }
 
-    // Growth by hand rather than Array.Resize<T> or spans of these structs: framework generics over the
-    // project's own structs cannot be precompiled (ReadyToRun) and would be JIT-compiled at every start,
-    // which costs seconds in an emulated VM.
     private static int Reserve<T>(ref T[] array, ref int used, int count)
     {
         if (used + count > array.Length)
         {
-            var grown = new T[Math.Max(array.Length * 2, used + count)];
-            Array.Copy(array, grown, used);
-            array = grown;
+            Array.Resize(ref array, Math.Max(array.Length * 2, used + count));
         }
 
         var first = used;
@@ -127,15 +118,5 @@ internal sealed class ConfigTree
         return first;
     }
 
-    private static void Push<T>(ref T[] stack, ref int count, T value)
-    {
-        if (count == stack.Length)
-        {
-            var grown = new T[stack.Length * 2];
-            Array.Copy(stack, grown, count);
-            stack = grown;
-        }
-
-        stack[count++] = value;
-    }
+    private static void Push<T>(ref T[] stack, ref int count, T value) => stack[Reserve(ref stack, ref count, 1)] = value;
 }

@@ -29,9 +29,8 @@ internal sealed partial class ConfigValidator(DirectorConfig config, ConfigDiagn
         IReadOnlyList<T> items, string listPath, string? reportField, string[] keyFields, Func<T, object?> key, Func<T, string, string> message)
     {
         // Paths are built only for a file with errors (to skip broken items) and for the repeats themselves:
-        // a clean file of 10,000 real servers would otherwise build three strings per real server. Keys are
-        // objects (a generic key over a struct would be JIT-compiled at every start), and a short list is
-        // compared pair by pair rather than through a dictionary of its own.
+        // a clean file of 10,000 real servers would otherwise build three strings per real server. A short
+        // list is compared pair by pair rather than through a dictionary of its own.
         string PathOf(int i) => reportField is null ? FieldPath.Item(listPath, i) : FieldPath.Child(FieldPath.Item(listPath, i), reportField);
         var keys = new object?[items.Count];
         Dictionary<object, int>? first = items.Count > 16 ? new(items.Count) : null;

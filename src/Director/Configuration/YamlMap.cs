@@ -18,10 +18,6 @@ internal sealed class YamlMap
     private string? path;
     private readonly ListItem item;
 
-    // Not Array.Empty: a framework generic over a struct of ours is JIT-compiled at its first call (no ReadyToRun code).
-#pragma warning disable CA1825
-    private static readonly ListItem[] NoItems = new ListItem[0];
-#pragma warning restore CA1825
 
     private YamlMap(ConfigNode node, string? path, ListItem item, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys)
     {
@@ -162,14 +158,14 @@ internal sealed class YamlMap
     {
         if (Node(key) is not { } node)
         {
-            return NoItems;
+            return [];
         }
 
         var path = Child(key);
         if (node.Kind != ConfigNodeKind.Sequence)
         {
             diagnostics.Report(path, node.Start, $"expected a list, got {Describe(node)}");
-            return NoItems;
+            return [];
         }
 
         var children = node.Items;
