@@ -41,7 +41,7 @@ public static class ControlTarget
         return response.ExitCode;
     }
 
-    private static string? Resolve(string? socket, string? config, out string? error)
+    internal static string? Resolve(string? socket, string? config, out string? error)
     {
         error = null;
         if (socket is not null)

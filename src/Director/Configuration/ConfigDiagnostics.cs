@@ -29,7 +29,7 @@ internal sealed class ConfigDiagnostics(string file)
     public bool IsGiven(string path) => Sources.Contains(path);
 
     /// <summary>The keys the file gives in the mapping at <paramref name="path"/> (none if it is no mapping).</summary>
-    public ConfigNode.EntryList GivenEntries(string path) => Sources.EntriesAt(path);
+    public IReadOnlyList<ConfigEntry> GivenEntries(string path) => Sources.EntriesAt(path);
 
     public void Report(string path, Mark mark, string message)
     {

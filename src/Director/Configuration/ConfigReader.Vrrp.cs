@@ -21,25 +21,19 @@ internal sealed partial class ConfigReader
             return [];
         }
 
-        var items = vrrp.Items("instances");
-        if (items.Length == 0 && !diagnostics.IsBroken(vrrp.Child("instances")))
+        // A broken item stays as a placeholder so list indexes keep matching field paths.
+        var instances = vrrp.ReadList("instances", item => ReadInstance(item) ?? new VrrpInstanceConfig());
+        if (instances.Count == 0 && !diagnostics.IsBroken(vrrp.Child("instances")))
         {
             diagnostics.Report(vrrp.Child("instances"), "needs at least one instance");
         }
 
-        // A broken item stays as a placeholder so list indexes keep matching field paths.
-        var instances = new VrrpInstanceConfig[items.Length];
-        for (var i = 0; i < items.Length; i++)
-        {
-            instances[i] = ReadInstance(items[i].Node, items[i].Path) ?? new VrrpInstanceConfig();
-        }
-
-        return ValueList<VrrpInstanceConfig>.Own(instances);
+        return instances;
     }
 
-    private VrrpInstanceConfig? ReadInstance(ConfigNode node, string path)
+    private VrrpInstanceConfig? ReadInstance(ListItem item)
     {
-        var map = YamlMap.Open(node, path, diagnostics, InstanceKeys);
+        var map = YamlMap.Open(item, diagnostics, InstanceKeys);
         if (map is null)
         {
             return null;

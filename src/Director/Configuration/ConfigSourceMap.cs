@@ -38,8 +38,8 @@ public sealed class ConfigSourceMap
     internal string? TextAt(string fieldPath) =>
         Find(fieldPath, out var node) && node is { Kind: ConfigNodeKind.Scalar } scalar ? scalar.Value : null;
 
-    internal ConfigNode.EntryList EntriesAt(string fieldPath) =>
-        Find(fieldPath, out var node) && node is { } found ? found.Entries : default;
+    internal IReadOnlyList<ConfigEntry> EntriesAt(string fieldPath) =>
+        Find(fieldPath, out var node) && node is not null ? node.Entries : [];
 
     internal Mark LocateMark(string fieldPath)
     {

@@ -100,22 +100,8 @@ internal sealed partial class ConfigValidator
     }
 
     /// <summary>Every instance's virtual addresses, gathered once rather than searched for each virtual server.</summary>
-    private HashSet<System.Net.IPAddress> KnownVirtualAddresses()
-    {
-        if (knownVirtualAddresses is null)
-        {
-            knownVirtualAddresses = [];
-            foreach (var instance in config.Vrrp.Instances)
-            {
-                for (var i = 0; i < instance.VirtualAddresses.Count; i++)
-                {
-                    knownVirtualAddresses.Add(instance.VirtualAddresses[i].Address);
-                }
-            }
-        }
-
-        return knownVirtualAddresses;
-    }
+    private HashSet<System.Net.IPAddress> KnownVirtualAddresses() =>
+        knownVirtualAddresses ??= [.. config.Vrrp.Instances.SelectMany(x => x.VirtualAddresses).Select(a => a.Address)];
 
     private bool VirtualAddressesComplete() =>
         !diagnostics.HasBroken

@@ -4,7 +4,7 @@ using YamlDotNet.Core.Events;
 namespace HaDirector.Director.Configuration;
 
 /// <summary>
-/// Reads a file's one YAML document into a <see cref="ConfigTree"/> straight from YamlDotNet's event parser,
+/// Reads a file's one YAML document into <see cref="ConfigNode"/>s straight from YamlDotNet's event parser,
 /// without its representation model (a node object, a mark pair and a dictionary per value). Marks, error
 /// messages and the accepted language are YamlDotNet's; aliases share the anchored node.
 /// </summary>
@@ -23,7 +23,7 @@ internal static class ConfigYaml
         try
         {
             parser.Consume<DocumentStart>();
-            var root = Read(parser, new ConfigTree(text.AsSpan().Count(':')), anchors: []);
+            var root = Read(parser, anchors: []);
             parser.Consume<DocumentEnd>();
             if (parser.TryConsume<DocumentStart>(out _))
             {
@@ -41,28 +41,27 @@ internal static class ConfigYaml
         }
     }
 
-    private static ConfigNode Read(IParser parser, ConfigTree tree, Dictionary<string, ConfigNode> anchors)
+    private static ConfigNode Read(IParser parser, Dictionary<string, ConfigNode> anchors)
     {
         var start = parser.Current ?? throw new YamlException("unexpected end of stream");
         parser.MoveNext();
-        var (line, column, index) = (checked((int)start.Start.Line), checked((int)start.Start.Column), checked((int)start.Start.Index));
         ConfigNode node;
         switch (start)
         {
             case Scalar scalar:
-                node = tree.Scalar(scalar.Value, scalar.Style == ScalarStyle.Plain, line, column, index);
+                node = new(ConfigNodeKind.Scalar, start.Start) { Value = scalar.Value, Plain = scalar.Style == ScalarStyle.Plain };
                 break;
             case SequenceStart:
-                var items = tree.BeginSequence();
+                var items = new List<ConfigNode>();
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    tree.AddItem(Read(parser, tree, anchors));
+                    items.Add(Read(parser, anchors));
                 }
 
-                node = tree.EndSequence(items, line, column, index);
+                node = new(ConfigNodeKind.Sequence, start.Start) { Items = items };
                 break;
             case MappingStart:
-                var entries = tree.BeginMapping();
+                var entries = new List<ConfigEntry>();
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
                     // A plain key is not a node of its own; an alias or a list as a key is (and not a name).
@@ -75,19 +74,18 @@ internal static class ConfigYaml
                     }
                     else
                     {
-                        name = Read(parser, tree, anchors).Value ?? "";
+                        name = Read(parser, anchors).Value ?? "";
                     }
 
-                    if (tree.HasOpenKey(entries, name))
+                    if (entries.Exists(e => e.Key == name))
                     {
                         throw new YamlException(key.Start, key.End, $"Duplicate key {name}");
                     }
 
-                    var keyStart = key.Start;
-                    tree.AddEntry(name, (int)keyStart.Line, (int)keyStart.Column, (int)keyStart.Index, Read(parser, tree, anchors));
+                    entries.Add(new(name, key.Start, Read(parser, anchors)));
                 }
 
-                node = tree.EndMapping(entries, line, column, index);
+                node = new(ConfigNodeKind.Mapping, start.Start) { Entries = entries };
                 break;
             case AnchorAlias alias:
                 return anchors.TryGetValue(alias.Value.Value, out var anchored)

@@ -639,6 +639,24 @@ public sealed class ConfigLoaderTests
         Assert.True(result.Succeeded);
     }
 
+    [Fact]
+    public void LoadFromText_ThousandServices_ReadsEveryRealServer()
+    {
+        // The bench's shape (bench/Ipvs): one flow mapping per service, ten real servers each.
+        var yaml = new System.Text.StringBuilder(Minimal + "\nvirtualServers:\n");
+        for (var i = 0; i < 1000; i++)
+        {
+            var reals = string.Join(", ", Enumerable.Range(0, 10).Select(r => $"{{ address: 10.1.{r}.{i % 250}, port: {1000 + i}, weight: {r + 1} }}"));
+            yaml.Append($"  - {{ name: vs{i}, vip: 10.19.166.88, port: {1000 + i}, healthCheck: {{ type: none }}, realServers: [{reals}] }}\n");
+        }
+
+        var config = ConfigLoader.LoadFromText(yaml.ToString(), "t.yaml").Config!;
+
+        Assert.Equal(1000, config.VirtualServers.Count);
+        Assert.Equal(10_000, config.VirtualServers.Sum(v => v.RealServers.Count));
+        Assert.Equal(("vs999", 1999, 10), (config.VirtualServers[999].Name, config.VirtualServers[999].Port, config.VirtualServers[999].RealServers[9].Weight));
+    }
+
     [Theory]
     [InlineData("metrics: { listen: off }")]
     [InlineData("metrics: { listen: }")]

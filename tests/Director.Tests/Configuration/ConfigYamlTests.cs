@@ -35,7 +35,7 @@ public sealed class ConfigYamlTests
         var stream = new YamlStream();
         stream.Load(new StringReader(text));
 
-        Assert.Equal(Dump(stream.Documents[0].RootNode), Dump(ConfigYaml.Parse(text)!.Value));
+        Assert.Equal(Dump(stream.Documents[0].RootNode), Dump(ConfigYaml.Parse(text)!));
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public sealed class ConfigYamlTests
 
     private static void Dump(ConfigNode node, StringBuilder text, string indent)
     {
-        text.Append($"{indent}{node.Kind} {node.Line}:{node.Column}@{node.Index}");
+        text.Append($"{indent}{node.Kind} {node.Start.Line}:{node.Start.Column}@{node.Start.Index}");
         if (node.Kind == ConfigNodeKind.Scalar)
         {
             text.Append($" [{node.Value}] plain={node.Plain}");
@@ -75,7 +75,7 @@ public sealed class ConfigYamlTests
 
         foreach (var entry in node.Entries)
         {
-            text.Append($"{indent}key [{entry.Key}] {entry.Line}:{entry.Column}@{entry.Index}\n");
+            text.Append($"{indent}key [{entry.Key}] {entry.KeyStart.Line}:{entry.KeyStart.Column}@{entry.KeyStart.Index}\n");
             Dump(entry.Value, text, indent + "  ");
         }
     }
