@@ -24,7 +24,7 @@ internal sealed partial class ConfigReader
     private static readonly string[] SorryServerKeys = ["address", "port"];
     private static readonly string[] RealServerKeys = ["address", "port", "weight", "forwarding"];
 
-    // Made once: a parser built per value was a closure and a delegate for each of 40,000 values.
+    // Made once rather than a closure per value (a file of 10,000 real servers has 40,000).
     private static readonly Func<string, Parsed<int>> PortNumber = ScalarParsers.Int(1, 65535);
     private static readonly Func<string, Parsed<int>> PortOrWeight = ScalarParsers.Int(0, 65535);
     private static readonly RealServerConfig RealServerDefaults = new();
