@@ -1,8 +1,6 @@
 using System.CommandLine;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Control;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace HaDirector.Director.Cli;
 
@@ -43,7 +41,7 @@ public static class ControlTarget
         return response.ExitCode;
     }
 
-    private static string? Resolve(string? socket, string? config, out string? error)
+    internal static string? Resolve(string? socket, string? config, out string? error)
     {
         error = null;
         if (socket is not null)
@@ -64,41 +62,19 @@ public static class ControlTarget
         }
 
         // A file with errors elsewhere (say, mid-edit before `reload`) still names its socket: the daemon
-        // is what reports those errors.
-        if (SocketIn(file) is { } socketPath)
+        // is what reports those errors. The file is read once, and its socket taken from what was read.
+        var sources = result.Sources;
+        if (sources.Contains("") && !sources.Contains("control"))
+        {
+            return new ControlConfig().Socket;
+        }
+
+        if (sources.TextAt("control.socket") is { Length: > 0 } socketPath)
         {
             return socketPath;
         }
 
         error = $"{file}: cannot read control.socket from it:\n" + string.Join('\n', result.Errors.Select(e => e.ToString()));
         return null;
-    }
-
-    private static string? SocketIn(string file)
-    {
-        try
-        {
-            var stream = new YamlStream();
-            using var reader = new StreamReader(file);
-            stream.Load(reader);
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            {
-                return null;
-            }
-
-            if (!root.Children.TryGetValue(new YamlScalarNode("control"), out var control))
-            {
-                return new ControlConfig().Socket;
-            }
-
-            return control is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode("socket"), out var socket)
-                && socket is YamlScalarNode { Value: { Length: > 0 } path }
-                ? path
-                : null;
-        }
-        catch (Exception ex) when (ex is YamlException or IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

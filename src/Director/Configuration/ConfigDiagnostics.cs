@@ -22,10 +22,14 @@ internal sealed class ConfigDiagnostics(string file)
     public IReadOnlyList<ConfigError> Errors =>
         [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.FieldPath, StringComparer.Ordinal)];
 
+    /// <summary>The configuration only when there is not a single error.</summary>
+    public ConfigLoadResult Result(DirectorConfig? config) =>
+        HasErrors || config is null ? new(null, Errors, Sources) : new(config, [], Sources);
+
     public bool IsGiven(string path) => Sources.Contains(path);
 
     /// <summary>The keys the file gives in the mapping at <paramref name="path"/> (none if it is no mapping).</summary>
-    public ConfigNode.EntryList GivenEntries(string path) => Sources.EntriesAt(path);
+    public IReadOnlyList<ConfigEntry> GivenEntries(string path) => Sources.EntriesAt(path);
 
     public void Report(string path, Mark mark, string message)
     {

@@ -1,6 +1,4 @@
-using System.Collections;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace HaDirector.Director.Configuration;
 
@@ -12,138 +10,25 @@ internal enum ConfigNodeKind : byte
 }
 
 /// <summary>One key of a mapping, with the key's own position (unknown keys are reported there).</summary>
-internal readonly record struct ConfigEntry(string Key, int Line, int Column, int Index, ConfigNode Value)
-{
-    public Mark KeyStart => new(Index, Line, Column);
-}
+internal readonly record struct ConfigEntry(string Key, Mark KeyStart, ConfigNode Value);
 
 /// <summary>
 /// A node of the configuration file as the reader needs it: a scalar's text and whether it was plain (so
 /// <c>null</c> and <c>~</c> mean absent only unquoted), a list's items, a mapping's keys in file order, and
-/// where each starts. A handle into its <see cref="ConfigTree"/>: the file's nodes live in a few arrays, not
-/// an object each (the loaded file's source map keeps the tree, and 60,000 small objects cost a long GC).
+/// where each starts.
 /// </summary>
-internal readonly struct ConfigNode(ConfigTree tree, int id)
+internal sealed class ConfigNode(ConfigNodeKind kind, Mark start)
 {
-    private ref readonly ConfigTree.NodeData Data => ref tree.Nodes[id];
+    public ConfigNodeKind Kind => kind;
 
-    internal int Id => id;
-
-    public ConfigNodeKind Kind => Data.Kind;
-
-    public int Line => Data.Line;
-
-    public int Column => Data.Column;
-
-    /// <summary>The character offset in the file.</summary>
-    public int Index => Data.Index;
-
-    public Mark Start => new(Data.Index, Data.Line, Data.Column);
+    public Mark Start => start;
 
     /// <summary>A scalar's text; null for lists and mappings.</summary>
-    public string? Value => Data.Value;
+    public string? Value { get; init; }
 
-    public bool Plain => Data.Plain;
+    public bool Plain { get; init; }
 
-    public ItemList Items => Data.Kind == ConfigNodeKind.Sequence ? new(tree, Data.First, Data.Count) : default;
+    public IReadOnlyList<ConfigNode> Items { get; init; } = [];
 
-    public EntryList Entries => Data.Kind == ConfigNodeKind.Mapping ? new(tree, Data.First, Data.Count) : default;
-
-    /// <summary>The same tree from YamlDotNet's representation model (the slow path, with its exact marks).</summary>
-    public static ConfigNode From(YamlNode node) => From(node, new ConfigTree());
-
-    private static ConfigNode From(YamlNode node, ConfigTree tree)
-    {
-        var (line, column, index) = (checked((int)node.Start.Line), checked((int)node.Start.Column), checked((int)node.Start.Index));
-        switch (node)
-        {
-            case YamlScalarNode scalar:
-                return tree.Scalar(scalar.Value ?? "", scalar.Style == ScalarStyle.Plain, line, column, index);
-            case YamlSequenceNode sequence:
-                var items = tree.BeginSequence();
-                foreach (var child in sequence.Children)
-                {
-                    tree.AddItem(From(child, tree));
-                }
-
-                return tree.EndSequence(items, line, column, index);
-            default:
-                var entries = tree.BeginMapping();
-                foreach (var (key, value) in ((YamlMappingNode)node).Children)
-                {
-                    var keyStart = key.Start;
-                    tree.AddEntry(
-                        (key as YamlScalarNode)?.Value ?? "",
-                        checked((int)keyStart.Line),
-                        checked((int)keyStart.Column),
-                        checked((int)keyStart.Index),
-                        From(value, tree));
-                }
-
-                return tree.EndMapping(entries, line, column, index);
-        }
-    }
-
-    public readonly struct ItemList(ConfigTree tree, int first, int count) : IReadOnlyList<ConfigNode>
-    {
-        public int Count => count;
-
-        public ConfigNode this[int index] =>
-            (uint)index < (uint)count ? new(tree, tree.Items[first + index]) : throw new ArgumentOutOfRangeException(nameof(index));
-
-        public ListEnumerator<ItemList, ConfigNode> GetEnumerator() => new(this);
-
-        IEnumerator<ConfigNode> IEnumerable<ConfigNode>.GetEnumerator() => GetEnumerator();
-
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-    }
-
-    public readonly struct EntryList(ConfigTree tree, int first, int count) : IReadOnlyList<ConfigEntry>
-    {
-        public int Count => count;
-
-        public ConfigEntry this[int index]
-        {
-            get
-            {
-                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)count, nameof(index));
-                ref readonly var entry = ref tree.Entries[first + index];
-                return new ConfigEntry(entry.Key, entry.Line, entry.Column, entry.Index, new ConfigNode(tree, entry.Value));
-            }
-        }
-
-        public ListEnumerator<EntryList, ConfigEntry> GetEnumerator() => new(this);
-
-        IEnumerator<ConfigEntry> IEnumerable<ConfigEntry>.GetEnumerator() => GetEnumerator();
-
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-    }
-}
-
-/// <summary>foreach over a node's items or entries without boxing the list.</summary>
-internal struct ListEnumerator<TList, T>(TList list) : IEnumerator<T>
-    where TList : struct, IReadOnlyList<T>
-{
-    private int _next;
-
-    public T Current { get; private set; } = default!;
-
-    readonly object? IEnumerator.Current => Current;
-
-    public bool MoveNext()
-    {
-        if (_next >= list.Count)
-        {
-            return false;
-        }
-
-        Current = list[_next++];
-        return true;
-    }
-
-    public void Reset() => _next = 0;
-
-    public readonly void Dispose()
-    {
-    }
+    public IReadOnlyList<ConfigEntry> Entries { get; init; } = [];
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using HaDirector.Vrrp.Protocol;
 
 namespace HaDirector.Director.Configuration;
 
@@ -20,25 +21,19 @@ internal sealed partial class ConfigReader
             return [];
         }
 
-        var items = vrrp.Items("instances");
-        if (items.Length == 0 && !diagnostics.IsBroken(vrrp.Child("instances")))
+        // A broken item stays as a placeholder so list indexes keep matching field paths.
+        var instances = vrrp.ReadList("instances", item => ReadInstance(item) ?? new VrrpInstanceConfig());
+        if (instances.Count == 0 && !diagnostics.IsBroken(vrrp.Child("instances")))
         {
             diagnostics.Report(vrrp.Child("instances"), "needs at least one instance");
         }
 
-        // A broken item stays as a placeholder so list indexes keep matching field paths.
-        var instances = new VrrpInstanceConfig[items.Length];
-        for (var i = 0; i < items.Length; i++)
-        {
-            instances[i] = ReadInstance(items[i].Node, items[i].Path) ?? new VrrpInstanceConfig();
-        }
-
-        return ValueList<VrrpInstanceConfig>.Own(instances);
+        return instances;
     }
 
-    private VrrpInstanceConfig? ReadInstance(ConfigNode node, string path)
+    private VrrpInstanceConfig? ReadInstance(ListItem item)
     {
-        var map = YamlMap.Open(node, path, diagnostics, InstanceKeys);
+        var map = YamlMap.Open(item, diagnostics, InstanceKeys);
         if (map is null)
         {
             return null;
@@ -67,7 +62,7 @@ internal sealed partial class ConfigReader
             VirtualAddresses = addresses,
             Garp = ReadGarp(map.Map("garp", GarpKeys)),
             Authentication = ReadAuthentication(map.Map("authentication", AuthenticationKeys)),
-            V3Checksum = map.Read("v3Checksum", ScalarParsers.Enum<V3ChecksumMode>, defaults.V3Checksum),
+            V3Checksum = map.Read("v3Checksum", ScalarParsers.ChecksumModes.Parse, defaults.V3Checksum),
         };
     }
 
@@ -92,12 +87,16 @@ internal sealed partial class ConfigReader
             };
     }
 
-    private static VrrpAuthentication? ReadAuthentication(YamlMap? map) =>
-        map is null
-            ? null
-            : new VrrpAuthentication(
-                map.Require("type", ScalarParsers.Enum<VrrpAuthenticationType>, VrrpAuthenticationType.Pass),
-                map.Require("password", ParsePassword, ""));
+    private static VrrpAuthentication ReadAuthentication(YamlMap? map)
+    {
+        if (map is null)
+        {
+            return VrrpAuthentication.None;
+        }
+
+        map.Require("type", ScalarParsers.AuthTypes.Parse, VrrpAuthType.SimpleText);
+        return map.Require("password", ParsePassword, "") is { Length: > 0 } password ? VrrpAuthentication.Password(password) : VrrpAuthentication.None;
+    }
 
     /// <summary>RFC 2338 §5.3.6: the password fills the 8 octets of the advert's authentication data.</summary>
     private static Parsed<string> ParsePassword(string text) =>

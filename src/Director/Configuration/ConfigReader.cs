@@ -100,6 +100,6 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
     private static LoggingConfig ReadLogging(YamlMap? map)
     {
         var defaults = new LoggingConfig();
-        return map is null ? defaults : new LoggingConfig { Format = map.Read("format", ScalarParsers.Enum<LogFormat>, defaults.Format) };
+        return map is null ? defaults : new LoggingConfig { Format = map.Read("format", ScalarParsers.LogFormats.Parse, defaults.Format) };
     }
 }

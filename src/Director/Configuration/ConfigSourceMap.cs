@@ -34,8 +34,12 @@ public sealed class ConfigSourceMap
 
     internal void SetRoot(ConfigNode node) => root = node;
 
-    internal ConfigNode.EntryList EntriesAt(string fieldPath) =>
-        Find(fieldPath, out var node) && node is { } found ? found.Entries : default;
+    /// <summary>The text of the scalar the file gives at this path; null when it gives none there.</summary>
+    internal string? TextAt(string fieldPath) =>
+        Find(fieldPath, out var node) && node is { Kind: ConfigNodeKind.Scalar } scalar ? scalar.Value : null;
+
+    internal IReadOnlyList<ConfigEntry> EntriesAt(string fieldPath) =>
+        Find(fieldPath, out var node) && node is not null ? node.Entries : [];
 
     internal Mark LocateMark(string fieldPath)
     {

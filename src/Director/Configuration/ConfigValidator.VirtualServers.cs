@@ -1,4 +1,4 @@
-using System.Net;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Configuration;
 
@@ -8,14 +8,11 @@ internal sealed partial class ConfigValidator
 
     private static readonly HealthCheckType[] HttpChecks = [HealthCheckType.Http, HealthCheckType.Https];
 
-    /// <summary>
-    /// The health-check keys that only some check types use. Written out, not spread (<c>[.. HttpChecks, …]</c>):
-    /// spreading an enum array runs span code the JIT compiles at every start (no ReadyToRun code for it).
-    /// </summary>
+    /// <summary>The health-check keys that only some check types use.</summary>
     private static readonly Dictionary<string, HealthCheckType[]> UsedBy = new(StringComparer.Ordinal)
     {
-        ["path"] = [HealthCheckType.Http, HealthCheckType.Https, HealthCheckType.Agent],
-        ["host"] = [HealthCheckType.Http, HealthCheckType.Https, HealthCheckType.Agent],
+        ["path"] = [.. HttpChecks, HealthCheckType.Agent],
+        ["host"] = [.. HttpChecks, HealthCheckType.Agent],
         ["expectStatus"] = HttpChecks,
         ["bodyRegex"] = HttpChecks,
         ["digest"] = HttpChecks,
@@ -53,31 +50,14 @@ internal sealed partial class ConfigValidator
             Servers,
             null,
             ["vip", "port", "protocol", "fwmark"],
-            x => x.FirewallMark is { } mark ? (object)mark : x.Vip is null || x.Port is null ? null : ServiceIdentity(x.Vip, x.Port.Value, x.Protocol),
+            x => x.FirewallMark is { } mark ? (object)mark : x.Vip is null || x.Port is null ? null : (x.Vip, x.Port.Value, x.Protocol),
             (x, first) => $"{Describe(x)} is already served by {first}");
-    }
-
-    /// <summary>
-    /// One number, not a tuple: a tuple of these types is JIT-compiled at every start (no ReadyToRun code for
-    /// it), seconds in an emulated VM. The file's VIPs are IPv4 (<see cref="ScalarParsers.Ipv4"/>); any other
-    /// (a configuration built in code) falls back to the tuple.
-    /// </summary>
-    private static object ServiceIdentity(IPAddress vip, int port, IpvsProtocol protocol)
-    {
-        if (vip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
-        {
-            return (vip, port, protocol);
-        }
-
-#pragma warning disable CS0618 // IPAddress.Address is obsolete because it cannot hold IPv6, excluded above.
-        return (vip.Address << 24) | ((long)port << 8) | (long)protocol;
-#pragma warning restore CS0618
     }
 
     private static string Describe(VirtualServerConfig server) =>
         server.FirewallMark is { } mark
             ? $"fwmark {mark}"
-            : $"{ScalarParsers.Name(server.Protocol)} {server.Vip}:{server.Port}";
+            : $"{ScalarParsers.Protocols.Name(server.Protocol)} {server.Vip}:{server.Port}";
 
     private void ValidateService(VirtualServerConfig server, string path)
     {
@@ -120,22 +100,8 @@ internal sealed partial class ConfigValidator
     }
 
     /// <summary>Every instance's virtual addresses, gathered once rather than searched for each virtual server.</summary>
-    private HashSet<System.Net.IPAddress> KnownVirtualAddresses()
-    {
-        if (knownVirtualAddresses is null)
-        {
-            knownVirtualAddresses = [];
-            foreach (var instance in config.Vrrp.Instances)
-            {
-                for (var i = 0; i < instance.VirtualAddresses.Count; i++)
-                {
-                    knownVirtualAddresses.Add(instance.VirtualAddresses[i].Address);
-                }
-            }
-        }
-
-        return knownVirtualAddresses;
-    }
+    private HashSet<System.Net.IPAddress> KnownVirtualAddresses() =>
+        knownVirtualAddresses ??= [.. config.Vrrp.Instances.SelectMany(x => x.VirtualAddresses).Select(a => a.Address)];
 
     private bool VirtualAddressesComplete() =>
         !diagnostics.HasBroken
@@ -184,7 +150,7 @@ internal sealed partial class ConfigValidator
             {
                 diagnostics.Report(
                     Key(entry.Key),
-                    $"only used by {JoinNames(types)} checks; this check is {ScalarParsers.Name(check.Type)}");
+                    $"only used by {JoinNames(types)} checks; this check is {ScalarParsers.CheckTypes.Name(check.Type)}");
             }
         }
 
@@ -200,7 +166,7 @@ internal sealed partial class ConfigValidator
     /// <summary>"tcp, http and https": a list as a sentence says it.</summary>
     private static string JoinNames(HealthCheckType[] types)
     {
-        var names = types.Select(ScalarParsers.Name).ToArray();
+        var names = types.Select(ScalarParsers.CheckTypes.Name).ToArray();
         return names.Length == 1 ? names[0] : string.Join(", ", names[..^1]) + " and " + names[^1];
     }
 
@@ -221,12 +187,12 @@ internal sealed partial class ConfigValidator
             var forwarding = real.Forwarding ?? server.Forwarding;
 
             // DR rewrites only the MAC and tunnelling only wraps the packet: neither can change the port.
-            if (forwarding != ForwardingMethod.Nat && server.Port is > 0 && real.Port != server.Port
+            if (forwarding != IpvsForwardingMethod.Masquerade && server.Port is > 0 && real.Port != server.Port
                 && FieldPath.Child(FieldPath.Item(realServers, i), "port") is var port && Usable(port, FieldPath.Child(path, "port")))
             {
                 diagnostics.Report(
                     port,
-                    $"{ScalarParsers.Name(forwarding)} forwarding cannot change the port: must be the service port {server.Port}, got {real.Port}");
+                    $"{ScalarParsers.ForwardingMethods.Name(forwarding)} forwarding cannot change the port: must be the service port {server.Port}, got {real.Port}");
             }
         }
     }

@@ -107,7 +107,7 @@ internal sealed partial class ConfigValidator
         }
 
         var authentication = FieldPath.Child(path, "authentication");
-        if (instance.Authentication is not null && instance.Version == 3 && Usable(version, authentication))
+        if (instance.Authentication.Type != HaDirector.Vrrp.Protocol.VrrpAuthType.None && instance.Version == 3 && Usable(version, authentication))
         {
             diagnostics.Report(authentication, "authentication is VRRPv2 only (RFC 5798 removed it); this instance is version 3");
         }

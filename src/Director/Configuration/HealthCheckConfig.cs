@@ -1,4 +1,5 @@
 using System.Net;
+using HaDirector.HealthCheck.Probes;
 
 namespace HaDirector.Director.Configuration;
 
@@ -13,7 +14,7 @@ public sealed record HealthCheckConfig
     /// <summary>HTTP(S) Host header; null: the real server's address.</summary>
     public string? Host { get; init; }
 
-    public ValueList<StatusRange> ExpectStatus { get; init; } = [new StatusRange(200, 299)];
+    public ValueList<StatusCodeRange> ExpectStatus { get; init; } = [new StatusCodeRange(200, 299)];
 
     /// <summary>Already checked to compile.</summary>
     public string? BodyRegex { get; init; }
@@ -65,7 +66,8 @@ public sealed record HealthCheckConfig
     /// <summary>Exec: the exit code sets the weight as keepalived's misc_dynamic (2..255 → code − 2).</summary>
     public bool DynamicWeight { get; init; }
 
-    public AgentCheckProtocol AgentProtocol { get; init; } = AgentCheckProtocol.Tcp;
+    /// <summary>How the agent is asked: one line over TCP (HAProxy's agent-check), or the 2xx body of a GET of <c>path</c>.</summary>
+    public AgentProtocol AgentProtocol { get; init; } = AgentProtocol.Tcp;
 
     /// <summary>The local address probes connect from; null: the kernel's choice by route.</summary>
     public IPAddress? SourceAddress { get; init; }

@@ -1,4 +1,5 @@
 using System.Net;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Configuration;
 
@@ -14,5 +15,5 @@ public sealed record RealServerConfig
     public int Weight { get; init; } = 1;
 
     /// <summary>Null: the virtual server's forwarding method.</summary>
-    public ForwardingMethod? Forwarding { get; init; }
+    public IpvsForwardingMethod? Forwarding { get; init; }
 }

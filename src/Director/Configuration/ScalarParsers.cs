@@ -1,12 +1,36 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using HaDirector.HealthCheck.Probes;
+using HaDirector.Linux.Netlink.Ipvs;
+using HaDirector.Vrrp.Protocol;
 
 namespace HaDirector.Director.Configuration;
 
 /// <summary>Parsers for one YAML scalar each; their error messages read after <c>field.path: </c>.</summary>
 internal static class ScalarParsers
 {
+    public static readonly YamlNames<IpvsProtocol> Protocols = new(("tcp", IpvsProtocol.Tcp), ("udp", IpvsProtocol.Udp), ("sctp", IpvsProtocol.Sctp));
+
+    public static readonly YamlNames<IpvsForwardingMethod> ForwardingMethods = new(
+        ("dr", IpvsForwardingMethod.DirectRoute), ("nat", IpvsForwardingMethod.Masquerade), ("tun", IpvsForwardingMethod.Tunnel));
+
+    public static readonly YamlNames<HealthCheckType> CheckTypes = new(
+        ("tcp", HealthCheckType.Tcp), ("http", HealthCheckType.Http), ("https", HealthCheckType.Https),
+        ("exec", HealthCheckType.Exec), ("agent", HealthCheckType.Agent), ("none", HealthCheckType.None));
+
+    public static readonly YamlNames<FailureAction> FailureActions = new(("remove", FailureAction.Remove), ("inhibit", FailureAction.Inhibit));
+
+    public static readonly YamlNames<AgentProtocol> AgentProtocols = new(("tcp", AgentProtocol.Tcp), ("http", AgentProtocol.Http));
+
+    /// <summary>RFC 5798 with the pseudo-header (keepalived's default), or RFC 9568's reading without it for IPv4.</summary>
+    public static readonly YamlNames<VrrpChecksumMode> ChecksumModes = new(("pseudoHeader", VrrpChecksumMode.PseudoHeader), ("rfc9568", VrrpChecksumMode.MessageOnly));
+
+    /// <summary>Only the text password: keepalived's AH mode is not interoperable and not offered.</summary>
+    public static readonly YamlNames<VrrpAuthType> AuthTypes = new(("pass", VrrpAuthType.SimpleText));
+
+    public static readonly YamlNames<LogFormat> LogFormats = new(("text", LogFormat.Text), ("json", LogFormat.Json));
+
     public static Func<string, Parsed<int>> Int(int min, int max) => text =>
     {
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
@@ -92,7 +116,7 @@ internal static class ScalarParsers
         return new ParseError($"expected an address and port like 127.0.0.1:9810, or off, got '{text}'");
     }
 
-    public static Parsed<StatusRange> Status(string text)
+    public static Parsed<StatusCodeRange> Status(string text)
     {
         var dash = text.IndexOf('-', StringComparison.Ordinal);
         var fromText = dash < 0 ? text : text[..dash];
@@ -104,54 +128,7 @@ internal static class ScalarParsers
             return new ParseError($"expected an HTTP status 100..599 or a range like 200-299, got '{text}'");
         }
 
-        return new StatusRange(from, to);
-    }
-
-    /// <summary>Enum members as camelCase names (<c>pseudoHeader</c>, <c>dr</c>), with a suggestion for a typo.</summary>
-    public static Parsed<T> Enum<T>(string text)
-        where T : struct, Enum
-    {
-        var names = EnumNames<T>.Names;
-        for (var i = 0; i < names.Length; i++)
-        {
-            if (names[i] == text)
-            {
-                return EnumNames<T>.Values[i];
-            }
-        }
-
-        return new ParseError(OneOfMessage(text, names));
-    }
-
-    public static string Name<T>(T value)
-        where T : struct, Enum
-    {
-        var index = Array.IndexOf(EnumNames<T>.Values, value);
-        return index >= 0 ? EnumNames<T>.Names[index] : CamelCase(value.ToString());
-    }
-
-    private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
-
-    /// <summary>Each enum's members and names, worked out once rather than for every value read.</summary>
-    private static class EnumNames<T>
-        where T : struct, Enum
-    {
-        // The generic overload: the untyped one may need code made at run time (IL3050), which the
-        // Native AOT binary cannot make.
-        public static readonly T[] Values = System.Enum.GetValues<T>();
-
-        public static readonly string[] Names = NamesOf(Values);
-
-        private static string[] NamesOf(T[] values)
-        {
-            var names = new string[values.Length];
-            for (var i = 0; i < values.Length; i++)
-            {
-                names[i] = CamelCase(values[i].ToString());
-            }
-
-            return names;
-        }
+        return new StatusCodeRange(from, to);
     }
 
     public static string OneOfMessage(string text, IReadOnlyList<string> names)
@@ -161,52 +138,7 @@ internal static class ScalarParsers
         return $"expected one of {string.Join(", ", names)}, got '{text}'{hint}";
     }
 
-    /// <summary>
-    /// Dotted quad only, written the way it would be printed (no leading zeros): IPAddress.TryParse would take
-    /// "10.1" or "1". Parsed by hand because IPAddress's parser and formatter are generic over the character
-    /// type and are JIT-compiled at every start (ReadyToRun has no code for them), seconds in an emulated VM.
-    /// </summary>
-    private static bool TryIpv4(string text, out IPAddress address)
-    {
-        address = IPAddress.None;
-        uint value = 0;
-        var position = 0;
-        for (var part = 0; part < 4; part++)
-        {
-            if (part > 0)
-            {
-                if (position >= text.Length || text[position] != '.')
-                {
-                    return false;
-                }
-
-                position++;
-            }
-
-            var start = position;
-            var octet = 0;
-            while (position < text.Length && char.IsAsciiDigit(text[position]) && position - start < 3)
-            {
-                octet = octet * 10 + (text[position] - '0');
-                position++;
-            }
-
-            var digits = position - start;
-            if (digits == 0 || octet > 255 || (digits > 1 && text[start] == '0'))
-            {
-                return false;
-            }
-
-            // IPAddress(long) takes the address as it lies in memory: first octet in the lowest byte.
-            value |= (uint)octet << (8 * part);
-        }
-
-        if (position != text.Length)
-        {
-            return false;
-        }
-
-        address = new IPAddress(value);
-        return true;
-    }
+    /// <summary>A dotted quad written as it is printed (IPAddress.TryParse alone would take "10.1" or "1").</summary>
+    private static bool TryIpv4(string text, out IPAddress address) =>
+        IPAddress.TryParse(text, out address!) && address.AddressFamily == AddressFamily.InterNetwork && address.ToString() == text;
 }

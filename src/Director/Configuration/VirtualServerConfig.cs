@@ -1,4 +1,5 @@
 using System.Net;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Configuration;
 
@@ -20,7 +21,7 @@ public sealed record VirtualServerConfig
     /// <summary>An IPVS scheduler module name without its <c>ip_vs_</c> prefix.</summary>
     public string Scheduler { get; init; } = "wlc";
 
-    public ForwardingMethod Forwarding { get; init; } = ForwardingMethod.Dr;
+    public IpvsForwardingMethod Forwarding { get; init; } = IpvsForwardingMethod.DirectRoute;
 
     /// <summary>Zero: no persistence.</summary>
     public TimeSpan Persistence { get; init; } = TimeSpan.Zero;

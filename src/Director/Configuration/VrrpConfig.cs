@@ -7,8 +7,8 @@ public sealed record VrrpConfig
 
     /// <summary>
     /// SCHED_FIFO priority (1..99) of the VRRP timer and receive threads, so a loaded host cannot delay an
-    /// advert or a takeover; 0 keeps them on the normal scheduler (e.g. in an emulated VM, where the
-    /// first-use JIT on a real-time thread would starve everything else).
+    /// advert or a takeover; 0 keeps them on the normal scheduler (e.g. in an emulated VM, where a busy
+    /// real-time thread would starve everything else).
     /// </summary>
     public int RealtimePriority { get; init; } = 10;
 }

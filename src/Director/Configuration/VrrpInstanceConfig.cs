@@ -1,4 +1,5 @@
 using System.Net;
+using HaDirector.Vrrp.Protocol;
 
 namespace HaDirector.Director.Configuration;
 
@@ -37,8 +38,9 @@ public sealed record VrrpInstanceConfig
 
     public GarpConfig Garp { get; init; } = new();
 
-    /// <summary>VRRPv2 only; null means none.</summary>
-    public VrrpAuthentication? Authentication { get; init; }
+    /// <summary>VRRPv2's text password (RFC 2338 §5.3.6; RFC 3768 and RFC 5798 dropped it), or none.</summary>
+    public VrrpAuthentication Authentication { get; init; } = VrrpAuthentication.None;
 
-    public V3ChecksumMode V3Checksum { get; init; } = V3ChecksumMode.PseudoHeader;
+    /// <summary>How a VRRPv3 IPv4 checksum is computed: with the pseudo-header (RFC 5798, keepalived) or without (RFC 9568).</summary>
+    public VrrpChecksumMode V3Checksum { get; init; } = VrrpChecksumMode.PseudoHeader;
 }

@@ -18,10 +18,6 @@ internal sealed class YamlMap
     private string? path;
     private readonly ListItem item;
 
-    // Not Array.Empty: a framework generic over a struct of ours is JIT-compiled at its first call (no ReadyToRun code).
-#pragma warning disable CA1825
-    private static readonly ListItem[] NoItems = new ListItem[0];
-#pragma warning restore CA1825
 
     private YamlMap(ConfigNode node, string? path, ListItem item, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys)
     {
@@ -109,39 +105,17 @@ internal sealed class YamlMap
     public string Child(string key) => FieldPath.Child(Path, key);
 
     public T Read<T>(string key, Func<string, Parsed<T>> parse, T fallback) =>
-        Node(key) is { } node && TryScalar(node, key, parse, out var value) ? value : fallback;
+        Node(key) is { } node && TryScalar(node, this, key, parse, diagnostics, out var value) ? value : fallback;
 
     /// <summary>For optional values without a default: null when absent or wrong.</summary>
     public T? ReadOrNull<T>(string key, Func<string, Parsed<T>> parse)
         where T : class =>
-        Node(key) is { } node && TryScalar(node, key, parse, out var value) ? value : null;
+        Node(key) is { } node && TryScalar(node, this, key, parse, diagnostics, out var value) ? value : null;
 
     /// <summary>For optional numbers and enums without a default: null when absent or wrong.</summary>
     public T? ReadOptional<T>(string key, Func<string, Parsed<T>> parse)
         where T : struct =>
-        Node(key) is { } node && TryScalar(node, key, parse, out var value) ? value : null;
-
-    /// <summary>The key's path is built only for an error: a file of 10,000 real servers has 40,000 values.</summary>
-    private bool TryScalar<T>(ConfigNode node, string key, Func<string, Parsed<T>> parse, out T value)
-    {
-        if (node.Kind != ConfigNodeKind.Scalar)
-        {
-            diagnostics.Report(Child(key), node.Start, $"expected a single value, got {Describe(node)}");
-            value = default!;
-            return false;
-        }
-
-        var parsed = parse(node.Value!);
-        if (!parsed.Ok)
-        {
-            diagnostics.Report(Child(key), node.Start, parsed.Error!);
-            value = default!;
-            return false;
-        }
-
-        value = parsed.Value;
-        return true;
-    }
+        Node(key) is { } node && TryScalar(node, this, key, parse, diagnostics, out var value) ? value : null;
 
     /// <summary>Like <see cref="Read{T}"/>, but an absent key is an error at this mapping.</summary>
     public T Require<T>(string key, Func<string, Parsed<T>> parse, T placeholder)
@@ -162,14 +136,14 @@ internal sealed class YamlMap
     {
         if (Node(key) is not { } node)
         {
-            return NoItems;
+            return [];
         }
 
         var path = Child(key);
         if (node.Kind != ConfigNodeKind.Sequence)
         {
             diagnostics.Report(path, node.Start, $"expected a list, got {Describe(node)}");
-            return NoItems;
+            return [];
         }
 
         var children = node.Items;
@@ -202,24 +176,22 @@ internal sealed class YamlMap
 
     /// <summary>A list of scalars; bad items are reported and stand as the placeholder, so indexes still match paths.</summary>
     public ValueList<T> List<T>(string key, Func<string, Parsed<T>> parse, T placeholder) =>
-        ReadList(key, item => IsNull(item.Node) ? placeholder : Scalar(item.Node, item.Path, parse, placeholder, diagnostics));
+        ReadList(key, item => !IsNull(item.Node) && TryScalar(item.Node, null, item.Path, parse, diagnostics, out var value) ? value : placeholder);
 
-    public static T Scalar<T>(ConfigNode node, string path, Func<string, Parsed<T>> parse, T fallback, ConfigDiagnostics diagnostics)
+    /// <summary>
+    /// The value's path (<paramref name="map"/>'s child <paramref name="key"/>, or <paramref name="key"/> itself) is
+    /// built only for an error: a file of 10,000 real servers has 40,000 values.
+    /// </summary>
+    private static bool TryScalar<T>(ConfigNode node, YamlMap? map, string key, Func<string, Parsed<T>> parse, ConfigDiagnostics diagnostics, out T value)
     {
-        if (node.Kind != ConfigNodeKind.Scalar)
-        {
-            diagnostics.Report(path, node.Start, $"expected a single value, got {Describe(node)}");
-            return fallback;
-        }
-
-        var parsed = parse(node.Value!);
+        var parsed = node.Kind == ConfigNodeKind.Scalar ? parse(node.Value!) : new ParseError($"expected a single value, got {Describe(node)}");
         if (!parsed.Ok)
         {
-            diagnostics.Report(path, node.Start, parsed.Error!);
-            return fallback;
+            diagnostics.Report(map?.Child(key) ?? key, node.Start, parsed.Error!);
         }
 
-        return parsed.Value;
+        value = parsed.Value;
+        return parsed.Ok;
     }
 }
 

@@ -22,12 +22,12 @@ public static class ProbeFactory
                 check.Expect is null ? null : TextPattern.Compile(check.Expect)),
             HealthCheckType.Http or HealthCheckType.Https => new HttpProbe(
                 HttpOptions(check, endpoint),
-                [.. check.ExpectStatus.Select(s => new StatusCodeRange(s.From, s.To))],
+                [.. check.ExpectStatus],
                 check.Digest is not null ? BodyCheck.WithDigest(check.Digest)
                 : check.BodyRegex is not null ? BodyCheck.Matching(TextPattern.Compile(check.BodyRegex))
                 : null),
             HealthCheckType.Exec => new ExecProbe(check.Command ?? "false", target, check.DynamicWeight),
-            HealthCheckType.Agent => check.AgentProtocol == AgentCheckProtocol.Http ? new AgentProbe(HttpOptions(check, endpoint)) : new AgentProbe(endpoint),
+            HealthCheckType.Agent => check.AgentProtocol == AgentProtocol.Http ? new AgentProbe(HttpOptions(check, endpoint)) : new AgentProbe(endpoint),
             _ => null,
         };
     }

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using HaDirector.Director.Configuration;
 using HaDirector.Linux.Netlink.Ipvs;
-using ConfigProtocol = HaDirector.Director.Configuration.IpvsProtocol;
-using KernelProtocol = HaDirector.Linux.Netlink.Ipvs.IpvsProtocol;
 
 namespace HaDirector.Director.Ipvs;
 
@@ -29,7 +27,7 @@ public static class ServiceMapping
         return new IpvsService
         {
             Family = family,
-            Protocol = virtualServer.FirewallMark is null ? ToKernel(virtualServer.Protocol) : KernelProtocol.Tcp,
+            Protocol = virtualServer.FirewallMark is null ? virtualServer.Protocol : IpvsProtocol.Tcp,
             Address = virtualServer.FirewallMark is null ? virtualServer.Vip : null,
             Port = virtualServer.FirewallMark is null ? (ushort)(virtualServer.Port ?? 0) : (ushort)0,
             FirewallMark = virtualServer.FirewallMark ?? 0,
@@ -55,7 +53,7 @@ public static class ServiceMapping
         Address = realServer.Address,
         Port = (ushort)realServer.Port,
         Weight = (uint)Math.Max(0, realServer.Weight),
-        Forwarding = ToKernel(realServer.Forwarding ?? virtualServer.Forwarding),
+        Forwarding = realServer.Forwarding ?? virtualServer.Forwarding,
     };
 
     /// <summary>Weight 1, like keepalived's sorry server: it only ever gets traffic when every other one is out.</summary>
@@ -64,21 +62,7 @@ public static class ServiceMapping
         Address = sorryServer.Address,
         Port = (ushort)sorryServer.Port,
         Weight = 1,
-        Forwarding = ToKernel(virtualServer.Forwarding),
-    };
-
-    public static IpvsForwardingMethod ToKernel(ForwardingMethod forwarding) => forwarding switch
-    {
-        ForwardingMethod.Nat => IpvsForwardingMethod.Masquerade,
-        ForwardingMethod.Tun => IpvsForwardingMethod.Tunnel,
-        _ => IpvsForwardingMethod.DirectRoute,
-    };
-
-    public static KernelProtocol ToKernel(ConfigProtocol protocol) => protocol switch
-    {
-        ConfigProtocol.Udp => KernelProtocol.Udp,
-        ConfigProtocol.Sctp => KernelProtocol.Sctp,
-        _ => KernelProtocol.Tcp,
+        Forwarding = virtualServer.Forwarding,
     };
 
     /// <summary>

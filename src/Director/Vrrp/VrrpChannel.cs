@@ -45,7 +45,7 @@ public sealed partial class VrrpChannel : IDisposable
     public void Route(IReadOnlyCollection<VrrpInstance> instances)
     {
         var validator = new VrrpAdvertValidator(instances.Select(i =>
-            i.Driver.Options.CreateReceiveRules([.. i.Config.UnicastPeers], VrrpInstanceRuntime.ChecksumModeOf(i.Config))));
+            i.Driver.Options.CreateReceiveRules([.. i.Config.UnicastPeers], i.Config.V3Checksum)));
         _routing = new Routing(validator, instances.ToDictionary(i => i.Config.VirtualRouterId));
     }
 

@@ -56,9 +56,6 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     /// <summary>The configuration this instance runs (a reload may replace it, see <see cref="Reconfigure"/>).</summary>
     public VrrpInstanceConfig Config => _wiring.Config;
 
-    public static VrrpChecksumMode ChecksumModeOf(VrrpInstanceConfig config) =>
-        config.V3Checksum == V3ChecksumMode.Rfc9568 ? VrrpChecksumMode.MessageOnly : VrrpChecksumMode.PseudoHeader;
-
     public VrrpChannel Channel { get; }
 
     public IPAddress PrimaryAddress => _wiring.Primary;
@@ -246,7 +243,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         public IReadOnlyList<IPAddress> Destinations { get; } =
             Config.UnicastPeers.Count > 0 ? [.. Config.UnicastPeers] : [VrrpCodec.MulticastGroup];
 
-        public VrrpChecksumMode ChecksumMode { get; } = ChecksumModeOf(Config);
+        public VrrpChecksumMode ChecksumMode { get; } = Config.V3Checksum;
     }
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "{Instance}: added {Vip}/{Prefix} on {InterfaceName}")]

@@ -10,7 +10,6 @@ using HaDirector.Vrrp.Timing;
 using HaDirector.Vrrp.Transport;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ProtocolAuth = HaDirector.Vrrp.Protocol.VrrpAuthentication;
 
 namespace HaDirector.Director.Vrrp;
 
@@ -367,7 +366,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         {
             Preempt = c.Preempt,
             PreemptDelay = c.PreemptDelay,
-            Authentication = c.Authentication is { } auth ? ProtocolAuth.Password(auth.Password) : ProtocolAuth.None,
+            Authentication = c.Authentication,
             MakeBeforeBreak = true,
         };
 

@@ -1,5 +1,8 @@
 using System.Net;
 using HaDirector.Director.Configuration;
+using HaDirector.HealthCheck.Probes;
+using HaDirector.Linux.Netlink.Ipvs;
+using HaDirector.Vrrp.Protocol;
 
 namespace HaDirector.Director.Tests.Configuration;
 
@@ -426,8 +429,8 @@ public sealed class ConfigLoaderTests
                 UnicastSource = null,
                 VirtualAddresses = [new VirtualAddress(IPAddress.Parse("10.19.166.88"), 32)],
                 Garp = new GarpConfig { Repeat = 5, Interval = TimeSpan.FromMilliseconds(100), Refresh = TimeSpan.Zero },
-                Authentication = null,
-                V3Checksum = V3ChecksumMode.PseudoHeader,
+                Authentication = VrrpAuthentication.None,
+                V3Checksum = VrrpChecksumMode.PseudoHeader,
             },
             instance);
         Assert.Empty(config.VirtualServers);
@@ -461,7 +464,7 @@ public sealed class ConfigLoaderTests
                 Protocol = IpvsProtocol.Tcp,
                 FirewallMark = null,
                 Scheduler = "wlc",
-                Forwarding = ForwardingMethod.Dr,
+                Forwarding = IpvsForwardingMethod.DirectRoute,
                 Persistence = TimeSpan.Zero,
                 PersistenceNetmask = IPAddress.Parse("255.255.255.255"),
                 OnePacket = false,
@@ -470,7 +473,7 @@ public sealed class ConfigLoaderTests
                     Type = HealthCheckType.Tcp,
                     Path = "/",
                     Host = null,
-                    ExpectStatus = [new StatusRange(200, 299)],
+                    ExpectStatus = [new StatusCodeRange(200, 299)],
                     BodyRegex = null,
                     Interval = TimeSpan.FromSeconds(2),
                     Timeout = TimeSpan.FromSeconds(1),
@@ -558,19 +561,19 @@ public sealed class ConfigLoaderTests
         Assert.Equal(IPAddress.Parse("192.0.2.1"), instance.UnicastSource);
         Assert.Equal("[198.51.100.10/24, 198.51.100.11/32]", instance.VirtualAddresses.ToString());
         Assert.Equal(new GarpConfig { Repeat = 2, Interval = TimeSpan.FromMilliseconds(250), Refresh = TimeSpan.FromMinutes(1) }, instance.Garp);
-        Assert.Equal(new VrrpAuthentication(VrrpAuthenticationType.Pass, "s3cret"), instance.Authentication);
-        Assert.Equal(V3ChecksumMode.PseudoHeader, instance.V3Checksum);
-        Assert.Equal(V3ChecksumMode.Rfc9568, config.Vrrp.Instances[1].V3Checksum);
+        Assert.Equal(VrrpAuthentication.Password("s3cret"), instance.Authentication);
+        Assert.Equal(VrrpChecksumMode.PseudoHeader, instance.V3Checksum);
+        Assert.Equal(VrrpChecksumMode.MessageOnly, config.Vrrp.Instances[1].V3Checksum);
 
         var dns = config.VirtualServers[0];
-        Assert.Equal((IpvsProtocol.Udp, "sh", ForwardingMethod.Nat, TimeSpan.FromMinutes(5), "255.255.255.0", true), (dns.Protocol, dns.Scheduler, dns.Forwarding, dns.Persistence, dns.PersistenceNetmask.ToString(), dns.OnePacket));
+        Assert.Equal((IpvsProtocol.Udp, "sh", IpvsForwardingMethod.Masquerade, TimeSpan.FromMinutes(5), "255.255.255.0", true), (dns.Protocol, dns.Scheduler, dns.Forwarding, dns.Persistence, dns.PersistenceNetmask.ToString(), dns.OnePacket));
         Assert.Equal(
             new HealthCheckConfig
             {
                 Type = HealthCheckType.Https,
                 Path = "/healthz",
                 Host = "dns.example",
-                ExpectStatus = [new StatusRange(200, 200), new StatusRange(300, 399)],
+                ExpectStatus = [new StatusCodeRange(200, 200), new StatusCodeRange(300, 399)],
                 BodyRegex = "^ok$",
                 Interval = TimeSpan.FromSeconds(10),
                 Timeout = TimeSpan.FromMilliseconds(500),
@@ -584,7 +587,7 @@ public sealed class ConfigLoaderTests
             },
             dns.HealthCheck);
         Assert.Equal(new SorryServerConfig(IPAddress.Parse("192.0.2.99"), 53), dns.SorryServer);
-        Assert.Equal([new RealServerConfig { Address = IPAddress.Parse("192.0.2.10"), Port = 53, Weight = 0, Forwarding = ForwardingMethod.Tun }], dns.RealServers);
+        Assert.Equal([new RealServerConfig { Address = IPAddress.Parse("192.0.2.10"), Port = 53, Weight = 0, Forwarding = IpvsForwardingMethod.Tunnel }], dns.RealServers);
 
         var marked = config.VirtualServers[1];
         Assert.Equal((4242u, (IPAddress?)null, (int?)null), (marked.FirewallMark!.Value, marked.Vip, marked.Port));
@@ -636,6 +639,24 @@ public sealed class ConfigLoaderTests
         Assert.True(result.Succeeded);
     }
 
+    [Fact]
+    public void LoadFromText_ThousandServices_ReadsEveryRealServer()
+    {
+        // The bench's shape (bench/Ipvs): one flow mapping per service, ten real servers each.
+        var yaml = new System.Text.StringBuilder(Minimal + "\nvirtualServers:\n");
+        for (var i = 0; i < 1000; i++)
+        {
+            var reals = string.Join(", ", Enumerable.Range(0, 10).Select(r => $"{{ address: 10.1.{r}.{i % 250}, port: {1000 + i}, weight: {r + 1} }}"));
+            yaml.Append($"  - {{ name: vs{i}, vip: 10.19.166.88, port: {1000 + i}, healthCheck: {{ type: none }}, realServers: [{reals}] }}\n");
+        }
+
+        var config = ConfigLoader.LoadFromText(yaml.ToString(), "t.yaml").Config!;
+
+        Assert.Equal(1000, config.VirtualServers.Count);
+        Assert.Equal(10_000, config.VirtualServers.Sum(v => v.RealServers.Count));
+        Assert.Equal(("vs999", 1999, 10), (config.VirtualServers[999].Name, config.VirtualServers[999].Port, config.VirtualServers[999].RealServers[9].Weight));
+    }
+
     [Theory]
     [InlineData("metrics: { listen: off }")]
     [InlineData("metrics: { listen: }")]
@@ -662,7 +683,7 @@ public sealed class ConfigLoaderTests
         var instance = Assert.Single(config.Vrrp.Instances);
         Assert.Equal(("web", "eth0", 51, priority, 3, TimeSpan.FromSeconds(1)), (instance.Name, instance.Interface, instance.VirtualRouterId, instance.Priority, instance.Version, instance.AdvertInterval));
         var server = Assert.Single(config.VirtualServers);
-        Assert.Equal(("10.19.166.88", 80, "wlc", ForwardingMethod.Dr, HealthCheckType.Http), (server.Vip!.ToString(), server.Port!.Value, server.Scheduler, server.Forwarding, server.HealthCheck.Type));
+        Assert.Equal(("10.19.166.88", 80, "wlc", IpvsForwardingMethod.DirectRoute, HealthCheckType.Http), (server.Vip!.ToString(), server.Port!.Value, server.Scheduler, server.Forwarding, server.HealthCheck.Type));
         Assert.Equal(
             ["10.19.166.119:80 weight 2", "10.19.166.84:80 weight 1"],
             server.RealServers.Select(r => $"{r.Address}:{r.Port} weight {r.Weight}"));

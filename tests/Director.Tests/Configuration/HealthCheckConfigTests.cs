@@ -1,5 +1,6 @@
 using System.Net;
 using HaDirector.Director.Configuration;
+using HaDirector.HealthCheck.Probes;
 
 namespace HaDirector.Director.Tests.Configuration;
 
@@ -48,7 +49,7 @@ public sealed class HealthCheckConfigTests
         var agent = Load("{ type: agent, agentProtocol: http, port: 9777, path: /agent }");
         var exec = Load("{ type: exec, command: /usr/local/bin/check, dynamicWeight: true }");
 
-        Assert.Equal((AgentCheckProtocol.Http, 9777, "/agent"), (agent.AgentProtocol, agent.Port!.Value, agent.Path));
+        Assert.Equal((AgentProtocol.Http, 9777, "/agent"), (agent.AgentProtocol, agent.Port!.Value, agent.Path));
         Assert.True(exec.DynamicWeight);
     }
 
@@ -58,7 +59,7 @@ public sealed class HealthCheckConfigTests
         var check = Load("{ type: https }");
 
         Assert.Equal(
-            (null, null, null, null, true, false, AgentCheckProtocol.Tcp, null),
+            (null, null, null, null, true, false, AgentProtocol.Tcp, null),
             (check.Send, check.Expect, check.Digest, check.Sni, check.TlsVerify, check.DynamicWeight, check.AgentProtocol, (IPAddress?)check.SourceAddress));
     }
 

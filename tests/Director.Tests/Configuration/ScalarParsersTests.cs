@@ -1,5 +1,7 @@
 using System.Net;
 using HaDirector.Director.Configuration;
+using HaDirector.HealthCheck.Probes;
+using HaDirector.Vrrp.Protocol;
 
 namespace HaDirector.Director.Tests.Configuration;
 
@@ -67,12 +69,12 @@ public sealed class ScalarParsersTests
     [InlineData("200-299", 200, 299)]
     public void Status_CodeOrRange_Parses(string text, int from, int to)
     {
-        Assert.Equal(new StatusRange(from, to), ScalarParsers.Status(text).Value);
+        Assert.Equal(new StatusCodeRange(from, to), ScalarParsers.Status(text).Value);
     }
 
     [Fact]
     public void Enum_CamelCaseName_Parses()
     {
-        Assert.Equal(V3ChecksumMode.PseudoHeader, ScalarParsers.Enum<V3ChecksumMode>("pseudoHeader").Value);
+        Assert.Equal(VrrpChecksumMode.PseudoHeader, ScalarParsers.ChecksumModes.Parse("pseudoHeader").Value);
     }
 }

@@ -57,7 +57,7 @@ public sealed partial class IpvsPlannerTests
     public void Plan_ForwardingChanged_UpdateDestinationNotDeleteAndAdd()
     {
         var kernel = KernelOf(DesiredTable.Build([WebServer]));
-        var changed = WebServer with { Forwarding = ForwardingMethod.Nat };
+        var changed = WebServer with { Forwarding = IpvsForwardingMethod.Masquerade };
 
         var plan = Plan(DesiredTable.Build([changed]), kernel, WebServer);
 
@@ -213,7 +213,7 @@ public sealed partial class IpvsPlannerTests
     [Fact]
     public void Plan_KernelReportsDefaultTunnelOptions_NoOperations()
     {
-        var tunnel = WebServer with { Forwarding = ForwardingMethod.Tun };
+        var tunnel = WebServer with { Forwarding = IpvsForwardingMethod.Tunnel };
         var desired = DesiredTable.Build([tunnel]);
         var service = desired.Services[0];
         var reported = service.Destinations.Select(d => d with { Tunnel = new IpvsTunnelOptions(IpvsTunnelType.IpIp) });

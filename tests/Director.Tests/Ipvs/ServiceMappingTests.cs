@@ -21,7 +21,7 @@ public sealed class ServiceMappingTests
     {
         var config = TestConfigs.Web() with
         {
-            Protocol = HaDirector.Director.Configuration.IpvsProtocol.Udp,
+            Protocol = IpvsProtocol.Udp,
             Persistence = TimeSpan.FromSeconds(90),
             PersistenceNetmask = IPAddress.Parse("255.255.240.0"),
             OnePacket = true,
@@ -72,8 +72,8 @@ public sealed class ServiceMappingTests
     [Fact]
     public void ToDestination_RealServerForwardingOverridesService_UsesRealServers()
     {
-        var config = TestConfigs.Web() with { Forwarding = ForwardingMethod.Tun };
-        var realServer = config.RealServers[0] with { Forwarding = ForwardingMethod.Nat };
+        var config = TestConfigs.Web() with { Forwarding = IpvsForwardingMethod.Tunnel };
+        var realServer = config.RealServers[0] with { Forwarding = IpvsForwardingMethod.Masquerade };
 
         Assert.Equal(IpvsForwardingMethod.Masquerade, ServiceMapping.ToDestination(config, realServer).Forwarding);
         Assert.Equal(IpvsForwardingMethod.Tunnel, ServiceMapping.ToDestination(config, config.RealServers[1]).Forwarding);
