@@ -18,10 +18,10 @@ namespace HaDirector.HealthCheck.Probes;
 /// One raw IPPROTO_TCP socket (IP_HDRINCL) sends and receives, on one thread of this engine's own: probes queue
 /// their SYNs and wake it through an eventfd (once per batch), it sends the queue with sendmmsg, then reads
 /// every reply waiting with recvmmsg (filtered in the kernel by <see cref="SynReplyFilter"/>) and completes the
-/// awaiting code inline (it must stay short). No thread-pool hop: a work item per scheduler tick woke pool
-/// workers that spun in sched_yield (perf: a fifth of the samples). A scheduler's half-open targets go further
-/// (<see cref="IHalfOpenLane"/>): the engine runs their rounds itself on each wake and sleeps in epoll_wait until
-/// the next one is due, so a check costs no pool thread, timer or Task at all. A reply is matched by its 4-tuple and must
+/// awaiting code inline (it must stay short): no thread-pool hop, whose wakes cost more than the checks at ten
+/// thousand a second. A scheduler's half-open targets go further (<see cref="IHalfOpenLane"/>): the engine runs
+/// their rounds itself on each wake and sleeps in epoll_wait until the next one is due, so a check costs no pool
+/// thread, timer or Task at all. A reply is matched by its 4-tuple and must
 /// acknowledge the probe's random ISN + 1, so a late reply to an earlier probe of the same tuple, or a forged
 /// one, is ignored. Needs CAP_NET_RAW. IPv4 only (the configuration's real servers are IPv4). Made by the daemon's
 /// composition root and disposed with it: the thread then ends and the socket and ports are released.

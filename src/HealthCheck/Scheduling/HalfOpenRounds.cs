@@ -33,7 +33,7 @@ internal sealed class HalfOpenRounds(HalfOpenEngine engine, LaneContext context)
 
     bool IHalfOpenLane.Pass(out TimeSpan wait)
     {
-        if (StoppingNow())
+        if (Stopping)
         {
             // On the engine's thread, so no reply for these is being matched meanwhile.
             foreach (HalfOpenRound round in TakeInFlight())

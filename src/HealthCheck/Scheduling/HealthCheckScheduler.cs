@@ -157,6 +157,6 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "health check round failed for {Target}")]
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "health check round failed for {Target}")]
     internal static partial void LogObserverFailed(ILogger logger, string target, Exception error);
 }

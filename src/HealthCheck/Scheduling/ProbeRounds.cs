@@ -71,7 +71,7 @@ internal sealed class ProbeRounds(LaneContext context, int maxConcurrency) : Rou
         }
         finally
         {
-            if (Interlocked.Decrement(ref running) == 0 && StoppingNow())
+            if (Interlocked.Decrement(ref running) == 0 && Stopping)
             {
                 idle.TrySetResult();
             }

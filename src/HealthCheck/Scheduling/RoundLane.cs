@@ -14,6 +14,12 @@ internal abstract class RoundLane<TRound> : IRoundLane
     private readonly ITimer? timer;
     private TimeSpan armedFor = TimeSpan.MaxValue;
     private TimeSpan lastPass = TimeSpan.MinValue;
+    private volatile bool stopping;
+
+    // A pass's lists, kept for the next: passes come a hundred times a second. Two passes at once (a timer that
+    // fired while the last pass ran) find them taken and make their own.
+    private List<ScheduledRound>? spareExpired = [];
+    private List<ScheduledRound>? spareStart = [];
 
     /// <param name="limit">Attempts in flight at once; the rest wait in due order and take a slot as it frees.</param>
     /// <param name="timed">A timer of the lane's clock runs the passes (or wakes the engine that does); false: the engine sleeps as long as <see cref="Pass"/> says.</param>
@@ -42,8 +48,8 @@ internal abstract class RoundLane<TRound> : IRoundLane
 
     protected Lock Gate { get; } = new();
 
-    /// <summary>Set under <see cref="Gate"/> by a stop: nothing starts or is reported after it.</summary>
-    protected bool Stopping { get; private set; }
+    /// <summary>Set by a stop (under <see cref="Gate"/>, read without it): nothing starts or is reported after it.</summary>
+    protected bool Stopping => stopping;
 
     /// <summary>Passes run from now on (the timer is armed, or the engine attached).</summary>
     protected bool Started { get; private set; }
@@ -104,7 +110,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
     {
         lock (Gate)
         {
-            Stopping = true;
+            stopping = true;
         }
 
         timer?.Dispose();
@@ -129,12 +135,13 @@ internal abstract class RoundLane<TRound> : IRoundLane
     protected TimeSpan Pass()
     {
         var now = Now;
-        var expired = new List<ScheduledRound>();
-        var start = new List<ScheduledRound>();
+        var expired = Interlocked.Exchange(ref spareExpired, null) ?? [];
+        var start = Interlocked.Exchange(ref spareStart, null) ?? [];
         lock (Gate)
         {
             if (Stopping || !Started)
             {
+                (spareExpired, spareStart) = (expired, start);
                 return Timeout.InfiniteTimeSpan;
             }
 
@@ -155,6 +162,9 @@ internal abstract class RoundLane<TRound> : IRoundLane
             Begin((TRound)round);
         }
 
+        expired.Clear();
+        start.Clear();
+        (spareExpired, spareStart) = (expired, start);
         return Arm();
     }
 
@@ -188,7 +198,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
         var target = round.Target;
         try
         {
-            if (!target.Removed && !StoppingNow())
+            if (!target.Removed && !Stopping)
             {
                 var change = target.Record(result, Context.Time.GetUtcNow(), out var snapshot);
                 Context.Observer.OnChecked(target, result, change, snapshot);
@@ -211,14 +221,6 @@ internal abstract class RoundLane<TRound> : IRoundLane
 
             BeginAll(freed);
             WakeIfEarlier();
-        }
-    }
-
-    protected bool StoppingNow()
-    {
-        lock (Gate)
-        {
-            return Stopping;
         }
     }
 
