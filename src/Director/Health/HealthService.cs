@@ -22,6 +22,8 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
     private readonly HealthMetrics? metrics;
     private readonly HealthServiceOptions options;
     private readonly HealthCheckScheduler scheduler;
+    private readonly ProbeFactory? ownProbes;
+    private readonly Func<HealthCheckConfig, RealServerConfig, IProbe?> createProbe;
     private readonly Lock gate = new();
     private Dictionary<RealServerId, RealServerCheck> checks = [];
 
@@ -39,6 +41,16 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
         this.metrics = metrics;
         this.options = options ?? new HealthServiceOptions();
         scheduler = new HealthCheckScheduler(time, this, this.options.MaxConcurrency, this.options.Random, logger);
+        if (this.options.ProbeFactory is { } given)
+        {
+            createProbe = given;
+        }
+        else
+        {
+            ownProbes = new ProbeFactory();
+            createProbe = ownProbes.Create;
+        }
+
         Reconfigure(config);
     }
 
@@ -65,7 +77,12 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
 
     public Task StopAsync(CancellationToken cancellationToken) => scheduler.StopAsync();
 
-    public ValueTask DisposeAsync() => scheduler.DisposeAsync();
+    /// <summary>Stops the checks, then the engines they ran on.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await scheduler.DisposeAsync();
+        ownProbes?.Dispose();
+    }
 
     /// <summary>
     /// Applies a reloaded configuration: new pairs start (unknown, at a random offset), dropped ones stop and
@@ -104,7 +121,7 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
                     }
 
                     var inherited = old is null ? null : Retire(old);
-                    if (options.ProbeFactory(virtualServer.HealthCheck, realServer) is not { } probe)
+                    if (createProbe(virtualServer.HealthCheck, realServer) is not { } probe)
                     {
                         continue;
                     }

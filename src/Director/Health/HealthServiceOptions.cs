@@ -15,6 +15,6 @@ public sealed record HealthServiceOptions
     /// <summary>Spreads first checks; seeded in tests.</summary>
     public Random? Random { get; init; }
 
-    /// <summary>Tests and benchmarks wrap or replace probes here.</summary>
-    public Func<HealthCheckConfig, RealServerConfig, IProbe?> ProbeFactory { get; init; } = Health.ProbeFactory.Create;
+    /// <summary>Tests replace probes here; null: the service's own <see cref="Health.ProbeFactory"/>, which it owns and disposes.</summary>
+    public Func<HealthCheckConfig, RealServerConfig, IProbe?>? ProbeFactory { get; init; }
 }

@@ -5,19 +5,29 @@ using HaDirector.HealthCheck.Probes;
 
 namespace HaDirector.Director.Health;
 
-/// <summary>Builds the probe a health-check definition asks for, against one real server.</summary>
-public static class ProbeFactory
+/// <summary>
+/// Builds the probe a health-check definition asks for, against one real server, and owns the I/O engines the
+/// probes share (the connect loop, the half-open raw socket): each is made on first use and disposed with this.
+/// </summary>
+public sealed class ProbeFactory : IDisposable
 {
+    private readonly Lock gate = new();
+    private ConnectEngine? connect;
+    private HalfOpenEngine? halfOpen;
+    private string? halfOpenUnavailable;
+    private bool disposed;
+
     /// <returns>Null for <c>type: none</c>: the real server is never checked.</returns>
-    public static IProbe? Create(HealthCheckConfig check, RealServerConfig realServer)
+    public IProbe? Create(HealthCheckConfig check, RealServerConfig realServer)
     {
         var target = new IPEndPoint(realServer.Address, check.Port ?? realServer.Port);
         var endpoint = new ProbeEndpoint(target, check.SourceAddress);
         return check.Type switch
         {
-            HealthCheckType.Tcp when check.HalfOpen => new HalfOpenProbe(endpoint),
+            HealthCheckType.Tcp when check.HalfOpen => HalfOpen(endpoint),
             HealthCheckType.Tcp => new TcpProbe(
                 endpoint,
+                Connect(),
                 check.Send is null ? default : Encoding.Latin1.GetBytes(check.Send),
                 check.Expect is null ? null : TextPattern.Compile(check.Expect)),
             HealthCheckType.Http or HealthCheckType.Https => new HttpProbe(
@@ -30,6 +40,49 @@ public static class ProbeFactory
             HealthCheckType.Agent => check.AgentProtocol == AgentProtocol.Http ? new AgentProbe(HttpOptions(check, endpoint)) : new AgentProbe(endpoint),
             _ => null,
         };
+    }
+
+    /// <summary>After the scheduler stopped: ends the engines' threads and closes their sockets.</summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            disposed = true;
+        }
+
+        connect?.Dispose();
+        halfOpen?.Dispose();
+    }
+
+    private ConnectEngine Connect()
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return connect ??= new ConnectEngine();
+        }
+    }
+
+    /// <summary>Without the engine (no CAP_NET_RAW) the probe is made anyway and reports why on every check; tried once.</summary>
+    private HalfOpenProbe HalfOpen(ProbeEndpoint endpoint)
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (halfOpen is null && halfOpenUnavailable is null)
+            {
+                try
+                {
+                    halfOpen = new HalfOpenEngine();
+                }
+                catch (Exception e)
+                {
+                    halfOpenUnavailable = ProbeFailure.Reason(e, CancellationToken.None);
+                }
+            }
+
+            return new HalfOpenProbe(endpoint, halfOpen, halfOpenUnavailable);
+        }
     }
 
     private static HttpGetOptions HttpOptions(HealthCheckConfig check, ProbeEndpoint endpoint) => new()

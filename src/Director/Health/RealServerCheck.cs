@@ -76,8 +76,8 @@ internal sealed class RealServerCheck
 
     public void Count(in ProbeResult result)
     {
-        // No exemplars: without one given, prometheus-net asks its default provider on every call (perf: 1 % of
-        // the half-open checker's CPU at 10,000 checks a second), and health checks have no trace to point at.
+        // No exemplars: without one given, prometheus-net asks its default provider on every call, which shows
+        // at ten thousand checks a second, and health checks have no trace to point at.
         (result.Up ? upChecks : downChecks)?.Inc(Exemplar.None);
         duration?.Observe(result.Latency.TotalSeconds, Exemplar.None);
     }

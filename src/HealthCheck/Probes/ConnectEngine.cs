@@ -7,42 +7,39 @@ namespace HaDirector.HealthCheck.Probes;
 /// <summary>
 /// TCP connect checks on one epoll loop of their own, as keepalived's checker runs them: a non-blocking
 /// <c>connect</c>, the descriptor added to epoll (EPOLLOUT, one-shot), and on the event <c>SO_ERROR</c> read,
-/// a reset close and the result handed back on this loop's thread.
+/// a reset close and the result handed back on this loop's thread. Made by the daemon's composition root and
+/// disposed with it: the loop's thread then ends.
 /// </summary>
 /// <remarks>
-/// Not <see cref="System.Net.Sockets.Socket"/>: its epoll thread queues every completion to the thread pool,
-/// so each check woke a worker (futex, spinning, a context switch) and went through its async machinery;
-/// at 10,000 checks a second that was a third of the checker's CPU beside the kernel's own TCP work.
-/// Here a batch of connects started by one scheduler tick comes back from one <c>epoll_wait</c>, and the
-/// awaiting code (the scheduler's report) runs inline: it must stay short and never block.
-/// Each operation owns its descriptor until exactly one of completion or cancellation claims it (a
-/// compare-and-swap); events carry the operation's id, never reused, so an event that was already
-/// in flight when a timeout closed the descriptor (whose number the kernel may hand out again) is dropped.
+/// Not <see cref="System.Net.Sockets.Socket"/>: its epoll thread queues every completion to the thread pool, so
+/// each check would wake a worker and go through its async machinery; here a batch of connects started by one
+/// scheduler pass comes back from one <c>epoll_wait</c>, and the awaiting code (the scheduler's report) runs
+/// inline: it must stay short and never block. Each operation owns its descriptor until exactly one of
+/// completion or cancellation claims it (a compare-and-swap); events carry the operation's id, never reused, so
+/// an event already in flight when a timeout closed the descriptor (whose number the kernel may hand out
+/// again) is dropped.
 /// </remarks>
-public sealed unsafe class ConnectEngine
+public sealed unsafe class ConnectEngine : IDisposable
 {
     private const int BatchSize = 256;
 
-    private static readonly Lazy<ConnectEngine> SharedEngine = new(() => new ConnectEngine());
+    // The wake-up's epoll cookie: operation ids start at 1.
+    private const long StopCookie = 0;
 
     private readonly Dictionary<long, ConnectOperation> pending = [];
     private readonly Lock gate = new();
-    private readonly int epoll;
+    private readonly Epoll epoll = new();
+    private readonly EventFd stop = new();
+    private readonly Thread loop;
     private long nextId;
+    private volatile bool disposed;
 
-    private ConnectEngine()
+    public ConnectEngine()
     {
-        epoll = Libc.EpollCreate1(Libc.EpollCloExec);
-        if (epoll < 0)
-        {
-            throw new IOException("epoll_create1 failed: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
-        }
-
-        new Thread(Loop) { IsBackground = true, Name = "health connect" }.Start();
+        epoll.Add(stop.Handle, Libc.EpollIn, StopCookie);
+        loop = new Thread(Loop) { IsBackground = true, Name = "health connect" };
+        loop.Start();
     }
-
-    /// <summary>The process's one loop, started on first use; it lives as long as the process.</summary>
-    public static ConnectEngine Shared => SharedEngine.Value;
 
     /// <summary>Connects in flight: each is claimed once, by its event or its timeout, and then forgotten.</summary>
     internal int Pending
@@ -59,15 +56,15 @@ public sealed unsafe class ConnectEngine
     /// <summary>Never throws: refused, unreachable, a timeout (the token) and local errors are down results.</summary>
     public ValueTask<ProbeResult> ConnectAsync(ProbeEndpoint endpoint, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
+        if (cancellationToken.IsCancellationRequested || disposed)
         {
-            return ValueTask.FromResult(ProbeResult.Failure(ProbeReasons.TimedOut));
+            return ValueTask.FromResult(ProbeResult.Failure(disposed ? ProbeReasons.Stopped : ProbeReasons.TimedOut));
         }
 
-        var fd = Libc.Socket(SockAddrInet.Family(endpoint.Target.Address), Libc.SockStream | Libc.SockNonBlock | Libc.SockCloExec, 0);
-        if (fd < 0)
+        var fd = new LinuxFileDescriptor(Libc.Socket(SockAddrInet.Family(endpoint.Target.Address), Libc.SockStream | Libc.SockNonBlock | Libc.SockCloExec, 0));
+        if (fd.IsInvalid)
         {
-            return ValueTask.FromResult(ProbeResult.Failure(ConnectErrors.Reason(Marshal.GetLastPInvokeError())));
+            return Fail(fd);
         }
 
         var address = stackalloc byte[SockAddrInet.MaxLength];
@@ -86,11 +83,9 @@ public sealed unsafe class ConnectEngine
             return ValueTask.FromResult(Connected(fd));
         }
 
-        var error = Marshal.GetLastPInvokeError();
-        if (error != Errno.EINPROGRESS)
+        if (Marshal.GetLastPInvokeError() != Errno.EINPROGRESS)
         {
-            _ = Libc.Close(fd);
-            return ValueTask.FromResult(ProbeResult.Failure(ConnectErrors.Reason(error)));
+            return Fail(fd);
         }
 
         var operation = new ConnectOperation(this, fd, Interlocked.Increment(ref nextId));
@@ -99,10 +94,7 @@ public sealed unsafe class ConnectEngine
             pending.Add(operation.Id, operation);
         }
 
-        var ev = stackalloc byte[16];
-        *(uint*)ev = Libc.EpollOut | Libc.EpollOneShot;
-        *(long*)(ev + Libc.EpollDataOffset) = operation.Id;
-        if (Libc.EpollCtl(epoll, Libc.EpollCtlAdd, fd, ev) < 0)
+        if (epoll.TryAdd(fd, Libc.EpollOut | Libc.EpollOneShot, operation.Id) < 0)
         {
             operation.Complete(ConnectErrors.Reason(Marshal.GetLastPInvokeError()));
         }
@@ -115,6 +107,32 @@ public sealed unsafe class ConnectEngine
         return operation.Task;
     }
 
+    /// <summary>Ends the loop's thread; connects still in flight are abandoned as stopped.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        stop.Signal();
+        loop.Join();
+        ConnectOperation[] abandoned;
+        lock (gate)
+        {
+            abandoned = [.. pending.Values];
+        }
+
+        foreach (var operation in abandoned)
+        {
+            operation.Complete(ProbeReasons.Stopped);
+        }
+
+        epoll.Dispose();
+        stop.Dispose();
+    }
+
     internal void Forget(long id)
     {
         lock (gate)
@@ -124,10 +142,10 @@ public sealed unsafe class ConnectEngine
     }
 
     /// <summary>The connect finished: up with a reset close (the conversation is over), or the kernel's error.</summary>
-    internal static ProbeResult Finish(int fd)
+    internal static ProbeResult Finish(LinuxFileDescriptor fd)
     {
         int error;
-        var size = sizeof(int);
+        var size = (uint)sizeof(int);
         if (Libc.GetSockOpt(fd, Libc.SolSocket, Libc.SoError, &error, &size) < 0)
         {
             error = Marshal.GetLastPInvokeError();
@@ -138,50 +156,56 @@ public sealed unsafe class ConnectEngine
             return Connected(fd);
         }
 
-        _ = Libc.Close(fd);
+        fd.Dispose();
         return ProbeResult.Failure(ConnectErrors.Reason(error));
     }
 
     /// <summary>Closes with a reset (SO_LINGER on, 0 s): no FIN exchange, no TIME_WAIT; see <see cref="ProbeSocket.ResetOnClose"/>.</summary>
-    internal static void Abort(int fd)
+    internal static void Abort(LinuxFileDescriptor fd)
     {
         var linger = stackalloc int[2] { 1, 0 };
         _ = Libc.SetSockOpt(fd, Libc.SolSocket, Libc.SoLinger, linger, 2 * sizeof(int));
-        _ = Libc.Close(fd);
+        fd.Dispose();
     }
 
-    private static ProbeResult Connected(int fd)
+    private static ProbeResult Connected(LinuxFileDescriptor fd)
     {
         Abort(fd);
         return ProbeResult.Success(ProbeReasons.Connected);
     }
 
-    private static ValueTask<ProbeResult> Fail(int fd)
+    private static ValueTask<ProbeResult> Fail(LinuxFileDescriptor fd)
     {
         var error = Marshal.GetLastPInvokeError();
-        _ = Libc.Close(fd);
+        fd.Dispose();
         return ValueTask.FromResult(ProbeResult.Failure(ConnectErrors.Reason(error)));
     }
 
     private void Loop()
     {
-        var size = Libc.EpollEventSize;
-        var events = (byte*)NativeMemory.Alloc((nuint)(BatchSize * size));
-        while (true)
+        var events = (byte*)NativeMemory.Alloc((nuint)(BatchSize * Libc.EpollEventSize));
+        try
         {
-            var n = Libc.EpollWait(epoll, events, BatchSize, -1);
-            for (var i = 0; i < n; i++)
+            while (!disposed)
             {
-                var id = *(long*)(events + (i * size) + Libc.EpollDataOffset);
-                ConnectOperation? operation;
-                lock (gate)
+                var n = epoll.Wait(events, BatchSize, -1);
+                for (var i = 0; i < n; i++)
                 {
-                    pending.TryGetValue(id, out operation);
-                }
+                    var id = Epoll.Cookie(events, i);
+                    ConnectOperation? operation;
+                    lock (gate)
+                    {
+                        pending.TryGetValue(id, out operation);
+                    }
 
-                // Absent: a timeout claimed it between the event and now (and closed the descriptor).
-                operation?.Complete(failure: null);
+                    // Absent: a timeout claimed it between the event and now (and closed the descriptor), or the stop's wake-up.
+                    operation?.Complete(failure: null);
+                }
             }
+        }
+        finally
+        {
+            NativeMemory.Free(events);
         }
     }
 }

@@ -1,10 +1,12 @@
+using HaDirector.Linux.Interop;
+
 namespace HaDirector.HealthCheck.Probes;
 
 /// <summary>
 /// One connect in flight on <see cref="ConnectEngine"/>. Whoever claims it first (the epoll event or the
 /// timeout) owns the descriptor: reads the outcome, closes it and completes the awaiting code inline.
 /// </summary>
-internal sealed class ConnectOperation(ConnectEngine engine, int fd, long id) : ProbeOperation
+internal sealed class ConnectOperation(ConnectEngine engine, LinuxFileDescriptor fd, long id) : ProbeOperation
 {
     public long Id => id;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using HaDirector.HealthCheck.Scheduling;
 using HaDirector.Linux.Interop;
 
 namespace HaDirector.HealthCheck.Probes;
@@ -17,29 +18,31 @@ namespace HaDirector.HealthCheck.Probes;
 /// One raw IPPROTO_TCP socket (IP_HDRINCL) sends and receives, on one thread of this engine's own: probes queue
 /// their SYNs and wake it through an eventfd (once per batch), it sends the queue with sendmmsg, then reads
 /// every reply waiting with recvmmsg (filtered in the kernel by <see cref="SynReplyFilter"/>) and completes the
-/// awaiting code inline (it must stay short). No thread-pool hop: a work item per scheduler tick woke pool
-/// workers that spun in sched_yield (perf: a fifth of the samples). A scheduler's half-open targets go further
-/// (<see cref="IHalfOpenLane"/>): the engine runs their rounds itself on each wake and sleeps in epoll_wait until
-/// the next one is due, so a check costs no pool thread, timer or Task at all. A reply is matched by its 4-tuple and must
+/// awaiting code inline (it must stay short): no thread-pool hop, whose wakes cost more than the checks at ten
+/// thousand a second. A scheduler's half-open targets go further (<see cref="IHalfOpenLane"/>): the engine runs
+/// their rounds itself on each wake and sleeps in epoll_wait until the next one is due, so a check costs no pool
+/// thread, timer or Task at all. A reply is matched by its 4-tuple and must
 /// acknowledge the probe's random ISN + 1, so a late reply to an earlier probe of the same tuple, or a forged
-/// one, is ignored. Needs CAP_NET_RAW. IPv4 only (the configuration's real servers are IPv4).
+/// one, is ignored. Needs CAP_NET_RAW. IPv4 only (the configuration's real servers are IPv4). Made by the daemon's
+/// composition root and disposed with it: the thread then ends and the socket and ports are released.
 /// </remarks>
-public sealed unsafe class HalfOpenEngine
+public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
 {
     /// <summary>Source ports rotate over this many, so one target's consecutive probes rarely reuse a tuple.</summary>
     private const int PortCount = 64;
     private const int BatchSize = 64;
     private const int ReceiveSize = 128;
     private const int ReceiveBuffer = 1 << 20;
-
-    private static readonly Lazy<HalfOpenEngine> SharedEngine = new(() => new HalfOpenEngine());
+    private const long WakeCookie = 0;
+    private const long SocketCookie = 1;
 
     private readonly Socket raw;
     private readonly ReservedPorts ports;
     private readonly Dictionary<ulong, ISynInFlight> pending = [];
     private readonly Lock gate = new();
-    private readonly int epoll;
-    private readonly int wake;
+    private readonly Epoll epoll = new();
+    private readonly EventFd wake = new();
+    private readonly Thread loop;
     private readonly uint[] isns = new uint[256];
     private readonly ISynInFlight?[] batch = new ISynInFlight?[BatchSize];
     private List<ISynInFlight> queued = [];
@@ -49,29 +52,32 @@ public sealed unsafe class HalfOpenEngine
     private int nextPort;
     private int nextIsn = int.MaxValue;
     private ushort nextId;
+    private volatile bool disposed;
+    private long synsSent;
+    private long repliesRead;
 
-    private HalfOpenEngine()
+    /// <summary>Opens the raw socket and starts the engine's thread; throws <see cref="LinuxErrorException"/> without CAP_NET_RAW.</summary>
+    public HalfOpenEngine()
     {
         raw = LinuxSocket.Open(LinuxConstants.AfInet, LinuxConstants.SockRaw, LinuxConstants.IpProtoTcp);
         ports = ReservedPorts.Reserve(PortCount);
         LinuxSocket.AttachFilter(raw, SynReplyFilter.Program(ports.First, ports.Last));
         LinuxSocket.SetOption(raw, LinuxConstants.SolIp, LinuxConstants.IpHdrIncl, 1, "IP_HDRINCL");
         LinuxSocket.TrySetOption(raw, LinuxConstants.SolSocket, LinuxConstants.SoRcvBufForce, ReceiveBuffer);
-        wake = Libc.EventFd(0, Libc.EfdNonBlock | Libc.EfdCloExec);
-        epoll = Libc.EpollCreate1(Libc.EpollCloExec);
-        if (wake < 0 || epoll < 0 || Watch(wake) < 0 || Watch((int)raw.Handle) < 0)
-        {
-            throw LinuxError.FromLastError("eventfd/epoll for the half-open engine");
-        }
-
-        new Thread(Loop) { IsBackground = true, Name = "health half-open" }.Start();
+        epoll.Add(wake.Handle, Libc.EpollIn, WakeCookie);
+        epoll.Add(raw.SafeHandle, Libc.EpollIn, SocketCookie);
+        loop = new Thread(Loop) { IsBackground = true, Name = "health half-open" };
+        loop.Start();
     }
-
-    /// <summary>The process's one engine, made on first use (throws without CAP_NET_RAW); it lives as long as the process.</summary>
-    public static HalfOpenEngine Shared => SharedEngine.Value;
 
     /// <summary>The source ports SYNs are sent from.</summary>
     internal (ushort First, ushort Last) Ports => (ports.First, ports.Last);
+
+    /// <summary>SYNs the kernel took so far: a test's sign that a probe is out.</summary>
+    internal long SynsSent => Volatile.Read(ref synsSent);
+
+    /// <summary>TCP segments read from the raw socket (the kernel's filter let through), answers or not.</summary>
+    internal long RepliesRead => Volatile.Read(ref repliesRead);
 
     /// <summary>SYNs waiting for a reply: each is claimed once, by its reply, its timeout or a send error, then forgotten.</summary>
     internal int Pending
@@ -88,9 +94,9 @@ public sealed unsafe class HalfOpenEngine
     /// <summary>Never throws: a SYN-ACK is up; a RST, a send error or the token (the timeout) is down.</summary>
     public ValueTask<ProbeResult> ProbeAsync(IPEndPoint target, IPAddress source, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
+        if (cancellationToken.IsCancellationRequested || disposed)
         {
-            return ValueTask.FromResult(ProbeResult.Failure(ProbeReasons.TimedOut));
+            return ValueTask.FromResult(ProbeResult.Failure(disposed ? ProbeReasons.Stopped : ProbeReasons.TimedOut));
         }
 
         if (!TryIpv4(source, out var from) || !TryIpv4(target.Address, out var to))
@@ -125,7 +131,7 @@ public sealed unsafe class HalfOpenEngine
 
         if (schedule)
         {
-            _ = Libc.EventFdWrite(wake, 1);
+            wake.Signal();
         }
 
         return operation.Task;
@@ -143,7 +149,37 @@ public sealed unsafe class HalfOpenEngine
     }
 
     /// <summary>From any thread: the engine runs its lanes' passes at once (something came due earlier than it sleeps).</summary>
-    internal void Wake() => _ = Libc.EventFdWrite(wake, 1);
+    internal void Wake() => wake.Signal();
+
+    /// <summary>Ends the engine's thread and releases the socket and source ports; SYNs still awaited are answered as stopped.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        wake.Signal();
+        loop.Join();
+        ISynInFlight[] abandoned;
+        lock (gate)
+        {
+            abandoned = [.. pending.Values];
+        }
+
+        foreach (var operation in abandoned)
+        {
+            operation.Complete(ProbeResult.Failure(ProbeReasons.Stopped));
+        }
+
+        raw.Dispose();
+        ports.Dispose();
+        epoll.Dispose();
+        wake.Dispose();
+    }
+
+    internal override IRoundLane OpenLane(LaneContext context) => new HalfOpenRounds(this, context);
 
     /// <summary>
     /// On the engine's thread only (a lane's pass or an answer it hears): takes a source port and an ISN for the SYN
@@ -178,14 +214,6 @@ public sealed unsafe class HalfOpenEngine
                 pending.Remove(key);
             }
         }
-    }
-
-    private int Watch(int fd)
-    {
-        var ev = stackalloc byte[16];
-        *(uint*)ev = Libc.EpollIn;
-        *(int*)(ev + Libc.EpollDataOffset) = fd;
-        return Libc.EpollCtl(epoll, Libc.EpollCtlAdd, fd, ev);
     }
 
     internal static bool TryIpv4(IPAddress address, out uint value)
@@ -257,6 +285,7 @@ public sealed unsafe class HalfOpenEngine
             if (sent > 0)
             {
                 i += sent;
+                Volatile.Write(ref synsSent, synsSent + sent);
                 continue;
             }
 
@@ -276,7 +305,7 @@ public sealed unsafe class HalfOpenEngine
         var buffers = (byte*)NativeMemory.Alloc(BatchSize * ReceiveSize);
         var vectors = (IoVec*)NativeMemory.Alloc((nuint)(BatchSize * sizeof(IoVec)));
         var messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MMsgHdr)));
-        var events = stackalloc byte[2 * Libc.EpollEventSize];
+        var events = stackalloc byte[2 * 16];
         for (var i = 0; i < BatchSize; i++)
         {
             vectors[i] = new IoVec { Base = buffers + (i * ReceiveSize), Length = ReceiveSize };
@@ -284,29 +313,36 @@ public sealed unsafe class HalfOpenEngine
             messages[i].IovLength = 1;
         }
 
-        var socket = (int)raw.Handle;
-        var timeout = -1;
-        while (true)
+        try
         {
-            var ready = Libc.EpollWait(epoll, events, 2, timeout);
-            ulong requests;
-            _ = Libc.EventFdRead(wake, &requests);
-
-            // Replies that arrived before this pass are read first: a late wake (a loaded machine) must not time
-            // out a round whose answer is already waiting in the socket.
-            for (var i = 0; i < ready; i++)
+            var timeout = -1;
+            while (!disposed)
             {
-                if (*(int*)(events + (i * Libc.EpollEventSize) + Libc.EpollDataOffset) == socket)
-                {
-                    Drain(buffers, messages);
-                }
-            }
+                var ready = epoll.Wait(events, 2, timeout);
+                wake.Reset();
 
-            // Then send: on a LAN (and on loopback at once) the replies follow the SYNs, so reading after
-            // sending takes more of them per call.
-            timeout = Milliseconds(PassLanes());
-            Flush();
-            Drain(buffers, messages);
+                // Replies that arrived before this pass are read first: a late wake (a loaded machine) must not time
+                // out a round whose answer is already waiting in the socket.
+                for (var i = 0; i < ready; i++)
+                {
+                    if (Epoll.Cookie(events, i) == SocketCookie)
+                    {
+                        Drain(buffers, messages);
+                    }
+                }
+
+                // Then send: on a LAN (and on loopback at once) the replies follow the SYNs, so reading after
+                // sending takes more of them per call.
+                timeout = Milliseconds(PassLanes());
+                Flush();
+                Drain(buffers, messages);
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(messages);
+            NativeMemory.Free(vectors);
+            NativeMemory.Free(buffers);
         }
     }
 
@@ -317,6 +353,11 @@ public sealed unsafe class HalfOpenEngine
         do
         {
             n = Libc.RecvMmsg(raw.SafeHandle, messages, BatchSize, LinuxConstants.MsgDontWait, null);
+            if (n > 0)
+            {
+                Volatile.Write(ref repliesRead, repliesRead + n);
+            }
+
             for (var i = 0; i < n; i++)
             {
                 if (SynReply.Read(new ReadOnlySpan<byte>(buffers + (i * ReceiveSize), (int)Math.Min(messages[i].Length, ReceiveSize))) is { } reply)

@@ -1,27 +1,36 @@
 using System.Net;
 using System.Net.Sockets;
+using HaDirector.HealthCheck.Scheduling;
 
 namespace HaDirector.HealthCheck.Probes;
 
 /// <summary>
 /// The TCP check's half-open mode: proves the real server's kernel accepts connections on the port (SYN-ACK),
 /// not that its application would accept one; in exchange the application is never woken and neither side
-/// keeps any state. Runs on <see cref="HalfOpenEngine"/>.
+/// keeps any state. Runs on a <see cref="HalfOpenEngine"/>; a scheduler runs its rounds on the engine's thread.
 /// </summary>
-public sealed class HalfOpenProbe(ProbeEndpoint endpoint) : IProbe
+/// <param name="engine">Null when the engine could not be made (no CAP_NET_RAW): every check is then down with <paramref name="unavailable"/>.</param>
+public sealed class HalfOpenProbe(ProbeEndpoint endpoint, HalfOpenEngine? engine, string? unavailable = null) : IProbe
 {
     // The source a connect would use, found once and again after a failure (a route or an address may have moved).
     private IPAddress? source;
 
-    /// <summary>What a scheduler that runs this probe's rounds on the engine itself (<c>HalfOpenRounds</c>) sends to.</summary>
+    public RoundEngine? Engine => engine;
+
+    /// <summary>Where the SYN goes, for the engine's lane that sends it.</summary>
     internal ProbeEndpoint Endpoint => endpoint;
 
     public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
     {
+        if (engine is null)
+        {
+            return ProbeResult.Failure(unavailable ?? "half-open engine unavailable");
+        }
+
         try
         {
             source ??= LocalSource(endpoint);
-            var result = await HalfOpenEngine.Shared.ProbeAsync(endpoint.Target, source, cancellationToken);
+            var result = await engine.ProbeAsync(endpoint.Target, source, cancellationToken);
             if (!result.Up)
             {
                 source = null;

@@ -57,18 +57,12 @@ internal sealed class ReservedPorts : IDisposable
     /// <returns>The port bound (the kernel's choice for 0), or 0 when it is taken.</returns>
     private static unsafe int Bind(int port, List<LinuxFileDescriptor> held)
     {
-        var fd = Libc.Socket(LinuxConstants.AfInet, Libc.SockStream | Libc.SockCloExec, 0);
-        if (fd < 0)
-        {
-            throw LinuxError.FromLastError("socket(AF_INET, SOCK_STREAM)");
-        }
-
-        var socket = new LinuxFileDescriptor(fd);
+        var socket = LinuxSocket.OpenDescriptor(LinuxConstants.AfInet, Libc.SockStream, 0);
         var address = stackalloc byte[SockAddrInet.MaxLength];
         var length = SockAddrInet.Write(new IPEndPoint(IPAddress.Any, port), new Span<byte>(address, SockAddrInet.MaxLength));
 
         // Not Socket.Bind: .NET sets SO_REUSEADDR on TCP sockets it binds, and the hold must be exclusive.
-        if (Libc.Bind(fd, address, length) < 0 || Libc.GetSockName(fd, address, &length) < 0)
+        if (Libc.Bind(socket, address, length) < 0 || Libc.GetSockName(socket, address, &length) < 0)
         {
             var error = Marshal.GetLastPInvokeError();
             socket.Dispose();

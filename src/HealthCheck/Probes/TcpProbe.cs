@@ -8,7 +8,8 @@ namespace HaDirector.HealthCheck.Probes;
 /// TCP connect; optionally sends bytes and waits for a reply matching <c>expect</c> (like keepalived's
 /// TCP_CHECK, plus HAProxy's tcp-check send/expect for protocols that greet or echo).
 /// </summary>
-public sealed class TcpProbe(ProbeEndpoint endpoint, ReadOnlyMemory<byte> send = default, Regex? expect = null) : IProbe
+/// <param name="engine">Runs the plain connect (no send, no expect).</param>
+public sealed class TcpProbe(ProbeEndpoint endpoint, ConnectEngine engine, ReadOnlyMemory<byte> send = default, Regex? expect = null) : IProbe
 {
     /// <summary>Enough for any greeting or status line; a pattern further in is a misconfiguration.</summary>
     public const int ReadLimit = 4096;
@@ -23,7 +24,7 @@ public sealed class TcpProbe(ProbeEndpoint endpoint, ReadOnlyMemory<byte> send =
         // The check at scale (keepalived's TCP_CHECK): a connect and a reset, on the connect loop.
         try
         {
-            return ConnectEngine.Shared.ConnectAsync(endpoint, cancellationToken);
+            return engine.ConnectAsync(endpoint, cancellationToken);
         }
         catch (Exception e)
         {

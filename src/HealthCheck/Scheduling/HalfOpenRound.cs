@@ -54,7 +54,7 @@ internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, Pr
     {
         if (Interlocked.Exchange(ref claimed, 1) == 0)
         {
-            lane.Answer(this, result);
+            lane.Complete(this, result);
         }
     }
 

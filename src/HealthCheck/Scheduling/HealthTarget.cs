@@ -19,11 +19,7 @@ public sealed class HealthTarget(string name, IProbe probe, CheckTiming timing, 
 
     public object? Tag => tag;
 
-    // Scheduler bookkeeping, touched under the scheduler's lock or by the one worker running the target.
-    internal TimeSpan RoundStart { get; set; }
-
-    internal int Attempt { get; set; }
-
+    // Set under the scheduler's lock; where its rounds stand is the lane's (ScheduledRound).
     internal bool Added { get; set; }
 
     internal bool Removed { get; set; }

@@ -1,13 +1,13 @@
 namespace HaDirector.HealthCheck.Scheduling;
 
 /// <summary>
-/// The timing of rounds that a loop of its own sends and answers in batches (<see cref="HalfOpenRounds"/>): which
-/// attempts start now, which ran out of time, and when each target comes due again. The same rules as
-/// <see cref="HealthCheckScheduler"/>'s: rounds keep their interval grid, a failed attempt is retried after the
-/// retry delay before the round counts, and the next round is scheduled only once the last one was reported.
+/// The timing rules of every health check, for every probe kind: which attempts start now, which ran out of
+/// time, and when each target comes due again. Rounds keep their interval grid, a failed attempt is retried
+/// after the retry delay before the round counts, at most <c>limit</c> attempts are in flight (the rest wait
+/// in due order), and the next round is scheduled only once the last one was reported.
 /// </summary>
-/// <remarks>Pure: no clock and no lock; the caller passes the time and holds its own lock.</remarks>
-internal sealed class RoundBook
+/// <remarks>Pure: no clock and no lock; the caller (a <see cref="RoundLane{TRound}"/>) passes the time and holds its own lock.</remarks>
+internal sealed class RoundBook(int limit = int.MaxValue)
 {
     private readonly PriorityQueue<ScheduledRound, TimeSpan> due = new();
 
@@ -16,6 +16,9 @@ internal sealed class RoundBook
 
     /// <summary>Rounds taken and not yet <see cref="Done"/> (nor waiting for a retry).</summary>
     public int InProgress { get; private set; }
+
+    /// <summary>The last <see cref="TakeDue"/> left due attempts waiting for a free slot: take them as soon as one frees.</summary>
+    public bool Held { get; private set; }
 
     /// <summary>The earliest time something is due or runs out; <see cref="TimeSpan.MaxValue"/> when nothing is waiting.</summary>
     public TimeSpan NextWake
@@ -29,11 +32,20 @@ internal sealed class RoundBook
 
     public void Add(ScheduledRound round, TimeSpan at) => due.Enqueue(round, at);
 
-    /// <summary>Attempts due by <paramref name="now"/>, in order; each is then in flight until its timeout. Removed targets are dropped.</summary>
+    /// <summary>
+    /// Attempts due by <paramref name="now"/>, in order, while fewer than the limit are in flight; each is then in
+    /// flight until its timeout. Removed targets are dropped.
+    /// </summary>
     public void TakeDue(TimeSpan now, List<ScheduledRound> start)
     {
         while (due.TryPeek(out var round, out var at) && at <= now)
         {
+            if (InProgress >= limit)
+            {
+                Held = true;
+                return;
+            }
+
             due.Dequeue();
             if (round.Target.Removed)
             {
@@ -51,6 +63,8 @@ internal sealed class RoundBook
             deadlines.Enqueue((round, round.Sequence), now + round.Timeout);
             start.Add(round);
         }
+
+        Held = false;
     }
 
     /// <summary>Attempts still in flight whose timeout ran out by <paramref name="now"/>; the caller finishes each as timed out.</summary>

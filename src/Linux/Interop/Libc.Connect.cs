@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace HaDirector.Linux.Interop;
 
 /// <summary>
-/// Descriptor-level socket calls for the health checks' own connect loop (HaDirector.HealthCheck's ConnectEngine),
-/// which owns its descriptors through epoll rather than SafeHandles; each returns -1 with errno set on failure.
+/// Socket calls on a descriptor with a raw sockaddr (from <see cref="SockAddrInet"/>), for sockets driven without
+/// <see cref="System.Net.Sockets.Socket"/> (the health checks' connect loop, their port reservation); each returns
+/// -1 with errno set on failure.
 /// </summary>
 public static unsafe partial class Libc
 {
@@ -16,17 +17,11 @@ public static unsafe partial class Libc
     public const int SoLinger = 13;
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
-    public static partial int Connect(int fd, byte* address, int length);
+    public static partial int Connect(SafeHandle fd, byte* address, int length);
 
     [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
-    public static partial int Bind(int fd, byte* address, int length);
+    public static partial int Bind(SafeHandle fd, byte* address, int length);
 
     [LibraryImport("libc", EntryPoint = "getsockname", SetLastError = true)]
-    public static partial int GetSockName(int fd, byte* address, int* length);
-
-    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
-    public static partial int GetSockOpt(int fd, int level, int name, void* value, int* length);
-
-    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
-    public static partial int SetSockOpt(int fd, int level, int name, void* value, int length);
+    public static partial int GetSockName(SafeHandle fd, byte* address, int* length);
 }

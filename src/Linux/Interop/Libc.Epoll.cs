@@ -24,8 +24,8 @@ public static unsafe partial class Libc
     public static partial int EpollCreate1(int flags);
 
     [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
-    public static partial int EpollCtl(int epfd, int op, int fd, byte* events);
+    public static partial int EpollCtl(SafeHandle epfd, int op, SafeHandle fd, byte* events);
 
     [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
-    public static partial int EpollWait(int epfd, byte* events, int maxEvents, int timeout);
+    public static partial int EpollWait(SafeHandle epfd, byte* events, int maxEvents, int timeout);
 }

@@ -13,9 +13,9 @@ public static unsafe partial class Libc
 
     /// <summary>eventfd_write(3): adds to the counter, waking a waiter.</summary>
     [LibraryImport("libc", EntryPoint = "eventfd_write", SetLastError = true)]
-    public static partial int EventFdWrite(int fd, ulong value);
+    public static partial int EventFdWrite(SafeHandle fd, ulong value);
 
     /// <summary>eventfd_read(3): takes the counter and sets it to 0.</summary>
     [LibraryImport("libc", EntryPoint = "eventfd_read", SetLastError = true)]
-    public static partial int EventFdRead(int fd, ulong* value);
+    public static partial int EventFdRead(SafeHandle fd, ulong* value);
 }

@@ -28,11 +28,12 @@ public sealed class HealthCheckConfigTests
     public void LoadFromText_TcpHalfOpen_IsReadAndBuildsTheHalfOpenProbe()
     {
         var check = Load("{ type: tcp, halfOpen: true, sourceAddress: 10.19.166.2 }");
-        var probe = HaDirector.Director.Health.ProbeFactory.Create(check, new RealServerConfig { Address = IPAddress.Parse("10.19.166.119"), Port = 80 });
+        using var factory = new HaDirector.Director.Health.ProbeFactory();
+        var probe = factory.Create(check, new RealServerConfig { Address = IPAddress.Parse("10.19.166.119"), Port = 80 });
 
         Assert.True(check.HalfOpen);
         Assert.IsType<HaDirector.HealthCheck.Probes.HalfOpenProbe>(probe);
-        Assert.IsType<HaDirector.HealthCheck.Probes.TcpProbe>(HaDirector.Director.Health.ProbeFactory.Create(check with { HalfOpen = false }, new RealServerConfig()));
+        Assert.IsType<HaDirector.HealthCheck.Probes.TcpProbe>(factory.Create(check with { HalfOpen = false }, new RealServerConfig()));
     }
 
     [Fact]

@@ -7,9 +7,10 @@ using Microsoft.Extensions.Time.Testing;
 namespace HaDirector.HealthCheck.Tests.Probes;
 
 /// <summary>The connect loop itself; <see cref="TcpProbeTests"/> covers it through the connect-only probe.</summary>
-public sealed class ConnectEngineTests
+public sealed class ConnectEngineTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly ConnectEngine engine = new();
 
     [Fact]
     public async Task ConnectAsync_ManyAtOnce_AllConnectAndNoneIsLeftPending()
@@ -18,10 +19,10 @@ public sealed class ConnectEngineTests
         using var timeout = new CancellationTokenSource(Timeout);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 300)
-            .Select(_ => ConnectEngine.Shared.ConnectAsync(new ProbeEndpoint(server.EndPoint), timeout.Token).AsTask()));
+            .Select(_ => engine.ConnectAsync(new ProbeEndpoint(server.EndPoint), timeout.Token).AsTask()));
 
         Assert.All(results, r => Assert.Equal((true, ProbeReasons.Connected), (r.Up, r.Reason)));
-        Eventually.True(() => ConnectEngine.Shared.Pending == 0, "no connect left pending");
+        Eventually.True(() => engine.Pending == 0, "no connect left pending");
     }
 
     [Fact]
@@ -31,7 +32,7 @@ public sealed class ConnectEngineTests
         listener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
         listener.Listen(4);
 
-        var result = await ConnectEngine.Shared.ConnectAsync(new ProbeEndpoint((IPEndPoint)listener.LocalEndPoint!), CancellationToken.None);
+        var result = await engine.ConnectAsync(new ProbeEndpoint((IPEndPoint)listener.LocalEndPoint!), CancellationToken.None);
 
         Assert.Equal((true, ProbeReasons.Connected), (result.Up, result.Reason));
     }
@@ -41,7 +42,7 @@ public sealed class ConnectEngineTests
     {
         await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
 
-        var result = await ConnectEngine.Shared.ConnectAsync(new ProbeEndpoint(server.EndPoint), new CancellationToken(canceled: true));
+        var result = await engine.ConnectAsync(new ProbeEndpoint(server.EndPoint), new CancellationToken(canceled: true));
 
         Assert.Equal((false, ProbeReasons.TimedOut), (result.Up, result.Reason));
         Assert.Empty(server.Accepted);
@@ -57,11 +58,11 @@ public sealed class ConnectEngineTests
         var time = new FakeTimeProvider();
         using var timeout = new CancellationTokenSource(Timeout, time);
 
-        var hanging = ConnectEngine.Shared.ConnectAsync(new ProbeEndpoint(blackhole.EndPoint), timeout.Token);
+        var hanging = engine.ConnectAsync(new ProbeEndpoint(blackhole.EndPoint), timeout.Token);
         Assert.False(hanging.IsCompleted);
         time.Advance(Timeout);
         var abandoned = await hanging;
-        var next = await ConnectEngine.Shared.ConnectAsync(new ProbeEndpoint(server.EndPoint), CancellationToken.None);
+        var next = await engine.ConnectAsync(new ProbeEndpoint(server.EndPoint), CancellationToken.None);
 
         Assert.Equal((false, ProbeReasons.TimedOut), (abandoned.Up, abandoned.Reason));
         Assert.Equal((true, ProbeReasons.Connected), (next.Up, next.Reason));
@@ -72,8 +73,10 @@ public sealed class ConnectEngineTests
     {
         await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
 
-        var result = await ConnectEngine.Shared.ConnectAsync(new ProbeEndpoint(server.EndPoint, IPAddress.Parse("198.51.100.7")), CancellationToken.None);
+        var result = await engine.ConnectAsync(new ProbeEndpoint(server.EndPoint, IPAddress.Parse("198.51.100.7")), CancellationToken.None);
 
         Assert.Equal((false, "socket error: Cannot assign requested address"), (result.Up, result.Reason));
     }
+
+    public void Dispose() => engine.Dispose();
 }

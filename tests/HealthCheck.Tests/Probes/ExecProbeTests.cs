@@ -1,5 +1,6 @@
 using System.Net;
 using HaDirector.HealthCheck.Probes;
+using HaDirector.HealthCheck.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HaDirector.HealthCheck.Tests.Probes;

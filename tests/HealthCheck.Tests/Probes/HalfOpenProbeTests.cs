@@ -8,12 +8,19 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace HaDirector.HealthCheck.Tests.Probes;
 
-/// <summary>Against real listeners on loopback; needs CAP_NET_RAW (tests run as root).</summary>
-[Collection(HalfOpenEngineCollection.Name)]
-public sealed class HalfOpenProbeTests
+/// <summary>Against real listeners on loopback; needs CAP_NET_RAW (tests run as root). Each test has an engine of its own.</summary>
+public sealed class HalfOpenProbeTests : IDisposable
 {
     /// <summary>A bound, not a figure under test: timeouts are tested on a fake clock; the machine may be loaded.</summary>
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly HalfOpenEngine engine = new();
+    private readonly ConnectEngine connect = new();
+
+    public void Dispose()
+    {
+        engine.Dispose();
+        connect.Dispose();
+    }
 
     [Fact]
     public async Task ProbeAsync_Listening_UpAndTheApplicationNeverAcceptsAConnection()
@@ -21,17 +28,17 @@ public sealed class HalfOpenProbeTests
         await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var halfOpen = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint)), Timeout);
-        var full = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint)), Timeout);
+        var halfOpen = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
+        var full = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), connect), Timeout);
+        var second = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), connect), Timeout);
 
         Assert.Equal((true, ProbeReasons.SynAcked), (halfOpen.Up, halfOpen.Reason));
-        Assert.True(full.Up, full.Reason);
+        Assert.True(full.Up && second.Up, full.Reason);
 
-        // The accept queue is first in, first out: had the SYN-ACK been answered with an ACK, the half-open
-        // probe's connection would have been accepted before the full connect's.
-        Eventually.True(() => server.Accepted.Count == 1, "the full connect accepted");
-        await Task.Delay(100);
-        Assert.Single(server.Accepted);
+        // The accept queue is first in, first out, and the server records accepts in order: had the SYN-ACK been
+        // answered with an ACK, the half-open probe's connection would be recorded before the two full connects.
+        Eventually.True(() => server.Accepted.Count >= 2, "both full connects accepted");
+        Assert.Equal(2, server.Accepted.Count);
 
         // Our kernel's reset to the SYN-ACK removed the half-open connection; without it the listener would keep
         // it in SYN-RECV for about a minute, resending the SYN-ACK.
@@ -43,7 +50,7 @@ public sealed class HalfOpenProbeTests
     {
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(LoopbackServer.Closed())), Timeout);
+        var result = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(LoopbackServer.Closed()), engine), Timeout);
 
         Assert.Equal((false, ProbeReasons.Refused), (result.Up, result.Reason));
     }
@@ -56,14 +63,14 @@ public sealed class HalfOpenProbeTests
         var time = new FakeTimeProvider();
         using var runner = new ProbeRunner(time);
 
-        var pending = runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint)), Timeout);
-        await Task.Delay(200);
+        var pending = runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
+        Eventually.True(() => engine.SynsSent == 1, "the SYN sent");
         Assert.False(pending.IsCompleted);
         time.Advance(Timeout);
         var result = await pending;
 
         Assert.Equal((false, ProbeReasons.TimedOut, Timeout), (result.Up, result.Reason, result.Latency));
-        Eventually.True(() => HalfOpenEngine.Shared.Pending == 0, "the timed-out SYN forgotten");
+        Eventually.True(() => engine.Pending == 0, "the timed-out SYN forgotten");
     }
 
     [Fact]
@@ -72,10 +79,11 @@ public sealed class HalfOpenProbeTests
         await using var server = LoopbackServer.Blackhole();
         var time = new FakeTimeProvider();
         using var runner = new ProbeRunner(time);
-        var pending = runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint)), Timeout);
+        var pending = runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
+        Eventually.True(() => engine.SynsSent == 1, "the SYN sent");
 
         // RST-ACKs from the probed address and port to every port the engine sends from, none acknowledging its ISN.
-        var (first, last) = HalfOpenEngine.Shared.Ports;
+        var (first, last) = engine.Ports;
         using var forger = LinuxSocket.Open(LinuxConstants.AfInet, LinuxConstants.SockRaw, LinuxConstants.IpProtoTcp);
         LinuxSocket.SetOption(forger, LinuxConstants.SolIp, LinuxConstants.IpHdrIncl, 1, "IP_HDRINCL");
         for (var port = first; port <= last; port++)
@@ -83,7 +91,7 @@ public sealed class HalfOpenProbeTests
             forger.SendTo(ForgedReset(server.EndPoint, port, (uint)Random.Shared.Next()), new IPEndPoint(IPAddress.Loopback, 0));
         }
 
-        await Task.Delay(200);
+        Eventually.True(() => engine.RepliesRead >= last - first + 1, "every forged reset read by the engine");
         Assert.False(pending.IsCompleted, "a forged reset was taken for the answer");
         time.Advance(Timeout);
         Assert.Equal(ProbeReasons.TimedOut, (await pending).Reason);
@@ -100,11 +108,11 @@ public sealed class HalfOpenProbeTests
 
         // 40 probes of each target in flight together: the same target's probes differ only in source port and ISN.
         var probes = Enumerable.Range(0, 120).Select(i => targets[i % 3]).ToArray();
-        var results = await Task.WhenAll(probes.Select(t => new HalfOpenProbe(new ProbeEndpoint(t.Item1)).ProbeAsync(timeout.Token).AsTask()));
+        var results = await Task.WhenAll(probes.Select(t => new HalfOpenProbe(new ProbeEndpoint(t.Item1), engine).ProbeAsync(timeout.Token).AsTask()));
 
         Assert.Equal(probes.Select(t => $"{t.Item1}: {t.Item2}"), results.Select((r, i) => $"{probes[i].Item1}: {r.Reason}"));
         Assert.Empty(open.Accepted);
-        Eventually.True(() => HalfOpenEngine.Shared.Pending == 0, "no SYN left pending");
+        Eventually.True(() => engine.Pending == 0, "no SYN left pending");
     }
 
     [Fact]
@@ -113,7 +121,7 @@ public sealed class HalfOpenProbeTests
         await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint, IPAddress.Parse("198.51.100.7"))), Timeout);
+        var result = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint, IPAddress.Parse("198.51.100.7")), engine), Timeout);
 
         Assert.False(result.Up);
         Assert.NotEqual(ProbeReasons.TimedOut, result.Reason);
@@ -122,7 +130,7 @@ public sealed class HalfOpenProbeTests
     [Fact]
     public async Task ProbeAsync_Ipv6Target_DownSayingIpv4Only()
     {
-        var result = await HalfOpenEngine.Shared.ProbeAsync(new IPEndPoint(IPAddress.IPv6Loopback, 80), IPAddress.IPv6Loopback, CancellationToken.None);
+        var result = await engine.ProbeAsync(new IPEndPoint(IPAddress.IPv6Loopback, 80), IPAddress.IPv6Loopback, CancellationToken.None);
 
         Assert.Equal((false, "half-open checks are IPv4 only"), (result.Up, result.Reason));
     }

@@ -7,10 +7,11 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace HaDirector.HealthCheck.Tests.Probes;
 
-public sealed class TcpProbeTests
+public sealed class TcpProbeTests : IDisposable
 {
     /// <summary>A bound, not a figure under test: timeouts are tested on a fake clock; the machine may be loaded.</summary>
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly ConnectEngine engine = new();
 
     [Fact]
     public async Task ProbeAsync_ListenerAccepts_IsUp()
@@ -18,7 +19,7 @@ public sealed class TcpProbeTests
         await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint)), Timeout);
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
 
         Assert.Equal((true, ProbeReasons.Connected), (result.Up, result.Reason));
     }
@@ -30,7 +31,7 @@ public sealed class TcpProbeTests
         await using var server = LoopbackServer.Start(ReadUntilClosed(seen));
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint)), Timeout);
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
 
         Assert.True(result.Up, result.Reason);
         Assert.Equal("reset after 0 bytes", await seen.Task.WaitAsync(Timeout));
@@ -43,7 +44,7 @@ public sealed class TcpProbeTests
         await using var server = LoopbackServer.Start(ReadUntilClosed(seen));
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), "PING\r\n"u8.ToArray()), Timeout);
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), engine, "PING\r\n"u8.ToArray()), Timeout);
 
         Assert.True(result.Up, result.Reason);
         Assert.Equal("closed after 6 bytes", await seen.Task.WaitAsync(Timeout));
@@ -54,7 +55,7 @@ public sealed class TcpProbeTests
     {
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(LoopbackServer.Closed())), Timeout);
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(LoopbackServer.Closed()), engine), Timeout);
 
         Assert.Equal((false, ProbeReasons.Refused), (result.Up, result.Reason));
     }
@@ -66,7 +67,7 @@ public sealed class TcpProbeTests
         var time = new FakeTimeProvider();
         using var runner = new ProbeRunner(time);
 
-        var pending = runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint)), Timeout);
+        var pending = runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
         Assert.False(pending.IsCompleted);
         time.Advance(Timeout);
         var result = await pending;
@@ -79,7 +80,7 @@ public sealed class TcpProbeTests
     {
         await using var server = LoopbackServer.Start(Echo("+PONG\r\n"));
         using var runner = new ProbeRunner(TimeProvider.System);
-        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), "PING\r\n"u8.ToArray(), TextPattern.Compile("^\\+PONG"));
+        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), engine, "PING\r\n"u8.ToArray(), TextPattern.Compile("^\\+PONG"));
 
         var result = await runner.RunAsync(probe, Timeout);
 
@@ -91,7 +92,7 @@ public sealed class TcpProbeTests
     {
         await using var server = LoopbackServer.Start(Echo("-ERR loading\r\n"));
         using var runner = new ProbeRunner(TimeProvider.System);
-        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), "PING\r\n"u8.ToArray(), TextPattern.Compile("^\\+PONG"));
+        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), engine, "PING\r\n"u8.ToArray(), TextPattern.Compile("^\\+PONG"));
 
         var result = await runner.RunAsync(probe, Timeout);
 
@@ -110,7 +111,7 @@ public sealed class TcpProbeTests
         });
         var time = new FakeTimeProvider();
         using var runner = new ProbeRunner(time);
-        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), "PING\r\n"u8.ToArray(), TextPattern.Compile("PONG"));
+        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), engine, "PING\r\n"u8.ToArray(), TextPattern.Compile("PONG"));
 
         var pending = runner.RunAsync(probe, Timeout);
         await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -127,7 +128,7 @@ public sealed class TcpProbeTests
         var source = LoopbackServer.NextAddress();
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint, source)), Timeout);
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint, source), engine), Timeout);
 
         Assert.True(result.Up, result.Reason);
         Eventually.True(() => server.Accepted.Count == 1, "the connection is accepted");
@@ -161,4 +162,6 @@ public sealed class TcpProbeTests
             seen.TrySetResult($"reset after {total} bytes");
         }
     };
+
+    public void Dispose() => engine.Dispose();
 }

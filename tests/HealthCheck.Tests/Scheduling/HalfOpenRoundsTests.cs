@@ -9,13 +9,15 @@ namespace HaDirector.HealthCheck.Tests.Scheduling;
 
 /// <summary>
 /// The scheduler's half-open targets on the engine's own thread, against real listeners on loopback (CAP_NET_RAW:
-/// tests run as root). In the engine's collection, so <see cref="HalfOpenEngine.Pending"/> counts only this test's SYNs.
+/// tests run as root). Each test has an engine of its own, so <see cref="HalfOpenEngine.Pending"/> counts only its SYNs.
 /// </summary>
-[Collection(HalfOpenEngineCollection.Name)]
-public sealed class HalfOpenRoundsTests
+public sealed class HalfOpenRoundsTests : IDisposable
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
     private readonly Observer observer = new();
+    private readonly HalfOpenEngine engine = new();
+
+    public void Dispose() => engine.Dispose();
 
     [Fact]
     public async Task Start_OpenAndClosedPorts_EachRoundReportedWithItsAnswer()
@@ -33,7 +35,7 @@ public sealed class HalfOpenRoundsTests
         Assert.All(observer.Results("open"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
         Assert.All(observer.Results("closed"), r => Assert.Equal((false, ProbeReasons.Refused), (r.Up, r.Reason)));
         Assert.Empty(open.Accepted);
-        Eventually.True(() => HalfOpenEngine.Shared.Pending == 0, "no SYN left pending");
+        Eventually.True(() => engine.Pending == 0, "no SYN left pending");
     }
 
     [Fact]
@@ -48,18 +50,17 @@ public sealed class HalfOpenRoundsTests
 
         // The first round is due within one interval; the fake clock stands still while the engine sends it.
         time.Advance(TimeSpan.FromSeconds(10));
-        Eventually.True(() => HalfOpenEngine.Shared.Pending == 1, "the first SYN sent");
-        time.Advance(TimeSpan.FromMilliseconds(499));
-        await Task.Delay(100);
-        Assert.Equal(1, HalfOpenEngine.Shared.Pending);
-
-        time.Advance(TimeSpan.FromMilliseconds(1));
-        Eventually.True(() => HalfOpenEngine.Shared.Pending == 0 && scheduler.InProgress == 0, "the first attempt timed out");
+        Eventually.True(() => engine.SynsSent == 1, "the first SYN sent");
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        Eventually.True(() => engine.Pending == 0 && scheduler.InProgress == 0, "the first attempt timed out");
         Assert.Empty(observer.Results("dropped"));
 
         time.Advance(TimeSpan.FromMilliseconds(200));
-        Eventually.True(() => HalfOpenEngine.Shared.Pending == 1, "the retry sent");
-        time.Advance(TimeSpan.FromMilliseconds(500));
+        Eventually.True(() => engine.SynsSent == 2, "the retry sent");
+
+        // In two steps: a timeout that fired a millisecond early would show as a latency of 499 ms.
+        time.Advance(TimeSpan.FromMilliseconds(499));
+        time.Advance(TimeSpan.FromMilliseconds(1));
         Eventually.True(() => observer.Results("dropped").Count == 1 && scheduler.InProgress == 0, "the round reported");
 
         var result = observer.Results("dropped").Single();
@@ -74,19 +75,21 @@ public sealed class HalfOpenRoundsTests
         await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
         var target = Target("open", open.EndPoint, new CheckTiming(Second, TimeSpan.FromMilliseconds(500)));
         scheduler.Add(target);
+        scheduler.Add(Target("kept", open.EndPoint, new CheckTiming(Second, TimeSpan.FromMilliseconds(500))));
         scheduler.Start();
         time.Advance(Second);
-        Eventually.True(() => observer.Results("open").Count == 1 && scheduler.InProgress == 0, "the first round reported");
+        Eventually.True(() => observer.Results("open").Count == 1 && observer.Results("kept").Count == 1 && scheduler.InProgress == 0, "the first rounds reported");
 
+        // Each second the kept target's round reports: the pass that would have started the removed one's ran.
         scheduler.Remove(target);
-        for (var i = 0; i < 3; i++)
+        for (var i = 2; i <= 4; i++)
         {
             time.Advance(Second);
+            Eventually.True(() => observer.Results("kept").Count == i && scheduler.InProgress == 0, "the kept target's round reported");
         }
 
-        await Task.Delay(200);
         Assert.Single(observer.Results("open"));
-        Assert.Equal((0, 0), (scheduler.Count, scheduler.InProgress));
+        Assert.Equal((1, 0), (scheduler.Count, scheduler.InProgress));
     }
 
     [Fact]
@@ -98,18 +101,18 @@ public sealed class HalfOpenRoundsTests
         scheduler.Add(Target("dropped", blackhole.EndPoint, new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5))));
         scheduler.Start();
         time.Advance(TimeSpan.FromSeconds(10));
-        Eventually.True(() => HalfOpenEngine.Shared.Pending == 1, "the SYN sent");
+        Eventually.True(() => engine.Pending == 1, "the SYN sent");
 
         await scheduler.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
         await scheduler.DisposeAsync();
         time.Advance(TimeSpan.FromSeconds(10));
 
-        Assert.Equal((0, 0), (HalfOpenEngine.Shared.Pending, scheduler.InProgress));
+        Assert.Equal((0, 0), (engine.Pending, scheduler.InProgress));
         Assert.Empty(observer.Results("dropped"));
     }
 
-    private static HealthTarget Target(string name, System.Net.IPEndPoint endPoint, CheckTiming timing) =>
-        new(name, new HalfOpenProbe(new ProbeEndpoint(endPoint)), timing, new HealthPolicy(rise: 1, fall: 1));
+    private HealthTarget Target(string name, System.Net.IPEndPoint endPoint, CheckTiming timing) =>
+        new(name, new HalfOpenProbe(new ProbeEndpoint(endPoint), engine), timing, new HealthPolicy(rise: 1, fall: 1));
 
     private sealed class Observer : IHealthObserver
     {

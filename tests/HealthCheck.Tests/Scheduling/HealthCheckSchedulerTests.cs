@@ -136,6 +136,43 @@ public sealed class HealthCheckSchedulerTests
     }
 
     [Fact]
+    public async Task Start_ProbeWaitsPastItsTimeout_ReportedDownTimedOutAfterExactlyTheTimeout()
+    {
+        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        scheduler.Add(Target("a", new CancellableProbe(), new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300))));
+        scheduler.Start();
+        for (var i = 0; i < 100 && scheduler.Running == 0; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        // In two steps: a timeout that fired a millisecond early would show as a latency of 299 ms.
+        time.Advance(TimeSpan.FromMilliseconds(299));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Eventually.True(() => observer.Count == 1, "the round reported");
+
+        var result = observer.Results.Single();
+        Assert.Equal((false, ProbeReasons.TimedOut, TimeSpan.FromMilliseconds(300)), (result.Up, result.Reason, result.Latency));
+    }
+
+    [Fact]
+    public async Task Start_ProbeThrows_ReportedDownWithTheErrorAndCheckedAgain()
+    {
+        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        scheduler.Add(Target("a", new ThrowingProbe(), new CheckTiming(Second, TimeSpan.FromMilliseconds(100))));
+        scheduler.Start();
+
+        // One round a second, so 100 ms steps stop exactly at the second report.
+        for (var i = 0; i < 30 && observer.Count < 2; i++)
+        {
+            Advance(scheduler, TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(2, observer.Count);
+        Assert.All(observer.Results, r => Assert.Equal((false, "probe failed: InvalidOperationException: bug"), (r.Up, r.Reason)));
+    }
+
+    [Fact]
     public async Task StopAsync_ProbeInFlight_CancelsItAndReportsNothing()
     {
         var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
@@ -210,9 +247,15 @@ public sealed class HealthCheckSchedulerTests
     {
         public ConcurrentQueue<HealthChange> Changes { get; } = new();
 
+        public ConcurrentQueue<ProbeResult> Results { get; } = new();
+
         public int Count => Changes.Count;
 
-        public void OnChecked(HealthTarget target, in ProbeResult result, HealthChange change, in HealthSnapshot snapshot) => Changes.Enqueue(change);
+        public void OnChecked(HealthTarget target, in ProbeResult result, HealthChange change, in HealthSnapshot snapshot)
+        {
+            Results.Enqueue(result);
+            Changes.Enqueue(change);
+        }
     }
 
     /// <summary>
@@ -291,6 +334,11 @@ public sealed class HealthCheckSchedulerTests
 
             return ProbeResult.Success("never");
         }
+    }
+
+    private sealed class ThrowingProbe : IProbe
+    {
+        public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("bug");
     }
 
     /// <summary>Holds every probe until released, counting how many wait at once.</summary>

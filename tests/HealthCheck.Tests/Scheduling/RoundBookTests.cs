@@ -4,7 +4,7 @@ using HaDirector.HealthCheck.Scheduling;
 
 namespace HaDirector.HealthCheck.Tests.Scheduling;
 
-/// <summary>The half-open lane's timing rules, on times the test passes (no clock at all).</summary>
+/// <summary>The timing rules of every lane, on times the test passes (no clock at all).</summary>
 public sealed class RoundBookTests
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
@@ -150,6 +150,48 @@ public sealed class RoundBookTests
 
         Assert.Equal([b], inFlight);
         Assert.Equal(0, book.InProgress);
+    }
+
+    [Fact]
+    public void TakeDue_MoreDueThanTheLimit_RestWaitInDueOrderAndKeepTheirGrid()
+    {
+        var limited = new RoundBook(limit: 2);
+        var rounds = Enumerable.Range(0, 3).Select(_ => Round(new CheckTiming(Second, Ms(500)))).ToArray();
+        for (var i = 0; i < rounds.Length; i++)
+        {
+            limited.Add(rounds[i], Ms(100 + i));
+        }
+
+        var first = new List<ScheduledRound>();
+        limited.TakeDue(Ms(200), first);
+        Assert.Equal((2, true), (first.Count, limited.Held));
+
+        Assert.True(limited.Finish(rounds[0], up: true, Ms(250)));
+        limited.Done(rounds[0], Ms(250));
+        var freed = new List<ScheduledRound>();
+        limited.TakeDue(Ms(250), freed);
+
+        // The waiting round took the freed slot; its next round is due an interval after it came due, not after it ran.
+        Assert.Equal([rounds[2]], freed);
+        Assert.False(limited.Held);
+        foreach (var round in rounds[1..])
+        {
+            Assert.True(limited.Finish(round, up: true, Ms(260)));
+            limited.Done(round, Ms(260));
+        }
+
+        var grid = new List<ScheduledRound>();
+        limited.TakeDue(Ms(1101), grid);
+        Assert.Equal([rounds[0], rounds[1]], grid);
+        foreach (var round in grid)
+        {
+            Assert.True(limited.Finish(round, up: true, Ms(1101)));
+            limited.Done(round, Ms(1101));
+        }
+
+        var last = new List<ScheduledRound>();
+        limited.TakeDue(Ms(1102), last);
+        Assert.Equal([rounds[2]], last);
     }
 
     private static TimeSpan Ms(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);

@@ -1,9 +1,10 @@
-namespace HaDirector.HealthCheck.Probes;
+using HaDirector.HealthCheck.Probes;
+
+namespace HaDirector.HealthCheck.Tests.Support;
 
 /// <summary>
-/// Runs probes one after another under a timeout on the injected clock, and measures their latency on it.
-/// Used by one probe at a time (the scheduler pools them): its timeout source is reset and reused, so a
-/// probe that finishes in time costs no timer allocation.
+/// Runs one probe under a timeout on the injected clock and measures its latency on it, for tests of a probe
+/// on its own; the daemon's timeouts are the scheduler's (<c>RoundBook</c>).
 /// </summary>
 public sealed class ProbeRunner(TimeProvider time) : IDisposable
 {

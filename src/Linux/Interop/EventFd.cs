@@ -1,0 +1,26 @@
+namespace HaDirector.Linux.Interop;
+
+/// <summary>
+/// A non-blocking eventfd(2): <see cref="Signal"/> from any thread wakes a loop that waits for it in an
+/// <see cref="Epoll"/>; the loop takes the count with <see cref="Reset"/>.
+/// </summary>
+public sealed unsafe class EventFd : IDisposable
+{
+    public EventFd() =>
+        Handle = new LinuxFileDescriptor(LinuxError.ThrowIfFailed(Libc.EventFd(0, Libc.EfdNonBlock | Libc.EfdCloExec), "eventfd"));
+
+    /// <summary>For <see cref="Epoll.Add"/>.</summary>
+    public LinuxFileDescriptor Handle { get; }
+
+    /// <summary>Adds one to the counter. Cannot fail short of a counter at 2^64 - 2, so the result is not checked.</summary>
+    public void Signal() => _ = Libc.EventFdWrite(Handle, 1);
+
+    /// <summary>Takes the counter back to zero (EAGAIN when it already was: nothing to do).</summary>
+    public void Reset()
+    {
+        ulong count;
+        _ = Libc.EventFdRead(Handle, &count);
+    }
+
+    public void Dispose() => Handle.Dispose();
+}

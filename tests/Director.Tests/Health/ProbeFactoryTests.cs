@@ -1,0 +1,43 @@
+using System.Net;
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Health;
+
+namespace HaDirector.Director.Tests.Health;
+
+/// <summary>The factory owns the engines the probes run on: one of each kind, shared, and gone with it. Half-open needs CAP_NET_RAW (tests run as root).</summary>
+public sealed class ProbeFactoryTests
+{
+    private static readonly RealServerConfig First = new() { Address = IPAddress.Parse("198.18.0.10"), Port = 80 };
+    private static readonly RealServerConfig Second = new() { Address = IPAddress.Parse("198.18.0.11"), Port = 80 };
+
+    [Fact]
+    public void Create_TwoHalfOpenChecks_ShareOneEngine()
+    {
+        using var factory = new ProbeFactory();
+        var check = new HealthCheckConfig { Type = HealthCheckType.Tcp, HalfOpen = true };
+
+        var (a, b) = (factory.Create(check, First)!, factory.Create(check, Second)!);
+
+        Assert.NotNull(a.Engine);
+        Assert.Same(a.Engine, b.Engine);
+    }
+
+    [Fact]
+    public void Create_ConnectCheck_RunsOnTheSchedulersOwnTimer()
+    {
+        using var factory = new ProbeFactory();
+
+        var probe = factory.Create(new HealthCheckConfig { Type = HealthCheckType.Tcp }, First)!;
+
+        Assert.Null(probe.Engine);
+    }
+
+    [Fact]
+    public void Create_AfterDispose_Throws()
+    {
+        var factory = new ProbeFactory();
+        factory.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => factory.Create(new HealthCheckConfig { Type = HealthCheckType.Tcp }, First));
+    }
+}
