@@ -21,8 +21,13 @@ internal abstract class ProbeOperation : IValueTaskSource<ProbeResult>
 
     public ValueTaskSourceStatus GetStatus(short token) => core.GetStatus(token);
 
+    /// <summary>
+    /// The continuation runs inline on the loop that completes the probe, never posted to the awaiter's
+    /// SynchronizationContext: that is the engines' design (one epoll_wait, then the reports). Posted to xunit v3's
+    /// parallel context instead, an IPv6 connect's continuation never ran and its test hung.
+    /// </summary>
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        core.OnCompleted(continuation, state, token, flags);
+        core.OnCompleted(continuation, state, token, flags & ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext);
 
     /// <summary>True once, for the first caller: it now owns the operation's resources.</summary>
     protected bool TryClaim() => Interlocked.Exchange(ref claimed, 1) == 0;
