@@ -1,4 +1,3 @@
-using HaDirector.Director.Cli;
 using System.Runtime.InteropServices;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Control;
