@@ -50,11 +50,19 @@ internal sealed class TestDirector : IAsyncDisposable
         Kernel.AddInterface("eth0", "198.18.0.1/24");
         host?.Invoke(Kernel);
         var config = Load(yaml);
-        Running = new RunningConfig("/etc/hadirector/test.yaml", config);
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, "hadirector.yaml");
+        File.WriteAllText(path, yaml);
+        Running = new RunningConfig(path, config);
         Metrics = new DirectorMetrics(Registry);
         Ipvs = new IpvsTableService(config, Kernel, Time, NullLoggerFactory.Instance);
         Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, NullLoggerFactory.Instance);
+        Reloader = new ConfigReloader(Running, Ipvs, Vrrp, NullLogger<ConfigReloader>.Instance);
+        Status = new StatusBuilder(Running, Vrrp, Ipvs, Health, Time);
+        Control = new ControlHandler(Running, Vrrp, Ipvs, Status, Reloader, Time);
     }
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "hadirector-tests", Guid.NewGuid().ToString("N"));
 
     public FakeKernel Kernel { get; } = new();
 
@@ -69,6 +77,18 @@ internal sealed class TestDirector : IAsyncDisposable
     public IpvsTableService Ipvs { get; }
 
     public VrrpService Vrrp { get; }
+
+    public ConfigReloader Reloader { get; }
+
+    public StatusBuilder Status { get; }
+
+    public ControlHandler Control { get; }
+
+    /// <summary>What status shows of health: set a real server's view here.</summary>
+    public FakeHealthView Health { get; } = new();
+
+    /// <summary>Replaces the configuration file (a reload reads it).</summary>
+    public void WriteConfig(string yaml) => File.WriteAllText(Running.Path, yaml);
 
     public VrrpInstance Instance(string name = "web") => Vrrp.Instances.Single(i => i.Config.Name == name);
 
@@ -125,5 +145,7 @@ internal sealed class TestDirector : IAsyncDisposable
         await StopAsync();
         Vrrp.Dispose();
         await Ipvs.DisposeAsync();
+        Reloader.Dispose();
+        Directory.Delete(_directory, recursive: true);
     }
 }

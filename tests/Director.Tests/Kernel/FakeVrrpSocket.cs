@@ -106,14 +106,14 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
         }
     }
 
-    /// <summary>An advert as a peer would send it: IPv4 header with TTL 255, VRRP message with a valid checksum.</summary>
-    public static byte[] Advert(VrrpPacket packet, IPAddress source, IPAddress? destination = null)
+    /// <summary>An advert as a peer would send it: IPv4 header (TTL 255 unless said), VRRP message with a valid checksum.</summary>
+    public static byte[] Advert(VrrpPacket packet, IPAddress source, IPAddress? destination = null, byte ttl = VrrpCodec.RequiredTtl)
     {
         destination ??= VrrpCodec.MulticastGroup;
         var message = VrrpCodec.Write(packet, source, destination);
         var datagram = new byte[Ipv4Header.Length + message.Length];
         message.CopyTo(datagram, Ipv4Header.Length);
-        Ipv4Header.Write(datagram, source, destination, VrrpCodec.IpProtocolNumber, message.Length, VrrpCodec.RequiredTtl, VrrpCodec.TypeOfService);
+        Ipv4Header.Write(datagram, source, destination, VrrpCodec.IpProtocolNumber, message.Length, ttl, VrrpCodec.TypeOfService);
         return datagram;
     }
 
