@@ -1,19 +1,12 @@
 using System.Net;
-using System.Net.Sockets;
 using HaDirector.Director.Control;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Tests.Hosting;
-using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Tests.Control;
 
 public sealed class StatusBuilderTests
 {
-    private static readonly IpvsService Unowned = new()
-    {
-        Family = AddressFamily.InterNetwork, Address = IPAddress.Parse("198.18.0.200"), Port = 53, Protocol = IpvsProtocol.Udp, Scheduler = "rr",
-    };
-
     [Fact]
     public async Task BuildAsync_Master_ShowsTheInstanceItsServiceAndEachRealServerWithHealth()
     {
@@ -47,7 +40,7 @@ public sealed class StatusBuilderTests
     [Fact]
     public async Task BuildAsync_ServiceSomeoneElseMade_ListedAsUnowned()
     {
-        await using var director = new TestDirector(host: k => k.Ipvs.Load(new KernelTable([KernelService.Of(Unowned, [])])));
+        await using var director = new TestDirector(host: k => k.Ipvs.Load(new KernelTable([KernelService.Of(TestDirector.Unowned, [])])));
         await director.StartAsync();
 
         var report = await director.Status.BuildAsync(CancellationToken.None);

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Control;
 using HaDirector.Director.Hosting;
@@ -5,6 +7,7 @@ using HaDirector.Director.Ipvs;
 using HaDirector.Director.Metrics;
 using HaDirector.Director.Tests.Kernel;
 using HaDirector.Director.Vrrp;
+using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Prometheus;
@@ -42,6 +45,12 @@ internal sealed class TestDirector : IAsyncDisposable
 
     /// <summary>Long enough for a backup of priority 150 with a 1 s interval to take over (3 × 1 s + skew).</summary>
     public static readonly TimeSpan MasterDown = TimeSpan.FromSeconds(3.6);
+
+    /// <summary>A service someone else made in the kernel (not in any configuration here).</summary>
+    public static readonly IpvsService Unowned = new()
+    {
+        Family = AddressFamily.InterNetwork, Address = IPAddress.Parse("198.18.0.200"), Port = 53, Protocol = HaDirector.Linux.Netlink.Ipvs.IpvsProtocol.Udp, Scheduler = "rr",
+    };
 
     private bool _stopped;
 

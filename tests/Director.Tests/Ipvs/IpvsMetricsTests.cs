@@ -1,23 +1,15 @@
-using System.Net;
-using System.Net.Sockets;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Tests.Hosting;
 using HaDirector.Director.Tests.Metrics;
-using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Tests.Ipvs;
 
 public sealed class IpvsMetricsTests
 {
-    private static readonly IpvsService Unowned = new()
-    {
-        Family = AddressFamily.InterNetwork, Address = IPAddress.Parse("198.18.0.200"), Port = 53, Protocol = IpvsProtocol.Udp, Scheduler = "rr",
-    };
-
     [Fact]
     public async Task Scrape_Master_OwnedAndUnownedCountsWeightsAndTheReconcilerCounters()
     {
-        await using var director = new TestDirector(host: k => k.Ipvs.Load(new KernelTable([KernelService.Of(Unowned, [])])));
+        await using var director = new TestDirector(host: k => k.Ipvs.Load(new KernelTable([KernelService.Of(TestDirector.Unowned, [])])));
         _ = new IpvsMetrics(director.Registry, director.Ipvs);
         await director.StartAsync();
         await director.AdvanceAsync(TestDirector.MasterDown);
@@ -37,7 +29,7 @@ public sealed class IpvsMetricsTests
     [Fact]
     public async Task Scrape_ServiceLeftTheTable_ItsSeriesGo()
     {
-        await using var director = new TestDirector(host: k => k.Ipvs.Load(new KernelTable([KernelService.Of(Unowned, [])])));
+        await using var director = new TestDirector(host: k => k.Ipvs.Load(new KernelTable([KernelService.Of(TestDirector.Unowned, [])])));
         _ = new IpvsMetrics(director.Registry, director.Ipvs);
         await director.StartAsync();
         Assert.Contains("198.18.0.200:53/udp", (await Scrape.OfAsync(director.Registry)).Text);
