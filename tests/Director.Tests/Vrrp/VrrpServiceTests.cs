@@ -8,16 +8,9 @@ namespace HaDirector.Director.Tests.Vrrp;
 
 public sealed class VrrpServiceTests
 {
-    private const string TwoInstances = """
-        vrrp:
-          instances:
-            - name: web
-              interface: eth0
-              vrid: 51
-              priority: 150
-              version: 3
-              advertInterval: 1s
-              virtualAddresses: [198.18.0.100/32]
+    /// <summary>web as in <see cref="TestDirector.WebYaml"/> (without its virtual server) and api (VRID 52, 198.18.0.101).</summary>
+    private static readonly string TwoInstances =
+        TestDirector.WebYaml[..TestDirector.WebYaml.IndexOf("virtualServers:", StringComparison.Ordinal)] + """
             - name: api
               interface: eth0
               vrid: 52
