@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
+using HaDirector.Director.Kernel;
 using HaDirector.Linux.Interop;
 using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging.Abstractions;

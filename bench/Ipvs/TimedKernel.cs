@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HaDirector.Director.Ipvs;
+using HaDirector.Director.Kernel;
 using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Bench.Ipvs;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Control;
 
 namespace HaDirector.Director.Cli;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using HaDirector.Director.Control;
 using HaDirector.Director.RealServers;
 using HaDirector.Linux.Netlink;
 using HaDirector.Linux.Interop;

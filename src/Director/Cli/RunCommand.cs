@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Control;
 using HaDirector.Director.Hosting;
 
 namespace HaDirector.Director.Cli;

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using HaDirector.Director.Cli;
 
 namespace HaDirector.Director.Control;
 

@@ -1,6 +1,4 @@
 using System.Text;
-using HaDirector.Director.Cli;
-using HaDirector.Director.Hosting;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Vrrp;
 using HaDirector.Vrrp.Election;

@@ -1,8 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using HaDirector.Director.Cli;
-using HaDirector.Director.Hosting;
 using HaDirector.Linux.Interop;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,5 @@
 using System.Net;
 using HaDirector.Director.Configuration;
-using HaDirector.Director.Hosting;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Vrrp;
 using HaDirector.Linux.Netlink.Ipvs;

@@ -1,10 +1,10 @@
-using HaDirector.Director.Cli;
 using System.Runtime.InteropServices;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Control;
 using HaDirector.Director.Health;
 using Microsoft.Extensions.Logging;
 using HaDirector.Director.Ipvs;
+using HaDirector.Director.Kernel;
 using HaDirector.Director.Metrics;
 using HaDirector.Director.Vrrp;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,8 +43,9 @@ public static class DirectorHost
                 logger.Warning("VRRP timers run with normal scheduling ({Error}): a loaded host may delay adverts and takeovers",
                     vrrpTime.RealtimeError);
             }
-            builder.Services.AddSingleton(vrrpTime);
             builder.Services.AddSingleton(config);
+            // The one seam to the host: nothing else opens a socket, a file under /proc/sys or a process on it.
+            builder.Services.AddSingleton<IHostKernel, LinuxKernel>();
             builder.Services.AddSingleton(new RunningConfig(configPath, config));
             var registry = Prometheus.Metrics.NewCustomRegistry();
             DotNetStats.Register(registry); // process_* (CPU, RSS, open fds, start time) and GC
@@ -55,7 +56,9 @@ public static class DirectorHost
             builder.Services.AddHostedService<MetricsEndpoint>();
             builder.Services.AddSingleton<IpvsTableService>();
             builder.Services.AddSingleton<IInstanceServices>(sp => sp.GetRequiredService<IpvsTableService>());
-            builder.Services.AddSingleton<VrrpService>();
+            builder.Services.AddSingleton(sp => new VrrpService(config, sp.GetRequiredService<IHostKernel>(),
+                sp.GetRequiredService<DirectorMetrics>(), registry, vrrpTime, sp.GetRequiredService<IInstanceServices>(),
+                sp.GetRequiredService<ILoggerFactory>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<VrrpService>());
             // After VRRP: it starts once VRRP runs (a master may activate before the adoption pass) and
             // stops first, so the resignation's VIP removal leaves the IPVS table alone.

@@ -1,4 +1,5 @@
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Kernel;
 using Microsoft.Extensions.Logging;
 
 namespace HaDirector.Director.Ipvs;
@@ -9,10 +10,13 @@ namespace HaDirector.Director.Ipvs;
 /// of <c>sync_threshold</c> (<see cref="SyncDaemonConfig.SyncThreshold"/>, keeping the period). A value that
 /// cannot be set is logged and the daemon goes on: these improve failure handling, they are not needed to forward.
 /// </summary>
-public sealed partial class IpvsKernelParameters(IIpvsSysctls sysctls, ILogger<IpvsKernelParameters> logger)
+public sealed partial class IpvsKernelParameters(ISysctls sysctls, ILogger<IpvsKernelParameters> logger)
 {
     public const string ExpireNodestConn = "expire_nodest_conn";
     public const string SyncThreshold = "sync_threshold";
+
+    /// <summary>Per network namespace, and present only once ip_vs is loaded.</summary>
+    private const string Directory = "net/ipv4/vs/";
 
     public void Apply(IpvsConfig config)
     {
@@ -51,10 +55,10 @@ public sealed partial class IpvsKernelParameters(IIpvsSysctls sysctls, ILogger<I
     {
         try
         {
-            var current = sysctls.Read(name);
+            var current = sysctls.Read(Directory + name);
             if (change(current) is { } value)
             {
-                sysctls.Write(name, value);
+                sysctls.Write(Directory + name, value);
                 LogSet(logger, name, value, current);
             }
         }

@@ -1,5 +1,6 @@
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Health;
+using HaDirector.Director.Kernel;
 using HaDirector.Linux.Interop;
 using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Kernel;
 using HaDirector.Director.Vrrp;
-using HaDirector.Linux.Interop;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,8 +15,8 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
 {
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggers;
-    private readonly LazyIpvsKernel _kernel;
-    private readonly LazyIpvsKernel _syncKernel;
+    private readonly IHostKernel _kernel;
+    private readonly IIpvsKernel _syncKernel;
     private readonly IpvsKernelParameters _parameters;
     private readonly Lock _gate = new();
     private readonly HashSet<string> _masters = new(StringComparer.Ordinal);
@@ -29,24 +29,21 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     private Task _adoption = Task.CompletedTask;
     private bool _stopping;
 
-    public IpvsTableService(DirectorConfig config, TimeProvider time, ILoggerFactory loggers)
-        : this(config, time, loggers, new LazyIpvsKernel(), new LazyIpvsKernel())
-    {
-    }
-
-    public IpvsTableService(DirectorConfig config, TimeProvider time, ILoggerFactory loggers, LazyIpvsKernel kernel, LazyIpvsKernel syncKernel)
+    /// <param name="kernel">The reconciler and the sync daemons each get an IPVS connection of their own: the
+    /// reconciler's passes must not hold up a sync-daemon change, nor the other way round.</param>
+    public IpvsTableService(DirectorConfig config, IHostKernel kernel, TimeProvider time, ILoggerFactory loggers)
     {
         _config = config;
         _plan = ServicePlan.Of(config);
         _loggers = loggers;
         _logger = loggers.CreateLogger<IpvsTableService>();
         _kernel = kernel;
-        _syncKernel = syncKernel;
-        Reconciler = new IpvsReconciler(kernel, config, time, loggers.CreateLogger<IpvsReconciler>());
+        _syncKernel = kernel.OpenIpvs();
+        Reconciler = new IpvsReconciler(kernel.OpenIpvs(), config, time, loggers.CreateLogger<IpvsReconciler>());
         _time = time;
         _sync = NewSyncController(config);
         _grace = NewGrace(config);
-        _parameters = new IpvsKernelParameters(new ProcIpvsSysctls(), loggers.CreateLogger<IpvsKernelParameters>());
+        _parameters = new IpvsKernelParameters(kernel.Sysctls, loggers.CreateLogger<IpvsKernelParameters>());
     }
 
     public IpvsReconciler Reconciler { get; }
@@ -209,8 +206,6 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     {
         await _adoption;
         await Reconciler.DisposeAsync();
-        _kernel.Dispose();
-        _syncKernel.Dispose();
     }
 
     private async Task AdoptAsync(CancellationToken cancellationToken)
@@ -289,7 +284,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         new(_syncKernel, config.Ipvs.SyncDaemon, _loggers.CreateLogger<SyncDaemonController>());
 
     private TakeoverGrace NewGrace(DirectorConfig config) =>
-        new(config.Ipvs.SyncDaemon?.TakeoverGrace ?? TimeSpan.Zero, _time, endPoint => SilentTcpListener.Open(endPoint),
+        new(config.Ipvs.SyncDaemon?.TakeoverGrace ?? TimeSpan.Zero, _time, _kernel.OpenSilentListener,
             _loggers.CreateLogger<TakeoverGrace>());
 
     /// <summary>

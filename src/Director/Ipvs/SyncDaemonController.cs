@@ -1,4 +1,5 @@
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Kernel;
 using HaDirector.Linux.Interop;
 using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging;

@@ -3,31 +3,31 @@ using Prometheus;
 namespace HaDirector.Director.Metrics;
 
 /// <summary>
-/// Every metric the daemon exports, named once. Meanings follow keepalived's exporters and node_exporter's
-/// ipvs collector where those have a well-known metric (docs/metrics.md).
+/// The VRRP metrics and the build information (names in <see cref="MetricNames"/>). Meanings follow keepalived's
+/// exporters where those have a well-known metric (docs/metrics.md).
 /// </summary>
 public sealed class DirectorMetrics
 {
     public DirectorMetrics(CollectorRegistry registry)
     {
         var f = Prometheus.Metrics.WithCustomRegistry(registry);
-        VrrpState = f.CreateGauge("hadirector_vrrp_state",
+        VrrpState = f.CreateGauge(MetricNames.VrrpState,
             "VRRP state of the instance: 0 initialize, 1 backup, 2 master, 3 fault (keepalived_vrrp_state).",
             "instance");
-        VrrpTransitions = f.CreateCounter("hadirector_vrrp_transitions_total",
+        VrrpTransitions = f.CreateCounter(MetricNames.VrrpTransitions,
             "VRRP state transitions by destination state and cause.", "instance", "to", "cause");
-        AdvertsSent = f.CreateCounter("hadirector_vrrp_adverts_sent_total", "VRRP advertisements sent.", "instance");
-        AdvertsReceived = f.CreateCounter("hadirector_vrrp_adverts_received_total",
+        AdvertsSent = f.CreateCounter(MetricNames.VrrpAdvertsSent, "VRRP advertisements sent.", "instance");
+        AdvertsReceived = f.CreateCounter(MetricNames.VrrpAdvertsReceived,
             "Valid VRRP advertisements received.", "instance");
-        PriorityZeroSent = f.CreateCounter("hadirector_vrrp_priority_zero_sent_total",
+        PriorityZeroSent = f.CreateCounter(MetricNames.VrrpPriorityZeroSent,
             "Priority-0 (resign) advertisements sent.", "instance");
-        PriorityZeroReceived = f.CreateCounter("hadirector_vrrp_priority_zero_received_total",
+        PriorityZeroReceived = f.CreateCounter(MetricNames.VrrpPriorityZeroReceived,
             "Priority-0 (resign) advertisements received.", "instance");
-        PacketsDropped = f.CreateCounter("hadirector_vrrp_packets_dropped_total",
+        PacketsDropped = f.CreateCounter(MetricNames.VrrpPacketsDropped,
             "Received VRRP packets dropped by validation (RFC 5798 §7.1), by interface and reason.",
             "interface", "reason");
-        GarpSent = f.CreateCounter("hadirector_vrrp_garp_sent_total", "Gratuitous ARP frames sent.", "instance");
-        BuildInfo = f.CreateGauge("hadirector_build_info", "Build information; always 1.", "version");
+        GarpSent = f.CreateCounter(MetricNames.VrrpGarpSent, "Gratuitous ARP frames sent.", "instance");
+        BuildInfo = f.CreateGauge(MetricNames.BuildInfo, "Build information; always 1.", "version");
     }
 
     public Gauge VrrpState { get; }

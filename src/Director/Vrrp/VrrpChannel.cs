@@ -14,7 +14,7 @@ namespace HaDirector.Director.Vrrp;
 /// </summary>
 public sealed partial class VrrpChannel : IDisposable
 {
-    private readonly VrrpSocket _socket;
+    private readonly IVrrpSocket _socket;
     private volatile Routing _routing = new(new VrrpAdvertValidator([]), new Dictionary<int, VrrpInstance>());
     private readonly DirectorMetrics _metrics;
     private readonly ILogger _logger;
@@ -22,7 +22,7 @@ public sealed partial class VrrpChannel : IDisposable
     private readonly byte[] _sendBuffer = new byte[2048];
     private static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(250);
 
-    public VrrpChannel(VrrpSocket socket, DirectorMetrics metrics, ILogger logger)
+    public VrrpChannel(IVrrpSocket socket, DirectorMetrics metrics, ILogger logger)
     {
         _socket = socket;
         _metrics = metrics;

@@ -1,5 +1,6 @@
 using System.Net;
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Kernel;
 using HaDirector.Director.Metrics;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Election;
@@ -17,7 +18,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 {
     private readonly int _interfaceIndex;
     private volatile Wiring _wiring;
-    private readonly VipManager _vips;
+    private readonly ILinks _links;
     private readonly GarpScheduler _garp;
     private readonly DirectorMetrics _metrics;
     private readonly TimeProvider _time;
@@ -33,7 +34,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     private static readonly object OwnAdvert = new();
 
     public VrrpInstanceRuntime(VrrpInstanceConfig config, int interfaceIndex, IPAddress primary, VrrpChannel channel,
-        VipManager vips, GarpScheduler garp, IInstanceServices services, DirectorMetrics metrics, TimeProvider time, ILogger logger,
+        ILinks links, GarpScheduler garp, IInstanceServices services, DirectorMetrics metrics, TimeProvider time, ILogger logger,
         OffPathLog offPath)
     {
         _services = services;
@@ -41,7 +42,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         _interfaceIndex = interfaceIndex;
         _wiring = new Wiring(config, primary);
         Channel = channel;
-        _vips = vips;
+        _links = links;
         _garp = garp;
         _metrics = metrics;
         _time = time;
@@ -135,7 +136,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         foreach (var vip in addresses)
         {
             var prefix = PrefixOf(vip);
-            if (_vips.Add(_interfaceIndex, vip, prefix))
+            if (_links.AddAddress(_interfaceIndex, vip, prefix))
             {
                 _offPath.Post(() => LogVipAdded(_logger, Name, vip, prefix, Config.Interface));
             }
@@ -186,7 +187,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                 wiring.ChecksumMode);
             Ipv4Header.Write(scratch, wiring.Primary, destination, VrrpCodec.IpProtocolNumber, 0, VrrpCodec.RequiredTtl, VrrpCodec.TypeOfService);
         }
-        _ = _vips.List(_interfaceIndex);
+        _ = _links.ListAddresses(_interfaceIndex);
         _garp.WarmUp(options.VirtualAddresses);
         VrrpInstanceDriver.WarmUp(options);
         // The first WithLabels of a label set creates the series: not on the first advert as master.
@@ -201,7 +202,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         foreach (var vip in addresses)
         {
             var prefix = PrefixOf(vip);
-            if (_vips.Remove(_interfaceIndex, vip, prefix))
+            if (_links.DeleteAddress(_interfaceIndex, vip, prefix))
             {
                 removed++;
                 _offPath.Post(() => LogVipRemoved(_logger, Name, vip, prefix, Config.Interface));

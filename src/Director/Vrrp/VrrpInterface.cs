@@ -6,7 +6,7 @@ namespace HaDirector.Director.Vrrp;
 /// One interface's VRRP plumbing, shared by the instances on it: the channel (socket and receive thread), the GARP
 /// sender and the link watch, with a lifetime of their own so that a reload can bring an interface in or retire it.
 /// </summary>
-public sealed class VrrpInterface(string name, int index, VrrpChannel channel, PcapArpSender arp) : IDisposable
+public sealed class VrrpInterface(string name, int index, VrrpChannel channel, IArpSender arp) : IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
@@ -17,7 +17,7 @@ public sealed class VrrpInterface(string name, int index, VrrpChannel channel, P
 
     public VrrpChannel Channel { get; } = channel;
 
-    public PcapArpSender Arp { get; } = arp;
+    public IArpSender Arp { get; } = arp;
 
     /// <summary>Starts the receive thread and the link watch (given the interface's stopping token).</summary>
     public void Start(Func<VrrpInterface, CancellationToken, Task> watchLink)

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Kernel;
 using HaDirector.Director.Metrics;
-using HaDirector.Linux.Netlink.Route;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Protocol;
@@ -26,19 +26,20 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly IInstanceServices _services;
+    private readonly IHostKernel _kernel;
     private readonly Dictionary<string, VrrpInterface> _interfaces = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly OffPathLog _offPath = new();
     private DirectorConfig _config;
     private volatile VrrpInstance[] _instances = [];
-    private VipManager? _vips;
     private bool _disposed;
 
-    /// <param name="time">Timers fire on a dedicated thread at their deadline (<see cref="PreciseTimeProvider"/>): the
-    /// backup's Master_Down timer is takeover time.</param>
-    public VrrpService(DirectorConfig config, DirectorMetrics metrics, Prometheus.CollectorRegistry registry, PreciseTimeProvider time,
-        IInstanceServices services, ILoggerFactory loggers)
+    /// <param name="time">In the daemon a <see cref="PreciseTimeProvider"/>: timers fire on a dedicated thread at their
+    /// deadline (the backup's Master_Down timer is takeover time), and the receive threads take its scheduling.</param>
+    public VrrpService(DirectorConfig config, IHostKernel kernel, DirectorMetrics metrics, Prometheus.CollectorRegistry registry,
+        TimeProvider time, IInstanceServices services, ILoggerFactory loggers)
     {
+        _kernel = kernel;
         _services = services;
         // GARP frames are counted by each scheduler; copy them into the counter only when scraped.
         registry.AddBeforeCollectCallback(() =>
@@ -60,7 +61,6 @@ public sealed partial class VrrpService : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _vips = new VipManager(RouteClient.Open());
         var created = new List<VrrpInstance>();
         foreach (var group in _config.Vrrp.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
         {
@@ -112,7 +112,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             {
                 continue;
             }
-            var link = _vips!.GetLink(group.Key);
+            var link = _kernel.Links.GetLink(group.Key);
             if (link is null)
             {
                 return $"interface '{group.Key}' (vrrp.instances[].interface of {string.Join(", ", group.Select(i => i.Name))}) does not exist";
@@ -251,7 +251,6 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         {
             iface.Dispose();
         }
-        _vips?.Dispose();
         _offPath.Dispose();
         _changes.Dispose();
     }
@@ -274,16 +273,16 @@ public sealed partial class VrrpService : IHostedService, IDisposable
 
     private VrrpInterface OpenInterface(string name)
     {
-        var link = _vips!.GetLink(name)
+        var link = _kernel.Links.GetLink(name)
             ?? throw new InvalidOperationException($"interface '{name}' (vrrp.instances[].interface) does not exist");
-        var channel = new VrrpChannel(new VrrpSocket(name, link.Index), _metrics, _loggers.CreateLogger<VrrpChannel>())
+        var channel = new VrrpChannel(_kernel.OpenVrrpSocket(name, link.Index), _metrics, _loggers.CreateLogger<VrrpChannel>())
         {
             RealtimePriority = (_time as PreciseTimeProvider)?.RealtimePriority, // the receive thread as the timer thread
         };
-        var arp = new PcapArpSender(name);
+        var arp = _kernel.OpenArpSender(name);
         arp.WarmUp();
         channel.WarmUp();
-        _vips.WarmUp();
+        _kernel.Links.WarmUp();
         var iface = new VrrpInterface(name, link.Index, channel, arp);
         _interfaces.Add(name, iface);
         return iface;
@@ -293,7 +292,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     {
         var options = ToOptions(config, primary);
         var garp = new GarpScheduler(iface.Arp, new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh), _time);
-        var runtime = new VrrpInstanceRuntime(config, iface.Index, primary, iface.Channel, _vips!, garp, _services, _metrics, _time,
+        var runtime = new VrrpInstanceRuntime(config, iface.Index, primary, iface.Channel, _kernel.Links, garp, _services, _metrics, _time,
             _loggers.CreateLogger("HaDirector.Vrrp." + config.Name), _offPath);
         // A crash (kill -9) leaves the VIPs on the interface; holding them as a backup would split the cluster.
         var stale = runtime.RemoveAddresses(options.VirtualAddresses);
@@ -313,9 +312,8 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         var name = iface.Name;
         try
         {
-            using var monitor = LinkMonitor.Open(name);
             bool? up = null;
-            await foreach (var change in monitor.ReadEventsAsync(cancellationToken))
+            await foreach (var change in _kernel.Links.WatchAsync(name, cancellationToken))
             {
                 var nowUp = change.IsOperational;
                 if (up == nowUp)
@@ -354,7 +352,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         // The running configuration's VIPs too: a master still holds those a reload is removing.
         var vips = config.Vrrp.Instances.Concat(_config.Vrrp.Instances).Where(i => i.Interface == name)
             .SelectMany(c => c.VirtualAddresses).Select(v => v.Address).ToHashSet();
-        return _vips!.List(index)
+        return _kernel.Links.ListAddresses(index)
             .Where(a => a.Address.AddressFamily == AddressFamily.InterNetwork && !vips.Contains(a.Address))
             .Select(a => a.Address)
             .FirstOrDefault();

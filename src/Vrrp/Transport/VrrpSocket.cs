@@ -11,7 +11,7 @@ namespace HaDirector.Vrrp.Transport;
 /// and no loopback of our own adverts. Received datagrams carry their IP header, so the receiver can check
 /// the TTL (RFC 5798 §7.1). .NET cannot open raw protocol-112 sockets itself, so libc makes the descriptor.
 /// </summary>
-public sealed class VrrpSocket : IDisposable
+public sealed class VrrpSocket : IVrrpSocket
 {
     private const int AfInet = 2;
     private const int SockRaw = 3;

@@ -1,4 +1,5 @@
 using HaDirector.Director.Ipvs;
+using HaDirector.Director.Kernel;
 using HaDirector.Linux.Interop;
 using HaDirector.Linux.Netlink.Ipvs;
 

@@ -1,18 +1,25 @@
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
+using HaDirector.Director.Tests.Kernel;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HaDirector.Director.Tests.Ipvs;
 
 public sealed class IpvsKernelParametersTests
 {
-    private readonly FakeSysctls _sysctls = new()
+    private const string Vs = "net/ipv4/vs/";
+    private readonly FakeKernel _kernel = new();
+
+    public IpvsKernelParametersTests()
     {
-        Values = { ["expire_nodest_conn"] = "0", ["sync_threshold"] = "3\t50" },
-    };
+        _kernel.SetSysctl(Vs + "expire_nodest_conn", "0");
+        _kernel.SetSysctl(Vs + "sync_threshold", "3\t50");
+    }
+
+    private IEnumerable<string> Writes => _kernel.Effects.Select(e => e.Replace("sysctl " + Vs, ""));
 
     private void Apply(IpvsConfig config) =>
-        new IpvsKernelParameters(_sysctls, NullLogger<IpvsKernelParameters>.Instance).Apply(config);
+        new IpvsKernelParameters(_kernel.Sysctls, NullLogger<IpvsKernelParameters>.Instance).Apply(config);
 
     private static IpvsConfig WithSync(int threshold = SyncDaemonConfig.DefaultSyncThreshold) =>
         new() { SyncDaemon = new SyncDaemonConfig("eth0", 51, TimeSpan.FromSeconds(3), threshold) };
@@ -22,18 +29,18 @@ public sealed class IpvsKernelParametersTests
     {
         Apply(WithSync());
 
-        Assert.Equal(["expire_nodest_conn=1", "sync_threshold=2 50"], _sysctls.Writes);
+        Assert.Equal(["expire_nodest_conn=1", "sync_threshold=2 50"], Writes);
     }
 
     [Fact]
     public void Apply_AlreadyAsWanted_WritesNothing()
     {
-        _sysctls.Values["expire_nodest_conn"] = "1";
-        _sysctls.Values["sync_threshold"] = "4\t100";
+        _kernel.SetSysctl(Vs + "expire_nodest_conn", "1");
+        _kernel.SetSysctl(Vs + "sync_threshold", "4\t100");
 
         Apply(WithSync(4));
 
-        Assert.Empty(_sysctls.Writes);
+        Assert.Empty(Writes);
     }
 
     [Fact]
@@ -41,42 +48,26 @@ public sealed class IpvsKernelParametersTests
     {
         Apply(new IpvsConfig { ExpireNodestConn = false });
 
-        Assert.Empty(_sysctls.Writes);
+        Assert.Empty(Writes);
     }
 
     [Fact]
     public void Apply_ThresholdNotBelowThePeriod_NotWrittenOthersStillSet()
     {
-        _sysctls.Values["sync_threshold"] = "3\t10";
+        _kernel.SetSysctl(Vs + "sync_threshold", "3\t10");
 
         Apply(WithSync(10));
 
-        Assert.Equal(["expire_nodest_conn=1"], _sysctls.Writes);
+        Assert.Equal(["expire_nodest_conn=1"], Writes);
     }
 
     [Fact]
     public void Apply_SysctlsMissing_DoesNotThrow()
     {
-        _sysctls.Values.Clear();
+        var withoutIpvs = new FakeKernel(); // ip_vs not loaded: no such files
 
-        Apply(WithSync());
+        new IpvsKernelParameters(withoutIpvs.Sysctls, NullLogger<IpvsKernelParameters>.Instance).Apply(WithSync());
 
-        Assert.Empty(_sysctls.Writes);
-    }
-
-    private sealed class FakeSysctls : IIpvsSysctls
-    {
-        public Dictionary<string, string> Values { get; } = [];
-
-        public List<string> Writes { get; } = [];
-
-        public string Read(string name) =>
-            Values.TryGetValue(name, out var value) ? value : throw new FileNotFoundException($"/proc/sys/net/ipv4/vs/{name}");
-
-        public void Write(string name, string value)
-        {
-            Writes.Add($"{name}={value}");
-            Values[name] = value;
-        }
+        Assert.Empty(withoutIpvs.Effects);
     }
 }

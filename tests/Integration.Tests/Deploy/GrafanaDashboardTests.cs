@@ -1,25 +1,22 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HaDirector.Director.Metrics;
 
 namespace HaDirector.Integration.Tests.Deploy;
 
-/// <summary>deploy/grafana/hadirector.json parses and every query names only metrics HaDirector exports.</summary>
+/// <summary>deploy/grafana/hadirector.json parses and every query names only metrics HaDirector exports (<see cref="MetricNames"/>).</summary>
 public sealed partial class GrafanaDashboardTests
 {
-    /// <summary>The metric families the dashboard may use (docs/metrics.md); histograms add _bucket/_sum/_count.</summary>
-    private static readonly string[] Exported =
+    /// <summary>The families the dashboard must show (every family it may use is in <see cref="MetricNames.All"/>).</summary>
+    private static readonly string[] Shown =
     [
-        "hadirector_vrrp_state", "hadirector_vrrp_transitions_total", "hadirector_vrrp_adverts_sent_total",
-        "hadirector_vrrp_adverts_received_total", "hadirector_vrrp_priority_zero_sent_total",
-        "hadirector_vrrp_priority_zero_received_total", "hadirector_vrrp_packets_dropped_total", "hadirector_vrrp_garp_sent_total", "hadirector_ipvs_reconcile_duration_seconds",
-        "hadirector_real_server_up", "hadirector_real_server_weight", "hadirector_healthcheck_checks_total",
-        "hadirector_ipvs_service_connections_total", "hadirector_ipvs_service_incoming_packets_total",
-        "hadirector_ipvs_service_outgoing_packets_total", "hadirector_ipvs_service_incoming_bytes_total",
-        "hadirector_ipvs_service_outgoing_bytes_total", "hadirector_ipvs_backend_connections_active",
-        "hadirector_ipvs_backend_connections_inactive", "hadirector_ipvs_netlink_errors_total", "hadirector_build_info",
+        MetricNames.VrrpState, MetricNames.VrrpTransitions, MetricNames.VrrpAdvertsSent, MetricNames.VrrpAdvertsReceived,
+        MetricNames.VrrpPriorityZeroSent, MetricNames.VrrpPriorityZeroReceived, MetricNames.VrrpPacketsDropped, MetricNames.VrrpGarpSent,
+        MetricNames.IpvsReconcileDuration, MetricNames.RealServerUp, MetricNames.RealServerWeight, MetricNames.HealthChecks,
+        MetricNames.IpvsServiceConnections, MetricNames.IpvsServiceIncomingPackets, MetricNames.IpvsServiceOutgoingPackets,
+        MetricNames.IpvsServiceIncomingBytes, MetricNames.IpvsServiceOutgoingBytes, MetricNames.IpvsBackendConnectionsActive,
+        MetricNames.IpvsBackendConnectionsInactive, MetricNames.IpvsNetlinkErrors, MetricNames.BuildInfo, MetricNames.HealthCheckDuration,
     ];
-
-    private static readonly string[] Histograms = ["hadirector_healthcheck_duration_seconds"];
 
     /// <summary>PromQL words that are not metric names.</summary>
     private static readonly string[] PromQl =
@@ -29,7 +26,7 @@ public sealed partial class GrafanaDashboardTests
     ];
 
     private static readonly HashSet<string> Allowed =
-        [.. Exported, .. Histograms.SelectMany(h => new[] { h + "_bucket", h + "_sum", h + "_count" })];
+        [.. MetricNames.All, .. MetricNames.Histograms.SelectMany(h => new[] { h + "_bucket", h + "_sum", h + "_count" })];
 
     private static JsonDocument Load() =>
         JsonDocument.Parse(File.ReadAllText(Repository.File("deploy", "grafana", "hadirector.json")));
@@ -64,7 +61,7 @@ public sealed partial class GrafanaDashboardTests
     }
 
     /// <summary>The metric names in a query: identifiers left after removing strings, label sets, ranges, groupings and variables.</summary>
-    internal static IEnumerable<string> MetricNames(string query)
+    internal static IEnumerable<string> MetricsIn(string query)
     {
         var stripped = LabelValuesPattern().Replace(query, "$1");
         stripped = StringPattern().Replace(stripped, " ");
@@ -94,7 +91,7 @@ public sealed partial class GrafanaDashboardTests
         Assert.NotEmpty(queries);
         foreach (var query in queries)
         {
-            var names = MetricNames(query).ToList();
+            var names = MetricsIn(query).ToList();
             Assert.True(names.Count > 0, $"no metric in: {query}");
             Assert.All(names, n => Assert.True(Allowed.Contains(n), $"{n} is not an exported metric (in: {query})"));
         }
@@ -104,9 +101,9 @@ public sealed partial class GrafanaDashboardTests
     public void Dashboard_ShowsEveryExportedMetric()
     {
         using var doc = Load();
-        var used = Queries(doc.RootElement).SelectMany(MetricNames).ToHashSet();
+        var used = Queries(doc.RootElement).SelectMany(MetricsIn).ToHashSet();
 
-        var missing = Exported.Where(m => !used.Contains(m)).Concat(Histograms.Where(h => !used.Contains(h + "_bucket"))).ToList();
+        var missing = Shown.Where(m => !used.Contains(MetricNames.Histograms.Contains(m) ? m + "_bucket" : m)).ToList();
         Assert.True(missing.Count == 0, "not on the dashboard: " + string.Join(", ", missing));
     }
 
@@ -114,9 +111,9 @@ public sealed partial class GrafanaDashboardTests
     [InlineData("sum by (le) (rate(hadirector_x_bucket{job=~\"$job\"}[$__rate_interval]))", "hadirector_x_bucket")]
     [InlineData("process_resident_memory_bytes / on(job) hadirector_build_info", "process_resident_memory_bytes hadirector_build_info")]
     [InlineData("label_values(hadirector_build_info, job)", "hadirector_build_info")]
-    public void MetricNames_FindsTheMetricsOfAQuery(string query, string expected)
+    public void MetricsIn_FindsTheMetricsOfAQuery(string query, string expected)
     {
-        Assert.Equal(expected, string.Join(" ", MetricNames(query)));
+        Assert.Equal(expected, string.Join(" ", MetricsIn(query)));
     }
 
     /// <summary>Grafana's label_values(METRIC, LABEL): the second argument is a label.</summary>

@@ -1,4 +1,4 @@
-namespace HaDirector.Director.Cli;
+namespace HaDirector.Director.Control;
 
 /// <summary>Process exit codes, documented in docs/cli.md.</summary>
 public static class ExitCodes

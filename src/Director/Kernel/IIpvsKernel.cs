@@ -1,10 +1,10 @@
 using HaDirector.Linux.Netlink.Ipvs;
 
-namespace HaDirector.Director.Ipvs;
+namespace HaDirector.Director.Kernel;
 
 /// <summary>
-/// The part of the kernel's IPVS the reconciler and the sync-daemon controller use: the only seam to the
-/// kernel, so both are tested against an in-memory model. Flush is deliberately absent.
+/// One connection to the kernel's IPVS (<see cref="IHostKernel.OpenIpvs"/>): what the reconciler and the
+/// sync-daemon controller use. Flush is deliberately absent.
 /// </summary>
 public interface IIpvsKernel
 {

@@ -1,8 +1,8 @@
-using HaDirector.Director.Ipvs;
+using HaDirector.Director.Metrics;
 using HaDirector.Linux.Netlink.Ipvs;
 using Prometheus;
 
-namespace HaDirector.Director.Metrics;
+namespace HaDirector.Director.Ipvs;
 
 /// <summary>
 /// IPVS series, read from one fresh kernel dump per scrape (never between scrapes): per service and per
@@ -33,36 +33,36 @@ public sealed class IpvsMetrics
     {
         _ipvs = ipvs;
         var f = Prometheus.Metrics.WithCustomRegistry(registry);
-        _ownedServices = f.CreateGauge("hadirector_ipvs_owned_services", "Services of this configuration present in the kernel's IPVS table.");
-        _ownedDestinations = f.CreateGauge("hadirector_ipvs_owned_destinations", "Destinations (real servers) in the owned services.");
-        _unownedServices = f.CreateGauge("hadirector_ipvs_unowned_services", "Kernel IPVS services this configuration does not own (left alone).");
+        _ownedServices = f.CreateGauge(MetricNames.IpvsOwnedServices, "Services of this configuration present in the kernel's IPVS table.");
+        _ownedDestinations = f.CreateGauge(MetricNames.IpvsOwnedDestinations, "Destinations (real servers) in the owned services.");
+        _unownedServices = f.CreateGauge(MetricNames.IpvsUnownedServices, "Kernel IPVS services this configuration does not own (left alone).");
         string[] service = ["service"];
         string[] backend = ["service", "real_server"];
         _serviceCounters =
         [
-            f.CreateCounter("hadirector_ipvs_service_connections_total", "Connections scheduled by the service (kernel counter).", service),
-            f.CreateCounter("hadirector_ipvs_service_incoming_packets_total", "Packets in through the service.", service),
-            f.CreateCounter("hadirector_ipvs_service_outgoing_packets_total", "Packets out through the service (0 with DR: replies bypass the director).", service),
-            f.CreateCounter("hadirector_ipvs_service_incoming_bytes_total", "Bytes in through the service.", service),
-            f.CreateCounter("hadirector_ipvs_service_outgoing_bytes_total", "Bytes out through the service.", service),
+            f.CreateCounter(MetricNames.IpvsServiceConnections, "Connections scheduled by the service (kernel counter).", service),
+            f.CreateCounter(MetricNames.IpvsServiceIncomingPackets, "Packets in through the service.", service),
+            f.CreateCounter(MetricNames.IpvsServiceOutgoingPackets, "Packets out through the service (0 with DR: replies bypass the director).", service),
+            f.CreateCounter(MetricNames.IpvsServiceIncomingBytes, "Bytes in through the service.", service),
+            f.CreateCounter(MetricNames.IpvsServiceOutgoingBytes, "Bytes out through the service.", service),
         ];
         _backendCounters =
         [
-            f.CreateCounter("hadirector_ipvs_backend_connections_total", "Connections scheduled to the real server.", backend),
-            f.CreateCounter("hadirector_ipvs_backend_incoming_packets_total", "Packets forwarded to the real server.", backend),
-            f.CreateCounter("hadirector_ipvs_backend_outgoing_packets_total", "Packets from the real server through the director.", backend),
-            f.CreateCounter("hadirector_ipvs_backend_incoming_bytes_total", "Bytes forwarded to the real server.", backend),
-            f.CreateCounter("hadirector_ipvs_backend_outgoing_bytes_total", "Bytes from the real server through the director.", backend),
+            f.CreateCounter(MetricNames.IpvsBackendConnections, "Connections scheduled to the real server.", backend),
+            f.CreateCounter(MetricNames.IpvsBackendIncomingPackets, "Packets forwarded to the real server.", backend),
+            f.CreateCounter(MetricNames.IpvsBackendOutgoingPackets, "Packets from the real server through the director.", backend),
+            f.CreateCounter(MetricNames.IpvsBackendIncomingBytes, "Bytes forwarded to the real server.", backend),
+            f.CreateCounter(MetricNames.IpvsBackendOutgoingBytes, "Bytes from the real server through the director.", backend),
         ];
-        _backendActive = f.CreateGauge("hadirector_ipvs_backend_connections_active", "Active connections (node_ipvs_backend_connections_active).", backend);
-        _backendInactive = f.CreateGauge("hadirector_ipvs_backend_connections_inactive", "Inactive connections (node_ipvs_backend_connections_inactive).", backend);
-        _backendWeight = f.CreateGauge("hadirector_ipvs_backend_weight", "The real server's weight in the kernel (node_ipvs_backend_weight).", backend);
-        _passes = f.CreateCounter("hadirector_ipvs_reconcile_passes_total", "Reconcile passes (dump, diff, apply).");
-        _failedPasses = f.CreateCounter("hadirector_ipvs_reconcile_failed_passes_total", "Reconcile passes whose kernel dump failed.");
-        _operations = f.CreateCounter("hadirector_ipvs_operations_total", "IPVS edits sent to the kernel.");
-        _netlinkErrors = f.CreateCounter("hadirector_ipvs_netlink_errors_total", "IPVS edits the kernel refused, and failed dumps.");
-        _lastPass = f.CreateGauge("hadirector_ipvs_reconcile_duration_seconds", "Duration of the last reconcile pass.");
-        _pending = f.CreateGauge("hadirector_ipvs_pending_operations",
+        _backendActive = f.CreateGauge(MetricNames.IpvsBackendConnectionsActive, "Active connections (node_ipvs_backend_connections_active).", backend);
+        _backendInactive = f.CreateGauge(MetricNames.IpvsBackendConnectionsInactive, "Inactive connections (node_ipvs_backend_connections_inactive).", backend);
+        _backendWeight = f.CreateGauge(MetricNames.IpvsBackendWeight, "The real server's weight in the kernel (node_ipvs_backend_weight).", backend);
+        _passes = f.CreateCounter(MetricNames.IpvsReconcilePasses, "Reconcile passes (dump, diff, apply).");
+        _failedPasses = f.CreateCounter(MetricNames.IpvsReconcileFailedPasses, "Reconcile passes whose kernel dump failed.");
+        _operations = f.CreateCounter(MetricNames.IpvsOperations, "IPVS edits sent to the kernel.");
+        _netlinkErrors = f.CreateCounter(MetricNames.IpvsNetlinkErrors, "IPVS edits the kernel refused, and failed dumps.");
+        _lastPass = f.CreateGauge(MetricNames.IpvsReconcileDuration, "Duration of the last reconcile pass.");
+        _pending = f.CreateGauge(MetricNames.IpvsPendingOperations,
             "Edits held back because this node is not master of the service (adopted table differs from the desired one).");
         registry.AddBeforeCollectCallback(CollectAsync);
     }

@@ -1,14 +1,13 @@
 using System.Diagnostics;
 
-namespace HaDirector.Director.Ipvs;
+namespace HaDirector.Director.Kernel;
 
-/// <summary>Loads ip_vs with the system's modprobe (module dependencies and options are its job, not ours).</summary>
-public static class KernelModule
+/// <summary>Loads modules with the system's modprobe (module dependencies and options are its job, not ours).</summary>
+public sealed class Modprobe : IKernelModules
 {
     private static readonly string[] ModprobePaths = ["/usr/sbin/modprobe", "/sbin/modprobe"];
 
-    /// <summary>Best effort: failures surface as the family lookup's own error that follows.</summary>
-    public static void LoadIpvs()
+    public void Load(string module)
     {
         var modprobe = ModprobePaths.FirstOrDefault(File.Exists);
         if (modprobe is null)
@@ -16,7 +15,7 @@ public static class KernelModule
             return;
         }
 
-        using var process = Process.Start(new ProcessStartInfo(modprobe, ["ip_vs"])
+        using var process = Process.Start(new ProcessStartInfo(modprobe, [module])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

@@ -1,6 +1,6 @@
 using HaDirector.Director.Configuration;
 
-namespace HaDirector.Director.Hosting;
+namespace HaDirector.Director.Control;
 
 /// <summary>The configuration in force and the file it came from; a reload replaces it only when valid.</summary>
 public sealed class RunningConfig(string path, DirectorConfig initial)

@@ -1,7 +1,7 @@
 using HaDirector.Linux.Netlink.Genetlink;
 using HaDirector.Linux.Netlink.Ipvs;
 
-namespace HaDirector.Director.Ipvs;
+namespace HaDirector.Director.Kernel;
 
 /// <summary>
 /// The IPVS family, opened on first use: a daemon with no virtual servers never needs it (and the host may
@@ -13,10 +13,6 @@ public sealed class LazyIpvsKernel(Func<IpvsClient> open, Action loadModule) : I
     private readonly Lock _gate = new();
     private IpvsClient? _client;
     private bool _moduleTried;
-
-    public LazyIpvsKernel() : this(IpvsClient.Open, KernelModule.LoadIpvs)
-    {
-    }
 
     public IReadOnlyList<IpvsServiceEntry> GetServices() => Client.GetServices();
 

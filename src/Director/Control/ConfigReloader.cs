@@ -1,11 +1,9 @@
-using HaDirector.Director.Cli;
 using HaDirector.Director.Configuration;
-using HaDirector.Director.Control;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Vrrp;
 using Microsoft.Extensions.Logging;
 
-namespace HaDirector.Director.Hosting;
+namespace HaDirector.Director.Control;
 
 /// <summary>
 /// SIGHUP and <c>hadirector reload</c>: the file is validated first and a bad one changes nothing; a good

@@ -1,0 +1,37 @@
+using System.Net;
+using HaDirector.Vrrp.Arp;
+using HaDirector.Vrrp.Transport;
+
+namespace HaDirector.Director.Kernel;
+
+/// <summary>
+/// Every effect the director has on its host, behind one injected seam (as seesaw's single kernel-touching
+/// component): links and addresses, IPVS, sysctls, modules, and the sockets VRRP, GARP and the takeover grace
+/// need. <see cref="LinuxKernel"/> is the real one; the unit tests use an in-memory model of a host.
+/// </summary>
+public interface IHostKernel
+{
+    ILinks Links { get; }
+
+    ISysctls Sysctls { get; }
+
+    IKernelModules Modules { get; }
+
+    /// <summary>
+    /// A connection of its own to IPVS, opened on first use and owned by the kernel: one per user, because a
+    /// netlink socket serves one request at a time.
+    /// </summary>
+    IIpvsKernel OpenIpvs();
+
+    /// <summary>The VRRP (IP protocol 112) socket of one interface.</summary>
+    IVrrpSocket OpenVrrpSocket(string interfaceName, int interfaceIndex);
+
+    /// <summary>The sender of gratuitous ARP frames on one interface.</summary>
+    IArpSender OpenArpSender(string interfaceName);
+
+    /// <summary>
+    /// A TCP listener on <paramref name="endPoint"/> (which need not be local yet) that drops every segment
+    /// unanswered; disposing closes it.
+    /// </summary>
+    IDisposable OpenSilentListener(IPEndPoint endPoint);
+}

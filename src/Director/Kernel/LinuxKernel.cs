@@ -1,0 +1,52 @@
+using System.Net;
+using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Ipvs;
+using HaDirector.Vrrp.Arp;
+using HaDirector.Vrrp.Transport;
+
+namespace HaDirector.Director.Kernel;
+
+/// <summary>
+/// The real <see cref="IHostKernel"/>: rtnetlink for links and addresses, generic netlink for IPVS, /proc/sys,
+/// modprobe, raw sockets for VRRP, libpcap for GARP. Opens nothing until asked; owns the IPVS connections it opens.
+/// </summary>
+public sealed class LinuxKernel : IHostKernel, IDisposable
+{
+    private readonly RouteLinks _links = new();
+    private readonly Lock _gate = new();
+    private readonly List<LazyIpvsKernel> _ipvs = [];
+
+    public ILinks Links => _links;
+
+    public ISysctls Sysctls { get; } = new ProcSysctls();
+
+    public IKernelModules Modules { get; } = new Modprobe();
+
+    public IIpvsKernel OpenIpvs()
+    {
+        var ipvs = new LazyIpvsKernel(IpvsClient.Open, () => Modules.Load("ip_vs"));
+        lock (_gate)
+        {
+            _ipvs.Add(ipvs);
+        }
+
+        return ipvs;
+    }
+
+    public IVrrpSocket OpenVrrpSocket(string interfaceName, int interfaceIndex) => new VrrpSocket(interfaceName, interfaceIndex);
+
+    public IArpSender OpenArpSender(string interfaceName) => new PcapArpSender(interfaceName);
+
+    public IDisposable OpenSilentListener(IPEndPoint endPoint) => SilentTcpListener.Open(endPoint);
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _ipvs.ForEach(i => i.Dispose());
+            _ipvs.Clear();
+        }
+
+        _links.Dispose();
+    }
+}

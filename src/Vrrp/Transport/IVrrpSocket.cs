@@ -1,0 +1,22 @@
+using System.Net;
+
+namespace HaDirector.Vrrp.Transport;
+
+/// <summary>The VRRP socket of one interface (an edge: <see cref="VrrpSocket"/> on Linux).</summary>
+public interface IVrrpSocket : IDisposable
+{
+    string InterfaceName { get; }
+
+    /// <summary>Sends one complete IPv4 datagram (header included).</summary>
+    void Send(ReadOnlySpan<byte> ipDatagram, IPAddress destination);
+
+    /// <summary>
+    /// Receives one datagram, IPv4 header included, blocking the calling thread; null when nothing arrived within
+    /// <paramref name="timeout"/>. Disposing the socket ends a blocked receive with <see cref="ObjectDisposedException"/>
+    /// or a <see cref="System.Net.Sockets.SocketException"/>.
+    /// </summary>
+    int? Receive(Span<byte> buffer, TimeSpan timeout);
+
+    /// <summary>Prepares the send path without putting anything on the wire.</summary>
+    void WarmUp();
+}

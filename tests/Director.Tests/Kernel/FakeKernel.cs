@@ -1,0 +1,337 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using HaDirector.Director.Kernel;
+using HaDirector.Director.Tests.Ipvs;
+using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Route;
+using HaDirector.Vrrp.Arp;
+using HaDirector.Vrrp.Transport;
+
+namespace HaDirector.Director.Tests.Kernel;
+
+/// <summary>
+/// An in-memory host: interfaces with their addresses and link state, the IPVS table (<see cref="FakeIpvsKernel"/>),
+/// sysctl values, VRRP sockets that keep what was sent and take injected datagrams, GARP senders, silent listeners.
+/// Every change it makes is appended to one ordered <see cref="Effects"/> log (reads are not effects), so a test can
+/// check the order of a takeover across IPVS, addresses and the wire.
+/// </summary>
+internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
+{
+    private readonly Lock _gate = new();
+    private readonly List<string> _effects = [];
+    private readonly Dictionary<string, Interface> _interfaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakeVrrpSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _sysctls = new(StringComparer.Ordinal);
+    private readonly HashSet<IPEndPoint> _listeners = [];
+    private readonly List<(string Name, Channel<LinkEvent> Events)> _watches = [];
+
+    public FakeIpvsKernel Ipvs { get; } = new();
+
+    /// <summary>End points something else already listens on: a silent listener there fails as EADDRINUSE.</summary>
+    public HashSet<IPEndPoint> BusyEndPoints { get; } = [];
+
+    /// <summary>The changes made so far, in order: "add 198.18.0.100/32 eth0", "ipvs add service …", "garp eth0 198.18.0.100".</summary>
+    public IReadOnlyList<string> Effects
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _effects];
+            }
+        }
+    }
+
+    public IReadOnlyCollection<IPEndPoint> OpenListeners
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _listeners];
+            }
+        }
+    }
+
+    public ILinks Links => this;
+
+    public ISysctls Sysctls => this;
+
+    public IKernelModules Modules => this;
+
+    /// <summary>Adds an interface, up, with addresses such as "198.18.0.1/24".</summary>
+    public void AddInterface(string name, params string[] addresses)
+    {
+        lock (_gate)
+        {
+            var index = _interfaces.Count + 2; // 1 is lo
+            var mac = new PhysicalAddress([0x02, 0, 0, 0, 0, (byte)index]);
+            _interfaces[name] = new Interface(index, name, mac, [.. addresses.Select(Parse)]) { Up = true };
+        }
+    }
+
+    /// <summary>The carrier comes or goes (`ip link set … down`): watchers hear it.</summary>
+    public void SetLink(string name, bool up)
+    {
+        List<Channel<LinkEvent>> watchers;
+        LinkEvent change;
+        lock (_gate)
+        {
+            _interfaces[name].Up = up;
+            change = new LinkEvent(name, LinkOf(_interfaces[name]));
+            watchers = [.. _watches.Where(w => w.Name == name).Select(w => w.Events)];
+        }
+
+        watchers.ForEach(w => w.Writer.TryWrite(change));
+    }
+
+    /// <summary>The interface's addresses as "198.18.0.1/24".</summary>
+    public IReadOnlyList<string> AddressesOf(string name)
+    {
+        lock (_gate)
+        {
+            return [.. _interfaces[name].Addresses.Select(a => $"{a.Address}/{a.Prefix}")];
+        }
+    }
+
+    /// <summary>The VRRP socket opened on the interface (the last one, after a reload re-opened it).</summary>
+    public FakeVrrpSocket Socket(string name)
+    {
+        lock (_gate)
+        {
+            return _sockets[name];
+        }
+    }
+
+    public void SetSysctl(string path, string value)
+    {
+        lock (_gate)
+        {
+            _sysctls[path] = value;
+        }
+    }
+
+    public string? SysctlOf(string path)
+    {
+        lock (_gate)
+        {
+            return _sysctls.GetValueOrDefault(path);
+        }
+    }
+
+    public void Record(string effect)
+    {
+        lock (_gate)
+        {
+            _effects.Add(effect);
+        }
+    }
+
+    public IIpvsKernel OpenIpvs() => new FakeIpvsConnection(Ipvs, Record);
+
+    public IVrrpSocket OpenVrrpSocket(string interfaceName, int interfaceIndex)
+    {
+        var socket = new FakeVrrpSocket(interfaceName, Record);
+        lock (_gate)
+        {
+            _sockets[interfaceName] = socket;
+        }
+
+        return socket;
+    }
+
+    public IArpSender OpenArpSender(string interfaceName)
+    {
+        lock (_gate)
+        {
+            return new ArpSender(interfaceName, _interfaces[interfaceName].Mac, Record);
+        }
+    }
+
+    public IDisposable OpenSilentListener(IPEndPoint endPoint)
+    {
+        lock (_gate)
+        {
+            if (BusyEndPoints.Contains(endPoint) || !_listeners.Add(endPoint))
+            {
+                throw new LinuxErrorException(Errno.EADDRINUSE, $"listen on {endPoint}");
+            }
+
+            _effects.Add($"listen {endPoint}");
+        }
+
+        return new Listener(this, endPoint);
+    }
+
+    LinkInfo? ILinks.GetLink(string name)
+    {
+        lock (_gate)
+        {
+            return _interfaces.TryGetValue(name, out var link) ? LinkOf(link) : null;
+        }
+    }
+
+    IReadOnlyList<InterfaceAddress> ILinks.ListAddresses(int interfaceIndex)
+    {
+        lock (_gate)
+        {
+            return [.. ByIndex(interfaceIndex).Addresses.Select(a => new InterfaceAddress(interfaceIndex, a.Address, a.Prefix, null, 0, 0))];
+        }
+    }
+
+    bool ILinks.AddAddress(int interfaceIndex, IPAddress address, int prefixLength)
+    {
+        lock (_gate)
+        {
+            var link = ByIndex(interfaceIndex);
+            if (link.Addresses.Exists(a => a.Address.Equals(address)))
+            {
+                return false;
+            }
+
+            link.Addresses.Add((address, prefixLength));
+            _effects.Add($"add {address}/{prefixLength} {link.Name}");
+            return true;
+        }
+    }
+
+    bool ILinks.DeleteAddress(int interfaceIndex, IPAddress address, int prefixLength)
+    {
+        lock (_gate)
+        {
+            var link = ByIndex(interfaceIndex);
+            if (link.Addresses.RemoveAll(a => a.Address.Equals(address) && a.Prefix == prefixLength) == 0)
+            {
+                return false;
+            }
+
+            _effects.Add($"del {address}/{prefixLength} {link.Name}");
+            return true;
+        }
+    }
+
+    async IAsyncEnumerable<LinkEvent> ILinks.WatchAsync(string interfaceName, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = Channel.CreateUnbounded<LinkEvent>();
+        var watch = (interfaceName, events);
+        LinkEvent now;
+        lock (_gate)
+        {
+            _watches.Add(watch);
+            now = new LinkEvent(interfaceName, _interfaces.TryGetValue(interfaceName, out var link) ? LinkOf(link) : null);
+        }
+
+        try
+        {
+            yield return now;
+            while (await events.Reader.WaitToReadAsync(cancellationToken))
+            {
+                while (events.Reader.TryRead(out var change))
+                {
+                    yield return change;
+                }
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _watches.Remove(watch);
+            }
+        }
+    }
+
+    void ILinks.WarmUp()
+    {
+    }
+
+    /// <summary>The number of link watches running (a test waits for the service's before it flaps a link).</summary>
+    public int Watches
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watches.Count;
+            }
+        }
+    }
+
+    string ISysctls.Read(string path)
+    {
+        lock (_gate)
+        {
+            return _sysctls.TryGetValue(path, out var value) ? value : throw new FileNotFoundException($"/proc/sys/{path}");
+        }
+    }
+
+    void ISysctls.Write(string path, string value)
+    {
+        lock (_gate)
+        {
+            if (!_sysctls.ContainsKey(path))
+            {
+                throw new FileNotFoundException($"/proc/sys/{path}");
+            }
+
+            _sysctls[path] = value;
+            _effects.Add($"sysctl {path}={value}");
+        }
+    }
+
+    void IKernelModules.Load(string module) => Record($"modprobe {module}");
+
+    private Interface ByIndex(int index) =>
+        _interfaces.Values.FirstOrDefault(i => i.Index == index) ?? throw new LinuxErrorException(Errno.ENODEV, $"ifindex {index}");
+
+    private static LinkInfo LinkOf(Interface link) => new(link.Index, link.Name, link.Mac,
+        link.Up ? RouteConstants.LinkFlagUp | RouteConstants.LinkFlagRunning | RouteConstants.LinkFlagLowerUp : 0, 1500,
+        link.Up ? LinkOperState.Up : LinkOperState.Down);
+
+    private static (IPAddress Address, int Prefix) Parse(string address)
+    {
+        var slash = address.IndexOf('/');
+        return (IPAddress.Parse(address[..slash]), int.Parse(address[(slash + 1)..]));
+    }
+
+    private sealed class Interface(int index, string name, PhysicalAddress mac, List<(IPAddress Address, int Prefix)> addresses)
+    {
+        public int Index => index;
+
+        public string Name => name;
+
+        public PhysicalAddress Mac => mac;
+
+        public List<(IPAddress Address, int Prefix)> Addresses => addresses;
+
+        public bool Up { get; set; }
+    }
+
+    /// <summary>Records the VIP each gratuitous ARP announces (the ARP sender protocol address, frame bytes 28..31).</summary>
+    private sealed class ArpSender(string name, PhysicalAddress mac, Action<string> record) : IArpSender
+    {
+        public PhysicalAddress MacAddress => mac;
+
+        public void Send(ReadOnlySpan<byte> frame) => record($"garp {name} {new IPAddress(frame[28..32])}");
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class Listener(FakeKernel kernel, IPEndPoint endPoint) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (kernel._gate)
+            {
+                if (kernel._listeners.Remove(endPoint))
+                {
+                    kernel._effects.Add($"unlisten {endPoint}");
+                }
+            }
+        }
+    }
+}

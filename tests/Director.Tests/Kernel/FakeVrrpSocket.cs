@@ -1,0 +1,132 @@
+using System.Net;
+using HaDirector.Linux.Packets;
+using HaDirector.Vrrp.Protocol;
+using HaDirector.Vrrp.Transport;
+
+namespace HaDirector.Director.Tests.Kernel;
+
+/// <summary>
+/// The VRRP socket of one fake interface: keeps every advert sent (and logs it as an effect), and hands datagrams a
+/// test injects to the channel's receive thread. <see cref="Deliver"/> returns once that thread has dispatched it.
+/// </summary>
+internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record) : IVrrpSocket
+{
+    private readonly object _gate = new(); // Monitor.Wait needs an object lock
+    private readonly Queue<byte[]> _inbox = new();
+    private readonly List<VrrpDatagram> _sent = [];
+    private long _handedOut;
+    private long _dispatched;
+    private bool _disposed;
+
+    public string InterfaceName => interfaceName;
+
+    public IReadOnlyList<VrrpDatagram> Sent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _sent];
+            }
+        }
+    }
+
+    public bool Disposed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _disposed;
+            }
+        }
+    }
+
+    public void Send(ReadOnlySpan<byte> ipDatagram, IPAddress destination)
+    {
+        // Either checksum mode (RFC 5798's, or RFC 9568's for v3 without the pseudo-header).
+        if (VrrpCodec.TryParse(ipDatagram, out var datagram) != VrrpDropReason.None
+            && VrrpCodec.TryParse(ipDatagram, out datagram, VrrpChecksumMode.MessageOnly) != VrrpDropReason.None)
+        {
+            throw new InvalidOperationException("sent a datagram that is not a valid VRRP advert");
+        }
+
+        lock (_gate)
+        {
+            _sent.Add(datagram!);
+        }
+
+        record($"advert {interfaceName} vrid {datagram!.Packet.VirtualRouterId} priority {datagram.Packet.Priority} to {destination}");
+    }
+
+    public int? Receive(Span<byte> buffer, TimeSpan timeout)
+    {
+        byte[] datagram;
+        lock (_gate)
+        {
+            // Back for the next one: the one handed out before has been dispatched.
+            _dispatched = _handedOut;
+            Monitor.PulseAll(_gate);
+            while (!_disposed && _inbox.Count == 0)
+            {
+                if (!Monitor.Wait(_gate, timeout))
+                {
+                    return null;
+                }
+            }
+
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            datagram = _inbox.Dequeue();
+            _handedOut++;
+        }
+
+        datagram.CopyTo(buffer);
+        return datagram.Length;
+    }
+
+    /// <summary>Injects a received datagram and waits (bounded) until the receive thread has dispatched it.</summary>
+    public void Deliver(byte[] ipDatagram)
+    {
+        lock (_gate)
+        {
+            _inbox.Enqueue(ipDatagram);
+            var ticket = _handedOut + _inbox.Count;
+            Monitor.PulseAll(_gate);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (_dispatched < ticket)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || _disposed)
+                {
+                    throw new TimeoutException($"{interfaceName}: nobody received the injected datagram");
+                }
+
+                Monitor.Wait(_gate, left);
+            }
+        }
+    }
+
+    /// <summary>An advert as a peer would send it: IPv4 header (TTL 255 unless said), VRRP message with a valid checksum.</summary>
+    public static byte[] Advert(VrrpPacket packet, IPAddress source, IPAddress? destination = null, byte ttl = VrrpCodec.RequiredTtl)
+    {
+        destination ??= VrrpCodec.MulticastGroup;
+        var message = VrrpCodec.Write(packet, source, destination);
+        var datagram = new byte[Ipv4Header.Length + message.Length];
+        message.CopyTo(datagram, Ipv4Header.Length);
+        Ipv4Header.Write(datagram, source, destination, VrrpCodec.IpProtocolNumber, message.Length, ttl, VrrpCodec.TypeOfService);
+        return datagram;
+    }
+
+    public void WarmUp()
+    {
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            Monitor.PulseAll(_gate);
+        }
+    }
+}

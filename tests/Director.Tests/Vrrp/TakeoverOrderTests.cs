@@ -1,0 +1,101 @@
+using HaDirector.Director.Ipvs;
+using HaDirector.Director.Tests.Hosting;
+using HaDirector.Director.Tests.Kernel;
+using HaDirector.Linux.Netlink.Ipvs;
+using HaDirector.Vrrp.Election;
+using HaDirector.Vrrp.Protocol;
+using System.Net;
+
+namespace HaDirector.Director.Tests.Vrrp;
+
+/// <summary>
+/// DESIGN.md §3 over the fake host's one effect log: on becoming master the IPVS services first, then the VIPs, then
+/// the advert and GARP; on leaving master the VIPs first; a restart over a table already in the kernel writes nothing.
+/// </summary>
+public sealed class TakeoverOrderTests
+{
+    private static readonly IPAddress Peer = IPAddress.Parse("198.18.0.2");
+
+    private static int IndexOf(IReadOnlyList<string> effects, string prefix)
+    {
+        var index = effects.ToList().FindIndex(e => e.StartsWith(prefix, StringComparison.Ordinal));
+        Assert.True(index >= 0, $"no effect '{prefix}…' in:\n{string.Join('\n', effects)}");
+        return index;
+    }
+
+    private static int LastIndexOf(IReadOnlyList<string> effects, string prefix) =>
+        effects.ToList().FindLastIndex(e => e.StartsWith(prefix, StringComparison.Ordinal));
+
+    [Fact]
+    public async Task BecomingMaster_ServicesThenVipsThenAdvertAndGarp()
+    {
+        await using var director = new TestDirector();
+        await director.StartAsync();
+
+        await director.AdvanceAsync(TestDirector.MasterDown);
+
+        Assert.Equal(VrrpState.Master, director.Instance().Driver.State);
+        var effects = director.Kernel.Effects;
+        var lastIpvs = LastIndexOf(effects, "ipvs add");
+        Assert.Equal(3, effects.Count(e => e.StartsWith("ipvs add", StringComparison.Ordinal))); // the service and its two real servers
+        var vip = IndexOf(effects, "add 198.18.0.100/32 eth0");
+        var advert = IndexOf(effects, "advert eth0 vrid 51 priority 150");
+        var garp = IndexOf(effects, "garp eth0 198.18.0.100");
+        Assert.True(lastIpvs < vip, string.Join('\n', effects));
+        Assert.True(vip < advert, string.Join('\n', effects));
+        Assert.True(advert < garp, string.Join('\n', effects));
+    }
+
+    [Fact]
+    public async Task LeavingMaster_VipsRemovedBeforeServicesDeactivated()
+    {
+        await using var director = new TestDirector();
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        var before = director.Kernel.Effects.Count;
+
+        // A peer with a higher priority preempts (RFC 5798 §6.4.3): this master goes to Backup.
+        director.Kernel.Socket("eth0").Deliver(FakeVrrpSocket.Advert(
+            new VrrpPacket(VrrpVersion.V3, 51, 200, [IPAddress.Parse("198.18.0.100")], TimeSpan.FromSeconds(1)), Peer));
+        await director.SettleAsync();
+
+        Assert.Equal(VrrpState.Backup, director.Instance().Driver.State);
+        await TestDirector.WaitUntilAsync(() => director.Kernel.Effects.Any(e => e.StartsWith("ipvs delete", StringComparison.Ordinal)),
+            "the deactivation's IPVS pass"); // in the background
+        var leaving = director.Kernel.Effects.Skip(before).ToList();
+        Assert.Equal("del 198.18.0.100/32 eth0", leaving[0]);
+        Assert.Contains(leaving, e => e.StartsWith("ipvs delete service 198.18.0.100:80/tcp", StringComparison.Ordinal));
+        Assert.DoesNotContain(leaving, e => e.StartsWith("garp", StringComparison.Ordinal));
+        Assert.DoesNotContain("198.18.0.100/32", director.Kernel.AddressesOf("eth0"));
+    }
+
+    [Fact]
+    public async Task Restart_TableAndVipLeftByACrash_VipRemovedAndTableAdoptedWithoutOneIpvsWrite()
+    {
+        // What kill -9 of a master leaves: its VIP on the interface and its table in the kernel.
+        KernelTable left;
+        await using (var first = new TestDirector())
+        {
+            await first.StartAsync();
+            await first.AdvanceAsync(TestDirector.MasterDown);
+            left = first.Kernel.Ipvs.Snapshot();
+        }
+
+        var restarted = new TestDirector(host: k =>
+        {
+            k.Ipvs.Load(left);
+            k.Links.AddAddress(k.Links.GetLink("eth0")!.Index, IPAddress.Parse("198.18.0.100"), 32);
+        });
+        await using (restarted)
+        {
+            await restarted.StartAsync();
+            Assert.DoesNotContain("198.18.0.100/32", restarted.Kernel.AddressesOf("eth0")); // before it can be backup
+            await restarted.AdvanceAsync(TestDirector.MasterDown);
+            await restarted.StopAsync();
+        }
+
+        var effects = restarted.Kernel.Effects;
+        Assert.DoesNotContain(effects, e => e.StartsWith("ipvs ", StringComparison.Ordinal));
+        Assert.Contains("garp eth0 198.18.0.100", effects); // and it took over again, on the table as it was
+    }
+}
