@@ -110,7 +110,7 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
             v.Name,
             key.ToString(),
             v.Scheduler,
-            Lower(v.Forwarding.ToString()),
+            ScalarParsers.ForwardingMethods.Name(v.Forwarding),
             Lower(reconciler.RoleOf(key).ToString()),
             inKernel is not null,
             sorryActive,
