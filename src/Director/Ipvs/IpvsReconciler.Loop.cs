@@ -97,28 +97,29 @@ public sealed partial class IpvsReconciler
                 continue;
             }
 
-            var inputs = Inputs;
-            var full = false;
-            foreach (var request in _taken)
-            {
-                full |= request.Kind == ReconcileRequestKind.Pass;
-                Note(request, inputs);
-            }
-
-            full = full || (_changed.Count > 0 && !CanPlanChangedOnly(inputs));
-            if (full && !fullPassHere)
-            {
-                return false;
-            }
-
-            ReconcileRequest[] requests = [.. _taken];
-            _taken.Clear();
+            ReconcileRequest[]? requests = null;
             Exception? crash = null;
             try
             {
+                var inputs = Inputs;
+                var full = false;
+                foreach (var request in _taken)
+                {
+                    full |= request.Kind == ReconcileRequestKind.Pass;
+                    Note(request, inputs);
+                }
+
+                full = full || (_changed.Count > 0 && !CanPlanChangedOnly(inputs));
+                if (full && !fullPassHere)
+                {
+                    return false;
+                }
+
+                requests = [.. _taken];
+                _taken.Clear();
                 if (full)
                 {
-                    RunFullPass(inputs, requests);
+                    RunFullPass(inputs);
                 }
                 else if (_changed.Count > 0)
                 {
@@ -129,6 +130,9 @@ public sealed partial class IpvsReconciler
             {
                 crash = ex;
                 Forget();
+                _changed.Clear();
+                requests ??= [.. _taken];
+                _taken.Clear();
             }
 
             Complete(requests, crash);
@@ -237,7 +241,7 @@ public sealed partial class IpvsReconciler
         return true;
     }
 
-    private void RunFullPass(ReconcilerInputs inputs, ReconcileRequest[] requests)
+    private void RunFullPass(ReconcilerInputs inputs)
     {
         _changed.Clear();
         Retire(inputs);

@@ -50,9 +50,10 @@ internal sealed class ReconcilerInputs
     /// <summary>The services this configuration owns; health and drains never change which those are.</summary>
     public IReadOnlySet<ServiceKey> Owned => _owned ??= [.. Desired.Keys];
 
+    /// <summary>Builds the desired table at once, so a configuration it rejects fails here, not in a pass.</summary>
     public static ReconcilerInputs Of(DirectorConfig config) =>
-        new([.. config.VirtualServers], config.Ipvs, ImmutableDictionary<RealServerId, RealServerHealth>.Empty,
-            [], IpvsRole.Starting, ImmutableDictionary<ServiceKey, IpvsRole>.Empty, null);
+        Built(new([.. config.VirtualServers], config.Ipvs, ImmutableDictionary<RealServerId, RealServerHealth>.Empty,
+            [], IpvsRole.Starting, ImmutableDictionary<ServiceKey, IpvsRole>.Empty, null));
 
     public IpvsRole RoleOf(ServiceKey service) => Roles.Count == 0 ? DefaultRole : Roles.GetValueOrDefault(service, DefaultRole);
 
@@ -85,8 +86,15 @@ internal sealed class ReconcilerInputs
     /// <summary>Whether a pass holds this service in the kernel: active, or any role with warm standby.</summary>
     public bool Holds(ServiceKey service) => Ipvs.WarmStandby || RoleOf(service) == IpvsRole.Active;
 
+    /// <summary>A reload; like <see cref="Of"/>, the new desired table is built at once.</summary>
     public ReconcilerInputs WithConfig(DirectorConfig config) =>
-        new([.. config.VirtualServers], config.Ipvs, Health, Drains, DefaultRole, Roles, null);
+        Built(new([.. config.VirtualServers], config.Ipvs, Health, Drains, DefaultRole, Roles, null));
+
+    private static ReconcilerInputs Built(ReconcilerInputs inputs)
+    {
+        _ = inputs.Owned;
+        return inputs;
+    }
 
     /// <summary>Null when the verdict is the one in force already.</summary>
     public ReconcilerInputs? WithHealth(RealServerId realServer, RealServerHealth? health)

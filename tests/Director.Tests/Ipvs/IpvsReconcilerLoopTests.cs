@@ -177,4 +177,34 @@ public sealed class IpvsReconcilerLoopTests : IAsyncDisposable
         Assert.Equal(1, _reconciler.Status.FailedPasses);
         Assert.True(KernelHolds(DesiredTable.Build([WebServer])));
     }
+
+    [Fact]
+    public async Task RequestReconcile_PassEndsInAnUnexpectedException_LoggedAndTheLoopGoesOn()
+    {
+        await _reconciler.ActivateAsync();
+        _kernel.ThrowOnExecute = new OperationCanceledException("not a kernel error the pass expects");
+        _kernel.EditByHand(KeyOf(WebServer), d => [.. d.Select(x => x with { Weight = 50 })]);
+
+        _reconciler.RequestReconcile();
+        await _reconciler.WhenIdleAsync().WaitAsync(Bound);
+        _kernel.ThrowOnExecute = null;
+        await _reconciler.ReconcileAsync().WaitAsync(Bound);
+
+        Assert.Contains(_logger.Entries, e => e.Id.Id == 3010 && e.Level == LogLevel.Error);
+        Assert.True(KernelHolds(DesiredTable.Build([WebServer])));
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_PassEndsInAnUnexpectedException_ThrownToTheCaller()
+    {
+        await _reconciler.ActivateAsync();
+        _kernel.ThrowOnExecute = new OperationCanceledException("not a kernel error the pass expects");
+        _kernel.EditByHand(KeyOf(WebServer), d => [.. d.Select(x => x with { Weight = 50 })]);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _reconciler.ReconcileAsync());
+        _kernel.ThrowOnExecute = null;
+        await _reconciler.ReconcileAsync().WaitAsync(Bound);
+
+        Assert.True(KernelHolds(DesiredTable.Build([WebServer])));
+    }
 }
