@@ -46,6 +46,13 @@ public sealed class IpvsReconcilerLoopTests : IAsyncDisposable
         return gate;
     }
 
+    /// <summary>A weight changed by hand, and the next batch that would set it back throws <paramref name="error"/>.</summary>
+    private void DriftWithBrokenExecute(Exception error)
+    {
+        _kernel.ThrowOnExecute = error;
+        _kernel.EditByHand(KeyOf(WebServer), d => [.. d.Select(x => x with { Weight = 50 })]);
+    }
+
     [Fact]
     public async Task Period_EachPeriod_OneFullPassOnFakeTime()
     {
@@ -165,8 +172,7 @@ public sealed class IpvsReconcilerLoopTests : IAsyncDisposable
     public async Task RequestReconcile_BatchThrows_LoggedAndSentAgainOnTheNextPass()
     {
         await _reconciler.ActivateAsync();
-        _kernel.ThrowOnExecute = new InvalidOperationException("kernel seam broke");
-        _kernel.EditByHand(KeyOf(WebServer), d => [.. d.Select(x => x with { Weight = 50 })]);
+        DriftWithBrokenExecute(new InvalidOperationException("kernel seam broke"));
 
         _reconciler.RequestReconcile();
         await _reconciler.WhenIdleAsync().WaitAsync(Bound);
@@ -182,8 +188,7 @@ public sealed class IpvsReconcilerLoopTests : IAsyncDisposable
     public async Task RequestReconcile_PassEndsInAnUnexpectedException_LoggedAndTheLoopGoesOn()
     {
         await _reconciler.ActivateAsync();
-        _kernel.ThrowOnExecute = new OperationCanceledException("not a kernel error the pass expects");
-        _kernel.EditByHand(KeyOf(WebServer), d => [.. d.Select(x => x with { Weight = 50 })]);
+        DriftWithBrokenExecute(new OperationCanceledException("not a kernel error the pass expects"));
 
         _reconciler.RequestReconcile();
         await _reconciler.WhenIdleAsync().WaitAsync(Bound);
@@ -198,8 +203,7 @@ public sealed class IpvsReconcilerLoopTests : IAsyncDisposable
     public async Task ReconcileAsync_PassEndsInAnUnexpectedException_ThrownToTheCaller()
     {
         await _reconciler.ActivateAsync();
-        _kernel.ThrowOnExecute = new OperationCanceledException("not a kernel error the pass expects");
-        _kernel.EditByHand(KeyOf(WebServer), d => [.. d.Select(x => x with { Weight = 50 })]);
+        DriftWithBrokenExecute(new OperationCanceledException("not a kernel error the pass expects"));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _reconciler.ReconcileAsync());
         _kernel.ThrowOnExecute = null;
