@@ -56,7 +56,8 @@ public sealed partial class IpvsReconciler
             }
             finally
             {
-                Volatile.Write(ref _reading, 0);
+                // A full fence, not a release: the mailbox check below must not be read before this store.
+                Interlocked.Exchange(ref _reading, 0);
             }
 
             if (handedOver)
