@@ -16,13 +16,7 @@ public sealed class DesiredTable
     {
         Services = [.. services];
         _services = new Dictionary<ServiceKey, DesiredService>(Services.Count);
-        var destinationCount = 0;
-        foreach (var service in Services)
-        {
-            destinationCount += service.Destinations.Count; // a loop, not Sum(selector): that generic is JIT-compiled at start
-        }
-
-        _destinations = new Dictionary<RealServerId, IpvsDestination>(destinationCount);
+        _destinations = new Dictionary<RealServerId, IpvsDestination>(Services.Sum(s => s.Destinations.Count));
         foreach (var service in Services)
         {
             if (!_services.TryAdd(service.Key, service))
@@ -84,7 +78,6 @@ public sealed class DesiredTable
             {
                 var destination = ServiceMapping.ToDestination(virtualServer, realServer);
                 var key = DestinationKey.Of(destination);
-                // Count first: at start there are no verdicts, and the lookup's generic code is JIT-compiled at its first call.
                 if (health is { Count: > 0 } && health.TryGetValue(new RealServerId(serviceKey, key), out var verdict))
                 {
                     if (verdict.Action == RealServerHealthAction.Remove)
@@ -95,7 +88,7 @@ public sealed class DesiredTable
                     destination = destination with { Weight = verdict.Weight };
                 }
 
-                if (drains is not null && drains.Count > 0 && IsDrained(drains, virtualServer.Name, key))
+                if (drains is not null && IsDrained(drains, virtualServer.Name, key))
                 {
                     destination = destination with { Weight = 0 };
                 }

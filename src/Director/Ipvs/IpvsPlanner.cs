@@ -10,6 +10,43 @@ namespace HaDirector.Director.Ipvs;
 public static class IpvsPlanner
 {
     /// <summary>
+    /// A pass over <paramref name="kernel"/>, the whole dump or, for a health change, only the services it
+    /// touches. Services are held in the kernel when <paramref name="roleOf"/> says Active (or always with
+    /// <paramref name="warmStandby"/>); owned services in another role are removed, except Starting ones,
+    /// which are left exactly as found (adopted, not written) so a restarted master does not tear down and
+    /// re-add what it is about to serve. <paramref name="retired"/> are owned services a reload dropped.
+    /// </summary>
+    public static PassPlan Plan(
+        DesiredTable desired,
+        KernelTable kernel,
+        Func<ServiceKey, IpvsRole> roleOf,
+        bool warmStandby,
+        IReadOnlySet<ServiceKey> retired)
+    {
+        var owned = new HashSet<ServiceKey>(retired);
+        var starting = new HashSet<ServiceKey>();
+        var allHeld = true;
+        foreach (var service in desired.Services)
+        {
+            var role = roleOf(service.Key);
+            (role == IpvsRole.Starting && !warmStandby ? starting : owned).Add(service.Key);
+            allHeld &= warmStandby || role == IpvsRole.Active;
+        }
+
+        var target = allHeld ? desired : new DesiredTable(desired.Services.Where(s => roleOf(s.Key) == IpvsRole.Active));
+        var plan = Plan(target, kernel, owned);
+        if (starting.Count == 0)
+        {
+            return new PassPlan(plan, target, plan.UnownedServices, 0, 0, 0);
+        }
+
+        var unowned = plan.UnownedServices.Where(s => !starting.Contains(ServiceKey.Of(s))).ToList();
+        var pending = Plan(new DesiredTable(desired.Services.Where(s => starting.Contains(s.Key))), kernel, starting).Operations.Count;
+        var adopted = kernel.Services.Count(s => starting.Contains(s.Key));
+        return new PassPlan(plan, target, unowned, pending, starting.Count, adopted);
+    }
+
+    /// <summary>
     /// Order: new services, each followed by its destinations; then edits inside services that exist
     /// (SET_SERVICE, DEL_DEST, SET_DEST, NEW_DEST); last the owned services nobody wants, each with one
     /// DEL_SERVICE (the kernel drops its destinations with it). Only services in <paramref name="ownedServiceKeys"/> or in the desired table
@@ -65,8 +102,7 @@ public static class IpvsPlanner
 
             // DEL_SERVICE alone: the kernel unlinks the service's destinations with it under one lock, so a
             // removal interrupted at any point leaves each service whole or gone, never half its real servers
-            // (which would pile its load onto the rest). One message instead of 1 + destinations: 8,000
-            // services x 10 went from 88,000 edits to 8,000 (docs/benchmarks.md, issue 6).
+            // (which would pile its load onto the rest), and it is one message instead of 1 + destinations.
             operations.Add(new(IpvsOperationKind.DeleteService, service.Service));
         }
 

@@ -8,11 +8,8 @@ namespace HaDirector.Director.Ipvs;
 /// <summary>
 /// The identity the kernel looks a virtual service up by: (family, protocol, address, port), or
 /// (family, fwmark) for a firewall-mark service. Settings (scheduler, flags, …) are not part of it.
-/// A class with its own equality, not a record struct: the framework's dictionaries and sets over a struct
-/// of ours (and the enum comparers a record's equality uses) cannot be precompiled by ReadyToRun, and a
-/// starting director paid ~100 JIT compilations for them (docs/benchmarks.md, issue 6).
 /// </summary>
-public sealed record ServiceKey(AddressFamily Family, IpvsProtocol Protocol, IPAddress? Address, ushort Port, uint FirewallMark)
+public readonly record struct ServiceKey(AddressFamily Family, IpvsProtocol Protocol, IPAddress? Address, ushort Port, uint FirewallMark)
 {
     /// <summary>
     /// A fwmark service's key drops protocol and address: the kernel matches it on the mark alone and its
@@ -23,13 +20,6 @@ public sealed record ServiceKey(AddressFamily Family, IpvsProtocol Protocol, IPA
         : new(service.Family, service.Protocol, service.Address, service.Port, 0);
 
     public bool IsFirewallMark => FirewallMark != 0;
-
-    public bool Equals(ServiceKey? other) =>
-        other is not null && Family == other.Family && Protocol == other.Protocol && Port == other.Port
-        && FirewallMark == other.FirewallMark && Equals(Address, other.Address);
-
-    public override int GetHashCode() =>
-        (((((int)Family * 31) + (int)Protocol) * 31 + Port) * 31 + (int)FirewallMark) * 31 + (Address?.GetHashCode() ?? 0);
 
     /// <summary>"198.18.0.10:80/tcp" or "fwmark 7/IPv4", as <see cref="IpvsService.ToString"/> says it.</summary>
     public override string ToString() => IsFirewallMark

@@ -25,6 +25,9 @@ internal sealed class FakeIpvsKernel : IIpvsKernel
 
     public bool FailDumps { get; set; }
 
+    /// <summary>When set, <see cref="Execute"/> throws it instead of sending anything (a broken socket, say).</summary>
+    public Exception? ThrowOnExecute { get; set; }
+
     public int Dumps { get; private set; }
 
     /// <summary>Destination dumps, one per service dumped.</summary>
@@ -69,6 +72,11 @@ internal sealed class FakeIpvsKernel : IIpvsKernel
 
     public IReadOnlyList<IpvsOperationResult> Execute(IpvsBatch batch)
     {
+        if (ThrowOnExecute is { } error)
+        {
+            throw error;
+        }
+
         lock (_lock)
         {
             Batches.Add([.. batch.Operations]);
