@@ -99,18 +99,18 @@ public sealed partial class ConfigReloader(RunningConfig running, IpvsTableServi
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "reloading {Path} ({Origin})")]
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "reloading {Path} ({Origin})")]
     private static partial void LogReloading(ILogger logger, string path, string origin);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "{Error}")]
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "{Error}")]
     private static partial void LogConfigError(ILogger logger, string error);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "reload of {Path} rejected ({Count} error(s)): the running configuration is unchanged")]
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "reload of {Path} rejected ({Count} error(s)): the running configuration is unchanged")]
     private static partial void LogRejected(ILogger logger, string path, int count);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "reload of {Path}: no changes")]
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "reload of {Path}: no changes")]
     private static partial void LogUnchanged(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "reload of {Path} applied: {Summary}")]
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "reload of {Path} applied: {Summary}")]
     private static partial void LogApplied(ILogger logger, string path, string summary);
 }
