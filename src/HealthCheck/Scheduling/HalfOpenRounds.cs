@@ -71,7 +71,8 @@ internal sealed class HalfOpenRounds(HalfOpenEngine engine, LaneContext context)
 
     protected override void Wake() => engine.Wake();
 
-    protected override void Expire(HalfOpenRound round) => round.Complete(ProbeResult.Failure(ProbeReasons.TimedOut));
+    // Passes, replies and sends all run on the engine's one thread: the attempt that expired is the current one.
+    protected override void Expire(HalfOpenRound round, int sequence) => round.Complete(ProbeResult.Failure(ProbeReasons.TimedOut));
 
     protected override void Begin(HalfOpenRound round)
     {

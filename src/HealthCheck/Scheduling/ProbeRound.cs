@@ -5,19 +5,47 @@ namespace HaDirector.HealthCheck.Scheduling;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "nothing to release")]
 internal sealed class ProbeRound(HealthTarget target) : ScheduledRound(target)
 {
+    private readonly Lock gate = new();
     private CancellationTokenSource timeout = new();
+    private int armed;
 
-    /// <summary>The token of the attempt about to start: cancelled when its timeout runs out, or by a stop.</summary>
-    public CancellationToken Arm()
+    // Set when a timeout or a stop took the source: it may still be cancelling on another thread, so the next
+    // attempt gets a new one instead of a reset of it (a late cancel must not reach a later attempt).
+    private bool condemned;
+
+    /// <summary>The token of attempt <paramref name="sequence"/>, about to start: cancelled when its timeout runs out, or by a stop.</summary>
+    public CancellationToken Arm(int sequence)
     {
-        if (!timeout.TryReset())
+        lock (gate)
         {
-            timeout.Dispose();
-            timeout = new CancellationTokenSource();
-        }
+            if (condemned || !timeout.TryReset())
+            {
+                timeout = new CancellationTokenSource();
+                condemned = false;
+            }
 
-        return timeout.Token;
+            armed = sequence;
+            return timeout.Token;
+        }
     }
 
-    public void Cancel() => timeout.Cancel();
+    /// <summary>Attempt <paramref name="sequence"/> timed out: cancels it, unless it answered and a later attempt is armed.</summary>
+    public void Expire(int sequence) => Take(sequence)?.Cancel();
+
+    /// <summary>The lane stops: cancels whatever attempt is armed.</summary>
+    public void Cancel() => Take(null)?.Cancel();
+
+    private CancellationTokenSource? Take(int? sequence)
+    {
+        lock (gate)
+        {
+            if (sequence is { } attempt && attempt != armed)
+            {
+                return null;
+            }
+
+            condemned = true;
+            return timeout;
+        }
+    }
 }

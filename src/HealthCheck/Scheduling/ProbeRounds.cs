@@ -40,7 +40,7 @@ internal sealed class ProbeRounds(LaneContext context, int maxConcurrency) : Rou
         _ = RunAsync(round);
     }
 
-    protected override void Expire(ProbeRound round) => round.Cancel();
+    protected override void Expire(ProbeRound round, int sequence) => round.Expire(sequence);
 
     protected override void Wake() => FireTimerNow();
 
@@ -52,7 +52,8 @@ internal sealed class ProbeRounds(LaneContext context, int maxConcurrency) : Rou
     private async Task RunAsync(ProbeRound round)
     {
         var time = Context.Time;
-        var token = round.Arm();
+        // Begin runs right after the pass took this attempt: its sequence cannot move before the attempt answers.
+        var token = round.Arm(round.Sequence);
         var started = time.GetTimestamp();
         ProbeResult result;
         try

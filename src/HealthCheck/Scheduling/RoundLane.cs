@@ -20,6 +20,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
     // fired while the last pass ran) find them taken and make their own.
     private List<ScheduledRound>? spareExpired = [];
     private List<ScheduledRound>? spareStart = [];
+    private List<int>? spareSequences = [];
 
     /// <param name="limit">Attempts in flight at once; the rest wait in due order and take a slot as it frees.</param>
     /// <param name="timed">A timer of the lane's clock runs the passes (or wakes the engine that does); false: the engine sleeps as long as <see cref="Pass"/> says.</param>
@@ -90,8 +91,12 @@ internal abstract class RoundLane<TRound> : IRoundLane
     /// <summary>Outside the lock: sends the attempt; its answer (or its <see cref="Expire"/>) comes to <see cref="Answer"/>.</summary>
     protected abstract void Begin(TRound round);
 
-    /// <summary>Outside the lock: the attempt's timeout ran out; it must answer (as timed out) soon.</summary>
-    protected abstract void Expire(TRound round);
+    /// <summary>
+    /// Outside the lock: the timeout of attempt <paramref name="sequence"/> ran out; it must answer (as timed out)
+    /// soon. By now that attempt may have answered and the next one begun: a lane whose passes run on several
+    /// threads must expire only the attempt named.
+    /// </summary>
+    protected abstract void Expire(TRound round, int sequence);
 
     /// <summary>Something came due before the next pass: run one now (from any thread).</summary>
     protected abstract void Wake();
@@ -137,11 +142,12 @@ internal abstract class RoundLane<TRound> : IRoundLane
         var now = Now;
         var expired = Interlocked.Exchange(ref spareExpired, null) ?? [];
         var start = Interlocked.Exchange(ref spareStart, null) ?? [];
+        var sequences = Interlocked.Exchange(ref spareSequences, null) ?? [];
         lock (Gate)
         {
             if (Stopping || !Started)
             {
-                (spareExpired, spareStart) = (expired, start);
+                (spareExpired, spareStart, spareSequences) = (expired, start, sequences);
                 return Timeout.InfiniteTimeSpan;
             }
 
@@ -149,12 +155,17 @@ internal abstract class RoundLane<TRound> : IRoundLane
             armedFor = TimeSpan.MinValue;
             lastPass = now;
             book.TakeExpired(now, expired);
+            foreach (var round in expired)
+            {
+                sequences.Add(round.Sequence);
+            }
+
             book.TakeDue(now, start);
         }
 
-        foreach (var round in expired)
+        for (var i = 0; i < expired.Count; i++)
         {
-            Expire((TRound)round);
+            Expire((TRound)expired[i], sequences[i]);
         }
 
         foreach (var round in start)
@@ -164,7 +175,8 @@ internal abstract class RoundLane<TRound> : IRoundLane
 
         expired.Clear();
         start.Clear();
-        (spareExpired, spareStart) = (expired, start);
+        sequences.Clear();
+        (spareExpired, spareStart, spareSequences) = (expired, start, sequences);
         return Arm();
     }
 
