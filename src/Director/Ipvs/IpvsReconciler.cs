@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using HaDirector.Director.Configuration;
-using HaDirector.Director.Health;
 using HaDirector.Director.Kernel;
 using Microsoft.Extensions.Logging;
 

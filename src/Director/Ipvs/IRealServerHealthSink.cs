@@ -1,6 +1,4 @@
-using HaDirector.Director.Ipvs;
-
-namespace HaDirector.Director.Health;
+namespace HaDirector.Director.Ipvs;
 
 /// <summary>
 /// Where health verdicts go: the IPVS reconciler (its <see cref="IpvsReconciler.SetHealth"/> has this shape).
