@@ -117,6 +117,19 @@ public sealed unsafe class ConnectEngine : IDisposable
 
         disposed = true;
         stop.Signal();
+        if (Thread.CurrentThread == loop)
+        {
+            // A completion runs inline on the loop, so an awaiter may dispose its engine from here: the loop cannot
+            // join itself. It ends after this callback, and a pool thread finishes the disposal.
+            ThreadPool.UnsafeQueueUserWorkItem(static engine => engine.Release(), this, preferLocal: false);
+            return;
+        }
+
+        Release();
+    }
+
+    private void Release()
+    {
         loop.Join();
         ConnectOperation[] abandoned;
         lock (gate)

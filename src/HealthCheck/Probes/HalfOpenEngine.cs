@@ -161,6 +161,19 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
 
         disposed = true;
         wake.Signal();
+        if (Thread.CurrentThread == loop)
+        {
+            // A completion runs inline on the loop, so an awaiter may dispose its engine from here: the loop cannot
+            // join itself. It ends after this callback, and a pool thread finishes the disposal.
+            ThreadPool.UnsafeQueueUserWorkItem(static engine => engine.Release(), this, preferLocal: false);
+            return;
+        }
+
+        Release();
+    }
+
+    private void Release()
+    {
         loop.Join();
         ISynInFlight[] abandoned;
         lock (gate)
