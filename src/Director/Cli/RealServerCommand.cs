@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Net;
 using HaDirector.Director.Control;
 using HaDirector.Director.RealServers;
-using HaDirector.Linux.Netlink;
 using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink;
 using HaDirector.Linux.Netlink.Route;
 
 namespace HaDirector.Director.Cli;

@@ -2,13 +2,13 @@ using System.Runtime.InteropServices;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Control;
 using HaDirector.Director.Health;
-using Microsoft.Extensions.Logging;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Kernel;
 using HaDirector.Director.Metrics;
 using HaDirector.Director.Vrrp;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Prometheus;
 using Serilog;
 

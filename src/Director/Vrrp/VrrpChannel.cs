@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using HaDirector.Director.Metrics;
-using HaDirector.Vrrp.Protocol;
 using HaDirector.Linux.Packets;
+using HaDirector.Vrrp.Protocol;
 using HaDirector.Vrrp.Transport;
 using Microsoft.Extensions.Logging;
 

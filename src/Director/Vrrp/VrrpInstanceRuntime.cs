@@ -2,10 +2,10 @@ using System.Net;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Kernel;
 using HaDirector.Director.Metrics;
+using HaDirector.Linux.Packets;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Protocol;
-using HaDirector.Linux.Packets;
 using Microsoft.Extensions.Logging;
 
 namespace HaDirector.Director.Vrrp;

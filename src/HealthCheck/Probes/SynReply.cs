@@ -1,5 +1,5 @@
-using HaDirector.Linux.Packets;
 using System.Buffers.Binary;
+using HaDirector.Linux.Packets;
 
 namespace HaDirector.HealthCheck.Probes;
 

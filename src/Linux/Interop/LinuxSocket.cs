@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace HaDirector.Linux.Interop;
 

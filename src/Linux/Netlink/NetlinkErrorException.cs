@@ -1,5 +1,5 @@
-using HaDirector.Linux.Netlink.Codec;
 using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Codec;
 
 namespace HaDirector.Linux.Netlink;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using HaDirector.Linux.Netlink.Codec;
 using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Codec;
 
 namespace HaDirector.Linux.Netlink;
 

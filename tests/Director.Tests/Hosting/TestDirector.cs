@@ -49,7 +49,11 @@ internal sealed class TestDirector : IAsyncDisposable
     /// <summary>A service someone else made in the kernel (not in any configuration here).</summary>
     public static readonly IpvsService Unowned = new()
     {
-        Family = AddressFamily.InterNetwork, Address = IPAddress.Parse("198.18.0.200"), Port = 53, Protocol = HaDirector.Linux.Netlink.Ipvs.IpvsProtocol.Udp, Scheduler = "rr",
+        Family = AddressFamily.InterNetwork,
+        Address = IPAddress.Parse("198.18.0.200"),
+        Port = 53,
+        Protocol = HaDirector.Linux.Netlink.Ipvs.IpvsProtocol.Udp,
+        Scheduler = "rr",
     };
 
     private bool _stopped;

@@ -1,10 +1,10 @@
+using System.Net;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Tests.Hosting;
 using HaDirector.Director.Tests.Kernel;
 using HaDirector.Linux.Netlink.Ipvs;
 using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Protocol;
-using System.Net;
 
 namespace HaDirector.Director.Tests.Vrrp;
 

@@ -1,9 +1,9 @@
-using HaDirector.Linux.Packets;
 using System.Buffers.Binary;
 using System.Net;
 using HaDirector.HealthCheck.Probes;
 using HaDirector.HealthCheck.Tests.Support;
 using HaDirector.Linux.Interop;
+using HaDirector.Linux.Packets;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HaDirector.HealthCheck.Tests.Probes;

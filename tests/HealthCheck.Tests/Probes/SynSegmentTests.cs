@@ -1,5 +1,5 @@
-using HaDirector.Linux.Packets;
 using HaDirector.HealthCheck.Probes;
+using HaDirector.Linux.Packets;
 
 namespace HaDirector.HealthCheck.Tests.Probes;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using HaDirector.Integration.Tests.Infrastructure;
 using Json.Schema;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using HaDirector.Integration.Tests.Infrastructure;
-using HaDirector.Vrrp.Protocol;
 using HaDirector.Linux.Packets;
+using HaDirector.Vrrp.Protocol;
 using HaDirector.Vrrp.Transport;
 
 namespace HaDirector.Integration.Tests.Vrrp;

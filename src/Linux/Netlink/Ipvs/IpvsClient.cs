@@ -1,6 +1,6 @@
+using HaDirector.Linux.Interop;
 using HaDirector.Linux.Netlink.Codec;
 using HaDirector.Linux.Netlink.Genetlink;
-using HaDirector.Linux.Interop;
 
 namespace HaDirector.Linux.Netlink.Ipvs;
 

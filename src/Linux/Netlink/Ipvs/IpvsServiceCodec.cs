@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using HaDirector.Linux.Netlink.Codec;
 using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Codec;
 
 namespace HaDirector.Linux.Netlink.Ipvs;
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using HaDirector.Linux.Netlink.Codec;
 using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Codec;
 
 namespace HaDirector.Linux.Netlink.Route;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using HaDirector.Linux.Netlink.Codec;
 using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Codec;
 
 namespace HaDirector.Linux.Netlink.Route;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using HaDirector.Linux.Netlink.Genetlink;
 using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink.Genetlink;
 using HaDirector.Linux.Netlink.Ipvs;
 using HaDirector.Linux.Tests.Support;
 

@@ -44,8 +44,13 @@ public class IpvsadmFixtureReplyTests
         Assert.Equal(
             new IpvsSyncDaemon
             {
-                State = IpvsSyncState.Master, InterfaceName = "lo", SyncId = 7, MaxLength = 1472,
-                MulticastGroup = IPAddress.Parse("224.0.0.81"), MulticastPort = 8848, MulticastTtl = 1,
+                State = IpvsSyncState.Master,
+                InterfaceName = "lo",
+                SyncId = 7,
+                MaxLength = 1472,
+                MulticastGroup = IPAddress.Parse("224.0.0.81"),
+                MulticastPort = 8848,
+                MulticastTtl = 1,
             },
             daemon);
     }

@@ -1,7 +1,7 @@
-using HaDirector.Linux.Netlink;
 using System.Net;
-using HaDirector.Linux.Netlink.Codec;
 using HaDirector.Linux.Interop;
+using HaDirector.Linux.Netlink;
+using HaDirector.Linux.Netlink.Codec;
 using HaDirector.Linux.Netlink.Route;
 using HaDirector.Linux.Tests.Support;
 
