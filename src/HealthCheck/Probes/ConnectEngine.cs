@@ -30,15 +30,14 @@ public sealed unsafe class ConnectEngine : IDisposable
     private readonly Lock gate = new();
     private readonly Epoll epoll = new();
     private readonly EventFd stop = new();
-    private readonly Thread loop;
+    private readonly EngineThread loop;
     private long nextId;
     private volatile bool disposed;
 
     public ConnectEngine()
     {
         epoll.Add(stop.Handle, Libc.EpollIn, StopCookie);
-        loop = new Thread(Loop) { IsBackground = true, Name = "health connect" };
-        loop.Start();
+        loop = new EngineThread("health connect", Loop);
     }
 
     /// <summary>Connects in flight: each is claimed once, by its event or its timeout, and then forgotten.</summary>
@@ -117,20 +116,11 @@ public sealed unsafe class ConnectEngine : IDisposable
 
         disposed = true;
         stop.Signal();
-        if (Thread.CurrentThread == loop)
-        {
-            // A completion runs inline on the loop, so an awaiter may dispose its engine from here: the loop cannot
-            // join itself. It ends after this callback, and a pool thread finishes the disposal.
-            ThreadPool.UnsafeQueueUserWorkItem(static engine => engine.Release(), this, preferLocal: false);
-            return;
-        }
-
-        Release();
+        loop.Join(Release);
     }
 
     private void Release()
     {
-        loop.Join();
         ConnectOperation[] abandoned;
         lock (gate)
         {

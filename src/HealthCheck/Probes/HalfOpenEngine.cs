@@ -42,7 +42,7 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     private readonly Lock gate = new();
     private readonly Epoll epoll = new();
     private readonly EventFd wake = new();
-    private readonly Thread loop;
+    private readonly EngineThread loop;
     private readonly uint[] isns = new uint[256];
     private readonly ISynInFlight?[] batch = new ISynInFlight?[BatchSize];
     private List<ISynInFlight> queued = [];
@@ -66,8 +66,7 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         LinuxSocket.TrySetOption(raw, LinuxConstants.SolSocket, LinuxConstants.SoRcvBufForce, ReceiveBuffer);
         epoll.Add(wake.Handle, Libc.EpollIn, WakeCookie);
         epoll.Add(raw.SafeHandle, Libc.EpollIn, SocketCookie);
-        loop = new Thread(Loop) { IsBackground = true, Name = "health half-open" };
-        loop.Start();
+        loop = new EngineThread("health half-open", Loop);
     }
 
     /// <summary>The source ports SYNs are sent from.</summary>
@@ -161,20 +160,11 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
 
         disposed = true;
         wake.Signal();
-        if (Thread.CurrentThread == loop)
-        {
-            // A completion runs inline on the loop, so an awaiter may dispose its engine from here: the loop cannot
-            // join itself. It ends after this callback, and a pool thread finishes the disposal.
-            ThreadPool.UnsafeQueueUserWorkItem(static engine => engine.Release(), this, preferLocal: false);
-            return;
-        }
-
-        Release();
+        loop.Join(Release);
     }
 
     private void Release()
     {
-        loop.Join();
         ISynInFlight[] abandoned;
         lock (gate)
         {
