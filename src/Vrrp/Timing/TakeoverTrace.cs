@@ -18,7 +18,7 @@ public static class TakeoverTrace
     private static readonly ConcurrentQueue<(long Timestamp, string Label, object? Arg)> Marks = new();
     private static readonly long BaseTimestamp = Stopwatch.GetTimestamp();
     private static readonly DateTime BaseUtc = DateTime.UtcNow;
-    private static int _flushQueued;
+    private static int FlushQueued;
 
     public static void Mark(string label, object? arg = null)
     {
@@ -40,7 +40,7 @@ public static class TakeoverTrace
     /// <summary>Writes the marks so far on a thread-pool thread.</summary>
     public static void FlushSoon()
     {
-        if (Enabled && Interlocked.Exchange(ref _flushQueued, 1) == 0)
+        if (Enabled && Interlocked.Exchange(ref FlushQueued, 1) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(_ => Flush(), null);
         }
@@ -48,7 +48,7 @@ public static class TakeoverTrace
 
     private static void Flush()
     {
-        Volatile.Write(ref _flushQueued, 0);
+        Volatile.Write(ref FlushQueued, 0);
         var text = new System.Text.StringBuilder();
         while (Marks.TryDequeue(out var mark))
         {

@@ -9,7 +9,7 @@ namespace HaDirector.HealthCheck.Tests.Support;
 /// </summary>
 public sealed class LoopbackServer : IAsyncDisposable
 {
-    private static int nextHost = 10;
+    private static int NextHost = 10;
 
     private readonly Socket listener;
     private readonly CancellationTokenSource stop = new();
@@ -28,7 +28,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <summary>Remote end points of accepted connections, in order.</summary>
     public List<IPEndPoint> Accepted { get; } = [];
 
-    public static IPAddress NextAddress() => IPAddress.Parse($"127.0.0.{Interlocked.Increment(ref nextHost) % 250 + 2}");
+    public static IPAddress NextAddress() => IPAddress.Parse($"127.0.0.{Interlocked.Increment(ref NextHost) % 250 + 2}");
 
     public static LoopbackServer Start(Func<Socket, CancellationToken, Task> handle) => Listen(handle, backlog: 64);
 
