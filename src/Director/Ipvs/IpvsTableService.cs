@@ -244,9 +244,8 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     }
 
     /// <summary>
-    /// Each instance's services and those no instance carries, worked out when the configuration arrives: on the
-    /// takeover path a lookup, not LINQ over the virtual servers (whose generic code over our structs ReadyToRun
-    /// cannot precompile: it cost a few milliseconds of JIT at the first takeover).
+    /// Each instance's services and those no instance carries, worked out when the configuration arrives, so that
+    /// the takeover path does a lookup instead of walking the virtual servers.
     /// </summary>
     private sealed record ServicePlan(Dictionary<string, HashSet<ServiceKey>> ByInstance, HashSet<ServiceKey> Uncarried)
     {

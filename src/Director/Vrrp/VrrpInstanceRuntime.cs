@@ -174,7 +174,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 
     /// <summary>
     /// Runs the takeover path once without side effects (GARP frames, advert encoding, the address query),
-    /// so the first takeover is not slowed by JIT compilation and first-use initialisation.
+    /// so the first takeover is not slowed by first-use initialisation.
     /// </summary>
     public void WarmUp(VrrpInstanceOptions options)
     {

@@ -34,8 +34,8 @@ public sealed class PcapArpSender : IArpSender
 
     /// <summary>
     /// Calls pcap_sendpacket once with a 1-byte frame, which the kernel refuses (EINVAL: shorter than an
-    /// Ethernet header; SharpPcap itself rejects an empty one before reaching libpcap): the marshalling and
-    /// JIT of the send path are then done before the first takeover needs them (measured 3.7 ms otherwise).
+    /// Ethernet header; SharpPcap itself rejects an empty one before reaching libpcap): the send path's first-use
+    /// costs (libpcap's and SharpPcap's) are then paid before the first takeover needs them.
     /// </summary>
     public void WarmUp()
     {

@@ -8,8 +8,9 @@ public sealed partial class VrrpInstanceDriver
     /// <summary>
     /// Runs a scratch driver (its own machine, a discarding sink, a hand-moved clock) through the election paths a
     /// backup takes on its first takeover — adverts heard, a priority-0 advert, Master_Down expiry, becoming master,
-    /// stepping down, shutdown — so that JIT compilation and first-use initialisation of those paths happen at
-    /// start-up instead of between the deadline and the first GARP. No side effects: nothing leaves the process.
+    /// stepping down, shutdown — so that first-use initialisation of those paths (static constructors, code pages
+    /// touched for the first time; JIT too in a plain build) happens at start-up instead of between the deadline
+    /// and the first GARP. No side effects: nothing leaves the process.
     /// </summary>
     public static void WarmUp(VrrpInstanceOptions options)
     {
