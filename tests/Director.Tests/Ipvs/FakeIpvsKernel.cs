@@ -14,6 +14,8 @@ internal sealed class FakeIpvsKernel : IIpvsKernel
     private readonly List<(IpvsService Service, List<IpvsDestination> Destinations)> _services = [];
     private readonly List<IpvsSyncDaemon> _daemons = [];
     private readonly Lock _lock = new();
+    private readonly Dictionary<ServiceKey, IpvsStats> _serviceStats = [];
+    private readonly Dictionary<(ServiceKey, DestinationKey), IpvsDestinationEntry> _destinationStats = [];
 
     /// <summary>Returns an errno to make that edit fail, or null to let it through.</summary>
     public Func<IpvsOperation, int?> FailWhen { get; set; } = _ => null;
@@ -39,6 +41,24 @@ internal sealed class FakeIpvsKernel : IIpvsKernel
 
     public IEnumerable<IpvsOperation> AllOperations => Batches.SelectMany(b => b);
 
+    /// <summary>The kernel's counters of a service from now on, as `ipvsadm -Ln --stats` would show them (zero until set).</summary>
+    public void SetStats(ServiceKey service, IpvsStats stats)
+    {
+        lock (_lock)
+        {
+            _serviceStats[service] = stats;
+        }
+    }
+
+    /// <summary>The kernel's connection counts and counters of one destination from now on.</summary>
+    public void SetStats(ServiceKey service, DestinationKey destination, uint active, uint inactive, IpvsStats stats)
+    {
+        lock (_lock)
+        {
+            _destinationStats[(service, destination)] = new IpvsDestinationEntry(null!, active, inactive, 0, stats);
+        }
+    }
+
     public IReadOnlyList<IpvsServiceEntry> GetServices()
     {
         if (DumpGate is { } gate)
@@ -55,7 +75,7 @@ internal sealed class FakeIpvsKernel : IIpvsKernel
                 throw new IpvsErrorException(Errno.ENOMEM, "IPVS_CMD_GET_SERVICE dump", null, null);
             }
 
-            return [.. _services.Select(s => new IpvsServiceEntry(s.Service, IpvsStats.Empty))];
+            return [.. _services.Select(s => new IpvsServiceEntry(s.Service, _serviceStats.GetValueOrDefault(ServiceKey.Of(s.Service), IpvsStats.Empty)))];
         }
     }
 
@@ -66,7 +86,10 @@ internal sealed class FakeIpvsKernel : IIpvsKernel
             DestinationDumps++;
             var index = IndexOf(ServiceKey.Of(service));
             // Like the kernel: a dump of a missing service's destinations is empty, not an error.
-            return index < 0 ? [] : [.. _services[index].Destinations.Select(d => new IpvsDestinationEntry(d, 0, 0, 0, IpvsStats.Empty))];
+            return index < 0 ? [] : [.. _services[index].Destinations.Select(d =>
+                _destinationStats.TryGetValue((ServiceKey.Of(service), DestinationKey.Of(d)), out var counted)
+                    ? counted with { Destination = d }
+                    : new IpvsDestinationEntry(d, 0, 0, 0, IpvsStats.Empty))];
         }
     }
 

@@ -1,6 +1,9 @@
+using System.Net;
+using System.Net.Sockets;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Tests.Hosting;
 using HaDirector.Director.Tests.Metrics;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Tests.Ipvs;
 
@@ -24,6 +27,33 @@ public sealed class IpvsMetricsTests
         Assert.Equal(0, scrape.Value("hadirector_ipvs_service_connections_total{service=\"198.18.0.200:53/udp\"}"));
         Assert.Equal(3, scrape.Value("hadirector_ipvs_operations_total"));
         Assert.Equal(0, scrape.Value("hadirector_ipvs_netlink_errors_total"));
+    }
+
+    [Fact]
+    public async Task Scrape_KernelCounters_ShownAsCountersAndAResetWhenTheKernelRestartsThem()
+    {
+        await using var director = new TestDirector();
+        _ = new IpvsMetrics(director.Registry, director.Ipvs);
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        var service = new ServiceKey(AddressFamily.InterNetwork, IpvsProtocol.Tcp, IPAddress.Parse("198.18.0.100"), 80, 0);
+        var backend = new DestinationKey(IPAddress.Parse("198.18.1.1"), 80);
+        director.Kernel.Ipvs.SetStats(service, new IpvsStats(120, 900, 0, 64_000, 0, 0, 0, 0, 0, 0));
+        director.Kernel.Ipvs.SetStats(service, backend, active: 7, inactive: 3, new IpvsStats(80, 600, 0, 40_000, 0, 0, 0, 0, 0, 0));
+
+        var scrape = await Scrape.OfAsync(director.Registry);
+
+        Assert.Equal(120, scrape.Value("hadirector_ipvs_service_connections_total{service=\"198.18.0.100:80/tcp\"}"));
+        Assert.Equal(64_000, scrape.Value("hadirector_ipvs_service_incoming_bytes_total{service=\"198.18.0.100:80/tcp\"}"));
+        Assert.Equal(80, scrape.Value("hadirector_ipvs_backend_connections_total{service=\"198.18.0.100:80/tcp\",real_server=\"198.18.1.1:80\"}"));
+        Assert.Equal(7, scrape.Value("hadirector_ipvs_backend_connections_active{service=\"198.18.0.100:80/tcp\",real_server=\"198.18.1.1:80\"}"));
+        Assert.Equal(3, scrape.Value("hadirector_ipvs_backend_connections_inactive{service=\"198.18.0.100:80/tcp\",real_server=\"198.18.1.1:80\"}"));
+
+        // The entry was re-created (its counters start again): the series restarts rather than staying at 120.
+        director.Kernel.Ipvs.SetStats(service, new IpvsStats(5, 40, 0, 2_000, 0, 0, 0, 0, 0, 0));
+        var after = await Scrape.OfAsync(director.Registry);
+
+        Assert.Equal(5, after.Value("hadirector_ipvs_service_connections_total{service=\"198.18.0.100:80/tcp\"}"));
     }
 
     [Fact]
