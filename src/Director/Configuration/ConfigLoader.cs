@@ -20,16 +20,22 @@ public static class ConfigLoader
     }
 
     /// <param name="fileName">Only used in the errors.</param>
-    public static ConfigLoadResult LoadFromText(string text, string fileName)
+    public static ConfigLoadResult LoadFromText(string text, string fileName) => LoadFromText(text, fileName, ConfigYaml.ParserThreadFrom);
+
+    /// <param name="parserThreadFrom">The size from which YAML is parsed on a thread of its own (tests: 0, always).</param>
+    internal static ConfigLoadResult LoadFromText(string text, string fileName, int parserThreadFrom)
     {
         var diagnostics = new ConfigDiagnostics(fileName);
+        var reader = new ConfigReader(diagnostics);
         ConfigNode? root;
         try
         {
-            root = ConfigYaml.Parse(text);
+            root = ConfigYaml.Parse(text, ConfigReader.VirtualServersKey, reader.ReadVirtualServerEarly, parserThreadFrom);
         }
         catch (YamlException e)
         {
+            // What the early reads found is not reported: a file that is not YAML gets the one YAML error.
+            diagnostics = new ConfigDiagnostics(fileName);
             diagnostics.Report("", e.Start, $"invalid YAML: {e.Message}");
             return diagnostics.Result(null);
         }
@@ -41,7 +47,7 @@ public static class ConfigLoader
         }
 
         diagnostics.Sources.SetRoot(node);
-        var config = new ConfigReader(diagnostics).Read(node);
+        var config = reader.Read(node);
         ConfigValidator.Validate(config, diagnostics);
         return diagnostics.Result(config);
     }

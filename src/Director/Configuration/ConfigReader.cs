@@ -16,6 +16,18 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
     private static readonly string[] SyncDaemonKeys = ["interface", "syncId", "takeoverGrace", "syncThreshold"];
     private static readonly string[] LoggingKeys = ["format"];
 
+    /// <summary>The root key whose items <see cref="ReadVirtualServerEarly"/> reads as the parser delivers them.</summary>
+    public const string VirtualServersKey = "virtualServers";
+
+    private readonly List<(ConfigNode Node, VirtualServerConfig? Config)> _early = [];
+
+    /// <summary>
+    /// Reads an item of <c>virtualServers</c> while the parser is still on the rest of the file (the same read,
+    /// the same errors, as <see cref="Read"/> would make); <see cref="Read"/> then takes the result as it is.
+    /// </summary>
+    public void ReadVirtualServerEarly(int index, ConfigNode node) =>
+        _early.Add((node, ReadVirtualServer(new ListItem(node, FieldPath.Child("", VirtualServersKey), index))));
+
     public DirectorConfig Read(ConfigNode root)
     {
         var map = YamlMap.Open(root, "", diagnostics, RootKeys);
@@ -38,13 +50,16 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
                 RealtimePriority = vrrp?.Read("realtimePriority", ScalarParsers.Int(0, 99), new VrrpConfig().RealtimePriority)
                     ?? new VrrpConfig().RealtimePriority,
             },
-            VirtualServers = map.ReadList("virtualServers", item => ReadVirtualServer(item) ?? new VirtualServerConfig()),
+            VirtualServers = map.ReadList(VirtualServersKey, item => ReadVirtualServerOnce(item) ?? new VirtualServerConfig()),
             Metrics = ReadMetrics(map),
             Control = ReadControl(map.Map("control", ControlKeys)),
             Ipvs = ReadIpvs(map.Map("ipvs", IpvsKeys)),
             Logging = ReadLogging(map.Map("logging", LoggingKeys)),
         };
     }
+
+    private VirtualServerConfig? ReadVirtualServerOnce(ListItem item) =>
+        item.Index < _early.Count && ReferenceEquals(_early[item.Index].Node, item.Node) ? _early[item.Index].Config : ReadVirtualServer(item);
 
     private static MetricsConfig ReadMetrics(YamlMap root)
     {

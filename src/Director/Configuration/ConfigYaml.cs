@@ -10,10 +10,19 @@ namespace HaDirector.Director.Configuration;
 /// </summary>
 internal static class ConfigYaml
 {
+    /// <summary>From this size (about 100 virtual servers) the parser runs on its own thread.</summary>
+    internal const int ParserThreadFrom = 64 * 1024;
+
     /// <summary>The document's root; null for a file without one. Throws YamlException at the first error.</summary>
-    public static ConfigNode? Parse(string text)
+    /// <param name="rootList">A key of the root mapping whose list items are handed, each once it is complete,
+    /// to <paramref name="onItem"/> (with its index) while the rest of the file is still being parsed.</param>
+    /// <param name="parserThreadFrom">The size from which the parser runs on its own thread (tests: 0, always).</param>
+    public static ConfigNode? Parse(
+        string text, string? rootList = null, Action<int, ConfigNode>? onItem = null, int parserThreadFrom = ParserThreadFrom)
     {
-        var parser = new Parser(new StringReader(text));
+        using var thread = text.Length >= parserThreadFrom ? new ParserThread(text) : null;
+        IParser parser = thread ?? (IParser)new Parser(new StringReader(text));
+        var watch = rootList is not null && onItem is not null ? new ListWatch(rootList, onItem) : null;
         parser.Consume<StreamStart>();
         if (parser.Accept<StreamEnd>(out _))
         {
@@ -23,7 +32,7 @@ internal static class ConfigYaml
         try
         {
             parser.Consume<DocumentStart>();
-            var root = Read(parser, anchors: []);
+            var root = Read(parser, anchors: [], watch);
             parser.Consume<DocumentEnd>();
             if (parser.TryConsume<DocumentStart>(out _))
             {
@@ -41,7 +50,7 @@ internal static class ConfigYaml
         }
     }
 
-    private static ConfigNode Read(IParser parser, Dictionary<string, ConfigNode> anchors)
+    private static ConfigNode Read(IParser parser, Dictionary<string, ConfigNode> anchors, ListWatch? rootWatch = null, Action<int, ConfigNode>? onItem = null)
     {
         var start = parser.Current ?? throw new YamlException("unexpected end of stream");
         parser.MoveNext();
@@ -55,7 +64,9 @@ internal static class ConfigYaml
                 var items = new List<ConfigNode>();
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    items.Add(Read(parser, anchors));
+                    var item = Read(parser, anchors);
+                    onItem?.Invoke(items.Count, item);
+                    items.Add(item);
                 }
 
                 node = new(ConfigNodeKind.Sequence, start.Start) { Items = items };
@@ -82,7 +93,8 @@ internal static class ConfigYaml
                         throw new YamlException(key.Start, key.End, $"Duplicate key {name}");
                     }
 
-                    entries.Add(new(name, key.Start, Read(parser, anchors)));
+                    var watched = rootWatch is not null && name == rootWatch.Key && parser.Current is SequenceStart ? rootWatch.OnItem : null;
+                    entries.Add(new(name, key.Start, Read(parser, anchors, onItem: watched)));
                 }
 
                 node = new(ConfigNodeKind.Mapping, start.Start) { Entries = entries };
@@ -102,4 +114,6 @@ internal static class ConfigYaml
 
         return node;
     }
+
+    private sealed record ListWatch(string Key, Action<int, ConfigNode> OnItem);
 }

@@ -406,6 +406,72 @@ public sealed class ConfigLoaderTests
         Assert.Equal(expected, result.Errors.Select(e => e.ToString()));
     }
 
+    [Theory]
+    [MemberData(nameof(BrokenFiles))]
+    public void LoadFromText_BrokenFileOnTheParserThread_ReportsTheSameErrors(string name, string yaml, string[] expected)
+    {
+        _ = name;
+        var result = ConfigLoader.LoadFromText(yaml, "t.yaml", parserThreadFrom: 0);
+
+        Assert.Null(result.Config);
+        Assert.Equal(expected, result.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void LoadFromText_LargeFileWithBadVirtualServers_ReportsThemAsASmallFileWould()
+    {
+        var yaml = LargeFile(services: 800, broken: [3, 799]);
+
+        var threaded = ConfigLoader.LoadFromText(yaml, "t.yaml");
+        var serial = ConfigLoader.LoadFromText(yaml, "t.yaml", parserThreadFrom: int.MaxValue);
+
+        Assert.True(yaml.Length >= ConfigYaml.ParserThreadFrom);
+        Assert.Equal(serial.Errors.Select(e => e.ToString()), threaded.Errors.Select(e => e.ToString()));
+        Assert.Equal(2, threaded.Errors.Count);
+        Assert.Contains("virtualServers[3].port", threaded.Errors[0].ToString());
+        Assert.Contains("virtualServers[799].port", threaded.Errors[1].ToString());
+    }
+
+    [Fact]
+    public void LoadFromText_LargeFileBrokenAfterBadVirtualServers_ReportsOnlyTheYamlError()
+    {
+        // The early reads of the virtual servers found an error before the parser reached the broken line.
+        var yaml = LargeFile(services: 800, broken: [3]) + "metrics: [unclosed\n";
+
+        var result = ConfigLoader.LoadFromText(yaml, "t.yaml");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("invalid YAML", error.Message);
+    }
+
+    [Fact]
+    public void LoadFromText_LargeFile_LoadsEveryVirtualServerInOrder()
+    {
+        var result = ConfigLoader.LoadFromText(LargeFile(services: 800, broken: []), "t.yaml");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(800, result.Config!.VirtualServers.Count);
+        Assert.Equal(Enumerable.Range(0, 800).Select(i => $"vs{i}"), result.Config.VirtualServers.Select(v => v.Name));
+        Assert.All(result.Config.VirtualServers, v => Assert.Equal(3, v.RealServers.Count));
+    }
+
+    /// <summary>A file past the parser-thread size: services with three real servers, the given ones with a port out of range.</summary>
+    private static string LargeFile(int services, int[] broken)
+    {
+        var text = new System.Text.StringBuilder(Minimal).Append("\nvirtualServers:\n");
+        for (var i = 0; i < services; i++)
+        {
+            var port = broken.Contains(i) ? 70000 : 1000 + i;
+            text.Append($"  - name: vs{i}\n    vip: 10.19.166.88\n    port: {port}\n    realServers:\n");
+            for (var r = 1; r <= 3; r++)
+            {
+                text.Append($"      - {{ address: 10.100.{i % 250}.{r} }}\n");
+            }
+        }
+
+        return text.ToString();
+    }
+
     [Fact]
     public void LoadFromText_MinimalFile_AppliesEveryDefault()
     {

@@ -39,14 +39,39 @@ public sealed class ConfigYamlTests
     }
 
     [Theory]
+    [MemberData(nameof(Files))]
+    public void Parse_FileOnTheParserThread_SameTreeAsYamlDotNetsModel(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+
+        Assert.Equal(Dump(stream.Documents[0].RootNode), Dump(ConfigYaml.Parse(text, parserThreadFrom: 0)!));
+    }
+
+    [Fact]
+    public void Parse_WatchedRootList_HandsOverEachCompleteItemInOrder()
+    {
+        var seen = new List<(int Index, ConfigNode Item)>();
+
+        var root = ConfigYaml.Parse("a:\n  - x: [1]\nlist:\n  - { k: 1 }\n  - k: 2\n    j: [3]\nb: [9]\n", "list", (i, node) => seen.Add((i, node)), parserThreadFrom: 0)!;
+
+        var list = root.Entries.Single(e => e.Key == "list").Value;
+        Assert.Equal([0, 1], seen.Select(s => s.Index));
+        Assert.Equal(list.Items, seen.Select(s => s.Item));
+        Assert.Equal(2, seen[1].Item.Entries.Count);
+    }
+
+    [Theory]
     [InlineData("a: 1\n---\nb: 2\n", 3, 1, "expected one document, found a second one")]
     [InlineData("a: 1\nb: 2\na: 3\n", 3, 1, "Duplicate key a")]
     [InlineData("a: 1\nb: *nowhere\n", 2, 4, "Anchor 'nowhere' not found")]
     public void Parse_BrokenDocument_ThrowsAtItsMark(string text, int line, int column, string message)
     {
         var error = Assert.Throws<YamlException>(() => ConfigYaml.Parse(text));
+        var threaded = Assert.Throws<YamlException>(() => ConfigYaml.Parse(text, parserThreadFrom: 0));
 
         Assert.Equal((line, column, message), ((int)error.Start.Line, (int)error.Start.Column, error.Message));
+        Assert.Equal((line, column, message), ((int)threaded.Start.Line, (int)threaded.Start.Column, threaded.Message));
     }
 
     [Fact]
