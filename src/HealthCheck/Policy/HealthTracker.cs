@@ -15,67 +15,67 @@ namespace HaDirector.HealthCheck.Policy;
 /// </remarks>
 public sealed class HealthTracker(HealthPolicy policy)
 {
-    private HealthState state;
-    private WeightReport weight;
-    private ProbeResult? lastResult;
-    private DateTimeOffset? lastChecked;
-    private DateTimeOffset? since;
-    private long flaps;
-    private long results;
-    private int successes;
-    private int failures;
+    private HealthState _state;
+    private WeightReport _weight;
+    private ProbeResult? _lastResult;
+    private DateTimeOffset? _lastChecked;
+    private DateTimeOffset? _since;
+    private long _flaps;
+    private long _results;
+    private int _successes;
+    private int _failures;
 
     public HealthPolicy Policy => policy;
 
-    public HealthState State => state;
+    public HealthState State => _state;
 
     /// <summary>The weight a good result asked for; none when it did not ask.</summary>
-    public WeightReport Weight => weight;
+    public WeightReport Weight => _weight;
 
     public HealthChange Record(in ProbeResult result, DateTimeOffset at)
     {
-        results++;
-        lastResult = result;
-        lastChecked = at;
-        var next = state;
+        _results++;
+        _lastResult = result;
+        _lastChecked = at;
+        var next = _state;
         if (result.Up)
         {
-            successes++;
-            failures = 0;
-            if (state == HealthState.Unknown || (state == HealthState.Down && successes >= policy.Rise))
+            _successes++;
+            _failures = 0;
+            if (_state == HealthState.Unknown || (_state == HealthState.Down && _successes >= policy.Rise))
             {
                 next = HealthState.Up;
             }
         }
         else
         {
-            failures++;
-            successes = 0;
-            if (state == HealthState.Unknown || (state == HealthState.Up && failures >= policy.Fall))
+            _failures++;
+            _successes = 0;
+            if (_state == HealthState.Unknown || (_state == HealthState.Up && _failures >= policy.Fall))
             {
                 next = HealthState.Down;
             }
         }
 
         var change = HealthChange.None;
-        if (next != state)
+        if (next != _state)
         {
-            if (state != HealthState.Unknown)
+            if (_state != HealthState.Unknown)
             {
-                flaps++;
+                _flaps++;
             }
 
-            state = next;
-            since = at;
+            _state = next;
+            _since = at;
             change |= HealthChange.State;
         }
 
         // Weight follows the latest good result (no hysteresis: the agent or script is authoritative);
         // a good result without a weight restores the configured one.
-        if (result.Up && result.Weight != weight)
+        if (result.Up && result.Weight != _weight)
         {
-            weight = result.Weight;
-            if (state == HealthState.Up)
+            _weight = result.Weight;
+            if (_state == HealthState.Up)
             {
                 change |= HealthChange.Weight;
             }
@@ -84,5 +84,5 @@ public sealed class HealthTracker(HealthPolicy policy)
         return change;
     }
 
-    public HealthSnapshot Snapshot() => new(state, weight, lastResult, lastChecked, since, flaps, successes, failures, results);
+    public HealthSnapshot Snapshot() => new(_state, _weight, _lastResult, _lastChecked, _since, _flaps, _successes, _failures, _results);
 }

@@ -6,15 +6,15 @@ namespace HaDirector.HealthCheck.Probes;
 /// <summary>What the body of a good response looks like: a pattern it contains, or its exact digest.</summary>
 public sealed class BodyCheck
 {
-    private readonly Regex? pattern;
-    private readonly DigestAlgorithm algorithm;
-    private readonly byte[]? digest;
+    private readonly Regex? _pattern;
+    private readonly DigestAlgorithm _algorithm;
+    private readonly byte[]? _digest;
 
     private BodyCheck(Regex? pattern, DigestAlgorithm algorithm, byte[]? digest)
     {
-        this.pattern = pattern;
-        this.algorithm = algorithm;
-        this.digest = digest;
+        this._pattern = pattern;
+        this._algorithm = algorithm;
+        this._digest = digest;
     }
 
     public static BodyCheck Matching(Regex pattern) => new(pattern, default, null);
@@ -32,20 +32,20 @@ public sealed class BodyCheck
     }
 
     /// <summary>A digest needs the whole body; a pattern is content with the part that fit.</summary>
-    public bool NeedsWholeBody => digest is not null;
+    public bool NeedsWholeBody => _digest is not null;
 
     /// <summary>Null when the body is good, otherwise the reason.</summary>
     public string? Check(ReadOnlySpan<byte> body)
     {
-        if (pattern is not null)
+        if (_pattern is not null)
         {
-            return TextPattern.IsMatch(pattern, body) ? null : ProbeReasons.BodyMismatch;
+            return TextPattern.IsMatch(_pattern, body) ? null : ProbeReasons.BodyMismatch;
         }
 
         Span<byte> actual = stackalloc byte[32];
 #pragma warning disable CA5351 // MD5 here compares a page with keepalived's genhash output, not a secret.
-        var length = algorithm == DigestAlgorithm.Md5 ? MD5.HashData(body, actual) : SHA256.HashData(body, actual);
+        var length = _algorithm == DigestAlgorithm.Md5 ? MD5.HashData(body, actual) : SHA256.HashData(body, actual);
 #pragma warning restore CA5351
-        return actual[..length].SequenceEqual(digest) ? null : ProbeReasons.DigestMismatch;
+        return actual[..length].SequenceEqual(_digest) ? null : ProbeReasons.DigestMismatch;
     }
 }

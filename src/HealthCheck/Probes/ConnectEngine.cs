@@ -26,18 +26,18 @@ public sealed unsafe class ConnectEngine : IDisposable
     // The wake-up's epoll cookie: operation ids start at 1.
     private const long StopCookie = 0;
 
-    private readonly Dictionary<long, ConnectOperation> pending = [];
-    private readonly Lock gate = new();
-    private readonly Epoll epoll = new();
-    private readonly EventFd stop = new();
-    private readonly EngineThread loop;
-    private long nextId;
-    private volatile bool disposed;
+    private readonly Dictionary<long, ConnectOperation> _pending = [];
+    private readonly Lock _gate = new();
+    private readonly Epoll _epoll = new();
+    private readonly EventFd _stop = new();
+    private readonly EngineThread _loop;
+    private long _nextId;
+    private volatile bool _disposed;
 
     public ConnectEngine()
     {
-        epoll.Add(stop.Handle, Libc.EpollIn, StopCookie);
-        loop = new EngineThread("health connect", Loop);
+        _epoll.Add(_stop.Handle, Libc.EpollIn, StopCookie);
+        _loop = new EngineThread("health connect", Loop);
     }
 
     /// <summary>Connects in flight: each is claimed once, by its event or its timeout, and then forgotten.</summary>
@@ -45,9 +45,9 @@ public sealed unsafe class ConnectEngine : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return pending.Count;
+                return _pending.Count;
             }
         }
     }
@@ -55,9 +55,9 @@ public sealed unsafe class ConnectEngine : IDisposable
     /// <summary>Never throws: refused, unreachable, a timeout (the token) and local errors are down results.</summary>
     public ValueTask<ProbeResult> ConnectAsync(ProbeEndpoint endpoint, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested || disposed)
+        if (cancellationToken.IsCancellationRequested || _disposed)
         {
-            return ValueTask.FromResult(ProbeResult.Failure(disposed ? ProbeReasons.Stopped : ProbeReasons.TimedOut));
+            return ValueTask.FromResult(ProbeResult.Failure(_disposed ? ProbeReasons.Stopped : ProbeReasons.TimedOut));
         }
 
         var fd = new LinuxFileDescriptor(Libc.Socket(SockAddrInet.Family(endpoint.Target.Address), Libc.SockStream | Libc.SockNonBlock | Libc.SockCloExec, 0));
@@ -87,13 +87,13 @@ public sealed unsafe class ConnectEngine : IDisposable
             return Fail(fd);
         }
 
-        var operation = new ConnectOperation(this, fd, Interlocked.Increment(ref nextId));
-        lock (gate)
+        var operation = new ConnectOperation(this, fd, Interlocked.Increment(ref _nextId));
+        lock (_gate)
         {
-            pending.Add(operation.Id, operation);
+            _pending.Add(operation.Id, operation);
         }
 
-        if (epoll.TryAdd(fd, Libc.EpollOut | Libc.EpollOneShot, operation.Id) < 0)
+        if (_epoll.TryAdd(fd, Libc.EpollOut | Libc.EpollOneShot, operation.Id) < 0)
         {
             operation.Complete(ConnectErrors.Reason(Marshal.GetLastPInvokeError()));
         }
@@ -109,22 +109,22 @@ public sealed unsafe class ConnectEngine : IDisposable
     /// <summary>Ends the loop's thread; connects still in flight are abandoned as stopped.</summary>
     public void Dispose()
     {
-        if (disposed)
+        if (_disposed)
         {
             return;
         }
 
-        disposed = true;
-        stop.Signal();
-        loop.Join(Release);
+        _disposed = true;
+        _stop.Signal();
+        _loop.Join(Release);
     }
 
     private void Release()
     {
         ConnectOperation[] abandoned;
-        lock (gate)
+        lock (_gate)
         {
-            abandoned = [.. pending.Values];
+            abandoned = [.. _pending.Values];
         }
 
         foreach (var operation in abandoned)
@@ -132,15 +132,15 @@ public sealed unsafe class ConnectEngine : IDisposable
             operation.Complete(ProbeReasons.Stopped);
         }
 
-        epoll.Dispose();
-        stop.Dispose();
+        _epoll.Dispose();
+        _stop.Dispose();
     }
 
     internal void Forget(long id)
     {
-        lock (gate)
+        lock (_gate)
         {
-            pending.Remove(id);
+            _pending.Remove(id);
         }
     }
 
@@ -189,16 +189,16 @@ public sealed unsafe class ConnectEngine : IDisposable
         var events = (byte*)NativeMemory.Alloc((nuint)(BatchSize * Libc.EpollEventSize));
         try
         {
-            while (!disposed)
+            while (!_disposed)
             {
-                var n = epoll.Wait(events, BatchSize, -1);
+                var n = _epoll.Wait(events, BatchSize, -1);
                 for (var i = 0; i < n; i++)
                 {
                     var id = Epoll.Cookie(events, i);
                     ConnectOperation? operation;
-                    lock (gate)
+                    lock (_gate)
                     {
-                        pending.TryGetValue(id, out operation);
+                        _pending.TryGetValue(id, out operation);
                     }
 
                     // Absent: a timeout claimed it between the event and now (and closed the descriptor), or the stop's wake-up.

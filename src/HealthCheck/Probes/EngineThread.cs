@@ -7,18 +7,18 @@ namespace HaDirector.HealthCheck.Probes;
 /// </summary>
 internal sealed class EngineThread
 {
-    private readonly Thread thread;
+    private readonly Thread _thread;
 
     public EngineThread(string name, ThreadStart loop)
     {
-        thread = new Thread(loop) { IsBackground = true, Name = name };
-        thread.Start();
+        _thread = new Thread(loop) { IsBackground = true, Name = name };
+        _thread.Start();
     }
 
     /// <summary>Once the loop has been told to stop: waits for it to return, then runs <paramref name="release"/>.</summary>
     public void Join(Action release)
     {
-        if (Thread.CurrentThread == thread)
+        if (Thread.CurrentThread == _thread)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static s => s.Self.JoinThen(s.Release), (Self: this, Release: release), preferLocal: false);
             return;
@@ -29,7 +29,7 @@ internal sealed class EngineThread
 
     private void JoinThen(Action release)
     {
-        thread.Join();
+        _thread.Join();
         release();
     }
 }

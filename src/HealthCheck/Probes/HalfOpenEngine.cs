@@ -36,56 +36,56 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     private const long WakeCookie = 0;
     private const long SocketCookie = 1;
 
-    private readonly Socket raw;
-    private readonly ReservedPorts ports;
-    private readonly Dictionary<ulong, ISynInFlight> pending = [];
-    private readonly Lock gate = new();
-    private readonly Epoll epoll = new();
-    private readonly EventFd wake = new();
-    private readonly EngineThread loop;
-    private readonly uint[] isns = new uint[256];
-    private readonly ISynInFlight?[] batch = new ISynInFlight?[BatchSize];
-    private List<ISynInFlight> queued = [];
-    private List<ISynInFlight> sending = [];
-    private IHalfOpenLane[] lanes = [];
-    private bool flushQueued;
-    private int nextPort;
-    private int nextIsn = int.MaxValue;
-    private ushort nextId;
-    private volatile bool disposed;
-    private long synsSent;
-    private long repliesRead;
+    private readonly Socket _raw;
+    private readonly ReservedPorts _ports;
+    private readonly Dictionary<ulong, ISynInFlight> _pending = [];
+    private readonly Lock _gate = new();
+    private readonly Epoll _epoll = new();
+    private readonly EventFd _wake = new();
+    private readonly EngineThread _loop;
+    private readonly uint[] _isns = new uint[256];
+    private readonly ISynInFlight?[] _batch = new ISynInFlight?[BatchSize];
+    private List<ISynInFlight> _queued = [];
+    private List<ISynInFlight> _sending = [];
+    private IHalfOpenLane[] _lanes = [];
+    private bool _flushQueued;
+    private int _nextPort;
+    private int _nextIsn = int.MaxValue;
+    private ushort _nextId;
+    private volatile bool _disposed;
+    private long _synsSent;
+    private long _repliesRead;
 
     /// <summary>Opens the raw socket and starts the engine's thread; throws <see cref="LinuxErrorException"/> without CAP_NET_RAW.</summary>
     public HalfOpenEngine()
     {
-        raw = LinuxSocket.Open(LinuxConstants.AfInet, LinuxConstants.SockRaw, LinuxConstants.IpProtoTcp);
-        ports = ReservedPorts.Reserve(PortCount);
-        LinuxSocket.AttachFilter(raw, SynReplyFilter.Program(ports.First, ports.Last));
-        LinuxSocket.SetOption(raw, LinuxConstants.SolIp, LinuxConstants.IpHdrIncl, 1, "IP_HDRINCL");
-        LinuxSocket.TrySetOption(raw, LinuxConstants.SolSocket, LinuxConstants.SoRcvBufForce, ReceiveBuffer);
-        epoll.Add(wake.Handle, Libc.EpollIn, WakeCookie);
-        epoll.Add(raw.SafeHandle, Libc.EpollIn, SocketCookie);
-        loop = new EngineThread("health half-open", Loop);
+        _raw = LinuxSocket.Open(LinuxConstants.AfInet, LinuxConstants.SockRaw, LinuxConstants.IpProtoTcp);
+        _ports = ReservedPorts.Reserve(PortCount);
+        LinuxSocket.AttachFilter(_raw, SynReplyFilter.Program(_ports.First, _ports.Last));
+        LinuxSocket.SetOption(_raw, LinuxConstants.SolIp, LinuxConstants.IpHdrIncl, 1, "IP_HDRINCL");
+        LinuxSocket.TrySetOption(_raw, LinuxConstants.SolSocket, LinuxConstants.SoRcvBufForce, ReceiveBuffer);
+        _epoll.Add(_wake.Handle, Libc.EpollIn, WakeCookie);
+        _epoll.Add(_raw.SafeHandle, Libc.EpollIn, SocketCookie);
+        _loop = new EngineThread("health half-open", Loop);
     }
 
     /// <summary>The source ports SYNs are sent from.</summary>
-    internal (ushort First, ushort Last) Ports => (ports.First, ports.Last);
+    internal (ushort First, ushort Last) Ports => (_ports.First, _ports.Last);
 
     /// <summary>SYNs the kernel took so far: a test's sign that a probe is out.</summary>
-    internal long SynsSent => Volatile.Read(ref synsSent);
+    internal long SynsSent => Volatile.Read(ref _synsSent);
 
     /// <summary>TCP segments read from the raw socket (the kernel's filter let through), answers or not.</summary>
-    internal long RepliesRead => Volatile.Read(ref repliesRead);
+    internal long RepliesRead => Volatile.Read(ref _repliesRead);
 
     /// <summary>SYNs waiting for a reply: each is claimed once, by its reply, its timeout or a send error, then forgotten.</summary>
     internal int Pending
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return pending.Count;
+                return _pending.Count;
             }
         }
     }
@@ -93,9 +93,9 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     /// <summary>Never throws: a SYN-ACK is up; a RST, a send error or the token (the timeout) is down.</summary>
     public ValueTask<ProbeResult> ProbeAsync(IPEndPoint target, IPAddress source, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested || disposed)
+        if (cancellationToken.IsCancellationRequested || _disposed)
         {
-            return ValueTask.FromResult(ProbeResult.Failure(disposed ? ProbeReasons.Stopped : ProbeReasons.TimedOut));
+            return ValueTask.FromResult(ProbeResult.Failure(_disposed ? ProbeReasons.Stopped : ProbeReasons.TimedOut));
         }
 
         if (!TryIpv4(source, out var from) || !TryIpv4(target.Address, out var to))
@@ -104,7 +104,7 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         }
 
         var operation = new HalfOpenOperation(this, from, to, (ushort)target.Port);
-        lock (gate)
+        lock (_gate)
         {
             if (!TryAddLocked(operation))
             {
@@ -121,16 +121,16 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         }
 
         bool schedule;
-        lock (gate)
+        lock (_gate)
         {
-            queued.Add(operation);
-            schedule = !flushQueued;
-            flushQueued = true;
+            _queued.Add(operation);
+            schedule = !_flushQueued;
+            _flushQueued = true;
         }
 
         if (schedule)
         {
-            wake.Signal();
+            _wake.Signal();
         }
 
         return operation.Task;
@@ -139,36 +139,36 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     /// <summary>Runs the lane's passes on this engine's thread from now on, until its pass says it stopped.</summary>
     internal void Attach(IHalfOpenLane lane)
     {
-        lock (gate)
+        lock (_gate)
         {
-            lanes = [.. lanes, lane];
+            _lanes = [.. _lanes, lane];
         }
 
         Wake();
     }
 
     /// <summary>From any thread: the engine runs its lanes' passes at once (something came due earlier than it sleeps).</summary>
-    internal void Wake() => wake.Signal();
+    internal void Wake() => _wake.Signal();
 
     /// <summary>Ends the engine's thread and releases the socket and source ports; SYNs still awaited are answered as stopped.</summary>
     public void Dispose()
     {
-        if (disposed)
+        if (_disposed)
         {
             return;
         }
 
-        disposed = true;
-        wake.Signal();
-        loop.Join(Release);
+        _disposed = true;
+        _wake.Signal();
+        _loop.Join(Release);
     }
 
     private void Release()
     {
         ISynInFlight[] abandoned;
-        lock (gate)
+        lock (_gate)
         {
-            abandoned = [.. pending.Values];
+            abandoned = [.. _pending.Values];
         }
 
         foreach (var operation in abandoned)
@@ -176,10 +176,10 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
             operation.Complete(ProbeResult.Failure(ProbeReasons.Stopped));
         }
 
-        raw.Dispose();
-        ports.Dispose();
-        epoll.Dispose();
-        wake.Dispose();
+        _raw.Dispose();
+        _ports.Dispose();
+        _epoll.Dispose();
+        _wake.Dispose();
     }
 
     internal override IRoundLane OpenLane(LaneContext context) => new HalfOpenRounds(this, context);
@@ -190,14 +190,14 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     /// </summary>
     internal bool TryQueue(ISynInFlight operation)
     {
-        lock (gate)
+        lock (_gate)
         {
             if (!TryAddLocked(operation))
             {
                 return false;
             }
 
-            queued.Add(operation);
+            _queued.Add(operation);
             return true;
         }
     }
@@ -208,13 +208,13 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
 
     internal void Forget(ISynInFlight operation)
     {
-        lock (gate)
+        lock (_gate)
         {
             // Only its own entry: a SYN that never got a port (all busy) shares its last key with another's.
             var key = KeyOf(operation);
-            if (pending.TryGetValue(key, out var held) && held == operation)
+            if (_pending.TryGetValue(key, out var held) && held == operation)
             {
-                pending.Remove(key);
+                _pending.Remove(key);
             }
         }
     }
@@ -232,16 +232,16 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     {
         for (var tries = 0; tries < PortCount; tries++)
         {
-            operation.LocalPort = (ushort)(ports.First + (nextPort++ & (PortCount - 1)));
-            if (pending.TryAdd(KeyOf(operation), operation))
+            operation.LocalPort = (ushort)(_ports.First + (_nextPort++ & (PortCount - 1)));
+            if (_pending.TryAdd(KeyOf(operation), operation))
             {
-                if (nextIsn >= isns.Length)
+                if (_nextIsn >= _isns.Length)
                 {
-                    RandomNumberGenerator.Fill(MemoryMarshal.AsBytes(isns.AsSpan()));
-                    nextIsn = 0;
+                    RandomNumberGenerator.Fill(MemoryMarshal.AsBytes(_isns.AsSpan()));
+                    _nextIsn = 0;
                 }
 
-                operation.Isn = isns[nextIsn++];
+                operation.Isn = _isns[_nextIsn++];
                 return true;
             }
         }
@@ -269,7 +269,7 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
             BinaryPrimitives.WriteUInt32BigEndian(source, operation.Source);
             BinaryPrimitives.WriteUInt32BigEndian(target, operation.TargetAddress);
             var packet = packets + (n * SynSegment.Length);
-            SynSegment.Write(new Span<byte>(packet, SynSegment.Length), source, target, operation.LocalPort, operation.TargetPort, operation.Isn, nextId++);
+            SynSegment.Write(new Span<byte>(packet, SynSegment.Length), source, target, operation.LocalPort, operation.TargetPort, operation.Isn, _nextId++);
 
             // With IP_HDRINCL the kernel routes by the header's destination; sin_port is unused.
             var name = new Span<byte>(names + (n * 16), 16);
@@ -278,29 +278,29 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
             target.CopyTo(name[4..]);
             vectors[n] = new IoVec { Base = packet, Length = SynSegment.Length };
             messages[n] = new MMsgHdr { Name = names + (n * 16), NameLength = 16, Iov = &vectors[n], IovLength = 1 };
-            batch[n++] = operation;
+            _batch[n++] = operation;
         }
 
         // sendmmsg stops at the first message that fails; resent alone, that one reports its errno.
         for (var i = 0; i < n;)
         {
-            var sent = Libc.SendMmsg(raw.SafeHandle, messages + i, (uint)(n - i), 0);
+            var sent = Libc.SendMmsg(_raw.SafeHandle, messages + i, (uint)(n - i), 0);
             if (sent > 0)
             {
                 i += sent;
-                Volatile.Write(ref synsSent, synsSent + sent);
+                Volatile.Write(ref _synsSent, _synsSent + sent);
                 continue;
             }
 
             var error = Marshal.GetLastPInvokeError();
             if (error != Errno.EINTR)
             {
-                batch[i]!.Complete(ProbeResult.Failure(ConnectErrors.Reason(error)));
+                _batch[i]!.Complete(ProbeResult.Failure(ConnectErrors.Reason(error)));
                 i++;
             }
         }
 
-        Array.Clear(batch);
+        Array.Clear(_batch);
     }
 
     private void Loop()
@@ -319,10 +319,10 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         try
         {
             var timeout = -1;
-            while (!disposed)
+            while (!_disposed)
             {
-                var ready = epoll.Wait(events, 2, timeout);
-                wake.Reset();
+                var ready = _epoll.Wait(events, 2, timeout);
+                _wake.Reset();
 
                 // Replies that arrived before this pass are read first: a late wake (a loaded machine) must not time
                 // out a round whose answer is already waiting in the socket.
@@ -355,10 +355,10 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         int n;
         do
         {
-            n = Libc.RecvMmsg(raw.SafeHandle, messages, BatchSize, LinuxConstants.MsgDontWait, null);
+            n = Libc.RecvMmsg(_raw.SafeHandle, messages, BatchSize, LinuxConstants.MsgDontWait, null);
             if (n > 0)
             {
-                Volatile.Write(ref repliesRead, repliesRead + n);
+                Volatile.Write(ref _repliesRead, _repliesRead + n);
             }
 
             for (var i = 0; i < n; i++)
@@ -375,15 +375,15 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     /// <summary>Runs every lane's pass; the shortest wait any of them asks for.</summary>
     private TimeSpan PassLanes()
     {
-        var current = Volatile.Read(ref lanes);
+        var current = Volatile.Read(ref _lanes);
         var shortest = Timeout.InfiniteTimeSpan;
         foreach (var lane in current)
         {
             if (!lane.Pass(out var wait))
             {
-                lock (gate)
+                lock (_gate)
                 {
-                    lanes = [.. lanes.Where(l => l != lane)];
+                    _lanes = [.. _lanes.Where(l => l != lane)];
                 }
             }
             else if (wait != Timeout.InfiniteTimeSpan && (shortest == Timeout.InfiniteTimeSpan || wait < shortest))
@@ -402,26 +402,26 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     /// <summary>Sends what the probes queued since the last flush, in batches of sendmmsg.</summary>
     private void Flush()
     {
-        lock (gate)
+        lock (_gate)
         {
-            (queued, sending) = (sending, queued);
-            flushQueued = false;
+            (_queued, _sending) = (_sending, _queued);
+            _flushQueued = false;
         }
 
-        for (var i = 0; i < sending.Count; i += BatchSize)
+        for (var i = 0; i < _sending.Count; i += BatchSize)
         {
-            Send(sending, i, Math.Min(BatchSize, sending.Count - i));
+            Send(_sending, i, Math.Min(BatchSize, _sending.Count - i));
         }
 
-        sending.Clear();
+        _sending.Clear();
     }
 
     private void Match(in SynReply reply)
     {
         ISynInFlight? operation;
-        lock (gate)
+        lock (_gate)
         {
-            pending.TryGetValue(KeyOf(reply.Source, reply.SourcePort, reply.DestinationPort), out operation);
+            _pending.TryGetValue(KeyOf(reply.Source, reply.SourcePort, reply.DestinationPort), out operation);
         }
 
         if (operation is not null && reply.Answers(operation.Isn) && (reply.Accepted || reply.Refused))

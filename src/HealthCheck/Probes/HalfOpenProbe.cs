@@ -13,7 +13,7 @@ namespace HaDirector.HealthCheck.Probes;
 public sealed class HalfOpenProbe(ProbeEndpoint endpoint, HalfOpenEngine? engine, string? unavailable = null) : IProbe
 {
     // The source a connect would use, found once and again after a failure (a route or an address may have moved).
-    private IPAddress? source;
+    private IPAddress? _source;
 
     public RoundEngine? Engine => engine;
 
@@ -29,11 +29,11 @@ public sealed class HalfOpenProbe(ProbeEndpoint endpoint, HalfOpenEngine? engine
 
         try
         {
-            source ??= LocalSource(endpoint);
-            var result = await engine.ProbeAsync(endpoint.Target, source, cancellationToken);
+            _source ??= LocalSource(endpoint);
+            var result = await engine.ProbeAsync(endpoint.Target, _source, cancellationToken);
             if (!result.Up)
             {
-                source = null;
+                _source = null;
             }
 
             return result;

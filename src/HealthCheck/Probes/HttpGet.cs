@@ -12,19 +12,19 @@ namespace HaDirector.HealthCheck.Probes;
 /// </summary>
 internal sealed class HttpGet
 {
-    private readonly HttpGetOptions options;
-    private readonly byte[] request;
-    private readonly SslClientAuthenticationOptions? tls;
+    private readonly HttpGetOptions _options;
+    private readonly byte[] _request;
+    private readonly SslClientAuthenticationOptions? _tls;
 
     public HttpGet(HttpGetOptions options)
     {
-        this.options = options;
-        request = Encoding.ASCII.GetBytes(
+        this._options = options;
+        _request = Encoding.ASCII.GetBytes(
             $"GET {options.Path} HTTP/1.1\r\nHost: {options.HostHeader}\r\nUser-Agent: hadirector-healthcheck\r\nAccept: */*\r\nConnection: close\r\n\r\n");
         if (options.Tls)
         {
             var host = options.Host is { } h && Uri.CheckHostName(h) == UriHostNameType.Dns ? h : options.Endpoint.Target.Address.ToString();
-            tls = new SslClientAuthenticationOptions
+            _tls = new SslClientAuthenticationOptions
             {
                 TargetHost = options.Sni ?? host,
                 // A director must not stall on CRL/OCSP fetches from inside a health check.
@@ -36,25 +36,25 @@ internal sealed class HttpGet
         }
     }
 
-    public HttpGetOptions Options => options;
+    public HttpGetOptions Options => _options;
 
     public async ValueTask<HttpGetResult> SendAsync(byte[] buffer, bool needWholeBody, CancellationToken cancellationToken)
     {
-        using var socket = await ProbeSocket.ConnectAsync(options.Endpoint, cancellationToken);
+        using var socket = await ProbeSocket.ConnectAsync(_options.Endpoint, cancellationToken);
         await using var network = new NetworkStream(socket, ownsSocket: false);
         Stream stream = network;
         SslStream? ssl = null;
         try
         {
-            if (tls is not null)
+            if (_tls is not null)
             {
                 ssl = new SslStream(network, leaveInnerStreamOpen: true);
-                await ssl.AuthenticateAsClientAsync(tls, cancellationToken);
+                await ssl.AuthenticateAsClientAsync(_tls, cancellationToken);
                 stream = ssl;
             }
 
-            await stream.WriteAsync(request, cancellationToken);
-            return await ReadResponseAsync(stream, buffer.AsMemory(0, Math.Min(buffer.Length, options.MaxResponseBytes)), needWholeBody, cancellationToken);
+            await stream.WriteAsync(_request, cancellationToken);
+            return await ReadResponseAsync(stream, buffer.AsMemory(0, Math.Min(buffer.Length, _options.MaxResponseBytes)), needWholeBody, cancellationToken);
         }
         finally
         {

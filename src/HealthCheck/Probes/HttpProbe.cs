@@ -7,23 +7,23 @@ public sealed class HttpProbe : IProbe
 {
     private static readonly StatusCodeRange[] DefaultStatuses = [new(200, 299)];
 
-    private readonly HttpGet get;
-    private readonly StatusCodeRange[] expectStatus;
-    private readonly BodyCheck? body;
+    private readonly HttpGet _get;
+    private readonly StatusCodeRange[] _expectStatus;
+    private readonly BodyCheck? _body;
 
     public HttpProbe(HttpGetOptions options, IReadOnlyList<StatusCodeRange>? expectStatus = null, BodyCheck? body = null)
     {
-        get = new HttpGet(options);
-        this.expectStatus = expectStatus is { Count: > 0 } ? [.. expectStatus] : DefaultStatuses;
-        this.body = body;
+        _get = new HttpGet(options);
+        this._expectStatus = expectStatus is { Count: > 0 } ? [.. expectStatus] : DefaultStatuses;
+        this._body = body;
     }
 
     public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(get.Options.MaxResponseBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent(_get.Options.MaxResponseBytes);
         try
         {
-            var response = await get.SendAsync(buffer, body?.NeedsWholeBody == true, cancellationToken);
+            var response = await _get.SendAsync(buffer, _body?.NeedsWholeBody == true, cancellationToken);
             if (response.Failure is { } failure)
             {
                 return ProbeResult.Failure(failure);
@@ -35,7 +35,7 @@ public sealed class HttpProbe : IProbe
                 return ProbeResult.Failure($"HTTP {status} (not expected)");
             }
 
-            var bodyFailure = body?.Check(buffer.AsSpan(response.Head.Length, response.BodyLength));
+            var bodyFailure = _body?.Check(buffer.AsSpan(response.Head.Length, response.BodyLength));
             return bodyFailure is null ? ProbeResult.Success(StatusReason(status)) : ProbeResult.Failure(bodyFailure);
         }
         catch (Exception e)
@@ -50,7 +50,7 @@ public sealed class HttpProbe : IProbe
 
     private bool Expected(int status)
     {
-        foreach (var range in expectStatus)
+        foreach (var range in _expectStatus)
         {
             if (range.Contains(status))
             {

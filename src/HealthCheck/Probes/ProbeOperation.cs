@@ -8,18 +8,18 @@ namespace HaDirector.HealthCheck.Probes;
 /// </summary>
 internal abstract class ProbeOperation : IValueTaskSource<ProbeResult>
 {
-    private ManualResetValueTaskSourceCore<ProbeResult> core;
-    private int claimed;
+    private ManualResetValueTaskSourceCore<ProbeResult> _core;
+    private int _claimed;
 
     public CancellationTokenRegistration Registration { get; set; }
 
-    public ValueTask<ProbeResult> Task => new(this, core.Version);
+    public ValueTask<ProbeResult> Task => new(this, _core.Version);
 
-    public bool Claimed => Volatile.Read(ref claimed) != 0;
+    public bool Claimed => Volatile.Read(ref _claimed) != 0;
 
-    public ProbeResult GetResult(short token) => core.GetResult(token);
+    public ProbeResult GetResult(short token) => _core.GetResult(token);
 
-    public ValueTaskSourceStatus GetStatus(short token) => core.GetStatus(token);
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
 
     /// <summary>
     /// The continuation runs inline on the loop that completes the probe, never posted to the awaiter's
@@ -27,15 +27,15 @@ internal abstract class ProbeOperation : IValueTaskSource<ProbeResult>
     /// parallel context instead, an IPv6 connect's continuation never ran and its test hung.
     /// </summary>
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        core.OnCompleted(continuation, state, token, flags & ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext);
+        _core.OnCompleted(continuation, state, token, flags & ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext);
 
     /// <summary>True once, for the first caller: it now owns the operation's resources.</summary>
-    protected bool TryClaim() => Interlocked.Exchange(ref claimed, 1) == 0;
+    protected bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
 
     protected void SetResult(ProbeResult result)
     {
         // Not Dispose: that would wait for a timeout callback running on another thread, which lost the claim anyway.
         Registration.Unregister();
-        core.SetResult(result);
+        _core.SetResult(result);
     }
 }

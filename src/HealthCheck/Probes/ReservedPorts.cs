@@ -15,19 +15,19 @@ internal sealed class ReservedPorts : IDisposable
 {
     private const int Attempts = 64;
 
-    private readonly List<LinuxFileDescriptor> sockets;
+    private readonly List<LinuxFileDescriptor> _sockets;
 
     private ReservedPorts(ushort first, List<LinuxFileDescriptor> sockets)
     {
         First = first;
-        this.sockets = sockets;
+        this._sockets = sockets;
     }
 
     public ushort First { get; }
 
-    public ushort Last => (ushort)(First + sockets.Count - 1);
+    public ushort Last => (ushort)(First + _sockets.Count - 1);
 
-    public int Count => sockets.Count;
+    public int Count => _sockets.Count;
 
     /// <summary>
     /// Lets the kernel's ephemeral allocator pick the first port (bind to port 0) and binds the ones after it;
@@ -73,5 +73,5 @@ internal sealed class ReservedPorts : IDisposable
         return BinaryPrimitives.ReadUInt16BigEndian(new ReadOnlySpan<byte>(address + 2, 2));
     }
 
-    public void Dispose() => sockets.ForEach(s => s.Dispose());
+    public void Dispose() => _sockets.ForEach(s => s.Dispose());
 }

@@ -8,30 +8,30 @@ namespace HaDirector.HealthCheck.Scheduling;
 /// </summary>
 internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, ProbeEndpoint endpoint) : ScheduledRound(target), ISynInFlight
 {
-    private readonly uint? address = HalfOpenEngine.TryIpv4(endpoint.Target.Address, out var v4) ? v4 : null;
-    private readonly ushort port = (ushort)endpoint.Target.Port;
-    private uint? source;
-    private int claimed;
+    private readonly uint? _address = HalfOpenEngine.TryIpv4(endpoint.Target.Address, out var v4) ? v4 : null;
+    private readonly ushort _port = (ushort)endpoint.Target.Port;
+    private uint? _source;
+    private int _claimed;
 
     public ProbeEndpoint Endpoint => endpoint;
 
-    public uint Source => source ?? 0;
+    public uint Source => _source ?? 0;
 
-    public uint TargetAddress => address ?? 0;
+    public uint TargetAddress => _address ?? 0;
 
-    public ushort TargetPort => port;
+    public ushort TargetPort => _port;
 
     public ushort LocalPort { get; set; }
 
     public uint Isn { get; set; }
 
-    public bool Claimed => Volatile.Read(ref claimed) != 0;
+    public bool Claimed => Volatile.Read(ref _claimed) != 0;
 
     /// <summary>When this attempt was sent, on the lane's clock: the result's latency.</summary>
     public long Started { get; set; }
 
     /// <summary>False for an IPv6 target: the engine sends IPv4 only.</summary>
-    public bool Ipv4 => address is not null;
+    public bool Ipv4 => _address is not null;
 
     /// <summary>
     /// The source a connect would use, found once and again after a failure (a route or an address may have
@@ -39,25 +39,25 @@ internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, Pr
     /// </summary>
     public void ResolveSource()
     {
-        if (source is null && HalfOpenEngine.TryIpv4(HalfOpenProbe.LocalSource(endpoint), out var local))
+        if (_source is null && HalfOpenEngine.TryIpv4(HalfOpenProbe.LocalSource(endpoint), out var local))
         {
-            source = local;
+            _source = local;
         }
     }
 
-    public void ForgetSource() => source = null;
+    public void ForgetSource() => _source = null;
 
     /// <summary>Makes the round claimable again for its next attempt.</summary>
-    public void Arm() => Volatile.Write(ref claimed, 0);
+    public void Arm() => Volatile.Write(ref _claimed, 0);
 
     public void Complete(ProbeResult result)
     {
-        if (Interlocked.Exchange(ref claimed, 1) == 0)
+        if (Interlocked.Exchange(ref _claimed, 1) == 0)
         {
             lane.Complete(this, result);
         }
     }
 
     /// <summary>Claims it without an answer (the lane stopped); false if an answer came first.</summary>
-    public bool TryAbandon() => Interlocked.Exchange(ref claimed, 1) == 0;
+    public bool TryAbandon() => Interlocked.Exchange(ref _claimed, 1) == 0;
 }

@@ -16,7 +16,7 @@ namespace HaDirector.HealthCheck.Scheduling;
 internal sealed class HalfOpenRounds(HalfOpenEngine engine, LaneContext context)
     : RoundLane<HalfOpenRound>(context, int.MaxValue, timed: context.Time != TimeProvider.System), IHalfOpenLane
 {
-    private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override Task StopAsync()
     {
@@ -24,11 +24,11 @@ internal sealed class HalfOpenRounds(HalfOpenEngine engine, LaneContext context)
         MarkStopping();
         if (!attached)
         {
-            stopped.TrySetResult();
+            _stopped.TrySetResult();
         }
 
         engine.Wake();
-        return stopped.Task;
+        return _stopped.Task;
     }
 
     bool IHalfOpenLane.Pass(out TimeSpan wait)
@@ -44,7 +44,7 @@ internal sealed class HalfOpenRounds(HalfOpenEngine engine, LaneContext context)
                 }
             }
 
-            stopped.TrySetResult();
+            _stopped.TrySetResult();
             wait = Timeout.InfiniteTimeSpan;
             return false;
         }

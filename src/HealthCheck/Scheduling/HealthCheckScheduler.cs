@@ -12,14 +12,14 @@ namespace HaDirector.HealthCheck.Scheduling;
 /// </summary>
 public sealed partial class HealthCheckScheduler : IAsyncDisposable
 {
-    private readonly Random random;
-    private readonly LaneContext context;
-    private readonly ProbeRounds probes;
-    private readonly Dictionary<RoundEngine, IRoundLane> engines = [];
-    private readonly Lock gate = new();
-    private bool started;
-    private bool stopped;
-    private int count;
+    private readonly Random _random;
+    private readonly LaneContext _context;
+    private readonly ProbeRounds _probes;
+    private readonly Dictionary<RoundEngine, IRoundLane> _engines = [];
+    private readonly Lock _gate = new();
+    private bool _started;
+    private bool _stopped;
+    private int _count;
 
     /// <param name="random">Spreads first checks over one interval; pass a seeded one in tests.</param>
     /// <param name="resolution">
@@ -33,23 +33,23 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         var every = resolution ?? TimeSpan.FromMilliseconds(10);
         ArgumentOutOfRangeException.ThrowIfLessThan(every, TimeSpan.Zero);
-        this.random = random ?? Random.Shared;
-        context = new LaneContext(time, observer, logger ?? NullLogger.Instance, every, time.GetTimestamp());
-        probes = new ProbeRounds(context, maxConcurrency);
+        this._random = random ?? Random.Shared;
+        _context = new LaneContext(time, observer, logger ?? NullLogger.Instance, every, time.GetTimestamp());
+        _probes = new ProbeRounds(_context, maxConcurrency);
     }
 
     /// <summary>Targets scheduled now.</summary>
-    public int Count => Volatile.Read(ref count);
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Probes the scheduler started that are in flight now (never above the concurrency limit).</summary>
-    public int Running => probes.Running;
+    public int Running => _probes.Running;
 
     /// <summary>Rounds that came due and are not yet finished and rescheduled: 0 when all wait for their time.</summary>
     public int InProgress
     {
         get
         {
-            var total = probes.InProgress;
+            var total = _probes.InProgress;
             foreach (var lane in Lanes())
             {
                 total += lane.InProgress;
@@ -62,18 +62,18 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     public void Start()
     {
         IRoundLane[] lanes;
-        lock (gate)
+        lock (_gate)
         {
-            if (started || stopped)
+            if (_started || _stopped)
             {
                 return;
             }
 
-            started = true;
-            lanes = [.. engines.Values];
+            _started = true;
+            lanes = [.. _engines.Values];
         }
 
-        probes.Start();
+        _probes.Start();
         foreach (var lane in lanes)
         {
             lane.Start();
@@ -86,10 +86,10 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     /// </summary>
     public void Add(HealthTarget target)
     {
-        IRoundLane lane = probes;
+        IRoundLane lane = _probes;
         bool startLane = false;
         TimeSpan at;
-        lock (gate)
+        lock (_gate)
         {
             if (target.Added)
             {
@@ -97,15 +97,15 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
             }
 
             target.Added = true;
-            Interlocked.Increment(ref count);
-            at = context.Time.GetElapsedTime(context.Epoch) + (target.Timing.Interval * random.NextDouble());
+            Interlocked.Increment(ref _count);
+            at = _context.Time.GetElapsedTime(_context.Epoch) + (target.Timing.Interval * _random.NextDouble());
             if (target.Probe.Engine is { } engine)
             {
-                if (!engines.TryGetValue(engine, out var existing))
+                if (!_engines.TryGetValue(engine, out var existing))
                 {
-                    existing = engine.OpenLane(context);
-                    engines.Add(engine, existing);
-                    startLane = started && !stopped;
+                    existing = engine.OpenLane(_context);
+                    _engines.Add(engine, existing);
+                    startLane = _started && !_stopped;
                 }
 
                 lane = existing;
@@ -122,12 +122,12 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     /// <summary>The target's next round is dropped when it comes due; a round in flight finishes unreported.</summary>
     public void Remove(HealthTarget target)
     {
-        lock (gate)
+        lock (_gate)
         {
             if (!target.Removed)
             {
                 target.Removed = true;
-                Interlocked.Decrement(ref count);
+                Interlocked.Decrement(ref _count);
             }
         }
     }
@@ -135,12 +135,12 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     /// <summary>Stops every lane: attempts in flight are abandoned (cancelled), and nothing is reported after. Safe to call twice.</summary>
     public async Task StopAsync()
     {
-        lock (gate)
+        lock (_gate)
         {
-            stopped = true;
+            _stopped = true;
         }
 
-        await probes.StopAsync();
+        await _probes.StopAsync();
         foreach (var lane in Lanes())
         {
             await lane.StopAsync();
@@ -151,9 +151,9 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
 
     private IRoundLane[] Lanes()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return [.. engines.Values];
+            return [.. _engines.Values];
         }
     }
 

@@ -9,7 +9,7 @@ namespace HaDirector.HealthCheck.Scheduling;
 /// </summary>
 public sealed class HealthTarget(string name, IProbe probe, CheckTiming timing, HealthPolicy policy, object? tag = null)
 {
-    private readonly HealthTracker tracker = new(policy);
+    private readonly HealthTracker _tracker = new(policy);
 
     public string Name => name;
 
@@ -26,19 +26,19 @@ public sealed class HealthTarget(string name, IProbe probe, CheckTiming timing, 
 
     public HealthSnapshot Snapshot()
     {
-        lock (tracker)
+        lock (_tracker)
         {
-            return tracker.Snapshot();
+            return _tracker.Snapshot();
         }
     }
 
     /// <param name="snapshot">The state right after this result, taken under the same lock: a snapshot read later could already hold a newer result.</param>
     internal HealthChange Record(in ProbeResult result, DateTimeOffset at, out HealthSnapshot snapshot)
     {
-        lock (tracker)
+        lock (_tracker)
         {
-            var change = tracker.Record(result, at);
-            snapshot = tracker.Snapshot();
+            var change = _tracker.Record(result, at);
+            snapshot = _tracker.Snapshot();
             return change;
         }
     }

@@ -5,27 +5,27 @@ namespace HaDirector.HealthCheck.Scheduling;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "nothing to release")]
 internal sealed class ProbeRound(HealthTarget target) : ScheduledRound(target)
 {
-    private readonly Lock gate = new();
-    private CancellationTokenSource timeout = new();
-    private int armed;
+    private readonly Lock _gate = new();
+    private CancellationTokenSource _timeout = new();
+    private int _armed;
 
     // Set when a timeout or a stop took the source: it may still be cancelling on another thread, so the next
     // attempt gets a new one instead of a reset of it (a late cancel must not reach a later attempt).
-    private bool condemned;
+    private bool _condemned;
 
     /// <summary>The token of attempt <paramref name="sequence"/>, about to start: cancelled when its timeout runs out, or by a stop.</summary>
     public CancellationToken Arm(int sequence)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (condemned || !timeout.TryReset())
+            if (_condemned || !_timeout.TryReset())
             {
-                timeout = new CancellationTokenSource();
-                condemned = false;
+                _timeout = new CancellationTokenSource();
+                _condemned = false;
             }
 
-            armed = sequence;
-            return timeout.Token;
+            _armed = sequence;
+            return _timeout.Token;
         }
     }
 
@@ -37,15 +37,15 @@ internal sealed class ProbeRound(HealthTarget target) : ScheduledRound(target)
 
     private CancellationTokenSource? Take(int? sequence)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (sequence is { } attempt && attempt != armed)
+            if (sequence is { } attempt && attempt != _armed)
             {
                 return null;
             }
 
-            condemned = true;
-            return timeout;
+            _condemned = true;
+            return _timeout;
         }
     }
 }

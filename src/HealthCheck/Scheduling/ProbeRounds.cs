@@ -10,11 +10,11 @@ namespace HaDirector.HealthCheck.Scheduling;
 /// </summary>
 internal sealed class ProbeRounds(LaneContext context, int maxConcurrency) : RoundLane<ProbeRound>(context, maxConcurrency, timed: true)
 {
-    private readonly TaskCompletionSource idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int running;
+    private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _running;
 
     /// <summary>Probes in flight now (never above the concurrency limit).</summary>
-    public int Running => Volatile.Read(ref running);
+    public int Running => Volatile.Read(ref _running);
 
     public override Task StopAsync()
     {
@@ -24,19 +24,19 @@ internal sealed class ProbeRounds(LaneContext context, int maxConcurrency) : Rou
             round.Cancel();
         }
 
-        if (Volatile.Read(ref running) == 0)
+        if (Volatile.Read(ref _running) == 0)
         {
-            idle.TrySetResult();
+            _idle.TrySetResult();
         }
 
-        return idle.Task;
+        return _idle.Task;
     }
 
     protected override ProbeRound CreateRound(HealthTarget target) => new(target);
 
     protected override void Begin(ProbeRound round)
     {
-        Interlocked.Increment(ref running);
+        Interlocked.Increment(ref _running);
         _ = RunAsync(round);
     }
 
@@ -72,9 +72,9 @@ internal sealed class ProbeRounds(LaneContext context, int maxConcurrency) : Rou
         }
         finally
         {
-            if (Interlocked.Decrement(ref running) == 0 && Stopping)
+            if (Interlocked.Decrement(ref _running) == 0 && Stopping)
             {
-                idle.TrySetResult();
+                _idle.TrySetResult();
             }
         }
     }

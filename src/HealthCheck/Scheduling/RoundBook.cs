@@ -9,10 +9,10 @@ namespace HaDirector.HealthCheck.Scheduling;
 /// <remarks>Pure: no clock and no lock; the caller (a <see cref="RoundLane{TRound}"/>) passes the time and holds its own lock.</remarks>
 internal sealed class RoundBook(int limit = int.MaxValue)
 {
-    private readonly PriorityQueue<ScheduledRound, TimeSpan> due = new();
+    private readonly PriorityQueue<ScheduledRound, TimeSpan> _due = new();
 
     // An entry per attempt sent; one whose attempt was answered first is dropped when it comes up.
-    private readonly PriorityQueue<(ScheduledRound Round, int Sequence), TimeSpan> deadlines = new();
+    private readonly PriorityQueue<(ScheduledRound Round, int Sequence), TimeSpan> _deadlines = new();
 
     /// <summary>Rounds taken and not yet <see cref="Done"/> (nor waiting for a retry).</summary>
     public int InProgress { get; private set; }
@@ -25,12 +25,12 @@ internal sealed class RoundBook(int limit = int.MaxValue)
     {
         get
         {
-            var next = due.TryPeek(out _, out var at) ? at : TimeSpan.MaxValue;
-            return deadlines.TryPeek(out _, out var deadline) && deadline < next ? deadline : next;
+            var next = _due.TryPeek(out _, out var at) ? at : TimeSpan.MaxValue;
+            return _deadlines.TryPeek(out _, out var deadline) && deadline < next ? deadline : next;
         }
     }
 
-    public void Add(ScheduledRound round, TimeSpan at) => due.Enqueue(round, at);
+    public void Add(ScheduledRound round, TimeSpan at) => _due.Enqueue(round, at);
 
     /// <summary>
     /// Attempts due by <paramref name="now"/>, in order, while fewer than the limit are in flight; each is then in
@@ -38,7 +38,7 @@ internal sealed class RoundBook(int limit = int.MaxValue)
     /// </summary>
     public void TakeDue(TimeSpan now, List<ScheduledRound> start)
     {
-        while (due.TryPeek(out var round, out var at) && at <= now)
+        while (_due.TryPeek(out var round, out var at) && at <= now)
         {
             if (InProgress >= limit)
             {
@@ -46,7 +46,7 @@ internal sealed class RoundBook(int limit = int.MaxValue)
                 return;
             }
 
-            due.Dequeue();
+            _due.Dequeue();
             if (round.Target.Removed)
             {
                 continue;
@@ -60,7 +60,7 @@ internal sealed class RoundBook(int limit = int.MaxValue)
             round.Sequence++;
             round.InFlight = true;
             InProgress++;
-            deadlines.Enqueue((round, round.Sequence), now + round.Timeout);
+            _deadlines.Enqueue((round, round.Sequence), now + round.Timeout);
             start.Add(round);
         }
 
@@ -70,9 +70,9 @@ internal sealed class RoundBook(int limit = int.MaxValue)
     /// <summary>Attempts still in flight whose timeout ran out by <paramref name="now"/>; the caller finishes each as timed out.</summary>
     public void TakeExpired(TimeSpan now, List<ScheduledRound> expired)
     {
-        while (deadlines.TryPeek(out var entry, out var at) && at <= now)
+        while (_deadlines.TryPeek(out var entry, out var at) && at <= now)
         {
-            deadlines.Dequeue();
+            _deadlines.Dequeue();
             if (entry.Round.InFlight && entry.Round.Sequence == entry.Sequence)
             {
                 expired.Add(entry.Round);
@@ -83,7 +83,7 @@ internal sealed class RoundBook(int limit = int.MaxValue)
     /// <summary>Every attempt in flight, for a stop: none is answered after it.</summary>
     public void TakeInFlight(List<ScheduledRound> inFlight)
     {
-        while (deadlines.TryDequeue(out var entry, out _))
+        while (_deadlines.TryDequeue(out var entry, out _))
         {
             if (entry.Round.InFlight && entry.Round.Sequence == entry.Sequence)
             {
@@ -106,7 +106,7 @@ internal sealed class RoundBook(int limit = int.MaxValue)
         {
             round.Attempt++;
             InProgress--;
-            due.Enqueue(round, now + round.RetryDelay);
+            _due.Enqueue(round, now + round.RetryDelay);
             return false;
         }
 
@@ -121,7 +121,7 @@ internal sealed class RoundBook(int limit = int.MaxValue)
         if (!round.Target.Removed)
         {
             var next = round.RoundStart + round.Interval;
-            due.Enqueue(round, next > now ? next : now);
+            _due.Enqueue(round, next > now ? next : now);
         }
     }
 }

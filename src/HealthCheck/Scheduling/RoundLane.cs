@@ -10,27 +10,27 @@ namespace HaDirector.HealthCheck.Scheduling;
 internal abstract class RoundLane<TRound> : IRoundLane
     where TRound : ScheduledRound
 {
-    private readonly RoundBook book;
-    private readonly ITimer? timer;
-    private TimeSpan armedFor = TimeSpan.MaxValue;
-    private TimeSpan lastPass = TimeSpan.MinValue;
-    private volatile bool stopping;
+    private readonly RoundBook _book;
+    private readonly ITimer? _timer;
+    private TimeSpan _armedFor = TimeSpan.MaxValue;
+    private TimeSpan _lastPass = TimeSpan.MinValue;
+    private volatile bool _stopping;
 
     // A pass's lists, kept for the next: passes come a hundred times a second. Two passes at once (a timer that
     // fired while the last pass ran) find them taken and make their own.
-    private List<ScheduledRound>? spareExpired = [];
-    private List<ScheduledRound>? spareStart = [];
-    private List<int>? spareSequences = [];
+    private List<ScheduledRound>? _spareExpired = [];
+    private List<ScheduledRound>? _spareStart = [];
+    private List<int>? _spareSequences = [];
 
     /// <param name="limit">Attempts in flight at once; the rest wait in due order and take a slot as it frees.</param>
     /// <param name="timed">A timer of the lane's clock runs the passes (or wakes the engine that does); false: the engine sleeps as long as <see cref="Pass"/> says.</param>
     protected RoundLane(LaneContext context, int limit, bool timed)
     {
         Context = context;
-        book = new RoundBook(limit);
+        _book = new RoundBook(limit);
         if (timed)
         {
-            timer = context.Time.CreateTimer(static s => ((RoundLane<TRound>)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer = context.Time.CreateTimer(static s => ((RoundLane<TRound>)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -40,7 +40,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
         {
             lock (Gate)
             {
-                return book.InProgress;
+                return _book.InProgress;
             }
         }
     }
@@ -50,7 +50,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
     protected Lock Gate { get; } = new();
 
     /// <summary>Set by a stop (under <see cref="Gate"/>, read without it): nothing starts or is reported after it.</summary>
-    protected bool Stopping => stopping;
+    protected bool Stopping => _stopping;
 
     /// <summary>Passes run from now on (the timer is armed, or the engine attached).</summary>
     protected bool Started { get; private set; }
@@ -62,7 +62,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
         var round = CreateRound(target);
         lock (Gate)
         {
-            book.Add(round, at);
+            _book.Add(round, at);
         }
 
         WakeIfEarlier();
@@ -78,7 +78,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
             }
 
             Started = true;
-            armedFor = TimeSpan.MinValue;
+            _armedFor = TimeSpan.MinValue;
         }
 
         OnStart();
@@ -105,7 +105,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
     protected abstract void OnStart();
 
     /// <summary>The lane's timer fires as soon as it can (a fake clock's: at its next move).</summary>
-    protected void FireTimerNow() => timer?.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    protected void FireTimerNow() => _timer?.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
 
     /// <summary>The lane's timer fired.</summary>
     protected virtual void OnTimer() => Wake();
@@ -115,10 +115,10 @@ internal abstract class RoundLane<TRound> : IRoundLane
     {
         lock (Gate)
         {
-            stopping = true;
+            _stopping = true;
         }
 
-        timer?.Dispose();
+        _timer?.Dispose();
     }
 
     /// <summary>After <see cref="MarkStopping"/>: the attempts in flight, which will not be answered; the caller abandons each.</summary>
@@ -127,7 +127,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
         var inFlight = new List<ScheduledRound>();
         lock (Gate)
         {
-            book.TakeInFlight(inFlight);
+            _book.TakeInFlight(inFlight);
         }
 
         return inFlight;
@@ -140,27 +140,27 @@ internal abstract class RoundLane<TRound> : IRoundLane
     protected TimeSpan Pass()
     {
         var now = Now;
-        var expired = Interlocked.Exchange(ref spareExpired, null) ?? [];
-        var start = Interlocked.Exchange(ref spareStart, null) ?? [];
-        var sequences = Interlocked.Exchange(ref spareSequences, null) ?? [];
+        var expired = Interlocked.Exchange(ref _spareExpired, null) ?? [];
+        var start = Interlocked.Exchange(ref _spareStart, null) ?? [];
+        var sequences = Interlocked.Exchange(ref _spareSequences, null) ?? [];
         lock (Gate)
         {
             if (Stopping || !Started)
             {
-                (spareExpired, spareStart, spareSequences) = (expired, start, sequences);
+                (_spareExpired, _spareStart, _spareSequences) = (expired, start, sequences);
                 return Timeout.InfiniteTimeSpan;
             }
 
             // Nothing wakes the lane while a pass runs: it ends by arming for whatever came due meanwhile.
-            armedFor = TimeSpan.MinValue;
-            lastPass = now;
-            book.TakeExpired(now, expired);
+            _armedFor = TimeSpan.MinValue;
+            _lastPass = now;
+            _book.TakeExpired(now, expired);
             foreach (var round in expired)
             {
                 sequences.Add(round.Sequence);
             }
 
-            book.TakeDue(now, start);
+            _book.TakeDue(now, start);
         }
 
         for (var i = 0; i < expired.Count; i++)
@@ -176,7 +176,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
         expired.Clear();
         start.Clear();
         sequences.Clear();
-        (spareExpired, spareStart, spareSequences) = (expired, start, sequences);
+        (_spareExpired, _spareStart, _spareSequences) = (expired, start, sequences);
         return Arm();
     }
 
@@ -193,7 +193,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
                 return;
             }
 
-            report = book.Finish(round, result.Up, Now);
+            report = _book.Finish(round, result.Up, Now);
             if (!report)
             {
                 freed = TakeHeldLocked();
@@ -227,7 +227,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
             // older one (found by the lab). One round per target from start to report.
             lock (Gate)
             {
-                book.Done(round, Now);
+                _book.Done(round, Now);
                 freed = TakeHeldLocked();
             }
 
@@ -239,13 +239,13 @@ internal abstract class RoundLane<TRound> : IRoundLane
     /// <summary>Attempts that waited for a free slot take the one just freed, at once rather than at the next pass.</summary>
     private List<ScheduledRound>? TakeHeldLocked()
     {
-        if (!book.Held || Stopping)
+        if (!_book.Held || Stopping)
         {
             return null;
         }
 
         var freed = new List<ScheduledRound>();
-        book.TakeDue(Now, freed);
+        _book.TakeDue(Now, freed);
         return freed;
     }
 
@@ -268,29 +268,29 @@ internal abstract class RoundLane<TRound> : IRoundLane
         TimeSpan next;
         lock (Gate)
         {
-            next = book.NextWake;
-            var earliest = lastPass + Context.Resolution;
+            next = _book.NextWake;
+            var earliest = _lastPass + Context.Resolution;
             if (next < earliest)
             {
                 next = earliest;
             }
 
-            armedFor = next;
+            _armedFor = next;
         }
 
         if (next == TimeSpan.MaxValue)
         {
-            timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return Timeout.InfiniteTimeSpan;
         }
 
-        if (timer is null)
+        if (_timer is null)
         {
             var now = Now;
             return next > now ? next - now : TimeSpan.Zero;
         }
 
-        ArmTimer(timer, next);
+        ArmTimer(_timer, next);
         return Timeout.InfiniteTimeSpan;
     }
 
@@ -324,11 +324,11 @@ internal abstract class RoundLane<TRound> : IRoundLane
         bool wake;
         lock (Gate)
         {
-            var next = book.NextWake;
-            wake = Started && !Stopping && armedFor != TimeSpan.MinValue && next < armedFor;
+            var next = _book.NextWake;
+            wake = Started && !Stopping && _armedFor != TimeSpan.MinValue && next < _armedFor;
             if (wake)
             {
-                armedFor = next;
+                _armedFor = next;
             }
         }
 

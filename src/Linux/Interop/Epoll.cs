@@ -9,9 +9,9 @@ namespace HaDirector.Linux.Interop;
 /// </summary>
 public sealed unsafe class Epoll : IDisposable
 {
-    private readonly LinuxFileDescriptor fd;
+    private readonly LinuxFileDescriptor _fd;
 
-    public Epoll() => fd = new LinuxFileDescriptor(LinuxError.ThrowIfFailed(Libc.EpollCreate1(Libc.EpollCloExec), "epoll_create1"));
+    public Epoll() => _fd = new LinuxFileDescriptor(LinuxError.ThrowIfFailed(Libc.EpollCreate1(Libc.EpollCloExec), "epoll_create1"));
 
     /// <summary>Watches <paramref name="target"/> for <paramref name="events"/>; throws <see cref="LinuxErrorException"/>.</summary>
     public void Add(SafeHandle target, uint events, long cookie) =>
@@ -23,7 +23,7 @@ public sealed unsafe class Epoll : IDisposable
         var ev = stackalloc byte[16];
         *(uint*)ev = events;
         *(long*)(ev + Libc.EpollDataOffset) = cookie;
-        return Libc.EpollCtl(fd, Libc.EpollCtlAdd, target, ev);
+        return Libc.EpollCtl(_fd, Libc.EpollCtlAdd, target, ev);
     }
 
     /// <summary>
@@ -32,12 +32,12 @@ public sealed unsafe class Epoll : IDisposable
     /// </summary>
     public int Wait(byte* events, int capacity, int timeoutMilliseconds)
     {
-        var n = Libc.EpollWait(fd, events, capacity, timeoutMilliseconds);
+        var n = Libc.EpollWait(_fd, events, capacity, timeoutMilliseconds);
         return n >= 0 || Marshal.GetLastPInvokeError() == Errno.EINTR ? Math.Max(n, 0) : throw LinuxError.FromLastError("epoll_wait");
     }
 
     /// <summary>The cookie of the <paramref name="index"/>-th event that <see cref="Wait"/> returned.</summary>
     public static long Cookie(byte* events, int index) => *(long*)(events + (index * Libc.EpollEventSize) + Libc.EpollDataOffset);
 
-    public void Dispose() => fd.Dispose();
+    public void Dispose() => _fd.Dispose();
 }

@@ -11,7 +11,7 @@ public unsafe struct MMsgHdr
 {
     public void* Name;
     public uint NameLength;
-    private readonly int namePadding;
+    private readonly int _namePadding;
     public IoVec* Iov;
     public nuint IovLength;
     public void* Control;
@@ -19,10 +19,10 @@ public unsafe struct MMsgHdr
     public int Flags;
 
     // struct msghdr ends on an 8-byte boundary: msg_len starts at 56, not right after msg_flags.
-    private readonly int headerPadding;
+    private readonly int _headerPadding;
 
     /// <summary>msg_len: bytes sent or received for this message.</summary>
     public uint Length;
 
-    private readonly int padding;
+    private readonly int _padding;
 }

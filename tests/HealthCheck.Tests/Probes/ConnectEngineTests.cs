@@ -10,7 +10,7 @@ namespace HaDirector.HealthCheck.Tests.Probes;
 public sealed class ConnectEngineTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly ConnectEngine engine = new();
+    private readonly ConnectEngine _engine = new();
 
     [Fact]
     public async Task ConnectAsync_ManyAtOnce_AllConnectAndNoneIsLeftPending()
@@ -19,10 +19,10 @@ public sealed class ConnectEngineTests : IDisposable
         using var timeout = new CancellationTokenSource(Timeout);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 300)
-            .Select(_ => engine.ConnectAsync(new ProbeEndpoint(server.EndPoint), timeout.Token).AsTask()));
+            .Select(_ => _engine.ConnectAsync(new ProbeEndpoint(server.EndPoint), timeout.Token).AsTask()));
 
         Assert.All(results, r => Assert.Equal((true, ProbeReasons.Connected), (r.Up, r.Reason)));
-        Eventually.True(() => engine.Pending == 0, "no connect left pending");
+        Eventually.True(() => _engine.Pending == 0, "no connect left pending");
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class ConnectEngineTests : IDisposable
         listener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
         listener.Listen(4);
 
-        var result = await engine.ConnectAsync(new ProbeEndpoint((IPEndPoint)listener.LocalEndPoint!), CancellationToken.None);
+        var result = await _engine.ConnectAsync(new ProbeEndpoint((IPEndPoint)listener.LocalEndPoint!), CancellationToken.None);
 
         Assert.Equal((true, ProbeReasons.Connected), (result.Up, result.Reason));
     }
@@ -42,7 +42,7 @@ public sealed class ConnectEngineTests : IDisposable
     {
         await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
 
-        var result = await engine.ConnectAsync(new ProbeEndpoint(server.EndPoint), new CancellationToken(canceled: true));
+        var result = await _engine.ConnectAsync(new ProbeEndpoint(server.EndPoint), new CancellationToken(canceled: true));
 
         Assert.Equal((false, ProbeReasons.TimedOut), (result.Up, result.Reason));
         Assert.Empty(server.Accepted);
@@ -58,11 +58,11 @@ public sealed class ConnectEngineTests : IDisposable
         var time = new FakeTimeProvider();
         using var timeout = new CancellationTokenSource(Timeout, time);
 
-        var hanging = engine.ConnectAsync(new ProbeEndpoint(blackhole.EndPoint), timeout.Token);
+        var hanging = _engine.ConnectAsync(new ProbeEndpoint(blackhole.EndPoint), timeout.Token);
         Assert.False(hanging.IsCompleted);
         time.Advance(Timeout);
         var abandoned = await hanging;
-        var next = await engine.ConnectAsync(new ProbeEndpoint(server.EndPoint), CancellationToken.None);
+        var next = await _engine.ConnectAsync(new ProbeEndpoint(server.EndPoint), CancellationToken.None);
 
         Assert.Equal((false, ProbeReasons.TimedOut), (abandoned.Up, abandoned.Reason));
         Assert.Equal((true, ProbeReasons.Connected), (next.Up, next.Reason));
@@ -73,10 +73,10 @@ public sealed class ConnectEngineTests : IDisposable
     {
         await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
 
-        var result = await engine.ConnectAsync(new ProbeEndpoint(server.EndPoint, IPAddress.Parse("198.51.100.7")), CancellationToken.None);
+        var result = await _engine.ConnectAsync(new ProbeEndpoint(server.EndPoint, IPAddress.Parse("198.51.100.7")), CancellationToken.None);
 
         Assert.Equal((false, "socket error: Cannot assign requested address"), (result.Up, result.Reason));
     }
 
-    public void Dispose() => engine.Dispose();
+    public void Dispose() => _engine.Dispose();
 }

@@ -13,13 +13,13 @@ public sealed class HalfOpenProbeTests : IDisposable
 {
     /// <summary>A bound, not a figure under test: timeouts are tested on a fake clock; the machine may be loaded.</summary>
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly HalfOpenEngine engine = new();
-    private readonly ConnectEngine connect = new();
+    private readonly HalfOpenEngine _engine = new();
+    private readonly ConnectEngine _connect = new();
 
     public void Dispose()
     {
-        engine.Dispose();
-        connect.Dispose();
+        _engine.Dispose();
+        _connect.Dispose();
     }
 
     [Fact]
@@ -28,9 +28,9 @@ public sealed class HalfOpenProbeTests : IDisposable
         await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var halfOpen = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
-        var full = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), connect), Timeout);
-        var second = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), connect), Timeout);
+        var halfOpen = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint), _engine), Timeout);
+        var full = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), _connect), Timeout);
+        var second = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), _connect), Timeout);
 
         Assert.Equal((true, ProbeReasons.SynAcked), (halfOpen.Up, halfOpen.Reason));
         Assert.True(full.Up && second.Up, full.Reason);
@@ -50,7 +50,7 @@ public sealed class HalfOpenProbeTests : IDisposable
     {
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(LoopbackServer.Closed()), engine), Timeout);
+        var result = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(LoopbackServer.Closed()), _engine), Timeout);
 
         Assert.Equal((false, ProbeReasons.Refused), (result.Up, result.Reason));
     }
@@ -63,14 +63,14 @@ public sealed class HalfOpenProbeTests : IDisposable
         var time = new FakeTimeProvider();
         using var runner = new ProbeRunner(time);
 
-        var pending = runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
-        Eventually.True(() => engine.SynsSent == 1, "the SYN sent");
+        var pending = runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint), _engine), Timeout);
+        Eventually.True(() => _engine.SynsSent == 1, "the SYN sent");
         Assert.False(pending.IsCompleted);
         time.Advance(Timeout);
         var result = await pending;
 
         Assert.Equal((false, ProbeReasons.TimedOut, Timeout), (result.Up, result.Reason, result.Latency));
-        Eventually.True(() => engine.Pending == 0, "the timed-out SYN forgotten");
+        Eventually.True(() => _engine.Pending == 0, "the timed-out SYN forgotten");
     }
 
     [Fact]
@@ -79,11 +79,11 @@ public sealed class HalfOpenProbeTests : IDisposable
         await using var server = LoopbackServer.Blackhole();
         var time = new FakeTimeProvider();
         using var runner = new ProbeRunner(time);
-        var pending = runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
-        Eventually.True(() => engine.SynsSent == 1, "the SYN sent");
+        var pending = runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint), _engine), Timeout);
+        Eventually.True(() => _engine.SynsSent == 1, "the SYN sent");
 
         // RST-ACKs from the probed address and port to every port the engine sends from, none acknowledging its ISN.
-        var (first, last) = engine.Ports;
+        var (first, last) = _engine.Ports;
         using var forger = LinuxSocket.Open(LinuxConstants.AfInet, LinuxConstants.SockRaw, LinuxConstants.IpProtoTcp);
         LinuxSocket.SetOption(forger, LinuxConstants.SolIp, LinuxConstants.IpHdrIncl, 1, "IP_HDRINCL");
         for (var port = first; port <= last; port++)
@@ -91,7 +91,7 @@ public sealed class HalfOpenProbeTests : IDisposable
             forger.SendTo(ForgedReset(server.EndPoint, port, (uint)Random.Shared.Next()), new IPEndPoint(IPAddress.Loopback, 0));
         }
 
-        Eventually.True(() => engine.RepliesRead >= last - first + 1, "every forged reset read by the engine");
+        Eventually.True(() => _engine.RepliesRead >= last - first + 1, "every forged reset read by the engine");
         Assert.False(pending.IsCompleted, "a forged reset was taken for the answer");
         time.Advance(Timeout);
         Assert.Equal(ProbeReasons.TimedOut, (await pending).Reason);
@@ -108,11 +108,11 @@ public sealed class HalfOpenProbeTests : IDisposable
 
         // 40 probes of each target in flight together: the same target's probes differ only in source port and ISN.
         var probes = Enumerable.Range(0, 120).Select(i => targets[i % 3]).ToArray();
-        var results = await Task.WhenAll(probes.Select(t => new HalfOpenProbe(new ProbeEndpoint(t.Item1), engine).ProbeAsync(timeout.Token).AsTask()));
+        var results = await Task.WhenAll(probes.Select(t => new HalfOpenProbe(new ProbeEndpoint(t.Item1), _engine).ProbeAsync(timeout.Token).AsTask()));
 
         Assert.Equal(probes.Select(t => $"{t.Item1}: {t.Item2}"), results.Select((r, i) => $"{probes[i].Item1}: {r.Reason}"));
         Assert.Empty(open.Accepted);
-        Eventually.True(() => engine.Pending == 0, "no SYN left pending");
+        Eventually.True(() => _engine.Pending == 0, "no SYN left pending");
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class HalfOpenProbeTests : IDisposable
         await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint, IPAddress.Parse("198.51.100.7")), engine), Timeout);
+        var result = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint, IPAddress.Parse("198.51.100.7")), _engine), Timeout);
 
         Assert.False(result.Up);
         Assert.NotEqual(ProbeReasons.TimedOut, result.Reason);
@@ -130,7 +130,7 @@ public sealed class HalfOpenProbeTests : IDisposable
     [Fact]
     public async Task ProbeAsync_Ipv6Target_DownSayingIpv4Only()
     {
-        var result = await engine.ProbeAsync(new IPEndPoint(IPAddress.IPv6Loopback, 80), IPAddress.IPv6Loopback, CancellationToken.None);
+        var result = await _engine.ProbeAsync(new IPEndPoint(IPAddress.IPv6Loopback, 80), IPAddress.IPv6Loopback, CancellationToken.None);
 
         Assert.Equal((false, "half-open checks are IPv4 only"), (result.Up, result.Reason));
     }

@@ -11,7 +11,7 @@ public sealed class TcpProbeTests : IDisposable
 {
     /// <summary>A bound, not a figure under test: timeouts are tested on a fake clock; the machine may be loaded.</summary>
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly ConnectEngine engine = new();
+    private readonly ConnectEngine _engine = new();
 
     [Fact]
     public async Task ProbeAsync_ListenerAccepts_IsUp()
@@ -19,7 +19,7 @@ public sealed class TcpProbeTests : IDisposable
         await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), _engine), Timeout);
 
         Assert.Equal((true, ProbeReasons.Connected), (result.Up, result.Reason));
     }
@@ -31,7 +31,7 @@ public sealed class TcpProbeTests : IDisposable
         await using var server = LoopbackServer.Start(ReadUntilClosed(seen));
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), _engine), Timeout);
 
         Assert.True(result.Up, result.Reason);
         Assert.Equal("reset after 0 bytes", await seen.Task.WaitAsync(Timeout));
@@ -44,7 +44,7 @@ public sealed class TcpProbeTests : IDisposable
         await using var server = LoopbackServer.Start(ReadUntilClosed(seen));
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), engine, "PING\r\n"u8.ToArray()), Timeout);
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), _engine, "PING\r\n"u8.ToArray()), Timeout);
 
         Assert.True(result.Up, result.Reason);
         Assert.Equal("closed after 6 bytes", await seen.Task.WaitAsync(Timeout));
@@ -55,7 +55,7 @@ public sealed class TcpProbeTests : IDisposable
     {
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(LoopbackServer.Closed()), engine), Timeout);
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(LoopbackServer.Closed()), _engine), Timeout);
 
         Assert.Equal((false, ProbeReasons.Refused), (result.Up, result.Reason));
     }
@@ -67,7 +67,7 @@ public sealed class TcpProbeTests : IDisposable
         var time = new FakeTimeProvider();
         using var runner = new ProbeRunner(time);
 
-        var pending = runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), engine), Timeout);
+        var pending = runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), _engine), Timeout);
         Assert.False(pending.IsCompleted);
         time.Advance(Timeout);
         var result = await pending;
@@ -80,7 +80,7 @@ public sealed class TcpProbeTests : IDisposable
     {
         await using var server = LoopbackServer.Start(Echo("+PONG\r\n"));
         using var runner = new ProbeRunner(TimeProvider.System);
-        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), engine, "PING\r\n"u8.ToArray(), TextPattern.Compile("^\\+PONG"));
+        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), _engine, "PING\r\n"u8.ToArray(), TextPattern.Compile("^\\+PONG"));
 
         var result = await runner.RunAsync(probe, Timeout);
 
@@ -92,7 +92,7 @@ public sealed class TcpProbeTests : IDisposable
     {
         await using var server = LoopbackServer.Start(Echo("-ERR loading\r\n"));
         using var runner = new ProbeRunner(TimeProvider.System);
-        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), engine, "PING\r\n"u8.ToArray(), TextPattern.Compile("^\\+PONG"));
+        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), _engine, "PING\r\n"u8.ToArray(), TextPattern.Compile("^\\+PONG"));
 
         var result = await runner.RunAsync(probe, Timeout);
 
@@ -111,7 +111,7 @@ public sealed class TcpProbeTests : IDisposable
         });
         var time = new FakeTimeProvider();
         using var runner = new ProbeRunner(time);
-        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), engine, "PING\r\n"u8.ToArray(), TextPattern.Compile("PONG"));
+        var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), _engine, "PING\r\n"u8.ToArray(), TextPattern.Compile("PONG"));
 
         var pending = runner.RunAsync(probe, Timeout);
         await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -128,7 +128,7 @@ public sealed class TcpProbeTests : IDisposable
         var source = LoopbackServer.NextAddress();
         using var runner = new ProbeRunner(TimeProvider.System);
 
-        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint, source), engine), Timeout);
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint, source), _engine), Timeout);
 
         Assert.True(result.Up, result.Reason);
         Eventually.True(() => server.Accepted.Count == 1, "the connection is accepted");
@@ -163,5 +163,5 @@ public sealed class TcpProbeTests : IDisposable
         }
     };
 
-    public void Dispose() => engine.Dispose();
+    public void Dispose() => _engine.Dispose();
 }

@@ -14,28 +14,28 @@ namespace HaDirector.HealthCheck.Tests.Scheduling;
 public sealed class HalfOpenRoundsTests : IDisposable
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
-    private readonly Observer observer = new();
-    private readonly HalfOpenEngine engine = new();
+    private readonly Observer _observer = new();
+    private readonly HalfOpenEngine _engine = new();
 
-    public void Dispose() => engine.Dispose();
+    public void Dispose() => _engine.Dispose();
 
     [Fact]
     public async Task Start_OpenAndClosedPorts_EachRoundReportedWithItsAnswer()
     {
         await using var open = LoopbackServer.Start((_, _) => Task.CompletedTask);
         var closed = LoopbackServer.Closed();
-        await using var scheduler = new HealthCheckScheduler(TimeProvider.System, observer);
+        await using var scheduler = new HealthCheckScheduler(TimeProvider.System, _observer);
         scheduler.Add(Target("open", open.EndPoint, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
         scheduler.Add(Target("closed", closed, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
         scheduler.Start();
 
-        Eventually.True(() => observer.Results("open").Count >= 3 && observer.Results("closed").Count >= 3, "three rounds of each");
+        Eventually.True(() => _observer.Results("open").Count >= 3 && _observer.Results("closed").Count >= 3, "three rounds of each");
         await scheduler.StopAsync();
 
-        Assert.All(observer.Results("open"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
-        Assert.All(observer.Results("closed"), r => Assert.Equal((false, ProbeReasons.Refused), (r.Up, r.Reason)));
+        Assert.All(_observer.Results("open"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
+        Assert.All(_observer.Results("closed"), r => Assert.Equal((false, ProbeReasons.Refused), (r.Up, r.Reason)));
         Assert.Empty(open.Accepted);
-        Eventually.True(() => engine.Pending == 0, "no SYN left pending");
+        Eventually.True(() => _engine.Pending == 0, "no SYN left pending");
     }
 
     [Fact]
@@ -43,27 +43,27 @@ public sealed class HalfOpenRoundsTests : IDisposable
     {
         await using var blackhole = LoopbackServer.Blackhole();
         var time = new FakeTimeProvider();
-        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        await using var scheduler = new HealthCheckScheduler(time, _observer, random: new Random(1));
         var timing = new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500), retry: 1, retryDelay: TimeSpan.FromMilliseconds(200));
         scheduler.Add(Target("dropped", blackhole.EndPoint, timing));
         scheduler.Start();
 
         // The first round is due within one interval; the fake clock stands still while the engine sends it.
         time.Advance(TimeSpan.FromSeconds(10));
-        Eventually.True(() => engine.SynsSent == 1, "the first SYN sent");
+        Eventually.True(() => _engine.SynsSent == 1, "the first SYN sent");
         time.Advance(TimeSpan.FromMilliseconds(500));
-        Eventually.True(() => engine.Pending == 0 && scheduler.InProgress == 0, "the first attempt timed out");
-        Assert.Empty(observer.Results("dropped"));
+        Eventually.True(() => _engine.Pending == 0 && scheduler.InProgress == 0, "the first attempt timed out");
+        Assert.Empty(_observer.Results("dropped"));
 
         time.Advance(TimeSpan.FromMilliseconds(200));
-        Eventually.True(() => engine.SynsSent == 2, "the retry sent");
+        Eventually.True(() => _engine.SynsSent == 2, "the retry sent");
 
         // In two steps: a timeout that fired a millisecond early would show as a latency of 499 ms.
         time.Advance(TimeSpan.FromMilliseconds(499));
         time.Advance(TimeSpan.FromMilliseconds(1));
-        Eventually.True(() => observer.Results("dropped").Count == 1 && scheduler.InProgress == 0, "the round reported");
+        Eventually.True(() => _observer.Results("dropped").Count == 1 && scheduler.InProgress == 0, "the round reported");
 
-        var result = observer.Results("dropped").Single();
+        var result = _observer.Results("dropped").Single();
         Assert.Equal((false, ProbeReasons.TimedOut, TimeSpan.FromMilliseconds(500)), (result.Up, result.Reason, result.Latency));
     }
 
@@ -72,23 +72,23 @@ public sealed class HalfOpenRoundsTests : IDisposable
     {
         await using var open = LoopbackServer.Start((_, _) => Task.CompletedTask);
         var time = new FakeTimeProvider();
-        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        await using var scheduler = new HealthCheckScheduler(time, _observer, random: new Random(1));
         var target = Target("open", open.EndPoint, new CheckTiming(Second, TimeSpan.FromMilliseconds(500)));
         scheduler.Add(target);
         scheduler.Add(Target("kept", open.EndPoint, new CheckTiming(Second, TimeSpan.FromMilliseconds(500))));
         scheduler.Start();
         time.Advance(Second);
-        Eventually.True(() => observer.Results("open").Count == 1 && observer.Results("kept").Count == 1 && scheduler.InProgress == 0, "the first rounds reported");
+        Eventually.True(() => _observer.Results("open").Count == 1 && _observer.Results("kept").Count == 1 && scheduler.InProgress == 0, "the first rounds reported");
 
         // Each second the kept target's round reports: the pass that would have started the removed one's ran.
         scheduler.Remove(target);
         for (var i = 2; i <= 4; i++)
         {
             time.Advance(Second);
-            Eventually.True(() => observer.Results("kept").Count == i && scheduler.InProgress == 0, "the kept target's round reported");
+            Eventually.True(() => _observer.Results("kept").Count == i && scheduler.InProgress == 0, "the kept target's round reported");
         }
 
-        Assert.Single(observer.Results("open"));
+        Assert.Single(_observer.Results("open"));
         Assert.Equal((1, 0), (scheduler.Count, scheduler.InProgress));
     }
 
@@ -97,30 +97,30 @@ public sealed class HalfOpenRoundsTests : IDisposable
     {
         await using var blackhole = LoopbackServer.Blackhole();
         var time = new FakeTimeProvider();
-        var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        var scheduler = new HealthCheckScheduler(time, _observer, random: new Random(1));
         scheduler.Add(Target("dropped", blackhole.EndPoint, new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5))));
         scheduler.Start();
         time.Advance(TimeSpan.FromSeconds(10));
-        Eventually.True(() => engine.Pending == 1, "the SYN sent");
+        Eventually.True(() => _engine.Pending == 1, "the SYN sent");
 
         await scheduler.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
         await scheduler.DisposeAsync();
         time.Advance(TimeSpan.FromSeconds(10));
 
-        Assert.Equal((0, 0), (engine.Pending, scheduler.InProgress));
-        Assert.Empty(observer.Results("dropped"));
+        Assert.Equal((0, 0), (_engine.Pending, scheduler.InProgress));
+        Assert.Empty(_observer.Results("dropped"));
     }
 
     private HealthTarget Target(string name, System.Net.IPEndPoint endPoint, CheckTiming timing) =>
-        new(name, new HalfOpenProbe(new ProbeEndpoint(endPoint), engine), timing, new HealthPolicy(rise: 1, fall: 1));
+        new(name, new HalfOpenProbe(new ProbeEndpoint(endPoint), _engine), timing, new HealthPolicy(rise: 1, fall: 1));
 
     private sealed class Observer : IHealthObserver
     {
-        private readonly ConcurrentDictionary<string, ConcurrentQueue<ProbeResult>> results = new();
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<ProbeResult>> _results = new();
 
-        public List<ProbeResult> Results(string target) => [.. results.GetOrAdd(target, _ => new())];
+        public List<ProbeResult> Results(string target) => [.. _results.GetOrAdd(target, _ => new())];
 
         public void OnChecked(HealthTarget target, in ProbeResult result, HealthChange change, in HealthSnapshot snapshot) =>
-            results.GetOrAdd(target.Name, _ => new()).Enqueue(result);
+            _results.GetOrAdd(target.Name, _ => new()).Enqueue(result);
     }
 }

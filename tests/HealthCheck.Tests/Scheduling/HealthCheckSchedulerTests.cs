@@ -10,14 +10,14 @@ namespace HaDirector.HealthCheck.Tests.Scheduling;
 public sealed class HealthCheckSchedulerTests
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
-    private readonly FakeTimeProvider time = new();
-    private readonly Observer observer = new();
+    private readonly FakeTimeProvider _time = new();
+    private readonly Observer _observer = new();
 
     [Fact]
     public async Task Add_ManyTargets_FirstChecksSpreadOverOneInterval()
     {
-        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(7));
-        var probe = new ScriptedProbe(time);
+        await using var scheduler = new HealthCheckScheduler(_time, _observer, random: new Random(7));
+        var probe = new ScriptedProbe(_time);
         for (var i = 0; i < 1000; i++)
         {
             scheduler.Add(Target($"t{i}", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(500))));
@@ -28,7 +28,7 @@ public sealed class HealthCheckSchedulerTests
         for (var tenth = 1; tenth <= 10; tenth++)
         {
             Advance(scheduler, TimeSpan.FromMilliseconds(100));
-            perTenth.Add(observer.Count - perTenth.Sum());
+            perTenth.Add(_observer.Count - perTenth.Sum());
         }
 
         // Uniform over the interval: each tenth gets about a hundred, none gets a crowd.
@@ -39,8 +39,8 @@ public sealed class HealthCheckSchedulerTests
     [Fact]
     public async Task Start_Checks_KeepTheirInterval()
     {
-        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
-        var probe = new ScriptedProbe(time);
+        await using var scheduler = new HealthCheckScheduler(_time, _observer, random: new Random(1));
+        var probe = new ScriptedProbe(_time);
         scheduler.Add(Target("a", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(200))));
         scheduler.Start();
 
@@ -57,7 +57,7 @@ public sealed class HealthCheckSchedulerTests
     [Fact]
     public async Task Start_MoreDueThanTheLimit_RunsAtMostTheLimitAtOnce()
     {
-        await using var scheduler = new HealthCheckScheduler(time, observer, maxConcurrency: 3, random: new Random(1));
+        await using var scheduler = new HealthCheckScheduler(_time, _observer, maxConcurrency: 3, random: new Random(1));
         var gate = new GatedProbe();
         for (var i = 0; i < 10; i++)
         {
@@ -65,24 +65,24 @@ public sealed class HealthCheckSchedulerTests
         }
 
         scheduler.Start();
-        time.Advance(TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromSeconds(10));
         Eventually.True(() => gate.Waiting == 3, "three probes in flight");
         Assert.Equal(3, scheduler.Running);
 
         gate.Release(2);
-        Eventually.True(() => observer.Count == 2 && gate.Waiting == 3, "two finished, two more started");
+        Eventually.True(() => _observer.Count == 2 && gate.Waiting == 3, "two finished, two more started");
         Assert.Equal(3, gate.MaxWaiting);
 
         gate.Release(8);
-        Eventually.True(() => observer.Count == 10, "all ran");
+        Eventually.True(() => _observer.Count == 10, "all ran");
         Assert.Equal(3, gate.MaxWaiting);
     }
 
     [Fact]
     public async Task Start_FailedAttempts_AreRetriedBeforeCountingOnce()
     {
-        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
-        var probe = new ScriptedProbe(time, up: false);
+        await using var scheduler = new HealthCheckScheduler(_time, _observer, random: new Random(1));
+        var probe = new ScriptedProbe(_time, up: false);
         scheduler.Add(Target("a", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(100), retry: 2, retryDelay: TimeSpan.FromMilliseconds(200))));
         scheduler.Start();
 
@@ -95,14 +95,14 @@ public sealed class HealthCheckSchedulerTests
         Assert.Equal(6, calls.Length);
         Assert.Equal([TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200)], [calls[1] - calls[0], calls[2] - calls[1]]);
         Assert.Equal(Second, calls[3] - calls[0]);
-        Assert.Equal(2, observer.Count);
+        Assert.Equal(2, _observer.Count);
     }
 
     [Fact]
     public async Task Start_ServerDiesAndReturns_ObserverSeesChangesAtTheFallthAndRisethRound()
     {
-        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
-        var probe = new ScriptedProbe(time);
+        await using var scheduler = new HealthCheckScheduler(_time, _observer, random: new Random(1));
+        var probe = new ScriptedProbe(_time);
         var target = Target("a", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(100)), new HealthPolicy(rise: 2, fall: 3));
         scheduler.Add(target);
         scheduler.Start();
@@ -115,15 +115,15 @@ public sealed class HealthCheckSchedulerTests
 
         Assert.Equal(
             [HealthChange.State, HealthChange.None, HealthChange.None, HealthChange.State, HealthChange.None, HealthChange.State],
-            observer.Changes.ToArray());
+            _observer.Changes.ToArray());
         Assert.Equal((HealthState.Up, 2L), (target.Snapshot().State, target.Snapshot().Flaps));
     }
 
     [Fact]
     public async Task Remove_Target_IsNotCheckedAgain()
     {
-        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
-        var probe = new ScriptedProbe(time);
+        await using var scheduler = new HealthCheckScheduler(_time, _observer, random: new Random(1));
+        var probe = new ScriptedProbe(_time);
         var target = Target("a", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(100)));
         scheduler.Add(target);
         scheduler.Start();
@@ -138,50 +138,50 @@ public sealed class HealthCheckSchedulerTests
     [Fact]
     public async Task Start_ProbeWaitsPastItsTimeout_ReportedDownTimedOutAfterExactlyTheTimeout()
     {
-        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        await using var scheduler = new HealthCheckScheduler(_time, _observer, random: new Random(1));
         scheduler.Add(Target("a", new CancellableProbe(), new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300))));
         scheduler.Start();
         for (var i = 0; i < 100 && scheduler.Running == 0; i++)
         {
-            time.Advance(TimeSpan.FromMilliseconds(100));
+            _time.Advance(TimeSpan.FromMilliseconds(100));
         }
 
         // In two steps: a timeout that fired a millisecond early would show as a latency of 299 ms.
-        time.Advance(TimeSpan.FromMilliseconds(299));
-        time.Advance(TimeSpan.FromMilliseconds(1));
-        Eventually.True(() => observer.Count == 1, "the round reported");
+        _time.Advance(TimeSpan.FromMilliseconds(299));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Eventually.True(() => _observer.Count == 1, "the round reported");
 
-        var result = observer.Results.Single();
+        var result = _observer.Results.Single();
         Assert.Equal((false, ProbeReasons.TimedOut, TimeSpan.FromMilliseconds(300)), (result.Up, result.Reason, result.Latency));
     }
 
     [Fact]
     public async Task Start_ProbeThrows_ReportedDownWithTheErrorAndCheckedAgain()
     {
-        await using var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        await using var scheduler = new HealthCheckScheduler(_time, _observer, random: new Random(1));
         scheduler.Add(Target("a", new ThrowingProbe(), new CheckTiming(Second, TimeSpan.FromMilliseconds(100))));
         scheduler.Start();
 
         // One round a second, so 100 ms steps stop exactly at the second report.
-        for (var i = 0; i < 30 && observer.Count < 2; i++)
+        for (var i = 0; i < 30 && _observer.Count < 2; i++)
         {
             Advance(scheduler, TimeSpan.FromMilliseconds(100));
         }
 
-        Assert.Equal(2, observer.Count);
-        Assert.All(observer.Results, r => Assert.Equal((false, "probe failed: InvalidOperationException: bug"), (r.Up, r.Reason)));
+        Assert.Equal(2, _observer.Count);
+        Assert.All(_observer.Results, r => Assert.Equal((false, "probe failed: InvalidOperationException: bug"), (r.Up, r.Reason)));
     }
 
     [Fact]
     public async Task StopAsync_ProbeInFlight_CancelsItAndReportsNothing()
     {
-        var scheduler = new HealthCheckScheduler(time, observer, random: new Random(1));
+        var scheduler = new HealthCheckScheduler(_time, _observer, random: new Random(1));
         scheduler.Add(Target("a", new CancellableProbe(), new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5))));
         scheduler.Start();
         // Small steps: the round starts within its first interval, long before its 5 s timeout could fire.
         for (var i = 0; i < 100 && scheduler.Running == 0; i++)
         {
-            time.Advance(TimeSpan.FromMilliseconds(100));
+            _time.Advance(TimeSpan.FromMilliseconds(100));
         }
 
         Assert.Equal(1, scheduler.Running);
@@ -189,7 +189,7 @@ public sealed class HealthCheckSchedulerTests
         await scheduler.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
         await scheduler.DisposeAsync();
 
-        Assert.Equal((0, 0), (observer.Count, scheduler.InProgress));
+        Assert.Equal((0, 0), (_observer.Count, scheduler.InProgress));
     }
 
     [Fact]
@@ -198,20 +198,20 @@ public sealed class HealthCheckSchedulerTests
         // A round that times out late finishes after its successor came due. The observer is held while it
         // applies that round's (down) result, as a preempted thread would be; meanwhile the clock moves on.
         var applying = new ApplyingObserver();
-        await using var scheduler = new HealthCheckScheduler(time, applying, random: new Random(1));
+        await using var scheduler = new HealthCheckScheduler(_time, applying, random: new Random(1));
         var probe = new FirstCallHeldProbe();
         scheduler.Add(Target("a", probe, new CheckTiming(Second, TimeSpan.FromMilliseconds(900)), new HealthPolicy(rise: 1, fall: 1)));
         scheduler.Start();
         for (var i = 0; i < 20 && probe.Calls == 0; i++)
         {
-            time.Advance(TimeSpan.FromMilliseconds(100));
+            _time.Advance(TimeSpan.FromMilliseconds(100));
         }
 
-        time.Advance(TimeSpan.FromMilliseconds(1500));
+        _time.Advance(TimeSpan.FromMilliseconds(1500));
         _ = Task.Run(() => probe.First.SetResult(ProbeResult.Failure(ProbeReasons.TimedOut)));
         Eventually.True(() => applying.Holding, "the first round's result is being applied");
 
-        time.Advance(Second);
+        _time.Advance(Second);
         applying.Release();
         Eventually.True(() => scheduler.InProgress == 0, "the first round was applied and rescheduled");
         for (var i = 0; i < 20 && applying.Applied.Count < 2; i++)
@@ -236,7 +236,7 @@ public sealed class HealthCheckSchedulerTests
     /// <summary>The timer fires inside Advance; the workers then finish on the thread pool before time moves on.</summary>
     private void Advance(HealthCheckScheduler scheduler, TimeSpan step)
     {
-        time.Advance(step);
+        _time.Advance(step);
         Eventually.True(() => scheduler.InProgress == 0, "due rounds finished and were rescheduled");
     }
 
@@ -264,25 +264,25 @@ public sealed class HealthCheckSchedulerTests
     /// </summary>
     private sealed class ApplyingObserver : IHealthObserver
     {
-        private readonly ManualResetEventSlim release = new();
-        private int calls;
-        private volatile bool holding;
+        private readonly ManualResetEventSlim _release = new();
+        private int _calls;
+        private volatile bool _holding;
 
         public ConcurrentQueue<(bool Up, long Results)> Applied { get; } = new();
 
-        public bool Holding => holding;
+        public bool Holding => _holding;
 
-        public void Release() => release.Set();
+        public void Release() => _release.Set();
 
         public void OnChecked(HealthTarget target, in ProbeResult result, HealthChange change, in HealthSnapshot snapshot)
         {
             var (up, results) = (result.Up, snapshot.Results);
-            if (Interlocked.Increment(ref calls) == 1)
+            if (Interlocked.Increment(ref _calls) == 1)
             {
-                holding = true;
+                _holding = true;
                 // Bounded: a scheduler that never lets go fails the test instead of hanging it.
-                release.Wait(TimeSpan.FromSeconds(10));
-                holding = false;
+                _release.Wait(TimeSpan.FromSeconds(10));
+                _holding = false;
             }
 
             Applied.Enqueue((up, results));
@@ -292,20 +292,20 @@ public sealed class HealthCheckSchedulerTests
     /// <summary>The first call waits for <see cref="First"/>; later calls answer up at once.</summary>
     private sealed class FirstCallHeldProbe : IProbe
     {
-        private int calls;
+        private int _calls;
 
         public TaskCompletionSource<ProbeResult> First { get; } = new();
 
-        public int Calls => Volatile.Read(ref calls);
+        public int Calls => Volatile.Read(ref _calls);
 
         public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref calls) == 1 ? new(First.Task) : ValueTask.FromResult(ProbeResult.Success("ok"));
+            Interlocked.Increment(ref _calls) == 1 ? new(First.Task) : ValueTask.FromResult(ProbeResult.Success("ok"));
     }
 
     /// <summary>Answers at once; records the fake time of each call.</summary>
     private sealed class ScriptedProbe(FakeTimeProvider time, bool up = true) : IProbe
     {
-        private readonly DateTimeOffset start = time.GetUtcNow();
+        private readonly DateTimeOffset _start = time.GetUtcNow();
 
         public ConcurrentQueue<TimeSpan> Calls { get; } = new();
 
@@ -313,7 +313,7 @@ public sealed class HealthCheckSchedulerTests
 
         public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
         {
-            Calls.Enqueue(time.GetUtcNow() - start);
+            Calls.Enqueue(time.GetUtcNow() - _start);
             return ValueTask.FromResult(Up ? ProbeResult.Success("ok") : ProbeResult.Failure("refused"));
         }
     }
@@ -344,26 +344,26 @@ public sealed class HealthCheckSchedulerTests
     /// <summary>Holds every probe until released, counting how many wait at once.</summary>
     private sealed class GatedProbe : IProbe
     {
-        private readonly SemaphoreSlim release = new(0);
-        private int waiting;
-        private int maxWaiting;
+        private readonly SemaphoreSlim _release = new(0);
+        private int _waiting;
+        private int _maxWaiting;
 
-        public int Waiting => Volatile.Read(ref waiting);
+        public int Waiting => Volatile.Read(ref _waiting);
 
-        public int MaxWaiting => Volatile.Read(ref maxWaiting);
+        public int MaxWaiting => Volatile.Read(ref _maxWaiting);
 
-        public void Release(int count) => release.Release(count);
+        public void Release(int count) => _release.Release(count);
 
         public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
         {
-            var now = Interlocked.Increment(ref waiting);
+            var now = Interlocked.Increment(ref _waiting);
             int seen;
-            while ((seen = Volatile.Read(ref maxWaiting)) < now && Interlocked.CompareExchange(ref maxWaiting, now, seen) != seen)
+            while ((seen = Volatile.Read(ref _maxWaiting)) < now && Interlocked.CompareExchange(ref _maxWaiting, now, seen) != seen)
             {
             }
 
-            await release.WaitAsync(CancellationToken.None);
-            Interlocked.Decrement(ref waiting);
+            await _release.WaitAsync(CancellationToken.None);
+            Interlocked.Decrement(ref _waiting);
             return ProbeResult.Success("ok");
         }
     }

@@ -10,15 +10,15 @@ namespace HaDirector.HealthCheck.Tests.Scheduling;
 /// </summary>
 public sealed class ProbeRoundTests
 {
-    private readonly ProbeRound round = new(new HealthTarget("t", new IdleProbe(),
+    private readonly ProbeRound _round = new(new HealthTarget("t", new IdleProbe(),
         new CheckTiming(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(500)), new HealthPolicy(rise: 1, fall: 1)));
 
     [Fact]
     public void Expire_CurrentAttempt_CancelsIt()
     {
-        var token = round.Arm(1);
+        var token = _round.Arm(1);
 
-        round.Expire(1);
+        _round.Expire(1);
 
         Assert.True(token.IsCancellationRequested);
     }
@@ -26,10 +26,10 @@ public sealed class ProbeRoundTests
     [Fact]
     public void Expire_ArrivesAfterTheNextAttemptBegan_NextAttemptKeepsRunning()
     {
-        _ = round.Arm(1);
-        var retry = round.Arm(2);
+        _ = _round.Arm(1);
+        var retry = _round.Arm(2);
 
-        round.Expire(1);
+        _round.Expire(1);
 
         Assert.False(retry.IsCancellationRequested);
     }
@@ -37,11 +37,11 @@ public sealed class ProbeRoundTests
     [Fact]
     public void Arm_AfterAnExpiry_NewAttemptGetsATokenNotCancelled()
     {
-        var first = round.Arm(1);
-        round.Expire(1);
+        var first = _round.Arm(1);
+        _round.Expire(1);
 
-        var second = round.Arm(2);
-        round.Expire(1);
+        var second = _round.Arm(2);
+        _round.Expire(1);
 
         Assert.True(first.IsCancellationRequested);
         Assert.False(second.IsCancellationRequested);
@@ -50,10 +50,10 @@ public sealed class ProbeRoundTests
     [Fact]
     public void Cancel_Stop_CancelsWhateverAttemptIsArmed()
     {
-        _ = round.Arm(1);
-        var current = round.Arm(2);
+        _ = _round.Arm(1);
+        var current = _round.Arm(2);
 
-        round.Cancel();
+        _round.Cancel();
 
         Assert.True(current.IsCancellationRequested);
     }

@@ -8,13 +8,13 @@ namespace HaDirector.HealthCheck.Tests.Scheduling;
 public sealed class RoundBookTests
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
-    private readonly RoundBook book = new();
+    private readonly RoundBook _book = new();
 
     [Fact]
     public void TakeDue_RoundsAnsweredQuickly_KeepTheirIntervalGrid()
     {
         var round = Round(new CheckTiming(Second, Ms(500)));
-        book.Add(round, Ms(300));
+        _book.Add(round, Ms(300));
 
         var starts = new List<TimeSpan>();
         for (var now = TimeSpan.Zero; now < TimeSpan.FromSeconds(3); now += Ms(10))
@@ -22,24 +22,24 @@ public sealed class RoundBookTests
             if (Take(now) is [var due])
             {
                 starts.Add(now);
-                Assert.True(book.Finish(due, up: true, now + Ms(7)));
-                book.Done(due, now + Ms(9));
+                Assert.True(_book.Finish(due, up: true, now + Ms(7)));
+                _book.Done(due, now + Ms(9));
             }
         }
 
         Assert.Equal([Ms(300), Ms(1300), Ms(2300)], starts);
-        Assert.Equal(0, book.InProgress);
+        Assert.Equal(0, _book.InProgress);
     }
 
     [Fact]
     public void TakeDue_TimerLate_NextRoundStillOnTheGrid()
     {
         var round = Round(new CheckTiming(Second, Ms(500)));
-        book.Add(round, Ms(300));
+        _book.Add(round, Ms(300));
 
         Assert.Single(Take(Ms(340)));
-        Assert.True(book.Finish(round, up: true, Ms(341)));
-        book.Done(round, Ms(341));
+        Assert.True(_book.Finish(round, up: true, Ms(341)));
+        _book.Done(round, Ms(341));
 
         Assert.Empty(Take(Ms(1299)));
         Assert.Single(Take(Ms(1300)));
@@ -49,26 +49,26 @@ public sealed class RoundBookTests
     public void TakeExpired_NoAnswerByTheTimeout_ExpiresOnceAndNotBefore()
     {
         var round = Round(new CheckTiming(Second, Ms(500)));
-        book.Add(round, Ms(100));
+        _book.Add(round, Ms(100));
         Take(Ms(100));
 
         Assert.Empty(Expired(Ms(599)));
         Assert.Equal([round], Expired(Ms(600)));
-        Assert.True(book.Finish(round, up: false, Ms(600)));
-        book.Done(round, Ms(600));
+        Assert.True(_book.Finish(round, up: false, Ms(600)));
+        _book.Done(round, Ms(600));
 
         Assert.Empty(Expired(Ms(2000)));
-        Assert.Equal(Ms(1100), book.NextWake);
+        Assert.Equal(Ms(1100), _book.NextWake);
     }
 
     [Fact]
     public void TakeExpired_AnsweredInTime_NeverExpires()
     {
         var round = Round(new CheckTiming(Second, Ms(500)));
-        book.Add(round, Ms(100));
+        _book.Add(round, Ms(100));
         Take(Ms(100));
-        Assert.True(book.Finish(round, up: true, Ms(150)));
-        book.Done(round, Ms(150));
+        Assert.True(_book.Finish(round, up: true, Ms(150)));
+        _book.Done(round, Ms(150));
 
         // The next attempt is in flight when the first one's deadline comes up: that deadline is not its own.
         Take(Ms(1100));
@@ -80,7 +80,7 @@ public sealed class RoundBookTests
     public void Finish_FailedWithRetriesLeft_RetriedAfterTheDelayAndReportedOnce()
     {
         var round = Round(new CheckTiming(Second, Ms(100), retry: 2, retryDelay: Ms(200)));
-        book.Add(round, TimeSpan.Zero);
+        _book.Add(round, TimeSpan.Zero);
 
         var attempts = new List<TimeSpan>();
         var reports = new List<TimeSpan>();
@@ -88,10 +88,10 @@ public sealed class RoundBookTests
         {
             foreach (var expired in Expired(now))
             {
-                if (book.Finish(expired, up: false, now))
+                if (_book.Finish(expired, up: false, now))
                 {
                     reports.Add(now);
-                    book.Done(expired, now);
+                    _book.Done(expired, now);
                 }
             }
 
@@ -110,15 +110,15 @@ public sealed class RoundBookTests
     public void Done_RoundOverranItsInterval_NextRoundDueAtOnce()
     {
         var round = Round(new CheckTiming(Second, Ms(900), retry: 1, retryDelay: Ms(300)));
-        book.Add(round, TimeSpan.Zero);
+        _book.Add(round, TimeSpan.Zero);
         Take(TimeSpan.Zero);
-        Assert.False(book.Finish(round, up: false, Ms(900)));
+        Assert.False(_book.Finish(round, up: false, Ms(900)));
         Take(Ms(1200));
-        Assert.True(book.Finish(round, up: false, Ms(2100)));
-        book.Done(round, Ms(2100));
+        Assert.True(_book.Finish(round, up: false, Ms(2100)));
+        _book.Done(round, Ms(2100));
 
         Assert.Empty(Expired(Ms(2100)));
-        Assert.Equal(Ms(2100), book.NextWake);
+        Assert.Equal(Ms(2100), _book.NextWake);
         Assert.Single(Take(Ms(2100)));
     }
 
@@ -126,30 +126,30 @@ public sealed class RoundBookTests
     public void TakeDue_TargetRemoved_DroppedAndNotRescheduled()
     {
         var round = Round(new CheckTiming(Second, Ms(500)));
-        book.Add(round, Ms(100));
+        _book.Add(round, Ms(100));
         round.Target.Removed = true;
 
         Assert.Empty(Take(Ms(100)));
-        Assert.Equal(TimeSpan.MaxValue, book.NextWake);
+        Assert.Equal(TimeSpan.MaxValue, _book.NextWake);
     }
 
     [Fact]
     public void TakeInFlight_Stop_ReturnsTheAttemptsInFlightAndNothingIsLeftInProgress()
     {
         var (a, b) = (Round(new CheckTiming(Second, Ms(500))), Round(new CheckTiming(Second, Ms(500))));
-        book.Add(a, Ms(100));
-        book.Add(b, Ms(200));
+        _book.Add(a, Ms(100));
+        _book.Add(b, Ms(200));
         Take(Ms(100));
-        Assert.True(book.Finish(a, up: true, Ms(110)));
-        book.Done(a, Ms(110));
+        Assert.True(_book.Finish(a, up: true, Ms(110)));
+        _book.Done(a, Ms(110));
         Take(Ms(200));
-        Assert.Equal(1, book.InProgress);
+        Assert.Equal(1, _book.InProgress);
 
         var inFlight = new List<ScheduledRound>();
-        book.TakeInFlight(inFlight);
+        _book.TakeInFlight(inFlight);
 
         Assert.Equal([b], inFlight);
-        Assert.Equal(0, book.InProgress);
+        Assert.Equal(0, _book.InProgress);
     }
 
     [Fact]
@@ -202,14 +202,14 @@ public sealed class RoundBookTests
     private List<ScheduledRound> Take(TimeSpan now)
     {
         var due = new List<ScheduledRound>();
-        book.TakeDue(now, due);
+        _book.TakeDue(now, due);
         return due;
     }
 
     private List<ScheduledRound> Expired(TimeSpan now)
     {
         var expired = new List<ScheduledRound>();
-        book.TakeExpired(now, expired);
+        _book.TakeExpired(now, expired);
         return expired;
     }
 

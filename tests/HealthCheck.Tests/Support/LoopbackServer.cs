@@ -11,19 +11,19 @@ public sealed class LoopbackServer : IAsyncDisposable
 {
     private static int NextHost = 10;
 
-    private readonly Socket listener;
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task acceptLoop;
-    private readonly List<Task> handlers = [];
-    private Socket? filler;
+    private readonly Socket _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+    private readonly List<Task> _handlers = [];
+    private Socket? _filler;
 
     private LoopbackServer(Socket listener, Func<Socket, CancellationToken, Task>? handle)
     {
-        this.listener = listener;
-        acceptLoop = handle is null ? Task.CompletedTask : AcceptAsync(handle);
+        this._listener = listener;
+        _acceptLoop = handle is null ? Task.CompletedTask : AcceptAsync(handle);
     }
 
-    public IPEndPoint EndPoint => (IPEndPoint)listener.LocalEndPoint!;
+    public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
     /// <summary>Remote end points of accepted connections, in order.</summary>
     public List<IPEndPoint> Accepted { get; } = [];
@@ -39,8 +39,8 @@ public sealed class LoopbackServer : IAsyncDisposable
     public static LoopbackServer Blackhole()
     {
         var server = Listen(null, backlog: 0);
-        server.filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        server.filler.Connect(server.EndPoint);
+        server._filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        server._filler.Connect(server.EndPoint);
         return server;
     }
 
@@ -62,14 +62,14 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     private async Task AcceptAsync(Func<Socket, CancellationToken, Task> handle)
     {
-        while (!stop.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptAsync(stop.Token);
+                client = await _listener.AcceptAsync(_stop.Token);
             }
-            catch (Exception) when (stop.IsCancellationRequested)
+            catch (Exception) when (_stop.IsCancellationRequested)
             {
                 return;
             }
@@ -77,7 +77,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             lock (Accepted)
             {
                 Accepted.Add((IPEndPoint)client.RemoteEndPoint!);
-                handlers.Add(Serve(client, handle));
+                _handlers.Add(Serve(client, handle));
             }
         }
     }
@@ -86,7 +86,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     {
         try
         {
-            await handle(client, stop.Token);
+            await handle(client, _stop.Token);
         }
         catch (Exception)
         {
@@ -100,17 +100,17 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        listener.Dispose();
-        await acceptLoop;
+        await _stop.CancelAsync();
+        _listener.Dispose();
+        await _acceptLoop;
         Task[] pending;
         lock (Accepted)
         {
-            pending = [.. handlers];
+            pending = [.. _handlers];
         }
 
-        filler?.Dispose();
+        _filler?.Dispose();
         await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(5));
-        stop.Dispose();
+        _stop.Dispose();
     }
 }

@@ -8,28 +8,28 @@ namespace HaDirector.HealthCheck.Tests.Support;
 /// </summary>
 public sealed class ProbeRunner(TimeProvider time) : IDisposable
 {
-    private CancellationTokenSource timeout = new(Timeout.InfiniteTimeSpan, time);
+    private CancellationTokenSource _timeout = new(Timeout.InfiniteTimeSpan, time);
 
     public async ValueTask<ProbeResult> RunAsync(IProbe probe, TimeSpan limit, CancellationToken stopping = default)
     {
-        if (!timeout.TryReset())
+        if (!_timeout.TryReset())
         {
-            timeout.Dispose();
-            timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+            _timeout.Dispose();
+            _timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         }
 
         var started = time.GetTimestamp();
-        timeout.CancelAfter(limit);
+        _timeout.CancelAfter(limit);
         ProbeResult result;
         try
         {
-            using var stop = stopping.CanBeCanceled ? stopping.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout) : default;
-            result = await probe.ProbeAsync(timeout.Token);
+            using var stop = stopping.CanBeCanceled ? stopping.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _timeout) : default;
+            result = await probe.ProbeAsync(_timeout.Token);
         }
         catch (Exception e)
         {
             // IProbe promises not to throw; a probe that does anyway is a down result, never a dead worker.
-            result = ProbeFailure.From(e, timeout.Token);
+            result = ProbeFailure.From(e, _timeout.Token);
         }
 
         if (stopping.IsCancellationRequested)
@@ -40,5 +40,5 @@ public sealed class ProbeRunner(TimeProvider time) : IDisposable
         return result with { Latency = time.GetElapsedTime(started) };
     }
 
-    public void Dispose() => timeout.Dispose();
+    public void Dispose() => _timeout.Dispose();
 }
