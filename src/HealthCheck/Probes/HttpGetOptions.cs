@@ -21,6 +21,15 @@ public sealed record HttpGetOptions
     /// <summary>Bytes kept of a response; a longer one is read no further (a digest then fails).</summary>
     public int MaxResponseBytes { get; init; } = 64 * 1024;
 
-    internal string HostHeader =>
-        Host ?? ((Endpoint.Target.Port == (Tls ? 443 : 80)) ? Endpoint.Target.Address.ToString() : Endpoint.Target.ToString());
+    /// <summary>An IPv6 address in brackets, without its zone (RFC 9110 §7.2 and RFC 3986 §3.2.2).</summary>
+    internal string HostHeader => Host ?? HostOf(Endpoint.Target, Tls ? 443 : 80);
+
+    private static string HostOf(System.Net.IPEndPoint target, int defaultPort)
+    {
+        var address = target.Address;
+        var text = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? $"[{new System.Net.IPAddress(address.GetAddressBytes())}]"
+            : address.ToString();
+        return target.Port == defaultPort ? text : $"{text}:{target.Port}";
+    }
 }

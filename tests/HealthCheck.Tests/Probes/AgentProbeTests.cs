@@ -20,6 +20,17 @@ public sealed class AgentProbeTests
         Assert.Equal((up, new WeightReport(kind, value)), (result.Up, result.Weight));
     }
 
+    [Fact]
+    public async Task ProbeAsync_TcpAgentOverIpv6_ReportsItsLine()
+    {
+        await using var agent = LoopbackServer.StartIpv6((socket, token) => socket.SendAsync(Encoding.ASCII.GetBytes("75%\n"), token).AsTask());
+        using var runner = new ProbeRunner(TimeProvider.System);
+
+        var result = await runner.RunAsync(new AgentProbe(new ProbeEndpoint(agent.EndPoint)), TimeSpan.FromSeconds(10));
+
+        Assert.Equal((true, WeightReport.Percent(75)), (result.Up, result.Weight));
+    }
+
     [Theory]
     [InlineData(200, "50%", true, 50)]
     [InlineData(200, "down", false, 0)]

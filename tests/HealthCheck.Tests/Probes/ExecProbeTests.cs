@@ -23,6 +23,18 @@ public sealed class ExecProbeTests
     }
 
     [Fact]
+    public async Task ProbeAsync_Ipv6RealServer_GetsTheAddressInRfc5952Form()
+    {
+        using var runner = new ProbeRunner(TimeProvider.System);
+        var realServer = new IPEndPoint(IPAddress.Parse("2001:0002:0:0::0:7"), 8080);
+
+        var result = await runner.RunAsync(
+            new ExecProbe("test \"$HADIRECTOR_RS_ADDRESS $HADIRECTOR_RS_PORT\" = '2001:2::7 8080'", realServer), TimeSpan.FromSeconds(10));
+
+        Assert.Equal((true, "exit 0"), (result.Up, result.Reason));
+    }
+
+    [Fact]
     public async Task ProbeAsync_DynamicWeightExit52_IsUpWithWeight50()
     {
         using var runner = new ProbeRunner(TimeProvider.System);

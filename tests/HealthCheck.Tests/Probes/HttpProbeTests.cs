@@ -26,6 +26,32 @@ public sealed class HttpProbeTests
     }
 
     [Fact]
+    public async Task ProbeAsync_Ipv6Target_IsUpAndSendsTheAddressInBrackets()
+    {
+        string? request = null;
+        await using var server = LoopbackServer.StartIpv6(HttpServerScripts.Answer(HttpServerScripts.Response(200, "ok"), r => request = r));
+
+        var result = await Run(Options(server));
+
+        Assert.Equal((true, "HTTP 200"), (result.Up, result.Reason));
+        Assert.StartsWith($"GET / HTTP/1.1\r\nHost: [::1]:{server.EndPoint.Port}\r\n", request);
+    }
+
+    [Theory]
+    [InlineData("2001:2::5", 80, false, "[2001:2::5]")]
+    [InlineData("2001:2::5", 8080, false, "[2001:2::5]:8080")]
+    [InlineData("2001:2::5", 443, true, "[2001:2::5]")]
+    [InlineData("fe80::1%3", 80, false, "[fe80::1]")]
+    [InlineData("198.18.0.5", 80, false, "198.18.0.5")]
+    [InlineData("198.18.0.5", 8443, true, "198.18.0.5:8443")]
+    public void HostHeader_NoHostGiven_IsTheTargetAsAUrlWritesIt(string address, int port, bool tls, string expected)
+    {
+        var options = new HttpGetOptions { Endpoint = new ProbeEndpoint(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(address), port)), Tls = tls };
+
+        Assert.Equal(expected, options.HostHeader);
+    }
+
+    [Fact]
     public async Task ProbeAsync_ResponseRead_ClosesWithReset()
     {
         // The server answers with Content-Length and keeps the connection open (no FIN from its side):

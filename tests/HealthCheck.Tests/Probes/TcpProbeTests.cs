@@ -25,6 +25,18 @@ public sealed class TcpProbeTests : IDisposable
     }
 
     [Fact]
+    public async Task ProbeAsync_Ipv6ListenerAccepts_IsUp()
+    {
+        await using var server = LoopbackServer.StartIpv6((_, _) => Task.CompletedTask);
+        using var runner = new ProbeRunner(TimeProvider.System);
+
+        var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), _engine), Timeout);
+
+        Assert.Equal((true, ProbeReasons.Connected), (result.Up, result.Reason));
+        Assert.Equal(System.Net.IPAddress.IPv6Loopback, Assert.Single(server.Accepted).Address);
+    }
+
+    [Fact]
     public async Task ProbeAsync_ConnectOnly_ClosesWithReset()
     {
         var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

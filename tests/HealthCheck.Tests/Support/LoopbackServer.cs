@@ -32,6 +32,15 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     public static LoopbackServer Start(Func<Socket, CancellationToken, Task> handle) => Listen(handle, backlog: 64);
 
+    /// <summary>Like <see cref="Start"/>, on ::1.</summary>
+    public static LoopbackServer StartIpv6(Func<Socket, CancellationToken, Task> handle)
+    {
+        var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        socket.Listen(64);
+        return new LoopbackServer(socket, handle);
+    }
+
     /// <summary>
     /// Never accepts, and its one-slot accept queue is filled by a connection of its own, so the kernel drops
     /// every further SYN: a connect to it hangs, as to a blackholed host.
