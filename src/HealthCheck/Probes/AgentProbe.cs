@@ -9,7 +9,7 @@ public sealed class AgentProbe : IProbe
     private readonly HttpGet? _http;
 
     /// <summary>TCP agent: connect and read one line, as HAProxy's agent-check does.</summary>
-    public AgentProbe(ProbeEndpoint endpoint) => this._endpoint = endpoint;
+    public AgentProbe(ProbeEndpoint endpoint) => _endpoint = endpoint;
 
     /// <summary>HTTP agent: GET the options' path; a 2xx body is the agent's line.</summary>
     public AgentProbe(HttpGetOptions options)

@@ -12,9 +12,9 @@ public sealed class BodyCheck
 
     private BodyCheck(Regex? pattern, DigestAlgorithm algorithm, byte[]? digest)
     {
-        this._pattern = pattern;
-        this._algorithm = algorithm;
-        this._digest = digest;
+        _pattern = pattern;
+        _algorithm = algorithm;
+        _digest = digest;
     }
 
     public static BodyCheck Matching(Regex pattern) => new(pattern, default, null);

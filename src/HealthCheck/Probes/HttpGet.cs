@@ -18,7 +18,7 @@ internal sealed class HttpGet
 
     public HttpGet(HttpGetOptions options)
     {
-        this._options = options;
+        _options = options;
         _request = Encoding.ASCII.GetBytes(
             $"GET {options.Path} HTTP/1.1\r\nHost: {options.HostHeader}\r\nUser-Agent: hadirector-healthcheck\r\nAccept: */*\r\nConnection: close\r\n\r\n");
         if (options.Tls)

@@ -14,8 +14,8 @@ public sealed class HttpProbe : IProbe
     public HttpProbe(HttpGetOptions options, IReadOnlyList<StatusCodeRange>? expectStatus = null, BodyCheck? body = null)
     {
         _get = new HttpGet(options);
-        this._expectStatus = expectStatus is { Count: > 0 } ? [.. expectStatus] : DefaultStatuses;
-        this._body = body;
+        _expectStatus = expectStatus is { Count: > 0 } ? [.. expectStatus] : DefaultStatuses;
+        _body = body;
     }
 
     public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ internal sealed class ReservedPorts : IDisposable
     private ReservedPorts(ushort first, List<LinuxFileDescriptor> sockets)
     {
         First = first;
-        this._sockets = sockets;
+        _sockets = sockets;
     }
 
     public ushort First { get; }

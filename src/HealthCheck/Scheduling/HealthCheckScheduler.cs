@@ -33,7 +33,7 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         var every = resolution ?? TimeSpan.FromMilliseconds(10);
         ArgumentOutOfRangeException.ThrowIfLessThan(every, TimeSpan.Zero);
-        this._random = random ?? Random.Shared;
+        _random = random ?? Random.Shared;
         _context = new LaneContext(time, observer, logger ?? NullLogger.Instance, every, time.GetTimestamp());
         _probes = new ProbeRounds(_context, maxConcurrency);
     }

@@ -19,7 +19,7 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     private LoopbackServer(Socket listener, Func<Socket, CancellationToken, Task>? handle)
     {
-        this._listener = listener;
+        _listener = listener;
         _acceptLoop = handle is null ? Task.CompletedTask : AcceptAsync(handle);
     }
 
