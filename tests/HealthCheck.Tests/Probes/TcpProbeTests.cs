@@ -33,7 +33,6 @@ public sealed class TcpProbeTests : IDisposable
         var result = await runner.RunAsync(new TcpProbe(new ProbeEndpoint(server.EndPoint), _engine), Timeout);
 
         Assert.Equal((true, ProbeReasons.Connected), (result.Up, result.Reason));
-        Assert.Equal(System.Net.IPAddress.IPv6Loopback, Assert.Single(server.Accepted).Address);
     }
 
     [Fact]
