@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace HaDirector.Linux.Packets;
 
-/// <summary>The one's-complement sum of RFC 1071, as IPv4 and TCP headers carry it.</summary>
+/// <summary>The one's-complement sum of RFC 1071, as IPv4, TCP, ICMPv6 and VRRP carry it.</summary>
 public static class InternetChecksum
 {
     /// <summary>The folded sum of 16-bit big-endian words (an odd last byte padded with zero), not yet complemented.</summary>
@@ -30,6 +30,17 @@ public static class InternetChecksum
     {
         var sum = Add(Add(6u + (uint)segment.Length, source), destination);
         return Finish(Add(sum, segment));
+    }
+
+    /// <summary>
+    /// An upper-layer checksum over IPv6 (RFC 8200 §8.1): the pseudo-header of both 16-byte addresses, the
+    /// upper-layer length and next header, then the payload with its checksum field zero.
+    /// </summary>
+    public static ushort OverIpv6(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, byte nextHeader, ReadOnlySpan<byte> payload)
+    {
+        // The 32-bit length counts as its two 16-bit words: the fold adds the high one to the low one.
+        var sum = Add(Add((uint)payload.Length + nextHeader, source), destination);
+        return Finish(Add(sum, payload));
     }
 
     private static uint Fold(uint sum)
