@@ -8,19 +8,19 @@ namespace HaDirector.Director.Configuration;
 /// </summary>
 internal sealed class ConfigDiagnostics(string file)
 {
-    private readonly List<ConfigError> errors = [];
-    private readonly HashSet<string> broken = new(StringComparer.Ordinal);
+    private readonly List<ConfigError> _errors = [];
+    private readonly HashSet<string> _broken = new(StringComparer.Ordinal);
 
     public ConfigSourceMap Sources { get; } = new(file);
 
-    public bool HasErrors => errors.Count > 0;
+    public bool HasErrors => _errors.Count > 0;
 
     /// <summary>Any value reported so far: until then every value is usable and no path needs building.</summary>
-    public bool HasBroken => broken.Count > 0;
+    public bool HasBroken => _broken.Count > 0;
 
     /// <summary>In file order, so the first error an operator reads is the first one in the file.</summary>
     public IReadOnlyList<ConfigError> Errors =>
-        [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.FieldPath, StringComparer.Ordinal)];
+        [.. _errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.FieldPath, StringComparer.Ordinal)];
 
     /// <summary>The configuration only when there is not a single error.</summary>
     public ConfigLoadResult Result(DirectorConfig? config) =>
@@ -33,27 +33,27 @@ internal sealed class ConfigDiagnostics(string file)
 
     public void Report(string path, Mark mark, string message)
     {
-        errors.Add(new ConfigError(file, checked((int)mark.Line), checked((int)mark.Column), path, message));
-        broken.Add(path);
+        _errors.Add(new ConfigError(file, checked((int)mark.Line), checked((int)mark.Column), path, message));
+        _broken.Add(path);
     }
 
     /// <summary>At the value itself or, for a value left to its default, at the nearest enclosing one.</summary>
     public void Report(string path, string message) => Report(path, Sources.LocateMark(path), message);
     /// <summary>Like <see cref="IsBroken"/>, and also when any value inside this one was reported.</summary>
     public bool IsBrokenWithin(string path) =>
-        broken.Count > 0
-        && (IsBroken(path) || broken.Any(b => b.StartsWith(path, StringComparison.Ordinal) && b.Length > path.Length && b[path.Length] is '.' or '['));
+        _broken.Count > 0
+        && (IsBroken(path) || _broken.Any(b => b.StartsWith(path, StringComparison.Ordinal) && b.Length > path.Length && b[path.Length] is '.' or '['));
 
     public bool IsBroken(string path)
     {
-        if (broken.Count == 0)
+        if (_broken.Count == 0)
         {
             return false;
         }
 
         while (true)
         {
-            if (broken.Contains(path))
+            if (_broken.Contains(path))
             {
                 return true;
             }

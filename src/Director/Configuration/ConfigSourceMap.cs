@@ -10,7 +10,7 @@ namespace HaDirector.Director.Configuration;
 /// </summary>
 public sealed class ConfigSourceMap
 {
-    private ConfigNode? root;
+    private ConfigNode? _root;
 
     internal ConfigSourceMap(string file) => File = file;
 
@@ -32,7 +32,7 @@ public sealed class ConfigSourceMap
         return new ConfigError(File, line, column, fieldPath, message);
     }
 
-    internal void SetRoot(ConfigNode node) => root = node;
+    internal void SetRoot(ConfigNode node) => _root = node;
 
     /// <summary>The text of the scalar the file gives at this path; null when it gives none there.</summary>
     internal string? TextAt(string fieldPath) =>
@@ -53,8 +53,8 @@ public sealed class ConfigSourceMap
     /// </summary>
     private bool Find(string fieldPath, out ConfigNode? deepest)
     {
-        deepest = root;
-        if (root is not { } node)
+        deepest = _root;
+        if (_root is not { } node)
         {
             return false;
         }

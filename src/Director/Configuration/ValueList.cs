@@ -10,28 +10,28 @@ namespace HaDirector.Director.Configuration;
 [CollectionBuilder(typeof(ValueList), nameof(ValueList.Create))]
 public sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
 {
-    private readonly T[] items;
+    private readonly T[] _items;
 
-    public ValueList(IEnumerable<T> items) => this.items = [.. items];
+    public ValueList(IEnumerable<T> items) => _items = [.. items];
 
-    private ValueList(T[] items) => this.items = items;
+    private ValueList(T[] items) => _items = items;
 
     /// <summary>Takes the array as it is (the caller gives it up): no copy, no LINQ.</summary>
     internal static ValueList<T> Own(T[] items) => new(items);
 
-    public int Count => items.Length;
+    public int Count => _items.Length;
 
-    public T this[int index] => items[index];
+    public T this[int index] => _items[index];
 
     public bool Equals(ValueList<T>? other) =>
-        other is not null && items.AsSpan().SequenceEqual(other.items);
+        other is not null && _items.AsSpan().SequenceEqual(other._items);
 
     public override bool Equals(object? obj) => Equals(obj as ValueList<T>);
 
     public override int GetHashCode()
     {
         var hash = new HashCode();
-        foreach (var item in items)
+        foreach (var item in _items)
         {
             hash.Add(item);
         }
@@ -39,11 +39,11 @@ public sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
         return hash.ToHashCode();
     }
 
-    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)items).GetEnumerator();
+    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public override string ToString() => "[" + string.Join(", ", items) + "]";
+    public override string ToString() => "[" + string.Join(", ", _items) + "]";
 }
 
 /// <summary>Lets <c>[a, b]</c> build a <see cref="ValueList{T}"/>.</summary>

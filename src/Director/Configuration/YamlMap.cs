@@ -10,22 +10,22 @@ namespace HaDirector.Director.Configuration;
 internal sealed class YamlMap
 {
     // The value of each known key, by its index in the key list: no dictionary per mapping.
-    private readonly ConfigNode?[] values;
-    private readonly IReadOnlyList<string> keys;
-    private readonly ConfigDiagnostics diagnostics;
+    private readonly ConfigNode?[] _values;
+    private readonly IReadOnlyList<string> _keys;
+    private readonly ConfigDiagnostics _diagnostics;
 
     // A list item's path is built only when asked for (an error, a nested list): most items never need it.
-    private string? path;
-    private readonly ListItem item;
+    private string? _path;
+    private readonly ListItem _item;
 
 
     private YamlMap(ConfigNode node, string? path, ListItem item, ConfigDiagnostics diagnostics, IReadOnlyList<string> keys)
     {
-        this.diagnostics = diagnostics;
-        this.keys = keys;
-        this.path = path;
-        this.item = item;
-        values = new ConfigNode?[keys.Count];
+        _diagnostics = diagnostics;
+        _keys = keys;
+        _path = path;
+        _item = item;
+        _values = new ConfigNode?[keys.Count];
         Start = node.Start;
         foreach (var entry in node.Entries)
         {
@@ -39,7 +39,7 @@ internal sealed class YamlMap
                 continue;
             }
 
-            values[index] = entry.Value;
+            _values[index] = entry.Value;
         }
     }
 
@@ -56,7 +56,7 @@ internal sealed class YamlMap
         return -1;
     }
 
-    public string Path => path ??= item.Path;
+    public string Path => _path ??= _item.Path;
 
     public Mark Start { get; }
 
@@ -98,38 +98,38 @@ internal sealed class YamlMap
         _ => "a mapping",
     };
 
-    public bool Has(string key) => values[IndexOf(keys, key)] is not null;
+    public bool Has(string key) => _values[IndexOf(_keys, key)] is not null;
 
-    public ConfigNode? Node(string key) => values[IndexOf(keys, key)] is { } node && !IsNull(node) ? node : null;
+    public ConfigNode? Node(string key) => _values[IndexOf(_keys, key)] is { } node && !IsNull(node) ? node : null;
 
     public string Child(string key) => FieldPath.Child(Path, key);
 
     public T Read<T>(string key, Func<string, Parsed<T>> parse, T fallback) =>
-        Node(key) is { } node && TryScalar(node, this, key, parse, diagnostics, out var value) ? value : fallback;
+        Node(key) is { } node && TryScalar(node, this, key, parse, _diagnostics, out var value) ? value : fallback;
 
     /// <summary>For optional values without a default: null when absent or wrong.</summary>
     public T? ReadOrNull<T>(string key, Func<string, Parsed<T>> parse)
         where T : class =>
-        Node(key) is { } node && TryScalar(node, this, key, parse, diagnostics, out var value) ? value : null;
+        Node(key) is { } node && TryScalar(node, this, key, parse, _diagnostics, out var value) ? value : null;
 
     /// <summary>For optional numbers and enums without a default: null when absent or wrong.</summary>
     public T? ReadOptional<T>(string key, Func<string, Parsed<T>> parse)
         where T : struct =>
-        Node(key) is { } node && TryScalar(node, this, key, parse, diagnostics, out var value) ? value : null;
+        Node(key) is { } node && TryScalar(node, this, key, parse, _diagnostics, out var value) ? value : null;
 
     /// <summary>Like <see cref="Read{T}"/>, but an absent key is an error at this mapping.</summary>
     public T Require<T>(string key, Func<string, Parsed<T>> parse, T placeholder)
     {
         if (Node(key) is null)
         {
-            diagnostics.Report(Child(key), Start, $"missing required key '{key}'");
+            _diagnostics.Report(Child(key), Start, $"missing required key '{key}'");
             return placeholder;
         }
 
         return Read(key, parse, placeholder);
     }
 
-    public YamlMap? Map(string key, IReadOnlyList<string> keys) => YamlMap.Open(Node(key), Child(key), diagnostics, keys);
+    public YamlMap? Map(string key, IReadOnlyList<string> keys) => YamlMap.Open(Node(key), Child(key), _diagnostics, keys);
 
     /// <summary>The items of a list with their paths; an absent key is an empty list.</summary>
     public ListItem[] Items(string key)
@@ -142,7 +142,7 @@ internal sealed class YamlMap
         var path = Child(key);
         if (node.Kind != ConfigNodeKind.Sequence)
         {
-            diagnostics.Report(path, node.Start, $"expected a list, got {Describe(node)}");
+            _diagnostics.Report(path, node.Start, $"expected a list, got {Describe(node)}");
             return [];
         }
 
@@ -154,7 +154,7 @@ internal sealed class YamlMap
             if (IsNull(children[i]))
             {
                 // Kept, so later indexes still match their paths; readers skip it as they skip a bad value.
-                diagnostics.Report(items[i].Path, children[i].Start, "empty list item");
+                _diagnostics.Report(items[i].Path, children[i].Start, "empty list item");
             }
         }
 
@@ -176,7 +176,7 @@ internal sealed class YamlMap
 
     /// <summary>A list of scalars; bad items are reported and stand as the placeholder, so indexes still match paths.</summary>
     public ValueList<T> List<T>(string key, Func<string, Parsed<T>> parse, T placeholder) =>
-        ReadList(key, item => !IsNull(item.Node) && TryScalar(item.Node, null, item.Path, parse, diagnostics, out var value) ? value : placeholder);
+        ReadList(key, item => !IsNull(item.Node) && TryScalar(item.Node, null, item.Path, parse, _diagnostics, out var value) ? value : placeholder);
 
     /// <summary>
     /// The value's path (<paramref name="map"/>'s child <paramref name="key"/>, or <paramref name="key"/> itself) is

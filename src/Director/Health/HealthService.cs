@@ -16,16 +16,16 @@ namespace HaDirector.Director.Health;
 /// </summary>
 public sealed partial class HealthService : IHostedService, IHealthObserver, IAsyncDisposable
 {
-    private readonly TimeProvider time;
-    private readonly ILogger<HealthService> logger;
-    private readonly IRealServerHealthSink sink;
-    private readonly HealthMetrics? metrics;
-    private readonly HealthServiceOptions options;
-    private readonly HealthCheckScheduler scheduler;
-    private readonly ProbeFactory? ownProbes;
-    private readonly Func<HealthCheckConfig, RealServerConfig, IProbe?> createProbe;
-    private readonly Lock gate = new();
-    private Dictionary<RealServerId, RealServerCheck> checks = [];
+    private readonly TimeProvider _time;
+    private readonly ILogger<HealthService> _logger;
+    private readonly IRealServerHealthSink _sink;
+    private readonly HealthMetrics? _metrics;
+    private readonly HealthServiceOptions _options;
+    private readonly HealthCheckScheduler _scheduler;
+    private readonly ProbeFactory? _ownProbes;
+    private readonly Func<HealthCheckConfig, RealServerConfig, IProbe?> _createProbe;
+    private readonly Lock _gate = new();
+    private Dictionary<RealServerId, RealServerCheck> _checks = [];
 
     public HealthService(
         DirectorConfig config,
@@ -35,20 +35,20 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
         HealthMetrics? metrics = null,
         HealthServiceOptions? options = null)
     {
-        this.time = time;
-        this.logger = logger;
-        this.sink = sink;
-        this.metrics = metrics;
-        this.options = options ?? new HealthServiceOptions();
-        scheduler = new HealthCheckScheduler(time, this, this.options.MaxConcurrency, this.options.Random, logger);
-        if (this.options.ProbeFactory is { } given)
+        _time = time;
+        _logger = logger;
+        _sink = sink;
+        _metrics = metrics;
+        _options = options ?? new HealthServiceOptions();
+        _scheduler = new HealthCheckScheduler(time, this, _options.MaxConcurrency, _options.Random, logger);
+        if (_options.ProbeFactory is { } given)
         {
-            createProbe = given;
+            _createProbe = given;
         }
         else
         {
-            ownProbes = new ProbeFactory();
-            createProbe = ownProbes.Create;
+            _ownProbes = new ProbeFactory();
+            _createProbe = _ownProbes.Create;
         }
 
         Reconfigure(config);
@@ -59,29 +59,29 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return checks.Count;
+                return _checks.Count;
             }
         }
     }
 
     /// <summary>Rounds running or about to report; tests wait for 0 after moving a fake clock.</summary>
-    internal int InProgress => scheduler.InProgress;
+    internal int InProgress => _scheduler.InProgress;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        scheduler.Start();
+        _scheduler.Start();
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => scheduler.StopAsync();
+    public Task StopAsync(CancellationToken cancellationToken) => _scheduler.StopAsync();
 
     /// <summary>Stops the checks, then the engines they ran on.</summary>
     public async ValueTask DisposeAsync()
     {
-        await scheduler.DisposeAsync();
-        ownProbes?.Dispose();
+        await _scheduler.DisposeAsync();
+        _ownProbes?.Dispose();
     }
 
     /// <summary>
@@ -91,9 +91,9 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
     /// </summary>
     public void Reconfigure(DirectorConfig config)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var next = new Dictionary<RealServerId, RealServerCheck>(checks.Count);
+            var next = new Dictionary<RealServerId, RealServerCheck>(_checks.Count);
             var (added, kept, replaced) = (0, 0, 0);
             foreach (var virtualServer in config.VirtualServers)
             {
@@ -111,7 +111,7 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
                         continue;
                     }
 
-                    checks.Remove(id, out var old);
+                    _checks.Remove(id, out var old);
                     if (old is not null && old.Config == virtualServer.HealthCheck && old.VirtualServer == virtualServer.Name)
                     {
                         Reweigh(old, realServer);
@@ -121,28 +121,28 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
                     }
 
                     var inherited = old is null ? null : Retire(old);
-                    if (createProbe(virtualServer.HealthCheck, realServer) is not { } probe)
+                    if (_createProbe(virtualServer.HealthCheck, realServer) is not { } probe)
                     {
                         continue;
                     }
 
-                    var check = new RealServerCheck(virtualServer, realServer, id, probe, inherited, metrics);
+                    var check = new RealServerCheck(virtualServer, realServer, id, probe, inherited, _metrics);
                     next[id] = check;
-                    scheduler.Add(check.Target);
+                    _scheduler.Add(check.Target);
                     _ = old is null ? added++ : replaced++;
                 }
             }
 
-            foreach (var old in checks.Values)
+            foreach (var old in _checks.Values)
             {
                 if (Retire(old) is not null)
                 {
-                    sink.SetHealth(old.Id, null);
+                    _sink.SetHealth(old.Id, null);
                 }
             }
 
-            LogReconfigured(logger, added, replaced, checks.Count, kept);
-            checks = next;
+            LogReconfigured(_logger, added, replaced, _checks.Count, kept);
+            _checks = next;
         }
     }
 
@@ -150,9 +150,9 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
     public IReadOnlyList<RealServerHealthStatus> Snapshot()
     {
         RealServerCheck[] current;
-        lock (gate)
+        lock (_gate)
         {
-            current = [.. checks.Values];
+            current = [.. _checks.Values];
         }
 
         var statuses = new RealServerHealthStatus[current.Length];
@@ -196,11 +196,11 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
 
         if ((change & HealthChange.State) != 0)
         {
-            LogStateChanged(logger, check.Id.Destination, check.VirtualServer, snapshot.State, result.Reason, result.Latency.TotalMilliseconds);
+            LogStateChanged(_logger, check.Id.Destination, check.VirtualServer, snapshot.State, result.Reason, result.Latency.TotalMilliseconds);
         }
         else
         {
-            LogWeightChanged(logger, check.Id.Destination, check.VirtualServer, snapshot.Weight, result.Reason);
+            LogWeightChanged(_logger, check.Id.Destination, check.VirtualServer, snapshot.Weight, result.Reason);
         }
     }
 
@@ -233,7 +233,7 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
         if (verdict != check.Sent)
         {
             check.Sent = verdict;
-            sink.SetHealth(check.Id, verdict);
+            _sink.SetHealth(check.Id, verdict);
         }
 
         check.Show(snapshot.State, verdict, snapshot.Flaps - check.FlapsSeen);
@@ -243,7 +243,7 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
     /// <returns>The verdict it had handed to the sink.</returns>
     private RealServerHealth? Retire(RealServerCheck check)
     {
-        scheduler.Remove(check.Target);
+        _scheduler.Remove(check.Target);
         check.Forget();
         lock (check)
         {

@@ -11,11 +11,11 @@ namespace HaDirector.Director.Health;
 /// </summary>
 public sealed class ProbeFactory : IDisposable
 {
-    private readonly Lock gate = new();
-    private ConnectEngine? connect;
-    private HalfOpenEngine? halfOpen;
-    private string? halfOpenUnavailable;
-    private bool disposed;
+    private readonly Lock _gate = new();
+    private ConnectEngine? _connect;
+    private HalfOpenEngine? _halfOpen;
+    private string? _halfOpenUnavailable;
+    private bool _disposed;
 
     /// <returns>Null for <c>type: none</c>: the real server is never checked.</returns>
     public IProbe? Create(HealthCheckConfig check, RealServerConfig realServer)
@@ -45,43 +45,43 @@ public sealed class ProbeFactory : IDisposable
     /// <summary>After the scheduler stopped: ends the engines' threads and closes their sockets.</summary>
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            disposed = true;
+            _disposed = true;
         }
 
-        connect?.Dispose();
-        halfOpen?.Dispose();
+        _connect?.Dispose();
+        _halfOpen?.Dispose();
     }
 
     private ConnectEngine Connect()
     {
-        lock (gate)
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            return connect ??= new ConnectEngine();
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _connect ??= new ConnectEngine();
         }
     }
 
     /// <summary>Without the engine (no CAP_NET_RAW) the probe is made anyway and reports why on every check; tried once.</summary>
     private HalfOpenProbe HalfOpen(ProbeEndpoint endpoint)
     {
-        lock (gate)
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            if (halfOpen is null && halfOpenUnavailable is null)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_halfOpen is null && _halfOpenUnavailable is null)
             {
                 try
                 {
-                    halfOpen = new HalfOpenEngine();
+                    _halfOpen = new HalfOpenEngine();
                 }
                 catch (Exception e)
                 {
-                    halfOpenUnavailable = ProbeFailure.Reason(e, CancellationToken.None);
+                    _halfOpenUnavailable = ProbeFailure.Reason(e, CancellationToken.None);
                 }
             }
 
-            return new HalfOpenProbe(endpoint, halfOpen, halfOpenUnavailable);
+            return new HalfOpenProbe(endpoint, _halfOpen, _halfOpenUnavailable);
         }
     }
 

@@ -14,13 +14,13 @@ namespace HaDirector.Director.Health;
 /// </summary>
 internal sealed class RealServerCheck
 {
-    private readonly Counter.Child? upChecks;
-    private readonly Counter.Child? downChecks;
-    private readonly Histogram.Child? duration;
-    private readonly Gauge.Child? upGauge;
-    private readonly Gauge.Child? weightGauge;
-    private readonly Counter.Child? flaps;
-    private readonly HealthMetrics? metrics;
+    private readonly Counter.Child? _upChecks;
+    private readonly Counter.Child? _downChecks;
+    private readonly Histogram.Child? _duration;
+    private readonly Gauge.Child? _upGauge;
+    private readonly Gauge.Child? _weightGauge;
+    private readonly Counter.Child? _flaps;
+    private readonly HealthMetrics? _metrics;
 
     public RealServerCheck(
         VirtualServerConfig virtualServer, RealServerConfig realServer, RealServerId id, IProbe probe, RealServerHealth? inherited, HealthMetrics? metrics)
@@ -37,18 +37,18 @@ internal sealed class RealServerCheck
             new CheckTiming(check.Interval, check.Timeout, check.Retry, check.RetryDelay),
             new HealthPolicy(check.Rise, check.Fall),
             this);
-        this.metrics = metrics;
+        _metrics = metrics;
         if (metrics is not null)
         {
             var label = id.Destination.ToString();
-            upChecks = metrics.ChecksTotal.WithLabels(VirtualServer, label, "up");
-            downChecks = metrics.ChecksTotal.WithLabels(VirtualServer, label, "down");
-            duration = metrics.CheckDuration.WithLabels(VirtualServer);
-            upGauge = metrics.RealServerUp.WithLabels(VirtualServer, label);
-            weightGauge = metrics.RealServerWeight.WithLabels(VirtualServer, label);
-            flaps = metrics.RealServerFlaps.WithLabels(VirtualServer, label);
-            upGauge.Set(inherited?.Action == RealServerHealthAction.Remove || inherited?.Weight == 0 ? 0 : 1);
-            weightGauge.Set(HealthVerdict.EffectiveWeight(inherited, realServer.Weight));
+            _upChecks = metrics.ChecksTotal.WithLabels(VirtualServer, label, "up");
+            _downChecks = metrics.ChecksTotal.WithLabels(VirtualServer, label, "down");
+            _duration = metrics.CheckDuration.WithLabels(VirtualServer);
+            _upGauge = metrics.RealServerUp.WithLabels(VirtualServer, label);
+            _weightGauge = metrics.RealServerWeight.WithLabels(VirtualServer, label);
+            _flaps = metrics.RealServerFlaps.WithLabels(VirtualServer, label);
+            _upGauge.Set(inherited?.Action == RealServerHealthAction.Remove || inherited?.Weight == 0 ? 0 : 1);
+            _weightGauge.Set(HealthVerdict.EffectiveWeight(inherited, realServer.Weight));
         }
     }
 
@@ -78,33 +78,33 @@ internal sealed class RealServerCheck
     {
         // No exemplars: without one given, prometheus-net asks its default provider on every call, which shows
         // at ten thousand checks a second, and health checks have no trace to point at.
-        (result.Up ? upChecks : downChecks)?.Inc(Exemplar.None);
-        duration?.Observe(result.Latency.TotalSeconds, Exemplar.None);
+        (result.Up ? _upChecks : _downChecks)?.Inc(Exemplar.None);
+        _duration?.Observe(result.Latency.TotalSeconds, Exemplar.None);
     }
 
     public void Show(HealthState state, RealServerHealth? verdict, long newFlaps)
     {
-        upGauge?.Set(state == HealthState.Down ? 0 : 1);
-        weightGauge?.Set(HealthVerdict.EffectiveWeight(verdict, RealServer.Weight));
+        _upGauge?.Set(state == HealthState.Down ? 0 : 1);
+        _weightGauge?.Set(HealthVerdict.EffectiveWeight(verdict, RealServer.Weight));
         if (newFlaps > 0)
         {
-            flaps?.Inc(newFlaps);
+            _flaps?.Inc(newFlaps);
         }
     }
 
     /// <summary>Drops this pair's series: a removed real server must not linger in dashboards.</summary>
     public void Forget()
     {
-        if (metrics is null)
+        if (_metrics is null)
         {
             return;
         }
 
         var label = Id.Destination.ToString();
-        metrics.ChecksTotal.RemoveLabelled(VirtualServer, label, "up");
-        metrics.ChecksTotal.RemoveLabelled(VirtualServer, label, "down");
-        metrics.RealServerUp.RemoveLabelled(VirtualServer, label);
-        metrics.RealServerWeight.RemoveLabelled(VirtualServer, label);
-        metrics.RealServerFlaps.RemoveLabelled(VirtualServer, label);
+        _metrics.ChecksTotal.RemoveLabelled(VirtualServer, label, "up");
+        _metrics.ChecksTotal.RemoveLabelled(VirtualServer, label, "down");
+        _metrics.RealServerUp.RemoveLabelled(VirtualServer, label);
+        _metrics.RealServerWeight.RemoveLabelled(VirtualServer, label);
+        _metrics.RealServerFlaps.RemoveLabelled(VirtualServer, label);
     }
 }
