@@ -285,7 +285,10 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             _metrics.AnnouncementErrors.WithLabels(name).Inc();
             _offPath.Post(() => LogAnnouncementFailed(_logger, name, ex.Message));
         });
+        // Present at 0 from the start, so an alert on their increase sees the first one.
         _ = _metrics.AnnouncementErrors.WithLabels(name);
+        _ = _metrics.ForeignAdverts.WithLabels(name);
+        _ = _metrics.VipClaims.WithLabels(name);
         arp.WarmUp();
         channel.WarmUp();
         _kernel.Links.WarmUp();

@@ -77,7 +77,7 @@ public sealed class DroppedAdvertTests
 
         Assert.Equal(1, await ValueAsync(director, "hadirector_vrrp_foreign_adverts_total{interface=\"eth0\"}"));
         Assert.Null(await ValueAsync(director, "hadirector_vrrp_packets_dropped_total{interface=\"eth0\",reason=\"UnknownVrid\"}"));
-        Assert.Null(await ValueAsync(director, "hadirector_vrrp_vip_claims_total{interface=\"eth0\"}"));
+        Assert.Equal(0, await ValueAsync(director, "hadirector_vrrp_vip_claims_total{interface=\"eth0\"}"));
         var report = await director.Status.BuildAsync(CancellationToken.None);
         Assert.Empty(report.Instances.Single().Warnings);
         var seen = report.VrrpInterfaces.Single().DroppedAdverts.Single();
