@@ -25,7 +25,7 @@ public static class StatusFormatter
                 string.Join(",", i.VirtualAddresses.Select(v => i.MissingAddresses.Contains(v) ? v + "(MISSING)" : v)),
                 i.MasterAddress ?? "-",
                 Age(now - i.Since) + " ago",
-                i.Held ? "held (hadirector resume)" : i.State != "master" && i.HoldsAddresses ? "holding VIPs for the new master" : "",
+                i.Held ? "held (hadirector resume)" : i.State != "master" && i.HoldsAddresses ? "VIPs on the interface (see WARNING)" : "",
             ]);
         }
 
