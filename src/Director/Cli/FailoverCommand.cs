@@ -17,8 +17,17 @@ public static class FailoverCommand
         var config = ControlTarget.ConfigOption();
         var instance = new Option<string?>("--instance", "-i") { Description = "One VRRP instance by name (default: all)." };
         var command = new Command(verb, description) { socket, config, instance };
+        var force = new Option<bool>("--force")
+        {
+            Description = "When no new master is heard, release the VIPs anyway (hand over to nobody) instead of staying master.",
+        };
+        if (verb == "failover")
+        {
+            command.Options.Add(force);
+        }
+
         command.SetAction((parse, _) => ControlTarget.RunAsync(parse, socket, config,
-            new ControlRequest { Verb = verb, Instance = parse.GetValue(instance) }));
+            new ControlRequest { Verb = verb, Instance = parse.GetValue(instance), Force = verb == "failover" && parse.GetValue(force) }));
         return command;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Vrrp;
@@ -11,7 +12,7 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
     public async Task<ControlResponse> HandleAsync(ControlRequest request, CancellationToken cancellationToken) => request.Verb switch
     {
         "status" => new ControlResponse(ExitCodes.Ok, "") { Status = await status.BuildAsync(cancellationToken) },
-        "failover" => await FailoverAsync(request.Instance, cancellationToken),
+        "failover" => await FailoverAsync(request.Instance, request.Force, cancellationToken),
         "resume" => Resume(request.Instance),
         "drain" => Drain(request, drain: true),
         "undrain" => Drain(request, drain: false),
@@ -22,8 +23,10 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
     /// <summary>
     /// Sends priority 0 from each selected master and waits (up to three advert intervals and a second)
     /// until the new master's advert has taken the addresses off this node, so the answer tells the truth.
+    /// When none is heard, the node is master again (adverts and all) and the answer is a failure: a script must not
+    /// take down the node that still serves. <paramref name="force"/> releases the VIPs anyway (nobody serves them).
     /// </summary>
-    private async Task<ControlResponse> FailoverAsync(string? name, CancellationToken cancellationToken)
+    private async Task<ControlResponse> FailoverAsync(string? name, bool force, CancellationToken cancellationToken)
     {
         if (Select(name, out var instances) is { } error)
         {
@@ -49,6 +52,7 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
                     + "Here it would send priority 0 and hold backup until `hadirector resume`");
         }
 
+        var unanswered = 0;
         foreach (var instance in handed)
         {
             var limit = instance.Config.AdvertInterval * 3 + TimeSpan.FromSeconds(1);
@@ -58,13 +62,35 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
                 await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellationToken);
             }
 
+            if (!instance.Driver.GetStatistics().HoldsAddresses)
+            {
+                text.AppendLine($"{instance.Config.Name}: handed over to {instance.Driver.GetStatistics().MasterAddress}; held as backup until `hadirector resume`");
+                continue;
+            }
+
+            // Does nothing if the new master's advert arrived just now: then the statistics below say handed over.
+            instance.Driver.Post(new VrrpInput.FailoverUnanswered(force));
             var stats = instance.Driver.GetStatistics();
-            text.AppendLine(stats.HoldsAddresses
-                ? $"{instance.Config.Name}: priority 0 sent, but no new master was heard within {limit.TotalSeconds:0.#} s: this node keeps serving the VIPs (held as backup; `hadirector resume` to undo)"
-                : $"{instance.Config.Name}: handed over to {stats.MasterAddress}; held as backup until `hadirector resume`");
+            var seconds = limit.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
+            if (stats.State == VrrpState.Master)
+            {
+                unanswered++;
+                text.AppendLine($"{instance.Config.Name}: FAILED: priority 0 sent, but no new master was heard within {seconds} s: "
+                    + "this node is master again and keeps serving the VIPs (is the peer running and on the same VRID? `--force` hands over to nobody)");
+            }
+            else if (force && !stats.HoldsAddresses && stats.MasterAddress is null)
+            {
+                text.AppendLine($"{instance.Config.Name}: no new master was heard within {seconds} s; --force: released the VIPs anyway, "
+                    + "NOBODY serves them now (held as backup until `hadirector resume`)");
+            }
+            else
+            {
+                text.AppendLine($"{instance.Config.Name}: handed over to {stats.MasterAddress}; held as backup until `hadirector resume`");
+            }
         }
 
-        return new ControlResponse(handed.Count > 0 ? ExitCodes.Ok : ExitCodes.NotApplicable, text.ToString().TrimEnd());
+        var code = handed.Count == 0 ? ExitCodes.NotApplicable : unanswered > 0 ? ExitCodes.Failure : ExitCodes.Ok;
+        return new ControlResponse(code, text.ToString().TrimEnd());
     }
 
     private ControlResponse Resume(string? name)

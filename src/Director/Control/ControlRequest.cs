@@ -9,6 +9,9 @@ public sealed record ControlRequest
     /// <summary>failover/resume: one VRRP instance by name; null: all.</summary>
     public string? Instance { get; init; }
 
+    /// <summary>failover: when no new master is heard, release the VIPs anyway (hand over to nobody).</summary>
+    public bool Force { get; init; }
+
     /// <summary>drain/undrain: ADDR or ADDR:PORT.</summary>
     public string? Target { get; init; }
 

@@ -3,8 +3,10 @@ namespace HaDirector.Director.Control;
 /// <summary>One VRRP instance in <see cref="StatusReport"/>.</summary>
 /// <param name="State">initialize, backup, master or fault.</param>
 /// <param name="Held">After <c>hadirector failover</c>: stays backup until <c>hadirector resume</c>.</param>
-/// <param name="HoldsAddresses">The VIPs are on this node (master, or a failover waiting for the new master).</param>
+/// <param name="HoldsAddresses">Every VIP is on the interface now, as the kernel reports it (not as the election believes).</param>
 /// <param name="MasterAddress">The master's primary address as last heard; ours when master; null when unknown.</param>
+/// <param name="MissingAddresses">VIPs this node should hold (master, or a failover waiting for the new master) that the interface lacks.</param>
+/// <param name="Warnings">What an operator must act on: a VIP missing, held while backup, or claimed by another VRRP router.</param>
 public sealed record InstanceStatus(
     string Name,
     string Interface,
@@ -18,4 +20,6 @@ public sealed record InstanceStatus(
     string? MasterAddress,
     int MasterPriority,
     DateTimeOffset Since,
-    string? LastCause);
+    string? LastCause,
+    IReadOnlyList<string> MissingAddresses,
+    IReadOnlyList<string> Warnings);

@@ -39,7 +39,7 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
             StatusReport.CurrentSchemaVersion,
             time.GetUtcNow(),
             config.Path,
-            [.. vrrp.Instances.Select(Instance)],
+            [.. vrrp.Instances.Select(i => Instance(i, time.GetUtcNow()))],
             virtualServers,
             unowned,
             [.. drains.Select(d => d.ToString())],
@@ -53,13 +53,52 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
                 status.PendingOperations,
                 status.TotalOperations,
                 status.TotalFailedOperations,
-                error));
+                error),
+            [.. vrrp.Instances.Select(i => i.Runtime.Channel).Distinct().Select(Interface)]);
     }
 
-    private static InstanceStatus Instance(VrrpInstance instance)
+    private static VrrpInterfaceStatus Interface(VrrpChannel channel) => new(
+        channel.InterfaceName,
+        [.. channel.Foreign.Recent.Select(a => new DroppedAdvertStatus(a.Source.ToString(), a.Vrid, a.Version, a.Reason.ToString(),
+            a.ClaimedAddress?.ToString(), a.IsForeignRouter, a.Count, a.FirstSeen, a.LastSeen))]);
+
+    private static InstanceStatus Instance(VrrpInstance instance, DateTimeOffset now)
     {
         var stats = instance.Driver.GetStatistics();
         var c = instance.Config;
+        var warnings = new List<string>();
+        // The kernel's truth: an address someone removed (or added) shows as it is, not as the election believes.
+        IReadOnlyList<IPAddress> present;
+        try
+        {
+            present = instance.Runtime.AddressesOnInterface();
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or HaDirector.Linux.Interop.LinuxErrorException)
+        {
+            present = [];
+            warnings.Add($"cannot read the addresses of {c.Interface}: {ex.Message}");
+        }
+
+        var onInterface = c.VirtualAddresses.Where(v => present.Contains(v.Address)).ToList();
+        var missing = stats.HoldsAddresses ? c.VirtualAddresses.Except(onInterface).Select(v => $"{v.Address}/{v.PrefixLength}").ToList() : [];
+        if (missing.Count > 0)
+        {
+            warnings.Add($"VIP(s) {string.Join(", ", missing)} missing from {c.Interface} although this node is {Lower(stats.State.ToString())}: "
+                + "removed by someone else (the VIP guard adds them back)");
+        }
+        else if (!stats.HoldsAddresses && onInterface.Count > 0)
+        {
+            warnings.Add($"VIP(s) {string.Join(", ", onInterface.Select(v => $"{v.Address}/{v.PrefixLength}"))} on {c.Interface} although this node is "
+                + $"{Lower(stats.State.ToString())}: added by someone else (another daemon, an operator)");
+        }
+
+        foreach (var claim in instance.Runtime.Channel.Foreign.Recent.Where(a => a.ClaimedAddress is { } vip
+            && c.VirtualAddresses.Any(v => v.Address.Equals(vip)) && now - a.LastSeen <= ForeignAdverts.ClaimWindow))
+        {
+            warnings.Add($"VIP {claim.ClaimedAddress} is also claimed by {claim.Source} (VRID {claim.Vrid}, VRRPv{claim.Version}, dropped: {claim.Reason}): "
+                + "it is master too (split brain); make its vrid, version, virtual addresses and authentication match");
+        }
+
         return new InstanceStatus(
             c.Name,
             c.Interface,
@@ -68,12 +107,14 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
             c.Priority,
             Lower(stats.State.ToString()),
             stats.IsHeld,
-            stats.HoldsAddresses,
+            c.VirtualAddresses.Count > 0 && onInterface.Count == c.VirtualAddresses.Count,
             [.. c.VirtualAddresses.Select(v => $"{v.Address}/{v.PrefixLength}")],
             stats.MasterAddress?.ToString(),
             stats.MasterPriority,
             instance.Runtime.Since,
-            instance.Runtime.LastCause?.ToString());
+            instance.Runtime.LastCause?.ToString(),
+            missing,
+            warnings);
     }
 
     private static VirtualServerStatus VirtualServer(VirtualServerConfig v, DesiredTable desired, Dictionary<ServiceKey, KernelService> kernel,

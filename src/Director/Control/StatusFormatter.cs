@@ -7,6 +7,7 @@ namespace HaDirector.Director.Control;
 public static class StatusFormatter
 {
     private static readonly string[] InstanceHeader = ["INSTANCE", "STATE", "PRIO", "VIPS", "MASTER", "SINCE", ""];
+    private static readonly string[] DroppedHeader = ["FROM", "VRID", "VERSION", "REASON", "COUNT", "LAST", ""];
     private static readonly string[] RealServerHeader = ["REAL SERVER", "WEIGHT", "KERNEL", "HEALTH", "ACTIVE", "INACTIVE", ""];
 
     public static string Format(StatusReport report, DateTimeOffset now)
@@ -21,14 +22,43 @@ public static class StatusFormatter
                 i.Name,
                 i.State,
                 i.Priority.ToString(CultureInfo.InvariantCulture),
-                string.Join(",", i.VirtualAddresses),
+                string.Join(",", i.VirtualAddresses.Select(v => i.MissingAddresses.Contains(v) ? v + "(MISSING)" : v)),
                 i.MasterAddress ?? "-",
                 Age(now - i.Since) + " ago",
-                i.Held ? "held (hadirector resume)" : i.State != "master" && i.HoldsAddresses ? "holding VIPs for the new master" : "",
+                i.Held ? "held (hadirector resume)" : i.State != "master" && i.HoldsAddresses ? "VIPs on the interface (see WARNING)" : "",
             ]);
         }
 
         Table(text, instances, "");
+        foreach (var i in report.Instances)
+        {
+            foreach (var warning in i.Warnings)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"WARNING {i.Name}: {warning}");
+            }
+        }
+
+        foreach (var vrrpInterface in report.VrrpInterfaces.Where(v => v.DroppedAdverts.Count > 0))
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{vrrpInterface.Name}: VRRP adverts dropped lately");
+            var rows = new List<string[]> { DroppedHeader };
+            foreach (var d in vrrpInterface.DroppedAdverts)
+            {
+                rows.Add([
+                    d.Source,
+                    d.Vrid.ToString(CultureInfo.InvariantCulture),
+                    "v" + d.Version.ToString(CultureInfo.InvariantCulture),
+                    d.ForeignRouter ? "another router (normal)" : d.Reason,
+                    d.Count.ToString(CultureInfo.InvariantCulture),
+                    Age(now - d.LastSeen) + " ago",
+                    d.ClaimedAddress is { } vip ? $"CLAIMS OUR VIP {vip}" : "",
+                ]);
+            }
+
+            Table(text, rows, "  ");
+        }
+
         foreach (var v in report.VirtualServers)
         {
             text.AppendLine();

@@ -12,7 +12,8 @@ public sealed record StatusReport(
     IReadOnlyList<VirtualServerStatus> VirtualServers,
     IReadOnlyList<UnownedServiceStatus> UnownedServices,
     IReadOnlyList<string> Drains,
-    IpvsTableStatus Ipvs)
+    IpvsTableStatus Ipvs,
+    IReadOnlyList<VrrpInterfaceStatus> VrrpInterfaces)
 {
     public const int CurrentSchemaVersion = 1;
 }

@@ -20,6 +20,12 @@ public interface ILinks
     /// <summary>The interface's state now, then each change of it, until <paramref name="cancellationToken"/> fires.</summary>
     IAsyncEnumerable<LinkEvent> WatchAsync(string interfaceName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Each address removed from the interface (by anyone, this process too), until <paramref name="cancellationToken"/>
+    /// fires; null when notifications were lost and any address may be gone.
+    /// </summary>
+    IAsyncEnumerable<InterfaceAddress?> WatchAddressRemovalsAsync(int interfaceIndex, CancellationToken cancellationToken);
+
     /// <summary>Prepares the address path without changing any address (the first takeover must not pay for it).</summary>
     void WarmUp();
 }

@@ -54,6 +54,16 @@ public sealed class RouteLinks : ILinks, IDisposable
         }
     }
 
+    public async IAsyncEnumerable<InterfaceAddress?> WatchAddressRemovalsAsync(int interfaceIndex,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var monitor = AddressMonitor.Open(interfaceIndex);
+        await foreach (var removed in monitor.ReadRemovalsAsync(cancellationToken))
+        {
+            yield return removed;
+        }
+    }
+
     /// <summary>
     /// Asks the kernel to add an address to an interface index that cannot exist, which it refuses (ENODEV): the whole add path
     /// is then compiled before a takeover needs it, with no address added anywhere.

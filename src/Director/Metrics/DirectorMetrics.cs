@@ -27,6 +27,16 @@ public sealed class DirectorMetrics
             "Received VRRP packets dropped by validation (RFC 5798 §7.1), by interface and reason.",
             "interface", "reason");
         GarpSent = f.CreateCounter(MetricNames.VrrpGarpSent, "Gratuitous ARP frames sent.", "instance");
+        ForeignAdverts = f.CreateCounter(MetricNames.VrrpForeignAdverts,
+            "Adverts of other VRRP routers on the link (a VRID not configured here, none of our VIPs): normal, not counted as drops.",
+            "interface");
+        VipClaims = f.CreateCounter(MetricNames.VrrpVipClaims,
+            "Dropped adverts that list one of our VIPs (another VRID, version, address list or password): a split brain.",
+            "interface");
+        VipReadded = f.CreateCounter(MetricNames.VrrpVipReadded,
+            "VIPs someone else removed from a master, added back and announced again.", "instance");
+        AnnouncementErrors = f.CreateCounter(MetricNames.VrrpAnnouncementErrors,
+            "Gratuitous ARP sends that failed (each failed attempt; the sender reopens the device and retries).", "interface");
         BuildInfo = f.CreateGauge(MetricNames.BuildInfo, "Build information; always 1.", "version");
     }
 
@@ -46,12 +56,20 @@ public sealed class DirectorMetrics
 
     public Counter GarpSent { get; }
 
+    public Counter ForeignAdverts { get; }
+
+    public Counter VipClaims { get; }
+
+    public Counter VipReadded { get; }
+
+    public Counter AnnouncementErrors { get; }
+
     public Gauge BuildInfo { get; }
 
     /// <summary>Drops an instance's series when a reload removes the instance (a re-created one starts from zero).</summary>
     public void Forget(string instance)
     {
-        foreach (var metric in new Collector[] { VrrpState, AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent })
+        foreach (var metric in new Collector[] { VrrpState, AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent, VipReadded })
         {
             switch (metric)
             {

@@ -14,6 +14,10 @@ public static class MetricNames
     public const string VrrpPriorityZeroReceived = "hadirector_vrrp_priority_zero_received_total";
     public const string VrrpPacketsDropped = "hadirector_vrrp_packets_dropped_total";
     public const string VrrpGarpSent = "hadirector_vrrp_garp_sent_total";
+    public const string VrrpForeignAdverts = "hadirector_vrrp_foreign_adverts_total";
+    public const string VrrpVipClaims = "hadirector_vrrp_vip_claims_total";
+    public const string VrrpVipReadded = "hadirector_vrrp_vip_readded_total";
+    public const string VrrpAnnouncementErrors = "hadirector_vrrp_announcement_errors_total";
     public const string BuildInfo = "hadirector_build_info";
 
     public const string HealthChecks = "hadirector_healthcheck_checks_total";
@@ -51,7 +55,7 @@ public static class MetricNames
     public static IReadOnlyList<string> All { get; } =
     [
         VrrpState, VrrpTransitions, VrrpAdvertsSent, VrrpAdvertsReceived, VrrpPriorityZeroSent, VrrpPriorityZeroReceived,
-        VrrpPacketsDropped, VrrpGarpSent, BuildInfo,
+        VrrpPacketsDropped, VrrpGarpSent, VrrpForeignAdverts, VrrpVipClaims, VrrpVipReadded, VrrpAnnouncementErrors, BuildInfo,
         HealthChecks, HealthCheckDuration, RealServerUp, RealServerWeight, RealServerFlaps,
         IpvsOwnedServices, IpvsOwnedDestinations, IpvsUnownedServices,
         IpvsServiceConnections, IpvsServiceIncomingPackets, IpvsServiceOutgoingPackets, IpvsServiceIncomingBytes, IpvsServiceOutgoingBytes,

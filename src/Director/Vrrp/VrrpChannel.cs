@@ -15,19 +15,26 @@ namespace HaDirector.Director.Vrrp;
 public sealed partial class VrrpChannel : IDisposable
 {
     private readonly IVrrpSocket _socket;
-    private volatile Routing _routing = new(new VrrpAdvertValidator([]), new Dictionary<int, VrrpInstance>());
+    private volatile Routing _routing = new(new VrrpAdvertValidator([]), new Dictionary<int, VrrpInstance>(), []);
     private readonly DirectorMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly OffPathLog? _offPath;
     private readonly Lock _sendGate = new();
     private readonly byte[] _sendBuffer = new byte[2048];
     private static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(250);
 
-    public VrrpChannel(IVrrpSocket socket, DirectorMetrics metrics, ILogger logger)
+    /// <param name="offPath">Where the drop log lines are written (off the receive thread); null: inline.</param>
+    public VrrpChannel(IVrrpSocket socket, DirectorMetrics metrics, ILogger logger, TimeProvider? time = null, OffPathLog? offPath = null)
     {
         _socket = socket;
         _metrics = metrics;
         _logger = logger;
+        _offPath = offPath;
+        Foreign = new ForeignAdverts(time ?? TimeProvider.System);
     }
+
+    /// <summary>The adverts this interface dropped lately (other routers, misconfigured peers), for status.</summary>
+    public ForeignAdverts Foreign { get; }
 
     public string InterfaceName => _socket.InterfaceName;
 
@@ -46,7 +53,16 @@ public sealed partial class VrrpChannel : IDisposable
     {
         var validator = new VrrpAdvertValidator(instances.Select(i =>
             i.Driver.Options.CreateReceiveRules([.. i.Config.UnicastPeers], i.Config.V3Checksum)));
-        _routing = new Routing(validator, instances.ToDictionary(i => i.Config.VirtualRouterId));
+        var byVip = new Dictionary<IPAddress, string>();
+        foreach (var instance in instances)
+        {
+            foreach (var vip in instance.Config.VirtualAddresses)
+            {
+                byVip.TryAdd(vip.Address, instance.Config.Name);
+            }
+        }
+
+        _routing = new Routing(validator, instances.ToDictionary(i => i.Config.VirtualRouterId), byVip);
     }
 
     /// <summary>Sends one advert to each destination (the multicast group, or every unicast peer).</summary>
@@ -137,9 +153,15 @@ public sealed partial class VrrpChannel : IDisposable
         routing.ByVrid.TryGetValue(result.VirtualRouterId, out var instance);
         if (!result.IsAccepted)
         {
-            _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString()).Inc();
             instance?.Driver.RecordDrop(result.Reason);
-            LogDropped(_logger, InterfaceName, result.Reason, result.VirtualRouterId);
+            if (result.Source == 0)
+            {
+                _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString()).Inc();
+                LogDropped(_logger, InterfaceName, result.Reason, result.VirtualRouterId);
+                return;
+            }
+
+            DroppedAdvert(routing, result);
             return;
         }
         if (instance is not null)
@@ -149,12 +171,75 @@ public sealed partial class VrrpChannel : IDisposable
         }
     }
 
+    /// <summary>
+    /// A dropped advert whose sender is known: another VRRP router (its own VRID, none of our VIPs) is normal and counted
+    /// apart; anything else is a misconfigured peer, logged (rate-limited) and shown in status, loudest when it claims
+    /// one of our VIPs, because that peer is master too.
+    /// </summary>
+    private void DroppedAdvert(Routing routing, VrrpReceiveResult result)
+    {
+        var source = Ipv4.ToAddress(result.Source);
+        var claimed = result.ClaimedAddress == 0 ? null : Ipv4.ToAddress(result.ClaimedAddress);
+        var foreignRouter = result.Reason == VrrpDropReason.UnknownVrid && claimed is null;
+        if (foreignRouter)
+        {
+            _metrics.ForeignAdverts.WithLabels(InterfaceName).Inc();
+        }
+        else
+        {
+            _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString()).Inc();
+        }
+
+        if (claimed is not null)
+        {
+            _metrics.VipClaims.WithLabels(InterfaceName).Inc();
+        }
+
+        if (Foreign.Record(source, result.VirtualRouterId, result.Version, result.Reason, claimed) is not { } suppressed)
+        {
+            return;
+        }
+
+        var name = InterfaceName;
+        var vrid = result.VirtualRouterId;
+        var version = (int)result.Version;
+        var reason = result.Reason;
+        var owner = claimed is null ? null : routing.InstanceByVip.GetValueOrDefault(claimed);
+        Action log = claimed is not null
+            ? () => LogVipClaimed(_logger, name, claimed, owner ?? "?", source, vrid, version, reason, suppressed)
+            : foreignRouter
+                ? () => LogForeignRouter(_logger, name, source, vrid, version, suppressed)
+                : () => LogMismatch(_logger, name, source, vrid, version, reason, suppressed);
+        if (_offPath is null)
+        {
+            log();
+        }
+        else
+        {
+            _offPath.Post(log);
+        }
+    }
+
     public void WarmUp() => _socket.WarmUp();
 
     public void Dispose() => _socket.Dispose();
 
-    private sealed record Routing(VrrpAdvertValidator Validator, Dictionary<int, VrrpInstance> ByVrid);
+    private sealed record Routing(VrrpAdvertValidator Validator, Dictionary<int, VrrpInstance> ByVrid, Dictionary<IPAddress, string> InstanceByVip);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "{InterfaceName}: dropped a VRRP packet (VRID {Vrid}): {Reason}")]
     private static partial void LogDropped(ILogger logger, string interfaceName, VrrpDropReason reason, int vrid);
+
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Warning,
+        Message = "{InterfaceName}: dropped VRRP adverts from {Source} (VRID {Vrid}, VRRPv{Version}): {Reason}; {Suppressed} more not logged since the last line (one line a minute)")]
+    private static partial void LogMismatch(ILogger logger, string interfaceName, IPAddress source, int vrid, int version, VrrpDropReason reason,
+        long suppressed);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Error,
+        Message = "{InterfaceName}: VIP {Vip} of {Instance} is also claimed by {Source} (VRID {Vrid}, VRRPv{Version}, dropped: {Reason}): it will be master too (split brain); make its vrid, version, virtual addresses and authentication match; {Suppressed} more not logged since the last line")]
+    private static partial void LogVipClaimed(ILogger logger, string interfaceName, IPAddress vip, string instance, IPAddress source, int vrid,
+        int version, VrrpDropReason reason, long suppressed);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Debug,
+        Message = "{InterfaceName}: another VRRP router {Source} on the link (VRID {Vrid}, VRRPv{Version}, none of our VIPs); {Suppressed} more not logged since the last line")]
+    private static partial void LogForeignRouter(ILogger logger, string interfaceName, IPAddress source, int vrid, int version, long suppressed);
 }

@@ -193,6 +193,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         // The first WithLabels of a label set creates the series: not on the first advert as master.
         _ = _metrics.AdvertsSent.WithLabels(Name);
         _ = _metrics.PriorityZeroSent.WithLabels(Name);
+        _ = _metrics.VipReadded.WithLabels(Name);
     }
 
     /// <summary>Removes this instance's VIPs (also used at start-up for those a crash left behind).</summary>
@@ -210,6 +211,46 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         }
         return removed;
     }
+
+    /// <summary>
+    /// The VIP guard's repair, when an address of this instance left the interface: a master adds back every VIP that is
+    /// missing and announces them again (logged and counted). In order with the election's actions, and only while still
+    /// master when it runs: one that is leaving removed them itself.
+    /// </summary>
+    public void RestoreAddresses()
+    {
+        if (Volatile.Read(ref _state) != (int)VrrpState.Master)
+        {
+            return;
+        }
+
+        _actions.Post(Task.CompletedTask, () =>
+        {
+            // Checked again here: an action run inline skips stillWanted, and the election may have moved on meanwhile.
+            if (Volatile.Read(ref _state) != (int)VrrpState.Master)
+            {
+                return;
+            }
+
+            var present = _links.ListAddresses(_interfaceIndex).Select(a => a.Address).ToHashSet();
+            var missing = Config.VirtualAddresses.Where(v => !present.Contains(v.Address)).ToList();
+            var restored = missing.Where(v => _links.AddAddress(_interfaceIndex, v.Address, v.PrefixLength)).ToList();
+            if (restored.Count == 0)
+            {
+                return;
+            }
+
+            _garp.Start([.. Config.VirtualAddresses.Select(v => v.Address)]);
+            foreach (var vip in restored)
+            {
+                _metrics.VipReadded.WithLabels(Name).Inc();
+                _offPath.Post(() => LogVipReadded(_logger, Name, vip.Address, vip.PrefixLength, Config.Interface));
+            }
+        }, stillWanted: () => Volatile.Read(ref _state) == (int)VrrpState.Master);
+    }
+
+    /// <summary>The addresses the interface has now, as the kernel reports them (status shows this, not the election's belief).</summary>
+    public IReadOnlyList<IPAddress> AddressesOnInterface() => [.. _links.ListAddresses(_interfaceIndex).Select(a => a.Address)];
 
     public void RecordReceived(VrrpDatagram datagram)
     {
@@ -255,6 +296,10 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "{Instance}: a host action failed: {Error}")]
     private static partial void LogQueuedActionFailed(ILogger logger, string instance, string error, Exception ex);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning,
+        Message = "{Instance}: {Vip}/{Prefix} was removed from {InterfaceName} by someone else while master: added back and announced again")]
+    private static partial void LogVipReadded(ILogger logger, string instance, IPAddress vip, int prefix, string interfaceName);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "{Instance}: sent priority 0 (resigning as master)")]
     private static partial void LogResigned(ILogger logger, string instance);

@@ -19,11 +19,14 @@ public sealed class VrrpInterface(string name, int index, VrrpChannel channel, I
 
     public IArpSender Arp { get; } = arp;
 
-    /// <summary>Starts the receive thread and the link watch (given the interface's stopping token).</summary>
-    public void Start(Func<VrrpInterface, CancellationToken, Task> watchLink)
+    /// <summary>Starts the receive thread and the watches of the link and of its addresses (given the interface's stopping token).</summary>
+    public void Start(params Func<VrrpInterface, CancellationToken, Task>[] watches)
     {
         _loops.Add(Task.Run(() => Channel.ReceiveLoopAsync(_stopping.Token)));
-        _loops.Add(Task.Run(() => watchLink(this, _stopping.Token)));
+        foreach (var watch in watches)
+        {
+            _loops.Add(Task.Run(() => watch(this, _stopping.Token)));
+        }
     }
 
     /// <summary>Ends the loops; a receive still blocked is released by closing the socket in <see cref="Dispose"/>.</summary>

@@ -68,7 +68,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             var primary = PrimaryAddress(iface, _config);
             var instances = group.Select(c => CreateInstance(iface, c, c.UnicastSource ?? primary)).ToList();
             iface.Channel.Route(instances);
-            iface.Start(WatchLinkAsync);
+            iface.Start(WatchLinkAsync, GuardAddressesAsync);
             created.AddRange(instances);
         }
         _instances = [.. created];
@@ -217,7 +217,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
                 }
                 if (fresh)
                 {
-                    iface.Start(WatchLinkAsync);
+                    iface.Start(WatchLinkAsync, GuardAddressesAsync);
                 }
                 added.AddRange(addedHere);
             }
@@ -275,11 +275,20 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     {
         var link = _kernel.Links.GetLink(name)
             ?? throw new InvalidOperationException($"interface '{name}' (vrrp.instances[].interface) does not exist");
-        var channel = new VrrpChannel(_kernel.OpenVrrpSocket(name, link.Index), _metrics, _loggers.CreateLogger<VrrpChannel>())
+        var channel = new VrrpChannel(_kernel.OpenVrrpSocket(name, link.Index), _metrics, _loggers.CreateLogger<VrrpChannel>(), _time, _offPath)
         {
             RealtimePriority = (_time as PreciseTimeProvider)?.RealtimePriority, // the receive thread as the timer thread
         };
-        var arp = _kernel.OpenArpSender(name);
+        // A stale handle (after a link flap) must not cost a takeover its announcement: reopened and retried.
+        var arp = new ReopeningArpSender(() => _kernel.OpenArpSender(name), ex =>
+        {
+            _metrics.AnnouncementErrors.WithLabels(name).Inc();
+            _offPath.Post(() => LogAnnouncementFailed(_logger, name, ex.Message));
+        });
+        // Present at 0 from the start, so an alert on their increase sees the first one.
+        _ = _metrics.AnnouncementErrors.WithLabels(name);
+        _ = _metrics.ForeignAdverts.WithLabels(name);
+        _ = _metrics.VipClaims.WithLabels(name);
         arp.WarmUp();
         channel.WarmUp();
         _kernel.Links.WarmUp();
@@ -341,6 +350,34 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         }
     }
 
+    /// <summary>
+    /// The VIP guard: a VIP that someone else (NetworkManager, a cloud agent, an operator) removes from a master is added
+    /// back at once and announced again; the master's own removals are not re-added (it no longer wants them by then).
+    /// </summary>
+    private async Task GuardAddressesAsync(VrrpInterface iface, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var removed in _kernel.Links.WatchAddressRemovalsAsync(iface.Index, cancellationToken))
+            {
+                foreach (var instance in iface.Channel.Instances)
+                {
+                    if (removed is null || instance.Config.VirtualAddresses.Any(v => v.Address.Equals(removed.Address)))
+                    {
+                        instance.Runtime.RestoreAddresses();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or HaDirector.Linux.Interop.LinuxErrorException)
+        {
+            LogAddressWatchFailed(_logger, iface.Name, ex.Message);
+        }
+    }
+
     /// <summary>RFC 5798 §5.1.1.1: the source is the primary address of the interface, never one of the VIPs.</summary>
     private IPAddress PrimaryAddress(VrrpInterface iface, DirectorConfig config) =>
         PrimaryOf(iface.Index, iface.Name, config)
@@ -382,6 +419,14 @@ public sealed partial class VrrpService : IHostedService, IDisposable
 
     [LoggerMessage(EventId = 1013, Level = LogLevel.Error, Message = "{InterfaceName}: link monitor failed: {Error}")]
     private static partial void LogLinkWatchFailed(ILogger logger, string interfaceName, string error);
+
+    [LoggerMessage(EventId = 1310, Level = LogLevel.Warning,
+        Message = "{InterfaceName}: a gratuitous ARP send failed ({Error}); the device is reopened and the announcement retried")]
+    private static partial void LogAnnouncementFailed(ILogger logger, string interfaceName, string error);
+
+    [LoggerMessage(EventId = 1311, Level = LogLevel.Error,
+        Message = "{InterfaceName}: the address watch failed: {Error}; a VIP removed by someone else is no longer put back")]
+    private static partial void LogAddressWatchFailed(ILogger logger, string interfaceName, string error);
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "{Instance}: stopped ({State})")]
     private static partial void LogStopped(ILogger logger, string instance, VrrpState state);

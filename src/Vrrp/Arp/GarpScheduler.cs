@@ -18,6 +18,8 @@ public sealed class GarpScheduler : IDisposable
     private byte[][] _frames = [];
     private int _roundsLeft;
     private long _framesSent;
+    private long _sendErrors;
+    private int _retriesLeft;
     private long _generation;
 
     public GarpScheduler(IArpSender sender, GarpOptions options, TimeProvider time)
@@ -36,6 +38,12 @@ public sealed class GarpScheduler : IDisposable
 
     /// <summary>Frames sent since start, over all bursts.</summary>
     public long FramesSent => Interlocked.Read(ref _framesSent);
+
+    /// <summary>Frames whose send failed (the round is retried, see <see cref="MaxRetries"/>).</summary>
+    public long SendErrors => Interlocked.Read(ref _sendErrors);
+
+    /// <summary>A burst's rounds that failed are sent again, at the burst's interval, at most this often.</summary>
+    public const int MaxRetries = 5;
 
     /// <summary>True while a burst or a refresh is scheduled.</summary>
     public bool Active
@@ -77,6 +85,7 @@ public sealed class GarpScheduler : IDisposable
             StopLocked();
             _frames = vips.Select(FrameFor).ToArray();
             _roundsLeft = Math.Max(_options.Repeat, 1);
+            _retriesLeft = MaxRetries;
             SendRoundLocked();
             ScheduleNextLocked();
         }
@@ -118,10 +127,27 @@ public sealed class GarpScheduler : IDisposable
 
     private void SendRoundLocked()
     {
+        var failed = false;
         foreach (var frame in _frames)
         {
-            _sender.Send(frame);
-            Interlocked.Increment(ref _framesSent);
+            try
+            {
+                _sender.Send(frame);
+                Interlocked.Increment(ref _framesSent);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The other VIPs' frames still go out; the sender has logged and counted why this one did not.
+                Interlocked.Increment(ref _sendErrors);
+                failed = true;
+            }
+        }
+        if (failed && _retriesLeft > 0)
+        {
+            // A lost announcement leaves the router on the old master's MAC: this round is sent again.
+            _retriesLeft--;
+            _roundsLeft = Math.Max(_roundsLeft, 1);
+            return;
         }
         if (_roundsLeft > 0)
         {

@@ -43,6 +43,13 @@ public abstract record VrrpInput
     public sealed record Resume : VrrpInput;
 
     /// <summary>
+    /// A <see cref="Failover"/> that no new master answered in time, while this node still holds the addresses
+    /// (make-before-break): back to Master and its adverts, or with <paramref name="Release"/> (<c>--force</c>) the
+    /// addresses go and the node stays held, handing over to nobody. Nothing happens once a new master was heard.
+    /// </summary>
+    public sealed record FailoverUnanswered(bool Release) : VrrpInput;
+
+    /// <summary>
     /// A configuration reload changed this instance's parameters, not its identity (same VRID and version): the
     /// machine keeps its state and takes the new ones (see <see cref="VrrpStateMachine.CanReconfigure"/>).
     /// </summary>

@@ -132,6 +132,9 @@ public sealed class VrrpStateMachine
             case VrrpInput.Resume:
                 Resume(actions);
                 break;
+            case VrrpInput.FailoverUnanswered unanswered:
+                FailoverUnanswered(actions, unanswered.Release);
+                break;
             case VrrpInput.Reconfigure reconfigure:
                 Reconfigure(actions, reconfigure.Options);
                 break;
@@ -422,6 +425,25 @@ public sealed class VrrpStateMachine
         }
 
         ArmMasterDown(MasterDownInterval, VrrpTransitionCause.MasterDownTimerExpired);
+    }
+
+    private void FailoverUnanswered(List<VrrpAction> actions, bool release)
+    {
+        if (!IsHeld || State != VrrpState.Backup || !HoldsAddresses)
+        {
+            return; // a new master was heard meanwhile (or the hold ended): nothing to undo
+        }
+
+        if (release)
+        {
+            HoldsAddresses = false;
+            actions.Add(new RemoveVirtualAddresses(Options.VirtualAddresses));
+            return;
+        }
+
+        // A backup that holds the VIPs and sends no adverts is the worst of both: serving, yet seen as gone.
+        IsHeld = false;
+        BecomeMaster(actions, VrrpTransitionCause.FailoverUnanswered);
     }
 
     /// <summary>RFC 5798 §6.4.1/§6.4.2: addresses, then the advert, then gratuitous ARP.</summary>

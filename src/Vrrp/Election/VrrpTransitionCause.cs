@@ -36,6 +36,9 @@ public enum VrrpTransitionCause
     /// <summary>Operator's <c>hadirector resume</c> while we still held the addresses: back to Master.</summary>
     Resumed,
 
+    /// <summary>No new master was heard after <c>hadirector failover</c>: this node, still holding the VIPs, is master again.</summary>
+    FailoverUnanswered,
+
     /// <summary>A reload made this backup the address owner (priority 255): it takes over as at startup.</summary>
     Reconfigured,
 }

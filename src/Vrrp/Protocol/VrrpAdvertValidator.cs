@@ -15,6 +15,7 @@ namespace HaDirector.Vrrp.Protocol;
 public sealed class VrrpAdvertValidator
 {
     private readonly Entry?[] _byVrid = new Entry?[256];
+    private readonly HashSet<uint> _ourAddresses = [];
 
     public VrrpAdvertValidator(IEnumerable<VrrpReceiveRules> instances)
     {
@@ -30,6 +31,7 @@ public sealed class VrrpAdvertValidator
                 rules,
                 [.. rules.VirtualAddresses.Select(Ipv4.ToUInt32)],
                 [.. rules.UnicastPeers.Select(Ipv4.ToUInt32)]);
+            _ourAddresses.UnionWith(_byVrid[rules.VirtualRouterId]!.VirtualAddresses);
         }
     }
 
@@ -45,7 +47,22 @@ public sealed class VrrpAdvertValidator
         reason = Check(view, _byVrid[vrid]);
         return reason == VrrpDropReason.None
             ? new VrrpReceiveResult(VrrpDropReason.None, vrid, view.ToDatagram())
-            : VrrpReceiveResult.Dropped(reason, vrid);
+            : VrrpReceiveResult.Dropped(reason, vrid) with { Source = view.Source, Version = view.Version, ClaimedAddress = FirstOfOurs(view) };
+    }
+
+    private uint FirstOfOurs(VrrpDatagramView view)
+    {
+        var bytes = view.AddressBytes;
+        for (int i = 0; i < bytes.Length; i += 4)
+        {
+            var address = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes[i..]);
+            if (_ourAddresses.Contains(address))
+            {
+                return address;
+            }
+        }
+
+        return 0;
     }
 
     private static VrrpDropReason Check(VrrpDatagramView view, Entry? entry)

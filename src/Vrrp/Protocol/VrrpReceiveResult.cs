@@ -5,9 +5,24 @@ namespace HaDirector.Vrrp.Protocol;
 /// drop reason. <see cref="VirtualRouterId"/> is -1 when the datagram was dropped before its VRID
 /// could be read, so per-instance drop counters know whom to charge.
 /// </summary>
+/// <remarks>
+/// A dropped advert that could be read also carries who sent it (<see cref="Source"/>, <see cref="Version"/>) and
+/// <see cref="ClaimedAddress"/>: the first address it lists that one of this interface's instances is configured with.
+/// Such an advert is a misconfigured peer (another VRID, version or address list for our VIP) that will also make
+/// itself master: a split brain the operator must hear about (RFC 5798 §7.1 "SHOULD log").
+/// </remarks>
 public readonly record struct VrrpReceiveResult(VrrpDropReason Reason, int VirtualRouterId, VrrpDatagram? Datagram)
 {
     public bool IsAccepted => Reason == VrrpDropReason.None;
+
+    /// <summary>The IPv4 source as a big-endian number (see <see cref="Ipv4"/>); 0 when the datagram could not be read.</summary>
+    public uint Source { get; init; }
+
+    /// <summary>The advert's VRRP version; 0 when the datagram could not be read.</summary>
+    public VrrpVersion Version { get; init; }
+
+    /// <summary>One of our virtual addresses that this dropped advert lists (see <see cref="Ipv4"/>); 0 when none.</summary>
+    public uint ClaimedAddress { get; init; }
 
     internal static VrrpReceiveResult Dropped(VrrpDropReason reason, int vrid = -1) => new(reason, vrid, null);
 }

@@ -83,6 +83,53 @@ public sealed class ControlHandlerTests
     }
 
     [Fact]
+    public async Task Failover_NoPeerTakesOver_MasterAgainAndFails()
+    {
+        await using var director = await MasterAsync();
+
+        var answer = await CompleteAsync(director, Handle(director, "failover", "web"));
+
+        Assert.Equal(new ControlResponse(ExitCodes.Failure,
+            "web: FAILED: priority 0 sent, but no new master was heard within 4 s: this node is master again and keeps serving the VIPs "
+            + "(is the peer running and on the same VRID? `--force` hands over to nobody)"), answer);
+        var stats = director.Instance().Driver.GetStatistics();
+        Assert.Equal((VrrpState.Master, false), (stats.State, stats.IsHeld));
+        await TestDirector.WaitUntilAsync(() => director.Metrics.VrrpState.WithLabels("web").Value == 2, "hadirector_vrrp_state 2");
+        Assert.Contains("198.18.0.100/32", director.Kernel.AddressesOf("eth0"));
+        var sent = director.Kernel.Socket("eth0").Sent.Count;
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(150, director.Kernel.Socket("eth0").Sent.Skip(sent).First().Packet.Priority); // adverts again
+    }
+
+    [Fact]
+    public async Task Failover_ForceAndNoPeer_ReleasesTheVipsSayingNobodyServesThem()
+    {
+        await using var director = await MasterAsync();
+
+        var answer = await CompleteAsync(director, director.Control.HandleAsync(
+            new ControlRequest { Verb = "failover", Force = true }, CancellationToken.None));
+
+        Assert.Equal(new ControlResponse(ExitCodes.Ok,
+            "web: no new master was heard within 4 s; --force: released the VIPs anyway, NOBODY serves them now (held as backup until `hadirector resume`)"),
+            answer);
+        await director.SettleAsync();
+        Assert.DoesNotContain("198.18.0.100/32", director.Kernel.AddressesOf("eth0"));
+        Assert.True(director.Instance().Driver.GetStatistics().IsHeld);
+    }
+
+    private static async Task<ControlResponse> CompleteAsync(TestDirector director, Task<ControlResponse> answer)
+    {
+        for (var i = 0; i < 1000 && !answer.IsCompleted; i++)
+        {
+            director.Time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Yield();
+        }
+
+        await director.SettleAsync();
+        return await answer.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Resume_HeldAndNotHeld_SaysWhichForEach()
     {
         await using var director = await MasterAsync();

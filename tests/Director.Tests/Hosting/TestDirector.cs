@@ -8,6 +8,7 @@ using HaDirector.Director.Metrics;
 using HaDirector.Director.Tests.Kernel;
 using HaDirector.Director.Vrrp;
 using HaDirector.Linux.Netlink.Ipvs;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Prometheus;
@@ -58,7 +59,8 @@ internal sealed class TestDirector : IAsyncDisposable
 
     private bool _stopped;
 
-    public TestDirector(string yaml = WebYaml, Action<FakeKernel>? host = null)
+    /// <param name="loggers">Where the services log (a test that checks log lines passes a recording one); default: nowhere.</param>
+    public TestDirector(string yaml = WebYaml, Action<FakeKernel>? host = null, ILoggerFactory? loggers = null)
     {
         Kernel.AddInterface("eth0", "198.18.0.1/24");
         host?.Invoke(Kernel);
@@ -69,7 +71,7 @@ internal sealed class TestDirector : IAsyncDisposable
         Running = new RunningConfig(path, config);
         Metrics = new DirectorMetrics(Registry);
         Ipvs = new IpvsTableService(config, Kernel, Time, NullLoggerFactory.Instance);
-        Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, NullLoggerFactory.Instance);
+        Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, loggers ?? NullLoggerFactory.Instance);
         Reloader = new ConfigReloader(Running, Ipvs, Vrrp, NullLogger<ConfigReloader>.Instance);
         Status = new StatusBuilder(Running, Vrrp, Ipvs, Health, Time);
         Control = new ControlHandler(Running, Vrrp, Ipvs, Status, Reloader, Time);

@@ -26,6 +26,9 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
     private readonly Dictionary<string, string> _sysctls = new(StringComparer.Ordinal);
     private readonly HashSet<IPEndPoint> _listeners = [];
     private readonly List<(string Name, Channel<LinkEvent> Events)> _watches = [];
+    private readonly List<(int Index, Channel<InterfaceAddress?> Events)> _addressWatches = [];
+    private int _arpFailures;
+    private int _arpOpens;
 
     public FakeIpvsKernel Ipvs { get; } = new();
 
@@ -87,6 +90,61 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         watchers.ForEach(w => w.Writer.TryWrite(change));
     }
 
+    /// <summary>
+    /// Someone else (`ip addr del`, NetworkManager) removes an address such as "198.18.0.100/32": watchers hear it, unless
+    /// <paramref name="notify"/> is false (the moment before the notification arrives, or a notification lost).
+    /// </summary>
+    public void RemoveAddressExternally(string name, string address, bool notify = true)
+    {
+        var (ip, prefix) = Parse(address);
+        lock (_gate)
+        {
+            var link = _interfaces[name];
+            if (link.Addresses.RemoveAll(a => a.Address.Equals(ip) && a.Prefix == prefix) == 0)
+            {
+                throw new InvalidOperationException($"{address} is not on {name}");
+            }
+
+            if (notify)
+            {
+                NotifyRemovedLocked(link, ip, prefix);
+            }
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> gratuitous ARP sends fail as a stale pcap handle does ("Network is down").</summary>
+    public void FailArpSends(int count)
+    {
+        lock (_gate)
+        {
+            _arpFailures = count;
+        }
+    }
+
+    /// <summary>How many GARP senders were opened (a reopen after a failed send adds one).</summary>
+    public int ArpOpens
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _arpOpens;
+            }
+        }
+    }
+
+    /// <summary>The number of address watches running (a test waits for the service's before it removes a VIP).</summary>
+    public int AddressWatches
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _addressWatches.Count;
+            }
+        }
+    }
+
     /// <summary>The interface's addresses as "198.18.0.1/24".</summary>
     public IReadOnlyList<string> AddressesOf(string name)
     {
@@ -146,7 +204,8 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
     {
         lock (_gate)
         {
-            return new ArpSender(interfaceName, _interfaces[interfaceName].Mac, Record);
+            _arpOpens++;
+            return new ArpSender(interfaceName, _interfaces[interfaceName].Mac, Record, TakeArpFailure);
         }
     }
 
@@ -208,6 +267,7 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
             }
 
             _effects.Add($"del {address}/{prefixLength} {link.Name}");
+            NotifyRemovedLocked(link, address, prefixLength);
             return true;
         }
     }
@@ -243,8 +303,60 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         }
     }
 
+    async IAsyncEnumerable<InterfaceAddress?> ILinks.WatchAddressRemovalsAsync(int interfaceIndex,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = Channel.CreateUnbounded<InterfaceAddress?>();
+        var watch = (interfaceIndex, events);
+        lock (_gate)
+        {
+            _addressWatches.Add(watch);
+        }
+
+        try
+        {
+            while (await events.Reader.WaitToReadAsync(cancellationToken))
+            {
+                while (events.Reader.TryRead(out var removed))
+                {
+                    yield return removed;
+                }
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _addressWatches.Remove(watch);
+            }
+        }
+    }
+
     void ILinks.WarmUp()
     {
+    }
+
+    private void NotifyRemovedLocked(Interface link, IPAddress address, int prefix)
+    {
+        var removed = new InterfaceAddress(link.Index, address, prefix, null, 0, 0);
+        foreach (var watch in _addressWatches.Where(w => w.Index == link.Index))
+        {
+            watch.Events.Writer.TryWrite(removed);
+        }
+    }
+
+    private bool TakeArpFailure()
+    {
+        lock (_gate)
+        {
+            if (_arpFailures == 0)
+            {
+                return false;
+            }
+
+            _arpFailures--;
+            return true;
+        }
     }
 
     /// <summary>The number of link watches running (a test waits for the service's before it flaps a link).</summary>
@@ -310,11 +422,19 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
     }
 
     /// <summary>Records the VIP each gratuitous ARP announces (the ARP sender protocol address, frame bytes 28..31).</summary>
-    private sealed class ArpSender(string name, PhysicalAddress mac, Action<string> record) : IArpSender
+    private sealed class ArpSender(string name, PhysicalAddress mac, Action<string> record, Func<bool> fail) : IArpSender
     {
         public PhysicalAddress MacAddress => mac;
 
-        public void Send(ReadOnlySpan<byte> frame) => record($"garp {name} {new IPAddress(frame[28..32])}");
+        public void Send(ReadOnlySpan<byte> frame)
+        {
+            if (fail())
+            {
+                throw new IOException("send: Network is down");
+            }
+
+            record($"garp {name} {new IPAddress(frame[28..32])}");
+        }
 
         public void Dispose()
         {

@@ -13,9 +13,21 @@ public class GarpSchedulerTests
     {
         public List<byte[]> Frames { get; } = [];
 
+        /// <summary>The next sends that fail, as a stale pcap handle does.</summary>
+        public int Failures { get; set; }
+
         public PhysicalAddress MacAddress { get; } = PhysicalAddress.Parse("02-00-00-00-00-01");
 
-        public void Send(ReadOnlySpan<byte> frame) => Frames.Add(frame.ToArray());
+        public void Send(ReadOnlySpan<byte> frame)
+        {
+            if (Failures > 0)
+            {
+                Failures--;
+                throw new IOException("send: Network is down");
+            }
+
+            Frames.Add(frame.ToArray());
+        }
 
         public void Dispose()
         {
@@ -42,6 +54,41 @@ public class GarpSchedulerTests
 
         time.Advance(TimeSpan.FromSeconds(60));
         Assert.Equal(10, sender.Frames.Count);
+        Assert.False(garp.Active);
+    }
+
+    [Fact]
+    public void Start_SendFailsOnce_OtherFramesGoOutAndTheRoundIsRetried()
+    {
+        var time = new FakeTimeProvider();
+        var sender = new RecordingSender { Failures = 1 };
+        using var garp = new GarpScheduler(sender, new GarpOptions(1, TimeSpan.FromMilliseconds(100), TimeSpan.Zero), time);
+
+        garp.Start(Vips); // a burst of one round: lost without a retry
+        Assert.Single(sender.Frames);
+        Assert.Equal(1, garp.SendErrors);
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(3, sender.Frames.Count);
+        time.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(3, sender.Frames.Count);
+        Assert.False(garp.Active);
+    }
+
+    [Fact]
+    public void Start_SendAlwaysFails_RetriesABoundedNumberOfTimes()
+    {
+        var time = new FakeTimeProvider();
+        var sender = new RecordingSender { Failures = int.MaxValue };
+        using var garp = new GarpScheduler(sender, new GarpOptions(1, TimeSpan.FromMilliseconds(100), TimeSpan.Zero), time);
+
+        garp.Start(Vips);
+        for (var i = 0; i < 100; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(2 * (GarpScheduler.MaxRetries + 1), garp.SendErrors);
         Assert.False(garp.Active);
     }
 

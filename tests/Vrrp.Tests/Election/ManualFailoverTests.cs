@@ -170,4 +170,47 @@ public sealed class ManualFailoverTests
             ],
             actions);
     }
+
+    [Fact]
+    public void FailoverUnanswered_StillHoldingAddresses_MasterAgainWithAdverts()
+    {
+        var h = new ElectionHarness(V3(priority: 150) with { MakeBeforeBreak = true });
+        h.StartAsMaster();
+        h.Step(new VrrpInput.Failover());
+        h.Tick(TimeSpan.FromSeconds(1));
+
+        var actions = h.Step(new VrrpInput.FailoverUnanswered(Release: false));
+
+        Assert.Equal(h.EnterMasterActions(VrrpState.Backup, VrrpTransitionCause.FailoverUnanswered), actions);
+        Assert.False(h.Machine.IsHeld);
+        Assert.Equal(new VrrpAction.SendAdvert(150), h.Tick(TimeSpan.FromMilliseconds(100)).Single());
+    }
+
+    [Fact]
+    public void FailoverUnanswered_Release_DropsAddressesAndStaysHeld()
+    {
+        var h = new ElectionHarness(V3(priority: 150) with { MakeBeforeBreak = true });
+        h.StartAsMaster();
+        h.Step(new VrrpInput.Failover());
+
+        var actions = h.Step(new VrrpInput.FailoverUnanswered(Release: true));
+
+        Assert.Equal<VrrpAction>([new VrrpAction.RemoveVirtualAddresses([Vip])], actions);
+        Assert.Equal(VrrpState.Backup, h.Machine.State);
+        Assert.True(h.Machine.IsHeld);
+        Assert.False(h.Machine.HoldsAddresses);
+    }
+
+    [Fact]
+    public void FailoverUnanswered_NewMasterAlreadyHeard_Nothing()
+    {
+        var h = new ElectionHarness(V3(priority: 150) with { MakeBeforeBreak = true });
+        h.StartAsMaster();
+        h.Step(new VrrpInput.Failover());
+        h.Advert(100);
+
+        Assert.Empty(h.Step(new VrrpInput.FailoverUnanswered(Release: false)));
+        Assert.Equal(VrrpState.Backup, h.Machine.State);
+        Assert.True(h.Machine.IsHeld);
+    }
 }

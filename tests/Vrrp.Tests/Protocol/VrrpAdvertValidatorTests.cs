@@ -49,6 +49,39 @@ public sealed class VrrpAdvertValidatorTests
     }
 
     [Fact]
+    public void Validate_OtherVridListingOurVip_ReportsSourceVersionAndTheClaimedVip()
+    {
+        // A keepalived v2 peer on VRID 51 for 198.18.201.10, against our instance on VRID 52 for the same VIP.
+        var ours = V2Pass with { VirtualAddresses = [IPAddress.Parse("198.18.201.10")] };
+
+        var result = Validator(ours).Validate(Fixture.Load("v2-noauth-vrid51-prio150"));
+
+        Assert.Equal((VrrpDropReason.UnknownVrid, 51, VrrpVersion.V2), (result.Reason, result.VirtualRouterId, result.Version));
+        Assert.Equal(Keepalived, Ipv4.ToAddress(result.Source));
+        Assert.Equal(IPAddress.Parse("198.18.201.10"), Ipv4.ToAddress(result.ClaimedAddress));
+    }
+
+    [Fact]
+    public void Validate_ForeignRouterWithOtherVips_NothingClaimed()
+    {
+        var result = Validator(V2Pass).Validate(Fixture.Load("v2-noauth-vrid51-prio150"));
+
+        Assert.Equal(VrrpDropReason.UnknownVrid, result.Reason);
+        Assert.Equal(Keepalived, Ipv4.ToAddress(result.Source));
+        Assert.Equal(0u, result.ClaimedAddress);
+    }
+
+    [Fact]
+    public void Validate_SameVridOtherVersion_ClaimsOurVip()
+    {
+        var result = Validator(V3Multicast with { VirtualRouterId = 51, VirtualAddresses = [IPAddress.Parse("198.18.201.11")] })
+            .Validate(Fixture.Load("v2-noauth-vrid51-prio150"));
+
+        Assert.Equal((VrrpDropReason.VersionMismatch, VrrpVersion.V2), (result.Reason, result.Version));
+        Assert.Equal(IPAddress.Parse("198.18.201.11"), Ipv4.ToAddress(result.ClaimedAddress));
+    }
+
+    [Fact]
     public void Validate_VridNotConfigured_UnknownVridWithTheVrid()
     {
         var result = Validator(V2Pass).Validate(Fixture.Load("v2-noauth-vrid51-prio150"));

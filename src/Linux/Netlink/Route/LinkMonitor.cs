@@ -28,11 +28,9 @@ public sealed class LinkMonitor : IDisposable
 
     public static LinkMonitor Open(string interfaceName)
     {
-        var events = LinuxSocket.Open(LinuxConstants.AfNetlink, LinuxConstants.SockRaw, LinuxConstants.NetlinkRoute);
+        var events = OpenEvents(RouteConstants.GroupMaskLink);
         try
         {
-            LinuxSocket.TrySetOption(events, LinuxConstants.SolSocket, LinuxConstants.SoRcvBufForce, 1024 * 1024);
-            LinuxSocket.BindNetlink(events, RouteConstants.GroupMaskLink);
             return new LinkMonitor(interfaceName, events, RouteClient.Open());
         }
         catch
@@ -77,6 +75,23 @@ public sealed class LinkMonitor : IDisposable
     {
         _events.Dispose();
         _query.Dispose();
+    }
+
+    /// <summary>An rtnetlink socket subscribed to the legacy multicast <paramref name="groups"/> mask, with a large receive buffer.</summary>
+    internal static Socket OpenEvents(uint groups)
+    {
+        var events = LinuxSocket.Open(LinuxConstants.AfNetlink, LinuxConstants.SockRaw, LinuxConstants.NetlinkRoute);
+        try
+        {
+            LinuxSocket.TrySetOption(events, LinuxConstants.SolSocket, LinuxConstants.SoRcvBufForce, 1024 * 1024);
+            LinuxSocket.BindNetlink(events, groups);
+            return events;
+        }
+        catch
+        {
+            events.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The events for <paramref name="interfaceName"/> in one datagram of link notifications.</summary>

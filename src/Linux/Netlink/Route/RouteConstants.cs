@@ -15,6 +15,10 @@ public static class RouteConstants
     public const int GroupLink = 1;
     public const uint GroupMaskLink = 1;
 
+    // RTMGRP_IPV4_IFADDR and RTMGRP_IPV6_IFADDR (legacy bind() masks of RTNLGRP_IPV4_IFADDR = 5, RTNLGRP_IPV6_IFADDR = 9)
+    public const uint GroupMaskIpv4Address = 0x10;
+    public const uint GroupMaskIpv6Address = 0x100;
+
     // IFLA_* (if_link.h)
     public const ushort LinkAttrAddress = 1;
     public const ushort LinkAttrIfName = 3;
