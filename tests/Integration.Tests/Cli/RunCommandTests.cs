@@ -34,10 +34,10 @@ public sealed class RunCommandTests : IDisposable
     {
         var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, yaml);
-        return Run(path, yaml: null);
+        return RunFile(path);
     }
 
-    private ShellResult Run(string path, string? yaml) =>
+    private ShellResult RunFile(string path) =>
         Shell.RunWithTimeout(TimeSpan.FromSeconds(30), "ip", "netns", "exec", Lb1.Namespace, Binary.Path, "run", "--config", path);
 
     private DirectorProcess StartMaster()
@@ -55,7 +55,7 @@ public sealed class RunCommandTests : IDisposable
     {
         var first = StartMaster();
 
-        var second = Run(first.ConfigPath, yaml: null);
+        var second = RunFile(first.ConfigPath);
 
         Assert.True(second.ExitCode == 5, second.ToString());
         Assert.Equal($"hadirector: not starting: another hadirector (pid {first.Process.Pid}, config {first.ConfigPath}) already runs configuration {first.ConfigPath}",
