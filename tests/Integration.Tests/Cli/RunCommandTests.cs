@@ -127,6 +127,18 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(offline.ExitCode == 0, offline.ToString());
     }
 
+    [Fact]
+    public void CheckConfig_OnTheHostWhereTheDaemonRunsIt_IsOk()
+    {
+        var first = StartMaster();
+
+        // The daemon holds metrics.listen and the VIP: neither is a mistake of the file.
+        var check = Shell.Run("ip", "netns", "exec", Lb1.Namespace, Binary.Path, "check-config", "--config", first.ConfigPath);
+
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Equal($"{first.ConfigPath}: OK (1 VRRP instance(s), 0 virtual server(s))", check.Stdout.Trim());
+    }
+
     [Theory]
     [InlineData("run")]
     [InlineData("status")]
