@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Control;
+using HaDirector.Director.Kernel;
 
 namespace HaDirector.Director.Cli;
 
@@ -10,9 +11,14 @@ public static class CheckConfigCommand
     public static Command Create()
     {
         var config = CommandTable.ConfigOption(required: false);
-        var command = new Command("check-config", "Validate the configuration file and list every error with file:line:column and field.")
+        var offline = new Option<bool>("--offline")
         {
-            config,
+            Description = "Check only the file, not this host (interfaces, their addresses, metrics.listen): for a file meant for another host.",
+        };
+        var command = new Command("check-config",
+            "Validate the configuration file, and what it needs from this host, and list every error with file:line:column and field.")
+        {
+            config, offline,
         };
         command.SetAction(parse =>
         {
@@ -22,6 +28,18 @@ public static class CheckConfigCommand
             {
                 return ExitCodes.ConfigInvalid;
             }
+
+            if (!parse.GetValue(offline))
+            {
+                using var links = new RouteLinks();
+                // The daemon already running this file holds metrics.listen: that is no error of the file.
+                var running = DaemonRecord.Find(path) is not null;
+                if (HostCheck.Run(result.Config!, result.Sources, links, running: null, bindMetrics: !running).WriteTo(Console.Error))
+                {
+                    return ExitCodes.ConfigInvalid;
+                }
+            }
+
             Console.Out.WriteLine($"{path}: OK ({result.Config!.Vrrp.Instances.Count} VRRP instance(s), {result.Config.VirtualServers.Count} virtual server(s))");
             return ExitCodes.Ok;
         });

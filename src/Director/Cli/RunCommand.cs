@@ -14,13 +14,18 @@ public static class RunCommand
         var command = new Command("run", "Run the director daemon.") { config };
         command.SetAction(parse =>
         {
+            if (ControlTarget.NeedsRoot("run", "it adds addresses, programs IPVS and opens raw sockets") is { } code)
+            {
+                return code;
+            }
+
             var path = parse.GetRequiredValue(config);
             var result = ConfigLoader.Load(path);
             if (CheckConfigCommand.PrintErrors(result, Console.Error))
             {
                 return ExitCodes.ConfigInvalid;
             }
-            return DirectorHost.Run(path, result.Config!);
+            return DirectorHost.Run(path, result.Config!, result.Sources);
         });
         return command;
     }

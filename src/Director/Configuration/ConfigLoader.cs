@@ -7,6 +7,14 @@ public static class ConfigLoader
 {
     public static ConfigLoadResult Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            // Otherwise .NET says "Access to the path is denied", which sends the operator after permissions.
+            var diagnostics = new ConfigDiagnostics(path);
+            diagnostics.Report("", new Mark(0, 1, 1), "is a directory, not a configuration file (give the YAML file, e.g. /etc/hadirector/hadirector.yaml)");
+            return diagnostics.Result(null);
+        }
+
         try
         {
             return LoadFromText(File.ReadAllText(path), path);

@@ -117,6 +117,17 @@ internal sealed partial class ConfigValidator
             diagnostics.Report(Key("timeout"), $"must be shorter than interval ({DurationText.Format(check.Interval)}), got {DurationText.Format(check.Timeout)}");
         }
 
+        // Every attempt may take the whole timeout: a round that cannot end before the next is due overlaps it.
+        var round = (check.Timeout * (check.Retry + 1)) + (check.RetryDelay * check.Retry);
+        if (check.Retry > 0 && round > check.Interval && Usable(Key("retry"), Key("interval")) && Usable(Key("timeout"), Key("retryDelay")))
+        {
+            diagnostics.Report(
+                Key("retry"),
+                $"{check.Retry} retries cannot fit in interval {DurationText.Format(check.Interval)}: with timeout {DurationText.Format(check.Timeout)} and "
+                + $"retryDelay {DurationText.Format(check.RetryDelay)} a failing round takes up to {DurationText.Format(round)}; "
+                + "lower retry, timeout or retryDelay, or raise interval");
+        }
+
         if (check.Type == HealthCheckType.Exec && check.Command is null && Usable(Key("type"), Key("command")))
         {
             diagnostics.Report(Key("command"), "an exec check needs a command");
@@ -184,6 +195,13 @@ internal sealed partial class ConfigValidator
         for (var i = 0; i < server.RealServers.Count; i++)
         {
             var real = server.RealServers[i];
+            var address = FieldPath.Child(FieldPath.Item(realServers, i), "address");
+            if (KnownVirtualAddresses().Contains(real.Address) && Usable(address))
+            {
+                // The director would forward the VIP's traffic to the VIP: to itself, or to its peer.
+                diagnostics.Report(address, $"{real.Address} is a virtual address; a real server needs its own address");
+            }
+
             var forwarding = real.Forwarding ?? server.Forwarding;
 
             // DR rewrites only the MAC and tunnelling only wraps the packet: neither can change the port.

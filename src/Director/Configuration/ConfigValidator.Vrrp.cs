@@ -45,6 +45,12 @@ internal sealed partial class ConfigValidator
                     continue;
                 }
 
+                if (VirtualAddressRules.Problem(address) is { } problem)
+                {
+                    diagnostics.Report(path, $"{address} cannot be a virtual address: it is {problem}");
+                    continue;
+                }
+
                 if (firstAddress.TryGetValue(address, out var earlier))
                 {
                     diagnostics.Report(path, $"{address} is already a virtual address at {earlier}");
@@ -59,6 +65,8 @@ internal sealed partial class ConfigValidator
         for (var i = 0; i < instances.Count; i++)
         {
             var peersPath = FieldPath.Child(FieldPath.Item(Instances, i), "unicastPeers");
+            // A repeated peer gets every advert twice, and a typo that meant the second director goes unnoticed.
+            ReportRepeats(instances[i].UnicastPeers, peersPath, null, [], x => x, (x, first) => $"peer {x} is already listed at {first}");
             for (var j = 0; j < instances[i].UnicastPeers.Count; j++)
             {
                 ReportIfVirtual(instances[i].UnicastPeers[j], FieldPath.Item(peersPath, j), "a peer is the other director's own address");

@@ -1,5 +1,6 @@
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
+using HaDirector.Director.Kernel;
 using HaDirector.Director.Vrrp;
 using Microsoft.Extensions.Logging;
 
@@ -11,9 +12,14 @@ namespace HaDirector.Director.Control;
 /// Order: instances going away resign and release their VIPs first, then IPVS takes the new table (services of a
 /// master's new VIPs are programmed), then changed instances take their settings in place and new ones start.
 /// </summary>
-public sealed partial class ConfigReloader(RunningConfig running, IpvsTableService ipvs, VrrpService vrrp, ILogger<ConfigReloader> logger)
+/// <param name="kernel">For the host checks (interfaces, their addresses); null: none (tests without a host).</param>
+/// <param name="claims">The daemon's claims on its VRIDs and VIPs, extended to what the new file adds; null: none.</param>
+public sealed partial class ConfigReloader(RunningConfig running, IpvsTableService ipvs, VrrpService vrrp, ILogger<ConfigReloader> logger,
+    IHostKernel? kernel = null, DaemonClaims? claims = null)
     : IDisposable
 {
+    private static readonly string[] AtRestart = ["metrics", "control", "logging"];
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<Func<DirectorConfig, Task>> _listeners = [];
 
@@ -42,17 +48,30 @@ public sealed partial class ConfigReloader(RunningConfig running, IpvsTableServi
 
             var config = result.Config;
             var diff = ConfigDiff.Compute(running.Current, config);
-            if (diff.IsEmpty)
+            // metrics, control and logging run as started until a restart: compared with that, not with the last reload.
+            var pending = ConfigDiff.Compute(running.Started, config).ChangedSections.Where(AtRestart.Contains).ToList();
+            var live = diff.ChangedSections.Where(s => !AtRestart.Contains(s)).ToList();
+            if ((diff with { ChangedSections = new(live) }).IsEmpty)
             {
+                running.Replace(config);
                 LogUnchanged(logger, running.Path);
-                return new ControlResponse(ExitCodes.Ok, $"{running.Path}: no changes");
+                return new ControlResponse(ExitCodes.Ok, $"{running.Path}: no changes" + PendingNote(pending));
             }
 
-            if (vrrp.Check(config) is { } problem)
+            var check = kernel is null ? null : HostCheck.Run(config, result.Sources, kernel.Links, running.Current, bindMetrics: false);
+            var refusal = check is { Errors.Count: > 0 }
+                ? string.Join('\n', check.Errors.Select(e => e.ToString()))
+                : vrrp.Check(config) ?? claims?.Update(config);
+            if (refusal is not null)
             {
-                LogConfigError(logger, problem);
-                LogRejected(logger, running.Path, 1);
-                return new ControlResponse(ExitCodes.ConfigInvalid, $"{running.Path}: {problem}\nthe running configuration is unchanged");
+                var count = check?.Errors.Count is > 0 and var n ? n : 1;
+                foreach (var line in refusal.Split('\n'))
+                {
+                    LogConfigError(logger, line);
+                }
+
+                LogRejected(logger, running.Path, count);
+                return new ControlResponse(ExitCodes.ConfigInvalid, $"{(check is { Errors.Count: > 0 } ? "" : running.Path + ": ")}{refusal}\nthe running configuration is unchanged");
             }
 
             running.Replace(config);
@@ -72,11 +91,15 @@ public sealed partial class ConfigReloader(RunningConfig running, IpvsTableServi
             Describe(lines, "virtual servers added", diff.AddedVirtualServers);
             Describe(lines, "virtual servers removed", diff.RemovedVirtualServers);
             Describe(lines, "virtual servers changed", diff.ChangedVirtualServers);
-            var atRestart = diff.ChangedSections.Where(s => s is "metrics" or "control" or "logging").ToList();
-            Describe(lines, "sections changed", diff.ChangedSections);
-            if (atRestart.Count > 0)
+            Describe(lines, "sections changed", new(live));
+            if (pending.Count > 0)
             {
-                lines.Add($"{string.Join(", ", atRestart)}: take effect at the next restart");
+                lines.Add($"{string.Join(", ", pending)}: differ from what runs; take effect at the next restart");
+            }
+
+            foreach (var warning in check?.Warnings ?? [])
+            {
+                lines.Add($"warning: {warning}");
             }
 
             var summary = string.Join("; ", lines);
@@ -90,6 +113,9 @@ public sealed partial class ConfigReloader(RunningConfig running, IpvsTableServi
     }
 
     public void Dispose() => _gate.Dispose();
+
+    private static string PendingNote(List<string> pending) =>
+        pending.Count == 0 ? "" : $" ({string.Join(", ", pending)}: differ from what runs; take effect at the next restart)";
 
     private static void Describe(List<string> lines, string what, ValueList<string> names)
     {

@@ -19,6 +19,13 @@ public static class ControlClient
         {
             return new ControlResponse(ExitCodes.DaemonUnreachable, $"permission denied on {socketPath}: the control socket is root-only (run as root)");
         }
+        catch (SocketException) when (!File.Exists(socketPath))
+        {
+            // Connecting to a path that is not there says "Cannot assign requested address" (ENOENT mapped).
+            return new ControlResponse(ExitCodes.DaemonUnreachable,
+                $"the control socket {socketPath} does not exist: hadirector is not running, or not with this control socket. "
+                + "Use --config FILE (the file the daemon runs) or --socket PATH.");
+        }
         catch (SocketException ex)
         {
             return new ControlResponse(ExitCodes.DaemonUnreachable,

@@ -122,20 +122,20 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
         var verb = drain ? "drain" : "undrain";
         if (request.Target is null || !DrainTarget.TryParse(request.Target, out var parsed))
         {
-            return new ControlResponse(ExitCodes.Failure, $"{verb}: expected ADDR or ADDR:PORT, got '{request.Target}'");
+            return new ControlResponse(ExitCodes.UsageError, $"{verb}: expected ADDR or ADDR:PORT, got '{request.Target}'");
         }
 
         var target = parsed! with { VirtualServer = request.Service };
         var servers = running.Current.VirtualServers.Where(v => request.Service is null || v.Name == request.Service).ToList();
         if (request.Service is not null && servers.Count == 0)
         {
-            return new ControlResponse(ExitCodes.Failure, $"{verb}: no virtual server named '{request.Service}'");
+            return new ControlResponse(ExitCodes.UsageError, $"{verb}: no virtual server named '{request.Service}'");
         }
 
         var matches = servers.Sum(v => v.RealServers.Count(r => target.Matches(v.Name, DestinationKey.Of(ServiceMapping.ToDestination(v, r)))));
         if (matches == 0)
         {
-            return new ControlResponse(ExitCodes.Failure, $"{verb}: {target} is not a real server of {(request.Service ?? "any virtual server")}");
+            return new ControlResponse(ExitCodes.UsageError, $"{verb}: {target} is not a real server of {(request.Service ?? "any virtual server")}");
         }
 
         var changed = drain ? ipvs.Reconciler.Drain(target) : ipvs.Reconciler.Undrain(target);
@@ -153,7 +153,8 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
             return null;
         }
 
-        return new ControlResponse(ExitCodes.Failure, name is null
+        // An unknown name is a mistake in the command line, not a failure of the daemon.
+        return new ControlResponse(name is null ? ExitCodes.Failure : ExitCodes.UsageError, name is null
             ? "no VRRP instances are configured"
             : $"no VRRP instance named '{name}' (configured: {string.Join(", ", vrrp.Instances.Select(i => i.Config.Name))})");
     }

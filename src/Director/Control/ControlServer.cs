@@ -34,6 +34,15 @@ public sealed partial class ControlServer(RunningConfig config, ControlHandler h
         using (listener)
         {
             LogListening(logger, path);
+            try
+            {
+                DaemonRecord.Write(config.Path, path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogRecordFailed(logger, RuntimeDirectory.Path, ex.Message);
+            }
+
             while (!stoppingToken.IsCancellationRequested)
             {
                 Socket client;
@@ -62,6 +71,7 @@ public sealed partial class ControlServer(RunningConfig config, ControlHandler h
         if (_boundPath is not null)
         {
             File.Delete(_boundPath);
+            DaemonRecord.Delete(config.Path);
         }
     }
 
@@ -192,6 +202,9 @@ public sealed partial class ControlServer(RunningConfig config, ControlHandler h
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "control socket: {Error}")]
     private static partial void LogServeFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 4050, Level = LogLevel.Warning, Message = "control socket: cannot record it in {Directory}: {Error} (the CLI finds it only by the file's control.socket)")]
+    private static partial void LogRecordFailed(ILogger logger, string directory, string error);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "control socket: accept failed: {Error}")]
     private static partial void LogAcceptFailed(ILogger logger, string error);

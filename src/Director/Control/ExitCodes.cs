@@ -17,6 +17,12 @@ public static class ExitCodes
     /// <summary>The daemon is not running or its control socket cannot be reached.</summary>
     public const int DaemonUnreachable = 4;
 
+    /// <summary>
+    /// <c>run</c>: another hadirector already runs this configuration, or one of its VRIDs on the same interface or one of
+    /// its VIPs; nothing was touched.
+    /// </summary>
+    public const int AlreadyRunning = 5;
+
     /// <summary>A command-line argument is invalid (e.g. a --vip that is not an IPv4 address); sysexits EX_USAGE.</summary>
     public const int UsageError = 64;
 

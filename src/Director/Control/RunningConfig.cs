@@ -11,5 +11,8 @@ public sealed class RunningConfig(string path, DirectorConfig initial)
 
     public DirectorConfig Current => Volatile.Read(ref _current);
 
+    /// <summary>What the daemon started with: metrics, control and logging stay so until the next start.</summary>
+    public DirectorConfig Started { get; } = initial;
+
     public void Replace(DirectorConfig config) => Volatile.Write(ref _current, config);
 }

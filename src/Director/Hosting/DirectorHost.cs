@@ -17,8 +17,25 @@ namespace HaDirector.Director.Hosting;
 /// <summary>Composes the daemon: the only place that wires the libraries together.</summary>
 public static class DirectorHost
 {
-    public static int Run(string configPath, DirectorConfig config)
+    public static int Run(string configPath, DirectorConfig config, ConfigSourceMap sources)
     {
+        // Before anything is touched: a second daemon would remove the first one's live VIPs as stale.
+        using var claims = DaemonClaims.TryAcquire(configPath, config, out var refusal);
+        if (claims is null)
+        {
+            Console.Error.WriteLine($"hadirector: not starting: {refusal}");
+            return ExitCodes.AlreadyRunning;
+        }
+
+        using (var links = new RouteLinks())
+        {
+            var check = HostCheck.Run(config, sources, links, running: null, bindMetrics: true);
+            if (check.WriteTo(Console.Error))
+            {
+                return ExitCodes.ConfigInvalid;
+            }
+        }
+
         // Timer callbacks and receive completions run on the pool: never let a takeover wait for thread injection.
         ThreadPool.SetMinThreads(16, 16);
         var logger = SerilogSetup.Create(config.Logging.Format);
@@ -47,6 +64,7 @@ public static class DirectorHost
             // The one seam to the host: nothing else opens a socket, a file under /proc/sys or a process on it.
             builder.Services.AddSingleton<IHostKernel, LinuxKernel>();
             builder.Services.AddSingleton(new RunningConfig(configPath, config));
+            builder.Services.AddSingleton(claims);
             var registry = Prometheus.Metrics.NewCustomRegistry();
             DotNetStats.Register(registry); // process_* (CPU, RSS, open fds, start time) and GC
 

@@ -36,8 +36,55 @@ public sealed class ConfigReloaderTests
         var answer = await director.Reloader.ReloadAsync("test");
 
         Assert.Equal(new ControlResponse(ExitCodes.ConfigInvalid,
-            $"{director.Running.Path}: interface 'eth9' (vrrp.instances[].interface of web) does not exist\nthe running configuration is unchanged"), answer);
+            $"{director.Running.Path}:4:18: vrrp.instances[0].interface: interface 'eth9' does not exist on this host\nthe running configuration is unchanged"), answer);
         Assert.Same(running, director.Running.Current);
+    }
+
+    [Fact]
+    public async Task ReloadAsync_VipThatIsTheInterfacesOwnAddress_RejectedNamingTheVip()
+    {
+        await using var director = new TestDirector();
+        await director.StartAsync();
+        var before = director.Kernel.Effects.Count;
+        director.WriteConfig(TestDirector.WebYaml.Replace("[198.18.0.100/32]", "[198.18.0.100/32, 198.18.0.1/32]"));
+
+        var answer = await director.Reloader.ReloadAsync("test");
+
+        Assert.Equal(new ControlResponse(ExitCodes.ConfigInvalid,
+            $"{director.Running.Path}:9:43: vrrp.instances[0].virtualAddresses[1]: 198.18.0.1 is already eth0's own address (198.18.0.1/24); "
+            + "a VIP must be an address no host has\nthe running configuration is unchanged"), answer);
+        Assert.Equal(before, director.Kernel.Effects.Count);
+    }
+
+    [Fact]
+    public async Task ReloadAsync_VipOutsideEverySubnet_AppliedWithAWarning()
+    {
+        await using var director = new TestDirector();
+        await director.StartAsync();
+        director.WriteConfig(TestDirector.WebYaml.Replace("[198.18.0.100/32]", "[198.18.0.100/32, 198.19.5.5/32]"));
+
+        var answer = await director.Reloader.ReloadAsync("test");
+
+        Assert.True(answer.ExitCode == ExitCodes.Ok, answer.Message);
+        Assert.EndsWith("warning: " + $"{director.Running.Path}:9:43: vrrp.instances[0].virtualAddresses[1]: 198.19.5.5 is outside every subnet of eth0 "
+            + "(198.18.0.1/24): neighbours reach it only through a route to it", answer.Message);
+    }
+
+    [Fact]
+    public async Task ReloadAsync_RestartOnlySectionChangedThenReverted_ListedOnlyWhileItDiffersFromWhatRuns()
+    {
+        await using var director = new TestDirector();
+        await director.StartAsync();
+        director.WriteConfig(TestDirector.WebYaml + "\nmetrics: { listen: 127.0.0.1:9999 }\n");
+        var changed = await director.Reloader.ReloadAsync("test");
+        var again = await director.Reloader.ReloadAsync("test");
+        director.WriteConfig(TestDirector.WebYaml);
+
+        var reverted = await director.Reloader.ReloadAsync("test");
+
+        Assert.Equal($"{director.Running.Path}: no changes (metrics: differ from what runs; take effect at the next restart)", changed.Message);
+        Assert.Equal(changed.Message, again.Message);
+        Assert.Equal(new ControlResponse(ExitCodes.Ok, $"{director.Running.Path}: no changes"), reverted);
     }
 
     [Fact]

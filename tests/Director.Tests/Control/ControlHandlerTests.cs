@@ -149,14 +149,14 @@ public sealed class ControlHandlerTests
     [InlineData("undrain", null, null, null, "undrain: expected ADDR or ADDR:PORT, got ''")]
     [InlineData("drain", null, "198.18.1.1", "nope", "drain: no virtual server named 'nope'")]
     [InlineData("drain", null, "198.18.1.9:80", null, "drain: 198.18.1.9:80 is not a real server of any virtual server")]
-    public async Task HandleAsync_BadRequest_FailsWithAClearMessage(string verb, string? instance, string? target, string? service, string message)
+    public async Task HandleAsync_BadRequest_FailsWithAClearMessageAndTheUsageCode(string verb, string? instance, string? target, string? service, string message)
     {
         await using var director = new TestDirector();
         await director.StartAsync();
 
         var answer = await Handle(director, verb, instance, target, service);
 
-        Assert.Equal(new ControlResponse(ExitCodes.Failure, message), answer);
+        Assert.Equal(new ControlResponse(ExitCodes.UsageError, message), answer);
     }
 
     [Fact]

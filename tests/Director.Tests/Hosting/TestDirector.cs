@@ -72,7 +72,7 @@ internal sealed class TestDirector : IAsyncDisposable
         Metrics = new DirectorMetrics(Registry);
         Ipvs = new IpvsTableService(config, Kernel, Time, NullLoggerFactory.Instance);
         Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, loggers ?? NullLoggerFactory.Instance);
-        Reloader = new ConfigReloader(Running, Ipvs, Vrrp, NullLogger<ConfigReloader>.Instance);
+        Reloader = new ConfigReloader(Running, Ipvs, Vrrp, NullLogger<ConfigReloader>.Instance, Kernel);
         Status = new StatusBuilder(Running, Vrrp, Ipvs, Health, Time);
         Control = new ControlHandler(Running, Vrrp, Ipvs, Status, Reloader, Time);
     }

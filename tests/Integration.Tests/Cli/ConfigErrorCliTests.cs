@@ -71,7 +71,7 @@ public sealed class ConfigErrorCliTests : IDisposable
         var examples = Path.Combine(Binary.RepositoryRoot(), "deploy", "examples");
         foreach (var file in new[] { "lb1.yaml", "lb2.yaml" })
         {
-            var result = Shell.Run(Binary.Path, "check-config", "--config", Path.Combine(examples, file));
+            var result = Shell.Run(Binary.Path, "check-config", "--offline", "--config", Path.Combine(examples, file));
             Assert.True(result.ExitCode == 0, result.Stderr);
             Assert.Contains("OK", result.Stdout, StringComparison.Ordinal);
         }

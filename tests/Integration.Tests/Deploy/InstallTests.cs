@@ -28,7 +28,7 @@ public sealed class InstallTests : IClassFixture<PublishedBinary>, IDisposable
         var version = Shell.Run(binary, "--version");
         Assert.Equal(0, version.ExitCode);
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout);
-        var check = Shell.Run(binary, "check-config", "--config", config);
+        var check = Shell.Run(binary, "check-config", "--offline", "--config", config);
         Assert.True(check.ExitCode == 0, check.Stderr);
         Assert.Equal($"{config}: OK (1 VRRP instance(s), 1 virtual server(s))", check.Stdout.Trim());
 

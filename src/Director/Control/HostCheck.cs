@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Kernel;
+using HaDirector.Linux.Netlink.Route;
+
+namespace HaDirector.Director.Control;
+
+/// <summary>
+/// What a configuration needs from this host, checked before anything is touched: the interfaces exist and have an
+/// address to advertise from, no VIP is an address the interface already has as its own, and the metrics address
+/// can be bound. Errors and warnings name the key and line like the file's own errors. <c>run</c> and
+/// <c>reload</c> refuse on errors; <c>check-config</c> reports them unless <c>--offline</c>.
+/// </summary>
+public static class HostCheck
+{
+    /// <param name="running">On reload: the configuration in force, whose VIPs a master holds now (they are ours, not the host's).</param>
+    /// <param name="bindMetrics">Try to bind metrics.listen (not on reload: it takes effect at the next start).</param>
+    public static HostCheckResult Run(DirectorConfig config, ConfigSourceMap sources, ILinks links, DirectorConfig? running, bool bindMetrics)
+    {
+        var errors = new List<ConfigError>();
+        var warnings = new List<ConfigError>();
+        var ours = (running?.Vrrp.Instances ?? []).SelectMany(i => i.VirtualAddresses).ToHashSet();
+        var vips = config.Vrrp.Instances.SelectMany(i => i.VirtualAddresses).Select(v => v.Address)
+            .Concat(ours.Select(v => v.Address)).ToHashSet();
+        var instances = config.Vrrp.Instances;
+        for (var i = 0; i < instances.Count; i++)
+        {
+            var instance = instances[i];
+            var path = $"vrrp.instances[{i}]";
+            if (links.GetLink(instance.Interface) is not { } link)
+            {
+                errors.Add(sources.ErrorAt($"{path}.interface", $"interface '{instance.Interface}' does not exist on this host"));
+                continue;
+            }
+
+            var addresses = links.ListAddresses(link.Index).Where(a => a.Address.AddressFamily == AddressFamily.InterNetwork).ToList();
+            var own = addresses.Where(a => !vips.Contains(a.Address)).ToList();
+            for (var j = 0; j < instance.VirtualAddresses.Count; j++)
+            {
+                var vip = instance.VirtualAddresses[j];
+                var vipPath = $"{path}.virtualAddresses[{j}]";
+                // A VIP left by a crash has the configured prefix and sits beside the interface's own address; one
+                // with another prefix, or the only address there, is the interface's own: removing it would cut the host off.
+                var same = addresses.FirstOrDefault(a => a.Address.Equals(vip.Address));
+                if (same is not null && !ours.Contains(vip) && (same.PrefixLength != vip.PrefixLength || own.Count == 0))
+                {
+                    errors.Add(sources.ErrorAt(vipPath,
+                        $"{vip.Address} is already {instance.Interface}'s own address ({same.Address}/{same.PrefixLength}); a VIP must be an address no host has"));
+                    continue;
+                }
+
+                if (own.Count > 0 && !own.Any(a => a.PrefixLength < 32 && Contains(a, vip.Address)))
+                {
+                    warnings.Add(sources.ErrorAt(vipPath,
+                        $"{vip.Address} is outside every subnet of {instance.Interface} ({string.Join(", ", own.Select(a => $"{a.Address}/{a.PrefixLength}"))}): "
+                        + "neighbours reach it only through a route to it"));
+                }
+            }
+
+            if (instance.UnicastSource is null && own.Count == 0 && !errors.Any(e => e.FieldPath.StartsWith(path, StringComparison.Ordinal)))
+            {
+                errors.Add(sources.ErrorAt($"{path}.interface",
+                    $"interface '{instance.Interface}' has no IPv4 address of its own to send VRRP adverts from (add one, or set unicastSource)"));
+            }
+        }
+
+        if (config.Ipvs.SyncDaemon is { } sync && links.GetLink(sync.Interface) is null)
+        {
+            errors.Add(sources.ErrorAt("ipvs.syncDaemon.interface", $"interface '{sync.Interface}' does not exist on this host"));
+        }
+
+        if (bindMetrics && config.Metrics.Listen is { } listen && CannotBind(listen) is { } why)
+        {
+            errors.Add(sources.ErrorAt("metrics.listen", $"cannot listen on {listen}: {why}"));
+        }
+
+        return new HostCheckResult(errors, warnings);
+    }
+
+    private static bool Contains(InterfaceAddress network, IPAddress address)
+    {
+        var mask = network.PrefixLength == 0 ? 0u : uint.MaxValue << (32 - network.PrefixLength);
+        return (ToUInt32(network.Address) & mask) == (ToUInt32(address) & mask);
+    }
+
+    private static uint ToUInt32(IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        return ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
+    }
+
+    /// <summary>Binds as the HTTP listener will (SO_REUSEADDR: only another listener is in the way); the reason if it cannot.</summary>
+    private static string? CannotBind(IPEndPoint endpoint)
+    {
+        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(endpoint);
+            socket.Listen(1);
+            return null;
+        }
+        catch (SocketException ex)
+        {
+            return ex.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => "the port is already in use by another process",
+                SocketError.AddressNotAvailable => "no interface of this host has that address",
+                SocketError.AccessDenied => "permission denied (a port below 1024 needs root)",
+                _ => ex.Message,
+            };
+        }
+    }
+}
