@@ -12,7 +12,7 @@ namespace HaDirector.Director.Hosting;
 internal sealed class OneLineFailures(ILogEventSink inner, bool traces) : ILogEventSink
 {
     /// <summary>The reason, added when the message does not already say it (the template prints it after the message).</summary>
-    public const string ReasonProperty = "Reason";
+    public const string ReasonProperty = "ExceptionReason";
 
     public void Emit(LogEvent logEvent)
     {

@@ -58,7 +58,7 @@ public sealed class SerilogSetupTests
 
         var line = Assert.Single(sink.Events);
         Assert.Null(line.Exception);
-        Assert.Equal($"\": {NoIpvs.Message}\"", line.Properties["Reason"].ToString());
+        Assert.Equal($"\": {NoIpvs.Message}\"", line.Properties[OneLineFailures.ReasonProperty].ToString());
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class SerilogSetupTests
 
         var line = Assert.Single(sink.Events);
         Assert.Null(line.Exception);
-        Assert.False(line.Properties.ContainsKey("Reason"));
+        Assert.False(line.Properties.ContainsKey(OneLineFailures.ReasonProperty));
     }
 
     [Fact]
