@@ -53,8 +53,8 @@ public static class SerilogSetup
         // Under systemd stderr is a journal stream (JOURNAL_STREAM is set): journald adds the time.
         var underJournal = Environment.GetEnvironmentVariable("JOURNAL_STREAM") is not null;
         var template = underJournal
-            ? "{Level:u3} {SourceContext}: {Message:lj}{ExceptionReason}{NewLine}{Exception}"
-            : "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{ExceptionReason}{NewLine}{Exception}";
+            ? "{Level:u3} {SourceContext}: {Message:lj}{ExceptionReason}{FailureRepeated}{NewLine}{Exception}"
+            : "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{ExceptionReason}{FailureRepeated}{NewLine}{Exception}";
         return console.WriteTo.Console(outputTemplate: template, standardErrorFromLevel: LogEventLevel.Verbose).CreateLogger();
     }
 
