@@ -48,7 +48,10 @@ public static class RealServerCommand
         var command = new Command(name, description) { vip, persist, stateDir, sysctlDir, unitDir };
         command.SetAction(parse =>
         {
-            var paths = new RealServerPaths(parse.GetRequiredValue(stateDir), parse.GetRequiredValue(sysctlDir), parse.GetRequiredValue(unitDir));
+            var paths = new RealServerPaths(parse.GetRequiredValue(stateDir), parse.GetRequiredValue(sysctlDir), parse.GetRequiredValue(unitDir))
+            {
+                Namespace = RealServerNamespace.Current(),
+            };
             return Execute(name, parse.GetValue(vip) ?? [], parse.GetValue(persist), paths);
         });
         return command;
@@ -93,7 +96,7 @@ public static class RealServerCommand
             var setup = new RealServerSetup(host, paths, Console.Out);
             if (verb == "up")
             {
-                setup.Up(vips, persist, Environment.ProcessPath ?? "/usr/local/bin/hadirector");
+                setup.Up(vips, persist, RealServerBinary.Resolve());
             }
             else
             {

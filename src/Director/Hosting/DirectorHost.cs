@@ -95,8 +95,7 @@ public static class DirectorHost
             builder.Services.AddHostedService<ControlServer>();
             using var host = builder.Build();
             host.Services.GetRequiredService<IpvsMetrics>();
-            host.Services.GetRequiredService<DirectorMetrics>().BuildInfo
-                .WithLabels(typeof(DirectorHost).Assembly.GetName().Version?.ToString() ?? "0").Set(1);
+            host.Services.GetRequiredService<DirectorMetrics>();
             var reloader = host.Services.GetRequiredService<ConfigReloader>();
             var health = host.Services.GetRequiredService<HealthService>();
             reloader.OnApplied(c =>

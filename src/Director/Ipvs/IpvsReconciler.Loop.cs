@@ -44,6 +44,14 @@ public sealed partial class IpvsReconciler
     private (IReadOnlyList<VirtualServerConfig> Source, Dictionary<ServiceKey, VirtualServerConfig> ByKey)? _configByKey;
     private int _lastUnownedCount;
 
+    /// <summary>
+    /// The failure the log last reported, and the edit errors it reported in the last pass: a failure that
+    /// repeats every pass is logged once, and again only when it changes (or after it clears).
+    /// </summary>
+    private string? _loggedFailure;
+    private HashSet<string> _loggedEditErrors = new(StringComparer.Ordinal);
+    private int _failingPasses;
+
     /// <summary>Becomes the reader if the loop is idle and handles what is queued; see the type's summary.</summary>
     private void Pump(bool fullPassHere)
     {
@@ -262,7 +270,12 @@ public sealed partial class IpvsReconciler
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogDumpFailed(_logger, ex);
+            if (FailureChanged("dump: " + ex.Message))
+            {
+                LogDumpFailed(_logger, ex.Message, ex);
+            }
+
+            _failingPasses++;
             Forget();
             Publish(status with { Role = role, Passes = status.Passes + 1, FailedPasses = status.FailedPasses + 1, LastPassAt = _time.GetUtcNow() });
             return;
@@ -287,11 +300,26 @@ public sealed partial class IpvsReconciler
         _cleanInputs = clean ? inputs : null;
         _known = clean ? pass.Target.Services.ToDictionary(s => s.Key) : null;
         _lastFullPassAt = started;
+        // A pass that fails as the one before did says nothing new: its error was logged already.
+        var repeatedFailure = !clean && _failingPasses > 0;
+        if (clean)
+        {
+            Recovered();
+            if (inputs.VirtualServers.Count == 0 && pass.Pending == 0)
+            {
+                StopPasses();
+            }
+        }
+        else
+        {
+            _failingPasses++;
+        }
+
         if (pass.Plan.IsEmpty)
         {
             LogPassClean(_logger, role, dump.Services.Count, duration.TotalMilliseconds);
         }
-        else
+        else if (!repeatedFailure)
         {
             LogPassApplied(_logger, role, pass.Plan.Operations.Count, failed, duration.TotalMilliseconds, dump.Services.Count, dump.DestinationCount);
         }
@@ -353,6 +381,42 @@ public sealed partial class IpvsReconciler
         }
 
         Publish(Applied(status, pass.Plan, failed, batchFailed, duration));
+    }
+
+    /// <summary>True when <paramref name="failure"/> is not the one the log reported last (which it now is).</summary>
+    private bool FailureChanged(string failure)
+    {
+        var changed = failure != _loggedFailure;
+        _loggedFailure = failure;
+        return changed;
+    }
+
+    /// <summary>A clean full pass: failures logged before are over, and a new one will be logged again.</summary>
+    private void Recovered()
+    {
+        if (_failingPasses > 0)
+        {
+            LogRecovered(_logger, _failingPasses);
+        }
+
+        _failingPasses = 0;
+        _loggedFailure = null;
+        _loggedEditErrors.Clear();
+    }
+
+    /// <summary>
+    /// A reload removed every virtual server and the kernel holds none of ours any more: nothing is left to
+    /// repair, so the periodic pass (a dump each period) stops until a reload brings virtual servers back.
+    /// </summary>
+    private void StopPasses()
+    {
+        _retired.Clear();
+        if (_timer is not null)
+        {
+            _timer.Dispose();
+            _timer = null;
+            LogPassesStopped(_logger);
+        }
     }
 
     /// <summary>After a failure: the next pass is a full one, with a fresh dump.</summary>
@@ -422,27 +486,39 @@ public sealed partial class IpvsReconciler
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogBatchFailed(_logger, plan.Operations.Count, ex);
+            if (FailureChanged("batch: " + ex.Message))
+            {
+                LogBatchFailed(_logger, plan.Operations.Count, ex.Message, ex);
+            }
+
             batchFailed = true;
             return plan.Operations.Count;
         }
 
+        // An edit that fails the same way every pass was logged the first time: only new errors are.
         var failed = 0;
+        var logged = 0;
+        var errors = new HashSet<string>(StringComparer.Ordinal);
         foreach (var result in results)
         {
             if (result.Error is { } error)
             {
                 failed++;
-                if (failed <= FailuresLoggedPerPass)
+                if (errors.Add(error.Message) && !_loggedEditErrors.Contains(error.Message) && ++logged <= FailuresLoggedPerPass)
                 {
                     LogOperationFailed(_logger, error.Message, error);
                 }
             }
         }
 
-        if (failed > FailuresLoggedPerPass)
+        if (logged > FailuresLoggedPerPass)
         {
-            LogMoreFailures(_logger, failed - FailuresLoggedPerPass);
+            LogMoreFailures(_logger, logged - FailuresLoggedPerPass);
+        }
+
+        if (failed > 0)
+        {
+            _loggedEditErrors = errors;
         }
 
         return failed;

@@ -84,7 +84,12 @@ public sealed partial class IpvsReconciler : IRealServerHealthSink, IAsyncDispos
     public void Configure(DirectorConfig config)
     {
         Change(inputs => inputs.WithConfig(config));
-        RequestReconcile();
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            // Virtual servers back after a reload had removed them all: the periodic pass starts again.
+            _mailbox.Enqueue(ReconcileRequest.Pass(awaited: false, startsTimer: config.VirtualServers.Count > 0));
+            PumpInBackground();
+        }
     }
 
     /// <summary>

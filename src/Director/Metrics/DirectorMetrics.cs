@@ -1,3 +1,4 @@
+using HaDirector.Vrrp.Protocol;
 using Prometheus;
 
 namespace HaDirector.Director.Metrics;
@@ -38,6 +39,7 @@ public sealed class DirectorMetrics
         AnnouncementErrors = f.CreateCounter(MetricNames.VrrpAnnouncementErrors,
             "Gratuitous ARP sends that failed (each failed attempt; the sender reopens the device and retries).", "interface");
         BuildInfo = f.CreateGauge(MetricNames.BuildInfo, "Build information; always 1.", "version");
+        BuildInfo.WithLabels(BuildVersion.Text).Set(1);
     }
 
     public Gauge VrrpState { get; }
@@ -65,6 +67,27 @@ public sealed class DirectorMetrics
     public Counter AnnouncementErrors { get; }
 
     public Gauge BuildInfo { get; }
+
+    /// <summary>
+    /// Creates an instance's counters at 0 when it starts: a series that appears only at its first event hides
+    /// that event from <c>increase()</c> and <c>rate()</c>, and an alert on it cannot tell "none" from "not
+    /// exported". The drop reasons are per interface, each one at 0.
+    /// </summary>
+    public void Publish(string instance, string interfaceName)
+    {
+        foreach (var counter in new[] { AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent })
+        {
+            counter.WithLabels(instance);
+        }
+
+        foreach (var reason in Enum.GetValues<VrrpDropReason>())
+        {
+            if (reason != VrrpDropReason.None)
+            {
+                PacketsDropped.WithLabels(interfaceName, reason.ToString());
+            }
+        }
+    }
 
     /// <summary>Drops an instance's series when a reload removes the instance (a re-created one starts from zero).</summary>
     public void Forget(string instance)

@@ -80,7 +80,7 @@ public sealed class RealServerSetup(IRealServerHost host, RealServerPaths paths,
             RealServerStateFile.Save(paths.StateFile, plan.NewState);
             if (persist)
             {
-                WritePersistFiles(plan.NewState, Environment.ProcessPath ?? "hadirector");
+                WritePersistFiles(plan.NewState, RealServerBinary.Resolve());
             }
         }
     }
@@ -98,6 +98,10 @@ public sealed class RealServerSetup(IRealServerHost host, RealServerPaths paths,
     {
         var changed = WriteIfDifferent(paths.SysctlFile, PersistedRealServer.SysctlConf());
         changed |= WriteIfDifferent(paths.UnitFile, PersistedRealServer.Unit(executable, state.AllVips, paths.StateDirectory));
+        if (changed && Path.GetFileName(Path.GetDirectoryName(executable)) is not ("bin" or "sbin"))
+        {
+            output.WriteLine($"note: the unit runs {executable}, which is not an installed copy; install hadirector (deploy/install) and run up --persist again");
+        }
         // What `systemctl enable` would do, without needing a running systemd (images, chroots).
         if (!File.Exists(paths.UnitWantsLink) && new FileInfo(paths.UnitWantsLink).LinkTarget is null)
         {

@@ -47,6 +47,25 @@ public sealed class MetricsScrapeTests : IDisposable
     }
 
     [Fact]
+    public void Scrape_RightAfterStart_BuildInfoIsTheCliVersionAndEveryCounterIsThereAtZero()
+    {
+        var lb1 = Start("lb1", 100);
+        Wait.Until(() => Shell.Run("ip", "netns", "exec", _lan["lb1"].Namespace, "curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:9810/metrics").ExitCode == 0,
+            Bound, "the metrics endpoint", () => lb1.Process.Output);
+        var version = Shell.Check(Binary.Path, "--version").Trim();
+
+        var scrape = lb1.Metrics();
+
+        var lint = Shell.RunWithInput(scrape, "promtool", "check", "metrics");
+        Assert.True(lint.ExitCode == 0 && lint.Stdout.Trim().Length == 0 && lint.Stderr.Trim().Length == 0, lint + "\n" + scrape);
+        Assert.Contains($"hadirector_build_info{{version=\"{version}\"}} 1", scrape);
+        Assert.Contains("hadirector_vrrp_adverts_received_total{instance=\"web\"} 0", scrape);
+        Assert.Contains("hadirector_vrrp_priority_zero_received_total{instance=\"web\"} 0", scrape);
+        Assert.Contains("hadirector_vrrp_priority_zero_sent_total{instance=\"web\"} 0", scrape);
+        Assert.Matches("hadirector_vrrp_packets_dropped_total\\{interface=\"[^\"]+\",reason=\"VersionMismatch\"\\} 0", scrape);
+    }
+
+    [Fact]
     public void Scrape_WithHealthChecks_PassesPromtoolAndShowsUpAndDownRealServers()
     {
         // Two "real servers", checked on :8080: lb1's own LAN address answers HTTP there, lb2's refuses.

@@ -18,6 +18,9 @@ public sealed class RealServerCliTests : IDisposable
 
     private string StateDir => Path.Combine(_dir, "state");
 
+    /// <summary>Per network namespace: the test's namespace has a name (ip netns add), so the file carries it.</summary>
+    private string StateFile => Path.Combine(StateDir, $"realserver.netns-{Ns}.json");
+
     private string SysctlDir => Path.Combine(_dir, "sysctl.d");
 
     private string UnitDir => Path.Combine(_dir, "system");
@@ -52,14 +55,14 @@ public sealed class RealServerCliTests : IDisposable
     {
         AssertOk(RealServer("up", "--vip", Vip1, "--vip", Vip2));
         var afterFirst = RealServerHostSnapshot.Take(Ns);
-        var stateAfterFirst = File.ReadAllText(Path.Combine(StateDir, "realserver.json"));
+        var stateAfterFirst = File.ReadAllText(StateFile);
 
         var second = RealServer("up", "--vip", Vip1, "--vip", Vip2);
 
         AssertOk(second);
         Assert.StartsWith("already up: nothing changed", second.Stdout, StringComparison.Ordinal);
         Assert.Equal(afterFirst, RealServerHostSnapshot.Take(Ns));
-        Assert.Equal(stateAfterFirst, File.ReadAllText(Path.Combine(StateDir, "realserver.json")));
+        Assert.Equal(stateAfterFirst, File.ReadAllText(StateFile));
     }
 
     [Fact]
@@ -81,7 +84,7 @@ public sealed class RealServerCliTests : IDisposable
         Assert.Equal(before, RealServerHostSnapshot.Take(Ns));
         Assert.Equal("1", before.AllArpAnnounce);
         Assert.Contains($"{Vip2}/32", before.LoAddresses, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(StateDir, "realserver.json")));
+        Assert.False(File.Exists(StateFile));
     }
 
     [Fact]
