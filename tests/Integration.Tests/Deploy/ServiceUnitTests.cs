@@ -45,6 +45,7 @@ public sealed partial class ServiceUnitTests : IDisposable
     [InlineData("ExecStart", "/usr/local/bin/hadirector run --config /etc/hadirector/hadirector.yaml")]
     [InlineData("ExecReload", "/usr/local/bin/hadirector reload --config /etc/hadirector/hadirector.yaml")]
     [InlineData("Restart", "on-failure")]
+    [InlineData("RestartPreventExitStatus", "2 5 77")]
     [InlineData("KillMode", "mixed")]
     [InlineData("NoNewPrivileges", "yes")]
     [InlineData("ProtectSystem", "strict")]
