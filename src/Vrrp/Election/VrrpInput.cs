@@ -36,6 +36,12 @@ public abstract record VrrpInput
 
     public sealed record InterfaceDown : VrrpInput;
 
+    /// <summary>A tracker without a weight failed: → Fault as for a link down (keepalived's FAULT).</summary>
+    public sealed record TrackingFault : VrrpInput;
+
+    /// <summary>Every tracker without a weight is up again: Fault → Backup, unless the link is still down.</summary>
+    public sealed record TrackingRecovered : VrrpInput;
+
     /// <summary>Maintenance handover: a master sends priority 0 and holds Backup until <see cref="Resume"/>.</summary>
     public sealed record Failover : VrrpInput;
 

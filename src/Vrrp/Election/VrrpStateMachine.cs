@@ -27,6 +27,7 @@ public sealed class VrrpStateMachine
     private VrrpTransitionCause _downCause = VrrpTransitionCause.MasterDownTimerExpired;
     private long? _preemptAt;
     private bool _linkUp = true;
+    private bool _trackingFault;
 
     public VrrpStateMachine(VrrpInstanceOptions options, TimeProvider timeProvider)
     {
@@ -120,9 +121,26 @@ public sealed class VrrpStateMachine
                 break;
             case VrrpInput.InterfaceUp:
                 _linkUp = true;
-                if (State == VrrpState.Fault)
+                if (State == VrrpState.Fault && !_trackingFault)
                 {
                     Initialize(actions, VrrpTransitionCause.InterfaceUp);
+                }
+
+                break;
+            case VrrpInput.TrackingFault:
+                _trackingFault = true;
+                if (State is VrrpState.Backup or VrrpState.Master)
+                {
+                    // The link still works: a master resigns with priority 0, so the peer waits only Skew_Time.
+                    LeaveForFault(actions);
+                }
+
+                break;
+            case VrrpInput.TrackingRecovered:
+                _trackingFault = false;
+                if (State == VrrpState.Fault && _linkUp)
+                {
+                    Initialize(actions, VrrpTransitionCause.TrackersRecovered);
                 }
 
                 break;
@@ -224,9 +242,9 @@ public sealed class VrrpStateMachine
     /// <summary>RFC 5798 §6.4.1, also used when the link returns.</summary>
     private void Initialize(List<VrrpAction> actions, VrrpTransitionCause cause)
     {
-        if (!_linkUp)
+        if (!_linkUp || _trackingFault)
         {
-            Transition(actions, VrrpState.Fault, VrrpTransitionCause.InterfaceDown);
+            Transition(actions, VrrpState.Fault, _linkUp ? VrrpTransitionCause.TrackerFault : VrrpTransitionCause.InterfaceDown);
             return;
         }
 
@@ -442,6 +460,22 @@ public sealed class VrrpStateMachine
     {
         bool wasMaster = State == VrrpState.Master;
         Transition(actions, to, cause);
+        ReleaseAddresses(actions, stopArp: wasMaster);
+        _deadline = null;
+        _preemptAt = null;
+        MasterAddress = null;
+        MasterPriority = 0;
+    }
+
+    private void LeaveForFault(List<VrrpAction> actions)
+    {
+        bool wasMaster = State == VrrpState.Master;
+        Transition(actions, VrrpState.Fault, VrrpTransitionCause.TrackerFault);
+        if (wasMaster)
+        {
+            actions.Add(new SendAdvert(VrrpPacket.PriorityStop));
+        }
+
         ReleaseAddresses(actions, stopArp: wasMaster);
         _deadline = null;
         _preemptAt = null;
