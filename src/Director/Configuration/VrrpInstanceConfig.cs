@@ -43,4 +43,9 @@ public sealed record VrrpInstanceConfig
 
     /// <summary>How a VRRPv3 IPv4 checksum is computed: with the pseudo-header (RFC 5798, keepalived) or without (RFC 9568).</summary>
     public VrrpChecksumMode V3Checksum { get; init; } = VrrpChecksumMode.PseudoHeader;
+
+    /// <summary>The trackers this instance follows (<c>vrrp.trackers[].name</c>) and their weights.</summary>
+    public ValueList<TrackConfig> Track { get; init; } = [];
+
+    public NotifyConfig? Notify { get; init; }
 }
