@@ -30,6 +30,8 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private readonly Dictionary<string, VrrpInterface> _interfaces = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly OffPathLog _offPath = new();
+    private readonly TrackingApplier _tracking;
+    private readonly IInstanceTracking _trackers;
     private DirectorConfig _config;
     private volatile VrrpInstance[] _instances = [];
     private bool _disposed;
@@ -37,8 +39,11 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     /// <param name="time">In the daemon a <see cref="PreciseTimeProvider"/>: timers fire on a dedicated thread at their
     /// deadline (the backup's Master_Down timer is takeover time), and the receive threads take its scheduling.</param>
     public VrrpService(DirectorConfig config, IHostKernel kernel, DirectorMetrics metrics, Prometheus.CollectorRegistry registry,
-        TimeProvider time, IInstanceServices services, ILoggerFactory loggers)
+        TimeProvider time, IInstanceServices services, ILoggerFactory loggers, IInstanceTracking? tracking = null)
     {
+        _trackers = tracking ?? NoTracking.Instance;
+        _tracking = new TrackingApplier(_trackers);
+        _trackers.Changed += Retrack;
         _kernel = kernel;
         _services = services;
         // GARP frames are counted by each scheduler; copy them into the counter only when scraped.
@@ -59,6 +64,9 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     /// <summary>The running instances (a snapshot: a reload replaces the list).</summary>
     public IReadOnlyList<VrrpInstance> Instances => _instances;
 
+    /// <summary>An instance's effective priority and failing fault trackers as last given to its election.</summary>
+    public HaDirector.Vrrp.Tracking.TrackingVerdict? TrackingOf(string instance) => _tracking.Of(instance);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var created = new List<VrrpInstance>();
@@ -74,8 +82,11 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         _instances = [.. created];
         foreach (var instance in created)
         {
+            _tracking.Arm(instance.Config.Name, instance.Driver);
             instance.Driver.Start();
         }
+        // A tracker that changed while the instances were being made.
+        Retrack();
         return Task.CompletedTask;
     }
 
@@ -164,6 +175,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             {
                 instance.Dispose();
                 instance.Runtime.ForgetMetrics();
+                _tracking.Forget(instance.Config.Name);
             }
             return [.. retiring.Select(i => i.Config.Name)];
         }
@@ -203,7 +215,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
                     {
                         var source = config.UnicastSource ?? primary;
                         instance.Runtime.Reconfigure(config, source);
-                        instance.Driver.Reconfigure(ToOptions(config, source));
+                        _tracking.Reconfigure(config, instance.Driver, ToOptions(config, source));
                         changed.Add(config.Name);
                         changedHere++;
                         LogReconfigured(_logger, config.Name, config.Priority, config.AdvertInterval.TotalMilliseconds,
@@ -224,6 +236,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             _instances = [.. _instances, .. added];
             foreach (var instance in added)
             {
+                _tracking.Arm(instance.Config.Name, instance.Driver);
                 instance.Driver.Start();
             }
             _config = next;
@@ -243,6 +256,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             return;
         }
         _disposed = true;
+        _trackers.Changed -= Retrack;
         foreach (var instance in _instances)
         {
             instance.Dispose();
@@ -254,6 +268,9 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         _offPath.Dispose();
         _changes.Dispose();
     }
+
+    /// <summary>A tracker changed (on its own thread): the instances whose verdict moved hear of it at once.</summary>
+    private void Retrack() => _tracking.Retrack(_instances);
 
     /// <summary>Interface, VRID and version make the virtual router; anything else can change in a running instance.</summary>
     private static bool SameRouter(VrrpInstanceConfig running, VrrpInstanceConfig next) =>
@@ -290,7 +307,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
 
     private VrrpInstance CreateInstance(VrrpInterface iface, VrrpInstanceConfig config, IPAddress primary)
     {
-        var options = ToOptions(config, primary);
+        var options = _tracking.Prepare(config, ToOptions(config, primary));
         var garp = new GarpScheduler(iface.Arp, new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh), _time);
         var runtime = new VrrpInstanceRuntime(config, iface.Index, primary, iface.Channel, _kernel.Links, garp, _services, _metrics, _time,
             _loggers.CreateLogger("HaDirector.Vrrp." + config.Name), _offPath);

@@ -11,4 +11,6 @@ public readonly record struct TrackerReading(bool Up, long? Value = null)
     public static TrackerReading Failing { get; } = new(false);
 
     public static TrackerReading Holding(long value) => new(value == 0, value);
+
+    public override string ToString() => Value is { } value ? $"value {value}" : Up ? "up" : "failing";
 }

@@ -46,8 +46,13 @@ public sealed class TrackingConfigTests
         Assert.Equal(
             new TrackerConfig
             {
-                Name = "proxy", Type = TrackerType.Script, Command = "pidof haproxy", Interval = TimeSpan.FromSeconds(2),
-                Timeout = TimeSpan.FromSeconds(1), Rise = 2, Fall = 3,
+                Name = "proxy",
+                Type = TrackerType.Script,
+                Command = "pidof haproxy",
+                Interval = TimeSpan.FromSeconds(2),
+                Timeout = TimeSpan.FromSeconds(1),
+                Rise = 2,
+                Fall = 3,
             },
             vrrp.Trackers[0]);
         Assert.Equal(new TrackerConfig { Name = "uplink", Type = TrackerType.Interface, Interface = "eth1" }, vrrp.Trackers[1]);

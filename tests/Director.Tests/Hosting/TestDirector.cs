@@ -6,6 +6,8 @@ using HaDirector.Director.Hosting;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Metrics;
 using HaDirector.Director.Tests.Kernel;
+using HaDirector.Director.Tests.Tracking;
+using HaDirector.Director.Tracking;
 using HaDirector.Director.Vrrp;
 using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -64,13 +66,17 @@ internal sealed class TestDirector : IAsyncDisposable
         host?.Invoke(Kernel);
         var config = Load(yaml);
         Directory.CreateDirectory(_directory);
+        Directory.CreateDirectory(ProcRoot);
         var path = Path.Combine(_directory, "hadirector.yaml");
         File.WriteAllText(path, yaml);
         Running = new RunningConfig(path, config);
         Metrics = new DirectorMetrics(Registry);
         Ipvs = new IpvsTableService(config, Kernel, Time, NullLoggerFactory.Instance);
-        Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, NullLoggerFactory.Instance);
+        Tracking = new TrackingService(config, Kernel, Scripts, name => RealServersUp.GetValueOrDefault(name), Time,
+            NullLogger<TrackingService>.Instance, ProcRoot);
+        Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, NullLoggerFactory.Instance, Tracking);
         Reloader = new ConfigReloader(Running, Ipvs, Vrrp, NullLogger<ConfigReloader>.Instance);
+        Reloader.OnApplied(Tracking.ReconfigureAsync);
         Status = new StatusBuilder(Running, Vrrp, Ipvs, Health, Time);
         Control = new ControlHandler(Running, Vrrp, Ipvs, Status, Reloader, Time);
     }
@@ -90,6 +96,18 @@ internal sealed class TestDirector : IAsyncDisposable
     public IpvsTableService Ipvs { get; }
 
     public VrrpService Vrrp { get; }
+
+    /// <summary>vrrp.trackers, with scripts run by <see cref="Scripts"/>.</summary>
+    public TrackingService Tracking { get; }
+
+    /// <summary>What tracker scripts exit with.</summary>
+    public FakeCommandRunner Scripts { get; } = new();
+
+    /// <summary>Real servers up per virtual server name, for virtualServer trackers (absent: 0).</summary>
+    public Dictionary<string, int> RealServersUp { get; } = [];
+
+    /// <summary>A fake /proc for process trackers (empty unless a test adds processes).</summary>
+    public string ProcRoot => Path.Combine(_directory, "proc");
 
     public ConfigReloader Reloader { get; }
 
@@ -115,6 +133,7 @@ internal sealed class TestDirector : IAsyncDisposable
     /// <summary>In the host's order: VRRP first (it removes what a crash left), then the IPVS table service.</summary>
     public async Task StartAsync()
     {
+        await Tracking.StartAsync(CancellationToken.None);
         await Vrrp.StartAsync(CancellationToken.None);
         await Ipvs.StartAsync(CancellationToken.None);
     }
@@ -151,6 +170,7 @@ internal sealed class TestDirector : IAsyncDisposable
         _stopped = true;
         await Ipvs.StopAsync(CancellationToken.None);
         await Vrrp.StopAsync(CancellationToken.None);
+        await Tracking.StopAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
