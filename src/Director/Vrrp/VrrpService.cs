@@ -32,6 +32,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private readonly OffPathLog _offPath = new();
     private readonly TrackingApplier _tracking;
     private readonly IInstanceTracking _trackers;
+    private readonly SyncGroupLinks _syncGroups = new();
     private DirectorConfig _config;
     private volatile VrrpInstance[] _instances = [];
     private bool _disposed;
@@ -67,6 +68,9 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     /// <summary>An instance's effective priority and failing fault trackers as last given to its election.</summary>
     public HaDirector.Vrrp.Tracking.TrackingVerdict? TrackingOf(string instance) => _tracking.Of(instance);
 
+    /// <summary>The sync group an instance is in; null for none.</summary>
+    public string? SyncGroupOf(string instance) => _syncGroups.GroupOf(instance);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var created = new List<VrrpInstance>();
@@ -80,6 +84,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             created.AddRange(instances);
         }
         _instances = [.. created];
+        _syncGroups.Attach(_config.Vrrp.SyncGroups, _instances);
         foreach (var instance in created)
         {
             _tracking.Arm(instance.Config.Name, instance.Driver);
@@ -159,6 +164,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             }
             await DrainAsync(retiring, CancellationToken.None);
             _instances = [.. _instances.Except(retiring)];
+            _syncGroups.Attach(next.Vrrp.SyncGroups, _instances);
             foreach (var group in retiring.GroupBy(i => i.Config.Interface, StringComparer.Ordinal))
             {
                 var iface = _interfaces[group.Key];
@@ -234,6 +240,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
                 added.AddRange(addedHere);
             }
             _instances = [.. _instances, .. added];
+            _syncGroups.Attach(next.Vrrp.SyncGroups, _instances);
             foreach (var instance in added)
             {
                 _tracking.Arm(instance.Config.Name, instance.Driver);

@@ -44,4 +44,7 @@ public enum VrrpTransitionCause
 
     /// <summary>Every tracker without a weight is up again: Fault → Backup (or Master for the address owner).</summary>
     TrackersRecovered,
+
+    /// <summary>Another member of the instance's sync group moved and this one followed.</summary>
+    SyncGroup,
 }
