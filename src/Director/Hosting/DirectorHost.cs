@@ -53,6 +53,7 @@ public static class DirectorHost
 
             builder.Services.AddSingleton(registry);
             builder.Services.AddSingleton<DirectorMetrics>();
+            builder.Services.AddSingleton<TrackingMetrics>();
             builder.Services.AddSingleton(config.Metrics);
             builder.Services.AddHostedService<MetricsEndpoint>();
             builder.Services.AddSingleton<IpvsTableService>();
@@ -60,11 +61,12 @@ public static class DirectorHost
             // Trackers before VRRP: instances start on their first readings (see TrackingService).
             builder.Services.AddSingleton(sp => new TrackingService(config, sp.GetRequiredService<IHostKernel>(), new ShellCommandRunner(),
                 new HealthRealServers(sp.GetRequiredService<HealthService>(), () => sp.GetRequiredService<RunningConfig>().Current).Up,
-                TimeProvider.System, sp.GetRequiredService<ILogger<TrackingService>>()));
+                TimeProvider.System, sp.GetRequiredService<ILogger<TrackingService>>(), metrics: sp.GetRequiredService<TrackingMetrics>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<TrackingService>());
             builder.Services.AddSingleton(sp => new VrrpService(config, sp.GetRequiredService<IHostKernel>(),
                 sp.GetRequiredService<DirectorMetrics>(), registry, vrrpTime, sp.GetRequiredService<IInstanceServices>(),
-                sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TrackingService>()));
+                sp.GetRequiredService<ILoggerFactory>(),
+                new VrrpHooks(sp.GetRequiredService<TrackingService>(), new ShellCommandRunner(), sp.GetRequiredService<TrackingMetrics>())));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<VrrpService>());
             // After VRRP: it starts once VRRP runs (a master may activate before the adoption pass) and
             // stops first, so the resignation's VIP removal leaves the IPVS table alone.

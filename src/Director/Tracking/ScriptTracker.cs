@@ -1,4 +1,5 @@
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Kernel;
 using HaDirector.Vrrp.Tracking;
 
 namespace HaDirector.Director.Tracking;

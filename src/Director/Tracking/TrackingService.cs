@@ -1,5 +1,6 @@
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Kernel;
+using HaDirector.Director.Metrics;
 using HaDirector.Director.Vrrp;
 using HaDirector.Vrrp.Tracking;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _procRoot;
+    private readonly TrackingMetrics? _metrics;
     private readonly Lock _gate = new();
     private Dictionary<string, Tracker> _trackers = new(StringComparer.Ordinal);
     private bool _started;
@@ -28,8 +30,9 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
     /// <param name="realServersUp">How many real servers of a virtual server (by name) are up now.</param>
     /// <param name="procRoot">Where process trackers look for processes (tests give a fake /proc).</param>
     public TrackingService(DirectorConfig config, IHostKernel kernel, ICommandRunner runner, Func<string, int> realServersUp,
-        TimeProvider time, ILogger<TrackingService> logger, string procRoot = "/proc")
+        TimeProvider time, ILogger<TrackingService> logger, string procRoot = "/proc", TrackingMetrics? metrics = null)
     {
+        _metrics = metrics;
         _kernel = kernel;
         _runner = runner;
         _realServersUp = realServersUp;
@@ -133,6 +136,10 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
         foreach (var tracker in retired)
         {
             await tracker.DisposeAsync();
+            if (!next.Vrrp.Trackers.Any(t => t.Name == tracker.Name))
+            {
+                _metrics?.TrackerUp.RemoveLabelled(tracker.Name);
+            }
         }
 
         Changed?.Invoke();
@@ -152,6 +159,7 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Type, "unknown tracker type"),
         };
         tracker.Changed += OnChanged;
+        _metrics?.TrackerUp.WithLabels(config.Name).Set(tracker.Reading.Up ? 1 : 0);
         LogTracker(_logger, config.Name, config.Type, tracker.Reading);
         return tracker;
     }
@@ -165,6 +173,8 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
                 return; // replaced by a reload meanwhile
             }
         }
+
+        _metrics?.TrackerUp.WithLabels(tracker.Name).Set(tracker.Reading.Up ? 1 : 0);
 
         // Before the election hears it: the log shows the cause ahead of the transition it makes.
         if (_logger.IsEnabled(LogLevel.Warning))

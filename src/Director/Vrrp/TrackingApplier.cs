@@ -1,4 +1,5 @@
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Metrics;
 using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Tracking;
 
@@ -9,7 +10,7 @@ namespace HaDirector.Director.Vrrp;
 /// (a master advertises it at once, a backup uses it on the next advert it hears), a fault tracker failing or
 /// recovering is an input. Remembers what each instance was last given, so only changes reach the election.
 /// </summary>
-internal sealed class TrackingApplier(IInstanceTracking tracking)
+internal sealed class TrackingApplier(IInstanceTracking tracking, TrackingMetrics? metrics)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, TrackingVerdict> _applied = new(StringComparer.Ordinal);
@@ -21,6 +22,7 @@ internal sealed class TrackingApplier(IInstanceTracking tracking)
         {
             var verdict = tracking.Evaluate(config);
             _applied[config.Name] = verdict;
+            metrics?.EffectivePriority.WithLabels(config.Name).Set(verdict.Priority);
             return options with { Priority = verdict.Priority };
         }
     }
@@ -88,6 +90,7 @@ internal sealed class TrackingApplier(IInstanceTracking tracking)
         lock (_gate)
         {
             _applied.Remove(name);
+            metrics?.EffectivePriority.RemoveLabelled(name);
         }
     }
 
@@ -95,6 +98,7 @@ internal sealed class TrackingApplier(IInstanceTracking tracking)
     {
         var wasFault = _applied.TryGetValue(name, out var before) && before.Fault;
         _applied[name] = verdict;
+        metrics?.EffectivePriority.WithLabels(name).Set(verdict.Priority);
         if (verdict.Fault != wasFault)
         {
             driver.Post(verdict.Fault ? new VrrpInput.TrackingFault() : new VrrpInput.TrackingRecovered());

@@ -33,6 +33,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private readonly TrackingApplier _tracking;
     private readonly IInstanceTracking _trackers;
     private readonly SyncGroupLinks _syncGroups = new();
+    private readonly NotifyHooks? _notify;
     private DirectorConfig _config;
     private volatile VrrpInstance[] _instances = [];
     private bool _disposed;
@@ -40,10 +41,11 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     /// <param name="time">In the daemon a <see cref="PreciseTimeProvider"/>: timers fire on a dedicated thread at their
     /// deadline (the backup's Master_Down timer is takeover time), and the receive threads take its scheduling.</param>
     public VrrpService(DirectorConfig config, IHostKernel kernel, DirectorMetrics metrics, Prometheus.CollectorRegistry registry,
-        TimeProvider time, IInstanceServices services, ILoggerFactory loggers, IInstanceTracking? tracking = null)
+        TimeProvider time, IInstanceServices services, ILoggerFactory loggers, VrrpHooks? hooks = null)
     {
-        _trackers = tracking ?? NoTracking.Instance;
-        _tracking = new TrackingApplier(_trackers);
+        _trackers = hooks?.Tracking ?? NoTracking.Instance;
+        _tracking = new TrackingApplier(_trackers, hooks?.Metrics);
+        _notify = hooks is null ? null : new NotifyHooks(hooks.Commands, hooks.Metrics, loggers.CreateLogger("HaDirector.Vrrp.Notify"));
         _trackers.Changed += Retrack;
         _kernel = kernel;
         _services = services;
@@ -68,6 +70,9 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     /// <summary>An instance's effective priority and failing fault trackers as last given to its election.</summary>
     public HaDirector.Vrrp.Tracking.TrackingVerdict? TrackingOf(string instance) => _tracking.Of(instance);
 
+    /// <summary>Completes when every notify hook queued so far has run.</summary>
+    public Task NotifyDrained => _notify?.Drained ?? Task.CompletedTask;
+
     /// <summary>The sync group an instance is in; null for none.</summary>
     public string? SyncGroupOf(string instance) => _syncGroups.GroupOf(instance);
 
@@ -85,6 +90,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         }
         _instances = [.. created];
         _syncGroups.Attach(_config.Vrrp.SyncGroups, _instances);
+        _notify?.Attach(_config, _instances);
         foreach (var instance in created)
         {
             _tracking.Arm(instance.Config.Name, instance.Driver);
@@ -108,6 +114,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
                 LogStopped(_logger, instance.Config.Name, instance.Driver.State);
             }
             await DrainAsync(instances, cancellationToken);
+            await NotifyDrainedAsync(cancellationToken);
             await Task.WhenAll(_interfaces.Values.Select(i => i.StopAsync(TimeSpan.FromSeconds(2), cancellationToken)));
         }
         finally
@@ -241,6 +248,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             }
             _instances = [.. _instances, .. added];
             _syncGroups.Attach(next.Vrrp.SyncGroups, _instances);
+            _notify?.Attach(next, _instances);
             foreach (var instance in added)
             {
                 _tracking.Arm(instance.Config.Name, instance.Driver);
@@ -289,6 +297,18 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         try
         {
             await Task.WhenAll(instances.Select(i => i.Runtime.Drained)).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    /// <summary>The STOP hooks of a stop run before the process exits, within a bound.</summary>
+    private async Task NotifyDrainedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await NotifyDrained.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
         }
         catch (TimeoutException)
         {

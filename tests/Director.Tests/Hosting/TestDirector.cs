@@ -6,7 +6,6 @@ using HaDirector.Director.Hosting;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Metrics;
 using HaDirector.Director.Tests.Kernel;
-using HaDirector.Director.Tests.Tracking;
 using HaDirector.Director.Tracking;
 using HaDirector.Director.Vrrp;
 using HaDirector.Linux.Netlink.Ipvs;
@@ -72,9 +71,11 @@ internal sealed class TestDirector : IAsyncDisposable
         Running = new RunningConfig(path, config);
         Metrics = new DirectorMetrics(Registry);
         Ipvs = new IpvsTableService(config, Kernel, Time, NullLoggerFactory.Instance);
+        TrackingMetrics = new TrackingMetrics(Registry);
         Tracking = new TrackingService(config, Kernel, Scripts, name => RealServersUp.GetValueOrDefault(name), Time,
-            NullLogger<TrackingService>.Instance, ProcRoot);
-        Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, NullLoggerFactory.Instance, Tracking);
+            NullLogger<TrackingService>.Instance, ProcRoot, TrackingMetrics);
+        Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, NullLoggerFactory.Instance,
+            new VrrpHooks(Tracking, Scripts, TrackingMetrics));
         Reloader = new ConfigReloader(Running, Ipvs, Vrrp, NullLogger<ConfigReloader>.Instance);
         Reloader.OnApplied(Tracking.ReconfigureAsync);
         Status = new StatusBuilder(Running, Vrrp, Ipvs, Health, Time);
@@ -100,7 +101,9 @@ internal sealed class TestDirector : IAsyncDisposable
     /// <summary>vrrp.trackers, with scripts run by <see cref="Scripts"/>.</summary>
     public TrackingService Tracking { get; }
 
-    /// <summary>What tracker scripts exit with.</summary>
+    public TrackingMetrics TrackingMetrics { get; }
+
+    /// <summary>What tracker scripts and notify hooks exit with; every run of either.</summary>
     public FakeCommandRunner Scripts { get; } = new();
 
     /// <summary>Real servers up per virtual server name, for virtualServer trackers (absent: 0).</summary>

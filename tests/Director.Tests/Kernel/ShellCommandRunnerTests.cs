@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using HaDirector.Director.Tracking;
+using HaDirector.Director.Kernel;
 
-namespace HaDirector.Director.Tests.Tracking;
+namespace HaDirector.Director.Tests.Kernel;
 
 public sealed class ShellCommandRunnerTests
 {

@@ -1,4 +1,4 @@
-namespace HaDirector.Director.Tracking;
+namespace HaDirector.Director.Kernel;
 
 /// <summary>Runs a tracker script or a notify hook; the seam tests replace.</summary>
 public interface ICommandRunner

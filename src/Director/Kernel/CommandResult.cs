@@ -1,4 +1,4 @@
-namespace HaDirector.Director.Tracking;
+namespace HaDirector.Director.Kernel;
 
 /// <summary>How a command ended: its exit code, or why it has none (timed out, did not start).</summary>
 public readonly record struct CommandResult(int? ExitCode, string? Error = null)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace HaDirector.Director.Tracking;
+namespace HaDirector.Director.Kernel;
 
 /// <summary>
 /// Runs commands through <c>/bin/sh -c</c>, as keepalived runs <c>vrrp_script</c> and <c>notify</c> (so

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using HaDirector.Director.Tracking;
+using HaDirector.Director.Kernel;
 
-namespace HaDirector.Director.Tests.Tracking;
+namespace HaDirector.Director.Tests.Kernel;
 
 /// <summary>Commands exit with what a test sets (0 unless told); every run is recorded with its arguments.</summary>
 internal sealed class FakeCommandRunner : ICommandRunner
