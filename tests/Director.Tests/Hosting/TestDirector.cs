@@ -78,7 +78,7 @@ internal sealed class TestDirector : IAsyncDisposable
             new VrrpHooks(Tracking, Scripts, TrackingMetrics));
         Reloader = new ConfigReloader(Running, Ipvs, Vrrp, NullLogger<ConfigReloader>.Instance);
         Reloader.OnApplied(Tracking.ReconfigureAsync);
-        Status = new StatusBuilder(Running, Vrrp, Ipvs, Health, Time);
+        Status = new StatusBuilder(Running, Vrrp, Ipvs, Health, Time, Tracking);
         Control = new ControlHandler(Running, Vrrp, Ipvs, Status, Reloader, Time);
     }
 
