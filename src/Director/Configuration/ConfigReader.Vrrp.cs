@@ -9,7 +9,7 @@ internal sealed partial class ConfigReader
     [
         "name", "interface", "vrid", "priority", "version", "advertInterval", "preempt", "preemptDelay",
         "unicastPeers", "unicastSource", "virtualAddresses", "garp", "authentication", "v3Checksum",
-        "track", "notify",
+        "track", "notify", "tableFailureWeight",
     ];
 
     private static readonly string[] GarpKeys = ["repeat", "interval", "refresh"];
@@ -66,6 +66,7 @@ internal sealed partial class ConfigReader
             V3Checksum = map.Read("v3Checksum", ScalarParsers.ChecksumModes.Parse, defaults.V3Checksum),
             Track = map.ReadList("track", item => ReadTrack(item) ?? new TrackConfig("", null)),
             Notify = ReadNotify(map.Map("notify", NotifyKeys)),
+            TableFailureWeight = map.ReadOptional("tableFailureWeight", ScalarParsers.Int(-HaDirector.Vrrp.Tracking.TrackingPolicy.MaxWeight, -1)),
         };
     }
 

@@ -48,4 +48,11 @@ public sealed record VrrpInstanceConfig
     public ValueList<TrackConfig> Track { get; init; } = [];
 
     public NotifyConfig? Notify { get; init; }
+
+    /// <summary>
+    /// While this instance's IPVS table cannot be put in place (no IPVS, persistent netlink errors): null, Fault (a
+    /// master that cannot forward steps aside); or this weight (-253..-1) added to the priority. Only for an
+    /// instance with virtual servers.
+    /// </summary>
+    public int? TableFailureWeight { get; init; }
 }

@@ -59,9 +59,16 @@ public static class DirectorHost
             builder.Services.AddSingleton<IpvsTableService>();
             builder.Services.AddSingleton<IInstanceServices>(sp => sp.GetRequiredService<IpvsTableService>());
             // Trackers before VRRP: instances start on their first readings (see TrackingService).
-            builder.Services.AddSingleton(sp => new TrackingService(config, sp.GetRequiredService<IHostKernel>(), new ShellCommandRunner(),
-                new HealthRealServers(sp.GetRequiredService<HealthService>(), () => sp.GetRequiredService<RunningConfig>().Current).Up,
-                TimeProvider.System, sp.GetRequiredService<ILogger<TrackingService>>(), metrics: sp.GetRequiredService<TrackingMetrics>()));
+            builder.Services.AddSingleton(sp =>
+            {
+                var tracking = new TrackingService(config, sp.GetRequiredService<IHostKernel>(), new ShellCommandRunner(),
+                    new HealthRealServers(sp.GetRequiredService<HealthService>(), () => sp.GetRequiredService<RunningConfig>().Current).Up,
+                    TimeProvider.System, sp.GetRequiredService<ILogger<TrackingService>>(), metrics: sp.GetRequiredService<TrackingMetrics>());
+                // A master that cannot forward steps aside: its IPVS table is an implicit tracker.
+                var ipvs = sp.GetRequiredService<IpvsTableService>();
+                tracking.TrackTable(() => ipvs.Reconciler.Status);
+                return tracking;
+            });
             builder.Services.AddHostedService(sp => sp.GetRequiredService<TrackingService>());
             builder.Services.AddSingleton(sp => new VrrpService(config, sp.GetRequiredService<IHostKernel>(),
                 sp.GetRequiredService<DirectorMetrics>(), registry, vrrpTime, sp.GetRequiredService<IInstanceServices>(),

@@ -1,4 +1,5 @@
 using HaDirector.Director.Configuration;
+using HaDirector.Director.Ipvs;
 using HaDirector.Director.Kernel;
 using HaDirector.Director.Metrics;
 using HaDirector.Director.Vrrp;
@@ -26,6 +27,8 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
     private readonly Lock _gate = new();
     private Dictionary<string, Tracker> _trackers = new(StringComparer.Ordinal);
     private bool _started;
+    private DirectorConfig _config;
+    private TableTracker? _table;
 
     /// <param name="realServersUp">How many real servers of a virtual server (by name) are up now.</param>
     /// <param name="procRoot">Where process trackers look for processes (tests give a fake /proc).</param>
@@ -39,6 +42,7 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
         _time = time;
         _logger = logger;
         _procRoot = procRoot;
+        _config = config;
         // The first readings now: the VRRP service starts its instances on them.
         foreach (var tracker in config.Vrrp.Trackers)
         {
@@ -48,6 +52,16 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
 
     public event Action? Changed;
 
+    /// <summary>
+    /// Adds the implicit tracker of the IPVS table (see <see cref="TableTracker"/>), followed by every instance with
+    /// virtual servers. Before <see cref="StartAsync"/>.
+    /// </summary>
+    public void TrackTable(Func<IpvsReconcilerStatus> status)
+    {
+        _table = new TableTracker(status, _time);
+        _table.Changed += OnChanged;
+    }
+
     public TrackingVerdict Evaluate(VrrpInstanceConfig instance)
     {
         Dictionary<string, Tracker> trackers;
@@ -56,24 +70,37 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
             trackers = _trackers;
         }
 
-        var readings = new TrackedBy[instance.Track.Count];
-        for (var i = 0; i < readings.Length; i++)
+        var table = _table is { } t && ForwardsFor(instance) ? t : null;
+        var readings = new TrackedBy[instance.Track.Count + (table is null ? 0 : 1)];
+        for (var i = 0; i < instance.Track.Count; i++)
         {
             var track = instance.Track[i];
             readings[i] = new TrackedBy(track.Tracker, track.Weight,
                 trackers.TryGetValue(track.Tracker, out var tracker) ? tracker.Reading : TrackerReading.Healthy);
         }
 
+        if (table is not null)
+        {
+            readings[^1] = new TrackedBy(TableTracker.TrackerName, instance.TableFailureWeight, table.Reading);
+        }
+
         return TrackingPolicy.Evaluate((byte)instance.Priority, readings);
     }
 
-    /// <summary>Every tracker's state now, in configuration order.</summary>
+    /// <summary>Every tracker's state now, in configuration order (the IPVS table's last).</summary>
     public IReadOnlyList<TrackerStatus> Snapshot()
     {
         lock (_gate)
         {
-            return [.. _trackers.Values.Select(t => new TrackerStatus(t.Name, t.Config.Type, t.Reading, t.Detail, t.Since))];
+            return [.. _trackers.Values.Append(_table).OfType<Tracker>().Select(t => new TrackerStatus(t.Name, t.Config.Type, t.Reading, t.Detail, t.Since))];
         }
+    }
+
+    /// <summary>Whether the instance has virtual servers: its VIPs carry traffic only the IPVS table forwards.</summary>
+    private bool ForwardsFor(VrrpInstanceConfig instance)
+    {
+        var config = Volatile.Read(ref _config);
+        return config.VirtualServers.Any(v => v.Vip is { } vip && instance.VirtualAddresses.Any(a => a.Address.Equals(vip)));
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -85,6 +112,8 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
             {
                 tracker.Start();
             }
+
+            _table?.Start();
         }
 
         return Task.CompletedTask;
@@ -102,6 +131,11 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
         foreach (var tracker in trackers.Values)
         {
             await tracker.DisposeAsync();
+        }
+
+        if (_table is { } table)
+        {
+            await table.DisposeAsync();
         }
     }
 
@@ -129,6 +163,7 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
                 fresh[config.Name] = tracker;
             }
 
+            Volatile.Write(ref _config, next);
             retired.AddRange(_trackers.Values.Where(t => !fresh.TryGetValue(t.Name, out var kept) || !ReferenceEquals(kept, t)));
             _trackers = fresh;
         }
@@ -168,7 +203,7 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
     {
         lock (_gate)
         {
-            if (!_trackers.TryGetValue(tracker.Name, out var current) || !ReferenceEquals(current, tracker))
+            if (!ReferenceEquals(tracker, _table) && (!_trackers.TryGetValue(tracker.Name, out var current) || !ReferenceEquals(current, tracker)))
             {
                 return; // replaced by a reload meanwhile
             }

@@ -132,6 +132,11 @@ public sealed class TrackingConfigTests
             ["t.yaml:7:15: vrrp.trackers[1].name: name 'up' is already used by vrrp.trackers[0]"]
         },
         {
+            "table failure weight is a drop",
+            Instances.Replace("track: [{ tracker: up }] }", "track: [{ tracker: up }], tableFailureWeight: 10 }", StringComparison.Ordinal),
+            ["t.yaml:3:141: vrrp.instances[0].tableFailureWeight: must be -253..-1, got 10"]
+        },
+        {
             "virtual server not defined",
             Instances + "    - { name: pool, type: virtualServer, virtualServer: web }\n",
             ["t.yaml:7:57: vrrp.trackers[1].virtualServer: no virtual server is named 'web' (none is defined)"]

@@ -59,7 +59,8 @@ internal sealed class TestDirector : IAsyncDisposable
 
     private bool _stopped;
 
-    public TestDirector(string yaml = WebYaml, Action<FakeKernel>? host = null)
+    /// <param name="trackTable">Follow the IPVS table as the daemon does (an instance faults while its table cannot be programmed).</param>
+    public TestDirector(string yaml = WebYaml, Action<FakeKernel>? host = null, bool trackTable = false)
     {
         Kernel.AddInterface("eth0", "198.18.0.1/24");
         host?.Invoke(Kernel);
@@ -74,6 +75,11 @@ internal sealed class TestDirector : IAsyncDisposable
         TrackingMetrics = new TrackingMetrics(Registry);
         Tracking = new TrackingService(config, Kernel, Scripts, name => RealServersUp.GetValueOrDefault(name), Time,
             NullLogger<TrackingService>.Instance, ProcRoot, TrackingMetrics);
+        if (trackTable)
+        {
+            Tracking.TrackTable(() => Ipvs.Reconciler.Status);
+        }
+
         Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, NullLoggerFactory.Instance,
             new VrrpHooks(Tracking, Scripts, TrackingMetrics));
         Reloader = new ConfigReloader(Running, Ipvs, Vrrp, NullLogger<ConfigReloader>.Instance);
