@@ -15,6 +15,7 @@ public abstract class Tracker : IAsyncDisposable
     private TrackerReading _reading;
     private string? _detail;
     private Task _loop = Task.CompletedTask;
+    private int _disposed;
 
     protected Tracker(TrackerConfig config, TimeProvider time, TrackerReading initial)
     {
@@ -63,6 +64,12 @@ public abstract class Tracker : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The service stops its trackers, then the container disposes the service: the second time is a no-op.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         try
         {

@@ -183,4 +183,14 @@ public sealed class TrackingServiceTests
         Assert.Equal(0, response.ExitCode);
         await TestDirector.WaitUntilAsync(() => director.Instance().Driver.State == VrrpState.Fault, "Fault");
     }
+
+    [Fact]
+    public async Task StopThenDispose_AsTheHostDoes_NoError()
+    {
+        var director = new TestDirector(Yaml("[{ tracker: check }]", CheckScript), trackTable: true);
+        await director.StartAsync();
+        await director.DisposeAsync();
+
+        await director.Tracking.DisposeAsync(); // the container disposes the stopped service
+    }
 }
