@@ -9,6 +9,7 @@ internal sealed partial class ConfigReader
     [
         "name", "interface", "vrid", "priority", "version", "advertInterval", "preempt", "preemptDelay",
         "unicastPeers", "unicastSource", "virtualAddresses", "garp", "authentication", "v3Checksum",
+        "track", "notify", "tableFailureWeight",
     ];
 
     private static readonly string[] GarpKeys = ["repeat", "interval", "refresh"];
@@ -63,6 +64,9 @@ internal sealed partial class ConfigReader
             Garp = ReadGarp(map.Map("garp", GarpKeys)),
             Authentication = ReadAuthentication(map.Map("authentication", AuthenticationKeys)),
             V3Checksum = map.Read("v3Checksum", ScalarParsers.ChecksumModes.Parse, defaults.V3Checksum),
+            Track = map.ReadList("track", item => ReadTrack(item) ?? new TrackConfig("", null)),
+            Notify = ReadNotify(map.Map("notify", NotifyKeys)),
+            TableFailureWeight = map.ReadOptional("tableFailureWeight", ScalarParsers.Int(-HaDirector.Vrrp.Tracking.TrackingPolicy.MaxWeight, -1)),
         };
     }
 

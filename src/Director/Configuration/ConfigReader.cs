@@ -9,7 +9,7 @@ namespace HaDirector.Director.Configuration;
 internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
 {
     private static readonly string[] RootKeys = ["vrrp", "virtualServers", "metrics", "control", "ipvs", "logging"];
-    private static readonly string[] VrrpKeys = ["instances", "realtimePriority"];
+    private static readonly string[] VrrpKeys = ["instances", "realtimePriority", "trackers", "syncGroups"];
     private static readonly string[] MetricsKeys = ["listen"];
     private static readonly string[] ControlKeys = ["socket"];
     private static readonly string[] IpvsKeys = ["warmStandby", "reconcilePeriod", "expireNodestConn", "syncDaemon"];
@@ -49,6 +49,8 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
                 Instances = ReadInstances(vrrp),
                 RealtimePriority = vrrp?.Read("realtimePriority", ScalarParsers.Int(0, 99), new VrrpConfig().RealtimePriority)
                     ?? new VrrpConfig().RealtimePriority,
+                Trackers = vrrp?.ReadList("trackers", item => ReadTracker(item) ?? new TrackerConfig()) ?? [],
+                SyncGroups = vrrp?.ReadList("syncGroups", item => ReadSyncGroup(item) ?? new SyncGroupConfig()) ?? [],
             },
             VirtualServers = map.ReadList(VirtualServersKey, item => ReadVirtualServerOnce(item) ?? new VirtualServerConfig()),
             Metrics = ReadMetrics(map),

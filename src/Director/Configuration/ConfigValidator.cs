@@ -14,6 +14,7 @@ internal sealed partial class ConfigValidator(DirectorConfig config, ConfigDiagn
         var validator = new ConfigValidator(config, diagnostics);
         validator.ValidateInstances();
         validator.ValidateVirtualServers();
+        validator.ValidateTracking();
     }
 
     private bool Usable(string path) => !diagnostics.IsBroken(path);

@@ -29,6 +29,10 @@ internal static class ScalarParsers
     /// <summary>Only the text password: keepalived's AH mode is not interoperable and not offered.</summary>
     public static readonly YamlNames<VrrpAuthType> AuthTypes = new(("pass", VrrpAuthType.SimpleText));
 
+    public static readonly YamlNames<TrackerType> TrackerTypes = new(
+        ("interface", TrackerType.Interface), ("script", TrackerType.Script), ("file", TrackerType.File),
+        ("process", TrackerType.Process), ("virtualServer", TrackerType.VirtualServer));
+
     public static readonly YamlNames<LogFormat> LogFormats = new(("text", LogFormat.Text), ("json", LogFormat.Json));
 
     public static Func<string, Parsed<int>> Int(int min, int max) => text =>

@@ -11,4 +11,9 @@ public sealed record VrrpConfig
     /// real-time thread would starve everything else).
     /// </summary>
     public int RealtimePriority { get; init; } = 10;
+
+    /// <summary>Trackers that instances name in their <c>track:</c> lists.</summary>
+    public ValueList<TrackerConfig> Trackers { get; init; } = [];
+
+    public ValueList<SyncGroupConfig> SyncGroups { get; init; } = [];
 }

@@ -43,4 +43,16 @@ public sealed record VrrpInstanceConfig
 
     /// <summary>How a VRRPv3 IPv4 checksum is computed: with the pseudo-header (RFC 5798, keepalived) or without (RFC 9568).</summary>
     public VrrpChecksumMode V3Checksum { get; init; } = VrrpChecksumMode.PseudoHeader;
+
+    /// <summary>The trackers this instance follows (<c>vrrp.trackers[].name</c>) and their weights.</summary>
+    public ValueList<TrackConfig> Track { get; init; } = [];
+
+    public NotifyConfig? Notify { get; init; }
+
+    /// <summary>
+    /// While this instance's IPVS table cannot be put in place (no IPVS, persistent netlink errors): null, Fault (a
+    /// master that cannot forward steps aside); or this weight (-253..-1) added to the priority. Only for an
+    /// instance with virtual servers.
+    /// </summary>
+    public int? TableFailureWeight { get; init; }
 }

@@ -22,4 +22,16 @@ public sealed record InstanceStatus(
     DateTimeOffset Since,
     string? LastCause,
     IReadOnlyList<string> MissingAddresses,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>The priority advertised: <see cref="Priority"/> moved by the trackers' weights; null without trackers.</summary>
+    public int? EffectivePriority { get; init; }
+
+    /// <summary>The instance's <c>track:</c> list with each tracker's state; empty without trackers.</summary>
+    public IReadOnlyList<TrackStatus> Trackers { get; init; } = [];
+
+    /// <summary>Why the instance is in Fault (link down, which fault trackers fail, its sync group); null otherwise.</summary>
+    public string? FaultReason { get; init; }
+
+    public string? SyncGroup { get; init; }
+}

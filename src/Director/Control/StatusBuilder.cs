@@ -1,13 +1,15 @@
 using System.Net;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
+using HaDirector.Director.Tracking;
 using HaDirector.Director.Vrrp;
 using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Control;
 
 /// <summary>Assembles <see cref="StatusReport"/> from the running parts and one fresh kernel dump.</summary>
-public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTableService ipvs, IHealthView health, TimeProvider time)
+public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTableService ipvs, IHealthView health, TimeProvider time,
+    TrackingService? tracking = null)
 {
     public async Task<StatusReport> BuildAsync(CancellationToken cancellationToken)
     {
@@ -35,11 +37,12 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
         var owned = desired.Keys.ToHashSet();
         var unowned = kernel.Services.Where(s => !owned.Contains(ServiceKey.Of(s.Entry.Service))).Select(Unowned).ToList();
         var status = reconciler.Status;
+        var trackers = (tracking?.Snapshot() ?? []).ToDictionary(t => t.Name, StringComparer.Ordinal);
         return new StatusReport(
             StatusReport.CurrentSchemaVersion,
             time.GetUtcNow(),
             config.Path,
-            [.. vrrp.Instances.Select(i => Instance(i, time.GetUtcNow()))],
+            [.. vrrp.Instances.Select(i => WithTracking(Instance(i, time.GetUtcNow()), i, trackers))],
             virtualServers,
             unowned,
             [.. drains.Select(d => d.ToString())],
@@ -115,6 +118,31 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
             instance.Runtime.LastCause?.ToString(),
             missing,
             warnings);
+    }
+
+    private InstanceStatus WithTracking(InstanceStatus status, VrrpInstance instance, Dictionary<string, TrackerStatus> trackers)
+    {
+        var verdict = vrrp.TrackingOf(instance.Config.Name);
+        var group = vrrp.SyncGroupOf(instance.Config.Name);
+        var tracks = instance.Config.Track
+            .Select(t => trackers.TryGetValue(t.Tracker, out var s)
+                ? new TrackStatus(t.Tracker, ScalarParsers.TrackerTypes.Name(s.Type), s.Reading.ToString(), t.Weight, s.Detail, s.Since)
+                : new TrackStatus(t.Tracker, "", "unknown", t.Weight, null, status.Since))
+            .ToList();
+        string? fault = instance.Runtime.State != HaDirector.Vrrp.Election.VrrpState.Fault ? null : instance.Runtime.LastCause switch
+        {
+            HaDirector.Vrrp.Election.VrrpTransitionCause.InterfaceDown => $"interface {instance.Config.Interface} is down",
+            HaDirector.Vrrp.Election.VrrpTransitionCause.SyncGroup => $"another member of sync group {group} is in fault",
+            _ when verdict is { Fault: true } => $"tracker(s) failing: {string.Join(", ", verdict.FaultedBy)}",
+            var cause => cause?.ToString(),
+        };
+        return status with
+        {
+            EffectivePriority = tracks.Count > 0 ? verdict?.Priority : null,
+            Trackers = tracks,
+            FaultReason = fault,
+            SyncGroup = group,
+        };
     }
 
     private static VirtualServerStatus VirtualServer(VirtualServerConfig v, DesiredTable desired, Dictionary<ServiceKey, KernelService> kernel,

@@ -30,6 +30,8 @@ public static class StatusFormatter
         }
 
         Table(text, instances, "");
+        TrackingLines(text, report.Instances);
+
         foreach (var i in report.Instances)
         {
             foreach (var warning in i.Warnings)
@@ -145,6 +147,37 @@ public static class StatusFormatter
             }
 
             text.AppendLine(line.ToString().TrimEnd());
+        }
+    }
+
+    /// <summary>Effective priority, trackers, fault reason and sync group of the instances that have any.</summary>
+    private static void TrackingLines(StringBuilder text, IReadOnlyList<InstanceStatus> instances)
+    {
+        foreach (var i in instances.Where(i => i.Trackers.Count > 0 || i.SyncGroup is not null || i.FaultReason is not null))
+        {
+            var parts = new List<string>();
+            if (i.EffectivePriority is { } effective)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"priority {i.Priority} -> {effective}"));
+            }
+
+            if (i.Trackers.Count > 0)
+            {
+                parts.Add("track " + string.Join(", ", i.Trackers.Select(t =>
+                    t.Weight is { } w ? string.Create(CultureInfo.InvariantCulture, $"{t.Tracker} {t.State} (weight {w:+0;-0})") : $"{t.Tracker} {t.State} (fault)")));
+            }
+
+            if (i.SyncGroup is { } group)
+            {
+                parts.Add($"sync group {group}");
+            }
+
+            if (i.FaultReason is { } reason)
+            {
+                parts.Add($"FAULT: {reason}");
+            }
+
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {i.Name}: {string.Join("; ", parts)}");
         }
     }
 }

@@ -5,6 +5,7 @@ using HaDirector.Director.Health;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Kernel;
 using HaDirector.Director.Metrics;
+using HaDirector.Director.Tracking;
 using HaDirector.Director.Vrrp;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,13 +71,27 @@ public static class DirectorHost
 
             builder.Services.AddSingleton(registry);
             builder.Services.AddSingleton<DirectorMetrics>();
+            builder.Services.AddSingleton<TrackingMetrics>();
             builder.Services.AddSingleton(config.Metrics);
             builder.Services.AddHostedService<MetricsEndpoint>();
             builder.Services.AddSingleton<IpvsTableService>();
             builder.Services.AddSingleton<IInstanceServices>(sp => sp.GetRequiredService<IpvsTableService>());
+            // Trackers before VRRP: instances start on their first readings (see TrackingService).
+            builder.Services.AddSingleton(sp =>
+            {
+                var tracking = new TrackingService(config, sp.GetRequiredService<IHostKernel>(), new ShellCommandRunner(),
+                    new HealthRealServers(sp.GetRequiredService<HealthService>(), () => sp.GetRequiredService<RunningConfig>().Current).Up,
+                    TimeProvider.System, sp.GetRequiredService<ILogger<TrackingService>>(), metrics: sp.GetRequiredService<TrackingMetrics>());
+                // A master that cannot forward steps aside: its IPVS table is an implicit tracker.
+                var ipvs = sp.GetRequiredService<IpvsTableService>();
+                tracking.TrackTable(() => ipvs.Reconciler.Status);
+                return tracking;
+            });
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<TrackingService>());
             builder.Services.AddSingleton(sp => new VrrpService(config, sp.GetRequiredService<IHostKernel>(),
                 sp.GetRequiredService<DirectorMetrics>(), registry, vrrpTime, sp.GetRequiredService<IInstanceServices>(),
-                sp.GetRequiredService<ILoggerFactory>()));
+                sp.GetRequiredService<ILoggerFactory>(),
+                new VrrpHooks(sp.GetRequiredService<TrackingService>(), new ShellCommandRunner(), sp.GetRequiredService<TrackingMetrics>())));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<VrrpService>());
             // After VRRP: it starts once VRRP runs (a master may activate before the adoption pass) and
             // stops first, so the resignation's VIP removal leaves the IPVS table alone.
@@ -103,6 +118,7 @@ public static class DirectorHost
                 health.Reconfigure(c);
                 return Task.CompletedTask;
             });
+            reloader.OnApplied(host.Services.GetRequiredService<TrackingService>().ReconfigureAsync);
             // SIGHUP would otherwise end the process; here it is keepalived's "reload".
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {

@@ -19,6 +19,10 @@ public static class MetricNames
     public const string VrrpVipReadded = "hadirector_vrrp_vip_readded_total";
     public const string VrrpAnnouncementErrors = "hadirector_vrrp_announcement_errors_total";
     public const string BuildInfo = "hadirector_build_info";
+    public const string VrrpTrackerUp = "hadirector_vrrp_tracker_up";
+    public const string VrrpEffectivePriority = "hadirector_vrrp_effective_priority";
+    public const string VrrpNotifyRuns = "hadirector_vrrp_notify_runs_total";
+    public const string VrrpNotifyFailures = "hadirector_vrrp_notify_failures_total";
 
     public const string HealthChecks = "hadirector_healthcheck_checks_total";
     public const string HealthCheckDuration = "hadirector_healthcheck_duration_seconds";
@@ -56,6 +60,7 @@ public static class MetricNames
     [
         VrrpState, VrrpTransitions, VrrpAdvertsSent, VrrpAdvertsReceived, VrrpPriorityZeroSent, VrrpPriorityZeroReceived,
         VrrpPacketsDropped, VrrpGarpSent, VrrpForeignAdverts, VrrpVipClaims, VrrpVipReadded, VrrpAnnouncementErrors, BuildInfo,
+        VrrpTrackerUp, VrrpEffectivePriority, VrrpNotifyRuns, VrrpNotifyFailures,
         HealthChecks, HealthCheckDuration, RealServerUp, RealServerWeight, RealServerFlaps,
         IpvsOwnedServices, IpvsOwnedDestinations, IpvsUnownedServices,
         IpvsServiceConnections, IpvsServiceIncomingPackets, IpvsServiceOutgoingPackets, IpvsServiceIncomingBytes, IpvsServiceOutgoingBytes,

@@ -69,6 +69,15 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 
     public GarpScheduler Garp => _garp;
 
+    /// <summary>The election's state as of its last transition; lock-free (sync group gates read it from other threads).</summary>
+    public VrrpState State => (VrrpState)Volatile.Read(ref _state);
+
+    /// <summary>
+    /// Each transition, on the election's thread while it holds its lock (sync groups, notify hooks): handlers only
+    /// queue work, never post back to an election or block.
+    /// </summary>
+    public event Action<VrrpInstanceRuntime, VrrpAction.StateChanged>? Transitioned;
+
     public void Execute(VrrpInstanceOptions instance, VrrpAction action)
     {
         switch (action)
@@ -80,6 +89,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                 _state = (int)changed.To;
                 // Off the takeover path: the addresses, advert and GARP that follow in this batch go first.
                 ThreadPool.UnsafeQueueUserWorkItem(c => RecordTransition(c), changed, preferLocal: false);
+                Transitioned?.Invoke(this, changed);
                 break;
             case VrrpAction.SendAdvert send:
                 var packet = instance.CreateAdvert(send.Priority);

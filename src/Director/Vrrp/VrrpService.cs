@@ -30,6 +30,10 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private readonly Dictionary<string, VrrpInterface> _interfaces = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly OffPathLog _offPath = new();
+    private readonly TrackingApplier _tracking;
+    private readonly IInstanceTracking _trackers;
+    private readonly SyncGroupLinks _syncGroups = new();
+    private readonly NotifyHooks? _notify;
     private DirectorConfig _config;
     private volatile VrrpInstance[] _instances = [];
     private bool _disposed;
@@ -37,8 +41,12 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     /// <param name="time">In the daemon a <see cref="PreciseTimeProvider"/>: timers fire on a dedicated thread at their
     /// deadline (the backup's Master_Down timer is takeover time), and the receive threads take its scheduling.</param>
     public VrrpService(DirectorConfig config, IHostKernel kernel, DirectorMetrics metrics, Prometheus.CollectorRegistry registry,
-        TimeProvider time, IInstanceServices services, ILoggerFactory loggers)
+        TimeProvider time, IInstanceServices services, ILoggerFactory loggers, VrrpHooks? hooks = null)
     {
+        _trackers = hooks?.Tracking ?? NoTracking.Instance;
+        _tracking = new TrackingApplier(_trackers, hooks?.Metrics);
+        _notify = hooks is null ? null : new NotifyHooks(hooks.Commands, hooks.Metrics, loggers.CreateLogger("HaDirector.Vrrp.Notify"));
+        _trackers.Changed += Retrack;
         _kernel = kernel;
         _services = services;
         // GARP frames are counted by each scheduler; copy them into the counter only when scraped.
@@ -59,6 +67,15 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     /// <summary>The running instances (a snapshot: a reload replaces the list).</summary>
     public IReadOnlyList<VrrpInstance> Instances => _instances;
 
+    /// <summary>An instance's effective priority and failing fault trackers as last given to its election.</summary>
+    public HaDirector.Vrrp.Tracking.TrackingVerdict? TrackingOf(string instance) => _tracking.Of(instance);
+
+    /// <summary>Completes when every notify hook queued so far has run.</summary>
+    public Task NotifyDrained => _notify?.Drained ?? Task.CompletedTask;
+
+    /// <summary>The sync group an instance is in; null for none.</summary>
+    public string? SyncGroupOf(string instance) => _syncGroups.GroupOf(instance);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var created = new List<VrrpInstance>();
@@ -72,10 +89,15 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             created.AddRange(instances);
         }
         _instances = [.. created];
+        _syncGroups.Attach(_config.Vrrp.SyncGroups, _instances);
+        _notify?.Attach(_config, _instances);
         foreach (var instance in created)
         {
+            _tracking.Arm(instance.Config.Name, instance.Driver);
             instance.Driver.Start();
         }
+        // A tracker that changed while the instances were being made.
+        Retrack();
         return Task.CompletedTask;
     }
 
@@ -92,6 +114,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
                 LogStopped(_logger, instance.Config.Name, instance.Driver.State);
             }
             await DrainAsync(instances, cancellationToken);
+            await NotifyDrainedAsync(cancellationToken);
             await Task.WhenAll(_interfaces.Values.Select(i => i.StopAsync(TimeSpan.FromSeconds(2), cancellationToken)));
         }
         finally
@@ -148,6 +171,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             }
             await DrainAsync(retiring, CancellationToken.None);
             _instances = [.. _instances.Except(retiring)];
+            _syncGroups.Attach(next.Vrrp.SyncGroups, _instances);
             foreach (var group in retiring.GroupBy(i => i.Config.Interface, StringComparer.Ordinal))
             {
                 var iface = _interfaces[group.Key];
@@ -164,6 +188,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             {
                 instance.Dispose();
                 instance.Runtime.ForgetMetrics();
+                _tracking.Forget(instance.Config.Name);
             }
             return [.. retiring.Select(i => i.Config.Name)];
         }
@@ -203,7 +228,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
                     {
                         var source = config.UnicastSource ?? primary;
                         instance.Runtime.Reconfigure(config, source);
-                        instance.Driver.Reconfigure(ToOptions(config, source));
+                        _tracking.Reconfigure(config, instance.Driver, ToOptions(config, source));
                         changed.Add(config.Name);
                         changedHere++;
                         LogReconfigured(_logger, config.Name, config.Priority, config.AdvertInterval.TotalMilliseconds,
@@ -222,8 +247,11 @@ public sealed partial class VrrpService : IHostedService, IDisposable
                 added.AddRange(addedHere);
             }
             _instances = [.. _instances, .. added];
+            _syncGroups.Attach(next.Vrrp.SyncGroups, _instances);
+            _notify?.Attach(next, _instances);
             foreach (var instance in added)
             {
+                _tracking.Arm(instance.Config.Name, instance.Driver);
                 instance.Driver.Start();
             }
             _config = next;
@@ -243,6 +271,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             return;
         }
         _disposed = true;
+        _trackers.Changed -= Retrack;
         foreach (var instance in _instances)
         {
             instance.Dispose();
@@ -255,6 +284,9 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         _changes.Dispose();
     }
 
+    /// <summary>A tracker changed (on its own thread): the instances whose verdict moved hear of it at once.</summary>
+    private void Retrack() => _tracking.Retrack(_instances);
+
     /// <summary>Interface, VRID and version make the virtual router; anything else can change in a running instance.</summary>
     private static bool SameRouter(VrrpInstanceConfig running, VrrpInstanceConfig next) =>
         running.Interface == next.Interface && running.VirtualRouterId == next.VirtualRouterId && running.Version == next.Version;
@@ -265,6 +297,18 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         try
         {
             await Task.WhenAll(instances.Select(i => i.Runtime.Drained)).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    /// <summary>The STOP hooks of a stop run before the process exits, within a bound.</summary>
+    private async Task NotifyDrainedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await NotifyDrained.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -299,7 +343,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
 
     private VrrpInstance CreateInstance(VrrpInterface iface, VrrpInstanceConfig config, IPAddress primary)
     {
-        var options = ToOptions(config, primary);
+        var options = _tracking.Prepare(config, ToOptions(config, primary));
         var garp = new GarpScheduler(iface.Arp, new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh), _time);
         var runtime = new VrrpInstanceRuntime(config, iface.Index, primary, iface.Channel, _kernel.Links, garp, _services, _metrics, _time,
             _loggers.CreateLogger("HaDirector.Vrrp." + config.Name), _offPath);

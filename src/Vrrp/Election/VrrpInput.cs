@@ -36,6 +36,24 @@ public abstract record VrrpInput
 
     public sealed record InterfaceDown : VrrpInput;
 
+    /// <summary>A tracker without a weight failed: → Fault as for a link down (keepalived's FAULT).</summary>
+    public sealed record TrackingFault : VrrpInput;
+
+    /// <summary>Every tracker without a weight is up again: Fault → Backup, unless the link is still down.</summary>
+    public sealed record TrackingRecovered : VrrpInput;
+
+    /// <summary>Sync group: another member faulted on its own; this one follows into Fault.</summary>
+    public sealed record SyncFault : VrrpInput;
+
+    /// <summary>Sync group: no member is faulted on its own any more; Fault → Backup unless this one still is.</summary>
+    public sealed record SyncRecovered : VrrpInput;
+
+    /// <summary>Sync group: another member left Master for Backup; a master follows (no priority 0: the group's peer takes over as one).</summary>
+    public sealed record SyncBackup : VrrpInput;
+
+    /// <summary>Sync group: another member became master; a backup that was waiting for the group (<see cref="VrrpStateMachine.WantsMaster"/>) follows.</summary>
+    public sealed record SyncMaster : VrrpInput;
+
     /// <summary>Maintenance handover: a master sends priority 0 and holds Backup until <see cref="Resume"/>.</summary>
     public sealed record Failover : VrrpInput;
 

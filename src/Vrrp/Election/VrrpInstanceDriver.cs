@@ -63,6 +63,21 @@ public sealed partial class VrrpInstanceDriver : IDisposable
         }
     }
 
+    /// <summary>Sync groups: see <see cref="VrrpStateMachine.MasterGate"/>.</summary>
+    public Func<bool>? MasterGate
+    {
+        set
+        {
+            lock (_gate)
+            {
+                _machine.MasterGate = value;
+            }
+        }
+    }
+
+    /// <summary>Lock-free, for another member's gate: see <see cref="VrrpStateMachine.WantsMaster"/>.</summary>
+    public bool WantsMaster => _machine.WantsMaster;
+
     /// <summary>Time until the machine's running timer fires; null when none runs.</summary>
     public TimeSpan? TimeUntilNextDeadline
     {

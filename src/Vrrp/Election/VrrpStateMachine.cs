@@ -27,6 +27,9 @@ public sealed class VrrpStateMachine
     private VrrpTransitionCause _downCause = VrrpTransitionCause.MasterDownTimerExpired;
     private long? _preemptAt;
     private bool _linkUp = true;
+    private bool _trackingFault;
+    private bool _groupFault;
+    private bool _wantsMaster;
 
     public VrrpStateMachine(VrrpInstanceOptions options, TimeProvider timeProvider)
     {
@@ -50,6 +53,20 @@ public sealed class VrrpStateMachine
 
     /// <summary>After a manual failover: Backup is held (no Master_Down_Timer) until Resume.</summary>
     public bool IsHeld { get; private set; }
+
+    /// <summary>
+    /// A sync group member's gate: whether every other member could become master now. Null (alone): always. Read on
+    /// the machine's own thread when its Master_Down_Timer runs out; it must not block.
+    /// </summary>
+    public Func<bool>? MasterGate { get; set; }
+
+    /// <summary>A backup whose Master_Down_Timer ran out while <see cref="MasterGate"/> held it (keepalived's wantstate MASTER).</summary>
+    /// <remarks>Read lock-free by the other members' gates (each machine runs on its own driver's lock).</remarks>
+    public bool WantsMaster
+    {
+        get => Volatile.Read(ref _wantsMaster);
+        private set => Volatile.Write(ref _wantsMaster, value);
+    }
 
     /// <summary>Whether the virtual addresses are ours: in Master, or held by make-before-break.</summary>
     public bool HoldsAddresses { get; private set; }
@@ -120,9 +137,57 @@ public sealed class VrrpStateMachine
                 break;
             case VrrpInput.InterfaceUp:
                 _linkUp = true;
-                if (State == VrrpState.Fault)
+                if (State == VrrpState.Fault && !Faulted)
                 {
                     Initialize(actions, VrrpTransitionCause.InterfaceUp);
+                }
+
+                break;
+            case VrrpInput.SyncFault:
+                _groupFault = true;
+                if (State is VrrpState.Backup or VrrpState.Master)
+                {
+                    LeaveForFault(actions, VrrpTransitionCause.SyncGroup);
+                }
+
+                break;
+            case VrrpInput.SyncRecovered:
+                _groupFault = false;
+                if (State == VrrpState.Fault && !Faulted)
+                {
+                    Initialize(actions, VrrpTransitionCause.SyncGroup);
+                }
+
+                break;
+            case VrrpInput.SyncBackup:
+                if (State == VrrpState.Master)
+                {
+                    Leave(actions, VrrpState.Backup, VrrpTransitionCause.SyncGroup);
+                    ArmMasterDown(MasterDownInterval, VrrpTransitionCause.MasterDownTimerExpired);
+                }
+
+                break;
+            case VrrpInput.SyncMaster:
+                if (State == VrrpState.Backup && WantsMaster && !IsHeld)
+                {
+                    BecomeMaster(actions, VrrpTransitionCause.SyncGroup);
+                }
+
+                break;
+            case VrrpInput.TrackingFault:
+                _trackingFault = true;
+                if (State is VrrpState.Backup or VrrpState.Master)
+                {
+                    // The link still works: a master resigns with priority 0, so the peer waits only Skew_Time.
+                    LeaveForFault(actions, VrrpTransitionCause.TrackerFault);
+                }
+
+                break;
+            case VrrpInput.TrackingRecovered:
+                _trackingFault = false;
+                if (State == VrrpState.Fault && !Faulted)
+                {
+                    Initialize(actions, VrrpTransitionCause.TrackersRecovered);
                 }
 
                 break;
@@ -227,9 +292,10 @@ public sealed class VrrpStateMachine
     /// <summary>RFC 5798 §6.4.1, also used when the link returns.</summary>
     private void Initialize(List<VrrpAction> actions, VrrpTransitionCause cause)
     {
-        if (!_linkUp)
+        if (Faulted)
         {
-            Transition(actions, VrrpState.Fault, VrrpTransitionCause.InterfaceDown);
+            var why = !_linkUp ? VrrpTransitionCause.InterfaceDown : _trackingFault ? VrrpTransitionCause.TrackerFault : VrrpTransitionCause.SyncGroup;
+            Transition(actions, VrrpState.Fault, why);
             return;
         }
 
@@ -256,6 +322,15 @@ public sealed class VrrpStateMachine
 
         if (State == VrrpState.Backup)
         {
+            if (MasterGate is { } gate && !gate())
+            {
+                // keepalived's vrrp_sync_can_goto_master: wait for the whole group rather than thrash; a member that
+                // becomes master sends SyncMaster, an advert heard meanwhile clears the wish.
+                ArmMasterDown(MasterDownInterval, _downCause);
+                WantsMaster = true;
+                return;
+            }
+
             // RFC 5798 §6.4.2: Master_Down_Timer fired.
             BecomeMaster(actions, _downCause);
         }
@@ -471,6 +546,24 @@ public sealed class VrrpStateMachine
         MasterPriority = 0;
     }
 
+    private bool Faulted => !_linkUp || _trackingFault || _groupFault;
+
+    private void LeaveForFault(List<VrrpAction> actions, VrrpTransitionCause cause)
+    {
+        bool wasMaster = State == VrrpState.Master;
+        Transition(actions, VrrpState.Fault, cause);
+        if (wasMaster)
+        {
+            actions.Add(new SendAdvert(VrrpPacket.PriorityStop));
+        }
+
+        ReleaseAddresses(actions, stopArp: wasMaster);
+        _deadline = null;
+        _preemptAt = null;
+        MasterAddress = null;
+        MasterPriority = 0;
+    }
+
     private void ReleaseAddresses(List<VrrpAction> actions, bool stopArp)
     {
         if (stopArp)
@@ -493,12 +586,14 @@ public sealed class VrrpStateMachine
 
     private void ArmMasterDown(TimeSpan after, VrrpTransitionCause cause)
     {
+        WantsMaster = false;
         _deadline = _time.GetTimestamp() + ToTimestampTicks(after);
         _downCause = cause;
     }
 
     private void Transition(List<VrrpAction> actions, VrrpState to, VrrpTransitionCause cause)
     {
+        WantsMaster = false;
         actions.Add(new StateChanged(State, to, cause));
         State = to;
     }

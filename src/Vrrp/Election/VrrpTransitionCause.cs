@@ -41,4 +41,13 @@ public enum VrrpTransitionCause
 
     /// <summary>A reload made this backup the address owner (priority 255): it takes over as at startup.</summary>
     Reconfigured,
+
+    /// <summary>A tracker without a weight failed: → Fault.</summary>
+    TrackerFault,
+
+    /// <summary>Every tracker without a weight is up again: Fault → Backup (or Master for the address owner).</summary>
+    TrackersRecovered,
+
+    /// <summary>Another member of the instance's sync group moved and this one followed.</summary>
+    SyncGroup,
 }

@@ -6,6 +6,7 @@ using HaDirector.Director.Hosting;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Metrics;
 using HaDirector.Director.Tests.Kernel;
+using HaDirector.Director.Tracking;
 using HaDirector.Director.Vrrp;
 using HaDirector.Linux.Netlink.Ipvs;
 using Microsoft.Extensions.Logging;
@@ -60,20 +61,32 @@ internal sealed class TestDirector : IAsyncDisposable
     private bool _stopped;
 
     /// <param name="loggers">Where the services log (a test that checks log lines passes a recording one); default: nowhere.</param>
-    public TestDirector(string yaml = WebYaml, Action<FakeKernel>? host = null, ILoggerFactory? loggers = null)
+    /// <param name="trackTable">Follow the IPVS table as the daemon does (an instance faults while its table cannot be programmed).</param>
+    public TestDirector(string yaml = WebYaml, Action<FakeKernel>? host = null, ILoggerFactory? loggers = null, bool trackTable = false)
     {
         Kernel.AddInterface("eth0", "198.18.0.1/24");
         host?.Invoke(Kernel);
         var config = Load(yaml);
         Directory.CreateDirectory(_directory);
+        Directory.CreateDirectory(ProcRoot);
         var path = Path.Combine(_directory, "hadirector.yaml");
         File.WriteAllText(path, yaml);
         Running = new RunningConfig(path, config);
         Metrics = new DirectorMetrics(Registry);
         Ipvs = new IpvsTableService(config, Kernel, Time, NullLoggerFactory.Instance);
-        Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, loggers ?? NullLoggerFactory.Instance);
+        TrackingMetrics = new TrackingMetrics(Registry);
+        Tracking = new TrackingService(config, Kernel, Scripts, name => RealServersUp.GetValueOrDefault(name), Time,
+            NullLogger<TrackingService>.Instance, ProcRoot, TrackingMetrics);
+        if (trackTable)
+        {
+            Tracking.TrackTable(() => Ipvs.Reconciler.Status);
+        }
+
+        Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, loggers ?? NullLoggerFactory.Instance,
+            new VrrpHooks(Tracking, Scripts, TrackingMetrics));
         Reloader = new ConfigReloader(Running, Ipvs, Vrrp, NullLogger<ConfigReloader>.Instance, Kernel);
-        Status = new StatusBuilder(Running, Vrrp, Ipvs, Health, Time);
+        Reloader.OnApplied(Tracking.ReconfigureAsync);
+        Status = new StatusBuilder(Running, Vrrp, Ipvs, Health, Time, Tracking);
         Control = new ControlHandler(Running, Vrrp, Ipvs, Status, Reloader, Time);
     }
 
@@ -92,6 +105,20 @@ internal sealed class TestDirector : IAsyncDisposable
     public IpvsTableService Ipvs { get; }
 
     public VrrpService Vrrp { get; }
+
+    /// <summary>vrrp.trackers, with scripts run by <see cref="Scripts"/>.</summary>
+    public TrackingService Tracking { get; }
+
+    public TrackingMetrics TrackingMetrics { get; }
+
+    /// <summary>What tracker scripts and notify hooks exit with; every run of either.</summary>
+    public FakeCommandRunner Scripts { get; } = new();
+
+    /// <summary>Real servers up per virtual server name, for virtualServer trackers (absent: 0).</summary>
+    public Dictionary<string, int> RealServersUp { get; } = [];
+
+    /// <summary>A fake /proc for process trackers (empty unless a test adds processes).</summary>
+    public string ProcRoot => Path.Combine(_directory, "proc");
 
     public ConfigReloader Reloader { get; }
 
@@ -117,6 +144,7 @@ internal sealed class TestDirector : IAsyncDisposable
     /// <summary>In the host's order: VRRP first (it removes what a crash left), then the IPVS table service.</summary>
     public async Task StartAsync()
     {
+        await Tracking.StartAsync(CancellationToken.None);
         await Vrrp.StartAsync(CancellationToken.None);
         await Ipvs.StartAsync(CancellationToken.None);
     }
@@ -153,6 +181,7 @@ internal sealed class TestDirector : IAsyncDisposable
         _stopped = true;
         await Ipvs.StopAsync(CancellationToken.None);
         await Vrrp.StopAsync(CancellationToken.None);
+        await Tracking.StopAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,75 @@
+using System.Net;
+using HaDirector.Director.Tests.Hosting;
+using HaDirector.Director.Tests.Kernel;
+using HaDirector.Vrrp.Election;
+using HaDirector.Vrrp.Protocol;
+
+namespace HaDirector.Director.Tests.Vrrp;
+
+/// <summary>Two instances in one sync group on the running service: they fault, recover and take over as one.</summary>
+public sealed class SyncGroupLinksTests
+{
+    private static readonly string Group =
+        TestDirector.WebYaml[..TestDirector.WebYaml.IndexOf("virtualServers:", StringComparison.Ordinal)] + """
+            - { name: api, interface: eth0, vrid: 52, priority: 150, advertInterval: 1s, virtualAddresses: [198.18.0.101/32], track: [{ tracker: check }] }
+          trackers:
+            - { name: check, type: script, command: check, interval: 1s }
+          syncGroups:
+            - { name: dual, instances: [web, api] }
+        """;
+
+    private static bool Both(TestDirector director, VrrpState state) =>
+        director.Instance("web").Driver.State == state && director.Instance("api").Driver.State == state;
+
+    [Fact]
+    public async Task Start_BothTimersRunOut_BothBecomeMaster()
+    {
+        await using var director = new TestDirector(Group);
+        await director.StartAsync();
+
+        await director.AdvanceAsync(TestDirector.MasterDown);
+
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Master), "both masters");
+        Assert.Equal("dual", director.Vrrp.SyncGroupOf("web"));
+    }
+
+    [Fact]
+    public async Task OneMemberFaults_TheOtherFollowsIntoFault_BothBackupWhenItRecovers()
+    {
+        await using var director = new TestDirector(Group);
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Master), "both masters");
+
+        director.Scripts.ExitWith("check", 1);
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Fault), "both in Fault");
+        await director.SettleAsync();
+        Assert.Equal(VrrpTransitionCause.SyncGroup, director.Instance("web").Runtime.LastCause);
+        Assert.DoesNotContain("198.18.0.100/32", director.Kernel.AddressesOf("eth0"));
+
+        director.Scripts.ExitWith("check", 0);
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Backup), "both Backup");
+    }
+
+    [Fact]
+    public async Task OneMemberHearsAHigherMaster_TheOtherDoesNotTakeOverAlone()
+    {
+        await using var director = new TestDirector(Group);
+        await director.StartAsync();
+        var socket = director.Kernel.Socket("eth0");
+        var peer = new VrrpPacket(VrrpVersion.V3, 51, 200, [IPAddress.Parse("198.18.0.100")], TimeSpan.FromSeconds(1));
+
+        for (var second = 0; second < 8; second++)
+        {
+            socket.Deliver(FakeVrrpSocket.Advert(peer, IPAddress.Parse("198.18.0.2")));
+            await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(VrrpState.Backup, director.Instance("web").Driver.State);
+        Assert.Equal(VrrpState.Backup, director.Instance("api").Driver.State);
+        Assert.True(director.Instance("api").Driver.WantsMaster);
+        Assert.DoesNotContain("198.18.0.101/32", director.Kernel.AddressesOf("eth0"));
+    }
+}
