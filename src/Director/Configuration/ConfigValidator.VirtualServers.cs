@@ -28,7 +28,7 @@ internal sealed partial class ConfigValidator
     };
 
     // Every instance's virtual addresses, gathered on first use.
-    private HashSet<System.Net.IPAddress>? knownVirtualAddresses;
+    private HashSet<System.Net.IPAddress>? _knownVirtualAddresses;
 
     private void ValidateVirtualServers()
     {
@@ -101,7 +101,7 @@ internal sealed partial class ConfigValidator
 
     /// <summary>Every instance's virtual addresses, gathered once rather than searched for each virtual server.</summary>
     private HashSet<System.Net.IPAddress> KnownVirtualAddresses() =>
-        knownVirtualAddresses ??= [.. config.Vrrp.Instances.SelectMany(x => x.VirtualAddresses).Select(a => a.Address)];
+        _knownVirtualAddresses ??= [.. config.Vrrp.Instances.SelectMany(x => x.VirtualAddresses).Select(a => a.Address)];
 
     private bool VirtualAddressesComplete() =>
         !diagnostics.HasBroken
