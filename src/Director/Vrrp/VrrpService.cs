@@ -318,7 +318,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private VrrpInterface OpenInterface(string name)
     {
         var link = _kernel.Links.GetLink(name)
-            ?? throw new InvalidOperationException($"interface '{name}' (vrrp.instances[].interface) does not exist");
+            ?? throw new HostConditionException($"interface '{name}' (vrrp.instances[].interface) does not exist");
         var channel = new VrrpChannel(_kernel.OpenVrrpSocket(name, link.Index), _metrics, _loggers.CreateLogger<VrrpChannel>(), _time, _offPath)
         {
             RealtimePriority = (_time as PreciseTimeProvider)?.RealtimePriority, // the receive thread as the timer thread
@@ -425,7 +425,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     /// <summary>RFC 5798 §5.1.1.1: the source is the primary address of the interface, never one of the VIPs.</summary>
     private IPAddress PrimaryAddress(VrrpInterface iface, DirectorConfig config) =>
         PrimaryOf(iface.Index, iface.Name, config)
-            ?? throw new InvalidOperationException(
+            ?? throw new HostConditionException(
                 $"interface '{iface.Name}' has no IPv4 address to send VRRP adverts from (set vrrp.instances[].unicastSource)");
 
     private IPAddress? PrimaryOf(int index, string name, DirectorConfig config)

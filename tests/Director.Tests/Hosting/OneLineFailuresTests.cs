@@ -48,6 +48,18 @@ public sealed class OneLineFailuresTests
     }
 
     [Fact]
+    public void Emit_InterfaceMissing_OneLineWithTheReasonAndNoTrace()
+    {
+        var missing = new HaDirector.Director.Kernel.HostConditionException("interface 'eth9' (vrrp.instances[].interface) does not exist");
+
+        _sink.Emit(SendFailed(Start, "interface 'eth9' (vrrp.instances[].interface) does not exist", missing));
+
+        var line = Assert.Single(_capture.Events);
+        Assert.Null(line.Exception);
+        Assert.Contains("eth9", line.RenderMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Emit_TheErrorChanges_TheNewOneIsLogged()
     {
         _sink.Emit(SendFailed(Start));

@@ -1,3 +1,4 @@
+using HaDirector.Director.Kernel;
 using System.Net;
 using HaDirector.Director.Tests.Hosting;
 using HaDirector.Director.Tests.Kernel;
@@ -39,7 +40,7 @@ public sealed class VrrpServiceTests
     {
         await using var director = new TestDirector(TestDirector.WebYaml.Replace("eth0", "eth1"), k => k.AddInterface("eth1"));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(director.StartAsync);
+        var error = await Assert.ThrowsAsync<HostConditionException>(director.StartAsync);
 
         Assert.Equal("interface 'eth1' has no IPv4 address to send VRRP adverts from (set vrrp.instances[].unicastSource)", error.Message);
     }
@@ -121,6 +122,17 @@ public sealed class VrrpServiceTests
         var problem = director.Vrrp.Check(TestDirector.Load(TestDirector.WebYaml.Replace("eth0", "eth9")));
 
         Assert.Equal("interface 'eth9' (vrrp.instances[].interface of web) does not exist", problem);
+    }
+
+    [Fact]
+    public async Task StartAsync_InterfaceMissing_FailsWithAHostConditionNamingIt()
+    {
+        // A host condition (an IOException) is one log line without a stack trace, not a bug's trace.
+        await using var director = new TestDirector(TestDirector.WebYaml.Replace("eth0", "eth9"));
+
+        var error = await Assert.ThrowsAsync<HostConditionException>(director.StartAsync);
+
+        Assert.Equal("interface 'eth9' (vrrp.instances[].interface) does not exist", error.Message);
     }
 
     [Fact]
