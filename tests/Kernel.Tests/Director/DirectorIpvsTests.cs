@@ -91,7 +91,7 @@ public sealed class DirectorIpvsTests : IDisposable
         Assert.Equal(0, rs1["kernelWeight"]!.GetValue<int>());
         Assert.Equal(["rs2"], Enumerable.Range(0, 4).Select(_ => _cluster.Get()).ToHashSet());
 
-        Assert.Equal(1, lb1.Cli("drain", "198.18.0.99").ExitCode);
+        Assert.Equal(64, lb1.Cli("drain", "198.18.0.99").ExitCode); // an unknown real server is a usage error (docs/cli.md)
         var undrain = lb1.Cli("undrain", "198.18.0.12:80", "--service", "web");
         Assert.True(undrain.ExitCode == 0, undrain.ToString());
         Wait.Until(() => LvsDrCluster.Weight(Lb1, 80, _cluster.Rs1) == 2, Bound, "rs1 weight back to 2", _cluster.Diagnostics);
