@@ -70,7 +70,7 @@ public sealed class VrrpSafetyTests : IDisposable
     [Fact]
     public void LinkFlap_OfTheMaster_OneMasterAndTheRouterOnItsMacWithin1sOfLinkUp()
     {
-        StartPair();
+        var (lb1, lb2) = StartPair();
 
         LanTopology.Ip(Lb1.Namespace, "link", "set", "eth0", "down");
         Wait.Until(() => Lb2.HasAddress(Vip) && _lan.Lan.RouterNeighbourMac(Vip) == Lb2.Mac, Bound, "lb2 to take over", Diagnostics);
@@ -82,6 +82,10 @@ public sealed class VrrpSafetyTests : IDisposable
         var moved = clock.Elapsed;
         Assert.True(moved < TimeSpan.FromSeconds(1), $"the router moved to lb1 {moved.TotalMilliseconds:F0} ms after link up{Environment.NewLine}{Diagnostics()}");
         Wait.Until(() => Lb1.HasAddress(Vip) && !Lb2.HasAddress(Vip), Bound, "one master", Diagnostics);
+        // Takeover and preemption announcements of the peer are not address conflicts (lb2 stepped down on lb1's advert).
+        Thread.Sleep(300);
+        Assert.Equal(0, lb2.Metric("hadirector_vrrp_address_conflicts_total{instance=\"web\"}"));
+        Assert.Equal(0, lb1.Metric("hadirector_vrrp_address_conflicts_total{instance=\"web\"}"));
     }
 
     [Fact]
