@@ -102,6 +102,12 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
                 + "it is master too (split brain); make its vrid, version, virtual addresses and authentication match");
         }
 
+        foreach (var conflict in instance.Runtime.Channel.Conflicts.Recent.Where(a => a.Instance == c.Name && now - a.LastSeen <= ForeignAdverts.ClaimWindow))
+        {
+            warnings.Add($"VIP {conflict.Vip} is also claimed by another host, MAC {ArpConflict.Format(conflict.Mac)} (ARP), while this node is master: "
+                + "an address conflict (split brain); find that host (a peer whose adverts we do not hear, or one that does not speak VRRP)");
+        }
+
         return new InstanceStatus(
             c.Name,
             c.Interface,

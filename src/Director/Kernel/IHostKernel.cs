@@ -29,6 +29,9 @@ public interface IHostKernel
     /// <summary>The sender of gratuitous ARP frames on one interface.</summary>
     IArpSender OpenArpSender(string interfaceName);
 
+    /// <summary>The ARP frames one interface receives (to detect another host claiming our VIPs).</summary>
+    IArpListener OpenArpListener(string interfaceName, int interfaceIndex);
+
     /// <summary>
     /// A TCP listener on <paramref name="endPoint"/> (which need not be local yet) that drops every segment
     /// unanswered; disposing closes it.

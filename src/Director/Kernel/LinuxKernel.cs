@@ -37,6 +37,8 @@ public sealed class LinuxKernel : IHostKernel, IDisposable
 
     public IArpSender OpenArpSender(string interfaceName) => new PcapArpSender(interfaceName);
 
+    public IArpListener OpenArpListener(string interfaceName, int interfaceIndex) => new PacketArpListener(interfaceIndex);
+
     public IDisposable OpenSilentListener(IPEndPoint endPoint) => SilentTcpListener.Open(endPoint);
 
     public void Dispose()

@@ -38,6 +38,8 @@ public sealed class DirectorMetrics
             "VIPs someone else removed from a master, added back and announced again.", "instance");
         AnnouncementErrors = f.CreateCounter(MetricNames.VrrpAnnouncementErrors,
             "Gratuitous ARP sends that failed (each failed attempt; the sender reopens the device and retries).", "interface");
+        AddressConflicts = f.CreateCounter(MetricNames.VrrpAddressConflicts,
+            "ARP frames from another MAC claiming one of the instance's VIPs while it is master: an address conflict (split brain).", "instance");
         BuildInfo = f.CreateGauge(MetricNames.BuildInfo, "Build information; always 1.", "version");
         BuildInfo.WithLabels(BuildVersion.Text).Set(1);
     }
@@ -66,6 +68,8 @@ public sealed class DirectorMetrics
 
     public Counter AnnouncementErrors { get; }
 
+    public Counter AddressConflicts { get; }
+
     public Gauge BuildInfo { get; }
 
     /// <summary>
@@ -92,7 +96,7 @@ public sealed class DirectorMetrics
     /// <summary>Drops an instance's series when a reload removes the instance (a re-created one starts from zero).</summary>
     public void Forget(string instance)
     {
-        foreach (var metric in new Collector[] { VrrpState, AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent, VipReadded })
+        foreach (var metric in new Collector[] { VrrpState, AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent, VipReadded, AddressConflicts })
         {
             switch (metric)
             {

@@ -18,6 +18,7 @@ public static class MetricNames
     public const string VrrpVipClaims = "hadirector_vrrp_vip_claims_total";
     public const string VrrpVipReadded = "hadirector_vrrp_vip_readded_total";
     public const string VrrpAnnouncementErrors = "hadirector_vrrp_announcement_errors_total";
+    public const string VrrpAddressConflicts = "hadirector_vrrp_address_conflicts_total";
     public const string BuildInfo = "hadirector_build_info";
     public const string VrrpTrackerUp = "hadirector_vrrp_tracker_up";
     public const string VrrpEffectivePriority = "hadirector_vrrp_effective_priority";
@@ -59,7 +60,7 @@ public static class MetricNames
     public static IReadOnlyList<string> All { get; } =
     [
         VrrpState, VrrpTransitions, VrrpAdvertsSent, VrrpAdvertsReceived, VrrpPriorityZeroSent, VrrpPriorityZeroReceived,
-        VrrpPacketsDropped, VrrpGarpSent, VrrpForeignAdverts, VrrpVipClaims, VrrpVipReadded, VrrpAnnouncementErrors, BuildInfo,
+        VrrpPacketsDropped, VrrpGarpSent, VrrpForeignAdverts, VrrpVipClaims, VrrpVipReadded, VrrpAnnouncementErrors, VrrpAddressConflicts, BuildInfo,
         VrrpTrackerUp, VrrpEffectivePriority, VrrpNotifyRuns, VrrpNotifyFailures,
         HealthChecks, HealthCheckDuration, RealServerUp, RealServerWeight, RealServerFlaps,
         IpvsOwnedServices, IpvsOwnedDestinations, IpvsUnownedServices,

@@ -41,19 +41,8 @@ public sealed class ForeignAdverts(TimeProvider time, int capacity = 16)
                 _entries[key] = entry;
             }
 
-            entry.Count++;
-            entry.LastSeen = now;
             entry.Claimed = claimed ?? entry.Claimed;
-            if (entry.LoggedAt is { } logged && now - logged < LogEvery)
-            {
-                entry.Suppressed++;
-                return null;
-            }
-
-            var suppressed = entry.Suppressed;
-            entry.Suppressed = 0;
-            entry.LoggedAt = now;
-            return suppressed;
+            return entry.Hit(now, LogEvery);
         }
     }
 
@@ -72,18 +61,8 @@ public sealed class ForeignAdverts(TimeProvider time, int capacity = 16)
 
     private readonly record struct Key(IPAddress Source, int Vrid, int Version, VrrpDropReason Reason);
 
-    private sealed class Entry
+    private sealed class Entry : SeenRecord
     {
-        public long Count { get; set; }
-
-        public long Suppressed { get; set; }
-
-        public DateTimeOffset FirstSeen { get; init; }
-
-        public DateTimeOffset LastSeen { get; set; }
-
-        public DateTimeOffset? LoggedAt { get; set; }
-
         public IPAddress? Claimed { get; set; }
     }
 }

@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using HaDirector.Director.Metrics;
 using HaDirector.Linux.Packets;
+using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Protocol;
 using HaDirector.Vrrp.Transport;
 using Microsoft.Extensions.Logging;
@@ -31,10 +33,14 @@ public sealed partial class VrrpChannel : IDisposable
         _logger = logger;
         _offPath = offPath;
         Foreign = new ForeignAdverts(time ?? TimeProvider.System);
+        Conflicts = new ArpConflicts(time ?? TimeProvider.System);
     }
 
     /// <summary>The adverts this interface dropped lately (other routers, misconfigured peers), for status.</summary>
     public ForeignAdverts Foreign { get; }
+
+    /// <summary>Other hosts that sent ARP for our VIPs while we were master, for status.</summary>
+    public ArpConflicts Conflicts { get; }
 
     public string InterfaceName => _socket.InterfaceName;
 
@@ -220,6 +226,51 @@ public sealed partial class VrrpChannel : IDisposable
         }
     }
 
+    /// <summary>
+    /// One ARP frame received on this interface: its sender claiming one of our VIPs from another MAC than
+    /// <paramref name="ourMac"/> while that VIP's instance is master is an address conflict (a host that does not speak
+    /// VRRP with us, or a peer whose adverts we do not hear), logged (rate-limited), counted and shown in status. The
+    /// daemon does not step down for it. A backup sees the master's announcements legitimately; malformed frames are
+    /// ignored.
+    /// </summary>
+    public void InspectArp(ReadOnlySpan<byte> frame, PhysicalAddress ourMac)
+    {
+        if (!ArpPacket.TryRead(frame, out var arp) || arp.SenderMac.Equals(ourMac))
+        {
+            return;
+        }
+
+        foreach (var instance in _routing.ByVrid.Values)
+        {
+            if (instance.Runtime.State != VrrpState.Master || !instance.Config.VirtualAddresses.Any(v => v.Address.Equals(arp.SenderAddress)))
+            {
+                continue;
+            }
+
+            var name = instance.Config.Name;
+            _metrics.AddressConflicts.WithLabels(name).Inc();
+            if (Conflicts.Record(name, arp.SenderAddress, arp.SenderMac) is not { } suppressed)
+            {
+                return;
+            }
+
+            var interfaceName = InterfaceName;
+            var mac = ArpConflict.Format(arp.SenderMac);
+            var operation = arp.Operation == 2 ? "reply" : "request";
+            Action log = () => LogAddressConflict(_logger, interfaceName, arp.SenderAddress, name, mac, operation, suppressed);
+            if (_offPath is null)
+            {
+                log();
+            }
+            else
+            {
+                _offPath.Post(log);
+            }
+
+            return;
+        }
+    }
+
     public void WarmUp() => _socket.WarmUp();
 
     public void Dispose() => _socket.Dispose();
@@ -238,6 +289,11 @@ public sealed partial class VrrpChannel : IDisposable
         Message = "{InterfaceName}: VIP {Vip} of {Instance} is also claimed by {Source} (VRID {Vrid}, VRRPv{Version}, dropped: {Reason}): it will be master too (split brain); make its vrid, version, virtual addresses and authentication match; {Suppressed} more not logged since the last line")]
     private static partial void LogVipClaimed(ILogger logger, string interfaceName, IPAddress vip, string instance, IPAddress source, int vrid,
         int version, VrrpDropReason reason, long suppressed);
+
+    [LoggerMessage(EventId = 1320, Level = LogLevel.Error,
+        Message = "{InterfaceName}: VIP {Vip} of {Instance} is claimed by another host, MAC {Mac} (ARP {Operation}), while this node is master: an address conflict (split brain with a host that does not speak VRRP with us, or a peer whose adverts we do not hear); {Suppressed} more not logged since the last line")]
+    private static partial void LogAddressConflict(ILogger logger, string interfaceName, IPAddress vip, string instance, string mac,
+        string operation, long suppressed);
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Debug,
         Message = "{InterfaceName}: another VRRP router {Source} on the link (VRID {Vrid}, VRRPv{Version}, none of our VIPs); {Suppressed} more not logged since the last line")]

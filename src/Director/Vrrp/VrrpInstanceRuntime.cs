@@ -205,6 +205,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         _ = _metrics.AdvertsSent.WithLabels(Name);
         _ = _metrics.PriorityZeroSent.WithLabels(Name);
         _ = _metrics.VipReadded.WithLabels(Name);
+        _ = _metrics.AddressConflicts.WithLabels(Name);
     }
 
     /// <summary>Removes this instance's VIPs (also used at start-up for those a crash left behind).</summary>

@@ -85,7 +85,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             var primary = PrimaryAddress(iface, _config);
             var instances = group.Select(c => CreateInstance(iface, c, c.UnicastSource ?? primary)).ToList();
             iface.Channel.Route(instances);
-            iface.Start(WatchLinkAsync, GuardAddressesAsync);
+            iface.Start(WatchLinkAsync, GuardAddressesAsync, WatchArpAsync);
             created.AddRange(instances);
         }
         _instances = [.. created];
@@ -242,7 +242,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
                 }
                 if (fresh)
                 {
-                    iface.Start(WatchLinkAsync, GuardAddressesAsync);
+                    iface.Start(WatchLinkAsync, GuardAddressesAsync, WatchArpAsync);
                 }
                 added.AddRange(addedHere);
             }
@@ -422,6 +422,34 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         }
     }
 
+    /// <summary>
+    /// The address-conflict watch: every ARP frame the interface receives (the kernel hands this socket ARP and nothing
+    /// else) is checked for another MAC claiming one of our VIPs while we are master. Blocking reads on a thread of its
+    /// own, as the VRRP receive loop; a socket that cannot be opened costs the detection, not the daemon.
+    /// </summary>
+    private Task WatchArpAsync(VrrpInterface iface, CancellationToken cancellationToken) => Task.Factory.StartNew(() =>
+    {
+        try
+        {
+            using var listener = _kernel.OpenArpListener(iface.Name, iface.Index);
+            var buffer = new byte[2048];
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (listener.Receive(buffer, TimeSpan.FromMilliseconds(250)) is { } length)
+                {
+                    iface.Channel.InspectArp(buffer.AsSpan(0, length), iface.Arp.MacAddress);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or HaDirector.Linux.Interop.LinuxErrorException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                LogArpWatchFailed(_logger, iface.Name, ex.Message);
+            }
+        }
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
     /// <summary>RFC 5798 §5.1.1.1: the source is the primary address of the interface, never one of the VIPs.</summary>
     private IPAddress PrimaryAddress(VrrpInterface iface, DirectorConfig config) =>
         PrimaryOf(iface.Index, iface.Name, config)
@@ -471,6 +499,10 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     [LoggerMessage(EventId = 1311, Level = LogLevel.Error,
         Message = "{InterfaceName}: the address watch failed: {Error}; a VIP removed by someone else is no longer put back")]
     private static partial void LogAddressWatchFailed(ILogger logger, string interfaceName, string error);
+
+    [LoggerMessage(EventId = 1321, Level = LogLevel.Error,
+        Message = "{InterfaceName}: the ARP watch failed: {Error}; another host claiming our VIPs is no longer detected")]
+    private static partial void LogArpWatchFailed(ILogger logger, string interfaceName, string error);
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "{Instance}: stopped ({State})")]
     private static partial void LogStopped(ILogger logger, string instance, VrrpState state);

@@ -67,6 +67,20 @@ public static class LinuxSocket
         LinuxError.ThrowIfFailed(Libc.SetSockOpt(socket, LinuxConstants.SolSocket, LinuxConstants.SoRcvTimeo, timeval, 2 * sizeof(long)), "setsockopt(SO_RCVTIMEO)");
     }
 
+    /// <summary>
+    /// bind(2) of an AF_PACKET socket to one interface and ethertype (struct sockaddr_ll: family, protocol in network
+    /// order, ifindex; the rest zero): from then on it receives only that interface's frames of that type.
+    /// </summary>
+    public static unsafe void BindPacket(Socket socket, ushort etherType, int interfaceIndex)
+    {
+        var address = stackalloc byte[20];
+        new Span<byte>(address, 20).Clear();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(address, 2), LinuxConstants.AfPacket);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(new Span<byte>(address + 2, 2), etherType);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(new Span<byte>(address + 4, 4), interfaceIndex);
+        LinuxError.ThrowIfFailed(Libc.Bind(socket.SafeHandle, address, 20), $"bind(AF_PACKET, ifindex {interfaceIndex})");
+    }
+
     /// <summary>SO_ATTACH_FILTER: from now on the kernel copies to this socket only what the program accepts.</summary>
     public static unsafe void AttachFilter(Socket socket, ReadOnlySpan<SockFilter> program)
     {

@@ -23,6 +23,7 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
     private readonly List<string> _effects = [];
     private readonly Dictionary<string, Interface> _interfaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakeVrrpSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, System.Collections.Concurrent.BlockingCollection<byte[]>> _arpFrames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sysctls = new(StringComparer.Ordinal);
     private readonly HashSet<IPEndPoint> _listeners = [];
     private readonly List<(string Name, Channel<LinkEvent> Events)> _watches = [];
@@ -206,6 +207,25 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         {
             _arpOpens++;
             return new ArpSender(interfaceName, _interfaces[interfaceName].Mac, Record, TakeArpFailure);
+        }
+    }
+
+    public IArpListener OpenArpListener(string interfaceName, int interfaceIndex) => new ArpListener(ArpFrames(interfaceName));
+
+    /// <summary>An ARP frame arriving on <paramref name="interfaceName"/> (queued until the daemon's ARP watch reads it).</summary>
+    public void ReceiveArp(string interfaceName, byte[] frame) => ArpFrames(interfaceName).Add(frame);
+
+    private System.Collections.Concurrent.BlockingCollection<byte[]> ArpFrames(string interfaceName)
+    {
+        lock (_gate)
+        {
+            if (!_arpFrames.TryGetValue(interfaceName, out var frames))
+            {
+                frames = [];
+                _arpFrames[interfaceName] = frames;
+            }
+
+            return frames;
         }
     }
 
@@ -434,6 +454,24 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
             }
 
             record($"garp {name} {new IPAddress(frame[28..32])}");
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class ArpListener(System.Collections.Concurrent.BlockingCollection<byte[]> frames) : IArpListener
+    {
+        public int? Receive(Span<byte> buffer, TimeSpan timeout)
+        {
+            if (!frames.TryTake(out var frame, timeout))
+            {
+                return null;
+            }
+
+            frame.CopyTo(buffer);
+            return frame.Length;
         }
 
         public void Dispose()

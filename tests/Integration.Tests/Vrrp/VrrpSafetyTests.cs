@@ -70,7 +70,7 @@ public sealed class VrrpSafetyTests : IDisposable
     [Fact]
     public void LinkFlap_OfTheMaster_OneMasterAndTheRouterOnItsMacWithin1sOfLinkUp()
     {
-        StartPair();
+        var (lb1, lb2) = StartPair();
 
         LanTopology.Ip(Lb1.Namespace, "link", "set", "eth0", "down");
         Wait.Until(() => Lb2.HasAddress(Vip) && _lan.Lan.RouterNeighbourMac(Vip) == Lb2.Mac, Bound, "lb2 to take over", Diagnostics);
@@ -82,6 +82,10 @@ public sealed class VrrpSafetyTests : IDisposable
         var moved = clock.Elapsed;
         Assert.True(moved < TimeSpan.FromSeconds(1), $"the router moved to lb1 {moved.TotalMilliseconds:F0} ms after link up{Environment.NewLine}{Diagnostics()}");
         Wait.Until(() => Lb1.HasAddress(Vip) && !Lb2.HasAddress(Vip), Bound, "one master", Diagnostics);
+        // Takeover and preemption announcements of the peer are not address conflicts (lb2 stepped down on lb1's advert).
+        Thread.Sleep(300);
+        Assert.Equal(0, lb2.Metric("hadirector_vrrp_address_conflicts_total{instance=\"web\"}"));
+        Assert.Equal(0, lb1.Metric("hadirector_vrrp_address_conflicts_total{instance=\"web\"}"));
     }
 
     [Fact]
@@ -112,5 +116,28 @@ public sealed class VrrpSafetyTests : IDisposable
         var status = lb1.Cli("status");
         Assert.Contains($"WARNING web: VIP {Vip} is also claimed by {Lb2.Address} (VRID 52, VRRPv3, dropped: UnknownVrid)", status.Stdout);
         Assert.True(lb2.Metric("hadirector_vrrp_vip_claims_total{interface=\"eth0\"}") > 0);
+    }
+
+    [Fact]
+    public void AnotherHostAnnouncingOurVip_WhileMaster_LoggedCountedAndWarnedInStatus()
+    {
+        var lb1 = Start(Lb1, 150);
+        Wait.Until(() => Lb1.HasAddress(Vip) && File.Exists(lb1.SocketPath), Bound, "lb1 master alone", Diagnostics);
+        Assert.Equal(0, lb1.Metric("hadirector_vrrp_address_conflicts_total{instance=\"web\"}"));
+
+        // lb2 runs no daemon here: a host that does not speak VRRP with us sends a gratuitous ARP for our VIP (what
+        // `arping -U -c 1 -s VIP VIP` sends), from its own MAC, through a raw packet socket.
+        const string Script = "import socket,sys\n"
+            + "s=socket.socket(socket.AF_PACKET,socket.SOCK_RAW)\ns.bind(('eth0',0))\n"
+            + "mac=bytes.fromhex(sys.argv[1].replace(':',''))\nip=socket.inet_aton(sys.argv[2])\n"
+            + "s.send(b'\\xff'*6+mac+b'\\x08\\x06'+bytes.fromhex('0001080006040001')+mac+ip+b'\\x00'*6+ip)\n";
+        Shell.Check("ip", ["netns", "exec", Lb2.Namespace, "python3", "-c", Script, Lb2.Mac, Vip.ToString()]);
+
+        Wait.Until(() => lb1.Process.OutputContains($"VIP {Vip} of web is claimed by another host, MAC {Lb2.Mac} (ARP request), while this node is master"),
+            Bound, "lb1 to log the conflict", Diagnostics);
+        Assert.Equal(1, lb1.Metric("hadirector_vrrp_address_conflicts_total{instance=\"web\"}"));
+        var status = lb1.Cli("status");
+        Assert.Contains($"WARNING web: VIP {Vip} is also claimed by another host, MAC {Lb2.Mac} (ARP), while this node is master", status.Stdout);
+        Assert.True(Lb1.HasAddress(Vip)); // logged and shown: no step-down
     }
 }

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using HaDirector.Director.Control;
+using HaDirector.Director.Tests.Hosting;
+using HaDirector.Director.Tests.Metrics;
+using HaDirector.Vrrp.Arp;
+using HaDirector.Vrrp.Election;
+using Microsoft.Extensions.Logging;
+
+namespace HaDirector.Director.Tests.Vrrp;
+
+/// <summary>Issue 21 item 1 / issue 15: another host sending ARP for our VIP while we are master is logged, counted and shown.</summary>
+public sealed class ArpConflictTests
+{
+    private static readonly IPAddress OurVip = IPAddress.Parse("198.18.0.100");
+    private static readonly PhysicalAddress OtherMac = PhysicalAddress.Parse("02-00-00-00-00-99");
+    private static readonly PhysicalAddress OurMac = PhysicalAddress.Parse("02-00-00-00-00-02"); // the fake eth0
+
+    private const string Series = "hadirector_vrrp_address_conflicts_total{instance=\"web\"}";
+
+    private static async Task<TestDirector> MasterAsync(RecordingLoggerFactory loggers)
+    {
+        var director = new TestDirector(loggers: loggers);
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        Assert.Equal(VrrpState.Master, director.Instance().Driver.State);
+        return director;
+    }
+
+    private static List<(LogLevel Level, string Message)> Conflicts(RecordingLoggerFactory loggers) =>
+        [.. loggers.Logger.Entries.Where(e => e.Id.Id == 1320).Select(e => (e.Level, e.Message))];
+
+    private static async Task<double?> CountAsync(TestDirector director) => (await Scrape.OfAsync(director.Registry)).Value(Series);
+
+    [Fact]
+    public async Task ArpFromAnotherMacForOurVip_WhileMaster_LoggedCountedAndWarnedInStatus()
+    {
+        var loggers = new RecordingLoggerFactory();
+        await using var director = await MasterAsync(loggers);
+        Assert.Equal(0, await CountAsync(director)); // exported at 0 from the start
+
+        director.Kernel.ReceiveArp("eth0", GratuitousArp.Build(OtherMac, OurVip));
+
+        await TestDirector.WaitUntilAsync(() => Conflicts(loggers).Count == 1, "the conflict logged");
+        Assert.Equal((LogLevel.Error, "eth0: VIP 198.18.0.100 of web is claimed by another host, MAC 02:00:00:00:00:99 (ARP request), while this node is master: "
+            + "an address conflict (split brain with a host that does not speak VRRP with us, or a peer whose adverts we do not hear); 0 more not logged since the last line"),
+            Conflicts(loggers).Single());
+        Assert.Equal(1, await CountAsync(director));
+        var report = await director.Status.BuildAsync(CancellationToken.None);
+        Assert.Equal(["VIP 198.18.0.100 is also claimed by another host, MAC 02:00:00:00:00:99 (ARP), while this node is master: an address conflict "
+            + "(split brain); find that host (a peer whose adverts we do not hear, or one that does not speak VRRP)"], report.Instances.Single().Warnings);
+        Assert.Equal(VrrpState.Master, director.Instance().Driver.State); // logged and shown, no step-down
+
+        await director.AdvanceAsync(TimeSpan.FromSeconds(11));
+        Assert.Empty((await director.Status.BuildAsync(CancellationToken.None)).Instances.Single().Warnings);
+    }
+
+    [Fact]
+    public async Task RepeatedConflict_OneLineAMinuteWithTheCountNotLogged()
+    {
+        var loggers = new RecordingLoggerFactory();
+        await using var director = await MasterAsync(loggers);
+        var channel = director.Instance().Runtime.Channel;
+
+        for (var i = 0; i < 3; i++)
+        {
+            channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+            director.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        director.Time.Advance(TimeSpan.FromMinutes(1));
+        channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+
+        await TestDirector.WaitUntilAsync(() => Conflicts(loggers).Count == 2, "two lines");
+        Assert.EndsWith("; 2 more not logged since the last line", Conflicts(loggers)[1].Message, StringComparison.Ordinal);
+        Assert.Equal(4, await CountAsync(director));
+    }
+
+    [Fact]
+    public async Task ArpFromOurOwnMac_WhileMaster_Nothing()
+    {
+        var loggers = new RecordingLoggerFactory();
+        await using var director = await MasterAsync(loggers);
+
+        director.Instance().Runtime.Channel.InspectArp(GratuitousArp.Build(OurMac, OurVip), OurMac);
+
+        await AssertNothingAsync(director, loggers);
+    }
+
+    [Fact]
+    public async Task ArpFromAnotherMac_WhileBackup_Nothing()
+    {
+        // A backup hears the master's announcements for the VIP: legitimate.
+        var loggers = new RecordingLoggerFactory();
+        await using var director = new TestDirector(loggers: loggers);
+        await director.StartAsync();
+        Assert.NotEqual(VrrpState.Master, director.Instance().Driver.State);
+
+        director.Instance().Runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+
+        await AssertNothingAsync(director, loggers);
+    }
+
+    [Fact]
+    public async Task ArpForAnotherAddressOrMalformed_WhileMaster_Nothing()
+    {
+        var loggers = new RecordingLoggerFactory();
+        await using var director = await MasterAsync(loggers);
+        var channel = director.Instance().Runtime.Channel;
+        var truncated = GratuitousArp.Build(OtherMac, OurVip)[..41];
+        var notArp = GratuitousArp.Build(OtherMac, OurVip);
+        notArp[13] = 0x00; // ethertype IPv4
+
+        channel.InspectArp(GratuitousArp.Build(OtherMac, IPAddress.Parse("198.18.0.7")), OurMac);
+        channel.InspectArp(truncated, OurMac);
+        channel.InspectArp(notArp, OurMac);
+        channel.InspectArp([], OurMac);
+
+        await AssertNothingAsync(director, loggers);
+    }
+
+    private static async Task AssertNothingAsync(TestDirector director, RecordingLoggerFactory loggers)
+    {
+        Assert.Empty(Conflicts(loggers));
+        Assert.Equal(0, await CountAsync(director));
+        Assert.Empty((await director.Status.BuildAsync(CancellationToken.None)).Instances.Single().Warnings);
+    }
+}
