@@ -1,5 +1,5 @@
-using HaDirector.Director.Kernel;
 using System.Net;
+using HaDirector.Director.Kernel;
 using HaDirector.Director.Tests.Hosting;
 using HaDirector.Director.Tests.Kernel;
 using HaDirector.Vrrp.Election;
