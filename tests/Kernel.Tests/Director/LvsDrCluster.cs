@@ -133,7 +133,19 @@ public sealed class LvsDrCluster : IDisposable
     }
 
     /// <summary>GET http://VIP/ from the router namespace (the client side): the real server's name.</summary>
-    public string Get() => Shell.Check("ip", "netns", "exec", Lan.Router, "curl", "-s", "--max-time", "5", $"http://{Vip}/").Trim();
+    /// <remarks>A failure carries what explains it: curl's error, the router's neighbour entries, the daemons' logs.</remarks>
+    public string Get()
+    {
+        var get = Shell.Run("ip", "netns", "exec", Lan.Router, "curl", "-sS", "--max-time", "5", $"http://{Vip}/");
+        if (get.ExitCode != 0)
+        {
+            var neighbours = Shell.Run("ip", "netns", "exec", Lan.Router, "ip", "neigh").Stdout;
+            throw new InvalidOperationException(
+                $"GET http://{Vip}/ from the router exited {get.ExitCode}: {get.Stderr.Trim()}\nrouter's neighbours:\n{neighbours}\n{Diagnostics()}");
+        }
+
+        return get.Stdout.Trim();
+    }
 
     public string Diagnostics() =>
         string.Join(Environment.NewLine, _directors.Select(d => d.Process.Output).Concat(_servers.Select(s => s.Output)));
