@@ -84,15 +84,6 @@ public static class RealServerCommand
             return ExitCodes.UsageError;
         }
 
-        if (persist && paths.Namespace.Name is not null)
-        {
-            // sysctl.d and the unit run at boot in the host's namespace: from here they would change the host.
-            Console.Error.WriteLine(
-                $"realserver {verb} --persist: this runs in {paths.Namespace}, but boot-time files act on the host's namespace; " +
-                "run `hadirector realserver up` from whatever creates this namespace instead");
-            return ExitCodes.UsageError;
-        }
-
         if (!Environment.IsPrivilegedProcess)
         {
             Console.Error.WriteLine($"realserver {verb} must run as root: it writes /proc/sys/net/ipv4/conf/* and changes lo's addresses");

@@ -59,22 +59,4 @@ public sealed class RealServerNamespacesTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir, "state", $"realserver.netns-{Ns("rs2")}.json")), up2.Stdout);
         Assert.DoesNotContain(Vip1, File.ReadAllText(Path.Combine(_dir, "state", $"realserver.netns-{Ns("rs2")}.json")), StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void UpPersist_InANamedNamespace_RefusedBeforeTouchingAnything()
-    {
-        // Boot-time files (sysctl.d, a systemd unit) act on the host's namespace: written from rs1 they would
-        // silence ARP on the host and bring rs1's VIPs up on the host's lo at the next boot.
-        var before = RealServerHostSnapshot.Take(Ns("rs1"));
-        var units = Path.Combine(_dir, "units");
-
-        var up = Shell.Run("ip", ["netns", "exec", Ns("rs1"), Binary.Path, "realserver", "up", "--vip", Vip1, "--persist",
-            "--state-dir", Path.Combine(_dir, "state"), "--sysctl-dir", Path.Combine(_dir, "sysctl"), "--unit-dir", units]);
-
-        Assert.Equal(64, up.ExitCode);
-        Assert.Contains("--persist", up.Stderr, StringComparison.Ordinal);
-        Assert.Contains(Ns("rs1"), up.Stderr, StringComparison.Ordinal);
-        Assert.Equal(before, RealServerHostSnapshot.Take(Ns("rs1")));
-        Assert.False(Directory.Exists(units) && Directory.EnumerateFiles(units).Any());
-    }
 }
