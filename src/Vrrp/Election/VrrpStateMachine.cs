@@ -16,7 +16,8 @@ namespace HaDirector.Vrrp.Election;
 /// a master that hears a lower, non-zero priority sends an advert at once (so a peer that took
 /// over during a partition sees us and yields) and restarts its Adver_Timer; a v3 backup adopts the
 /// master's interval only from adverts it accepts; a priority-0 advert never changes the interval;
-/// preemptDelay counts from the first lower-priority advert. On Shutdown the priority-0 advert goes
+/// preemptDelay counts from the first lower-priority advert. Where we differ from both: a preempting backup that
+/// hears a lower priority takes over at Skew_Time, not Master_Down_Interval (see BackupReceive). On Shutdown the priority-0 advert goes
 /// out before the addresses are removed: it is what lets the peer take over after Skew_Time.
 /// </remarks>
 public sealed class VrrpStateMachine
@@ -387,8 +388,19 @@ public sealed class VrrpStateMachine
             return;
         }
 
-        // Preempt_Mode and a lower priority: discard; Master_Down_Timer runs out and we take over.
-        _downCause = VrrpTransitionCause.Preempted;
+        // Preempt_Mode and a lower priority: the RFC discards it and lets Master_Down_Timer run out (as keepalived
+        // does). We take over at Skew_Time instead, as for priority 0: a master whose tracker lowered its priority
+        // below ours is telling us it should not be master, so the handover costs skew + at most one interval, not
+        // Master_Down_Interval. Never later than the timer already armed; the higher of several backups still wins.
+        var atSkew = now + ToTimestampTicks(SkewTime);
+        if (_deadline is not { } armed || atSkew < armed)
+        {
+            ArmMasterDown(SkewTime, VrrpTransitionCause.Preempted);
+        }
+        else
+        {
+            _downCause = VrrpTransitionCause.Preempted;
+        }
     }
 
     /// <summary>RFC 5798 §6.4.3, "If an ADVERTISEMENT is received".</summary>

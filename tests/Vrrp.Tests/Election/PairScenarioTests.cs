@@ -26,11 +26,11 @@ public sealed class PairScenarioTests : IDisposable
     }
 
     [Theory]
-    // version, interval, A's Master_Down_Interval (priority 150), B's Skew_Time (priority 100)
-    [InlineData(VrrpVersion.V3, 100, 341_406, 60_937)]
-    [InlineData(VrrpVersion.V2, 1000, 3_414_062, 609_375)]
-    public void Pair_StartStopRestart_ElectsHandsOverAndPreemptsAtKeepalivedTimes(
-        VrrpVersion version, int intervalMs, long masterDownA, long skewB)
+    // version, interval, A's Master_Down_Interval and Skew_Time (priority 150), B's Skew_Time (priority 100)
+    [InlineData(VrrpVersion.V3, 100, 341_406, 41_406, 60_937)]
+    [InlineData(VrrpVersion.V2, 1000, 3_414_062, 414_062, 609_375)]
+    public void Pair_StartStopRestart_ElectsHandsOverAndPreemptsAtSkewTime(
+        VrrpVersion version, int intervalMs, long masterDownA, long skewA, long skewB)
     {
         var a = AddNode(version, intervalMs, 150, "198.18.0.10");
         var b = AddNode(version, intervalMs, 100, "198.18.0.20");
@@ -50,11 +50,43 @@ public sealed class PairScenarioTests : IDisposable
         a.Driver.Start();                               // at 40 s; B is master at priority 100
         RunFor(TimeSpan.FromSeconds(20));
 
-        var takeover = TimeSpan.FromSeconds(40) + Us(masterDownA);
+        // B's first advert after 40 s (at skewB past a whole interval) is lower than A: A takes over at its Skew_Time.
+        var takeover = TimeSpan.FromSeconds(40) + Us(skewB) + Us(skewA);
         Assert.Equal([Us(masterDownA), takeover], a.Sink.Entered(VrrpState.Master));
         Assert.Equal(VrrpTransitionCause.Preempted, LastChange(a).Cause);
         Assert.Equal([takeover], b.Sink.Entered(VrrpState.Backup).Skip(1));
         Assert.Equal(VrrpTransitionCause.HigherPriorityAdvert, LastChange(b).Cause);
+    }
+
+    [Theory]
+    [InlineData(VrrpVersion.V3, 100, 41_406, 60_937)]
+    [InlineData(VrrpVersion.V2, 1000, 414_062, 609_375)]
+    public void Pair_TrackerDropsMasterBelowBackup_HandsOverWithinSkewPlusOneIntervalAndPreemptsBack(
+        VrrpVersion version, int intervalMs, long skewA, long skewB)
+    {
+        var a = AddNode(version, intervalMs, 150, "198.18.0.10");
+        var b = AddNode(version, intervalMs, 100, "198.18.0.20");
+        a.Driver.Start();
+        b.Driver.Start();
+        RunFor(TimeSpan.FromSeconds(20));
+        Assert.Equal(VrrpState.Master, a.Driver.State);
+
+        // A tracker takes 60 off A at 20 s (TrackingApplier reconfigures the running machine).
+        a.Driver.Reconfigure(a.Options with { Priority = 90 });
+        RunFor(TimeSpan.FromSeconds(10));
+
+        // A advertises 90 at once; B (100) takes over at its Skew_Time, well within skew + one interval.
+        var handover = TimeSpan.FromSeconds(20) + Us(skewB);
+        Assert.Equal([handover], b.Sink.Entered(VrrpState.Master));
+        Assert.Equal(VrrpTransitionCause.Preempted, LastChange(b).Cause);
+        Assert.Equal([handover], a.Sink.Entered(VrrpState.Backup).Skip(1));
+
+        // The tracker recovers at 30 s: A hears B's next advert (skewB past the interval) and preempts at its skew.
+        a.Driver.Reconfigure(a.Options);
+        RunFor(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(TimeSpan.FromSeconds(30) + Us(skewB) + Us(skewA), a.Sink.Entered(VrrpState.Master).Last());
+        Assert.Equal(VrrpState.Backup, b.Driver.State);
     }
 
     [Fact]
@@ -78,7 +110,8 @@ public sealed class PairScenarioTests : IDisposable
         a.Driver.Post(new VrrpInput.Resume());          // at 12 s
         RunFor(TimeSpan.FromSeconds(2));
 
-        Assert.Equal(TimeSpan.FromSeconds(12) + Us(341_406), a.Sink.Entered(VrrpState.Master).Last());
+        // Preempts at its Skew_Time after B's first (lower) advert since the resume.
+        Assert.Equal(TimeSpan.FromSeconds(12) + Us(60_937) + Us(41_406), a.Sink.Entered(VrrpState.Master).Last());
         Assert.Equal(VrrpState.Backup, b.Driver.State);
     }
 

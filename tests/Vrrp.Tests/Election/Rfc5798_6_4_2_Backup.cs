@@ -134,19 +134,45 @@ public sealed class Rfc5798_6_4_2_Backup
     }
 
     [Fact]
-    public void Advert_LowerPriorityWithPreempt_IgnoredAndTakesOverAtMasterDownTimer()
+    public void Advert_LowerPriorityWithPreempt_TakesOverAtSkewTime()
     {
         var h = new ElectionHarness(V3(priority: 150));
         h.Start();
-        for (int i = 0; i < 3; i++)
-        {
-            h.Time.Advance(TimeSpan.FromMilliseconds(100));
-            Assert.Empty(h.Advert(100));
-        }
+        h.Time.Advance(TimeSpan.FromMilliseconds(100));
 
-        // 300 ms passed; Master_Down_Interval at priority 150 is 341.406 ms from Startup.
+        // A master whose tracker dropped it to 100: Skew_Time at priority 150 is 41.406 ms, not the 341.406 ms of
+        // Master_Down_Interval (our deviation from RFC 5798 §6.4.2 and keepalived, docs/architecture.md).
+        Assert.Empty(h.Advert(100));
         Assert.Empty(h.Tick(Us(41_406) - OneTick));
         Assert.Equal(h.EnterMasterActions(VrrpState.Backup, VrrpTransitionCause.Preempted), h.Tick(OneTick));
+    }
+
+    [Fact]
+    public void Advert_LowerPriorityRepeated_NeverPushesTheTakeoverLater()
+    {
+        var h = new ElectionHarness(V3(priority: 150));
+        h.Start();
+        h.Time.Advance(TimeSpan.FromMilliseconds(100));
+        h.Advert(100);
+        h.Time.Advance(TimeSpan.FromMilliseconds(30));
+
+        Assert.Empty(h.Advert(100));
+
+        Assert.Equal(Us(11_406), h.Machine.GetTimeUntilNextDeadline());
+    }
+
+    [Fact]
+    public void Advert_LowerPriorityWhenMasterDownIsSooner_KeepsTheSoonerTimer()
+    {
+        var h = new ElectionHarness(V3(priority: 150));
+        h.Start();
+        h.Time.Advance(Us(330_000));
+
+        h.Advert(100);
+
+        // Master_Down_Timer from Startup has 11.406 ms left, less than Skew_Time.
+        Assert.Equal(Us(11_406), h.Machine.GetTimeUntilNextDeadline());
+        Assert.Equal(h.EnterMasterActions(VrrpState.Backup, VrrpTransitionCause.Preempted), h.Tick(Us(11_406)));
     }
 
     [Fact]
@@ -183,15 +209,18 @@ public sealed class Rfc5798_6_4_2_Backup
         var h = new ElectionHarness(V3(priority: 150) with { PreemptDelay = TimeSpan.FromSeconds(1) });
         h.Start();
 
-        // Lower-priority adverts every 100 ms from t = 100 ms: accepted until t = 1100 ms (first
-        // lower advert + 1 s), discarded from then on. The last accepted one is at t = 1000 ms.
-        for (int t = 100; t <= 1300; t += 100)
+        // Lower-priority adverts every 100 ms from t = 100 ms: accepted until t = 1100 ms (first lower advert + 1 s).
+        for (int t = 100; t <= 1000; t += 100)
         {
             Assert.Empty(h.Tick(TimeSpan.FromMilliseconds(100)));
             Assert.Empty(h.Advert(100));
         }
 
-        // Takeover at 1000 ms + 341.406 ms, i.e. 41.406 ms after the advert at 1300 ms.
+        Assert.Equal(Us(341_406), h.Machine.GetTimeUntilNextDeadline());
+
+        // The first advert after the delay: takeover at Skew_Time.
+        h.Time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Empty(h.Advert(100));
         Assert.Empty(h.Tick(Us(41_406) - OneTick));
         Assert.Equal(h.EnterMasterActions(VrrpState.Backup, VrrpTransitionCause.Preempted), h.Tick(OneTick));
     }
