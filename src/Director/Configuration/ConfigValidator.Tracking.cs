@@ -5,6 +5,9 @@ internal sealed partial class ConfigValidator
     private const string Trackers = "vrrp.trackers";
     private const string SyncGroups = "vrrp.syncGroups";
 
+    /// <summary>The implicit <c>Tracking.TableTracker</c>'s name, which no configured tracker may take.</summary>
+    internal const string ReservedTrackerName = "ipvs-table";
+
     /// <summary>Names between trackers, instances, sync groups and virtual servers.</summary>
     private void ValidateTracking()
     {
@@ -16,11 +19,18 @@ internal sealed partial class ConfigValidator
         for (var i = 0; i < vrrp.Trackers.Count; i++)
         {
             var tracker = vrrp.Trackers[i];
-            var server = FieldPath.Child(FieldPath.Item(Trackers, i), "virtualServer");
-            if (tracker is { Type: TrackerType.VirtualServer, VirtualServer: { } name } && Usable(server)
-                && !config.VirtualServers.Any(v => v.Name == name))
+            var name = FieldPath.Child(FieldPath.Item(Trackers, i), "name");
+            if (tracker.Name == ReservedTrackerName && Usable(name))
             {
-                diagnostics.Report(server, $"no virtual server is named '{name}'{Known(config.VirtualServers.Select(v => v.Name))}");
+                // Status and metrics show the implicit tracker under this name: a second one would be ambiguous.
+                diagnostics.Report(name, $"'{ReservedTrackerName}' is reserved for the implicit tracker of the IPVS table (see tableFailureWeight)");
+            }
+
+            var server = FieldPath.Child(FieldPath.Item(Trackers, i), "virtualServer");
+            if (tracker is { Type: TrackerType.VirtualServer, VirtualServer: { } serverName } && Usable(server)
+                && !config.VirtualServers.Any(v => v.Name == serverName))
+            {
+                diagnostics.Report(server, $"no virtual server is named '{serverName}'{Known(config.VirtualServers.Select(v => v.Name))}");
             }
         }
 

@@ -13,8 +13,8 @@ public sealed class TableTracker(Func<IpvsReconcilerStatus> status, TimeProvider
     : Tracker(new TrackerConfig { Name = TableTracker.TrackerName, Type = TrackerType.VirtualServer, Interval = TimeSpan.FromSeconds(1) }, time,
         TrackerReading.Healthy)
 {
-    /// <summary>The name status shows for it; no configured tracker may take it (it is not a valid one to reference).</summary>
-    public const string TrackerName = "ipvs-table";
+    /// <summary>The name status shows for it; the validator refuses a configured tracker of that name.</summary>
+    public const string TrackerName = ConfigValidator.ReservedTrackerName;
 
     /// <summary>One failed pass can be a passing netlink hiccup; two in a row (the reconciler retries at once) is a table that is not there.</summary>
     public const int FailingPasses = 2;

@@ -137,6 +137,11 @@ public sealed class TrackingConfigTests
             ["t.yaml:3:141: vrrp.instances[0].tableFailureWeight: must be -253..-1, got 10"]
         },
         {
+            "the implicit table tracker's name",
+            Instances + "    - { name: ipvs-table, type: file, path: /run/x }\n",
+            ["t.yaml:7:15: vrrp.trackers[1].name: 'ipvs-table' is reserved for the implicit tracker of the IPVS table (see tableFailureWeight)"]
+        },
+        {
             "virtual server not defined",
             Instances + "    - { name: pool, type: virtualServer, virtualServer: web }\n",
             ["t.yaml:7:57: vrrp.trackers[1].virtualServer: no virtual server is named 'web' (none is defined)"]

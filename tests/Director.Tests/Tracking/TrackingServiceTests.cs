@@ -185,6 +185,42 @@ public sealed class TrackingServiceTests
     }
 
     [Fact]
+    public async Task Reload_OneInstancesTrackerChanged_OtherInstanceUndisturbed()
+    {
+        // web tracks 'check', api tracks 'other'; the reload changes 'check' (its command) and web's weight only.
+        static string TwoInstances(string checkCommand, int weight) =>
+            Yaml($"[{{ tracker: check, weight: {weight} }}]",
+                    $"    - {{ name: check, type: script, command: {checkCommand}, interval: 1s }}\n"
+                    + "    - { name: other, type: script, command: other, interval: 1s }\n")
+                .Replace("    - name: web\n",
+                    "    - { name: api, interface: eth0, vrid: 52, priority: 150, version: 3, advertInterval: 1s, "
+                    + "virtualAddresses: [198.18.0.101/32], track: [{ tracker: other, weight: -10 }] }\n    - name: web\n",
+                    StringComparison.Ordinal);
+        await using var director = new TestDirector(TwoInstances("check", -60));
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        var api = director.Instance("api");
+        Assert.Equal(VrrpState.Master, api.Driver.State);
+        var socket = director.Kernel.Socket("eth0");
+        int ApiAdverts() => socket.Sent.Count(d => d.Packet.VirtualRouterId == 52);
+        var apiAdverts = ApiAdverts();
+        var otherRuns = director.Scripts.RunsOf("other");
+        director.Scripts.ExitWith("check2", 1);
+
+        director.WriteConfig(TwoInstances("check2", -50));
+        var response = await director.Reloader.ReloadAsync("test");
+
+        Assert.Equal(0, response.ExitCode);
+        await TestDirector.WaitUntilAsync(() => socket.Sent.Any(d => d.Packet.VirtualRouterId == 51 && d.Packet.Priority == 100), "web at 150 - 50");
+        await director.SettleAsync();
+        Assert.Same(api, director.Instance("api"));
+        Assert.Equal(VrrpState.Master, api.Driver.State);
+        Assert.Equal(150, api.Driver.Options.Priority);
+        Assert.Equal(apiAdverts, ApiAdverts());                      // no reconfiguration: no advert out of turn
+        Assert.Equal(otherRuns, director.Scripts.RunsOf("other"));  // its tracker kept running, not restarted
+    }
+
+    [Fact]
     public async Task StopThenDispose_AsTheHostDoes_NoError()
     {
         var director = new TestDirector(Yaml("[{ tracker: check }]", CheckScript), trackTable: true);
