@@ -3,13 +3,17 @@ using System.Net;
 
 namespace HaDirector.Integration.Tests.Infrastructure;
 
-/// <summary>Debian's keepalived 2.2.7 as a VRRP-only peer in a namespace (DESIGN.md §5).</summary>
+/// <summary>
+/// Debian's keepalived 2.2.7 as a VRRP-only peer in a namespace (DESIGN.md §5). <c>topLevel</c> and
+/// <c>instanceExtra</c> are keepalived.conf text added at the top level (a <c>vrrp_script</c>) and in the instance (a
+/// <c>track_script</c>).
+/// </summary>
 public sealed class KeepalivedPeer : IDisposable
 {
     private readonly string _dir;
 
     public KeepalivedPeer(LanHost host, int vrid, int priority, int version, TimeSpan advertInterval,
-        IPAddress vip, bool preempt = true)
+        IPAddress vip, bool preempt = true, string topLevel = "", string instanceExtra = "")
     {
         Host = host;
         _dir = Directory.CreateTempSubdirectory("hd-keepalived-").FullName;
@@ -22,6 +26,7 @@ public sealed class KeepalivedPeer : IDisposable
                 router_id {{host.Name}}
                 vrrp_garp_master_delay 5
             }
+            {{topLevel}}
             vrrp_instance VI_{{vrid}} {
                 state BACKUP
                 interface eth0
@@ -30,6 +35,7 @@ public sealed class KeepalivedPeer : IDisposable
                 version {{version}}
                 advert_int {{interval}}
                 {{(preempt ? "" : "nopreempt")}}
+                {{instanceExtra}}
                 virtual_ipaddress {
                     {{vip}}/32 dev eth0
                 }
