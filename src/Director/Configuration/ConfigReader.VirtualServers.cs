@@ -22,7 +22,7 @@ internal sealed partial class ConfigReader
     ];
 
     private static readonly string[] SorryServerKeys = ["address", "port"];
-    private static readonly string[] RealServerKeys = ["address", "port", "weight", "forwarding"];
+    private static readonly string[] RealServerKeys = ["address", "port", "weight", "forwarding", "notifyUp", "notifyDown"];
 
     // Made once rather than a closure per value (a file of 10,000 real servers has 40,000).
     private static readonly Func<string, Parsed<int>> PortNumber = ScalarParsers.Int(1, 65535);
@@ -141,6 +141,8 @@ internal sealed partial class ConfigReader
             Port = map.Read("port", PortNumber, servicePort),
             Weight = map.Read("weight", PortOrWeight, RealServerDefaults.Weight),
             Forwarding = map.ReadOptional("forwarding", ScalarParsers.ForwardingMethods.Parse),
+            NotifyUp = map.ReadOrNull("notifyUp", ScalarParsers.NonEmpty),
+            NotifyDown = map.ReadOrNull("notifyDown", ScalarParsers.NonEmpty),
         };
     }
 }

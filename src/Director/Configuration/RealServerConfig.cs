@@ -16,4 +16,10 @@ public sealed record RealServerConfig
 
     /// <summary>Null: the virtual server's forwarding method.</summary>
     public IpvsForwardingMethod? Forwarding { get; init; }
+
+    /// <summary>keepalived's <c>notify_up</c>: run as written when the health checks find this server up again.</summary>
+    public string? NotifyUp { get; init; }
+
+    /// <summary>keepalived's <c>notify_down</c>: run as written when the health checks find this server down.</summary>
+    public string? NotifyDown { get; init; }
 }

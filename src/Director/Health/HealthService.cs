@@ -197,6 +197,7 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
         if ((change & HealthChange.State) != 0)
         {
             LogStateChanged(_logger, check.Id.Destination, check.VirtualServer, snapshot.State, result.Reason, result.Latency.TotalMilliseconds);
+            _options.StateChanged?.Invoke(check.VirtualServer, check.RealServer, snapshot.State);
         }
         else
         {

@@ -1,4 +1,5 @@
 using HaDirector.Director.Configuration;
+using HaDirector.HealthCheck.Policy;
 using HaDirector.HealthCheck.Probes;
 
 namespace HaDirector.Director.Health;
@@ -17,4 +18,10 @@ public sealed record HealthServiceOptions
 
     /// <summary>Tests replace probes here; null: the service's own <see cref="Health.ProbeFactory"/>, which it owns and disposes.</summary>
     public Func<HealthCheckConfig, RealServerConfig, IProbe?>? ProbeFactory { get; init; }
+
+    /// <summary>
+    /// Told after a real server's state changed (virtual server name, real server, new state), on the checking thread:
+    /// must not block (the per-real-server notify hooks queue their commands).
+    /// </summary>
+    public Action<string, RealServerConfig, HealthState>? StateChanged { get; init; }
 }

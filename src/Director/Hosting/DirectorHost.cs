@@ -99,9 +99,12 @@ public static class DirectorHost
             builder.Services.AddSingleton<IpvsMetrics>();
             builder.Services.AddSingleton<HealthMetrics>();
             builder.Services.AddSingleton<IRealServerHealthSink>(sp => sp.GetRequiredService<IpvsTableService>().Reconciler);
+            builder.Services.AddSingleton(sp => new RealServerNotify(new ShellCommandRunner(), sp.GetRequiredService<TrackingMetrics>(),
+                sp.GetRequiredService<ILogger<RealServerNotify>>()));
             builder.Services.AddSingleton(sp => new HealthService(
                 sp.GetRequiredService<RunningConfig>().Current, TimeProvider.System, sp.GetRequiredService<ILogger<HealthService>>(),
-                sp.GetRequiredService<IRealServerHealthSink>(), sp.GetRequiredService<HealthMetrics>()));
+                sp.GetRequiredService<IRealServerHealthSink>(), sp.GetRequiredService<HealthMetrics>(),
+                new HealthServiceOptions { StateChanged = sp.GetRequiredService<RealServerNotify>().OnStateChanged }));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
             builder.Services.AddSingleton<IHealthView, HealthServiceView>();
             builder.Services.AddSingleton<StatusBuilder>();

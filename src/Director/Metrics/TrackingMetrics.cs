@@ -13,9 +13,9 @@ public sealed class TrackingMetrics
         EffectivePriority = f.CreateGauge(MetricNames.VrrpEffectivePriority,
             "The priority the instance advertises: its configured priority moved by its trackers' weights (keepalived's effective_priority).",
             "instance");
-        NotifyRuns = f.CreateCounter(MetricNames.VrrpNotifyRuns, "Notify hook runs, by instance or sync group.", "name");
+        NotifyRuns = f.CreateCounter(MetricNames.VrrpNotifyRuns, "Notify hook runs, by instance, sync group or real server.", "name");
         NotifyFailures = f.CreateCounter(MetricNames.VrrpNotifyFailures,
-            "Notify hook runs that exited non-zero, timed out or did not start, by instance or sync group.", "name");
+            "Notify hook runs that exited non-zero, timed out or did not start, by instance, sync group or real server.", "name");
     }
 
     public Gauge TrackerUp { get; }

@@ -70,6 +70,20 @@ public sealed class TrackingConfigTests
         Assert.Equal("/usr/local/sbin/group-notify", group.Notify!.Command);
     }
 
+    [Fact]
+    public void LoadFromText_RealServerNotify_ReadsUpAndDown()
+    {
+        var result = ConfigLoader.LoadFromText(
+            "vrrp:\n  instances: [{ name: a, interface: eth0, vrid: 1, priority: 100, virtualAddresses: [198.18.10.88/32] }]\n"
+                + "virtualServers:\n  - { name: web, vip: 198.18.10.88, port: 80, realServers: [{ address: 198.18.20.1, notifyUp: '/sbin/rs up', notifyDown: /sbin/rs-down }] }\n",
+            "t.yaml");
+
+        Assert.Empty(result.Errors);
+        var server = Assert.Single(result.Config!.VirtualServers[0].RealServers);
+        Assert.Equal("/sbin/rs up", server.NotifyUp);
+        Assert.Equal("/sbin/rs-down", server.NotifyDown);
+    }
+
     private const string Instances = """
         vrrp:
           instances:

@@ -72,4 +72,40 @@ public sealed class SyncGroupLinksTests
         Assert.True(director.Instance("api").Driver.WantsMaster);
         Assert.DoesNotContain("198.18.0.101/32", director.Kernel.AddressesOf("eth0"));
     }
+
+    [Fact]
+    public async Task MemberFaultsWhileTheOtherWaitsToBecomeMaster_NeitherTakesOver_BothMasterOnceAllCan()
+    {
+        await using var director = new TestDirector(Group);
+        await director.StartAsync();
+        var socket = director.Kernel.Socket("eth0");
+        var peer = new VrrpPacket(VrrpVersion.V3, 51, 200, [IPAddress.Parse("198.18.0.100")], TimeSpan.FromSeconds(1));
+        var apiStates = new System.Collections.Concurrent.ConcurrentQueue<VrrpState>();
+        director.Instance("api").Runtime.Transitioned += (_, change) => apiStates.Enqueue(change.To);
+        for (var second = 0; second < 5; second++)
+        {
+            socket.Deliver(FakeVrrpSocket.Advert(peer, IPAddress.Parse("198.18.0.2")));
+            await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.True(director.Instance("api").Driver.WantsMaster); // api's timer ran out; web still hears a master
+
+        // api's own tracker fails while it waits: both go to Fault, and api never took its VIP.
+        director.Scripts.ExitWith("check", 1);
+        socket.Deliver(FakeVrrpSocket.Advert(peer, IPAddress.Parse("198.18.0.2")));
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Fault), "both in Fault");
+        Assert.DoesNotContain("198.18.0.101/32", director.Kernel.AddressesOf("eth0"));
+        Assert.DoesNotContain(VrrpState.Master, apiStates);
+
+        // The other master is gone and the tracker recovers: both can become master, and both do.
+        director.Scripts.ExitWith("check", 0);
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Backup), "both Backup");
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Master), "both masters");
+        await director.SettleAsync();
+        Assert.Contains("198.18.0.100/32", director.Kernel.AddressesOf("eth0"));
+        Assert.Contains("198.18.0.101/32", director.Kernel.AddressesOf("eth0"));
+    }
 }
