@@ -111,4 +111,33 @@ public sealed class KeepalivedTrackingTests : IDisposable
         WaitRouterOn(lb1);
         Wait.Until(() => ours.Process.OutputContains("Backup -> Master (Preempted)"), Bound, "ours to log 'Backup -> Master (Preempted)'", Diagnostics);
     }
+
+    [Fact]
+    public void OurInterfaceTrackerFails_OnOurMaster_KeepalivedTakesOverAtSkewAndHandsBack()
+    {
+        var lb1 = _lan["lb1"];
+        var lb2 = _lan["lb2"];
+        // eth1 on lb1: a veth whose other end stays in lb1 (an uplink the LAN never sees).
+        LanTopology.Ip(lb1.Namespace, "link", "add", "eth1", "type", "veth", "peer", "name", "eth1-far");
+        LanTopology.Ip(lb1.Namespace, "link", "set", "eth1-far", "up");
+        LanTopology.Ip(lb1.Namespace, "link", "set", "eth1", "up");
+        var ours = _lan.Start(lb1, DirectorProcess.VrrpConfig(51, 150, 3, Interval, Vip.ToString())
+            .Replace("      preempt: true\n", "      preempt: true\n      track: [{ tracker: uplink }]\n", StringComparison.Ordinal)
+            .Replace("  instances:\n", "  trackers: [{ name: uplink, type: interface, interface: eth1 }]\n  instances:\n", StringComparison.Ordinal));
+        WaitSoleMaster(lb1, lb2);
+        var keepalived = StartKeepalived(lb2, 100, track: false);
+        Wait.Until(() => keepalived.Process.OutputContains("Entering BACKUP STATE"), Bound, "keepalived to enter BACKUP", Diagnostics);
+
+        LanTopology.Ip(lb1.Namespace, "link", "set", "eth1", "down");
+
+        // Ours goes to Fault and resigns with priority 0: keepalived takes over at its Skew_Time.
+        WaitSoleMaster(lb2, lb1);
+        WaitRouterOn(lb2);
+        Wait.Until(() => ours.Process.OutputContains("Master -> Fault (TrackerFault)"), Bound, "ours to log its Fault", Diagnostics);
+
+        LanTopology.Ip(lb1.Namespace, "link", "set", "eth1", "up");
+
+        WaitSoleMaster(lb1, lb2);
+        WaitRouterOn(lb1);
+    }
 }
