@@ -31,7 +31,7 @@ public sealed class KeepalivedPeer : IDisposable
                 advert_int {{interval}}
                 {{(preempt ? "" : "nopreempt")}}
                 virtual_ipaddress {
-                    {{vip}}/32 dev eth0
+                    {{vip}}/{{(vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32)}} dev eth0
                 }
             }
             """);
