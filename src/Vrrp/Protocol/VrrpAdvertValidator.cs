@@ -50,7 +50,10 @@ public sealed class VrrpAdvertValidator
             ? new VrrpReceiveResult(VrrpDropReason.None, vrid, view.ToDatagram())
             : VrrpReceiveResult.Dropped(reason, vrid) with
             {
-                Source = view.Source, Family = view.Family, Version = view.Version, ClaimedAddress = FirstOfOurs(view),
+                Source = view.Source,
+                Family = view.Family,
+                Version = view.Version,
+                ClaimedAddress = FirstOfOurs(view),
             };
     }
 
