@@ -10,8 +10,14 @@ internal static class Fixture
 
     public static byte[] Load(string name) => Parse(File.ReadAllText(Path.Combine(Directory(), name + ".hex")));
 
-    /// <summary>The VRRP message alone: the datagram without its 20-byte IPv4 header.</summary>
-    public static byte[] Message(string name) => Load(name)[IpHeaderLength..];
+    public const int Ipv6HeaderLength = 40;
+
+    /// <summary>The VRRP message alone: the datagram without its 20-byte IPv4 (or 40-byte IPv6) header.</summary>
+    public static byte[] Message(string name)
+    {
+        var datagram = Load(name);
+        return datagram[(datagram[0] >> 4 == 6 ? Ipv6HeaderLength : IpHeaderLength)..];
+    }
 
     private static byte[] Parse(string text)
     {

@@ -29,7 +29,8 @@ internal sealed partial class ConfigValidator
             Instances,
             "vrid",
             ["vrid", "interface"],
-            x => (object)(x.Interface, x.VirtualRouterId),
+            // IPv4 and IPv6 virtual routers are separate (RFC 5798 §1): one VRID may serve one of each.
+            x => (object)(x.Interface, x.VirtualRouterId, x.Family),
             (x, first) => $"vrid {x.VirtualRouterId} is already used on {x.Interface} by {FieldPath.Parent(first)}");
 
         var firstAddress = new Dictionary<System.Net.IPAddress, string>();
@@ -114,10 +115,80 @@ internal sealed partial class ConfigValidator
             diagnostics.Report(checksum, "only used by VRRPv3; this instance is version 2");
         }
 
+        ValidateFamily(instance, path);
+
         var authentication = FieldPath.Child(path, "authentication");
         if (instance.Authentication.Type != HaDirector.Vrrp.Protocol.VrrpAuthType.None && instance.Version == 3 && Usable(version, authentication))
         {
             diagnostics.Report(authentication, "authentication is VRRPv2 only (RFC 5798 removed it); this instance is version 3");
         }
     }
+
+    /// <summary>
+    /// One instance carries one address family (RFC 5798 §1), given by its first virtual address; IPv6 needs VRRPv3,
+    /// whose IPv6 checksum always covers the pseudo-header (RFC 5798 §5.2.8).
+    /// </summary>
+    private void ValidateFamily(VrrpInstanceConfig instance, string path)
+    {
+        var first = FieldPath.Item(FieldPath.Child(path, "virtualAddresses"), 0);
+        if (instance.VirtualAddresses.Count == 0 || !Usable(first))
+        {
+            return;
+        }
+
+        var family = instance.Family;
+        var name = FamilyName(family);
+        var other = FamilyName(family == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? System.Net.Sockets.AddressFamily.InterNetwork
+            : System.Net.Sockets.AddressFamily.InterNetworkV6);
+        var leader = instance.VirtualAddresses[0].Address;
+        for (var j = 1; j < instance.VirtualAddresses.Count; j++)
+        {
+            var address = instance.VirtualAddresses[j].Address;
+            var at = FieldPath.Item(FieldPath.Child(path, "virtualAddresses"), j);
+            if (address.AddressFamily != family && Usable(at))
+            {
+                diagnostics.Report(at, $"{address} is {other} but this instance's first virtual address {leader} is {name}: "
+                    + $"one instance carries one address family (RFC 5798 §1); move the {other} addresses to an instance of their own");
+            }
+        }
+
+        var peers = FieldPath.Child(path, "unicastPeers");
+        for (var j = 0; j < instance.UnicastPeers.Count; j++)
+        {
+            var peer = instance.UnicastPeers[j];
+            var at = FieldPath.Item(peers, j);
+            if (peer.AddressFamily != family && Usable(at))
+            {
+                diagnostics.Report(at, $"peer {peer} is {other} but this instance's virtual addresses are {name}: "
+                    + $"adverts go over {name}; give the other director's {name} address{(family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? " (its link-local one, fe80::...)" : "")}");
+            }
+        }
+
+        var source = FieldPath.Child(path, "unicastSource");
+        if (instance.UnicastSource is { } from && from.AddressFamily != family && Usable(source))
+        {
+            diagnostics.Report(source, $"{from} is {other} but this instance's virtual addresses are {name}: give one of this director's {name} addresses");
+        }
+
+        if (family != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return;
+        }
+
+        var version = FieldPath.Child(path, "version");
+        if (instance.Version == 2 && Usable(version))
+        {
+            diagnostics.Report(version, $"VRRPv2 carries IPv4 only (RFC 3768) and virtual address {leader} is IPv6: use version 3 (RFC 5798)");
+        }
+
+        var checksum = FieldPath.Child(path, "v3Checksum");
+        if (instance.V3Checksum == HaDirector.Vrrp.Protocol.VrrpChecksumMode.MessageOnly && Usable(checksum))
+        {
+            diagnostics.Report(checksum, "rfc9568 is an IPv4 choice; over IPv6 the checksum always covers the pseudo-header (RFC 5798 §5.2.8): remove v3Checksum");
+        }
+    }
+
+    private static string FamilyName(System.Net.Sockets.AddressFamily family) =>
+        family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 }

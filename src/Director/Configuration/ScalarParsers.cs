@@ -77,16 +77,21 @@ internal static class ScalarParsers
     public static Parsed<IPAddress> Ipv4(string text) =>
         TryIpv4(text, out var address) ? address : new ParseError($"expected an IPv4 address like 10.0.0.1, got '{text}'");
 
+    /// <summary>A VRRP virtual address of either family; without a prefix a host route (/32 or /128).</summary>
     public static Parsed<VirtualAddress> VirtualAddress(string text)
     {
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         var addressText = slash < 0 ? text : text[..slash];
-        var prefix = 32;
-        if (!TryIpv4(addressText, out var address)
-            || (slash >= 0 && !int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix))
-            || prefix > 32)
+        if (!TryVrrpAddress(addressText, out var address))
         {
-            return new ParseError($"expected an IPv4 address with an optional prefix like 10.0.0.1/32, got '{text}'");
+            return new ParseError($"expected an address with an optional prefix like 10.0.0.1/32 or 2001:db8::1/128, got '{text}'");
+        }
+
+        var max = address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
+        var prefix = max;
+        if (slash >= 0 && (!int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > max))
+        {
+            return new ParseError($"the prefix length of {address} must be 0..{max}, got '{text[(slash + 1)..]}'");
         }
 
         return new VirtualAddress(address, prefix);
@@ -140,6 +145,28 @@ internal static class ScalarParsers
         var closest = ClosestName.Find(text, names);
         var hint = closest is null ? "" : $"; did you mean '{closest}'?";
         return $"expected one of {string.Join(", ", names)}, got '{text}'{hint}";
+    }
+
+    /// <summary>
+    /// VRRP's unicast peers and source: an IPv4 dotted quad or any IPv6 text (shown in RFC 5952 form from then on),
+    /// without a zone: the instance's interface is the zone of a link-local peer.
+    /// </summary>
+    public static Parsed<IPAddress> VrrpAddress(string text) =>
+        TryVrrpAddress(text, out var address)
+            ? address
+            : new ParseError(text.Contains('%', StringComparison.Ordinal)
+                ? $"expected an address without a zone (the instance's interface is the zone), got '{text}'"
+                : $"expected an IPv4 or IPv6 address like 10.0.0.1 or fe80::2, got '{text}'");
+
+    private static bool TryVrrpAddress(string text, out IPAddress address)
+    {
+        if (TryIpv4(text, out address))
+        {
+            return true;
+        }
+
+        return !text.Contains('%', StringComparison.Ordinal) && text.Contains(':', StringComparison.Ordinal)
+            && IPAddress.TryParse(text, out address!) && address.AddressFamily == AddressFamily.InterNetworkV6;
     }
 
     /// <summary>A dotted quad written as it is printed (IPAddress.TryParse alone would take "10.1" or "1").</summary>

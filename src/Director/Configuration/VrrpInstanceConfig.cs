@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using HaDirector.Vrrp.Protocol;
 
 namespace HaDirector.Director.Configuration;
@@ -6,8 +7,11 @@ namespace HaDirector.Director.Configuration;
 /// <summary>One VRRP virtual router (<c>vrrp.instances[]</c>).</summary>
 public sealed record VrrpInstanceConfig
 {
-    /// <summary>VRRP multicast group of RFC 5798 §5.1.1.2, used when no unicast peers are given.</summary>
+    /// <summary>IPv4 VRRP multicast group of RFC 5798 §5.1.1.2, used when no unicast peers are given.</summary>
     public static readonly IPAddress MulticastGroup = IPAddress.Parse("224.0.0.18");
+
+    /// <summary>IPv6 VRRP multicast group of RFC 5798 §5.1.2.2.</summary>
+    public static readonly IPAddress MulticastGroupV6 = IPAddress.Parse("ff02::12");
 
     public string Name { get; init; } = "";
 
@@ -28,13 +32,16 @@ public sealed record VrrpInstanceConfig
 
     public TimeSpan PreemptDelay { get; init; } = TimeSpan.Zero;
 
-    /// <summary>Empty: adverts go to <see cref="MulticastGroup"/>.</summary>
+    /// <summary>Empty: adverts go to <see cref="MulticastGroup"/> (<see cref="MulticastGroupV6"/> for IPv6).</summary>
     public ValueList<IPAddress> UnicastPeers { get; init; } = [];
 
-    /// <summary>Null: the interface's primary address.</summary>
+    /// <summary>Null: the interface's primary address (IPv4) or its link-local address (IPv6, RFC 5798 §5.1.2.1).</summary>
     public IPAddress? UnicastSource { get; init; }
 
     public ValueList<VirtualAddress> VirtualAddresses { get; init; } = [];
+
+    /// <summary>The instance's address family: its first virtual address's (RFC 5798 §1: one family per virtual router).</summary>
+    public AddressFamily Family => VirtualAddresses.Count > 0 ? VirtualAddresses[0].Address.AddressFamily : AddressFamily.InterNetwork;
 
     public GarpConfig Garp { get; init; } = new();
 

@@ -34,8 +34,13 @@ public static class HostCheck
                 continue;
             }
 
-            var addresses = links.ListAddresses(link.Index).Where(a => a.Address.AddressFamily == AddressFamily.InterNetwork).ToList();
+            // One family per instance (RFC 5798 §1): an IPv6 instance is checked against the interface's IPv6 addresses.
+            var family = instance.Family;
+            var addresses = links.ListAddresses(link.Index).Where(a => a.Address.AddressFamily == family).ToList();
             var own = addresses.Where(a => !vips.Contains(a.Address)).ToList();
+            // IPv6 adverts go from the link-local address (RFC 5798 §5.1.2.1); a VIP's subnet is a global one.
+            var subnets = own.Where(a => !a.Address.IsIPv6LinkLocal).ToList();
+            var max = family == AddressFamily.InterNetworkV6 ? 128 : 32;
             for (var j = 0; j < instance.VirtualAddresses.Count; j++)
             {
                 var vip = instance.VirtualAddresses[j];
@@ -50,18 +55,26 @@ public static class HostCheck
                     continue;
                 }
 
-                if (own.Count > 0 && !own.Any(a => a.PrefixLength < 32 && Contains(a, vip.Address)))
+                if (subnets.Count > 0 && !subnets.Any(a => a.PrefixLength < max && Contains(a, vip.Address)))
                 {
                     warnings.Add(sources.ErrorAt(vipPath,
-                        $"{vip.Address} is outside every subnet of {instance.Interface} ({string.Join(", ", own.Select(a => $"{a.Address}/{a.PrefixLength}"))}): "
+                        $"{vip.Address} is outside every subnet of {instance.Interface} ({string.Join(", ", subnets.Select(a => $"{a.Address}/{a.PrefixLength}"))}): "
                         + "neighbours reach it only through a route to it"));
                 }
             }
 
-            if (instance.UnicastSource is null && own.Count == 0 && !errors.Any(e => e.FieldPath.StartsWith(path, StringComparison.Ordinal)))
+            if (instance.UnicastSource is null && !errors.Any(e => e.FieldPath.StartsWith(path, StringComparison.Ordinal)))
             {
-                errors.Add(sources.ErrorAt($"{path}.interface",
-                    $"interface '{instance.Interface}' has no IPv4 address of its own to send VRRP adverts from (add one, or set unicastSource)"));
+                if (family == AddressFamily.InterNetworkV6 && !own.Any(a => a.Address.IsIPv6LinkLocal))
+                {
+                    errors.Add(sources.ErrorAt($"{path}.interface",
+                        $"interface '{instance.Interface}' has no IPv6 link-local address to send VRRP adverts from (RFC 5798 §5.1.2.1; is IPv6 disabled on it, or addr_gen_mode none?)"));
+                }
+                else if (own.Count == 0)
+                {
+                    errors.Add(sources.ErrorAt($"{path}.interface",
+                        $"interface '{instance.Interface}' has no IPv4 address of its own to send VRRP adverts from (add one, or set unicastSource)"));
+                }
             }
         }
 
@@ -80,14 +93,23 @@ public static class HostCheck
 
     private static bool Contains(InterfaceAddress network, IPAddress address)
     {
-        var mask = network.PrefixLength == 0 ? 0u : uint.MaxValue << (32 - network.PrefixLength);
-        return (ToUInt32(network.Address) & mask) == (ToUInt32(address) & mask);
-    }
-
-    private static uint ToUInt32(IPAddress address)
-    {
+        var net = network.Address.GetAddressBytes();
         var bytes = address.GetAddressBytes();
-        return ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
+        if (net.Length != bytes.Length)
+        {
+            return false;
+        }
+
+        for (var bit = 0; bit < network.PrefixLength; bit++)
+        {
+            var mask = 0x80 >> (bit % 8);
+            if ((net[bit / 8] & mask) != (bytes[bit / 8] & mask))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Binds as the HTTP listener will (SO_REUSEADDR: only another listener is in the way); the reason if it cannot.</summary>

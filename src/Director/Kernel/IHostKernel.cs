@@ -23,8 +23,8 @@ public interface IHostKernel
     /// </summary>
     IIpvsKernel OpenIpvs();
 
-    /// <summary>The VRRP (IP protocol 112) socket of one interface.</summary>
-    IVrrpSocket OpenVrrpSocket(string interfaceName, int interfaceIndex);
+    /// <summary>The VRRP (IP protocol 112) socket of one interface for one address family.</summary>
+    IVrrpSocket OpenVrrpSocket(string interfaceName, int interfaceIndex, System.Net.Sockets.AddressFamily family);
 
     /// <summary>The sender of gratuitous ARP frames on one interface.</summary>
     IArpSender OpenArpSender(string interfaceName);

@@ -33,7 +33,10 @@ public sealed class LinuxKernel : IHostKernel, IDisposable
         return ipvs;
     }
 
-    public IVrrpSocket OpenVrrpSocket(string interfaceName, int interfaceIndex) => new VrrpSocket(interfaceName, interfaceIndex);
+    public IVrrpSocket OpenVrrpSocket(string interfaceName, int interfaceIndex, System.Net.Sockets.AddressFamily family) =>
+        family == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? new VrrpIpv6Socket(interfaceName, interfaceIndex)
+            : new VrrpSocket(interfaceName, interfaceIndex);
 
     public IArpSender OpenArpSender(string interfaceName) => new PcapArpSender(interfaceName);
 

@@ -79,9 +79,8 @@ public sealed partial class VrrpChannel : IDisposable
             foreach (var destination in destinations)
             {
                 // The v3 checksum covers the destination (pseudo-header): one encode per peer.
-                var length = VrrpCodec.Write(packet, source, destination, _sendBuffer.AsSpan(Ipv4Header.Length), mode);
-                Ipv4Header.Write(_sendBuffer, source, destination, VrrpCodec.IpProtocolNumber, length, VrrpCodec.RequiredTtl, VrrpCodec.TypeOfService);
-                _socket.Send(_sendBuffer.AsSpan(0, Ipv4Header.Length + length), destination);
+                var datagram = VrrpDatagramWriter.Write(packet, source, destination, _sendBuffer, mode);
+                _socket.Send(_sendBuffer.AsSpan(0, datagram), destination);
             }
         }
     }
@@ -160,7 +159,7 @@ public sealed partial class VrrpChannel : IDisposable
         if (!result.IsAccepted)
         {
             instance?.Driver.RecordDrop(result.Reason);
-            if (result.Source == 0)
+            if (result.Source == UInt128.Zero)
             {
                 _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString()).Inc();
                 LogDropped(_logger, InterfaceName, result.Reason, result.VirtualRouterId);
@@ -184,8 +183,8 @@ public sealed partial class VrrpChannel : IDisposable
     /// </summary>
     private void DroppedAdvert(Routing routing, VrrpReceiveResult result)
     {
-        var source = Ipv4.ToAddress(result.Source);
-        var claimed = result.ClaimedAddress == 0 ? null : Ipv4.ToAddress(result.ClaimedAddress);
+        var source = VrrpAddress.ToAddress(result.Source, result.Family);
+        var claimed = result.ClaimedAddress == UInt128.Zero ? null : VrrpAddress.ToAddress(result.ClaimedAddress, result.Family);
         var foreignRouter = result.Reason == VrrpDropReason.UnknownVrid && claimed is null;
         if (foreignRouter)
         {

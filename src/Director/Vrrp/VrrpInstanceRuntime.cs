@@ -2,7 +2,6 @@ using System.Net;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Kernel;
 using HaDirector.Director.Metrics;
-using HaDirector.Linux.Packets;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Protocol;
@@ -12,7 +11,8 @@ namespace HaDirector.Director.Vrrp;
 
 /// <summary>
 /// Carries out one instance's election actions on the host: adverts through the interface's channel,
-/// IPVS services and VIPs (services first), gratuitous ARP through libpcap; records state for status and metrics.
+/// IPVS services and VIPs (services first), gratuitous ARP or (IPv6) unsolicited neighbour adverts through libpcap;
+/// records state for status and metrics.
 /// </summary>
 public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 {
@@ -194,9 +194,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         var wiring = _wiring;
         foreach (var destination in wiring.Destinations)
         {
-            VrrpCodec.Write(options.CreateAdvert(options.Priority), wiring.Primary, destination, scratch.AsSpan(Ipv4Header.Length),
-                wiring.ChecksumMode);
-            Ipv4Header.Write(scratch, wiring.Primary, destination, VrrpCodec.IpProtocolNumber, 0, VrrpCodec.RequiredTtl, VrrpCodec.TypeOfService);
+            VrrpDatagramWriter.Write(options.CreateAdvert(options.Priority), wiring.Primary, destination, scratch, wiring.ChecksumMode);
         }
         _ = _links.ListAddresses(_interfaceIndex);
         _garp.WarmUp(options.VirtualAddresses);
@@ -288,14 +286,15 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     {
         var wiring = _wiring;
         return (wiring.Config.VirtualAddresses.FirstOrDefault(v => v.Address.Equals(vip))
-            ?? wiring.Previous?.VirtualAddresses.FirstOrDefault(v => v.Address.Equals(vip)))?.PrefixLength ?? 32;
+            ?? wiring.Previous?.VirtualAddresses.FirstOrDefault(v => v.Address.Equals(vip)))?.PrefixLength
+            ?? (vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32);
     }
 
     /// <summary>What the actions read, swapped whole by a reload (they run on several threads).</summary>
     private sealed record Wiring(VrrpInstanceConfig Config, IPAddress Primary, VrrpInstanceConfig? Previous = null)
     {
         public IReadOnlyList<IPAddress> Destinations { get; } =
-            Config.UnicastPeers.Count > 0 ? [.. Config.UnicastPeers] : [VrrpCodec.MulticastGroup];
+            Config.UnicastPeers.Count > 0 ? [.. Config.UnicastPeers] : [VrrpCodec.MulticastGroupOf(Config.Family)];
 
         public VrrpChecksumMode ChecksumMode { get; } = Config.V3Checksum;
     }

@@ -17,7 +17,11 @@ public sealed class VrrpInterface(string name, int index, VrrpChannel channel, I
 
     public VrrpChannel Channel { get; } = channel;
 
+    /// <summary>The sender of the announcements: gratuitous ARP for IPv4, unsolicited neighbour adverts for IPv6.</summary>
     public IArpSender Arp { get; } = arp;
+
+    /// <summary>The family of this interface's VRRP channel (an interface with both has two).</summary>
+    public System.Net.Sockets.AddressFamily Family { get; init; } = System.Net.Sockets.AddressFamily.InterNetwork;
 
     /// <summary>Starts the receive thread and the watches of the link and of its addresses (given the interface's stopping token).</summary>
     public void Start(params Func<VrrpInterface, CancellationToken, Task>[] watches)

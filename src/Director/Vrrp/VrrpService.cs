@@ -79,13 +79,12 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var created = new List<VrrpInstance>();
-        foreach (var group in _config.Vrrp.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
+        foreach (var group in _config.Vrrp.Instances.GroupBy(ChannelKey, StringComparer.Ordinal))
         {
-            var iface = OpenInterface(group.Key);
-            var primary = PrimaryAddress(iface, _config);
-            var instances = group.Select(c => CreateInstance(iface, c, c.UnicastSource ?? primary)).ToList();
+            var iface = OpenInterface(group.First());
+            var instances = group.Select(c => CreateInstance(iface, c, c.UnicastSource ?? PrimaryAddress(iface, _config))).ToList();
             iface.Channel.Route(instances);
-            iface.Start(WatchLinkAsync, GuardAddressesAsync, WatchArpAsync);
+            StartWatches(iface);
             created.AddRange(instances);
         }
         _instances = [.. created];
@@ -129,20 +128,22 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     /// </summary>
     public string? Check(DirectorConfig next)
     {
-        foreach (var group in next.Vrrp.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
+        foreach (var group in next.Vrrp.Instances.GroupBy(ChannelKey, StringComparer.Ordinal))
         {
             if (_interfaces.ContainsKey(group.Key))
             {
                 continue;
             }
-            var link = _kernel.Links.GetLink(group.Key);
+            var name = group.First().Interface;
+            var family = group.First().Family;
+            var link = _kernel.Links.GetLink(name);
             if (link is null)
             {
-                return $"interface '{group.Key}' (vrrp.instances[].interface of {string.Join(", ", group.Select(i => i.Name))}) does not exist";
+                return $"interface '{name}' (vrrp.instances[].interface of {string.Join(", ", group.Select(i => i.Name))}) does not exist";
             }
-            if (group.Any(i => i.UnicastSource is null) && PrimaryOf(link.Index, link.Name, next) is null)
+            if (group.Any(i => i.UnicastSource is null) && PrimaryOf(link.Index, link.Name, family, next) is null)
             {
-                return $"interface '{group.Key}' has no IPv4 address to send VRRP adverts from (set vrrp.instances[].unicastSource)";
+                return NoPrimary(name, family);
             }
         }
         return null;
@@ -172,7 +173,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             await DrainAsync(retiring, CancellationToken.None);
             _instances = [.. _instances.Except(retiring)];
             _syncGroups.Attach(next.Vrrp.SyncGroups, _instances);
-            foreach (var group in retiring.GroupBy(i => i.Config.Interface, StringComparer.Ordinal))
+            foreach (var group in retiring.GroupBy(i => ChannelKey(i.Config), StringComparer.Ordinal))
             {
                 var iface = _interfaces[group.Key];
                 var staying = iface.Channel.Instances.Except(group).ToList();
@@ -211,22 +212,22 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             var running = _instances.ToDictionary(i => i.Config.Name, StringComparer.Ordinal);
             var changed = new List<string>();
             var added = new List<VrrpInstance>();
-            foreach (var group in next.Vrrp.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
+            foreach (var group in next.Vrrp.Instances.GroupBy(ChannelKey, StringComparer.Ordinal))
             {
                 var fresh = !_interfaces.TryGetValue(group.Key, out var iface);
-                iface ??= OpenInterface(group.Key);
-                var primary = PrimaryAddress(iface, next);
+                iface ??= OpenInterface(group.First());
+                var primary = group.Any(c => c.UnicastSource is null) ? PrimaryAddress(iface, next) : null;
                 var addedHere = new List<VrrpInstance>();
                 var changedHere = 0;
                 foreach (var config in group)
                 {
                     if (!running.TryGetValue(config.Name, out var instance))
                     {
-                        addedHere.Add(CreateInstance(iface, config, config.UnicastSource ?? primary));
+                        addedHere.Add(CreateInstance(iface, config, config.UnicastSource ?? primary!));
                     }
                     else if (!Equals(instance.Config, config))
                     {
-                        var source = config.UnicastSource ?? primary;
+                        var source = config.UnicastSource ?? primary!;
                         instance.Runtime.Reconfigure(config, source);
                         _tracking.Reconfigure(config, instance.Driver, ToOptions(config, source));
                         changed.Add(config.Name);
@@ -242,7 +243,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
                 }
                 if (fresh)
                 {
-                    iface.Start(WatchLinkAsync, GuardAddressesAsync, WatchArpAsync);
+                    StartWatches(iface);
                 }
                 added.AddRange(addedHere);
             }
@@ -289,7 +290,28 @@ public sealed partial class VrrpService : IHostedService, IDisposable
 
     /// <summary>Interface, VRID and version make the virtual router; anything else can change in a running instance.</summary>
     private static bool SameRouter(VrrpInstanceConfig running, VrrpInstanceConfig next) =>
-        running.Interface == next.Interface && running.VirtualRouterId == next.VirtualRouterId && running.Version == next.Version;
+        running.Interface == next.Interface && running.VirtualRouterId == next.VirtualRouterId && running.Version == next.Version
+        && running.Family == next.Family;
+
+    /// <summary>
+    /// An interface carries one channel per address family: IPv4 and IPv6 virtual routers are separate (RFC 5798 §1),
+    /// each with its own socket, VRID space and announcements.
+    /// </summary>
+    private static string ChannelKey(VrrpInstanceConfig config) =>
+        config.Family == AddressFamily.InterNetworkV6 ? config.Interface + " (IPv6)" : config.Interface;
+
+    /// <summary>ARP conflicts are an IPv4 matter; the link and the VIP guard are watched for both families.</summary>
+    private void StartWatches(VrrpInterface iface)
+    {
+        if (iface.Family == AddressFamily.InterNetworkV6)
+        {
+            iface.Start(WatchLinkAsync, GuardAddressesAsync);
+        }
+        else
+        {
+            iface.Start(WatchLinkAsync, GuardAddressesAsync, WatchArpAsync);
+        }
+    }
 
     /// <summary>The priority-0 adverts and VIP removals may wait behind a takeover still programming IPVS.</summary>
     private static async Task DrainAsync(IEnumerable<VrrpInstance> instances, CancellationToken cancellationToken)
@@ -315,11 +337,13 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         }
     }
 
-    private VrrpInterface OpenInterface(string name)
+    private VrrpInterface OpenInterface(VrrpInstanceConfig first)
     {
+        var name = first.Interface;
+        var family = first.Family;
         var link = _kernel.Links.GetLink(name)
             ?? throw new HostConditionException($"interface '{name}' (vrrp.instances[].interface) does not exist");
-        var channel = new VrrpChannel(_kernel.OpenVrrpSocket(name, link.Index), _metrics, _loggers.CreateLogger<VrrpChannel>(), _time, _offPath)
+        var channel = new VrrpChannel(_kernel.OpenVrrpSocket(name, link.Index, family), _metrics, _loggers.CreateLogger<VrrpChannel>(), _time, _offPath)
         {
             RealtimePriority = (_time as PreciseTimeProvider)?.RealtimePriority, // the receive thread as the timer thread
         };
@@ -336,8 +360,8 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         arp.WarmUp();
         channel.WarmUp();
         _kernel.Links.WarmUp();
-        var iface = new VrrpInterface(name, link.Index, channel, arp);
-        _interfaces.Add(name, iface);
+        var iface = new VrrpInterface(name, link.Index, channel, arp) { Family = family };
+        _interfaces.Add(ChannelKey(first), iface);
         return iface;
     }
 
@@ -450,19 +474,26 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         }
     }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    /// <summary>RFC 5798 §5.1.1.1: the source is the primary address of the interface, never one of the VIPs.</summary>
+    /// <summary>
+    /// RFC 5798 §5.1.1.1: the IPv4 source is the primary address of the interface, never one of the VIPs; §5.1.2.1: the
+    /// IPv6 source is the interface's link-local address (so an interface without a global address still advertises).
+    /// </summary>
     private IPAddress PrimaryAddress(VrrpInterface iface, DirectorConfig config) =>
-        PrimaryOf(iface.Index, iface.Name, config)
-            ?? throw new HostConditionException(
-                $"interface '{iface.Name}' has no IPv4 address to send VRRP adverts from (set vrrp.instances[].unicastSource)");
+        PrimaryOf(iface.Index, iface.Name, iface.Family, config) ?? throw new HostConditionException(NoPrimary(iface.Name, iface.Family));
 
-    private IPAddress? PrimaryOf(int index, string name, DirectorConfig config)
+    private static string NoPrimary(string name, AddressFamily family) =>
+        family == AddressFamily.InterNetworkV6
+            ? $"interface '{name}' has no IPv6 link-local address to send VRRP adverts from (set vrrp.instances[].unicastSource)"
+            : $"interface '{name}' has no IPv4 address to send VRRP adverts from (set vrrp.instances[].unicastSource)";
+
+    private IPAddress? PrimaryOf(int index, string name, AddressFamily family, DirectorConfig config)
     {
         // The running configuration's VIPs too: a master still holds those a reload is removing.
         var vips = config.Vrrp.Instances.Concat(_config.Vrrp.Instances).Where(i => i.Interface == name)
             .SelectMany(c => c.VirtualAddresses).Select(v => v.Address).ToHashSet();
         return _kernel.Links.ListAddresses(index)
-            .Where(a => a.Address.AddressFamily == AddressFamily.InterNetwork && !vips.Contains(a.Address))
+            .Where(a => a.Address.AddressFamily == family && !vips.Contains(a.Address)
+                && (family != AddressFamily.InterNetworkV6 || a.Address.IsIPv6LinkLocal))
             .Select(a => a.Address)
             .FirstOrDefault();
     }

@@ -3,7 +3,9 @@ using System.Net;
 namespace HaDirector.Vrrp.Arp;
 
 /// <summary>
-/// Paces the gratuitous ARP bursts of one VRRP instance on an injected clock. <see cref="Stop"/> cancels any
+/// Paces the announcement bursts of one VRRP instance on an injected clock: a gratuitous ARP for each IPv4 VIP, an
+/// unsolicited neighbour advertisement (RFC 4861 §7.2.6, Router and Override set, RFC 9568 §8.2) for each IPv6 VIP,
+/// through the same sender, repeat, interval and refresh. <see cref="Stop"/> cancels any
 /// pending round at once: keepalived 2.2.7 leaks its delayed burst past a step-down, which re-points the
 /// router at a node that no longer holds the VIP.
 /// </summary>
@@ -105,9 +107,18 @@ public sealed class GarpScheduler : IDisposable
     {
         if (!_frameCache.TryGetValue(vip, out var frame))
         {
-            frame = GratuitousArp.Build(_sender.MacAddress, vip);
+            frame = vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? NeighbourAdvertisementFrame(vip)
+                : GratuitousArp.Build(_sender.MacAddress, vip);
             _frameCache[vip] = frame;
         }
+        return frame;
+    }
+
+    private byte[] NeighbourAdvertisementFrame(IPAddress vip)
+    {
+        var frame = new byte[HaDirector.Linux.Packets.NeighbourAdvertisement.Length];
+        HaDirector.Linux.Packets.NeighbourAdvertisement.Write(frame, vip, _sender.MacAddress.GetAddressBytes());
         return frame;
     }
 

@@ -60,18 +60,26 @@ public sealed record VrrpInstanceOptions(
                 : $"{Name}: a VRRPv3 advertInterval is whole centiseconds from 10ms to 40.95s, not {AdvertInterval}.");
         }
 
-        if (PrimaryAddress is null || PrimaryAddress.AddressFamily != AddressFamily.InterNetwork)
-        {
-            errors.Add($"{Name}: the primary address must be IPv4.");
-        }
-
         if (VirtualAddresses is null || VirtualAddresses.Count is 0 or > 255)
         {
             errors.Add($"{Name}: 1 to 255 virtual addresses are needed.");
         }
-        else if (VirtualAddresses.Any(a => a.AddressFamily != AddressFamily.InterNetwork))
+        else
         {
-            errors.Add($"{Name}: virtual addresses must be IPv4.");
+            // RFC 5798 §1: an IPv4 and an IPv6 virtual router are separate; the first address gives the family.
+            var family = VirtualAddresses[0].AddressFamily;
+            if (family is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6) || VirtualAddresses.Any(a => a.AddressFamily != family))
+            {
+                errors.Add($"{Name}: virtual addresses must be all IPv4 or all IPv6.");
+            }
+            else if (PrimaryAddress is null || PrimaryAddress.AddressFamily != family)
+            {
+                errors.Add($"{Name}: the primary address must be of the virtual addresses' family.");
+            }
+            else if (family == AddressFamily.InterNetworkV6 && Version != VrrpVersion.V3)
+            {
+                errors.Add($"{Name}: VRRP over IPv6 is version 3.");
+            }
         }
 
         if (PreemptDelay < TimeSpan.Zero)

@@ -23,7 +23,7 @@ namespace HaDirector.Vrrp.Election;
 public sealed class VrrpStateMachine
 {
     private readonly TimeProvider _time;
-    private uint _primaryAddress;
+    private UInt128 _primaryAddress;
     private long? _deadline;
     private VrrpTransitionCause _downCause = VrrpTransitionCause.MasterDownTimerExpired;
     private long? _preemptAt;
@@ -44,7 +44,7 @@ public sealed class VrrpStateMachine
 
         Options = options;
         _time = timeProvider;
-        _primaryAddress = Ipv4.ToUInt32(options.PrimaryAddress);
+        _primaryAddress = VrrpAddress.ToNumber(options.PrimaryAddress);
         MasterAdvertInterval = options.AdvertInterval;
     }
 
@@ -231,7 +231,7 @@ public sealed class VrrpStateMachine
 
         var before = Options;
         Options = next;
-        _primaryAddress = Ipv4.ToUInt32(next.PrimaryAddress);
+        _primaryAddress = VrrpAddress.ToNumber(next.PrimaryAddress);
         var added = next.VirtualAddresses.Except(before.VirtualAddresses).ToList();
         var removed = before.VirtualAddresses.Except(next.VirtualAddresses).ToList();
         if (State == VrrpState.Master)
@@ -412,7 +412,7 @@ public sealed class VrrpStateMachine
             return;
         }
 
-        uint source = Ipv4.ToUInt32(advert.Source);
+        var source = VrrpAddress.ToNumber(advert.Source);
         if (advert.Priority > Options.Priority || (advert.Priority == Options.Priority && source > _primaryAddress))
         {
             var cause = advert.Priority > Options.Priority

@@ -5,7 +5,7 @@ namespace HaDirector.Vrrp.Protocol;
 /// §7.1 for v2). Allocation-free until a datagram is accepted. Thread-safe once built.
 /// </summary>
 /// <remarks>
-/// Order: IPv4 header, TTL, version, type, length (all from <see cref="VrrpCodec"/>), then VRID,
+/// Order: IP header, TTL or hop limit, version, type, length (all from <see cref="VrrpCodec"/>), then VRID,
 /// checksum, interval, addresses, v2 auth and interval, unicast source. The VRID is looked up
 /// before the checksum (the RFC lists it after) because the v3 checksum variant is per instance;
 /// a datagram is dropped all the same, only the reported reason can differ.
@@ -15,7 +15,7 @@ namespace HaDirector.Vrrp.Protocol;
 public sealed class VrrpAdvertValidator
 {
     private readonly Entry?[] _byVrid = new Entry?[256];
-    private readonly HashSet<uint> _ourAddresses = [];
+    private readonly HashSet<UInt128> _ourAddresses = [];
 
     public VrrpAdvertValidator(IEnumerable<VrrpReceiveRules> instances)
     {
@@ -29,8 +29,9 @@ public sealed class VrrpAdvertValidator
 
             _byVrid[rules.VirtualRouterId] = new Entry(
                 rules,
-                [.. rules.VirtualAddresses.Select(Ipv4.ToUInt32)],
-                [.. rules.UnicastPeers.Select(Ipv4.ToUInt32)]);
+                [.. rules.VirtualAddresses.Select(VrrpAddress.ToNumber)],
+                [.. rules.UnicastPeers.Select(VrrpAddress.ToNumber)],
+                rules.VirtualAddresses.Count > 0 && rules.VirtualAddresses[0].AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6);
             _ourAddresses.UnionWith(_byVrid[rules.VirtualRouterId]!.VirtualAddresses);
         }
     }
@@ -47,15 +48,22 @@ public sealed class VrrpAdvertValidator
         reason = Check(view, _byVrid[vrid]);
         return reason == VrrpDropReason.None
             ? new VrrpReceiveResult(VrrpDropReason.None, vrid, view.ToDatagram())
-            : VrrpReceiveResult.Dropped(reason, vrid) with { Source = view.Source, Version = view.Version, ClaimedAddress = FirstOfOurs(view) };
+            : VrrpReceiveResult.Dropped(reason, vrid) with
+            {
+                Source = view.Source,
+                Family = view.Family,
+                Version = view.Version,
+                ClaimedAddress = FirstOfOurs(view),
+            };
     }
 
-    private uint FirstOfOurs(VrrpDatagramView view)
+    private UInt128 FirstOfOurs(VrrpDatagramView view)
     {
         var bytes = view.AddressBytes;
-        for (int i = 0; i < bytes.Length; i += 4)
+        var step = view.SourceBytes.Length;
+        for (int i = 0; i < bytes.Length; i += step)
         {
-            var address = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes[i..]);
+            var address = VrrpAddress.Read(bytes.Slice(i, step));
             if (_ourAddresses.Contains(address))
             {
                 return address;
@@ -73,7 +81,7 @@ public sealed class VrrpAdvertValidator
         }
 
         var rules = entry.Rules;
-        if (view.Version != rules.Version)
+        if (view.Version != rules.Version || view.IsIpv6 != entry.Ipv6)
         {
             return VrrpDropReason.VersionMismatch;
         }
@@ -125,5 +133,5 @@ public sealed class VrrpAdvertValidator
         return VrrpDropReason.None;
     }
 
-    private sealed record Entry(VrrpReceiveRules Rules, uint[] VirtualAddresses, uint[] UnicastPeers);
+    private sealed record Entry(VrrpReceiveRules Rules, UInt128[] VirtualAddresses, UInt128[] UnicastPeers, bool Ipv6);
 }

@@ -23,4 +23,14 @@ public static class VrrpChecksum
 
         return InternetChecksum.Finish(sum);
     }
+
+    /// <summary>
+    /// As above for addresses in network order, 4 bytes (IPv4) or 16 (IPv6). Over IPv6 the checksum always covers the
+    /// IPv6 pseudo-header (RFC 5798 §5.2.8, RFC 8200 §8.1): <paramref name="mode"/> is an IPv4 choice only.
+    /// </summary>
+    public static ushort Compute(
+        ReadOnlySpan<byte> message, VrrpVersion version, ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, VrrpChecksumMode mode) =>
+        source.Length == 16
+            ? InternetChecksum.OverIpv6(source, destination, VrrpCodec.IpProtocolNumber, message)
+            : Compute(message, version, (uint)VrrpAddress.Read(source), (uint)VrrpAddress.Read(destination), mode);
 }

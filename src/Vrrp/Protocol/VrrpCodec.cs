@@ -1,16 +1,17 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Net.Sockets;
 
 namespace HaDirector.Vrrp.Protocol;
 
-/// <summary>Writes VRRP messages and parses received IPv4 datagrams that carry them.</summary>
+/// <summary>Writes VRRP messages and parses received IPv4 and IPv6 datagrams that carry them.</summary>
 public static class VrrpCodec
 {
     /// <summary>IANA protocol number of VRRP.</summary>
     public const byte IpProtocolNumber = 112;
 
-    /// <summary>RFC 5798 §5.1.1.3: sent with TTL 255 and dropped on receipt otherwise.</summary>
+    /// <summary>RFC 5798 §5.1.1.3 and §5.1.2.3: sent with TTL (IPv6: hop limit) 255 and dropped on receipt otherwise.</summary>
     public const byte RequiredTtl = 255;
 
     /// <summary>IP precedence "internetwork control" (0xC0), as keepalived sends adverts.</summary>
@@ -22,11 +23,19 @@ public static class VrrpCodec
     /// <summary>224.0.0.18, the VRRP multicast group (RFC 5798 §5.1.1.2).</summary>
     public static IPAddress MulticastGroup { get; } = IPAddress.Parse("224.0.0.18");
 
+    /// <summary>ff02::12, the IPv6 VRRP multicast group (RFC 5798 §5.1.2.2).</summary>
+    public static IPAddress MulticastGroupV6 { get; } = IPAddress.Parse("ff02::12");
+
+    /// <summary>The group adverts of <paramref name="family"/> go to when no unicast peers are configured.</summary>
+    public static IPAddress MulticastGroupOf(AddressFamily family) =>
+        family == AddressFamily.InterNetworkV6 ? MulticastGroupV6 : MulticastGroup;
+
     /// <summary>Bytes of the VRRP message (no IP header) that <see cref="Write(VrrpPacket, IPAddress, IPAddress, Span{byte}, VrrpChecksumMode)"/> produces.</summary>
     public static int GetMessageLength(VrrpPacket packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
-        return VrrpDatagramView.MessageLength(packet.Version, packet.Addresses.Count);
+        return VrrpDatagramView.MessageLength(packet.Version, packet.Addresses.Count,
+            packet.Addresses.Count > 0 ? VrrpAddress.Length(packet.Addresses[0].AddressFamily) : 4);
     }
 
     /// <summary>
@@ -55,6 +64,23 @@ public static class VrrpCodec
             throw new ArgumentException("A VRRP advertisement carries at most 255 addresses.", nameof(packet));
         }
 
+        var family = packet.Addresses.Count > 0 ? packet.Addresses[0].AddressFamily : source.AddressFamily;
+        var mixed = source.AddressFamily != family || destination.AddressFamily != family;
+        for (int i = 0; i < packet.Addresses.Count; i++)
+        {
+            mixed |= packet.Addresses[i].AddressFamily != family;
+        }
+
+        if (mixed)
+        {
+            throw new ArgumentException("A VRRP advertisement's addresses, source and destination are of one family (RFC 5798 §1).", nameof(packet));
+        }
+
+        if (family == AddressFamily.InterNetworkV6 && packet.Version != VrrpVersion.V3)
+        {
+            throw new ArgumentException("VRRP over IPv6 is version 3 (RFC 5798).", nameof(packet));
+        }
+
         var message = buffer[..length];
         message[0] = (byte)(((int)packet.Version << 4) | (int)packet.Type);
         message[1] = packet.VirtualRouterId;
@@ -72,9 +98,10 @@ public static class VrrpCodec
 
         message[6] = 0;
         message[7] = 0;
-        for (int i = 0; i < packet.Addresses.Count; i++)
+        var offset = VrrpDatagramView.HeaderLength;
+        foreach (var address in packet.Addresses)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(message[(VrrpDatagramView.HeaderLength + (i * 4))..], Ipv4.ToUInt32(packet.Addresses[i]));
+            offset += VrrpAddress.Write(address, message[offset..]);
         }
 
         if (packet.Version == VrrpVersion.V2)
@@ -82,7 +109,9 @@ public static class VrrpCodec
             packet.Authentication.Data.CopyTo(message[(length - VrrpAuthentication.DataLength)..]);
         }
 
-        var checksum = VrrpChecksum.Compute(message, packet.Version, Ipv4.ToUInt32(source), Ipv4.ToUInt32(destination), mode);
+        Span<byte> from = stackalloc byte[16];
+        Span<byte> to = stackalloc byte[16];
+        var checksum = VrrpChecksum.Compute(message, packet.Version, from[..VrrpAddress.Write(source, from)], to[..VrrpAddress.Write(destination, to)], mode);
         BinaryPrimitives.WriteUInt16BigEndian(message[6..], checksum);
         return length;
     }
@@ -97,8 +126,9 @@ public static class VrrpCodec
     }
 
     /// <summary>
-    /// Parses a full received IPv4 datagram (raw IPPROTO 112 sockets deliver the IP header) and
-    /// checks what does not depend on configuration: IPv4 header, protocol, TTL 255, version, type,
+    /// Parses a full received IPv4 datagram (raw IPPROTO 112 sockets deliver the IP header), or an IPv6 one whose
+    /// header the IPv6 socket rebuilt, and checks what does not depend on configuration: IP header, protocol,
+    /// TTL or hop limit 255, version, type,
     /// length and checksum. Never throws on bad bytes. For the per-instance checks of RFC 5798
     /// §7.1 use <see cref="VrrpAdvertValidator"/>.
     /// </summary>

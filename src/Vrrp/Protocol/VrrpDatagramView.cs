@@ -4,40 +4,54 @@ using System.Net;
 namespace HaDirector.Vrrp.Protocol;
 
 /// <summary>
-/// An allocation-free view of a received IPv4 datagram carrying VRRP. <see cref="TryRead"/> checks
-/// only what every receiver must (RFC 5798 §7.1: TTL, version, type, completeness); checksum and
+/// An allocation-free view of a received IPv4 or IPv6 datagram carrying VRRP. <see cref="TryRead"/> checks
+/// only what every receiver must (RFC 5798 §7.1: TTL or hop limit, version, type, completeness); checksum and
 /// per-instance checks belong to the caller.
 /// </summary>
 /// <remarks>
-/// Wire layout after the IPv4 header (RFC 3768 §5.1, RFC 5798 §5.1):
+/// Wire layout after the IP header (RFC 3768 §5.1, RFC 5798 §5.1); an IPv6 datagram is the 40-byte header the
+/// IPv6 socket rebuilds from what recvmsg reports (no extension headers) and 16-byte addresses:
 /// <code>
 ///  0       4       8              16              24             31
-/// |Ver|Type| VRID  |   Priority    | Count IPv4    | v2: AuthType | AdverInt(s) |
+/// |Ver|Type| VRID  |   Priority    | Count IPvX    | v2: AuthType | AdverInt(s) |
 ///                                                  | v3: Rsvd(4) | Max Adver Int (12, cs) |
-/// |          Checksum             |  IPv4 address 1 ... Count     | v2: 8 bytes auth data |
+/// |          Checksum             |  IPvX address 1 ... Count     | v2: 8 bytes auth data |
 /// </code>
 /// </remarks>
 internal readonly ref struct VrrpDatagramView
 {
     public const int HeaderLength = 8;
     private const int MinIpHeaderLength = 20;
+    private const int Ipv6HeaderLength = 40;
 
-    private VrrpDatagramView(ReadOnlySpan<byte> message, byte ttl, uint source, uint destination)
+    private VrrpDatagramView(ReadOnlySpan<byte> message, byte ttl, ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination)
     {
         Message = message;
         Ttl = ttl;
-        Source = source;
-        Destination = destination;
+        SourceBytes = source;
+        DestinationBytes = destination;
     }
 
     /// <summary>The VRRP message, exactly as long as its header announces (trailing bytes cut).</summary>
     public ReadOnlySpan<byte> Message { get; }
 
+    /// <summary>The IPv4 TTL or the IPv6 hop limit.</summary>
     public byte Ttl { get; }
 
-    public uint Source { get; }
+    /// <summary>The source address in network order: 4 bytes, or 16 for IPv6.</summary>
+    public ReadOnlySpan<byte> SourceBytes { get; }
 
-    public uint Destination { get; }
+    public ReadOnlySpan<byte> DestinationBytes { get; }
+
+    public bool IsIpv6 => SourceBytes.Length == 16;
+
+    public System.Net.Sockets.AddressFamily Family =>
+        IsIpv6 ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork;
+
+    /// <summary>The source as a number (see <see cref="VrrpAddress"/>).</summary>
+    public UInt128 Source => VrrpAddress.Read(SourceBytes);
+
+    private int AddressLength => SourceBytes.Length;
 
     public VrrpVersion Version => (VrrpVersion)(Message[0] >> 4);
 
@@ -60,14 +74,14 @@ internal readonly ref struct VrrpDatagramView
 
     public ushort Checksum => BinaryPrimitives.ReadUInt16BigEndian(Message[6..]);
 
-    public ReadOnlySpan<byte> AddressBytes => Message.Slice(HeaderLength, AddressCount * 4);
+    public ReadOnlySpan<byte> AddressBytes => Message.Slice(HeaderLength, AddressCount * AddressLength);
 
     public ReadOnlySpan<byte> AuthData => Version == VrrpVersion.V2
-        ? Message.Slice(HeaderLength + (AddressCount * 4), VrrpAuthentication.DataLength)
+        ? Message.Slice(HeaderLength + (AddressCount * AddressLength), VrrpAuthentication.DataLength)
         : default;
 
-    public static int MessageLength(VrrpVersion version, int addressCount) =>
-        HeaderLength + (addressCount * 4) + (version == VrrpVersion.V2 ? VrrpAuthentication.DataLength : 0);
+    public static int MessageLength(VrrpVersion version, int addressCount, int addressLength = 4) =>
+        HeaderLength + (addressCount * addressLength) + (version == VrrpVersion.V2 ? VrrpAuthentication.DataLength : 0);
 
     public static VrrpDropReason TryRead(ReadOnlySpan<byte> ipDatagram, out VrrpDatagramView view)
     {
@@ -75,6 +89,11 @@ internal readonly ref struct VrrpDatagramView
         if (ipDatagram.Length < MinIpHeaderLength)
         {
             return VrrpDropReason.Truncated;
+        }
+
+        if (ipDatagram[0] >> 4 == 6)
+        {
+            return TryReadIpv6(ipDatagram, out view);
         }
 
         int ihl = (ipDatagram[0] & 0x0F) * 4;
@@ -89,17 +108,42 @@ internal readonly ref struct VrrpDatagramView
             return VrrpDropReason.Truncated;
         }
 
-        if (ipDatagram[9] != VrrpCodec.IpProtocolNumber)
+        return TryReadMessage(ipDatagram[ihl..totalLength], ipDatagram[9], ipDatagram[8], ipDatagram.Slice(12, 4), ipDatagram.Slice(16, 4), out view);
+    }
+
+    /// <summary>RFC 5798 §5.1.2: next header 112, hop limit 255 (§5.1.2.3), then the message as over IPv4.</summary>
+    private static VrrpDropReason TryReadIpv6(ReadOnlySpan<byte> ipDatagram, out VrrpDatagramView view)
+    {
+        view = default;
+        if (ipDatagram.Length < Ipv6HeaderLength)
+        {
+            return VrrpDropReason.Truncated;
+        }
+
+        int payloadLength = BinaryPrimitives.ReadUInt16BigEndian(ipDatagram[4..]);
+        if (Ipv6HeaderLength + payloadLength > ipDatagram.Length)
+        {
+            return VrrpDropReason.Truncated;
+        }
+
+        return TryReadMessage(ipDatagram.Slice(Ipv6HeaderLength, payloadLength), ipDatagram[6], ipDatagram[7], ipDatagram.Slice(8, 16),
+            ipDatagram.Slice(24, 16), out view);
+    }
+
+    private static VrrpDropReason TryReadMessage(ReadOnlySpan<byte> payload, byte protocol, byte ttl, ReadOnlySpan<byte> source,
+        ReadOnlySpan<byte> destination, out VrrpDatagramView view)
+    {
+        view = default;
+        if (protocol != VrrpCodec.IpProtocolNumber)
         {
             return VrrpDropReason.NotVrrp;
         }
 
-        if (ipDatagram[8] != VrrpCodec.RequiredTtl)
+        if (ttl != VrrpCodec.RequiredTtl)
         {
             return VrrpDropReason.TtlNot255;
         }
 
-        var payload = ipDatagram[ihl..totalLength];
         if (payload.Length < HeaderLength)
         {
             return VrrpDropReason.Truncated;
@@ -116,29 +160,25 @@ internal readonly ref struct VrrpDatagramView
             return VrrpDropReason.BadType;
         }
 
-        int length = MessageLength((VrrpVersion)version, payload[3]);
+        int length = MessageLength((VrrpVersion)version, payload[3], source.Length);
         if (payload.Length < length)
         {
             return VrrpDropReason.Truncated;
         }
 
-        view = new VrrpDatagramView(
-            payload[..length],
-            ipDatagram[8],
-            BinaryPrimitives.ReadUInt32BigEndian(ipDatagram[12..]),
-            BinaryPrimitives.ReadUInt32BigEndian(ipDatagram[16..]));
+        view = new VrrpDatagramView(payload[..length], ttl, source, destination);
         return VrrpDropReason.None;
     }
 
     public bool ChecksumIsValid(VrrpChecksumMode mode) =>
-        VrrpChecksum.Compute(Message, Version, Source, Destination, mode) == 0;
+        VrrpChecksum.Compute(Message, Version, SourceBytes, DestinationBytes, mode) == 0;
 
-    public bool ContainsAddress(uint address)
+    public bool ContainsAddress(UInt128 address)
     {
         var bytes = AddressBytes;
-        for (int i = 0; i < bytes.Length; i += 4)
+        for (int i = 0; i < bytes.Length; i += AddressLength)
         {
-            if (BinaryPrimitives.ReadUInt32BigEndian(bytes[i..]) == address)
+            if (VrrpAddress.Read(bytes.Slice(i, AddressLength)) == address)
             {
                 return true;
             }
@@ -152,7 +192,7 @@ internal readonly ref struct VrrpDatagramView
         var addresses = new IPAddress[AddressCount];
         for (int i = 0; i < addresses.Length; i++)
         {
-            addresses[i] = new IPAddress(AddressBytes.Slice(i * 4, 4));
+            addresses[i] = new IPAddress(AddressBytes.Slice(i * AddressLength, AddressLength));
         }
 
         var packet = new VrrpPacket(Version, VirtualRouterId, Priority, addresses, AdvertInterval)
@@ -162,6 +202,6 @@ internal readonly ref struct VrrpDatagramView
                 : VrrpAuthentication.None,
             Checksum = Checksum,
         };
-        return new VrrpDatagram(Ipv4.ToAddress(Source), Ipv4.ToAddress(Destination), Ttl, packet);
+        return new VrrpDatagram(new IPAddress(SourceBytes), new IPAddress(DestinationBytes), Ttl, packet);
     }
 }

@@ -6,16 +6,16 @@ public enum VrrpDropReason
     /// <summary>Not dropped.</summary>
     None = 0,
 
-    /// <summary>Shorter than its IPv4 header, its IP total length, or the VRRP message it announces.</summary>
+    /// <summary>Shorter than its IP header, its IP total (IPv6: payload) length, or the VRRP message it announces.</summary>
     Truncated,
 
-    /// <summary>Not a well-formed IPv4 header (version is not 4, or IHL below 5).</summary>
+    /// <summary>Not a well-formed IP header (version neither 4 nor 6, or an IPv4 IHL below 5).</summary>
     NotIpv4,
 
-    /// <summary>The IPv4 protocol is not 112.</summary>
+    /// <summary>The IPv4 protocol (IPv6 next header) is not 112.</summary>
     NotVrrp,
 
-    /// <summary>RFC 5798 §7.1: the IPv4 TTL must be 255 (the sender is on this link).</summary>
+    /// <summary>RFC 5798 §7.1: the IPv4 TTL or IPv6 hop limit must be 255 (the sender is on this link).</summary>
     TtlNot255,
 
     /// <summary>The VRRP version is neither 2 nor 3.</summary>

@@ -15,14 +15,17 @@ public readonly record struct VrrpReceiveResult(VrrpDropReason Reason, int Virtu
 {
     public bool IsAccepted => Reason == VrrpDropReason.None;
 
-    /// <summary>The IPv4 source as a big-endian number (see <see cref="Ipv4"/>); 0 when the datagram could not be read.</summary>
-    public uint Source { get; init; }
+    /// <summary>The source as a big-endian number (see <see cref="VrrpAddress"/>); 0 when the datagram could not be read.</summary>
+    public UInt128 Source { get; init; }
+
+    /// <summary>The family of <see cref="Source"/> and <see cref="ClaimedAddress"/>.</summary>
+    public System.Net.Sockets.AddressFamily Family { get; init; }
 
     /// <summary>The advert's VRRP version; 0 when the datagram could not be read.</summary>
     public VrrpVersion Version { get; init; }
 
-    /// <summary>One of our virtual addresses that this dropped advert lists (see <see cref="Ipv4"/>); 0 when none.</summary>
-    public uint ClaimedAddress { get; init; }
+    /// <summary>One of our virtual addresses that this dropped advert lists (see <see cref="VrrpAddress"/>); 0 when none.</summary>
+    public UInt128 ClaimedAddress { get; init; }
 
     internal static VrrpReceiveResult Dropped(VrrpDropReason reason, int vrid = -1) => new(reason, vrid, null);
 }

@@ -124,7 +124,7 @@ public sealed class ConfigLoaderTests
                 "t.yaml:8:23: vrrp.instances[0].advertInterval: expected a duration like 1s or 100ms, got 'fast'",
                 "t.yaml:9:16: vrrp.instances[0].preempt: expected true or false, got 'yes'",
                 "t.yaml:10:16: vrrp.instances[0].version: must be 2 or 3, got '4'",
-                "t.yaml:11:22: vrrp.instances[0].unicastPeers[0]: expected an IPv4 address like 10.0.0.1, got '10.1'",
+                "t.yaml:11:22: vrrp.instances[0].unicastPeers[0]: expected an IPv4 or IPv6 address like 10.0.0.1 or fe80::2, got '10.1'",
             ]
         },
         {
@@ -149,7 +149,7 @@ public sealed class ConfigLoaderTests
                 "t.yaml:5:13: vrrp.instances[0].vrid: must be 1..255, got 256",
                 "t.yaml:6:17: vrrp.instances[0].priority: must be 1..255, got 0",
                 "t.yaml:7:21: vrrp.instances[0].preemptDelay: must be 0s..1h, got 2h",
-                "t.yaml:8:26: vrrp.instances[0].virtualAddresses[0]: expected an IPv4 address with an optional prefix like 10.0.0.1/32, got '10.19.166.88/33'",
+                "t.yaml:8:26: vrrp.instances[0].virtualAddresses[0]: the prefix length of 10.19.166.88 must be 0..32, got '33'",
                 "t.yaml:9:23: vrrp.instances[0].garp.repeat: must be 0..100, got 101",
             ]
         },

@@ -5,7 +5,7 @@ namespace HaDirector.Director.Tests.Configuration;
 /// <summary>Files that parse but could not work: check-config must refuse them, naming the line and field.</summary>
 public sealed class ConfigValidatorTests
 {
-    private static string Instance(string vips, string extra = "") => $"""
+    internal static string Instance(string vips, string extra = "") => $"""
         vrrp:
           instances:
             - name: web
@@ -16,7 +16,7 @@ public sealed class ConfigValidatorTests
         {extra}
         """;
 
-    private static string[] Errors(string yaml) => [.. ConfigLoader.LoadFromText(yaml, "t.yaml").Errors.Select(e => e.ToString())];
+    internal static string[] Errors(string yaml) => [.. ConfigLoader.LoadFromText(yaml, "t.yaml").Errors.Select(e => e.ToString())];
 
     [Theory]
     [InlineData("0.0.0.0", "the unspecified address")]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using HaDirector.Director.Kernel;
@@ -155,14 +156,16 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         }
     }
 
-    /// <summary>The VRRP socket opened on the interface (the last one, after a reload re-opened it).</summary>
-    public FakeVrrpSocket Socket(string name)
+    /// <summary>The VRRP socket opened on the interface (the last one, after a reload re-opened it); IPv6: its IPv6 one.</summary>
+    public FakeVrrpSocket Socket(string name, AddressFamily family = AddressFamily.InterNetwork)
     {
         lock (_gate)
         {
-            return _sockets[name];
+            return _sockets[SocketKey(name, family)];
         }
     }
+
+    private static string SocketKey(string name, AddressFamily family) => family == AddressFamily.InterNetworkV6 ? name + "/6" : name;
 
     public void SetSysctl(string path, string value)
     {
@@ -190,12 +193,12 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
 
     public IIpvsKernel OpenIpvs() => new FakeIpvsConnection(Ipvs, Record);
 
-    public IVrrpSocket OpenVrrpSocket(string interfaceName, int interfaceIndex)
+    public IVrrpSocket OpenVrrpSocket(string interfaceName, int interfaceIndex, AddressFamily family)
     {
         var socket = new FakeVrrpSocket(interfaceName, Record);
         lock (_gate)
         {
-            _sockets[interfaceName] = socket;
+            _sockets[SocketKey(interfaceName, family)] = socket;
         }
 
         return socket;
@@ -453,7 +456,8 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
                 throw new IOException("send: Network is down");
             }
 
-            record($"garp {name} {new IPAddress(frame[28..32])}");
+            // An IPv6 VIP is announced by an unsolicited neighbour advert: its target address at frame bytes 62..77.
+            record(frame[12] == 0x86 && frame[13] == 0xdd ? $"na {name} {new IPAddress(frame[62..78])}" : $"garp {name} {new IPAddress(frame[28..32])}");
         }
 
         public void Dispose()

@@ -1,5 +1,4 @@
 using System.Net;
-using HaDirector.Linux.Packets;
 using HaDirector.Vrrp.Protocol;
 using HaDirector.Vrrp.Transport;
 
@@ -106,16 +105,9 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
         }
     }
 
-    /// <summary>An advert as a peer would send it: IPv4 header (TTL 255 unless said), VRRP message with a valid checksum.</summary>
-    public static byte[] Advert(VrrpPacket packet, IPAddress source, IPAddress? destination = null, byte ttl = VrrpCodec.RequiredTtl)
-    {
-        destination ??= VrrpCodec.MulticastGroup;
-        var message = VrrpCodec.Write(packet, source, destination);
-        var datagram = new byte[Ipv4Header.Length + message.Length];
-        message.CopyTo(datagram, Ipv4Header.Length);
-        Ipv4Header.Write(datagram, source, destination, VrrpCodec.IpProtocolNumber, message.Length, ttl, VrrpCodec.TypeOfService);
-        return datagram;
-    }
+    /// <summary>An advert as a peer would send it: IP header (TTL or hop limit 255 unless said), VRRP message with a valid checksum.</summary>
+    public static byte[] Advert(VrrpPacket packet, IPAddress source, IPAddress? destination = null, byte ttl = VrrpCodec.RequiredTtl) =>
+        VrrpDatagramWriter.Write(packet, source, destination ?? VrrpCodec.MulticastGroupOf(source.AddressFamily), ttl: ttl);
 
     public void WarmUp()
     {

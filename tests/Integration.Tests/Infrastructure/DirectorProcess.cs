@@ -54,7 +54,7 @@ public sealed class DirectorProcess : IDisposable
               advertInterval: {((int)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms
               preempt: {(preempt ? "true" : "false")}
               unicastPeers: [{unicastPeer}]
-              virtualAddresses: [{vip}/32]
+              virtualAddresses: [{vip}/{(vip.Contains(':', StringComparison.Ordinal) ? 128 : 32)}]
         metrics: {"{"} listen: 127.0.0.1:9810 {"}"}
         control: {"{"} socket: $DIR/control.sock {"}"}
         """;

@@ -37,7 +37,7 @@ public sealed class KeepalivedPeer : IDisposable
                 {{(preempt ? "" : "nopreempt")}}
                 {{instanceExtra}}
                 virtual_ipaddress {
-                    {{vip}}/32 dev eth0
+                    {{vip}}/{{(vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32)}} dev eth0
                 }
             }
             """);

@@ -63,14 +63,14 @@ public sealed class HostileInputTests : IDisposable
         Assert.Equal(transitionsBefore, Transitions(lb1) + Transitions(lb2));
     }
 
-    private static double Dropped(DirectorProcess d, string reason) =>
+    internal static double Dropped(DirectorProcess d, string reason) =>
         d.Metric($"hadirector_vrrp_packets_dropped_total{{interface=\"eth0\",reason=\"{reason}\"}}");
 
-    private static double TotalDropped(DirectorProcess d) =>
+    internal static double TotalDropped(DirectorProcess d) =>
         d.Metrics().Split('\n').Where(l => l.StartsWith("hadirector_vrrp_packets_dropped_total{", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
-    private static double Transitions(DirectorProcess d) =>
+    internal static double Transitions(DirectorProcess d) =>
         d.Metrics().Split('\n').Where(l => l.StartsWith("hadirector_vrrp_transitions_total{", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 

@@ -29,12 +29,34 @@ public sealed class VrrpInstanceOptionsTests
                 "web: vrid must be 1..255.",
                 "web: priority must be 1..255 (0 is reserved for a master that leaves).",
                 "web: a VRRPv3 advertInterval is whole centiseconds from 10ms to 40.95s, not 00:00:00.0050000.",
-                "web: the primary address must be IPv4.",
                 "web: 1 to 255 virtual addresses are needed.",
                 "web: preemptDelay must not be negative.",
                 "web: VRRPv3 has no authentication (RFC 5798 §9).",
             ],
             options.Validate());
+    }
+
+    [Fact]
+    public void Validate_Ipv6RouterWithLinkLocalPrimary_NoErrors()
+    {
+        Assert.Empty((V3() with { PrimaryAddress = IPAddress.Parse("fe80::1"), VirtualAddresses = [IPAddress.Parse("2001:2::10")] }).Validate());
+    }
+
+    [Theory]
+    [InlineData("198.18.0.1", "2001:2::10,198.18.0.10", 3, "web: virtual addresses must be all IPv4 or all IPv6.")]
+    [InlineData("198.18.0.1", "2001:2::10", 3, "web: the primary address must be of the virtual addresses' family.")]
+    [InlineData("fe80::1", "2001:2::10", 2, "web: VRRP over IPv6 is version 3.")]
+    public void Validate_FamiliesThatDoNotMatch_OneMessage(string primary, string vips, int version, string error)
+    {
+        var options = V3() with
+        {
+            Version = (VrrpVersion)version,
+            AdvertInterval = TimeSpan.FromSeconds(1),
+            PrimaryAddress = IPAddress.Parse(primary),
+            VirtualAddresses = [.. vips.Split(',').Select(IPAddress.Parse)],
+        };
+
+        Assert.Equal([error], options.Validate());
     }
 
     [Fact]

@@ -57,8 +57,8 @@ public sealed class VrrpAdvertValidatorTests
         var result = Validator(ours).Validate(Fixture.Load("v2-noauth-vrid51-prio150"));
 
         Assert.Equal((VrrpDropReason.UnknownVrid, 51, VrrpVersion.V2), (result.Reason, result.VirtualRouterId, result.Version));
-        Assert.Equal(Keepalived, Ipv4.ToAddress(result.Source));
-        Assert.Equal(IPAddress.Parse("198.18.201.10"), Ipv4.ToAddress(result.ClaimedAddress));
+        Assert.Equal(Keepalived, VrrpAddress.ToAddress(result.Source, result.Family));
+        Assert.Equal(IPAddress.Parse("198.18.201.10"), VrrpAddress.ToAddress(result.ClaimedAddress, result.Family));
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public sealed class VrrpAdvertValidatorTests
         var result = Validator(V2Pass).Validate(Fixture.Load("v2-noauth-vrid51-prio150"));
 
         Assert.Equal(VrrpDropReason.UnknownVrid, result.Reason);
-        Assert.Equal(Keepalived, Ipv4.ToAddress(result.Source));
-        Assert.Equal(0u, result.ClaimedAddress);
+        Assert.Equal(Keepalived, VrrpAddress.ToAddress(result.Source, result.Family));
+        Assert.Equal(UInt128.Zero, result.ClaimedAddress);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class VrrpAdvertValidatorTests
             .Validate(Fixture.Load("v2-noauth-vrid51-prio150"));
 
         Assert.Equal((VrrpDropReason.VersionMismatch, VrrpVersion.V2), (result.Reason, result.Version));
-        Assert.Equal(IPAddress.Parse("198.18.201.11"), Ipv4.ToAddress(result.ClaimedAddress));
+        Assert.Equal(IPAddress.Parse("198.18.201.11"), VrrpAddress.ToAddress(result.ClaimedAddress, result.Family));
     }
 
     [Fact]

@@ -200,7 +200,8 @@ public sealed class VrrpCodecTests
     [InlineData(8, 254, VrrpDropReason.TtlNot255)]
     [InlineData(8, 1, VrrpDropReason.TtlNot255)]
     [InlineData(9, 17, VrrpDropReason.NotVrrp)]
-    [InlineData(0, 0x65, VrrpDropReason.NotIpv4)]
+    [InlineData(0, 0x55, VrrpDropReason.NotIpv4)]
+    [InlineData(0, 0x65, VrrpDropReason.Truncated)] // read as IPv6: shorter than header and payload
     [InlineData(0, 0x44, VrrpDropReason.NotIpv4)]
     [InlineData(20, 0x11, VrrpDropReason.BadVersion)]
     [InlineData(20, 0x41, VrrpDropReason.BadVersion)]
