@@ -57,7 +57,10 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
                 status.TotalOperations,
                 status.TotalFailedOperations,
                 error),
-            [.. vrrp.Instances.Select(i => i.Runtime.Channel).Distinct().Select(Interface)]);
+            [.. vrrp.Instances.Select(i => i.Runtime.Channel).Distinct().Select(Interface)])
+        {
+            UnappliedSettings = [.. ipvs.KernelParameters.Unapplied.Select(u => new UnappliedSettingStatus(u.Name, u.Wanted, u.Error))],
+        };
     }
 
     private static VrrpInterfaceStatus Interface(VrrpChannel channel) => new(

@@ -105,6 +105,11 @@ public static class StatusFormatter
             ? string.Create(CultureInfo.InvariantCulture,
                 $"ipvs: {ipvs.Role}, {ipvs.Passes} passes ({ipvs.FailedPasses} failed), last {ipvs.LastPassMs:0.0} ms{(ipvs.LastPassAt is { } at ? ", " + Age(now - at) + " ago" : "")}, {ipvs.TotalOperations} edits ({ipvs.TotalFailedOperations} failed){(ipvs.Error is null ? "" : ", ERROR: " + ipvs.Error)}")
             : "ipvs: not in use (no virtual servers)");
+        foreach (var setting in report.UnappliedSettings)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"WARNING setting not applied: {setting.Name}={setting.Wanted}: {setting.Error}");
+        }
+
         return text.ToString();
     }
 

@@ -16,4 +16,7 @@ public sealed record StatusReport(
     IReadOnlyList<VrrpInterfaceStatus> VrrpInterfaces)
 {
     public const int CurrentSchemaVersion = 1;
+
+    /// <summary>Settings the configuration asks for that the daemon could not put in effect (a read-only sysctl, say).</summary>
+    public IReadOnlyList<UnappliedSettingStatus> UnappliedSettings { get; init; } = [];
 }

@@ -8,7 +8,8 @@ namespace HaDirector.Director.Ipvs;
 /// The namespace's IPVS sysctls a director needs for its promises, set at start and on every reload (only
 /// when they differ): <c>expire_nodest_conn</c> (<see cref="IpvsConfig.ExpireNodestConn"/>) and the first value
 /// of <c>sync_threshold</c> (<see cref="SyncDaemonConfig.SyncThreshold"/>, keeping the period). A value that
-/// cannot be set is logged and the daemon goes on: these improve failure handling, they are not needed to forward.
+/// cannot be set is logged, listed in <see cref="Unapplied"/> (status) and counted in <see cref="FailedWrites"/>
+/// (metrics), and the daemon goes on: these improve failure handling, they are not needed to forward.
 /// </summary>
 public sealed partial class IpvsKernelParameters(ISysctls sysctls, ILogger<IpvsKernelParameters> logger)
 {
@@ -18,19 +19,37 @@ public sealed partial class IpvsKernelParameters(ISysctls sysctls, ILogger<IpvsK
     /// <summary>Per network namespace, and present only once ip_vs is loaded.</summary>
     private const string Directory = "net/ipv4/vs/";
 
+    private IReadOnlyList<UnappliedSetting> _unapplied = [];
+    private long _failedWrites;
+
+    /// <summary>The settings the last <see cref="Apply"/> could not put in effect (empty when all are).</summary>
+    public IReadOnlyList<UnappliedSetting> Unapplied => Volatile.Read(ref _unapplied);
+
+    /// <summary>Every setting that could not be put in effect, since start (each <see cref="Apply"/> counts again).</summary>
+    public long FailedWrites => Interlocked.Read(ref _failedWrites);
+
     public void Apply(IpvsConfig config)
     {
+        var unapplied = new List<UnappliedSetting>();
         if (config.ExpireNodestConn)
         {
-            Ensure(ExpireNodestConn, "1", current => current == "1" ? null : "1");
+            Ensure(ExpireNodestConn, "1", current => current == "1" ? null : "1", unapplied);
         }
 
         if (config.SyncDaemon is { } sync)
         {
             Ensure(SyncThreshold, sync.SyncThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                current => ThresholdValue(current, sync.SyncThreshold));
+                current => ThresholdValue(current, sync.SyncThreshold), unapplied);
         }
+
+        Volatile.Write(ref _unapplied, unapplied);
     }
+
+    /// <summary>The configuration asks for no setting any more (no virtual server, no sync daemon).</summary>
+    public void Clear() => Volatile.Write(ref _unapplied, []);
+
+    /// <summary>The dotted name operators know from sysctl(8) and /etc/sysctl.d.</summary>
+    public static string DottedName(string name) => (Directory + name).Replace('/', '.');
 
     /// <summary>"threshold period" with the wanted threshold, null if already so; the kernel refuses a threshold not below a non-zero period.</summary>
     private static string? ThresholdValue(string current, int wanted)
@@ -51,7 +70,7 @@ public sealed partial class IpvsKernelParameters(ISysctls sysctls, ILogger<IpvsK
             : $"{wanted} {period}";
     }
 
-    private void Ensure(string name, string wanted, Func<string, string?> change)
+    private void Ensure(string name, string wanted, Func<string, string?> change, List<UnappliedSetting> unapplied)
     {
         try
         {
@@ -65,6 +84,8 @@ public sealed partial class IpvsKernelParameters(ISysctls sysctls, ILogger<IpvsK
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
             LogSetFailed(logger, name, wanted, ex.Message);
+            unapplied.Add(new UnappliedSetting(DottedName(name), wanted, ex.Message));
+            Interlocked.Increment(ref _failedWrites);
         }
     }
 }

@@ -26,6 +26,8 @@ public sealed class IpvsMetrics
     private readonly Counter _netlinkErrors;
     private readonly Gauge _lastPass;
     private readonly Gauge _pending;
+    private readonly Gauge _unapplied;
+    private readonly Counter _settingFailures;
     private HashSet<string[]> _services = new(LabelComparer.Instance);
     private HashSet<string[]> _backends = new(LabelComparer.Instance);
 
@@ -64,6 +66,9 @@ public sealed class IpvsMetrics
         _lastPass = f.CreateGauge(MetricNames.IpvsReconcileDuration, "Duration of the last reconcile pass.");
         _pending = f.CreateGauge(MetricNames.IpvsPendingOperations,
             "Edits held back because this node is not master of the service (adopted table differs from the desired one).");
+        _unapplied = f.CreateGauge(MetricNames.SettingsUnapplied,
+            "Settings the configuration asks for (IPVS sysctls) that are not in effect: status lists each with the reason.");
+        _settingFailures = f.CreateCounter(MetricNames.SettingFailures, "Attempts to put a setting in effect that failed (each start and reload tries again).");
         registry.AddBeforeCollectCallback(CollectAsync);
     }
 
@@ -76,6 +81,8 @@ public sealed class IpvsMetrics
         _netlinkErrors.IncTo(status.TotalFailedOperations + status.FailedPasses);
         _lastPass.Set(status.LastDuration.TotalSeconds);
         _pending.Set(status.PendingOperations);
+        _unapplied.Set(_ipvs.KernelParameters.Unapplied.Count);
+        _settingFailures.IncTo(_ipvs.KernelParameters.FailedWrites);
         if (!_ipvs.InUse)
         {
             return;

@@ -48,6 +48,9 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
 
     public IpvsReconciler Reconciler { get; }
 
+    /// <summary>The IPVS sysctls: what could not be set shows in status and metrics.</summary>
+    public IpvsKernelParameters KernelParameters => _parameters;
+
     /// <summary>False while the configuration has no virtual servers: the kernel is then never asked.</summary>
     public bool InUse => Volatile.Read(ref _config).VirtualServers.Count > 0;
 
@@ -304,6 +307,10 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
                 // No IPVS in this kernel, say: the reconciler reports that too; VRRP must run regardless.
                 LogKernelParametersFailed(_logger, ex.Message, ex);
             }
+        }
+        else
+        {
+            _parameters.Clear();
         }
     }
 

@@ -54,6 +54,9 @@ public static class MetricNames
     public const string IpvsReconcileDuration = "hadirector_ipvs_reconcile_duration_seconds";
     public const string IpvsPendingOperations = "hadirector_ipvs_pending_operations";
 
+    public const string SettingsUnapplied = "hadirector_settings_unapplied";
+    public const string SettingFailures = "hadirector_setting_failures_total";
+
     /// <summary>The histograms among <see cref="All"/>: a scrape shows them as _bucket, _sum and _count.</summary>
     public static IReadOnlyList<string> Histograms { get; } = [HealthCheckDuration];
 
@@ -68,5 +71,6 @@ public static class MetricNames
         IpvsBackendConnections, IpvsBackendIncomingPackets, IpvsBackendOutgoingPackets, IpvsBackendIncomingBytes, IpvsBackendOutgoingBytes,
         IpvsBackendConnectionsActive, IpvsBackendConnectionsInactive, IpvsBackendWeight,
         IpvsReconcilePasses, IpvsReconcileFailedPasses, IpvsOperations, IpvsNetlinkErrors, IpvsReconcileDuration, IpvsPendingOperations,
+        SettingsUnapplied, SettingFailures,
     ];
 }

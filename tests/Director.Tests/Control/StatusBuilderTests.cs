@@ -63,4 +63,36 @@ public sealed class StatusBuilderTests
         Assert.Equal("backup", report.Instances.Single().State);
         Assert.Null(report.VirtualServers.Single().RealServers[0].KernelWeight);
     }
+
+    [Fact]
+    public async Task BuildAsync_IpvsSysctlReadOnly_ShownAsUnappliedSettingInJsonAndText()
+    {
+        await using var director = new TestDirector(host: k =>
+        {
+            k.SetSysctl("net/ipv4/vs/expire_nodest_conn", "0");
+            k.MakeSysctlReadOnly("net/ipv4/vs/expire_nodest_conn");
+        });
+        await director.StartAsync();
+
+        var report = await director.Status.BuildAsync(CancellationToken.None);
+
+        var setting = Assert.Single(report.UnappliedSettings);
+        Assert.Equal(("net.ipv4.vs.expire_nodest_conn", "1"), (setting.Name, setting.Wanted));
+        Assert.Contains("\"unappliedSettings\":[{\"name\":\"net.ipv4.vs.expire_nodest_conn\",\"wanted\":\"1\",\"error\":\"Read-only file system",
+            System.Text.Json.JsonSerializer.Serialize(report, ControlJsonContext.Default.StatusReport), StringComparison.Ordinal);
+        Assert.Contains("WARNING setting not applied: net.ipv4.vs.expire_nodest_conn=1: Read-only file system",
+            StatusFormatter.Format(report, director.Time.GetUtcNow()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BuildAsync_IpvsSysctlWritable_NoUnappliedSetting()
+    {
+        await using var director = new TestDirector(host: k => k.SetSysctl("net/ipv4/vs/expire_nodest_conn", "0"));
+        await director.StartAsync();
+
+        var report = await director.Status.BuildAsync(CancellationToken.None);
+
+        Assert.Empty(report.UnappliedSettings);
+        Assert.Equal("1", director.Kernel.SysctlOf("net/ipv4/vs/expire_nodest_conn"));
+    }
 }

@@ -14,12 +14,14 @@ public sealed class IpvsKernelParametersTests
     {
         _kernel.SetSysctl(Vs + "expire_nodest_conn", "0");
         _kernel.SetSysctl(Vs + "sync_threshold", "3\t50");
+        _parameters = new IpvsKernelParameters(_kernel.Sysctls, NullLogger<IpvsKernelParameters>.Instance);
     }
 
     private IEnumerable<string> Writes => _kernel.Effects.Select(e => e.Replace("sysctl " + Vs, ""));
 
-    private void Apply(IpvsConfig config) =>
-        new IpvsKernelParameters(_kernel.Sysctls, NullLogger<IpvsKernelParameters>.Instance).Apply(config);
+    private readonly IpvsKernelParameters _parameters;
+
+    private void Apply(IpvsConfig config) => _parameters.Apply(config);
 
     private static IpvsConfig WithSync(int threshold = SyncDaemonConfig.DefaultSyncThreshold) =>
         new() { SyncDaemon = new SyncDaemonConfig("eth0", 51, TimeSpan.FromSeconds(3), threshold) };
@@ -69,5 +71,35 @@ public sealed class IpvsKernelParametersTests
         new IpvsKernelParameters(withoutIpvs.Sysctls, NullLogger<IpvsKernelParameters>.Instance).Apply(WithSync());
 
         Assert.Empty(withoutIpvs.Effects);
+    }
+
+    [Fact]
+    public void Apply_ProcSysReadOnly_ListsEachUnappliedSettingWithTheReasonAndCountsTheFailures()
+    {
+        _kernel.MakeSysctlReadOnly(Vs + "expire_nodest_conn");
+        _kernel.MakeSysctlReadOnly(Vs + "sync_threshold");
+
+        Apply(WithSync());
+        Apply(WithSync()); // a reload tries again
+
+        Assert.Empty(Writes);
+        Assert.Equal(
+            [("net.ipv4.vs.expire_nodest_conn", "1"), ("net.ipv4.vs.sync_threshold", "2")],
+            _parameters.Unapplied.Select(u => (u.Name, u.Wanted)));
+        Assert.All(_parameters.Unapplied, u => Assert.StartsWith("Read-only file system", u.Error, StringComparison.Ordinal));
+        Assert.Equal(4, _parameters.FailedWrites);
+    }
+
+    [Fact]
+    public void Apply_AfterAFailureTheSettingIsNoLongerAsked_NothingListed()
+    {
+        _kernel.SetSysctl(Vs + "sync_threshold", "3\t10");
+        Apply(WithSync(10));
+        Assert.Equal(["net.ipv4.vs.sync_threshold"], _parameters.Unapplied.Select(u => u.Name));
+
+        Apply(WithSync(4));
+
+        Assert.Empty(_parameters.Unapplied);
+        Assert.Equal(1, _parameters.FailedWrites);
     }
 }

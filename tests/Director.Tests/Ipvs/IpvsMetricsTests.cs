@@ -83,4 +83,21 @@ public sealed class IpvsMetricsTests
         Assert.Equal(0, director.Kernel.Ipvs.Dumps);
         Assert.Equal(0, scrape.Value("hadirector_ipvs_reconcile_passes_total"));
     }
+
+    [Fact]
+    public async Task Scrape_IpvsSysctlReadOnly_UnappliedGaugeAndFailureCounter()
+    {
+        await using var director = new TestDirector(host: k =>
+        {
+            k.SetSysctl("net/ipv4/vs/expire_nodest_conn", "0");
+            k.MakeSysctlReadOnly("net/ipv4/vs/expire_nodest_conn");
+        });
+        _ = new IpvsMetrics(director.Registry, director.Ipvs);
+        await director.StartAsync();
+
+        var scrape = await Scrape.OfAsync(director.Registry);
+
+        Assert.Equal(1, scrape.Value("hadirector_settings_unapplied"));
+        Assert.Equal(1, scrape.Value("hadirector_setting_failures_total"));
+    }
 }

@@ -26,6 +26,7 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
     private readonly Dictionary<string, FakeVrrpSocket> _sockets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, System.Collections.Concurrent.BlockingCollection<byte[]>> _arpFrames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sysctls = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _readOnlySysctls = new(StringComparer.Ordinal);
     private readonly HashSet<IPEndPoint> _listeners = [];
     private readonly List<(string Name, Channel<LinkEvent> Events)> _watches = [];
     private readonly List<(int Index, Channel<InterfaceAddress?> Events)> _addressWatches = [];
@@ -172,6 +173,15 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         lock (_gate)
         {
             _sysctls[path] = value;
+        }
+    }
+
+    /// <summary>Writes to the sysctl fail as under systemd's ProtectKernelTunables=yes (/proc/sys bound read-only).</summary>
+    public void MakeSysctlReadOnly(string path)
+    {
+        lock (_gate)
+        {
+            _readOnlySysctls.Add(path);
         }
     }
 
@@ -409,6 +419,11 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
             if (!_sysctls.ContainsKey(path))
             {
                 throw new FileNotFoundException($"/proc/sys/{path}");
+            }
+
+            if (_readOnlySysctls.Contains(path))
+            {
+                throw new IOException("Read-only file system : '/proc/sys/" + path + "'");
             }
 
             _sysctls[path] = value;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using HaDirector.Director.Ipvs;
 using HaDirector.Integration.Tests.Infrastructure;
 
 namespace HaDirector.Integration.Tests.Deploy;
@@ -58,6 +59,18 @@ public sealed partial class ServiceUnitTests : IDisposable
     public void Directive_HasTheDocumentedValue(string key, string value)
     {
         Assert.Equal([value], Values(key));
+    }
+
+    [Fact]
+    public void ReadWritePaths_EverySysctlTheDaemonWrites_WritableUnderProtectKernelTunables()
+    {
+        var writable = Values("ReadWritePaths").Select(v => v.TrimStart('-')).ToList();
+
+        Assert.Equal(["yes"], Values("ProtectKernelTunables"));
+        foreach (var name in new[] { IpvsKernelParameters.ExpireNodestConn, IpvsKernelParameters.SyncThreshold })
+        {
+            Assert.Contains("/proc/sys/" + IpvsKernelParameters.DottedName(name).Replace('.', '/'), writable);
+        }
     }
 
     [Fact]
