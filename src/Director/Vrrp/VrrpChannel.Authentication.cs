@@ -8,6 +8,27 @@ namespace HaDirector.Director.Vrrp;
 public sealed partial class VrrpChannel
 {
     /// <summary>
+    /// An advert dropped for its TTL, validated again as if it were 255 when its instance opted in with
+    /// <c>acceptRoutedUnicast</c> (only allowed with HMAC in enforce mode and unicast peers, so it still passes the peer
+    /// check and must then carry a valid trailer); null otherwise.
+    /// </summary>
+    private static VrrpReceiveResult? RoutedUnicast(Dictionary<int, VrrpInstance> byVrid, ReadOnlySpan<byte> datagram)
+    {
+        var ihl = (datagram[0] & 0x0F) * 4;
+        if (datagram.Length < ihl + 2 || !byVrid.TryGetValue(datagram[ihl + 1], out var instance)
+            || instance.Config is not { AcceptRoutedUnicast: true, Hmac.Mode: VrrpHmacMode.Enforce, UnicastPeers.Count: > 0 })
+        {
+            return null;
+        }
+
+        var copy = datagram.ToArray();
+        copy[8] = VrrpCodec.RequiredTtl;
+        var result = new VrrpAdvertValidator([instance.Driver.Options.CreateReceiveRules([.. instance.Config.UnicastPeers], instance.Config.V3Checksum)])
+            .Validate(copy);
+        return result.IsAccepted ? result : null;
+    }
+
+    /// <summary>
     /// Verifies an accepted advert against its instance's keys; a failure is counted by reason (metrics, status) and
     /// logged rate-limited, and the advert never reaches the election.
     /// </summary>

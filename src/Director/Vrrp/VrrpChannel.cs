@@ -190,6 +190,11 @@ public sealed partial class VrrpChannel : IDisposable
     {
         var routing = _routing;
         var result = routing.Validator.Validate(datagram);
+        if (result.Reason == VrrpDropReason.TtlNot255 && RoutedUnicast(routing.ByVrid, datagram) is { } routed)
+        {
+            result = routed;
+        }
+
         routing.ByVrid.TryGetValue(result.VirtualRouterId, out var instance);
         if (!result.IsAccepted)
         {

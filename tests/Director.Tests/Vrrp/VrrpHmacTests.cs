@@ -32,16 +32,17 @@ public sealed class VrrpHmacTests
         new(new VrrpHmacSettings([Key(id, key)], id, VrrpHmacMode.Enforce, VrrpAntiReplay.Time, TimeSpan.FromSeconds(5)), clock);
 
     /// <summary>An advert from the peer, signed by <paramref name="signer"/> (null: no trailer).</summary>
-    private static byte[] Advert(byte priority, VrrpHmacAuthenticator? signer)
+    private static byte[] Advert(byte priority, VrrpHmacAuthenticator? signer, byte ttl = 255, IPAddress? destination = null)
     {
+        destination ??= VrrpCodec.MulticastGroup;
         var packet = new VrrpPacket(VrrpVersion.V3, 51, priority, Vips, TimeSpan.FromSeconds(1));
-        var message = VrrpCodec.Write(packet, Peer, VrrpCodec.MulticastGroup);
+        var message = VrrpCodec.Write(packet, Peer, destination);
         var trailer = new byte[VrrpHmacTrailer.Length];
         var trailerLength = signer?.Sign(message, trailer, Peer) ?? 0;
         var datagram = new byte[Ipv4Header.Length + message.Length + trailerLength];
         message.CopyTo(datagram, Ipv4Header.Length);
         trailer.AsSpan(0, trailerLength).CopyTo(datagram.AsSpan(Ipv4Header.Length + message.Length));
-        Ipv4Header.Write(datagram, Peer, VrrpCodec.MulticastGroup, VrrpCodec.IpProtocolNumber, message.Length + trailerLength, 255, VrrpCodec.TypeOfService);
+        Ipv4Header.Write(datagram, Peer, destination, VrrpCodec.IpProtocolNumber, message.Length + trailerLength, ttl, VrrpCodec.TypeOfService);
         return datagram;
     }
 
@@ -204,6 +205,28 @@ public sealed class VrrpHmacTests
         {
             Assert.DoesNotContain(Key1, output, StringComparison.Ordinal);
             Assert.DoesNotContain("director-test-key", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(true, true, VrrpState.Backup)]
+    [InlineData(false, true, VrrpState.Master)]
+    [InlineData(true, false, VrrpState.Master)]
+    public async Task Dispatch_UnicastTtl64_AcceptedOnlyOptedInAndSigned(bool optIn, bool withTrailer, VrrpState expected)
+    {
+        var yaml = Yaml(Keys(1, (1, Key1)).Replace("type: hmac", $"type: hmac, acceptRoutedUnicast: {(optIn ? "true" : "false")}", StringComparison.Ordinal))
+            .Replace("      virtualAddresses:", "      unicastPeers: [198.18.0.2]\n      virtualAddresses:", StringComparison.Ordinal);
+        await using var director = new TestDirector(yaml);
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+
+        director.Kernel.Socket("eth0").Deliver(Advert(250, withTrailer ? PeerSigner(director.Time) : null, ttl: 64, destination: IPAddress.Parse("198.18.0.1")));
+        await director.SettleAsync();
+
+        Assert.Equal(expected, director.Instance().Runtime.State);
+        if (optIn && !withTrailer)
+        {
+            Assert.Equal(1, await FailuresAsync(director, "missing_trailer"));
         }
     }
 }
