@@ -13,7 +13,8 @@ internal sealed partial class ConfigReader
     ];
 
     private static readonly string[] GarpKeys = ["repeat", "interval", "refresh"];
-    private static readonly string[] AuthenticationKeys = ["type", "password"];
+    private static readonly string[] AuthenticationKeys =
+        ["type", "password", "keys", "activeKey", "antiReplay", "timeWindow", "mode", "acceptRoutedUnicast"];
 
     private ValueList<VrrpInstanceConfig> ReadInstances(YamlMap? vrrp)
     {
@@ -47,7 +48,8 @@ internal sealed partial class ConfigReader
             diagnostics.Report(map.Child("virtualAddresses"), "needs at least one address");
         }
 
-        return new VrrpInstanceConfig
+        var authentication = map.Map("authentication", AuthenticationKeys);
+        return WithHmac(new VrrpInstanceConfig
         {
             Name = map.Require("name", ScalarParsers.NonEmpty, ""),
             Interface = map.Require("interface", ScalarParsers.NonEmpty, ""),
@@ -62,12 +64,12 @@ internal sealed partial class ConfigReader
             UnicastSource = map.ReadOrNull("unicastSource", ScalarParsers.VrrpAddress),
             VirtualAddresses = addresses,
             Garp = ReadGarp(map.Map("garp", GarpKeys)),
-            Authentication = ReadAuthentication(map.Map("authentication", AuthenticationKeys)),
+            Authentication = ReadAuthentication(authentication),
             V3Checksum = map.Read("v3Checksum", ScalarParsers.ChecksumModes.Parse, defaults.V3Checksum),
             Track = map.ReadList("track", item => ReadTrack(item) ?? new TrackConfig("", null)),
             Notify = ReadNotify(map.Map("notify", NotifyKeys)),
             TableFailureWeight = map.ReadOptional("tableFailureWeight", ScalarParsers.Int(-HaDirector.Vrrp.Tracking.TrackingPolicy.MaxWeight, -1)),
-        };
+        }, authentication);
     }
 
     private static Parsed<int> ParseVersion(string text) =>
@@ -93,7 +95,7 @@ internal sealed partial class ConfigReader
 
     private static VrrpAuthentication ReadAuthentication(YamlMap? map)
     {
-        if (map is null)
+        if (map is null || IsHmac(map))
         {
             return VrrpAuthentication.None;
         }

@@ -48,6 +48,15 @@ public sealed record VrrpInstanceConfig
     /// <summary>VRRPv2's text password (RFC 2338 §5.3.6; RFC 3768 and RFC 5798 dropped it), or none.</summary>
     public VrrpAuthentication Authentication { get; init; } = VrrpAuthentication.None;
 
+    /// <summary>HMAC authentication (<c>authentication.type: hmac</c>, keepalived 2.4 <c>auth_hmac</c>), or none.</summary>
+    public HaDirector.Vrrp.Protocol.Authentication.VrrpHmacSettings? Hmac { get; init; }
+
+    /// <summary>
+    /// <c>authentication.acceptRoutedUnicast</c>: unicast adverts with a TTL below 255 are accepted (routed networks);
+    /// only with HMAC in enforce mode, which then is the proof of origin that the TTL no longer gives.
+    /// </summary>
+    public bool AcceptRoutedUnicast { get; init; }
+
     /// <summary>How a VRRPv3 IPv4 checksum is computed: with the pseudo-header (RFC 5798, keepalived) or without (RFC 9568).</summary>
     public VrrpChecksumMode V3Checksum { get; init; } = VrrpChecksumMode.PseudoHeader;
 

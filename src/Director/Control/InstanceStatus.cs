@@ -34,4 +34,7 @@ public sealed record InstanceStatus(
     public string? FaultReason { get; init; }
 
     public string? SyncGroup { get; init; }
+
+    /// <summary>HMAC authentication (key ids, counters, last verified peer); null without <c>type: hmac</c>.</summary>
+    public AuthenticationStatus? Authentication { get; init; }
 }

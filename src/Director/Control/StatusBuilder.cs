@@ -8,7 +8,7 @@ using HaDirector.Linux.Netlink.Ipvs;
 namespace HaDirector.Director.Control;
 
 /// <summary>Assembles <see cref="StatusReport"/> from the running parts and one fresh kernel dump.</summary>
-public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTableService ipvs, IHealthView health, TimeProvider time,
+public sealed partial class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTableService ipvs, IHealthView health, TimeProvider time,
     TrackingService? tracking = null)
 {
     public async Task<StatusReport> BuildAsync(CancellationToken cancellationToken)
@@ -111,7 +111,7 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
                 + "an address conflict (split brain); find that host (a peer whose adverts we do not hear, or one that does not speak VRRP)");
         }
 
-        return new InstanceStatus(
+        return WithAuthentication(new InstanceStatus(
             c.Name,
             c.Interface,
             c.VirtualRouterId,
@@ -126,7 +126,7 @@ public sealed class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTa
             instance.Runtime.Since,
             instance.Runtime.LastCause?.ToString(),
             missing,
-            warnings);
+            warnings), instance);
     }
 
     private InstanceStatus WithTracking(InstanceStatus status, VrrpInstance instance, Dictionary<string, TrackerStatus> trackers)

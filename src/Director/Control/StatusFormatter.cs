@@ -4,7 +4,7 @@ using System.Text;
 namespace HaDirector.Director.Control;
 
 /// <summary>The human view of <see cref="StatusReport"/>: aligned tables, one section per part.</summary>
-public static class StatusFormatter
+public static partial class StatusFormatter
 {
     private static readonly string[] InstanceHeader = ["INSTANCE", "STATE", "PRIO", "VIPS", "MASTER", "SINCE", ""];
     private static readonly string[] DroppedHeader = ["FROM", "VRID", "VERSION", "REASON", "COUNT", "LAST", ""];
@@ -39,6 +39,8 @@ public static class StatusFormatter
                 text.AppendLine(CultureInfo.InvariantCulture, $"WARNING {i.Name}: {warning}");
             }
         }
+
+        AuthenticationLines(text, report.Instances, now);
 
         foreach (var vrrpInterface in report.VrrpInterfaces.Where(v => v.DroppedAdverts.Count > 0))
         {

@@ -27,6 +27,11 @@ public sealed class DirectorMetrics
         PacketsDropped = f.CreateCounter(MetricNames.VrrpPacketsDropped,
             "Received VRRP packets dropped by validation (RFC 5798 §7.1), by interface and reason.",
             "interface", "reason");
+        AuthFailures = f.CreateCounter(MetricNames.VrrpAuthFailures,
+            "Received VRRP adverts dropped by HMAC authentication, by instance and reason (missing_trailer, malformed, unknown_key, bad_hmac, stale, replayed).",
+            "instance", "reason");
+        AuthActiveKey = f.CreateGauge(MetricNames.VrrpAuthActiveKey,
+            "The id of the HMAC key this instance signs its adverts with (never the key).", "instance");
         GarpSent = f.CreateCounter(MetricNames.VrrpGarpSent, "Gratuitous ARP frames sent.", "instance");
         ForeignAdverts = f.CreateCounter(MetricNames.VrrpForeignAdverts,
             "Adverts of other VRRP routers on the link (a VRID not configured here, none of our VIPs): normal, not counted as drops.",
@@ -59,6 +64,10 @@ public sealed class DirectorMetrics
     public Counter PacketsDropped { get; }
 
     public Counter GarpSent { get; }
+
+    public Counter AuthFailures { get; }
+
+    public Gauge AuthActiveKey { get; }
 
     public Counter ForeignAdverts { get; }
 
@@ -96,7 +105,7 @@ public sealed class DirectorMetrics
     /// <summary>Drops an instance's series when a reload removes the instance (a re-created one starts from zero).</summary>
     public void Forget(string instance)
     {
-        foreach (var metric in new Collector[] { VrrpState, AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent, VipReadded, AddressConflicts })
+        foreach (var metric in new Collector[] { VrrpState, AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent, VipReadded, AddressConflicts, AuthActiveKey })
         {
             switch (metric)
             {
@@ -111,6 +120,11 @@ public sealed class DirectorMetrics
         foreach (var labels in VrrpTransitions.GetAllLabelValues().Where(l => l[0] == instance).ToList())
         {
             VrrpTransitions.RemoveLabelled(labels);
+        }
+
+        foreach (var labels in AuthFailures.GetAllLabelValues().Where(l => l[0] == instance).ToList())
+        {
+            AuthFailures.RemoveLabelled(labels);
         }
     }
 }

@@ -14,6 +14,8 @@ public static class MetricNames
     public const string VrrpPriorityZeroReceived = "hadirector_vrrp_priority_zero_received_total";
     public const string VrrpPacketsDropped = "hadirector_vrrp_packets_dropped_total";
     public const string VrrpGarpSent = "hadirector_vrrp_garp_sent_total";
+    public const string VrrpAuthFailures = "hadirector_vrrp_auth_failures_total";
+    public const string VrrpAuthActiveKey = "hadirector_vrrp_auth_active_key_id";
     public const string VrrpForeignAdverts = "hadirector_vrrp_foreign_adverts_total";
     public const string VrrpVipClaims = "hadirector_vrrp_vip_claims_total";
     public const string VrrpVipReadded = "hadirector_vrrp_vip_readded_total";
@@ -63,7 +65,7 @@ public static class MetricNames
     public static IReadOnlyList<string> All { get; } =
     [
         VrrpState, VrrpTransitions, VrrpAdvertsSent, VrrpAdvertsReceived, VrrpPriorityZeroSent, VrrpPriorityZeroReceived,
-        VrrpPacketsDropped, VrrpGarpSent, VrrpForeignAdverts, VrrpVipClaims, VrrpVipReadded, VrrpAnnouncementErrors, VrrpAddressConflicts, BuildInfo,
+        VrrpPacketsDropped, VrrpGarpSent, VrrpAuthFailures, VrrpAuthActiveKey, VrrpForeignAdverts, VrrpVipClaims, VrrpVipReadded, VrrpAnnouncementErrors, VrrpAddressConflicts, BuildInfo,
         VrrpTrackerUp, VrrpEffectivePriority, VrrpNotifyRuns, VrrpNotifyFailures,
         HealthChecks, HealthCheckDuration, RealServerUp, RealServerWeight, RealServerFlaps,
         IpvsOwnedServices, IpvsOwnedDestinations, IpvsUnownedServices,

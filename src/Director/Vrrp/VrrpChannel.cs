@@ -5,6 +5,7 @@ using HaDirector.Director.Metrics;
 using HaDirector.Linux.Packets;
 using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Protocol;
+using HaDirector.Vrrp.Protocol.Authentication;
 using HaDirector.Vrrp.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -23,6 +24,8 @@ public sealed partial class VrrpChannel : IDisposable
     private readonly OffPathLog? _offPath;
     private readonly Lock _sendGate = new();
     private readonly byte[] _sendBuffer = new byte[2048];
+    private readonly byte[] _trailer = new byte[VrrpHmacTrailer.Length];
+    private int _trailerLength;
     private static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(250);
 
     /// <param name="offPath">Where the drop log lines are written (off the receive thread); null: inline.</param>
@@ -71,18 +74,51 @@ public sealed partial class VrrpChannel : IDisposable
         _routing = new Routing(validator, instances.ToDictionary(i => i.Config.VirtualRouterId), byVip);
     }
 
-    /// <summary>Sends one advert to each destination (the multicast group, or every unicast peer).</summary>
-    public void SendAdvert(VrrpPacket packet, IPAddress source, IReadOnlyList<IPAddress> destinations, VrrpChecksumMode mode)
+    /// <summary>
+    /// Sends one advert to each destination (the multicast group, or every unicast peer), with an HMAC trailer when
+    /// <paramref name="hmac"/> signs: one signature for all copies (the HMAC skips the checksum, the only field that differs).
+    /// </summary>
+    public void SendAdvert(VrrpPacket packet, IPAddress source, IReadOnlyList<IPAddress> destinations, VrrpChecksumMode mode,
+        VrrpHmacAuthenticator? hmac = null)
     {
         lock (_sendGate)
         {
+            var first = true;
             foreach (var destination in destinations)
             {
                 // The v3 checksum covers the destination (pseudo-header): one encode per peer.
-                var datagram = VrrpDatagramWriter.Write(packet, source, destination, _sendBuffer, mode);
-                _socket.Send(_sendBuffer.AsSpan(0, datagram), destination);
+                var header = VrrpDatagramWriter.HeaderLength(source.AddressFamily);
+                var length = VrrpCodec.Write(packet, source, destination, _sendBuffer.AsSpan(header), mode);
+                if (hmac is not null)
+                {
+                    length += Sign(hmac, source, header, length, first);
+                }
+
+                first = false;
+
+                VrrpDatagramWriter.WriteHeader(source, destination, _sendBuffer, length);
+                _socket.Send(_sendBuffer.AsSpan(0, header + length), destination);
             }
         }
+    }
+
+    /// <summary>Signs the message in the send buffer once, then copies that trailer after each further copy.</summary>
+    private int Sign(VrrpHmacAuthenticator hmac, IPAddress source, int header, int messageLength, bool first)
+    {
+        var message = _sendBuffer.AsSpan(header, messageLength);
+        var trailer = _sendBuffer.AsSpan(header + messageLength, VrrpHmacTrailer.Length);
+        if (first)
+        {
+            var written = hmac.Sign(message, trailer, source);
+            trailer[..written].CopyTo(_trailer);
+            _trailerLength = written;
+        }
+        else
+        {
+            _trailer.AsSpan(0, _trailerLength).CopyTo(trailer);
+        }
+
+        return _trailerLength;
     }
 
     /// <summary>
@@ -155,6 +191,11 @@ public sealed partial class VrrpChannel : IDisposable
     {
         var routing = _routing;
         var result = routing.Validator.Validate(datagram);
+        if (result.Reason == VrrpDropReason.TtlNot255 && RoutedUnicast(routing.ByVrid, datagram) is { } routed)
+        {
+            result = routed;
+        }
+
         routing.ByVrid.TryGetValue(result.VirtualRouterId, out var instance);
         if (!result.IsAccepted)
         {
@@ -171,6 +212,11 @@ public sealed partial class VrrpChannel : IDisposable
         }
         if (instance is not null)
         {
+            if (instance.Runtime.Hmac is { } hmac && !Authenticated(instance, hmac, datagram, result.Datagram!))
+            {
+                return;
+            }
+
             instance.Runtime.RecordReceived(result.Datagram!);
             instance.Driver.Receive(result.Datagram!);
         }

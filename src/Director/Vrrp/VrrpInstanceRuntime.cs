@@ -51,6 +51,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         _metrics.VrrpState.WithLabels(config.Name).Set((int)VrrpState.Initialize);
         _metrics.Publish(config.Name, config.Interface);
         _actions = new OrderedHostActions(ex => _offPath.Post(() => LogQueuedActionFailed(_logger, Name, ex.Message, ex)));
+        ConfigureHmac(config);
     }
 
     public string Name => _wiring.Config.Name;
@@ -133,7 +134,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     private void SendAdvert(VrrpPacket packet)
     {
         var wiring = _wiring;
-        Channel.SendAdvert(packet, wiring.Primary, wiring.Destinations, wiring.ChecksumMode);
+        Channel.SendAdvert(packet, wiring.Primary, wiring.Destinations, wiring.ChecksumMode, Hmac);
         _metrics.AdvertsSent.WithLabels(Name).Inc();
         if (packet.Priority == VrrpPacket.PriorityStop)
         {
@@ -279,6 +280,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     {
         var before = _wiring.Config;
         _wiring = new Wiring(config, primary, before);
+        ConfigureHmac(config);
         _garp.Options = new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh);
     }
 

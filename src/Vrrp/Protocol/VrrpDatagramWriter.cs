@@ -21,20 +21,31 @@ public static class VrrpDatagramWriter
         ArgumentNullException.ThrowIfNull(destination);
         var header = HeaderLength(source.AddressFamily);
         var length = VrrpCodec.Write(packet, source, destination, buffer[header..], mode);
+        WriteHeader(source, destination, buffer, length, ttl);
+        return header + length;
+    }
+
+    /// <summary>
+    /// Writes only the IP header in front of a message of <paramref name="messageLength"/> bytes already in place (a
+    /// message followed by a trailer, such as the HMAC one, is longer than the codec wrote).
+    /// </summary>
+    public static void WriteHeader(IPAddress source, IPAddress destination, Span<byte> buffer, int messageLength,
+        byte ttl = VrrpCodec.RequiredTtl)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
         if (source.AddressFamily == AddressFamily.InterNetworkV6)
         {
             Span<byte> from = stackalloc byte[16];
             Span<byte> to = stackalloc byte[16];
             source.TryWriteBytes(from, out _);
             destination.TryWriteBytes(to, out _);
-            Ipv6Header.Write(buffer, from, to, VrrpCodec.IpProtocolNumber, length, ttl);
+            Ipv6Header.Write(buffer, from, to, VrrpCodec.IpProtocolNumber, messageLength, ttl);
         }
         else
         {
-            Ipv4Header.Write(buffer, source, destination, VrrpCodec.IpProtocolNumber, length, ttl, VrrpCodec.TypeOfService);
+            Ipv4Header.Write(buffer, source, destination, VrrpCodec.IpProtocolNumber, messageLength, ttl, VrrpCodec.TypeOfService);
         }
-
-        return header + length;
     }
 
     /// <inheritdoc cref="Write(VrrpPacket, IPAddress, IPAddress, Span{byte}, VrrpChecksumMode, byte)"/>

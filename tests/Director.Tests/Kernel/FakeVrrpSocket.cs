@@ -13,6 +13,7 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
     private readonly object _gate = new(); // Monitor.Wait needs an object lock
     private readonly Queue<byte[]> _inbox = new();
     private readonly List<VrrpDatagram> _sent = [];
+    private readonly List<byte[]> _sentBytes = [];
     private long _handedOut;
     private long _dispatched;
     private bool _disposed;
@@ -26,6 +27,18 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
             lock (_gate)
             {
                 return [.. _sent];
+            }
+        }
+    }
+
+    /// <summary>Every datagram sent, as on the wire (an HMAC trailer included).</summary>
+    public IReadOnlyList<byte[]> SentBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _sentBytes];
             }
         }
     }
@@ -53,6 +66,7 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
         lock (_gate)
         {
             _sent.Add(datagram!);
+            _sentBytes.Add(ipDatagram.ToArray());
         }
 
         record($"advert {interfaceName} vrid {datagram!.Packet.VirtualRouterId} priority {datagram.Packet.Priority} to {destination}");

@@ -92,16 +92,5 @@ public sealed class HostileInputTests : IDisposable
         return Convert.ToHexString(datagram);
     }
 
-    private void SendFromRouter(string[] hexDatagrams)
-    {
-        // The attacker: a raw IPPROTO_RAW socket (header included) on the router's bridge.
-        const string Script = """
-            import socket, sys
-            s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(sys.argv[1]))
-            for h in sys.argv[2:]:
-                s.sendto(bytes.fromhex(h), ("224.0.0.18", 0))
-            """;
-        Shell.Check("ip", ["netns", "exec", _lan.Lan.Router, "python3", "-c", Script, LanTopology.RouterAddress.ToString(), .. hexDatagrams]);
-    }
+    private void SendFromRouter(string[] hexDatagrams) => LinkInjector.Send(_lan.Lan.Router, hexDatagrams);
 }

@@ -1,0 +1,74 @@
+using HaDirector.Vrrp.Protocol;
+using HaDirector.Vrrp.Protocol.Authentication;
+using Microsoft.Extensions.Logging;
+
+namespace HaDirector.Director.Vrrp;
+
+/// <summary>HMAC verification of adverts that passed RFC 5798 §7.1, before they reach the election.</summary>
+public sealed partial class VrrpChannel
+{
+    /// <summary>
+    /// An advert dropped for its TTL, validated again as if it were 255 when its instance opted in with
+    /// <c>acceptRoutedUnicast</c> (only allowed with HMAC in enforce mode and unicast peers, so it still passes the peer
+    /// check and must then carry a valid trailer); null otherwise.
+    /// </summary>
+    private static VrrpReceiveResult? RoutedUnicast(Dictionary<int, VrrpInstance> byVrid, ReadOnlySpan<byte> datagram)
+    {
+        var ihl = (datagram[0] & 0x0F) * 4;
+        if (datagram.Length < ihl + 2 || !byVrid.TryGetValue(datagram[ihl + 1], out var instance)
+            || instance.Config is not { AcceptRoutedUnicast: true, Hmac.Mode: VrrpHmacMode.Enforce, UnicastPeers.Count: > 0 })
+        {
+            return null;
+        }
+
+        var copy = datagram.ToArray();
+        copy[8] = VrrpCodec.RequiredTtl;
+        var result = new VrrpAdvertValidator([instance.Driver.Options.CreateReceiveRules([.. instance.Config.UnicastPeers], instance.Config.V3Checksum)])
+            .Validate(copy);
+        return result.IsAccepted ? result : null;
+    }
+
+    /// <summary>
+    /// Verifies an accepted advert against its instance's keys; a failure is counted by reason (metrics, status) and
+    /// logged rate-limited, and the advert never reaches the election.
+    /// </summary>
+    private bool Authenticated(VrrpInstance instance, VrrpHmacAuthenticator hmac, ReadOnlySpan<byte> datagram, VrrpDatagram accepted)
+    {
+        var messageLength = VrrpCodec.GetMessageLength(accepted.Packet);
+        if (!VrrpHmacTrailer.TryLocateIpv4(datagram, messageLength, out var message, out var trailer))
+        {
+            return false;
+        }
+
+        var failure = hmac.Verify(message, trailer, accepted.Source);
+        if (failure == VrrpHmacFailure.None)
+        {
+            return true;
+        }
+
+        var name = instance.Config.Name;
+        _metrics.AuthFailures.WithLabels(name, failure.Label()).Inc();
+        if (instance.Runtime.AuthLog.Record(failure) is { } suppressed)
+        {
+            var source = accepted.Source;
+            var vrid = accepted.Packet.VirtualRouterId;
+            var keyId = trailer.Length >= 2 ? trailer[1] : 0;
+            Action log = () => LogAuthFailed(_logger, name, source, vrid, failure.Label(), keyId, suppressed);
+            if (_offPath is null)
+            {
+                log();
+            }
+            else
+            {
+                _offPath.Post(log);
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(EventId = 1370, Level = LogLevel.Warning,
+        Message = "{Instance}: dropped a VRRP advert from {Source} (VRID {Vrid}) that failed HMAC authentication: {Reason} (key id {KeyId}); {Suppressed} more not logged since the last line of this reason (one a minute)")]
+    private static partial void LogAuthFailed(ILogger logger, string instance, System.Net.IPAddress source, int vrid, string reason, int keyId,
+        long suppressed);
+}

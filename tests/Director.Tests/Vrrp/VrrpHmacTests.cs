@@ -1,0 +1,232 @@
+using System.Net;
+using HaDirector.Director.Control;
+using HaDirector.Director.Tests.Hosting;
+using HaDirector.Director.Tests.Kernel;
+using HaDirector.Director.Tests.Metrics;
+using HaDirector.Linux.Packets;
+using HaDirector.Vrrp.Election;
+using HaDirector.Vrrp.Protocol;
+using HaDirector.Vrrp.Protocol.Authentication;
+
+namespace HaDirector.Director.Tests.Vrrp;
+
+/// <summary>An instance with <c>authentication.type: hmac</c>: signed adverts out, verified adverts in, reload rotation.</summary>
+public sealed class VrrpHmacTests
+{
+    private const string Key1 = "director-test-key-one-0123456789abcdef";
+    private const string Key2 = "director-test-key-two-0123456789abcdef";
+    private static readonly IPAddress Peer = IPAddress.Parse("198.18.0.2");
+    private static readonly IPAddress[] Vips = [IPAddress.Parse("198.18.0.100")];
+
+    private static string Yaml(string authentication) => TestDirector.WebYaml.Replace(
+        "      garp: { repeat: 2, interval: 100ms, refresh: 0s }",
+        "      garp: { repeat: 2, interval: 100ms, refresh: 0s }\n      authentication: " + authentication,
+        StringComparison.Ordinal);
+
+    private static string Keys(int active, params (int Id, string Key)[] keys) =>
+        $"{{ type: hmac, activeKey: {active}, keys: [{string.Join(", ", keys.Select(k => $"{{ id: {k.Id}, key: '{k.Key}' }}"))}] }}";
+
+    private static VrrpHmacKey Key(byte id, string key) => new(id, System.Text.Encoding.ASCII.GetBytes(key));
+
+    private static VrrpHmacAuthenticator PeerSigner(TimeProvider clock, byte id = 1, string key = Key1) =>
+        new(new VrrpHmacSettings([Key(id, key)], id, VrrpHmacMode.Enforce, VrrpAntiReplay.Time, TimeSpan.FromSeconds(5)), clock);
+
+    /// <summary>An advert from the peer, signed by <paramref name="signer"/> (null: no trailer).</summary>
+    private static byte[] Advert(byte priority, VrrpHmacAuthenticator? signer, byte ttl = 255, IPAddress? destination = null)
+    {
+        destination ??= VrrpCodec.MulticastGroup;
+        var packet = new VrrpPacket(VrrpVersion.V3, 51, priority, Vips, TimeSpan.FromSeconds(1));
+        var message = VrrpCodec.Write(packet, Peer, destination);
+        var trailer = new byte[VrrpHmacTrailer.Length];
+        var trailerLength = signer?.Sign(message, trailer, Peer) ?? 0;
+        var datagram = new byte[Ipv4Header.Length + message.Length + trailerLength];
+        message.CopyTo(datagram, Ipv4Header.Length);
+        trailer.AsSpan(0, trailerLength).CopyTo(datagram.AsSpan(Ipv4Header.Length + message.Length));
+        Ipv4Header.Write(datagram, Peer, destination, VrrpCodec.IpProtocolNumber, message.Length + trailerLength, ttl, VrrpCodec.TypeOfService);
+        return datagram;
+    }
+
+    private static async Task<double?> FailuresAsync(TestDirector director, string reason) =>
+        (await Scrape.OfAsync(director.Registry)).Value($"hadirector_vrrp_auth_failures_total{{instance=\"web\",reason=\"{reason}\"}}");
+
+    private static async Task<TestDirector> MasterAsync(string authentication, RecordingLoggerFactory? logs = null)
+    {
+        var director = new TestDirector(Yaml(authentication), loggers: logs);
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        Assert.Equal(VrrpState.Master, director.Instance().Runtime.State);
+        return director;
+    }
+
+    [Fact]
+    public async Task SendAdvert_Enforce_EveryAdvertCarriesAVerifiableTrailer()
+    {
+        await using var director = await MasterAsync(Keys(1, (1, Key1)));
+        for (var i = 0; i < 3; i++)
+        {
+            await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        await director.StopAsync();
+
+        var sent = director.Kernel.Socket("eth0").SentBytes;
+        var receiver = new VrrpHmacAuthenticator(
+            new VrrpHmacSettings([Key(1, Key1)], 1, VrrpHmacMode.Enforce, VrrpAntiReplay.Time, TimeSpan.FromSeconds(5)), director.Time);
+        Assert.True(sent.Count >= 4, $"{sent.Count} adverts sent");
+        Assert.Equal(0, sent[^1][Ipv4Header.Length + 2]); // the resignation, priority 0, is signed too
+        foreach (var datagram in sent)
+        {
+            var message = datagram.AsSpan(Ipv4Header.Length, 12);
+            Assert.Equal(Ipv4Header.Length + 12 + VrrpHmacTrailer.Length, datagram.Length);
+            Assert.Equal(VrrpHmacFailure.None, receiver.Verify(message, datagram.AsSpan(Ipv4Header.Length + 12), IPAddress.Parse("198.18.0.1")));
+        }
+    }
+
+    [Fact]
+    public async Task SendAdvert_ReceiveOnly_NoTrailer()
+    {
+        await using var director = await MasterAsync(Keys(1, (1, Key1)).Replace("type: hmac", "type: hmac, mode: receiveOnly", StringComparison.Ordinal));
+
+        Assert.All(director.Kernel.Socket("eth0").SentBytes, d => Assert.Equal(Ipv4Header.Length + 12, d.Length));
+    }
+
+    [Fact]
+    public async Task Dispatch_SignedHigherPriority_Accepted()
+    {
+        await using var director = await MasterAsync(Keys(1, (1, Key1)));
+
+        director.Kernel.Socket("eth0").Deliver(Advert(250, PeerSigner(director.Time)));
+        await director.SettleAsync();
+
+        Assert.Equal(VrrpState.Backup, director.Instance().Runtime.State);
+        Assert.Equal(Peer, director.Instance().Runtime.Hmac!.LastVerified?.Source);
+    }
+
+    [Theory]
+    [InlineData("missing_trailer")]
+    [InlineData("bad_hmac")]
+    [InlineData("unknown_key")]
+    public async Task Dispatch_ForgedPriority255_NoStateChangeAndCountedByReason(string reason)
+    {
+        await using var director = await MasterAsync(Keys(1, (1, Key1)));
+        var signer = reason switch
+        {
+            "missing_trailer" => null,
+            "bad_hmac" => PeerSigner(director.Time, 1, "attacker-guess-of-the-key-0123456789"),
+            _ => PeerSigner(director.Time, 9, Key1),
+        };
+
+        director.Kernel.Socket("eth0").Deliver(Advert(255, signer));
+        await director.SettleAsync();
+
+        Assert.Equal(VrrpState.Master, director.Instance().Runtime.State);
+        Assert.Equal(1, await FailuresAsync(director, reason));
+        Assert.Equal(0, director.Instance().Driver.GetStatistics().AdvertsReceived);
+    }
+
+    [Fact]
+    public async Task Dispatch_ReplayedPriority0_CountedAndIgnored()
+    {
+        await using var director = new TestDirector(Yaml(Keys(1, (1, Key1))));
+        await director.StartAsync();
+        var signer = PeerSigner(director.Time);
+        var socket = director.Kernel.Socket("eth0");
+        socket.Deliver(Advert(200, signer));
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(500));
+        var resign = Advert(0, signer);
+        socket.Deliver(Advert(200, signer));
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(500));
+
+        // A priority 0 captured earlier, sent after newer adverts: it would force an election.
+        socket.Deliver(resign);
+        await director.SettleAsync();
+
+        Assert.Equal(VrrpState.Backup, director.Instance().Runtime.State);
+        Assert.Equal(1, await FailuresAsync(director, "replayed"));
+    }
+
+    [Fact]
+    public async Task Dispatch_CaptureOutsideTheWindow_Stale()
+    {
+        await using var director = new TestDirector(Yaml(Keys(1, (1, Key1))));
+        await director.StartAsync();
+        var captured = Advert(250, PeerSigner(director.Time));
+
+        await director.AdvanceAsync(TimeSpan.FromSeconds(3));
+        director.Kernel.Socket("eth0").Deliver(Advert(100, PeerSigner(director.Time)));
+        await director.AdvanceAsync(TimeSpan.FromSeconds(3));
+        director.Kernel.Socket("eth0").Deliver(captured);
+        await director.SettleAsync();
+
+        Assert.Equal(1, await FailuresAsync(director, "stale"));
+    }
+
+    [Fact]
+    public async Task Reload_KeyRotation_NoTransitionAndNewKeyUsed()
+    {
+        await using var director = await MasterAsync(Keys(1, (1, Key1)));
+        var transitions = director.Instance().Driver.GetStatistics().Transitions;
+
+        foreach (var step in new[] { Keys(1, (1, Key1), (2, Key2)), Keys(2, (1, Key1), (2, Key2)), Keys(2, (2, Key2)) })
+        {
+            director.WriteConfig(Yaml(step));
+            var response = await director.Reloader.ReloadAsync("test");
+            Assert.True(response.ExitCode == 0, response.Message);
+            await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(transitions, director.Instance().Driver.GetStatistics().Transitions);
+        Assert.Equal(VrrpState.Master, director.Instance().Runtime.State);
+        var last = director.Kernel.Socket("eth0").SentBytes[^1];
+        Assert.Equal(2, last[Ipv4Header.Length + 12 + 1]);
+        Assert.Equal(2, (await Scrape.OfAsync(director.Registry)).Value("hadirector_vrrp_auth_active_key_id{instance=\"web\"}"));
+    }
+
+    [Fact]
+    public async Task Status_MetricsAndLogs_ShowKeyIdsNeverTheKey()
+    {
+        var logs = new RecordingLoggerFactory();
+        await using var director = await MasterAsync(Keys(1, (1, Key1)), logs);
+        director.Kernel.Socket("eth0").Deliver(Advert(255, PeerSigner(director.Time, 1, "attacker-guess-of-the-key-0123456789")));
+        director.Kernel.Socket("eth0").Deliver(Advert(100, PeerSigner(director.Time)));
+        await director.SettleAsync();
+
+        var report = await director.Status.BuildAsync(CancellationToken.None);
+        var json = System.Text.Json.JsonSerializer.Serialize(report, ControlJsonContext.Default.StatusReport);
+        var text = StatusFormatter.Format(report, director.Time.GetUtcNow());
+        var scrape = (await Scrape.OfAsync(director.Registry)).Text;
+
+        var status = report.Instances.Single().Authentication!;
+        Assert.Equal(1, status.ActiveKeyId);
+        Assert.Equal("198.18.0.2", status.LastVerifiedPeer);
+        Assert.Equal(1, status.Failures["bad_hmac"]);
+        Assert.Contains(logs.Logger.Entries, e => e.Id.Id == 1370 && e.Message.Contains("bad_hmac", StringComparison.Ordinal));
+        foreach (var output in new[] { json, text, scrape, string.Join("\n", logs.Logger.Entries.Select(e => e.Message)) })
+        {
+            Assert.DoesNotContain(Key1, output, StringComparison.Ordinal);
+            Assert.DoesNotContain("director-test-key", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(true, true, VrrpState.Backup)]
+    [InlineData(false, true, VrrpState.Master)]
+    [InlineData(true, false, VrrpState.Master)]
+    public async Task Dispatch_UnicastTtl64_AcceptedOnlyOptedInAndSigned(bool optIn, bool withTrailer, VrrpState expected)
+    {
+        var yaml = Yaml(Keys(1, (1, Key1)).Replace("type: hmac", $"type: hmac, acceptRoutedUnicast: {(optIn ? "true" : "false")}", StringComparison.Ordinal))
+            .Replace("      virtualAddresses:", "      unicastPeers: [198.18.0.2]\n      virtualAddresses:", StringComparison.Ordinal);
+        await using var director = new TestDirector(yaml);
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+
+        director.Kernel.Socket("eth0").Deliver(Advert(250, withTrailer ? PeerSigner(director.Time) : null, ttl: 64, destination: IPAddress.Parse("198.18.0.1")));
+        await director.SettleAsync();
+
+        Assert.Equal(expected, director.Instance().Runtime.State);
+        if (optIn && !withTrailer)
+        {
+            Assert.Equal(1, await FailuresAsync(director, "missing_trailer"));
+        }
+    }
+}
