@@ -14,11 +14,17 @@ public sealed partial class IpvsKernelParameters(ISysctls sysctls, ILogger<IpvsK
 {
     public const string ExpireNodestConn = "expire_nodest_conn";
     public const string SyncThreshold = "sync_threshold";
+    public const string SyncVersion = "sync_version";
 
     /// <summary>Per network namespace, and present only once ip_vs is loaded.</summary>
     private const string Directory = "net/ipv4/vs/";
 
-    public void Apply(IpvsConfig config)
+    /// <param name="carriesIpv6">
+    /// Some service is IPv6: the sync daemon must speak protocol version 1, since version 0 carries only IPv4
+    /// connections (ip_vs_sync.c drops the others). The directory's name is historical: every value here applies
+    /// to IPv6 services and connections as well.
+    /// </param>
+    public void Apply(IpvsConfig config, bool carriesIpv6 = false)
     {
         if (config.ExpireNodestConn)
         {
@@ -29,6 +35,10 @@ public sealed partial class IpvsKernelParameters(ISysctls sysctls, ILogger<IpvsK
         {
             Ensure(SyncThreshold, sync.SyncThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 current => ThresholdValue(current, sync.SyncThreshold));
+            if (carriesIpv6)
+            {
+                Ensure(SyncVersion, "1", current => current.Trim() == "1" ? null : "1");
+            }
         }
     }
 
