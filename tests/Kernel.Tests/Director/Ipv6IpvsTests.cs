@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using HaDirector.Linux.Interop;
 
@@ -106,14 +105,14 @@ public sealed class Ipv6IpvsTests : IDisposable
 
         // A restart writes nothing, and an established IPv6 connection keeps its real server.
         using var connection = OpenEcho();
-        var server = Echo(connection, "before");
+        var server = LvsDrCluster.Echo(connection, "before");
         first.Process.Terminate();
         Assert.True(first.Process.WaitForExit(TimeSpan.FromSeconds(30)), _cluster.Diagnostics());
         var second = _cluster.StartDirector("lb1", Config());
         Wait.Until(() => Lb1.HasAddress(LvsDrCluster.Vip), Bound, "lb1 master again", _cluster.Diagnostics);
         Wait.Until(() => Status(second)["ipvs"]!["passes"]!.GetValue<long>() >= 1, Bound, "a reconcile pass", _cluster.Diagnostics);
         Assert.Equal(0, Status(second)["ipvs"]!["totalOperations"]!.GetValue<long>());
-        Assert.Equal(server, Echo(connection, "after"));
+        Assert.Equal(server, LvsDrCluster.Echo(connection, "after"));
     }
 
     /// <summary>The cluster's IPv4 configuration with the IPv6 service added to its virtual servers.</summary>
@@ -180,16 +179,6 @@ public sealed class Ipv6IpvsTests : IDisposable
         socket.Connect(IPAddress.Parse(Vip6), EchoPort);
         return socket;
     });
-
-    private static string Echo(Socket socket, string text)
-    {
-        socket.Send(Encoding.ASCII.GetBytes(text + "\n"));
-        var buffer = new byte[256];
-        var read = socket.Receive(buffer);
-        var answer = Encoding.ASCII.GetString(buffer, 0, read).Trim();
-        Assert.EndsWith(" " + text, answer);
-        return answer.Split(' ')[0];
-    }
 
     /// <summary>An IPv6 server on [::]:port: an HTTP answer naming the real server, or a line echo.</summary>
     private static string Server(string name, int port, bool echo) => $$"""
