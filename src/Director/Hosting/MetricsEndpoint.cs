@@ -18,6 +18,8 @@ namespace HaDirector.Director.Hosting;
 public sealed class MetricsEndpoint : IHostedService, IDisposable
 {
     private const int MaxRequestHead = 8192;
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
     private const string TextFormat = "text/plain; version=0.0.4; charset=utf-8";
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
@@ -50,7 +52,9 @@ public sealed class MetricsEndpoint : IHostedService, IDisposable
                 listener.DualMode = listen.Address.Equals(IPAddress.IPv6Any);
             }
 
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone, so a restart binds past its old connections' TIME_WAIT. Not .NET's ReuseAddress,
+            // which on Linux sets SO_REUSEPORT too and would let a second daemon listen on the same port.
+            listener.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             listener.Bind(listen);
             listener.Listen(64);
         }
