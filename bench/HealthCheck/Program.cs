@@ -16,6 +16,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 //   Checks and failures are counted by the daemon's own metric (hadirector_healthcheck_checks_total): the
 //   probes run as the daemon builds them, unwrapped, so half-open targets run on the engine's thread.
 //   --half-open: tcp checks with healthCheck.halfOpen (a SYN from a raw socket; needs CAP_NET_RAW).
+//   --family 6: the farm listens on 2001:2::1:1.. (added to lo of the network namespace `run` makes), so the
+//   probes (and half-open SYNs, on the engine's IPv6 raw socket) go over IPv6; --family 4 is 127.1.0.1...
 const int Ports = 100;
 const int FirstPort = 20000;
 var options = ParseOptions(args);
@@ -26,9 +28,10 @@ var seconds = int.Parse(options.GetValueOrDefault("seconds", "60"), CultureInfo.
 var warmup = int.Parse(options.GetValueOrDefault("warmup", "10"), CultureInfo.InvariantCulture);
 var drop = int.Parse(options.GetValueOrDefault("drop", "10"), CultureInfo.InvariantCulture);
 var halfOpen = options.ContainsKey("half-open");
+var ipv6 = options.GetValueOrDefault("family", "4") == "6";
 var addresses = targets / Ports;
 
-using var farm = StartFarm(options.GetValueOrDefault("farm", Path.Combine(AppContext.BaseDirectory, "farm.py")), addresses, protocol);
+using var farm = StartFarm(options.GetValueOrDefault("farm", Path.Combine(AppContext.BaseDirectory, "farm.py")), addresses, protocol, ipv6);
 var check = new HealthCheckConfig
 {
     Type = protocol == "http" ? HealthCheckType.Http : HealthCheckType.Tcp,
@@ -43,10 +46,10 @@ var config = new DirectorConfig
     VirtualServers = [.. Enumerable.Range(0, Ports).Select(p => new VirtualServerConfig
     {
         Name = $"vs{FirstPort + p}",
-        Vip = IPAddress.Parse("198.18.0.1"),
+        Vip = IPAddress.Parse(ipv6 ? "2001:2::1" : "198.18.0.1"),
         Port = FirstPort + p,
         HealthCheck = check,
-        RealServers = [.. Enumerable.Range(0, addresses).Select(a => new RealServerConfig { Address = FarmAddress(a), Port = FirstPort + p })],
+        RealServers = [.. Enumerable.Range(0, addresses).Select(a => new RealServerConfig { Address = FarmAddress(a, ipv6), Port = FirstPort + p })],
     })],
 };
 
@@ -68,7 +71,7 @@ var failed = failedAfter - failedBefore;
 var cpuPerCheck = (end.Cpu - start.Cpu).TotalMicroseconds / Math.Max(checks, 1);
 var kernelPerCheck = (end.Kernel - start.Kernel).TotalMicroseconds / Math.Max(checks, 1);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{protocol}{(halfOpen ? " half-open" : "")}: {service.Count} targets at 1 s for {seconds} s (after {warmup} s warm-up): {checks / (double)seconds:F0} checks/s, {failed} failed; CPU {ProcessStats.CpuPercent(start, end):F1} % of one core ({ProcessStats.SystemPercent(start, end):F1} % in the kernel); per check {cpuPerCheck:F1} us ({cpuPerCheck - kernelPerCheck:F1} user + {kernelPerCheck:F1} kernel); RSS {end.RssBytes / 1048576.0:F1} MB (peak {end.PeakRssBytes / 1048576.0:F1} MB); GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; load at the end of the window {File.ReadAllText("/proc/loadavg").Trim()}"));
+    $"{protocol}{(halfOpen ? " half-open" : "")} over IPv{(ipv6 ? 6 : 4)}: {service.Count} targets at 1 s for {seconds} s (after {warmup} s warm-up): {checks / (double)seconds:F0} checks/s, {failed} failed; CPU {ProcessStats.CpuPercent(start, end):F1} % of one core ({ProcessStats.SystemPercent(start, end):F1} % in the kernel); per check {cpuPerCheck:F1} us ({cpuPerCheck - kernelPerCheck:F1} user + {kernelPerCheck:F1} kernel); RSS {end.RssBytes / 1048576.0:F1} MB (peak {end.PeakRssBytes / 1048576.0:F1} MB); GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; load at the end of the window {File.ReadAllText("/proc/loadavg").Trim()}"));
 
 if (failed > 0)
 {
@@ -99,10 +102,10 @@ await farm.WaitForExitAsync();
 return 0;
 
 // The real servers run in farm.py (one epoll loop in its own process), so their CPU is not the checker's.
-static Process StartFarm(string script, int addresses, string protocol)
+static Process StartFarm(string script, int addresses, string protocol, bool ipv6)
 {
     var start = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-    foreach (var arg in new[] { script, addresses.ToString(CultureInfo.InvariantCulture), protocol })
+    foreach (var arg in new[] { script, addresses.ToString(CultureInfo.InvariantCulture), protocol, ipv6 ? "6" : "4" })
     {
         start.ArgumentList.Add(arg);
     }
@@ -116,8 +119,10 @@ static Process StartFarm(string script, int addresses, string protocol)
     return process;
 }
 
-// farm.py's addresses: 127.1.0.1, 127.1.0.2, ...
-static IPAddress FarmAddress(int index) => new([127, 1, (byte)(index / 250), (byte)(index % 250 + 1)]);
+// farm.py's addresses: 127.1.0.1, 127.1.0.2, ... or 2001:2::1:1, 2001:2::1:2, ...
+static IPAddress FarmAddress(int index, bool ipv6) => ipv6
+    ? IPAddress.Parse($"2001:2::1:{index + 1:x}")
+    : new([127, 1, (byte)(index / 250), (byte)(index % 250 + 1)]);
 
 static string Reasons(HealthService service) =>
     string.Join(", ", service.Snapshot().Where(s => s.LastResultUp == false).GroupBy(s => s.Reason)

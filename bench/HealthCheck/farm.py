@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The real servers for bench/HealthCheck: listeners on 127.1.0.1.. x ports 20000.., in one epoll loop.
+"""The real servers for bench/HealthCheck: listeners on 127.1.0.1.. (or 2001:2::1:1..) x ports 20000.., in one epoll loop.
 
 tcp: accept and close. http: read the request head, answer 200 "ok", close. One thread, no hand-offs, so
 the farm stays cheaper than the checker it feeds. On stdin, "drop N" closes every listener of the first N
@@ -13,19 +13,20 @@ FIRST_PORT, PORTS = 20000, 100
 RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
 
 
-def address(index):
-    return f"127.1.{index // 250}.{index % 250 + 1}"
+def address(index, ipv6):
+    return f"2001:2::1:{index + 1:x}" if ipv6 else f"127.1.{index // 250}.{index % 250 + 1}"
 
 
 def main():
     addresses, http = int(sys.argv[1]), sys.argv[2] == "http"
+    ipv6 = len(sys.argv) > 3 and sys.argv[3] == "6"
     ep = select.epoll()
     listeners, clients, by_address = {}, {}, {}
     for a in range(addresses):
         for p in range(PORTS):
-            s = socket.socket()
+            s = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind((address(a), FIRST_PORT + p))
+            s.bind((address(a, ipv6), FIRST_PORT + p))
             s.listen(1024)
             s.setblocking(False)
             listeners[s.fileno()] = s

@@ -28,7 +28,7 @@ public static class RealServerCommand
     {
         var vip = new Option<string[]>("--vip")
         {
-            Description = required ? "A virtual IPv4 address served by the directors (repeat for several)." : "Only undo these VIPs (default: all).",
+            Description = required ? "A virtual address (IPv4 or IPv6) served by the directors (repeat for several)." : "Only undo these VIPs (default: all).",
             Required = required,
             Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
         };

@@ -10,7 +10,7 @@ internal sealed partial class ConfigReader
 
     private static readonly string[] VirtualServerKeys =
     [
-        "name", "vip", "port", "protocol", "fwmark", "scheduler", "forwarding", "persistence", "persistenceNetmask",
+        "name", "vip", "port", "protocol", "fwmark", "family", "scheduler", "forwarding", "persistence", "persistenceNetmask",
         "onePacket", "healthCheck", "sorryServer", "realServers",
     ];
 
@@ -38,24 +38,32 @@ internal sealed partial class ConfigReader
         }
 
         var defaults = new VirtualServerConfig();
+        var name = map.Require("name", ScalarParsers.NonEmpty, "");
+        var vip = map.ReadOrNull("vip", ScalarParsers.IpAddress);
         var port = map.ReadOptional("port", PortOrWeight);
         var firewallMark = map.ReadOptional("fwmark", ParseFirewallMark);
+        var family = map.ReadOptional("family", ScalarParsers.Families.Parse);
+        var realServers = map.ReadList("realServers", item => ReadRealServer(item, port ?? 0) ?? new RealServerConfig());
+
+        // The persistence netmask is written in the service's family (a prefix length means 24 or 64 bits).
+        var serviceFamily = new VirtualServerConfig { Vip = vip, Family = family, RealServers = realServers }.ServiceFamily;
         return new VirtualServerConfig
         {
-            Name = map.Require("name", ScalarParsers.NonEmpty, ""),
-            Vip = map.ReadOrNull("vip", ScalarParsers.Ipv4),
+            Name = name,
+            Vip = vip,
             Port = port,
             Protocol = map.Read("protocol", ScalarParsers.Protocols.Parse, defaults.Protocol),
             FirewallMark = firewallMark,
+            Family = family,
             Scheduler = map.Read("scheduler", ParseScheduler, defaults.Scheduler),
             Forwarding = map.Read("forwarding", ScalarParsers.ForwardingMethods.Parse, defaults.Forwarding),
             // IPVS keeps the persistence timeout in whole seconds (struct ip_vs_service_user.timeout).
             Persistence = map.Read("persistence", ParsePersistence, defaults.Persistence),
-            PersistenceNetmask = map.Read("persistenceNetmask", ScalarParsers.Netmask, defaults.PersistenceNetmask),
+            PersistenceNetmask = map.Read("persistenceNetmask", ScalarParsers.Netmask(serviceFamily), defaults.PersistenceNetmask),
             OnePacket = map.Read("onePacket", ScalarParsers.Bool, defaults.OnePacket),
             HealthCheck = ReadHealthCheck(map.Map("healthCheck", HealthCheckKeys)),
             SorryServer = ReadSorryServer(map.Map("sorryServer", SorryServerKeys), port ?? 0),
-            RealServers = map.ReadList("realServers", item => ReadRealServer(item, port ?? 0) ?? new RealServerConfig()),
+            RealServers = realServers,
         };
     }
 
@@ -108,7 +116,7 @@ internal sealed partial class ConfigReader
             TlsVerify = map.Read("tlsVerify", ScalarParsers.Bool, defaults.TlsVerify),
             DynamicWeight = map.Read("dynamicWeight", ScalarParsers.Bool, defaults.DynamicWeight),
             AgentProtocol = map.Read("agentProtocol", ScalarParsers.AgentProtocols.Parse, defaults.AgentProtocol),
-            SourceAddress = map.ReadOrNull("sourceAddress", ScalarParsers.Ipv4),
+            SourceAddress = map.ReadOrNull("sourceAddress", ScalarParsers.IpAddress),
         };
     }
 
@@ -124,7 +132,7 @@ internal sealed partial class ConfigReader
         map is null
             ? null
             : new SorryServerConfig(
-                map.Require("address", ScalarParsers.Ipv4, IPAddress.None),
+                map.Require("address", ScalarParsers.IpAddress, IPAddress.None),
                 map.Read("port", PortNumber, servicePort));
 
     private RealServerConfig? ReadRealServer(ListItem item, int servicePort)
@@ -137,7 +145,7 @@ internal sealed partial class ConfigReader
 
         return new RealServerConfig
         {
-            Address = map.Require("address", ScalarParsers.Ipv4, IPAddress.None),
+            Address = map.Require("address", ScalarParsers.IpAddress, IPAddress.None),
             Port = map.Read("port", PortNumber, servicePort),
             Weight = map.Read("weight", PortOrWeight, RealServerDefaults.Weight),
             Forwarding = map.ReadOptional("forwarding", ScalarParsers.ForwardingMethods.Parse),

@@ -57,10 +57,17 @@ internal sealed partial class ConfigValidator
     private static string Describe(VirtualServerConfig server) =>
         server.FirewallMark is { } mark
             ? $"fwmark {mark}"
-            : $"{ScalarParsers.Protocols.Name(server.Protocol)} {server.Vip}:{server.Port}";
+            : $"{ScalarParsers.Protocols.Name(server.Protocol)} {new System.Net.IPEndPoint(server.Vip ?? System.Net.IPAddress.Any, server.Port ?? 0)}";
 
     private void ValidateService(VirtualServerConfig server, string path)
     {
+        if (server.Family is { } family && server.Vip is { } vip && vip.AddressFamily != family && Usable(FieldPath.Child(path, "family"), FieldPath.Child(path, "vip")))
+        {
+            diagnostics.Report(
+                FieldPath.Child(path, "family"),
+                $"{ScalarParsers.Families.Name(family)} does not match vip {vip} ({FamilyName(vip.AddressFamily)}); family is for fwmark services, a vip service has its vip's");
+        }
+
         if (server.FirewallMark is not null)
         {
             if (server.Vip is not null || server.Port is not null)
@@ -190,12 +197,18 @@ internal sealed partial class ConfigValidator
             null,
             ["address", "port"],
             x => (x.Address, x.Port),
-            (x, first) => $"{x.Address}:{x.Port} is already listed at {first}");
+            (x, first) => $"{new System.Net.IPEndPoint(x.Address, x.Port)} is already listed at {first}");
+
+        if (server.SorryServer is { } sorry)
+        {
+            ReportFamilyMismatch(server, sorry.Address, server.Forwarding, FieldPath.Child(FieldPath.Child(path, "sorryServer"), "address"), path);
+        }
 
         for (var i = 0; i < server.RealServers.Count; i++)
         {
             var real = server.RealServers[i];
             var address = FieldPath.Child(FieldPath.Item(realServers, i), "address");
+            ReportFamilyMismatch(server, real.Address, real.Forwarding ?? server.Forwarding, address, path);
             if (KnownVirtualAddresses().Contains(real.Address) && Usable(address))
             {
                 // The director would forward the VIP's traffic to the VIP: to itself, or to its peer.
@@ -214,4 +227,28 @@ internal sealed partial class ConfigValidator
             }
         }
     }
+
+    /// <summary>
+    /// IPVS forwards to a destination of the other family only by tunnelling (ip_vs_ctl.c refuses the others):
+    /// DR and NAT cannot put an IPv4 packet on an IPv6 next hop.
+    /// </summary>
+    private void ReportFamilyMismatch(VirtualServerConfig server, System.Net.IPAddress address, IpvsForwardingMethod forwarding, string field, string path)
+    {
+        var family = server.ServiceFamily;
+        if (address.AddressFamily == family || forwarding == IpvsForwardingMethod.Tunnel
+            || !Usable(field, FieldPath.Child(path, "vip")) || !Usable(FieldPath.Child(path, "family")))
+        {
+            return;
+        }
+
+        var why = server.Vip is not null
+            ? $"vip {server.Vip} is {FamilyName(family)}"
+            : server.Family is not null
+                ? $"the service's family is {ScalarParsers.Families.Name(family)}"
+                : $"the service's family is {ScalarParsers.Families.Name(family)} (its first real server's; set family)";
+        diagnostics.Report(field, $"{address} is {FamilyName(address.AddressFamily)} but {why}; only tun forwarding mixes families");
+    }
+
+    private static string FamilyName(System.Net.Sockets.AddressFamily family) =>
+        family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 }

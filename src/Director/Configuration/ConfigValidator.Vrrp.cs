@@ -188,7 +188,4 @@ internal sealed partial class ConfigValidator
             diagnostics.Report(checksum, "rfc9568 is an IPv4 choice; over IPv6 the checksum always covers the pseudo-header (RFC 5798 §5.2.8): remove v3Checksum");
         }
     }
-
-    private static string FamilyName(System.Net.Sockets.AddressFamily family) =>
-        family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Numerics;
 using HaDirector.HealthCheck.Probes;
 using HaDirector.Linux.Netlink.Ipvs;
 using HaDirector.Vrrp.Protocol;
@@ -32,6 +33,8 @@ internal static class ScalarParsers
     public static readonly YamlNames<TrackerType> TrackerTypes = new(
         ("interface", TrackerType.Interface), ("script", TrackerType.Script), ("file", TrackerType.File),
         ("process", TrackerType.Process), ("virtualServer", TrackerType.VirtualServer));
+
+    public static readonly YamlNames<AddressFamily> Families = new(("ipv4", AddressFamily.InterNetwork), ("ipv6", AddressFamily.InterNetworkV6));
 
     public static readonly YamlNames<LogFormat> LogFormats = new(("text", LogFormat.Text), ("json", LogFormat.Json));
 
@@ -77,12 +80,21 @@ internal static class ScalarParsers
     public static Parsed<IPAddress> Ipv4(string text) =>
         TryIpv4(text, out var address) ? address : new ParseError($"expected an IPv4 address like 10.0.0.1, got '{text}'");
 
+    /// <summary>
+    /// An IPv4 dotted quad or an IPv6 address in any RFC 4291 form (shown again in RFC 5952 form); no brackets,
+    /// no zone: a real server, VIP or check target is reached by route, not through one link.
+    /// </summary>
+    public static Parsed<IPAddress> IpAddress(string text) =>
+        TryIpv4(text, out var address) || TryIpv6(text, out address)
+            ? address
+            : new ParseError($"expected an IPv4 or IPv6 address like 10.0.0.1 or 2001:db8::1, got '{text}'");
+
     /// <summary>A VRRP virtual address of either family; without a prefix a host route (/32 or /128).</summary>
     public static Parsed<VirtualAddress> VirtualAddress(string text)
     {
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         var addressText = slash < 0 ? text : text[..slash];
-        if (!TryVrrpAddress(addressText, out var address))
+        if (!TryIpv4(addressText, out var address) && !TryIpv6(addressText, out address))
         {
             return new ParseError($"expected an address with an optional prefix like 10.0.0.1/32 or 2001:db8::1/128, got '{text}'");
         }
@@ -98,19 +110,33 @@ internal static class ScalarParsers
     }
 
     /// <summary>A netmask must be contiguous ones, as IPVS applies it to the client address.</summary>
-    public static Parsed<IPAddress> Netmask(string text)
+    public static Parsed<IPAddress> Netmask(string text) => Netmask(AddressFamily.InterNetwork)(text);
+
+    /// <summary>
+    /// A persistence netmask for a service of <paramref name="family"/>: contiguous ones, written as a mask
+    /// (255.255.255.0, ffff:ffff:ffff:ffff::) or as a prefix length (24, /64; what ipvsadm -M takes for IPv6).
+    /// IPVS keeps an IPv6 service's netmask as a prefix length 1..128 (ip_vs_ctl.c refuses 0).
+    /// </summary>
+    public static Func<string, Parsed<IPAddress>> Netmask(AddressFamily family) => text =>
     {
-        if (TryIpv4(text, out var mask))
+        var v6 = family == AddressFamily.InterNetworkV6;
+        var bits = v6 ? 128 : 32;
+        var prefixText = text.StartsWith('/') ? text[1..] : text;
+        if (int.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out var prefix)
+            && prefix >= (v6 ? 1 : 0) && prefix <= bits)
         {
-            var bits = BitConverter.ToUInt32([.. mask.GetAddressBytes().Reverse()]);
-            if ((~bits & (~bits + 1)) == 0)
-            {
-                return mask;
-            }
+            return MaskOf(prefix, bits);
         }
 
-        return new ParseError($"expected a netmask like 255.255.255.0, got '{text}'");
-    }
+        if ((v6 ? TryIpv6(text, out var mask) : TryIpv4(text, out mask)) && IsContiguous(mask.GetAddressBytes()))
+        {
+            return mask;
+        }
+
+        return new ParseError(v6
+            ? $"expected an IPv6 prefix length 1..128 like 64, or a mask like ffff:ffff:ffff:ffff::, got '{text}'"
+            : $"expected a netmask like 255.255.255.0 or a prefix length 0..32, got '{text}'");
+    };
 
     public static Parsed<IPEndPoint> Endpoint(string text)
     {
@@ -122,7 +148,7 @@ internal static class ScalarParsers
             return endpoint;
         }
 
-        return new ParseError($"expected an address and port like 127.0.0.1:9810, or off, got '{text}'");
+        return new ParseError($"expected an address and port like 127.0.0.1:9810 or [::1]:9810, or off, got '{text}'");
     }
 
     public static Parsed<StatusCodeRange> Status(string text)
@@ -152,20 +178,46 @@ internal static class ScalarParsers
     /// without a zone: the instance's interface is the zone of a link-local peer.
     /// </summary>
     public static Parsed<IPAddress> VrrpAddress(string text) =>
-        TryVrrpAddress(text, out var address)
+        TryIpv4(text, out var address) || TryIpv6(text, out address)
             ? address
             : new ParseError(text.Contains('%', StringComparison.Ordinal)
                 ? $"expected an address without a zone (the instance's interface is the zone), got '{text}'"
                 : $"expected an IPv4 or IPv6 address like 10.0.0.1 or fe80::2, got '{text}'");
 
-    private static bool TryVrrpAddress(string text, out IPAddress address)
+    private static IPAddress MaskOf(int prefix, int bits)
     {
-        if (TryIpv4(text, out address))
+        var bytes = new byte[bits / 8];
+        for (var i = 0; i < bytes.Length; i++)
         {
-            return true;
+            var ones = Math.Clamp(prefix - (i * 8), 0, 8);
+            bytes[i] = (byte)(0xff00 >> ones);
         }
 
-        return !text.Contains('%', StringComparison.Ordinal) && text.Contains(':', StringComparison.Ordinal)
+        return new IPAddress(bytes);
+    }
+
+    private static bool IsContiguous(byte[] mask)
+    {
+        var zero = false;
+        foreach (var b in mask)
+        {
+            var ones = BitOperations.LeadingZeroCount((uint)(byte)~b) - 24;
+            if ((zero && b != 0) || (byte)(0xff00 >> ones) != b)
+            {
+                return false;
+            }
+
+            zero |= ones < 8;
+        }
+
+        return true;
+    }
+
+    /// <summary>IPv6 text without brackets or zone; IPAddress.TryParse alone would also take an IPv4 form.</summary>
+    private static bool TryIpv6(string text, out IPAddress address)
+    {
+        address = IPAddress.None;
+        return text.Contains(':', StringComparison.Ordinal) && !text.Contains('%', StringComparison.Ordinal) && !text.Contains('[', StringComparison.Ordinal)
             && IPAddress.TryParse(text, out address!) && address.AddressFamily == AddressFamily.InterNetworkV6;
     }
 

@@ -72,7 +72,7 @@ public static partial class StatusFormatter
             foreach (var r in v.RealServers)
             {
                 rows.Add([
-                    $"{r.Address}:{r.Port}",
+                    r.Address.Contains(':', StringComparison.Ordinal) ? $"[{r.Address}]:{r.Port}" : $"{r.Address}:{r.Port}",
                     r.DesiredWeight?.ToString(CultureInfo.InvariantCulture) ?? "removed",
                     r.KernelWeight?.ToString(CultureInfo.InvariantCulture) ?? "-",
                     Health(r.Health),

@@ -15,6 +15,7 @@ public sealed partial class IpvsKernelParameters(ISysctls sysctls, ILogger<IpvsK
 {
     public const string ExpireNodestConn = "expire_nodest_conn";
     public const string SyncThreshold = "sync_threshold";
+    public const string SyncVersion = "sync_version";
 
     /// <summary>Per network namespace, and present only once ip_vs is loaded.</summary>
     private const string Directory = "net/ipv4/vs/";
@@ -28,7 +29,12 @@ public sealed partial class IpvsKernelParameters(ISysctls sysctls, ILogger<IpvsK
     /// <summary>Every setting that could not be put in effect, since start (each <see cref="Apply"/> counts again).</summary>
     public long FailedWrites => Interlocked.Read(ref _failedWrites);
 
-    public void Apply(IpvsConfig config)
+    /// <param name="carriesIpv6">
+    /// Some service is IPv6: the sync daemon must speak protocol version 1, since version 0 carries only IPv4
+    /// connections (ip_vs_sync.c drops the others). The directory's name is historical: every value here applies
+    /// to IPv6 services and connections as well.
+    /// </param>
+    public void Apply(IpvsConfig config, bool carriesIpv6 = false)
     {
         var unapplied = new List<UnappliedSetting>();
         if (config.ExpireNodestConn)
@@ -40,6 +46,10 @@ public sealed partial class IpvsKernelParameters(ISysctls sysctls, ILogger<IpvsK
         {
             Ensure(SyncThreshold, sync.SyncThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 current => ThresholdValue(current, sync.SyncThreshold), unapplied);
+            if (carriesIpv6)
+            {
+                Ensure(SyncVersion, "1", current => current.Trim() == "1" ? null : "1", unapplied);
+            }
         }
 
         Volatile.Write(ref _unapplied, unapplied);

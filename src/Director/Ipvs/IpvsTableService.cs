@@ -300,7 +300,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
             try
             {
                 _syncKernel.GetDaemons();
-                _parameters.Apply(config.Ipvs);
+                _parameters.Apply(config.Ipvs, config.VirtualServers.Any(v => v.ServiceFamily == System.Net.Sockets.AddressFamily.InterNetworkV6));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

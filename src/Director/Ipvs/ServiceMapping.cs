@@ -10,8 +10,7 @@ public static class ServiceMapping
 {
     public static IpvsService ToService(VirtualServerConfig virtualServer)
     {
-        var family = virtualServer.Vip?.AddressFamily
-            ?? virtualServer.RealServers.Select(r => r.Address.AddressFamily).FirstOrDefault(AddressFamily.InterNetwork);
+        var family = virtualServer.ServiceFamily;
         var persistent = virtualServer.Persistence > TimeSpan.Zero;
         var flags = IpvsServiceFlags.None;
         if (persistent)

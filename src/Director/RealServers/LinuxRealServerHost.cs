@@ -29,7 +29,8 @@ public sealed class LinuxRealServerHost : IRealServerHost, IDisposable
         var names = new Dictionary<int, string>();
         foreach (var address in _route.ListAddresses())
         {
-            if (address.Address.AddressFamily != AddressFamily.InterNetwork)
+            // Link-local addresses are every interface's own (fe80::/10 is refused as a VIP).
+            if (address.Address.IsIPv6LinkLocal)
             {
                 continue;
             }
@@ -55,9 +56,12 @@ public sealed class LinuxRealServerHost : IRealServerHost, IDisposable
     public void WriteSysctl(SysctlSetting setting) =>
         File.WriteAllText(SysctlSetting.PathOf(_procSys, setting.Key), setting.Value + "\n");
 
-    public bool AddLoopbackVip(IPAddress vip) => _route.AddAddress(_loopbackIndex, vip, 32);
+    /// <summary>A host address: /32, or /128 for IPv6 (which rtnetlink adds with IFA_F_NODAD, usable at once).</summary>
+    public bool AddLoopbackVip(IPAddress vip) => _route.AddAddress(_loopbackIndex, vip, HostPrefix(vip));
 
-    public bool DeleteLoopbackVip(IPAddress vip) => _route.DeleteAddress(_loopbackIndex, vip, 32);
+    public bool DeleteLoopbackVip(IPAddress vip) => _route.DeleteAddress(_loopbackIndex, vip, HostPrefix(vip));
+
+    private static int HostPrefix(IPAddress vip) => vip.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
 
     public void Dispose() => _route.Dispose();
 

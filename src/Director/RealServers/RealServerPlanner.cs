@@ -13,7 +13,11 @@ public static class RealServerPlanner
     {
         var previous = new Dictionary<string, string>(saved?.PreviousSysctls ?? [], StringComparer.Ordinal);
         var writes = new List<SysctlSetting>();
-        foreach (var want in RealServerSysctls.Desired)
+
+        // ARP concerns IPv4 VIPs only (see RealServerSysctls): an IPv6-only real server keeps its ARP settings.
+        var anyIpv4 = vips.Any(v => v.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            || (saved?.AllVips.Any(v => !v.Contains(':', StringComparison.Ordinal)) ?? false);
+        foreach (var want in anyIpv4 ? RealServerSysctls.Desired : [])
         {
             var current = now.Sysctls[want.Key];
             if (current != want.Value)
@@ -51,7 +55,8 @@ public static class RealServerPlanner
 
             if (now.OtherInterfaces.TryGetValue(vip, out var other))
             {
-                notes.Add($"warning: {text} is also on {other}; a real server must hold the VIP on lo only, or it answers ARP for it on {other} and takes the director's traffic");
+                var asks = vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "neighbour solicitations" : "ARP";
+                notes.Add($"warning: {text} is also on {other}; a real server must hold the VIP on lo only, or it answers {asks} for it on {other} and takes the director's traffic");
             }
         }
 

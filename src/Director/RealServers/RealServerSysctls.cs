@@ -4,6 +4,13 @@ namespace HaDirector.Director.RealServers;
 /// The kernel parameters an LVS-DR real server needs (the seed's third way): it must hold the VIP but never
 /// answer ARP for it, or the router would send clients straight to it and bypass the director.
 /// </summary>
+/// <remarks>
+/// IPv6 needs none. Neighbour discovery is strict where ARP is not: ndisc_recv_ns answers a solicitation only
+/// for an address on the interface it came in on (ipv6_get_ifaddr with strict set), so a VIP on lo is never
+/// advertised on eth0, and solicitations the host sends take their source from the outgoing interface's own
+/// addresses. What would answer is a proxy entry (proxy_ndp with forwarding) or the VIP also on eth0 (warned of).
+/// RealServerCliTests proves it with a router's solicitation.
+/// </remarks>
 public static class RealServerSysctls
 {
     public const string ProcSysRoot = "/proc/sys";

@@ -23,8 +23,10 @@ namespace HaDirector.HealthCheck.Probes;
 /// their rounds itself on each wake and sleeps in epoll_wait until the next one is due, so a check costs no pool
 /// thread, timer or Task at all. A reply is matched by its 4-tuple and must
 /// acknowledge the probe's random ISN + 1, so a late reply to an earlier probe of the same tuple, or a forged
-/// one, is ignored. Needs CAP_NET_RAW. IPv4 only (the configuration's real servers are IPv4). Made by the daemon's
-/// composition root and disposed with it: the thread then ends and the socket and ports are released.
+/// one, is ignored. Needs CAP_NET_RAW. IPv6 targets go through a second raw socket (AF_INET6, IPV6_HDRINCL) on the
+/// same thread, epoll and source ports: its replies come without the IPv6 header, their source in msg_name; a
+/// host without IPv6 has no such socket and answers IPv6 checks with <see cref="ProbeReasons.NoIpv6"/>. Made by
+/// the daemon's composition root and disposed with it: the thread then ends and the sockets and ports are released.
 /// </remarks>
 public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
 {
@@ -35,16 +37,27 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     private const int ReceiveBuffer = 1 << 20;
     private const long WakeCookie = 0;
     private const long SocketCookie = 1;
+    private const long Socket6Cookie = 2;
+
+    // linux/in6.h: IPPROTO_IPV6 as a socket level, and IPV6_HDRINCL (Linux 4.5), raw(7)'s IP_HDRINCL for IPv6.
+    private const int SolIpv6 = 41;
+    private const int Ipv6HdrIncl = 36;
+
+    // struct sockaddr_in6: family, port, flow info, address at 8, scope id.
+    private const int Ipv6NameLength = 28;
+    private const int SlotLength = SynSegment.Ipv6Length;
 
     private readonly Socket _raw;
+    private readonly Socket? _raw6;
     private readonly ReservedPorts _ports;
-    private readonly Dictionary<ulong, ISynInFlight> _pending = [];
+    private readonly Dictionary<SynKey, ISynInFlight> _pending = [];
     private readonly Lock _gate = new();
     private readonly Epoll _epoll = new();
     private readonly EventFd _wake = new();
     private readonly EngineThread _loop;
     private readonly uint[] _isns = new uint[256];
     private readonly ISynInFlight?[] _batch = new ISynInFlight?[BatchSize];
+    private readonly ISynInFlight?[] _batch6 = new ISynInFlight?[BatchSize];
     private List<ISynInFlight> _queued = [];
     private List<ISynInFlight> _sending = [];
     private IHalfOpenLane[] _lanes = [];
@@ -64,10 +77,19 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         LinuxSocket.AttachFilter(_raw, SynReplyFilter.Program(_ports.First, _ports.Last));
         LinuxSocket.SetOption(_raw, LinuxConstants.SolIp, LinuxConstants.IpHdrIncl, 1, "IP_HDRINCL");
         LinuxSocket.TrySetOption(_raw, LinuxConstants.SolSocket, LinuxConstants.SoRcvBufForce, ReceiveBuffer);
+        _raw6 = OpenIpv6(_ports);
         _epoll.Add(_wake.Handle, Libc.EpollIn, WakeCookie);
         _epoll.Add(_raw.SafeHandle, Libc.EpollIn, SocketCookie);
+        if (_raw6 is not null)
+        {
+            _epoll.Add(_raw6.SafeHandle, Libc.EpollIn, Socket6Cookie);
+        }
+
         _loop = new EngineThread("health half-open", Loop);
     }
+
+    /// <summary>False on a host without IPv6 (booted with ipv6.disable=1): IPv6 checks are then down.</summary>
+    public bool HasIpv6 => _raw6 is not null;
 
     /// <summary>The source ports SYNs are sent from.</summary>
     internal (ushort First, ushort Last) Ports => (_ports.First, _ports.Last);
@@ -98,9 +120,15 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
             return ValueTask.FromResult(ProbeResult.Failure(_disposed ? ProbeReasons.Stopped : ProbeReasons.TimedOut));
         }
 
-        if (!TryIpv4(source, out var from) || !TryIpv4(target.Address, out var to))
+        if (!SynAddress.TryFrom(source, out var from) || !SynAddress.TryFrom(target.Address, out var to)
+            || SynAddress.IsIpv4(from) != SynAddress.IsIpv4(to))
         {
-            return ValueTask.FromResult(ProbeResult.Failure(ProbeReasons.Ipv4Only));
+            return ValueTask.FromResult(ProbeResult.Failure(ProbeReasons.MixedFamilies));
+        }
+
+        if (!SynAddress.IsIpv4(to) && _raw6 is null)
+        {
+            return ValueTask.FromResult(ProbeResult.Failure(ProbeReasons.NoIpv6));
         }
 
         var operation = new HalfOpenOperation(this, from, to, (ushort)target.Port);
@@ -177,6 +205,7 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         }
 
         _raw.Dispose();
+        _raw6?.Dispose();
         _ports.Dispose();
         _epoll.Dispose();
         _wake.Dispose();
@@ -202,9 +231,7 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         }
     }
 
-    internal static ulong KeyOf(uint address, ushort port, ushort localPort) => ((ulong)address << 32) | ((ulong)port << 16) | localPort;
-
-    private static ulong KeyOf(ISynInFlight operation) => KeyOf(operation.TargetAddress, operation.TargetPort, operation.LocalPort);
+    private static SynKey KeyOf(ISynInFlight operation) => new(operation.TargetAddress, operation.TargetPort, operation.LocalPort);
 
     internal void Forget(ISynInFlight operation)
     {
@@ -219,12 +246,31 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         }
     }
 
-    internal static bool TryIpv4(IPAddress address, out uint value)
+    /// <summary>The IPv6 raw socket, or null when the host has no IPv6 (EAFNOSUPPORT).</summary>
+    private static Socket? OpenIpv6(ReservedPorts ports)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        var ok = address.TryWriteBytes(bytes, out var written) && written == 4;
-        value = ok ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : 0;
-        return ok;
+        Socket socket;
+        try
+        {
+            socket = LinuxSocket.Open(LinuxConstants.AfInet6, LinuxConstants.SockRaw, LinuxConstants.IpProtoTcp);
+        }
+        catch (LinuxErrorException e) when (e.Errno == Errno.EAFNOSUPPORT)
+        {
+            return null;
+        }
+
+        try
+        {
+            LinuxSocket.AttachFilter(socket, SynReplyFilter.ProgramIpv6(ports.First, ports.Last));
+            LinuxSocket.SetOption(socket, SolIpv6, Ipv6HdrIncl, 1, "IPV6_HDRINCL");
+            LinuxSocket.TrySetOption(socket, LinuxConstants.SolSocket, LinuxConstants.SoRcvBufForce, ReceiveBuffer);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Takes the next source port whose tuple with this target is free, and a fresh random ISN.</summary>
@@ -249,15 +295,16 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         return false;
     }
 
-    private void Send(List<ISynInFlight> operations, int start, int count)
+    /// <summary>One sendmmsg per family: IPv4 SYNs on the IP_HDRINCL socket, IPv6 ones on the IPV6_HDRINCL socket.</summary>
+    private bool Send(List<ISynInFlight> operations, int start, int count)
     {
-        var packets = stackalloc byte[BatchSize * SynSegment.Length];
-        var names = stackalloc byte[BatchSize * 16];
-        var vectors = stackalloc IoVec[BatchSize];
-        var messages = stackalloc MMsgHdr[BatchSize];
-        var n = 0;
-        Span<byte> source = stackalloc byte[4];
-        Span<byte> target = stackalloc byte[4];
+        var packets = stackalloc byte[2 * BatchSize * SlotLength];
+        var names = stackalloc byte[2 * BatchSize * Ipv6NameLength];
+        var vectors = stackalloc IoVec[2 * BatchSize];
+        var messages = stackalloc MMsgHdr[2 * BatchSize];
+        int n4 = 0, n6 = 0;
+        Span<byte> source = stackalloc byte[16];
+        Span<byte> target = stackalloc byte[16];
         for (var i = start; i < start + count; i++)
         {
             var operation = operations[i];
@@ -266,25 +313,53 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
                 continue;
             }
 
-            BinaryPrimitives.WriteUInt32BigEndian(source, operation.Source);
-            BinaryPrimitives.WriteUInt32BigEndian(target, operation.TargetAddress);
-            var packet = packets + (n * SynSegment.Length);
-            SynSegment.Write(new Span<byte>(packet, SynSegment.Length), source, target, operation.LocalPort, operation.TargetPort, operation.Isn, _nextId++);
-
-            // With IP_HDRINCL the kernel routes by the header's destination; sin_port is unused.
-            var name = new Span<byte>(names + (n * 16), 16);
+            SynAddress.Write(operation.Source, source);
+            var v4 = SynAddress.Write(operation.TargetAddress, target) == 4;
+            var slot = v4 ? n4 : BatchSize + n6;
+            var packet = packets + (slot * SlotLength);
+            var length = v4 ? SynSegment.Length : SynSegment.Ipv6Length;
+            var name = new Span<byte>(names + (slot * Ipv6NameLength), Ipv6NameLength);
             name.Clear();
-            BinaryPrimitives.WriteUInt16LittleEndian(name, LinuxConstants.AfInet);
-            target.CopyTo(name[4..]);
-            vectors[n] = new IoVec { Base = packet, Length = SynSegment.Length };
-            messages[n] = new MMsgHdr { Name = names + (n * 16), NameLength = 16, Iov = &vectors[n], IovLength = 1 };
-            _batch[n++] = operation;
+
+            // With IP_HDRINCL and IPV6_HDRINCL the kernel routes by the header's destination; the port is unused.
+            if (v4)
+            {
+                SynSegment.Write(new Span<byte>(packet, length), source, target, operation.LocalPort, operation.TargetPort, operation.Isn, _nextId++);
+                BinaryPrimitives.WriteUInt16LittleEndian(name, LinuxConstants.AfInet);
+                target[..4].CopyTo(name[4..]);
+                _batch[n4++] = operation;
+            }
+            else
+            {
+                SynSegment.WriteIpv6(new Span<byte>(packet, length), source, target, operation.LocalPort, operation.TargetPort, operation.Isn);
+                BinaryPrimitives.WriteUInt16LittleEndian(name, LinuxConstants.AfInet6);
+                target.CopyTo(name[8..]);
+                _batch6[n6++] = operation;
+            }
+
+            vectors[slot] = new IoVec { Base = packet, Length = (nuint)length };
+            messages[slot] = new MMsgHdr { Name = names + (slot * Ipv6NameLength), NameLength = v4 ? 16u : Ipv6NameLength, Iov = &vectors[slot], IovLength = 1 };
         }
 
-        // sendmmsg stops at the first message that fails; resent alone, that one reports its errno.
+        if (n4 > 0)
+        {
+            SendAll(_raw, messages, _batch, n4);
+        }
+
+        if (n6 > 0)
+        {
+            SendAll(_raw6!, messages + BatchSize, _batch6, n6);
+        }
+
+        return n6 > 0;
+    }
+
+    /// <summary>sendmmsg stops at the first message that fails; resent alone, that one reports its errno.</summary>
+    private void SendAll(Socket socket, MMsgHdr* messages, ISynInFlight?[] batch, int n)
+    {
         for (var i = 0; i < n;)
         {
-            var sent = Libc.SendMmsg(_raw.SafeHandle, messages + i, (uint)(n - i), 0);
+            var sent = Libc.SendMmsg(socket.SafeHandle, messages + i, (uint)(n - i), 0);
             if (sent > 0)
             {
                 i += sent;
@@ -295,25 +370,33 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
             var error = Marshal.GetLastPInvokeError();
             if (error != Errno.EINTR)
             {
-                _batch[i]!.Complete(ProbeResult.Failure(ConnectErrors.Reason(error)));
+                batch[i]!.Complete(ProbeResult.Failure(ConnectErrors.Reason(error)));
                 i++;
             }
         }
 
-        Array.Clear(_batch);
+        Array.Clear(batch, 0, n);
     }
 
     private void Loop()
     {
-        var buffers = (byte*)NativeMemory.Alloc(BatchSize * ReceiveSize);
-        var vectors = (IoVec*)NativeMemory.Alloc((nuint)(BatchSize * sizeof(IoVec)));
-        var messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MMsgHdr)));
-        var events = stackalloc byte[2 * 16];
-        for (var i = 0; i < BatchSize; i++)
+        // Two sets of receive buffers and headers: [0, BatchSize) for IPv4, [BatchSize, 2 BatchSize) for IPv6,
+        // whose sources arrive in msg_name.
+        var buffers = (byte*)NativeMemory.Alloc(2 * BatchSize * ReceiveSize);
+        var names = (byte*)NativeMemory.AllocZeroed(BatchSize * Ipv6NameLength);
+        var vectors = (IoVec*)NativeMemory.Alloc((nuint)(2 * BatchSize * sizeof(IoVec)));
+        var messages = (MMsgHdr*)NativeMemory.AllocZeroed((nuint)(2 * BatchSize * sizeof(MMsgHdr)));
+        var events = stackalloc byte[3 * 16];
+        for (var i = 0; i < 2 * BatchSize; i++)
         {
             vectors[i] = new IoVec { Base = buffers + (i * ReceiveSize), Length = ReceiveSize };
             messages[i].Iov = &vectors[i];
             messages[i].IovLength = 1;
+        }
+
+        for (var i = 0; i < BatchSize; i++)
+        {
+            messages[BatchSize + i].Name = names + (i * Ipv6NameLength);
         }
 
         try
@@ -321,35 +404,45 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
             var timeout = -1;
             while (!_disposed)
             {
-                var ready = _epoll.Wait(events, 2, timeout);
+                var ready = _epoll.Wait(events, 3, timeout);
                 _wake.Reset();
 
                 // Replies that arrived before this pass are read first: a late wake (a loaded machine) must not time
                 // out a round whose answer is already waiting in the socket.
                 for (var i = 0; i < ready; i++)
                 {
-                    if (Epoll.Cookie(events, i) == SocketCookie)
+                    var cookie = Epoll.Cookie(events, i);
+                    if (cookie == SocketCookie)
                     {
                         Drain(buffers, messages);
+                    }
+                    else if (cookie == Socket6Cookie)
+                    {
+                        Drain6(buffers + (BatchSize * ReceiveSize), messages + BatchSize);
                     }
                 }
 
                 // Then send: on a LAN (and on loopback at once) the replies follow the SYNs, so reading after
-                // sending takes more of them per call.
+                // sending takes more of them per call. The IPv6 socket is read only when IPv6 SYNs went out.
                 timeout = Milliseconds(PassLanes());
-                Flush();
+                var sent6 = Flush();
                 Drain(buffers, messages);
+                if (sent6)
+                {
+                    Drain6(buffers + (BatchSize * ReceiveSize), messages + BatchSize);
+                }
             }
         }
         finally
         {
             NativeMemory.Free(messages);
             NativeMemory.Free(vectors);
+            NativeMemory.Free(names);
             NativeMemory.Free(buffers);
         }
     }
 
-    /// <summary>Reads and matches every reply waiting, in batches of recvmmsg.</summary>
+    /// <summary>Reads and matches every IPv4 reply waiting, in batches of recvmmsg.</summary>
     private void Drain(byte* buffers, MMsgHdr* messages)
     {
         int n;
@@ -364,6 +457,40 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
             for (var i = 0; i < n; i++)
             {
                 if (SynReply.Read(new ReadOnlySpan<byte>(buffers + (i * ReceiveSize), (int)Math.Min(messages[i].Length, ReceiveSize))) is { } reply)
+                {
+                    Match(reply);
+                }
+            }
+        }
+        while (n == BatchSize);
+    }
+
+    /// <summary>The same for IPv6: segments without their IP header, each source address in its msg_name.</summary>
+    private void Drain6(byte* buffers, MMsgHdr* messages)
+    {
+        if (_raw6 is null)
+        {
+            return;
+        }
+
+        int n;
+        do
+        {
+            for (var i = 0; i < BatchSize; i++)
+            {
+                messages[i].NameLength = Ipv6NameLength;
+            }
+
+            n = Libc.RecvMmsg(_raw6.SafeHandle, messages, BatchSize, LinuxConstants.MsgDontWait, null);
+            if (n > 0)
+            {
+                Volatile.Write(ref _repliesRead, _repliesRead + n);
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                var segment = new ReadOnlySpan<byte>(buffers + (i * ReceiveSize), (int)Math.Min(messages[i].Length, ReceiveSize));
+                if (SynReply.ReadIpv6(segment, new ReadOnlySpan<byte>((byte*)messages[i].Name + 8, 16)) is { } reply)
                 {
                     Match(reply);
                 }
@@ -399,8 +526,8 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     private static int Milliseconds(TimeSpan wait) =>
         wait == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Clamp(Math.Ceiling(wait.TotalMilliseconds), 0, int.MaxValue);
 
-    /// <summary>Sends what the probes queued since the last flush, in batches of sendmmsg.</summary>
-    private void Flush()
+    /// <summary>Sends what the probes queued since the last flush, in batches of sendmmsg; true if any SYN was IPv6.</summary>
+    private bool Flush()
     {
         lock (_gate)
         {
@@ -408,12 +535,14 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
             _flushQueued = false;
         }
 
+        var sent6 = false;
         for (var i = 0; i < _sending.Count; i += BatchSize)
         {
-            Send(_sending, i, Math.Min(BatchSize, _sending.Count - i));
+            sent6 |= Send(_sending, i, Math.Min(BatchSize, _sending.Count - i));
         }
 
         _sending.Clear();
+        return sent6;
     }
 
     private void Match(in SynReply reply)
@@ -421,7 +550,7 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         ISynInFlight? operation;
         lock (_gate)
         {
-            _pending.TryGetValue(KeyOf(reply.Source, reply.SourcePort, reply.DestinationPort), out operation);
+            _pending.TryGetValue(new SynKey(reply.Source, reply.SourcePort, reply.DestinationPort), out operation);
         }
 
         if (operation is not null && reply.Answers(operation.Isn) && (reply.Accepted || reply.Refused))

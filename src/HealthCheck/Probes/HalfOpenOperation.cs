@@ -4,11 +4,11 @@ namespace HaDirector.HealthCheck.Probes;
 /// One SYN in flight on <see cref="HalfOpenEngine"/>: its 4-tuple and initial sequence number, claimed once by
 /// the matching reply, its timeout, or a send error; the claim completes the awaiting code inline.
 /// </summary>
-internal sealed class HalfOpenOperation(HalfOpenEngine engine, uint source, uint target, ushort targetPort) : ProbeOperation, ISynInFlight
+internal sealed class HalfOpenOperation(HalfOpenEngine engine, UInt128 source, UInt128 target, ushort targetPort) : ProbeOperation, ISynInFlight
 {
-    public uint Source => source;
+    public UInt128 Source => source;
 
-    public uint TargetAddress => target;
+    public UInt128 TargetAddress => target;
 
     public ushort TargetPort => targetPort;
 

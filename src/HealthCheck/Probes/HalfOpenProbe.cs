@@ -51,7 +51,7 @@ public sealed class HalfOpenProbe(ProbeEndpoint endpoint, HalfOpenEngine? engine
     /// </summary>
     internal static IPAddress LocalSource(ProbeEndpoint endpoint)
     {
-        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        using var udp = new Socket(endpoint.Target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         if (endpoint.Source is { } bound)
         {
             udp.Bind(new IPEndPoint(bound, 0));

@@ -22,7 +22,12 @@ public sealed record HttpGetOptions
     public int MaxResponseBytes { get; init; } = 64 * 1024;
 
     /// <summary>An IPv6 address in brackets, without its zone (RFC 9110 §7.2 and RFC 3986 §3.2.2).</summary>
-    internal string HostHeader => Host ?? HostOf(Endpoint.Target, Tls ? 443 : 80);
+    /// <remarks>A configured host that is a bare IPv6 address gets its brackets too: "2001:db8::1" is no valid Host.</remarks>
+    internal string HostHeader => Host is null
+        ? HostOf(Endpoint.Target, Tls ? 443 : 80)
+        : System.Net.IPAddress.TryParse(Host, out var literal) && literal.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !Host.StartsWith('[')
+            ? $"[{literal}]"
+            : Host;
 
     private static string HostOf(System.Net.IPEndPoint target, int defaultPort)
     {

@@ -6,9 +6,11 @@ namespace HaDirector.HealthCheck.Probes;
 /// </summary>
 internal interface ISynInFlight
 {
-    uint Source { get; }
+    /// <summary>Either family, as <see cref="SynAddress"/> holds it.</summary>
+    UInt128 Source { get; }
 
-    uint TargetAddress { get; }
+    /// <summary>Either family, as <see cref="SynAddress"/> holds it; the same family as <see cref="Source"/>.</summary>
+    UInt128 TargetAddress { get; }
 
     ushort TargetPort { get; }
 

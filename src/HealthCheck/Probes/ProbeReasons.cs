@@ -6,7 +6,8 @@ public static class ProbeReasons
     public const string Connected = "connected";
     public const string SynAcked = "port open (SYN-ACK)";
     public const string NoSourcePort = "no free source port for the SYN";
-    public const string Ipv4Only = "half-open checks are IPv4 only";
+    public const string NoIpv6 = "half-open check over IPv6, but this host has no IPv6";
+    public const string MixedFamilies = "source and target are of different address families";
     public const string TimedOut = "timed out";
     public const string Refused = "connection refused";
     public const string Reset = "connection reset";

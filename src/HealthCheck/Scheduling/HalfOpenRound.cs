@@ -8,16 +8,16 @@ namespace HaDirector.HealthCheck.Scheduling;
 /// </summary>
 internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, ProbeEndpoint endpoint) : ScheduledRound(target), ISynInFlight
 {
-    private readonly uint? _address = HalfOpenEngine.TryIpv4(endpoint.Target.Address, out var v4) ? v4 : null;
+    private readonly UInt128 _address = SynAddress.TryFrom(endpoint.Target.Address, out var address) ? address : 0;
     private readonly ushort _port = (ushort)endpoint.Target.Port;
-    private uint? _source;
+    private UInt128? _source;
     private int _claimed;
 
     public ProbeEndpoint Endpoint => endpoint;
 
-    public uint Source => _source ?? 0;
+    public UInt128 Source => _source ?? 0;
 
-    public uint TargetAddress => _address ?? 0;
+    public UInt128 TargetAddress => _address;
 
     public ushort TargetPort => _port;
 
@@ -30,8 +30,7 @@ internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, Pr
     /// <summary>When this attempt was sent, on the lane's clock: the result's latency.</summary>
     public long Started { get; set; }
 
-    /// <summary>False for an IPv6 target: the engine sends IPv4 only.</summary>
-    public bool Ipv4 => _address is not null;
+    public bool Ipv4 => SynAddress.IsIpv4(_address);
 
     /// <summary>
     /// The source a connect would use, found once and again after a failure (a route or an address may have
@@ -39,7 +38,7 @@ internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, Pr
     /// </summary>
     public void ResolveSource()
     {
-        if (_source is null && HalfOpenEngine.TryIpv4(HalfOpenProbe.LocalSource(endpoint), out var local))
+        if (_source is null && SynAddress.TryFrom(HalfOpenProbe.LocalSource(endpoint), out var local))
         {
             _source = local;
         }

@@ -78,9 +78,9 @@ internal sealed class HalfOpenRounds(HalfOpenEngine engine, LaneContext context)
     {
         round.Arm();
         round.Started = Context.Time.GetTimestamp();
-        if (!round.Ipv4)
+        if (!round.Ipv4 && !engine.HasIpv6)
         {
-            round.Complete(ProbeResult.Failure(ProbeReasons.Ipv4Only));
+            round.Complete(ProbeResult.Failure(ProbeReasons.NoIpv6));
             return;
         }
 

@@ -8,6 +8,7 @@ public readonly record struct SockFilter(ushort Code, byte JumpTrue, byte JumpFa
 {
     // linux/bpf_common.h: class | size | mode (loads), class | op | source (jumps, ALU).
     public const ushort LdHAbs = 0x28;
+    public const ushort LdBAbs = 0x30;
     public const ushort LdHInd = 0x48;
     public const ushort LdBInd = 0x50;
     public const ushort LdxBMsh = 0xb1;

@@ -222,14 +222,14 @@ public sealed class ConfigLoaderTests
             [
                 "t.yaml:8:7: vrrp.instances[1].interface: missing required key 'interface'",
                 "t.yaml:9:7: vrrp.instances[2].interface: missing required key 'interface'",
-                "t.yaml:14:30: virtualServers[0].realServers[0].address: expected an IPv4 address like 10.0.0.1, got '10.0.0.300'",
-                "t.yaml:14:55: virtualServers[0].realServers[1].address: expected an IPv4 address like 10.0.0.1, got '10.0.0.301'",
+                "t.yaml:14:30: virtualServers[0].realServers[0].address: expected an IPv4 or IPv6 address like 10.0.0.1 or 2001:db8::1, got '10.0.0.300'",
+                "t.yaml:14:55: virtualServers[0].realServers[1].address: expected an IPv4 or IPv6 address like 10.0.0.1 or 2001:db8::1, got '10.0.0.301'",
             ]
         },
         {
             "metrics listen not an endpoint",
             Minimal + "\nmetrics: { listen: localhost }\n",
-            ["t.yaml:8:20: metrics.listen: expected an address and port like 127.0.0.1:9810, or off, got 'localhost'"]
+            ["t.yaml:8:20: metrics.listen: expected an address and port like 127.0.0.1:9810 or [::1]:9810, or off, got 'localhost'"]
         },
         {
             "relative control socket",
@@ -337,7 +337,7 @@ public sealed class ConfigLoaderTests
                 "t.yaml:13:43: virtualServers[0].realServers[0].weight: must be 0..65535, got 70000",
                 "t.yaml:14:9: virtualServers[0].realServers[1]: 10.19.166.119:80 is already listed at virtualServers[0].realServers[0]",
                 "t.yaml:15:40: virtualServers[0].realServers[2].port: dr forwarding cannot change the port: must be the service port 80, got 8080",
-                "t.yaml:16:20: virtualServers[0].realServers[3].address: expected an IPv4 address like 10.0.0.1, got '10.19.166.300'",
+                "t.yaml:16:20: virtualServers[0].realServers[3].address: expected an IPv4 or IPv6 address like 10.0.0.1 or 2001:db8::1, got '10.19.166.300'",
             ]
         },
         {
@@ -388,9 +388,9 @@ public sealed class ConfigLoaderTests
             [
                 "t.yaml:6:17: vrrp.instances[0].priority: must be 1..255, got 300",
                 "t.yaml:8:23: vrrp.instances[0].advertInterval: VRRPv2 needs whole seconds 1s..255s, got 100ms",
-                "t.yaml:14:5: virtualServers[0].persistense: unknown key 'persistense'; did you mean 'persistence'? Valid keys: name, vip, port, protocol, fwmark, scheduler, forwarding, persistence, persistenceNetmask, onePacket, healthCheck, sorryServer, realServers",
+                "t.yaml:14:5: virtualServers[0].persistense: unknown key 'persistense'; did you mean 'persistence'? Valid keys: name, vip, port, protocol, fwmark, family, scheduler, forwarding, persistence, persistenceNetmask, onePacket, healthCheck, sorryServer, realServers",
                 "t.yaml:16:43: virtualServers[0].realServers[0].weight: must be 0..65535, got -1",
-                "t.yaml:17:20: metrics.listen: expected an address and port like 127.0.0.1:9810, or off, got '127.0.0.1'",
+                "t.yaml:17:20: metrics.listen: expected an address and port like 127.0.0.1:9810 or [::1]:9810, or off, got '127.0.0.1'",
             ]
         },
     };

@@ -76,7 +76,7 @@ public sealed class HealthCheckConfigTests
         },
         { "{ type: agent }", ["t.yaml:12:18: virtualServers[0].healthCheck.port: an agent check needs the agent's port"] },
         { "{ type: agent, port: 9777, agentProtocol: udp }", ["t.yaml:12:60: virtualServers[0].healthCheck.agentProtocol: expected one of tcp, http, got 'udp'; did you mean 'tcp'?"] },
-        { "{ type: tcp, sourceAddress: eth0 }", ["t.yaml:12:46: virtualServers[0].healthCheck.sourceAddress: expected an IPv4 address like 10.0.0.1, got 'eth0'"] },
+        { "{ type: tcp, sourceAddress: eth0 }", ["t.yaml:12:46: virtualServers[0].healthCheck.sourceAddress: expected an IPv4 or IPv6 address like 10.0.0.1 or 2001:db8::1, got 'eth0'"] },
         {
             "{ type: http, sni: web.example, tlsVerify: false, send: x, dynamicWeight: true }",
             [

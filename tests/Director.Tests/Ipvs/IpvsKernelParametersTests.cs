@@ -35,6 +35,26 @@ public sealed class IpvsKernelParametersTests
     }
 
     [Fact]
+    public void Apply_Ipv6ServicesWithSyncVersion0_SwitchesToVersion1ThatCarriesIpv6()
+    {
+        _kernel.SetSysctl(Vs + "sync_version", "0");
+
+        new IpvsKernelParameters(_kernel.Sysctls, NullLogger<IpvsKernelParameters>.Instance).Apply(WithSync(), carriesIpv6: true);
+
+        Assert.Equal(["expire_nodest_conn=1", "sync_threshold=2 50", "sync_version=1"], Writes);
+    }
+
+    [Fact]
+    public void Apply_Ipv4OnlyWithSyncVersion0_LeavesTheVersion()
+    {
+        _kernel.SetSysctl(Vs + "sync_version", "0");
+
+        Apply(WithSync());
+
+        Assert.DoesNotContain("sync_version=1", Writes);
+    }
+
+    [Fact]
     public void Apply_AlreadyAsWanted_WritesNothing()
     {
         _kernel.SetSysctl(Vs + "expire_nodest_conn", "1");

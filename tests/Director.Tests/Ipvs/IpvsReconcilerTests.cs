@@ -55,6 +55,37 @@ public sealed class IpvsReconcilerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Period_Ipv6DualStackTable_ProgrammedThenDriftRepairedWithoutTouchingIpv4()
+    {
+        var web6 = WebServer with
+        {
+            Name = "web6",
+            Vip = IPAddress.Parse("2001:2::10"),
+            Persistence = TimeSpan.FromMinutes(5),
+            PersistenceNetmask = IPAddress.Parse("ffff:ffff:ffff:ffff::"),
+            RealServers =
+            [
+                new RealServerConfig { Address = IPAddress.Parse("2001:2:0:1::1"), Port = 80, Weight = 2 },
+                new RealServerConfig { Address = IPAddress.Parse("2001:2:0:1::2"), Port = 80, Weight = 1 },
+            ],
+        };
+        var reconciler = Create(false, WebServer, web6);
+        await reconciler.AdoptAsync();
+        await reconciler.ActivateAsync();
+        var service = _kernel.Snapshot().Services.Single(s => s.Key == KeyOf(web6)).Service;
+        _kernel.EditByHand(KeyOf(web6), d => [.. d.Skip(1).Select(x => x with { Weight = 50 })]);
+
+        _time.Advance(Period);
+        await reconciler.WhenIdleAsync();
+
+        Assert.Equal((System.Net.Sockets.AddressFamily.InterNetworkV6, (int?)64), (service.Family, service.NetmaskPrefixLength));
+        AssertKernelHolds(DesiredOf(WebServer, web6));
+        Assert.Equal(
+            ["AddDestination [2001:2:0:1::1]:80", "UpdateDestination [2001:2:0:1::2]:80"],
+            _kernel.Batches[^1].Select(o => $"{o.Kind} {DestinationKey.Of(o.Destination!)}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ReconcileAsync_OneOperationFails_OthersAppliedAndFailureRetriedNextPass()
     {
         var reconciler = Create();

@@ -31,4 +31,14 @@ public sealed class ServiceKeyTests
 
         Assert.NotEqual(ServiceKey.Of(tcp), ServiceKey.Of(tcp with { Protocol = IpvsProtocol.Udp }));
     }
+
+    [Fact]
+    public void ToString_Ipv6_Rfc5952InBracketsAsMetricLabelsAndLogsShowIt()
+    {
+        var service = IpvsService.ForAddress(IPAddress.Parse("2001:db8:0:0:0:0:0:10"), 443);
+
+        Assert.Equal("[2001:db8::10]:443/tcp", ServiceKey.Of(service).ToString());
+        Assert.Equal("fwmark 6/IPv6", ServiceKey.Of(IpvsService.ForFirewallMark(6, System.Net.Sockets.AddressFamily.InterNetworkV6)).ToString());
+        Assert.Equal("[2001:db8::5]:80", new DestinationKey(IPAddress.Parse("2001:DB8::0:5"), 80).ToString());
+    }
 }

@@ -66,4 +66,31 @@ public sealed class RealServerPlannerTests
         Assert.Contains("198.18.0.200 was not set up by realserver up: left as it is", down.Notes);
         Assert.Equal(["198.18.0.100"], down.NewState!.AddedVips);
     }
+
+    [Fact]
+    public void PlanUp_Ipv6VipOnly_AddsItAndLeavesTheArpSysctls()
+    {
+        var vip6 = IPAddress.Parse("2001:2::10");
+
+        var plan = RealServerPlanner.PlanUp([vip6], Host("0", "0"), null);
+
+        Assert.Empty(plan.SysctlWrites);
+        Assert.Equal([vip6], plan.VipsToAdd);
+        Assert.Equal(["2001:2::10"], plan.NewState!.AddedVips);
+        Assert.Empty(plan.NewState.PreviousSysctls);
+    }
+
+    [Fact]
+    public void PlanUp_Ipv4AfterIpv6_SilencesArpAndDownRestoresBoth()
+    {
+        var vip6 = IPAddress.Parse("2001:2::10");
+        var first = RealServerPlanner.PlanUp([vip6], Host("0", "0"), null);
+
+        var second = RealServerPlanner.PlanUp([Vip], Host("0", "0", vip6), first.NewState);
+        var down = RealServerPlanner.PlanDown([], Host("1", "2", vip6, Vip), second.NewState!);
+
+        Assert.Equal(4, second.SysctlWrites.Count);
+        Assert.Equal([vip6, Vip], down.VipsToRemove);
+        Assert.All(down.SysctlWrites, w => Assert.Equal("0", w.Value));
+    }
 }

@@ -128,11 +128,35 @@ public sealed class HalfOpenProbeTests : IDisposable
     }
 
     [Fact]
-    public async Task ProbeAsync_Ipv6Target_DownSayingIpv4Only()
+    public async Task ProbeAsync_Ipv6Listening_UpAndTheApplicationNeverAcceptsAConnection()
     {
-        var result = await _engine.ProbeAsync(new IPEndPoint(IPAddress.IPv6Loopback, 80), IPAddress.IPv6Loopback, CancellationToken.None);
+        await using var server = LoopbackServer.StartIpv6((_, _) => Task.CompletedTask);
+        using var runner = new ProbeRunner(TimeProvider.System);
 
-        Assert.Equal((false, "half-open checks are IPv4 only"), (result.Up, result.Reason));
+        var result = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(server.EndPoint), _engine), Timeout);
+
+        Assert.Equal((true, ProbeReasons.SynAcked), (result.Up, result.Reason));
+        Assert.Empty(server.Accepted);
+        Eventually.True(() => _engine.Pending == 0, "the answered SYN forgotten");
+    }
+
+    [Fact]
+    public async Task ProbeAsync_Ipv6NothingListens_DownRefused()
+    {
+        using var runner = new ProbeRunner(TimeProvider.System);
+        var closed = LoopbackServer.Closed();
+
+        var result = await runner.RunAsync(new HalfOpenProbe(new ProbeEndpoint(new IPEndPoint(IPAddress.IPv6Loopback, closed.Port)), _engine), Timeout);
+
+        Assert.Equal((false, ProbeReasons.Refused), (result.Up, result.Reason));
+    }
+
+    [Fact]
+    public async Task ProbeAsync_Ipv4SourceForAnIpv6Target_DownSayingSo()
+    {
+        var result = await _engine.ProbeAsync(new IPEndPoint(IPAddress.IPv6Loopback, 80), IPAddress.Loopback, CancellationToken.None);
+
+        Assert.Equal((false, ProbeReasons.MixedFamilies), (result.Up, result.Reason));
     }
 
     /// <summary>Request sockets in SYN-RECV (state 03) on this local end point, from /proc/net/tcp.</summary>

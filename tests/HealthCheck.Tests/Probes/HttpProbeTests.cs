@@ -51,6 +51,17 @@ public sealed class HttpProbeTests
         Assert.Equal(expected, options.HostHeader);
     }
 
+    [Theory]
+    [InlineData("2001:2:0:0::10", "[2001:2::10]")]
+    [InlineData("[2001:2::10]:8080", "[2001:2::10]:8080")]
+    [InlineData("www.example", "www.example")]
+    public void HostHeader_HostGiven_AnIpv6AddressGetsItsBrackets(string host, string expected)
+    {
+        var options = new HttpGetOptions { Endpoint = new ProbeEndpoint(new System.Net.IPEndPoint(System.Net.IPAddress.Parse("2001:2::5"), 80)), Host = host };
+
+        Assert.Equal(expected, options.HostHeader);
+    }
+
     [Fact]
     public async Task ProbeAsync_ResponseRead_ClosesWithReset()
     {

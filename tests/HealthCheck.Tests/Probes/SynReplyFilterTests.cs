@@ -56,12 +56,14 @@ public sealed class SynReplyFilterTests
         return packet;
     }
 
-    private static uint Run(byte[] packet)
+    private static uint Run(byte[] packet) => Run(packet, Program);
+
+    private static uint Run(byte[] packet, SockFilter[] program)
     {
         uint a = 0, x = 0;
         for (var pc = 0; ; pc++)
         {
-            var i = Program[pc];
+            var i = program[pc];
             switch (i.Code)
             {
                 case SockFilter.LdHAbs or SockFilter.LdHInd:
@@ -73,13 +75,14 @@ public sealed class SynReplyFilterTests
 
                     a = BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(offset));
                     break;
-                case SockFilter.LdBInd:
-                    if (i.K + x >= packet.Length)
+                case SockFilter.LdBInd or SockFilter.LdBAbs:
+                    var at = i.K + (i.Code == SockFilter.LdBInd ? x : 0);
+                    if (at >= packet.Length)
                     {
                         return 0;
                     }
 
-                    a = packet[i.K + x];
+                    a = packet[at];
                     break;
                 case SockFilter.LdxBMsh:
                     x = (uint)(packet[i.K] & 0x0f) * 4;
@@ -103,5 +106,31 @@ public sealed class SynReplyFilterTests
                     throw new InvalidOperationException($"opcode {i.Code:x} not interpreted");
             }
         }
+    }
+
+    [Theory]
+    [InlineData(40000, 0x12, true)]
+    [InlineData(40063, 0x14, true)]
+    [InlineData(39999, 0x12, false)]
+    [InlineData(40064, 0x14, false)]
+    [InlineData(40010, 0x04, false)]
+    [InlineData(40010, 0x02, false)]
+    public void ProgramIpv6_SegmentsFromTheTcpHeaderOn_KeepsOnlyRepliesToOurPorts(ushort port, byte flags, bool kept)
+    {
+        var segment = new byte[20];
+        BinaryPrimitives.WriteUInt16BigEndian(segment, 80);
+        BinaryPrimitives.WriteUInt16BigEndian(segment.AsSpan(2), port);
+        segment[13] = flags;
+
+        Assert.Equal(kept ? SynReplyFilter.SnapLength6 : 0, Run(segment, SynReplyFilter.ProgramIpv6(40000, 40063)));
+    }
+
+    [Fact]
+    public void ProgramIpv6_Truncated_Dropped()
+    {
+        var segment = new byte[12];
+        BinaryPrimitives.WriteUInt16BigEndian(segment.AsSpan(2), 40001);
+
+        Assert.Equal(0u, Run(segment, SynReplyFilter.ProgramIpv6(40000, 40063)));
     }
 }

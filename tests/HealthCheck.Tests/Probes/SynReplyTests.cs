@@ -12,7 +12,7 @@ public sealed class SynReplyTests
     {
         var reply = SynReply.Read(Convert.FromHexString(SynAckWithIpOption));
 
-        Assert.Equal(new SynReply(0x0a000002, 80, 40000, 0xa0b0c0d0, 0x01020305, 0x12), reply);
+        Assert.Equal(new SynReply(SynAddress.FromIpv4(0x0a000002), 80, 40000, 0xa0b0c0d0, 0x01020305, 0x12), reply);
         Assert.True(reply!.Value.Accepted);
         Assert.False(reply.Value.Refused);
         Assert.True(reply.Value.Answers(0x01020304));

@@ -29,4 +29,18 @@ public sealed class SynSegmentTests
         Assert.Equal(0, InternetChecksum.Finish(InternetChecksum.Add(0, packet.AsSpan(0, SynSegment.Ipv4HeaderLength))));
         Assert.Equal(0, InternetChecksum.Tcp(packet.AsSpan(12, 4), packet.AsSpan(16, 4), packet.AsSpan(SynSegment.Ipv4HeaderLength)));
     }
+
+    [Fact]
+    public void WriteIpv6_KnownProbe_GoldenBytesWithThePseudoHeaderChecksum()
+    {
+        var packet = new byte[SynSegment.Ipv6Length];
+
+        SynSegment.WriteIpv6(packet, System.Net.IPAddress.Parse("2001:2::1").GetAddressBytes(), System.Net.IPAddress.Parse("2001:2::2").GetAddressBytes(), 40000, 80, 0x01020304);
+
+        // Independently computed (Python struct + RFC 1071 over the RFC 8200 §8.1 pseudo-header): TCP checksum 0xbcaa.
+        Assert.Equal(
+            "6000000000180640" + "20010002000000000000000000000001" + "20010002000000000000000000000002"
+            + "9c40005001020304000000006002faf0bcaa0000020405a0",
+            Convert.ToHexStringLower(packet));
+    }
 }

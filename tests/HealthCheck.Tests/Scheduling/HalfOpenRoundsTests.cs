@@ -39,6 +39,28 @@ public sealed class HalfOpenRoundsTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_Ipv4AndIpv6Targets_EachRoundReportedWithItsAnswer()
+    {
+        await using var open6 = LoopbackServer.StartIpv6((_, _) => Task.CompletedTask);
+        await using var open4 = LoopbackServer.Start((_, _) => Task.CompletedTask);
+        var closed6 = new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, LoopbackServer.Closed().Port);
+        await using var scheduler = new HealthCheckScheduler(TimeProvider.System, _observer);
+        scheduler.Add(Target("open6", open6.EndPoint, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
+        scheduler.Add(Target("open4", open4.EndPoint, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
+        scheduler.Add(Target("closed6", closed6, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
+        scheduler.Start();
+
+        Eventually.True(() => new[] { "open6", "open4", "closed6" }.All(n => _observer.Results(n).Count >= 3), "three rounds of each");
+        await scheduler.StopAsync();
+
+        Assert.All(_observer.Results("open6"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
+        Assert.All(_observer.Results("open4"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
+        Assert.All(_observer.Results("closed6"), r => Assert.Equal((false, ProbeReasons.Refused), (r.Up, r.Reason)));
+        Assert.Empty(open6.Accepted);
+        Eventually.True(() => _engine.Pending == 0, "no SYN left pending");
+    }
+
+    [Fact]
     public async Task Start_NoAnswer_TimesOutOnTheInjectedClockAfterItsRetry()
     {
         await using var blackhole = LoopbackServer.Blackhole();

@@ -152,8 +152,36 @@ public sealed class RealServerCliTests : IDisposable
         Assert.Null(new FileInfo(Path.Combine(UnitDir, "multi-user.target.wants", "hadirector-realserver.service")).LinkTarget);
     }
 
+    [Fact]
+    public void Up_Ipv6Vip_OnLoWithNodadAndTheRouterNeverResolvesItOnTheLan()
+    {
+        // The router and the real server share 2001:2::/64, so the router resolves any address of it by solicitation.
+        LanTopology.Ip(_lan.Router, "addr", "add", "2001:2::1/64", "dev", "br0", "nodad");
+        LanTopology.Ip(Ns, "addr", "add", "2001:2::2/64", "dev", "eth0", "nodad");
+        var before = RealServerHostSnapshot.Take(Ns);
+
+        AssertOk(RealServer("up", "--vip", "2001:2:0:0::10"));
+
+        var lo = LanTopology.IpOut(Ns, "-6", "-o", "addr", "show", "dev", "lo");
+        Assert.Matches(@"inet6 2001:2::10/128 scope global nodad", lo);
+        Assert.Equal(before, RealServerHostSnapshot.Take(Ns)); // ARP settings untouched: IPv6 needs none
+
+        // The real server's own address answers the router's solicitation; the VIP on lo does not, though the
+        // solicitation reaches the same eth0 and the host would accept packets for the VIP.
+        Assert.Equal(0, Shell.Run("ip", "netns", "exec", _lan.Router, "ping", "-6", "-c", "1", "-W", "2", "2001:2::2").ExitCode);
+        Assert.NotEqual(0, Shell.Run("ip", "netns", "exec", _lan.Router, "ping", "-6", "-c", "2", "-W", "2", "2001:2::10").ExitCode);
+        Assert.Contains("lladdr", LanTopology.IpOut(_lan.Router, "-6", "neigh", "show", "2001:2::2", "dev", "br0"), StringComparison.Ordinal);
+        var vipEntry = LanTopology.IpOut(_lan.Router, "-6", "neigh", "show", "2001:2::10", "dev", "br0");
+        Assert.DoesNotContain("lladdr", vipEntry, StringComparison.Ordinal);
+
+        AssertOk(RealServer("down"));
+        Assert.DoesNotContain("2001:2::10", LanTopology.IpOut(Ns, "-6", "-o", "addr", "show", "dev", "lo"), StringComparison.Ordinal);
+        Assert.Equal(before, RealServerHostSnapshot.Take(Ns));
+    }
+
     [Theory]
-    [InlineData("2001:db8::1", "IPv6 VIPs are not supported")]
+    [InlineData("2001:2::10/64", "as a /128 host address on lo")]
+    [InlineData("fe80::10", "a link-local address")]
     [InlineData("198.18.0", "not an IPv4 address")]
     [InlineData("198.18.0.100/24", "as a /32 host address on lo")]
     [InlineData("224.0.0.18", "a multicast address")]

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using HaDirector.Linux.Interop;
 
@@ -105,7 +104,7 @@ public sealed class DirectorIpvsTests : IDisposable
         Wait.Until(() => LvsDrCluster.Weight(Lb1, 7, _cluster.Rs2) == 1, Bound, "echo programmed", _cluster.Diagnostics);
 
         using var connection = OpenEcho();
-        var server = Echo(connection, "before");
+        var server = LvsDrCluster.Echo(connection, "before");
         var counters = LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--stats", "-t", "198.18.0.100:7");
 
         first.Process.Terminate();
@@ -120,7 +119,7 @@ public sealed class DirectorIpvsTests : IDisposable
         Assert.Equal(0, ipvs["totalOperations"]!.GetValue<long>());
 
         // The same TCP connection, the same real server: the kernel kept its connection entry.
-        Assert.Equal(server, Echo(connection, "after"));
+        Assert.Equal(server, LvsDrCluster.Echo(connection, "after"));
         var connectionsBefore = FirstCount(counters);
         Assert.True(FirstCount(LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--stats", "-t", "198.18.0.100:7")) >= connectionsBefore,
             "the service's counters were reset: it was deleted and re-added");
@@ -151,32 +150,32 @@ public sealed class DirectorIpvsTests : IDisposable
         using (var connection = OpenEcho())
         using (var silent = OpenEcho())
         {
-            var server = Echo(connection, "before");
+            var server = LvsDrCluster.Echo(connection, "before");
             var failover = lb1.Cli("failover");
             Assert.True(failover.ExitCode == 0, failover + _cluster.Diagnostics());
             WaitMaster(Lb2);
-            Assert.Equal(server, Echo(connection, "after the handover"));
-            Assert.Contains(Echo(silent, "first data after the handover"), new[] { "rs1", "rs2" });
+            Assert.Equal(server, LvsDrCluster.Echo(connection, "after the handover"));
+            Assert.Contains(LvsDrCluster.Echo(silent, "first data after the handover"), new[] { "rs1", "rs2" });
         }
         Wait.Until(() => LvsDrCluster.Weight(Lb1, 80, _cluster.Rs1) is null, Bound, "lb1's services removed after it left master", _cluster.Diagnostics);
 
         // Preemption: lb1 resumes and takes the VIP back from lb2 with a connection in flight through lb2.
         using (var connection = OpenEcho())
         {
-            var server = Echo(connection, "before");
+            var server = LvsDrCluster.Echo(connection, "before");
             Assert.Equal(0, lb1.Cli("resume").ExitCode);
             Wait.Until(() => Lb1.HasAddress(LvsDrCluster.Vip) && !Lb2.HasAddress(LvsDrCluster.Vip), Bound, "lb1 to preempt", _cluster.Diagnostics);
-            Assert.Equal(server, Echo(connection, "after the preemption"));
+            Assert.Equal(server, LvsDrCluster.Echo(connection, "after the preemption"));
         }
 
         // Crash: kill -9 of lb1's daemon right after a connection's first data. Its entry reaches lb2 at the kernel's
         // next 2-s flush, often after lb2 took over: lb2 must drop the early segments, not reset them.
         using (var connection = OpenEcho())
         {
-            var server = Echo(connection, "before");
+            var server = LvsDrCluster.Echo(connection, "before");
             lb1.Process.Kill9();
             WaitMaster(Lb2);
-            Assert.Equal(server, Echo(connection, "after the crash"));
+            Assert.Equal(server, LvsDrCluster.Echo(connection, "after the crash"));
         }
         Assert.False(lb2.Process.HasExited);
     }
@@ -230,16 +229,6 @@ public sealed class DirectorIpvsTests : IDisposable
         Assert.True(FirstCount(LvsDrCluster.Ipvsadm(Lb1, "-Ln", "--stats", "-t", "198.18.0.100:80")) >= webConnections,
             "web's counters were reset: the reload deleted and re-added an untouched service");
         Assert.Equal(2, LvsDrCluster.Weight(Lb1, 80, _cluster.Rs1));
-    }
-
-    private static string Echo(Socket socket, string text)
-    {
-        socket.Send(Encoding.ASCII.GetBytes(text + "\n"));
-        var buffer = new byte[256];
-        var read = socket.Receive(buffer);
-        var answer = Encoding.ASCII.GetString(buffer, 0, read).Trim();
-        Assert.EndsWith(" " + text, answer);
-        return answer.Split(' ')[0];
     }
 
     private static long FirstCount(string stats)

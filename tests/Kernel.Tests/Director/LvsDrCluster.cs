@@ -147,6 +147,17 @@ public sealed class LvsDrCluster : IDisposable
         return get.Stdout.Trim();
     }
 
+    /// <summary>Sends a line on an echo connection; the real server that answered it (the echo servers prefix their name).</summary>
+    public static string Echo(System.Net.Sockets.Socket socket, string text)
+    {
+        socket.Send(System.Text.Encoding.ASCII.GetBytes(text + "\n"));
+        var buffer = new byte[256];
+        var read = socket.Receive(buffer);
+        var answer = System.Text.Encoding.ASCII.GetString(buffer, 0, read).Trim();
+        Assert.EndsWith(" " + text, answer);
+        return answer.Split(' ')[0];
+    }
+
     public string Diagnostics() =>
         string.Join(Environment.NewLine, _directors.Select(d => d.Process.Output).Concat(_servers.Select(s => s.Output)));
 
