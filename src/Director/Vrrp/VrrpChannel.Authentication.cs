@@ -35,7 +35,7 @@ public sealed partial class VrrpChannel
     private bool Authenticated(VrrpInstance instance, VrrpHmacAuthenticator hmac, ReadOnlySpan<byte> datagram, VrrpDatagram accepted)
     {
         var messageLength = VrrpCodec.GetMessageLength(accepted.Packet);
-        if (!VrrpHmacTrailer.TryLocateIpv4(datagram, messageLength, out var message, out var trailer))
+        if (!VrrpHmacTrailer.TryLocate(datagram, messageLength, out var message, out var trailer))
         {
             return false;
         }

@@ -82,6 +82,80 @@ public sealed class VrrpHmacTests
         }
     }
 
+    private const string Ipv6Yaml = """
+        vrrp:
+          instances:
+            - name: web6
+              interface: eth1
+              vrid: 51
+              priority: 150
+              advertInterval: 1s
+              virtualAddresses: [2001:2::100]
+              garp: { repeat: 2, interval: 100ms, refresh: 0s }
+              authentication: { type: hmac, activeKey: 1, keys: [{ id: 1, key: 'director-test-key-one-0123456789abcdef' }] }
+        """;
+
+    private static readonly IPAddress Ipv6Peer = IPAddress.Parse("fe80::2");
+
+    /// <summary>An IPv6 advert from fe80::2 as the IPv6 socket hands it over (rebuilt header, then message and trailer).</summary>
+    private static byte[] Ipv6Advert(byte priority, VrrpHmacAuthenticator? signer)
+    {
+        var packet = new VrrpPacket(VrrpVersion.V3, 51, priority, [IPAddress.Parse("2001:2::100")], TimeSpan.FromSeconds(1));
+        var buffer = new byte[Ipv6Header.Length + VrrpCodec.GetMessageLength(packet) + VrrpHmacTrailer.Length];
+        var length = VrrpCodec.Write(packet, Ipv6Peer, VrrpCodec.MulticastGroupV6, buffer.AsSpan(Ipv6Header.Length));
+        if (signer is not null)
+        {
+            length += signer.Sign(buffer.AsSpan(Ipv6Header.Length, length), buffer.AsSpan(Ipv6Header.Length + length), Ipv6Peer);
+        }
+
+        VrrpDatagramWriter.WriteHeader(Ipv6Peer, VrrpCodec.MulticastGroupV6, buffer, length);
+        return buffer[..(Ipv6Header.Length + length)];
+    }
+
+    private static async Task<TestDirector> Ipv6MasterAsync()
+    {
+        var director = new TestDirector(Ipv6Yaml, k => k.AddInterface("eth1", "fe80::1/64", "2001:2::1/64"));
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        Assert.Equal(VrrpState.Master, director.Instance("web6").Runtime.State);
+        return director;
+    }
+
+    [Fact]
+    public async Task SendAdvert_Ipv6_TrailerVerifiesOverTheLinkLocalSource()
+    {
+        await using var director = await Ipv6MasterAsync();
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        var sent = director.Kernel.Socket("eth1", System.Net.Sockets.AddressFamily.InterNetworkV6).SentBytes;
+        var receiver = PeerSigner(director.Time);
+        Assert.NotEmpty(sent);
+        foreach (var datagram in sent)
+        {
+            Assert.True(VrrpHmacTrailer.TryLocate(datagram, 8 + 16, out var message, out var trailer));
+            Assert.Equal(VrrpHmacTrailer.Length, trailer.Length);
+            Assert.Equal(VrrpHmacFailure.None, receiver.Verify(message, trailer, IPAddress.Parse("fe80::1")));
+        }
+    }
+
+    [Fact]
+    public async Task Dispatch_Ipv6_SignedHigherPriorityAcceptedUnsignedDroppedAsMissingTrailer()
+    {
+        await using var director = await Ipv6MasterAsync();
+        var socket = director.Kernel.Socket("eth1", System.Net.Sockets.AddressFamily.InterNetworkV6);
+
+        socket.Deliver(Ipv6Advert(250, signer: null));
+        await director.SettleAsync();
+        Assert.Equal(VrrpState.Master, director.Instance("web6").Runtime.State);
+        Assert.Equal(1, (await Scrape.OfAsync(director.Registry)).Value(
+            "hadirector_vrrp_auth_failures_total{instance=\"web6\",reason=\"missing_trailer\"}"));
+
+        socket.Deliver(Ipv6Advert(250, PeerSigner(director.Time)));
+        await director.SettleAsync();
+        Assert.Equal(VrrpState.Backup, director.Instance("web6").Runtime.State);
+        Assert.Equal(Ipv6Peer, director.Instance("web6").Runtime.Hmac!.LastVerified?.Source);
+    }
+
     [Fact]
     public async Task SendAdvert_ReceiveOnly_NoTrailer()
     {

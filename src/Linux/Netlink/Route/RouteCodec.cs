@@ -38,7 +38,11 @@ public static class RouteCodec
     /// RTM_NEWADDR with NLM_F_CREATE|NLM_F_EXCL, so an address already present fails with EEXIST
     /// instead of being silently replaced. Like iproute2 we send IFA_LOCAL and IFA_ADDRESS equal.
     /// IPv6 addresses get IFA_F_NODAD: a VIP the VRRP election gave us must work at once, not after
-    /// a second of duplicate address detection (keepalived does the same).
+    /// a second of duplicate address detection (keepalived does the same). They are also added deprecated
+    /// (IFA_CACHEINFO preferred lifetime 0, valid forever): a /128 VIP beside the LAN's /64 would otherwise win
+    /// source address selection (its prefix caps the match at 128 bits, the /64's at 64), so health checks and
+    /// everything else the director starts would leave from the VIP and be answered by the real servers' own `lo`.
+    /// A deprecated address still receives and is still answered for in neighbour discovery.
     /// </summary>
     public static void WriteAddAddress(NetlinkWriter writer, int interfaceIndex, IPAddress address, int prefixLength, string? label)
     {
@@ -131,6 +135,15 @@ public static class RouteCodec
         if (label is not null)
         {
             writer.WriteString(RouteConstants.AddrAttrLabel, label);
+        }
+
+        if (isV6 && type == RouteConstants.NewAddr)
+        {
+            // struct ifa_cacheinfo { ifa_prefered, ifa_valid, cstamp, tstamp }: deprecated at once, never expires.
+            Span<byte> cacheInfo = stackalloc byte[16];
+            cacheInfo.Clear();
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(cacheInfo[4..], uint.MaxValue);
+            writer.WriteBytes(RouteConstants.AddrAttrCacheInfo, cacheInfo);
         }
 
         writer.EndMessage(start);

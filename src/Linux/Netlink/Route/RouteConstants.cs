@@ -29,6 +29,7 @@ public static class RouteConstants
     public const ushort AddrAttrAddress = 1;
     public const ushort AddrAttrLocal = 2;
     public const ushort AddrAttrLabel = 3;
+    public const ushort AddrAttrCacheInfo = 6;
     public const ushort AddrAttrFlags = 8;
 
     // IFA_F_* (if_addr.h)

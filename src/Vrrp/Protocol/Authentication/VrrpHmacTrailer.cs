@@ -59,10 +59,11 @@ public readonly record struct VrrpHmacTrailer(byte Type, byte KeyId, ushort Rese
     public static bool After(ulong a, ulong b) => (long)(a - b) > 0;
 
     /// <summary>
-    /// Finds the trailer of a received IPv4 datagram whose VRRP message is <paramref name="messageLength"/> bytes: present
-    /// exactly when the IP payload is the message plus <see cref="Length"/> (padding never reaches that size).
+    /// Finds the trailer of a received datagram (IPv4, or IPv6 with the 40-byte header the IPv6 socket rebuilds) whose
+    /// VRRP message is <paramref name="messageLength"/> bytes: present exactly when the IP payload is the message plus
+    /// <see cref="Length"/> (padding never reaches that size).
     /// </summary>
-    public static bool TryLocateIpv4(ReadOnlySpan<byte> ipDatagram, int messageLength, out ReadOnlySpan<byte> message, out ReadOnlySpan<byte> trailer)
+    public static bool TryLocate(ReadOnlySpan<byte> ipDatagram, int messageLength, out ReadOnlySpan<byte> message, out ReadOnlySpan<byte> trailer)
     {
         message = default;
         trailer = default;
@@ -71,17 +72,28 @@ public readonly record struct VrrpHmacTrailer(byte Type, byte KeyId, ushort Rese
             return false;
         }
 
-        var ihl = (ipDatagram[0] & 0x0F) * 4;
-        var total = Math.Min(BinaryPrimitives.ReadUInt16BigEndian(ipDatagram[2..]), ipDatagram.Length);
-        if (ihl < 20 || total < ihl + messageLength)
+        int header;
+        int total;
+        if (ipDatagram[0] >> 4 == 6)
+        {
+            header = 40;
+            total = ipDatagram.Length < header ? 0 : Math.Min(header + BinaryPrimitives.ReadUInt16BigEndian(ipDatagram[4..]), ipDatagram.Length);
+        }
+        else
+        {
+            header = (ipDatagram[0] & 0x0F) * 4;
+            total = Math.Min(BinaryPrimitives.ReadUInt16BigEndian(ipDatagram[2..]), ipDatagram.Length);
+        }
+
+        if (header < 20 || total < header + messageLength)
         {
             return false;
         }
 
-        message = ipDatagram.Slice(ihl, messageLength);
-        if (total - ihl == messageLength + Length)
+        message = ipDatagram.Slice(header, messageLength);
+        if (total - header == messageLength + Length)
         {
-            trailer = ipDatagram.Slice(ihl + messageLength, Length);
+            trailer = ipDatagram.Slice(header + messageLength, Length);
         }
 
         return true;

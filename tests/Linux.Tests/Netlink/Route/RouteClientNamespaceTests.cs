@@ -81,6 +81,9 @@ public sealed class RouteClientNamespaceTests : IDisposable
         var v6 = _ns.Ip("-o", "-6", "addr", "show", "dev", TestNamespace.Link, "to", "2001:db8::12/128");
         Assert.Contains("2001:db8::12/128", v6);
         Assert.DoesNotContain("tentative", v6);
+        // Deprecated, so a /128 VIP never becomes the source of the director's own traffic on the LAN.
+        Assert.Contains("deprecated", v6);
+        Assert.Contains("preferred_lft 0sec", v6);
         Assert.True(_client.DeleteAddress(index, IPAddress.Parse("2001:db8::12"), 128));
         Assert.False(_client.DeleteAddress(index, IPAddress.Parse("2001:db8::12"), 128));
     }

@@ -27,17 +27,18 @@ public class RouteCodecTests
     }
 
     [Fact]
-    public void WriteAddAddress_V6_SetsNoDad()
+    public void WriteAddAddress_V6_SetsNoDadAndDeprecated()
     {
         var writer = new NetlinkWriter();
 
         RouteCodec.WriteAddAddress(writer, 3, IPAddress.Parse("2001:db8::10"), 128, null);
 
         var expected = Hex.Parse("""
-            40000000 1400 0506 00000000 00000000
+            54000000 1400 0506 00000000 00000000
             0a 80 02 00 03000000
             1400 0200 20010db8 00000000 00000000 00000010
             1400 0100 20010db8 00000000 00000000 00000010
+            1400 0600 00000000 ffffffff 00000000 00000000
             """);
         Assert.Equal(Hex.Format(expected), Hex.Format(writer.WrittenSpan));
     }

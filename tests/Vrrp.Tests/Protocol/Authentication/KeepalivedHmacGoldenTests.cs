@@ -24,7 +24,7 @@ public sealed class KeepalivedHmacGoldenTests
         var datagram = Fixture.Load(fixture);
         Assert.Equal(VrrpDropReason.None, VrrpCodec.TryParse(datagram, out var parsed));
         var length = VrrpCodec.GetMessageLength(parsed!.Packet);
-        Assert.True(VrrpHmacTrailer.TryLocateIpv4(datagram, length, out var message, out var trailer));
+        Assert.True(VrrpHmacTrailer.TryLocate(datagram, length, out var message, out var trailer));
         Assert.Equal(VrrpHmacTrailer.Length, trailer.Length);
         return (message.ToArray(), trailer.ToArray(), VrrpHmacTrailer.Read(trailer));
     }
