@@ -140,4 +140,133 @@ public sealed class KeepalivedTrackingTests : IDisposable
         WaitSoleMaster(lb1, lb2);
         WaitRouterOn(lb1);
     }
+
+    [Fact]
+    public void NotifyHooks_OursBesideKeepalived_WriteKeepalivedsLinesAsKeepalivedHandsOverAndBack()
+    {
+        var lb1 = _lan["lb1"];
+        var lb2 = _lan["lb2"];
+        StartKeepalived(lb1, 150, track: true);
+        WaitSoleMaster(lb1, lb2);
+        var log = Path.Combine(_dir, "notify.log");
+        var ours = _lan.Start(lb2, DirectorProcess.VrrpConfig(51, 100, 3, Interval, Vip.ToString())
+            .Replace("      preempt: true\n", $"      preempt: true\n      notify: {{ command: 'f() {{ echo \"$*\" >> {log}; }}; f' }}\n",
+                StringComparison.Ordinal));
+        string[] Lines() => File.Exists(log) ? File.ReadAllLines(log) : [];
+        Wait.Until(() => Lines().Length >= 1, Bound, "ours to notify BACKUP", () => string.Join("\n", Lines()) + Diagnostics());
+
+        File.WriteAllText(FailFile, "");
+        WaitSoleMaster(lb2, lb1);
+        File.Delete(FailFile);
+        WaitSoleMaster(lb1, lb2);
+
+        Wait.Until(() => Lines().Length >= 3, Bound, "three notify lines", () => string.Join("\n", Lines()) + Diagnostics());
+        Assert.Equal(["INSTANCE web BACKUP 100", "INSTANCE web MASTER 100", "INSTANCE web BACKUP 100"], Lines());
+        Assert.True(ours.Process.OutputContains("Master -> Backup (HigherPriorityAdvert)"), Diagnostics());
+    }
+
+    [Fact]
+    public void IpAddrDel_OfTheVipOnOurMaster_WithKeepalivedBackup_BackAndKeepalivedStaysBackup()
+    {
+        var lb1 = _lan["lb1"];
+        var lb2 = _lan["lb2"];
+        var ours = StartOurs(lb1, 150, track: false);
+        WaitSoleMaster(lb1, lb2);
+        var keepalived = StartKeepalived(lb2, 100, track: false);
+        Wait.Until(() => keepalived.Process.OutputContains("Entering BACKUP STATE"), Bound, "keepalived to enter BACKUP", Diagnostics);
+        WaitRouterOn(lb1);
+
+        LanTopology.Ip(lb1.Namespace, "addr", "del", Vip + "/32", "dev", "eth0");
+
+        Wait.Until(() => ours.Metric("hadirector_vrrp_vip_readded_total{instance=\"web\"}") == 1, Bound, "the VIP re-added", Diagnostics);
+        WaitSoleMaster(lb1, lb2);
+        Assert.Equal(lb1.Mac, _lan.Lan.RouterNeighbourMac(Vip));
+        Assert.False(keepalived.Process.OutputContains("Entering MASTER STATE"), Diagnostics());
+    }
+
+    [Fact]
+    public void LinkFlap_OfOurMaster_WithKeepalivedBackup_OneMasterAndTheRouterBackOnOursWithin1sOfLinkUp()
+    {
+        var lb1 = _lan["lb1"];
+        var lb2 = _lan["lb2"];
+        StartOurs(lb1, 150, track: false);
+        WaitSoleMaster(lb1, lb2);
+        var keepalived = StartKeepalived(lb2, 100, track: false);
+        Wait.Until(() => keepalived.Process.OutputContains("Entering BACKUP STATE"), Bound, "keepalived to enter BACKUP", Diagnostics);
+
+        LanTopology.Ip(lb1.Namespace, "link", "set", "eth0", "down");
+        Wait.Until(() => lb2.HasAddress(Vip) && _lan.Lan.RouterNeighbourMac(Vip) == lb2.Mac, Bound, "keepalived to take over", Diagnostics);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        LanTopology.Ip(lb1.Namespace, "link", "set", "eth0", "up");
+
+        // Ours preempts keepalived back (its Master_Down_Interval, or at once on keepalived's lower advert) and its
+        // gratuitous ARP reaches the router through a reopened device.
+        WaitRouterOn(lb1);
+        var moved = clock.Elapsed;
+        Assert.True(moved < TimeSpan.FromSeconds(1), $"the router moved back to lb1 {moved.TotalMilliseconds:F0} ms after link up{Environment.NewLine}{Diagnostics()}");
+        WaitSoleMaster(lb1, lb2);
+    }
+
+    [Fact]
+    public void SyncGroup_OursBesideKeepalivedsVrrpSyncGroup_BothInstancesMoveTogether()
+    {
+        var lb1 = _lan["lb1"];
+        var lb2 = _lan["lb2"];
+        var vip1 = IPAddress.Parse("198.18.1.100");
+        _lan.AddSecondLan();
+        const string Web1 = """
+                - name: web1
+                  interface: eth1
+                  vrid: 52
+                  priority: 150
+                  version: 3
+                  advertInterval: 100ms
+                  virtualAddresses: [198.18.1.100/32]
+
+            """;
+        var ours = _lan.Start(lb1, DirectorProcess.VrrpConfig(51, 150, 3, Interval, Vip.ToString())
+            .Replace("  instances:\n", "  syncGroups: [{ name: dual, instances: [web, web1] }]\n  instances:\n", StringComparison.Ordinal)
+            .Replace("metrics:", Web1 + "metrics:", StringComparison.Ordinal));
+        WaitSoleMaster(lb1, lb2);
+        // keepalived's side: VI_51 on eth0 and VI_52 on eth1 in one vrrp_sync_group.
+        var keepalived = new KeepalivedPeer(lb2, 51, 100, 3, Interval, Vip, topLevel: """
+            vrrp_sync_group DUAL {
+                group {
+                    VI_51
+                    VI_52
+                }
+            }
+            vrrp_instance VI_52 {
+                state BACKUP
+                interface eth1
+                virtual_router_id 52
+                priority 100
+                version 3
+                advert_int 0.1
+                virtual_ipaddress {
+                    198.18.1.100/32 dev eth1
+                }
+            }
+            """);
+        _keepalived.Add(keepalived);
+        Wait.Until(() => HasAddress(lb1, "eth1", vip1) && !HasAddress(lb2, "eth1", vip1), Bound, "ours to hold both VIPs", Diagnostics);
+        Wait.Until(() => keepalived.Process.OutputContains("(VI_52) Entering BACKUP STATE"), Bound, "keepalived's VI_52 in BACKUP", Diagnostics);
+
+        // Only web1's link fails on ours; web follows it, and keepalived takes both.
+        LanTopology.Ip(lb1.Namespace, "link", "set", "eth1", "down");
+
+        WaitSoleMaster(lb2, lb1);
+        Wait.Until(() => HasAddress(lb2, "eth1", vip1), Bound, "keepalived to hold VI_52's VIP too", Diagnostics);
+
+        LanTopology.Ip(lb1.Namespace, "link", "set", "eth1", "up");
+
+        WaitSoleMaster(lb1, lb2);
+        Wait.Until(() => HasAddress(lb1, "eth1", vip1) && !HasAddress(lb2, "eth1", vip1), Bound, "both VIPs back on ours", Diagnostics);
+        Wait.Holds(() => lb1.HasAddress(Vip) && HasAddress(lb1, "eth1", vip1) && !lb2.HasAddress(Vip) && !HasAddress(lb2, "eth1", vip1),
+            TimeSpan.FromSeconds(1), "both VIPs on ours alone", Diagnostics);
+        Assert.True(ours.Process.OutputContains("web1"), Diagnostics());
+    }
+
+    private static bool HasAddress(LanHost host, string dev, IPAddress vip) =>
+        LanTopology.Addresses(host.Namespace, dev).Any(a => a.StartsWith(vip + "/", StringComparison.Ordinal));
 }

@@ -156,7 +156,7 @@ public sealed class TrackingPairTests : IDisposable
     [Fact]
     public void SyncGroup_TwoInstancesOnTwoInterfaces_MoveTogether()
     {
-        AddSecondLan();
+        _lan.AddSecondLan();
         var second = """
                 - name: web1
                   interface: eth1
@@ -189,21 +189,4 @@ public sealed class TrackingPairTests : IDisposable
     private static bool HasAddress(LanHost host, string dev, IPAddress vip) =>
         LanTopology.Addresses(host.Namespace, dev).Any(a => a.StartsWith(vip + "/", StringComparison.Ordinal));
 
-    /// <summary>A second bridge br1 (198.18.1.1/24) in the router namespace and eth1 198.18.1.(10+i)/24 on each host.</summary>
-    private void AddSecondLan()
-    {
-        var router = _lan.Lan.Router;
-        LanTopology.Ip(router, "link", "add", "br1", "type", "bridge");
-        LanTopology.Ip(router, "addr", "add", "198.18.1.1/24", "dev", "br1");
-        LanTopology.Ip(router, "link", "set", "br1", "up");
-        var i = 0;
-        foreach (var host in new[] { Lb1, Lb2 })
-        {
-            Shell.Check("ip", "link", "add", "eth1", "netns", host.Namespace, "type", "veth", "peer", "name", "q-" + host.Name, "netns", router);
-            LanTopology.Ip(router, "link", "set", "q-" + host.Name, "master", "br1");
-            LanTopology.Ip(router, "link", "set", "q-" + host.Name, "up");
-            LanTopology.Ip(host.Namespace, "addr", "add", "198.18.1." + (10 + i++).ToString(CultureInfo.InvariantCulture) + "/24", "dev", "eth1");
-            LanTopology.Ip(host.Namespace, "link", "set", "eth1", "up");
-        }
-    }
 }
