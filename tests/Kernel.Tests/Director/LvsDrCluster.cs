@@ -33,7 +33,20 @@ public sealed class LvsDrCluster : IDisposable
             StartHttp(rs);
             _servers.Add(new ManagedProcess("echo@" + rs.Name, rs.Namespace, "python3", ["-c", EchoServer(rs.Name)]));
         }
+
+        // A test may go master and send its first request within a second; python starting under emulation can take
+        // longer, and a request that reaches a real server before it listens is refused.
+        foreach (var rs in new[] { Lan["rs1"], Lan["rs2"] })
+        {
+            WaitListening(rs, 80);
+            WaitListening(rs, 7);
+        }
     }
+
+    /// <summary>Until something in the real server's namespace listens on TCP <paramref name="port"/>.</summary>
+    private void WaitListening(LanHost rs, int port) =>
+        Wait.Until(() => Shell.Run("ip", "netns", "exec", rs.Namespace, "ss", "-Htln", $"sport = :{port}").Stdout.Trim().Length > 0,
+            TimeSpan.FromSeconds(60), $"{rs.Name} to listen on :{port}", Diagnostics);
 
     public LanTopology Lan { get; }
 
