@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Kernel;
 using HaDirector.Linux.Netlink.Route;
+using HaDirector.Vrrp.Protocol;
+using HaDirector.Vrrp.Protocol.Authentication;
 
 namespace HaDirector.Director.Control;
 
@@ -32,6 +34,11 @@ public static class HostCheck
             {
                 errors.Add(sources.ErrorAt($"{path}.interface", $"interface '{instance.Interface}' does not exist on this host"));
                 continue;
+            }
+
+            if (AdvertTooBig(instance, link) is { } tooBig)
+            {
+                errors.Add(sources.ErrorAt($"{path}.virtualAddresses", tooBig));
             }
 
             // One family per instance (RFC 5798 §1): an IPv6 instance is checked against the interface's IPv6 addresses.
@@ -89,6 +96,30 @@ public static class HostCheck
         }
 
         return new HostCheckResult(errors, warnings);
+    }
+
+    /// <summary>
+    /// The advert is one datagram the kernel does not fragment for us (IPv6 raw sockets never do; a fragmented advert is
+    /// one keepalived drops): one larger than the MTU is never heard, and the backup takes over. The HMAC trailer (not in receiveOnly, which sends none) counts against it.
+    /// </summary>
+    private static string? AdvertTooBig(VrrpInstanceConfig instance, LinkInfo link)
+    {
+        var family = instance.Family;
+        var header = VrrpDatagramWriter.HeaderLength(family);
+        var message = VrrpCodec.GetMessageLength(new VrrpPacket((VrrpVersion)instance.Version, 0, 0,
+            [.. instance.VirtualAddresses.Select(v => v.Address)], TimeSpan.Zero));
+        var trailer = instance.Hmac is { Mode: not VrrpHmacMode.ReceiveOnly } ? VrrpHmacTrailer.Length : 0;
+        var total = header + message + trailer;
+        if (total <= link.Mtu)
+        {
+            return null;
+        }
+
+        var ip = family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+        var withTrailer = trailer > 0 ? $" + HMAC trailer {trailer}" : "";
+        return $"instance '{instance.Name}': its advert is {total} bytes ({ip} header {header} + VRRP message {message} for "
+            + $"{instance.VirtualAddresses.Count} addresses{withTrailer}), more than {instance.Interface}'s MTU of {link.Mtu}; "
+            + "split the addresses over more instances";
     }
 
     private static bool Contains(InterfaceAddress network, IPAddress address)

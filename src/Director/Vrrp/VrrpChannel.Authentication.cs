@@ -8,23 +8,30 @@ namespace HaDirector.Director.Vrrp;
 public sealed partial class VrrpChannel
 {
     /// <summary>
-    /// An advert dropped for its TTL, validated again as if it were 255 when its instance opted in with
-    /// <c>acceptRoutedUnicast</c> (only allowed with HMAC in enforce mode and unicast peers, so it still passes the peer
-    /// check and must then carry a valid trailer); null otherwise.
+    /// One-instance validators for the instances that opted in with <c>acceptRoutedUnicast</c> (only allowed with HMAC in
+    /// enforce mode and unicast peers), built with the routing rather than per low-TTL advert: on a routed network every
+    /// advert arrives below TTL 255.
     /// </summary>
-    private static VrrpReceiveResult? RoutedUnicast(Dictionary<int, VrrpInstance> byVrid, ReadOnlySpan<byte> datagram)
+    private static Dictionary<int, VrrpAdvertValidator> RoutedValidators(IEnumerable<VrrpInstance> instances) =>
+        instances.Where(i => i.Config is { AcceptRoutedUnicast: true, Hmac.Mode: VrrpHmacMode.Enforce, UnicastPeers.Count: > 0 })
+            .ToDictionary(i => i.Config.VirtualRouterId,
+                i => new VrrpAdvertValidator([i.Driver.Options.CreateReceiveRules([.. i.Config.UnicastPeers], i.Config.V3Checksum)]));
+
+    /// <summary>
+    /// An advert dropped for its TTL, validated again as if it were 255 when its instance opted in (see
+    /// <see cref="RoutedValidators"/>), so it still passes the peer check and must then carry a valid trailer; null otherwise.
+    /// </summary>
+    private static VrrpReceiveResult? RoutedUnicast(Dictionary<int, VrrpAdvertValidator> routed, ReadOnlySpan<byte> datagram)
     {
         var ihl = (datagram[0] & 0x0F) * 4;
-        if (datagram.Length < ihl + 2 || !byVrid.TryGetValue(datagram[ihl + 1], out var instance)
-            || instance.Config is not { AcceptRoutedUnicast: true, Hmac.Mode: VrrpHmacMode.Enforce, UnicastPeers.Count: > 0 })
+        if (datagram.Length < ihl + 2 || !routed.TryGetValue(datagram[ihl + 1], out var validator))
         {
             return null;
         }
 
         var copy = datagram.ToArray();
         copy[8] = VrrpCodec.RequiredTtl;
-        var result = new VrrpAdvertValidator([instance.Driver.Options.CreateReceiveRules([.. instance.Config.UnicastPeers], instance.Config.V3Checksum)])
-            .Validate(copy);
+        var result = validator.Validate(copy);
         return result.IsAccepted ? result : null;
     }
 

@@ -18,7 +18,7 @@ namespace HaDirector.Director.Vrrp;
 public sealed partial class VrrpChannel : IDisposable
 {
     private readonly IVrrpSocket _socket;
-    private volatile Routing _routing = new(new VrrpAdvertValidator([]), new Dictionary<int, VrrpInstance>(), []);
+    private volatile Routing _routing = new(new VrrpAdvertValidator([]), new Dictionary<int, VrrpInstance>(), [], []);
     private readonly DirectorMetrics _metrics;
     private readonly ILogger _logger;
     private readonly OffPathLog? _offPath;
@@ -71,7 +71,7 @@ public sealed partial class VrrpChannel : IDisposable
             }
         }
 
-        _routing = new Routing(validator, instances.ToDictionary(i => i.Config.VirtualRouterId), byVip);
+        _routing = new Routing(validator, instances.ToDictionary(i => i.Config.VirtualRouterId), byVip, RoutedValidators(instances));
     }
 
     /// <summary>
@@ -191,7 +191,7 @@ public sealed partial class VrrpChannel : IDisposable
     {
         var routing = _routing;
         var result = routing.Validator.Validate(datagram);
-        if (result.Reason == VrrpDropReason.TtlNot255 && RoutedUnicast(routing.ByVrid, datagram) is { } routed)
+        if (result.Reason == VrrpDropReason.TtlNot255 && RoutedUnicast(routing.Routed, datagram) is { } routed)
         {
             result = routed;
         }
@@ -320,7 +320,9 @@ public sealed partial class VrrpChannel : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
-    private sealed record Routing(VrrpAdvertValidator Validator, Dictionary<int, VrrpInstance> ByVrid, Dictionary<IPAddress, string> InstanceByVip);
+    /// <param name="Routed">Per VRID of an instance that accepts routed unicast: its own validator (see <see cref="RoutedUnicast"/>).</param>
+    private sealed record Routing(VrrpAdvertValidator Validator, Dictionary<int, VrrpInstance> ByVrid, Dictionary<IPAddress, string> InstanceByVip,
+        Dictionary<int, VrrpAdvertValidator> Routed);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "{InterfaceName}: dropped a VRRP packet (VRID {Vrid}): {Reason}")]
     private static partial void LogDropped(ILogger logger, string interfaceName, VrrpDropReason reason, int vrid);

@@ -78,6 +78,15 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         }
     }
 
+    /// <summary>`ip link set NAME mtu N` (before the director reads the link).</summary>
+    public void SetMtu(string name, int mtu)
+    {
+        lock (_gate)
+        {
+            _interfaces[name].Mtu = mtu;
+        }
+    }
+
     /// <summary>The carrier comes or goes (`ip link set … down`): watchers hear it.</summary>
     public void SetLink(string name, bool up)
     {
@@ -437,7 +446,7 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         _interfaces.Values.FirstOrDefault(i => i.Index == index) ?? throw new LinuxErrorException(Errno.ENODEV, $"ifindex {index}");
 
     private static LinkInfo LinkOf(Interface link) => new(link.Index, link.Name, link.Mac,
-        link.Up ? RouteConstants.LinkFlagUp | RouteConstants.LinkFlagRunning | RouteConstants.LinkFlagLowerUp : 0, 1500,
+        link.Up ? RouteConstants.LinkFlagUp | RouteConstants.LinkFlagRunning | RouteConstants.LinkFlagLowerUp : 0, link.Mtu,
         link.Up ? LinkOperState.Up : LinkOperState.Down);
 
     private static (IPAddress Address, int Prefix) Parse(string address)
@@ -457,6 +466,8 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         public List<(IPAddress Address, int Prefix)> Addresses => addresses;
 
         public bool Up { get; set; }
+
+        public int Mtu { get; set; } = 1500;
     }
 
     /// <summary>Records the VIP each gratuitous ARP announces (the ARP sender protocol address, frame bytes 28..31).</summary>

@@ -303,4 +303,27 @@ public sealed class VrrpHmacTests
             Assert.Equal(1, await FailuresAsync(director, "missing_trailer"));
         }
     }
+
+    [Theory]
+    [InlineData("acceptRoutedUnicast: false", "198.18.0.2")]
+    [InlineData("acceptRoutedUnicast: true", "198.18.0.3")]
+    public async Task Dispatch_UnicastTtl64AfterReloadWithdrawsItsAcceptance_Refused(string optIn, string peer)
+    {
+        // The routed validator is built with the routing, not per advert: a reload that drops the opt-in or the
+        // sender's peer must replace it.
+        static string RoutedYaml(string optIn, string peer) =>
+            Yaml(Keys(1, (1, Key1)).Replace("type: hmac", $"type: hmac, {optIn}", StringComparison.Ordinal))
+                .Replace("      virtualAddresses:", $"      unicastPeers: [{peer}]\n      virtualAddresses:", StringComparison.Ordinal);
+        await using var director = new TestDirector(RoutedYaml("acceptRoutedUnicast: true", "198.18.0.2"));
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        director.WriteConfig(RoutedYaml(optIn, peer));
+        var response = await director.Reloader.ReloadAsync("test");
+        Assert.True(response.ExitCode == 0, response.Message);
+
+        director.Kernel.Socket("eth0").Deliver(Advert(250, PeerSigner(director.Time), ttl: 64, destination: IPAddress.Parse("198.18.0.1")));
+        await director.SettleAsync();
+
+        Assert.Equal(VrrpState.Master, director.Instance().Runtime.State);
+    }
 }
