@@ -109,13 +109,11 @@ internal static class ScalarParsers
         return new VirtualAddress(address, prefix);
     }
 
-    /// <summary>A netmask must be contiguous ones, as IPVS applies it to the client address.</summary>
-    public static Parsed<IPAddress> Netmask(string text) => Netmask(AddressFamily.InterNetwork)(text);
-
     /// <summary>
     /// A persistence netmask for a service of <paramref name="family"/>: contiguous ones, written as a mask
     /// (255.255.255.0, ffff:ffff:ffff:ffff::) or as a prefix length (24, /64; what ipvsadm -M takes for IPv6).
-    /// IPVS keeps an IPv6 service's netmask as a prefix length 1..128 (ip_vs_ctl.c refuses 0).
+    /// IPVS keeps an IPv6 service's netmask as a prefix length 1..128 (ip_vs_ctl.c refuses 0). Contiguous, as IPVS
+    /// applies it to the client address.
     /// </summary>
     public static Func<string, Parsed<IPAddress>> Netmask(AddressFamily family) => text =>
     {

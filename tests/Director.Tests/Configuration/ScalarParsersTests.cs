@@ -41,7 +41,7 @@ public sealed class ScalarParsersTests
     [InlineData("255.0.255.0", false)]
     public void Netmask_Contiguity_DecidesValidity(string text, bool valid)
     {
-        Assert.Equal(valid, ScalarParsers.Netmask(text).Ok);
+        Assert.Equal(valid, ScalarParsers.Netmask(System.Net.Sockets.AddressFamily.InterNetwork)(text).Ok);
     }
 
     [Theory]
@@ -125,6 +125,6 @@ public sealed class ScalarParsersTests
     [InlineData("/0", "0.0.0.0")]
     public void Netmask_Ipv4Prefix_IsTheMask(string text, string mask)
     {
-        Assert.Equal(IPAddress.Parse(mask), ScalarParsers.Netmask(text).Value);
+        Assert.Equal(IPAddress.Parse(mask), ScalarParsers.Netmask(System.Net.Sockets.AddressFamily.InterNetwork)(text).Value);
     }
 }
