@@ -7,7 +7,7 @@ internal sealed partial class ConfigReader
 {
     private static readonly string[] InstanceKeys =
     [
-        "name", "interface", "vrid", "priority", "version", "advertInterval", "preempt", "preemptDelay",
+        "name", "interface", "vrid", "priority", "version", "advertInterval", "learnedIntervalLimit", "preempt", "preemptDelay",
         "unicastPeers", "unicastSource", "virtualAddresses", "garp", "authentication", "v3Checksum",
         "track", "notify", "tableFailureWeight",
     ];
@@ -58,6 +58,7 @@ internal sealed partial class ConfigReader
             Version = map.Read("version", ParseVersion, defaults.Version),
             // The protocol limits depend on the version; ConfigValidator checks them.
             AdvertInterval = map.Read("advertInterval", DurationText.Parse, defaults.AdvertInterval),
+            LearnedIntervalLimit = map.ReadOptional("learnedIntervalLimit", ParseIntervalLimit),
             Preempt = map.Read("preempt", ScalarParsers.Bool, defaults.Preempt),
             PreemptDelay = map.Read("preemptDelay", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromHours(1)), defaults.PreemptDelay),
             UnicastPeers = map.List("unicastPeers", ScalarParsers.VrrpAddress, IPAddress.None),
@@ -71,6 +72,10 @@ internal sealed partial class ConfigReader
             TableFailureWeight = map.ReadOptional("tableFailureWeight", ScalarParsers.Int(-HaDirector.Vrrp.Tracking.TrackingPolicy.MaxWeight, -1)),
         }, authentication);
     }
+
+    /// <summary><c>off</c> or a duration; the version-dependent limits are ConfigValidator's.</summary>
+    private static Parsed<TimeSpan> ParseIntervalLimit(string text) =>
+        text == "off" ? TimeSpan.Zero : DurationText.Parse(text);
 
     private static Parsed<int> ParseVersion(string text) =>
         text switch

@@ -109,6 +109,8 @@ internal sealed partial class ConfigValidator
             }
         }
 
+        ValidateIntervalLimit(instance, path);
+
         var checksum = FieldPath.Child(path, "v3Checksum");
         if (instance.Version == 2 && diagnostics.IsGiven(checksum) && Usable(version, checksum))
         {
@@ -121,6 +123,30 @@ internal sealed partial class ConfigValidator
         if (instance.Authentication.Type != HaDirector.Vrrp.Protocol.VrrpAuthType.None && instance.Version == 3 && Usable(version, authentication))
         {
             diagnostics.Report(authentication, "authentication is VRRPv2 only (RFC 5798 removed it); this instance is version 3");
+        }
+    }
+
+    private void ValidateIntervalLimit(VrrpInstanceConfig instance, string path)
+    {
+        var limit = FieldPath.Child(path, "learnedIntervalLimit");
+        if (instance.LearnedIntervalLimit is not { } value || value == TimeSpan.Zero
+            || !Usable(FieldPath.Child(path, "version"), FieldPath.Child(path, "advertInterval")) || !Usable(limit))
+        {
+            return;
+        }
+
+        if (instance.Version == 2)
+        {
+            diagnostics.Report(limit, "only used by VRRPv3 (a VRRPv2 backup never adopts the master's interval); this instance is version 2");
+        }
+        else if (value.Ticks % Centisecond.Ticks != 0 || value > MaxV3Interval)
+        {
+            diagnostics.Report(limit, $"needs centisecond steps up to 40.95s, or off; got {DurationText.Format(value)}");
+        }
+        else if (value < instance.AdvertInterval)
+        {
+            diagnostics.Report(limit,
+                $"must not be shorter than advertInterval ({DurationText.Format(instance.AdvertInterval)}): a peer with our own interval would be cut short; got {DurationText.Format(value)}");
         }
     }
 

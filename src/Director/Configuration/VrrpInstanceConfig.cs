@@ -32,6 +32,19 @@ public sealed record VrrpInstanceConfig
 
     public TimeSpan PreemptDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// YAML <c>learnedIntervalLimit</c> (VRRPv3): null, the default, max(3 × advertInterval, 1 s); <see cref="TimeSpan.Zero"/>
+    /// (<c>off</c>): adopt any interval, as RFC 5798 §6.4.2 says.
+    /// </summary>
+    public TimeSpan? LearnedIntervalLimit { get; init; }
+
+    /// <summary>The bound the election uses; null when there is none (VRRPv2 backups never adopt the master's interval).</summary>
+    public TimeSpan? EffectiveLearnedIntervalLimit =>
+        Version != 3 || LearnedIntervalLimit == TimeSpan.Zero ? null
+        : LearnedIntervalLimit ?? TimeSpan.FromTicks(Math.Min(Math.Max(3 * AdvertInterval.Ticks, TimeSpan.TicksPerSecond), MaxV3Interval.Ticks));
+
+    private static readonly TimeSpan MaxV3Interval = TimeSpan.FromMilliseconds(40_950);
+
     /// <summary>Empty: adverts go to <see cref="MulticastGroup"/> (<see cref="MulticastGroupV6"/> for IPv6).</summary>
     public ValueList<IPAddress> UnicastPeers { get; init; } = [];
 

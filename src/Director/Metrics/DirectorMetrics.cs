@@ -45,6 +45,9 @@ public sealed class DirectorMetrics
             "Gratuitous ARP sends that failed (each failed attempt; the sender reopens the device and retries).", "interface");
         AddressConflicts = f.CreateCounter(MetricNames.VrrpAddressConflicts,
             "ARP frames from another MAC claiming one of the instance's VIPs while it is master: an address conflict (split brain).", "instance");
+        LearnedIntervalLimited = f.CreateCounter(MetricNames.VrrpLearnedIntervalLimited,
+            "Times a backup heard a master advertise a longer interval than learnedIntervalLimit and used the limit (a forged or misconfigured advert).",
+            "instance");
         BuildInfo = f.CreateGauge(MetricNames.BuildInfo, "Build information; always 1.", "version");
         BuildInfo.WithLabels(BuildVersion.Text).Set(1);
     }
@@ -79,6 +82,8 @@ public sealed class DirectorMetrics
 
     public Counter AddressConflicts { get; }
 
+    public Counter LearnedIntervalLimited { get; }
+
     public Gauge BuildInfo { get; }
 
     /// <summary>
@@ -88,7 +93,7 @@ public sealed class DirectorMetrics
     /// </summary>
     public void Publish(string instance, string interfaceName)
     {
-        foreach (var counter in new[] { AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent })
+        foreach (var counter in new[] { AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent, LearnedIntervalLimited })
         {
             counter.WithLabels(instance);
         }
@@ -105,7 +110,7 @@ public sealed class DirectorMetrics
     /// <summary>Drops an instance's series when a reload removes the instance (a re-created one starts from zero).</summary>
     public void Forget(string instance)
     {
-        foreach (var metric in new Collector[] { VrrpState, AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent, VipReadded, AddressConflicts, AuthActiveKey })
+        foreach (var metric in new Collector[] { VrrpState, AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent, VipReadded, AddressConflicts, AuthActiveKey, LearnedIntervalLimited })
         {
             switch (metric)
             {

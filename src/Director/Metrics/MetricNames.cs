@@ -21,6 +21,7 @@ public static class MetricNames
     public const string VrrpVipReadded = "hadirector_vrrp_vip_readded_total";
     public const string VrrpAnnouncementErrors = "hadirector_vrrp_announcement_errors_total";
     public const string VrrpAddressConflicts = "hadirector_vrrp_address_conflicts_total";
+    public const string VrrpLearnedIntervalLimited = "hadirector_vrrp_learned_interval_limited_total";
     public const string BuildInfo = "hadirector_build_info";
     public const string VrrpTrackerUp = "hadirector_vrrp_tracker_up";
     public const string VrrpEffectivePriority = "hadirector_vrrp_effective_priority";
@@ -65,7 +66,7 @@ public static class MetricNames
     public static IReadOnlyList<string> All { get; } =
     [
         VrrpState, VrrpTransitions, VrrpAdvertsSent, VrrpAdvertsReceived, VrrpPriorityZeroSent, VrrpPriorityZeroReceived,
-        VrrpPacketsDropped, VrrpGarpSent, VrrpAuthFailures, VrrpAuthActiveKey, VrrpForeignAdverts, VrrpVipClaims, VrrpVipReadded, VrrpAnnouncementErrors, VrrpAddressConflicts, BuildInfo,
+        VrrpPacketsDropped, VrrpGarpSent, VrrpAuthFailures, VrrpAuthActiveKey, VrrpForeignAdverts, VrrpVipClaims, VrrpVipReadded, VrrpAnnouncementErrors, VrrpAddressConflicts, VrrpLearnedIntervalLimited, BuildInfo,
         VrrpTrackerUp, VrrpEffectivePriority, VrrpNotifyRuns, VrrpNotifyFailures,
         HealthChecks, HealthCheckDuration, RealServerUp, RealServerWeight, RealServerFlaps,
         IpvsOwnedServices, IpvsOwnedDestinations, IpvsUnownedServices,

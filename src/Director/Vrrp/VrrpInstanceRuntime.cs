@@ -123,6 +123,10 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
             case VrrpAction.StopGratuitousArp:
                 _actions.Post(_garp.Stop);
                 break;
+            case VrrpAction.LimitLearnedInterval limited:
+                _metrics.LearnedIntervalLimited.WithLabels(Name).Inc();
+                _offPath.Post(() => LogIntervalLimited(_logger, Name, limited.Source, limited.Advertised.TotalMilliseconds, limited.Used.TotalMilliseconds));
+                break;
             default:
                 throw new InvalidOperationException($"unknown VRRP action {action}");
         }
@@ -313,6 +317,10 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     [LoggerMessage(EventId = 1303, Level = LogLevel.Warning,
         Message = "{Instance}: {Vip}/{Prefix} was removed from {InterfaceName} by someone else while master: added back and announced again")]
     private static partial void LogVipReadded(ILogger logger, string instance, IPAddress vip, int prefix, string interfaceName);
+
+    [LoggerMessage(EventId = 1470, Level = LogLevel.Warning,
+        Message = "{Instance}: master {Source} advertises every {AdvertisedMs} ms, longer than learnedIntervalLimit: waiting as for {UsedMs} ms (a forged or misconfigured advert)")]
+    private static partial void LogIntervalLimited(ILogger logger, string instance, IPAddress source, double advertisedMs, double usedMs);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "{Instance}: sent priority 0 (resigning as master)")]
     private static partial void LogResigned(ILogger logger, string instance);

@@ -506,6 +506,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             PreemptDelay = c.PreemptDelay,
             Authentication = c.Authentication,
             MakeBeforeBreak = true,
+            LearnedIntervalLimit = c.EffectiveLearnedIntervalLimit,
         };
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information,

@@ -39,4 +39,10 @@ public abstract record VrrpAction
     }
 
     public sealed record StopGratuitousArp : VrrpAction;
+
+    /// <summary>
+    /// A master advertised a longer interval than <see cref="VrrpInstanceOptions.LearnedIntervalLimit"/>; the backup
+    /// uses the limit instead. Once per episode (until the advertised interval changes), for the log and a counter.
+    /// </summary>
+    public sealed record LimitLearnedInterval(IPAddress Source, TimeSpan Advertised, TimeSpan Used) : VrrpAction;
 }

@@ -35,6 +35,13 @@ public sealed record VrrpInstanceOptions(
     /// </summary>
     public bool MakeBeforeBreak { get; init; }
 
+    /// <summary>
+    /// VRRPv3: the longest master interval a backup adopts; a longer one is used as this (a logged deviation from
+    /// RFC 5798 §6.4.2). One forged advert with 40.95 s would otherwise leave the LAN without a master for about
+    /// 3 × 40.95 s once the forger falls silent. Null: adopt any interval, as the RFC says.
+    /// </summary>
+    public TimeSpan? LearnedIntervalLimit { get; init; }
+
     /// <summary>Every problem, one message each; empty when the options are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -80,6 +87,11 @@ public sealed record VrrpInstanceOptions(
             {
                 errors.Add($"{Name}: VRRP over IPv6 is version 3.");
             }
+        }
+
+        if (LearnedIntervalLimit is { } limit && limit < AdvertInterval)
+        {
+            errors.Add($"{Name}: learnedIntervalLimit ({limit}) must not be shorter than advertInterval ({AdvertInterval}).");
         }
 
         if (PreemptDelay < TimeSpan.Zero)

@@ -17,7 +17,8 @@ namespace HaDirector.Vrrp.Election;
 /// over during a partition sees us and yields) and restarts its Adver_Timer; a v3 backup adopts the
 /// master's interval only from adverts it accepts; a priority-0 advert never changes the interval;
 /// preemptDelay counts from the first lower-priority advert. Where we differ from both: a preempting backup that
-/// hears a lower priority takes over at Skew_Time, not Master_Down_Interval (see BackupReceive). On Shutdown the priority-0 advert goes
+/// hears a lower priority takes over at Skew_Time, not Master_Down_Interval (see BackupReceive); a v3 backup adopts at most
+/// <see cref="VrrpInstanceOptions.LearnedIntervalLimit"/> (see Learn). On Shutdown the priority-0 advert goes
 /// out before the addresses are removed: it is what lets the peer take over after Skew_Time.
 /// </remarks>
 public sealed class VrrpStateMachine
@@ -31,6 +32,7 @@ public sealed class VrrpStateMachine
     private bool _trackingFault;
     private bool _groupFault;
     private bool _wantsMaster;
+    private TimeSpan? _limitedFrom;
 
     public VrrpStateMachine(VrrpInstanceOptions options, TimeProvider timeProvider)
     {
@@ -370,7 +372,7 @@ public sealed class VrrpStateMachine
         {
             if (Options.Version == VrrpVersion.V3)
             {
-                MasterAdvertInterval = advert.AdvertInterval;
+                MasterAdvertInterval = Learn(actions, advert);
             }
 
             MasterAddress = advert.Source;
@@ -403,6 +405,27 @@ public sealed class VrrpStateMachine
         }
     }
 
+    /// <summary>
+    /// RFC 5798 §6.4.2: a v3 backup adopts the master's interval, bounded by <see cref="VrrpInstanceOptions.LearnedIntervalLimit"/>:
+    /// a forged 40.95 s advert followed by silence then costs 3 × the limit without a master, not two minutes.
+    /// </summary>
+    private TimeSpan Learn(List<VrrpAction> actions, VrrpInput.AdvertReceived advert)
+    {
+        if (Options.LearnedIntervalLimit is not { } limit || advert.AdvertInterval <= limit)
+        {
+            _limitedFrom = null;
+            return advert.AdvertInterval;
+        }
+
+        if (_limitedFrom != advert.AdvertInterval)
+        {
+            _limitedFrom = advert.AdvertInterval;
+            actions.Add(new LimitLearnedInterval(advert.Source, advert.AdvertInterval, limit));
+        }
+
+        return limit;
+    }
+
     /// <summary>RFC 5798 §6.4.3, "If an ADVERTISEMENT is received".</summary>
     private void MasterReceive(List<VrrpAction> actions, VrrpInput.AdvertReceived advert)
     {
@@ -421,7 +444,7 @@ public sealed class VrrpStateMachine
             Leave(actions, VrrpState.Backup, cause);
             if (Options.Version == VrrpVersion.V3)
             {
-                MasterAdvertInterval = advert.AdvertInterval;
+                MasterAdvertInterval = Learn(actions, advert);
             }
 
             MasterAddress = advert.Source;

@@ -24,10 +24,7 @@ public sealed class HostileInputTests : IDisposable
     [Fact]
     public void ForgedAdverts_AreDroppedAndCountedByReason_WithoutStateChange()
     {
-        var lb1 = _lan.Start(_lan["lb1"], DirectorProcess.VrrpConfig(51, 150, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
-        Wait.Until(() => _lan["lb1"].HasAddress(Vip), Bound, "lb1 master", () => lb1.Process.Output);
-        var lb2 = _lan.Start(_lan["lb2"], DirectorProcess.VrrpConfig(51, 100, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
-        Wait.Until(() => lb2.Process.OutputContains("Initialize -> Backup"), Bound, "lb2 backup", () => lb2.Process.Output);
+        var (lb1, lb2) = StartPair();
         var transitionsBefore = Transitions(lb1) + Transitions(lb2);
 
         var attacker = LanTopology.RouterAddress;
@@ -62,6 +59,40 @@ public sealed class HostileInputTests : IDisposable
         Assert.False(lb2.Process.HasExited);
         Assert.Equal(transitionsBefore, Transitions(lb1) + Transitions(lb2));
     }
+
+    [Fact]
+    public void ForgedLongIntervalAdvert_ThenSilence_PairElectsAgainWithinThreeLimits()
+    {
+        // Issue 17's matrix row: one well-formed advert (TTL 255, right VRID, priority 254, 40.95 s), then nothing.
+        // RFC 5798 §6.4.2 would have both wait 3 × 40.95 s; learnedIntervalLimit (default 1 s here) bounds it to ~3.4 s.
+        var (lb1, lb2) = StartPair();
+
+        var attacker = LanTopology.RouterAddress;
+        var forged = VrrpCodec.Write(new VrrpPacket(VrrpVersion.V3, 51, 254, [Vip], TimeSpan.FromMilliseconds(40_950)), attacker, Group);
+        SendFromRouter([Datagram(attacker, 255, forged)]);
+
+        Wait.Until(() => lb1.Process.OutputContains("Master -> Backup"), Bound, "lb1 to yield to the forged master", () => lb1.Process.Output);
+        Wait.Until(() => lb1.Process.OutputContains("longer than learnedIntervalLimit"), Bound, "lb1 to log the limit", () => lb1.Process.Output);
+        Wait.Until(() => _lan["lb1"].HasAddress(Vip) && Occurrences(lb1.Process.Output, "Backup -> Master") == 2, Bound,
+            "lb1 master again after 3 x the limit, not 3 x 40.95 s", () => lb1.Process.Output + lb2.Process.Output);
+        Assert.False(_lan["lb2"].HasAddress(Vip));
+        foreach (var d in new[] { lb1, lb2 })
+        {
+            Assert.Equal(1, d.Metric("hadirector_vrrp_learned_interval_limited_total{instance=\"web\"}"));
+        }
+    }
+
+    /// <summary>lb1 master (150), lb2 backup (100), VRRPv3 every 100 ms.</summary>
+    private (DirectorProcess Lb1, DirectorProcess Lb2) StartPair()
+    {
+        var lb1 = _lan.Start(_lan["lb1"], DirectorProcess.VrrpConfig(51, 150, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
+        Wait.Until(() => _lan["lb1"].HasAddress(Vip), Bound, "lb1 master", () => lb1.Process.Output);
+        var lb2 = _lan.Start(_lan["lb2"], DirectorProcess.VrrpConfig(51, 100, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
+        Wait.Until(() => lb2.Process.OutputContains("Initialize -> Backup"), Bound, "lb2 backup", () => lb2.Process.Output);
+        return (lb1, lb2);
+    }
+
+    private static int Occurrences(string text, string what) => text.Split(what).Length - 1;
 
     internal static double Dropped(DirectorProcess d, string reason) =>
         d.Metric($"hadirector_vrrp_packets_dropped_total{{interface=\"eth0\",reason=\"{reason}\"}}");
