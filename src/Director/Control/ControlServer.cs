@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -12,9 +13,21 @@ namespace HaDirector.Director.Control;
 /// root (SO_PEERCRED), one JSON request and one JSON answer per connection. A failure here is logged and
 /// never stops the director: VRRP and IPVS matter more than the CLI.
 /// </summary>
+/// <remarks>
+/// Bounded against abuse (issue 17): at most <see cref="MaxConnections"/> connections are served at once (more are
+/// closed at once), a request must arrive within <see cref="RequestTimeout"/> (slowloris) and fit in
+/// <see cref="MaxRequestBytes"/>, buffers are pooled, and each kind of failure is logged once a minute with how many
+/// were not: 10,000 dropped connections cost neither memory nor 10,000 journal lines.
+/// </remarks>
 public sealed partial class ControlServer(RunningConfig config, ControlHandler handler, ILogger<ControlServer> logger) : BackgroundService
 {
-    private const int MaxRequestBytes = 64 * 1024;
+    public const int MaxRequestBytes = 64 * 1024;
+    public const int MaxConnections = 32;
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
+    private readonly SemaphoreSlim _slots = new(MaxConnections, MaxConnections);
+    private readonly Lock _logGate = new();
+    private readonly Dictionary<string, HaDirector.Director.Vrrp.SeenRecord> _failures = [];
     private string? _boundPath;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -57,6 +70,14 @@ public sealed partial class ControlServer(RunningConfig config, ControlHandler h
                 catch (SocketException ex)
                 {
                     LogAcceptFailed(logger, ex.Message);
+                    continue;
+                }
+
+                if (!_slots.Wait(0, CancellationToken.None))
+                {
+                    // Every slot busy: close at once rather than queue without bound.
+                    client.Dispose();
+                    LogThrottled("busy", suppressed => LogBusy(logger, MaxConnections, suppressed));
                     continue;
                 }
 
@@ -130,64 +151,111 @@ public sealed partial class ControlServer(RunningConfig config, ControlHandler h
 
     private async Task ServeAsync(Socket client, CancellationToken stoppingToken)
     {
-        using (client)
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxRequestBytes);
+        try
         {
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            ControlResponse response;
-            try
+            using (client)
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
             {
-                // Read first even when refusing: closing with the request unread would reset the connection.
-                var request = await ReadRequestAsync(client, timeout.Token);
-                var uid = LinuxSocket.PeerUserId(client);
-                if (uid != 0)
+                ControlResponse response;
+                try
                 {
-                    LogRefused(logger, uid);
-                    response = new ControlResponse(ExitCodes.Failure, "permission denied: the control socket answers root only");
-                }
-                else
-                {
-                    response = request is null
-                        ? new ControlResponse(ExitCodes.Failure, "malformed request: expected one JSON object on one line")
-                        : await handler.HandleAsync(request, timeout.Token);
-                }
+                    // Read first even when refusing: closing with the request unread would reset the connection.
+                    timeout.CancelAfter(RequestTimeout);
+                    var (request, problem) = await ReadRequestAsync(client, buffer, timeout.Token);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(30));
+                    var uid = LinuxSocket.PeerUserId(client);
+                    if (uid != 0)
+                    {
+                        LogThrottled("uid " + uid, suppressed => LogRefused(logger, uid, suppressed));
+                        response = new ControlResponse(ExitCodes.Failure, "permission denied: the control socket answers root only");
+                    }
+                    else
+                    {
+                        response = request is null
+                            ? new ControlResponse(ExitCodes.Failure, problem)
+                            : await handler.HandleAsync(request, timeout.Token);
+                    }
 
-                var bytes = JsonSerializer.SerializeToUtf8Bytes(response, ControlJsonContext.Default.ControlResponse);
-                await client.SendAsync(bytes.Append((byte)'\n').ToArray(), SocketFlags.None, timeout.Token);
+                    var bytes = JsonSerializer.SerializeToUtf8Bytes(response, ControlJsonContext.Default.ControlResponse);
+                    await client.SendAsync(bytes.Append((byte)'\n').ToArray(), SocketFlags.None, timeout.Token);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    var error = ex is OperationCanceledException && !stoppingToken.IsCancellationRequested
+                        ? $"no complete request within {RequestTimeout.TotalSeconds:0} s; connection closed"
+                        : ex.Message;
+                    LogThrottled(error, suppressed => LogServeFailed(logger, error, suppressed));
+                }
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                LogServeFailed(logger, ex.Message);
-            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _slots.Release();
         }
     }
 
-    private static async Task<ControlRequest?> ReadRequestAsync(Socket client, CancellationToken cancellationToken)
+    /// <summary>One JSON object on one line; null with the reason the client is told otherwise.</summary>
+    private static async Task<(ControlRequest? Request, string Problem)> ReadRequestAsync(Socket client, byte[] buffer, CancellationToken cancellationToken)
     {
-        var buffer = new byte[MaxRequestBytes];
         var length = 0;
-        while (length < buffer.Length)
+        var complete = false;
+        while (length < MaxRequestBytes)
         {
-            var read = await client.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, cancellationToken);
+            var read = await client.ReceiveAsync(buffer.AsMemory(length, MaxRequestBytes - length), SocketFlags.None, cancellationToken);
             if (read == 0)
             {
+                complete = true;
                 break;
             }
 
             length += read;
             if (Array.IndexOf(buffer, (byte)'\n', length - read, read) >= 0)
             {
+                complete = true;
                 break;
             }
         }
 
+        if (!complete)
+        {
+            return (null, $"request too large: at most {MaxRequestBytes / 1024} KiB, one JSON object on one line");
+        }
+
         try
         {
-            return JsonSerializer.Deserialize(Encoding.UTF8.GetString(buffer, 0, length).Trim(), ControlJsonContext.Default.ControlRequest);
+            var request = JsonSerializer.Deserialize(Encoding.UTF8.GetString(buffer, 0, length).Trim(), ControlJsonContext.Default.ControlRequest);
+            return (request, "malformed request: expected one JSON object on one line");
         }
         catch (JsonException)
         {
-            return null;
+            return (null, "malformed request: expected one JSON object on one line");
+        }
+    }
+
+    /// <summary>Logs one line per kind a minute, with how many of that kind were not logged meanwhile.</summary>
+    private void LogThrottled(string kind, Action<long> log)
+    {
+        long? suppressed;
+        lock (_logGate)
+        {
+            if (!_failures.TryGetValue(kind, out var seen))
+            {
+                if (_failures.Count >= 64)
+                {
+                    _failures.Clear(); // many kinds (varied exception texts): forget, never grow without bound
+                }
+
+                _failures[kind] = seen = new HaDirector.Director.Vrrp.SeenRecord { FirstSeen = TimeProvider.System.GetUtcNow() };
+            }
+
+            suppressed = seen.Hit(TimeProvider.System.GetUtcNow(), LogEvery);
+        }
+
+        if (suppressed is { } count)
+        {
+            log(count);
         }
     }
 
@@ -197,11 +265,14 @@ public sealed partial class ControlServer(RunningConfig config, ControlHandler h
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "control socket {Path} not available: {Error} (the director runs on; the CLI cannot reach it)")]
     private static partial void LogBindFailed(ILogger logger, string path, string error);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "control socket: refused a request from uid {Uid} (root only)")]
-    private static partial void LogRefused(ILogger logger, uint uid);
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "control socket: refused a request from uid {Uid} (root only); {Suppressed} more not logged (one line a minute)")]
+    private static partial void LogRefused(ILogger logger, uint uid, long suppressed);
 
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "control socket: {Error}")]
-    private static partial void LogServeFailed(ILogger logger, string error);
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "control socket: {Error}; {Suppressed} more not logged (one line a minute)")]
+    private static partial void LogServeFailed(ILogger logger, string error, long suppressed);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "control socket: {Max} connections already being served; closed a new one at once; {Suppressed} more not logged (one line a minute)")]
+    private static partial void LogBusy(ILogger logger, int max, long suppressed);
 
     [LoggerMessage(EventId = 4050, Level = LogLevel.Warning, Message = "control socket: cannot record it in {Directory}: {Error} (the CLI finds it only by the file's control.socket)")]
     private static partial void LogRecordFailed(ILogger logger, string directory, string error);
