@@ -21,7 +21,11 @@ public sealed class MetricsEndpoint : IHostedService, IDisposable
     private const int SolSocket = 1;
     private const int SoReuseAddr = 2;
     private const string TextFormat = "text/plain; version=0.0.4; charset=utf-8";
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Scrapes served at once; more are closed at once, so idle or hostile clients cannot pile up sockets and memory.</summary>
+    public const int MaxConnections = 64;
+    private readonly SemaphoreSlim _slots = new(MaxConnections, MaxConnections);
 
     private readonly MetricsConfig _config;
     private readonly CollectorRegistry _registry;
@@ -87,13 +91,32 @@ public sealed class MetricsEndpoint : IHostedService, IDisposable
         _stop.Cancel();
         _listener?.Dispose();
         _stop.Dispose();
+        _slots.Dispose();
     }
 
     private async Task AcceptAsync(Socket listener, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
-            var client = await listener.AcceptAsync(stop);
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(stop);
+            }
+            catch (SocketException)
+            {
+                // EMFILE/ENFILE (out of descriptors) or a connection reset before accept: never end the loop over it,
+                // or /metrics is gone until a restart. Pause so a descriptor shortage does not spin.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), stop);
+                continue;
+            }
+
+            if (!_slots.Wait(0, CancellationToken.None))
+            {
+                client.Dispose();
+                continue;
+            }
+
             _ = ServeAsync(client, stop);
         }
     }
@@ -106,8 +129,27 @@ public sealed class MetricsEndpoint : IHostedService, IDisposable
         timeout.CancelAfter(RequestTimeout);
         try
         {
-            var head = await ReadHeadAsync(connection, timeout.Token);
-            var (status, body) = await AnswerAsync(head, timeout.Token);
+            await ServeRequestAsync(connection, timeout.Token);
+        }
+        finally
+        {
+            try
+            {
+                _slots.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // stopping: nothing waits for the slot any more
+            }
+        }
+    }
+
+    private async Task ServeRequestAsync(Socket connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await ReadHeadAsync(connection, cancellationToken);
+            var (status, body) = await AnswerAsync(head, cancellationToken);
             var response = new MemoryStream();
             var contentType = status == 200 ? TextFormat : "text/plain; charset=utf-8";
             response.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
@@ -117,7 +159,7 @@ public sealed class MetricsEndpoint : IHostedService, IDisposable
                 response.Write(body);
             }
 
-            await connection.SendAsync(response.GetBuffer().AsMemory(0, (int)response.Length), timeout.Token);
+            await connection.SendAsync(response.GetBuffer().AsMemory(0, (int)response.Length), cancellationToken);
             connection.Shutdown(SocketShutdown.Send);
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
