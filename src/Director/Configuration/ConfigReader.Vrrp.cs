@@ -8,9 +8,14 @@ internal sealed partial class ConfigReader
     private static readonly string[] InstanceKeys =
     [
         "name", "interface", "vrid", "priority", "version", "advertInterval", "learnedIntervalLimit", "preempt", "preemptDelay",
-        "unicastPeers", "unicastSource", "virtualAddresses", "garp", "authentication", "v3Checksum",
+        "unicastPeers", "unicastSource", "virtualAddresses", "excludedAddresses", "garp", "authentication", "v3Checksum",
         "track", "notify", "tableFailureWeight",
     ];
+
+    private static readonly string[] VirtualAddressKeys = ["address", "dev", "label"];
+
+    /// <summary>What a broken item of an address list stands as, so later indexes still match their paths.</summary>
+    private static readonly VirtualAddress BrokenAddress = new(IPAddress.None, 32);
 
     private static readonly string[] GarpKeys = ["repeat", "interval", "refresh"];
     private static readonly string[] AuthenticationKeys =
@@ -42,10 +47,16 @@ internal sealed partial class ConfigReader
         }
 
         var defaults = new VrrpInstanceConfig();
-        var addresses = map.List("virtualAddresses", ScalarParsers.VirtualAddress, new VirtualAddress(IPAddress.None, 32));
+        var addresses = map.ReadList("virtualAddresses", ReadVirtualAddress);
+        var excluded = map.ReadList("excludedAddresses", ReadVirtualAddress);
         if (addresses.Count == 0 && !diagnostics.IsBroken(map.Child("virtualAddresses")))
         {
-            diagnostics.Report(map.Child("virtualAddresses"), "needs at least one address");
+            // keepalived refuses it too for VRRPv3, IPv6 and vrrp_strict (RFC 5798 §5.2.5: Count IPvX Addrs is at least 1)
+            // and sends VRRPv2 adverts with no address otherwise, which a peer cannot check against anything.
+            diagnostics.Report(map.Child("virtualAddresses"), excluded.Count > 0
+                ? "needs at least one address: the advert lists them (RFC 5798 §5.2.5, at least 1); "
+                    + "move one of excludedAddresses here, on both nodes (keepalived: into virtual_ipaddress)"
+                : "needs at least one address");
         }
 
         var authentication = map.Map("authentication", AuthenticationKeys);
@@ -64,6 +75,7 @@ internal sealed partial class ConfigReader
             UnicastPeers = map.List("unicastPeers", ScalarParsers.VrrpAddress, IPAddress.None),
             UnicastSource = map.ReadOrNull("unicastSource", ScalarParsers.VrrpAddress),
             VirtualAddresses = addresses,
+            ExcludedAddresses = excluded,
             Garp = ReadGarp(map.Map("garp", GarpKeys)),
             Authentication = ReadAuthentication(authentication),
             V3Checksum = map.Read("v3Checksum", ScalarParsers.ChecksumModes.Parse, defaults.V3Checksum),
@@ -76,6 +88,40 @@ internal sealed partial class ConfigReader
     /// <summary><c>off</c> or a duration; the version-dependent limits are ConfigValidator's.</summary>
     private static Parsed<TimeSpan> ParseIntervalLimit(string text) =>
         text == "off" ? TimeSpan.Zero : DurationText.Parse(text);
+
+    /// <summary>An item of <c>virtualAddresses</c>/<c>excludedAddresses</c>: <c>198.18.0.10/24</c>, or <c>{ address, dev, label }</c>.</summary>
+    private VirtualAddress ReadVirtualAddress(ListItem item)
+    {
+        var node = item.Node;
+        if (YamlMap.IsNull(node))
+        {
+            return BrokenAddress;
+        }
+
+        if (node.Kind == ConfigNodeKind.Scalar)
+        {
+            var parsed = ScalarParsers.VirtualAddress(node.Value!);
+            if (!parsed.Ok)
+            {
+                diagnostics.Report(item.Path, node.Start, parsed.Error!);
+            }
+
+            return parsed.Ok ? parsed.Value : BrokenAddress;
+        }
+
+        var map = YamlMap.Open(item, diagnostics, VirtualAddressKeys);
+        if (map is null)
+        {
+            return BrokenAddress;
+        }
+
+        // The label's rule depends on the device, which defaults to the instance's interface: ConfigValidator checks it.
+        return map.Require("address", ScalarParsers.VirtualAddress, BrokenAddress) with
+        {
+            Device = map.ReadOrNull("dev", ScalarParsers.NonEmpty),
+            Label = map.ReadOrNull("label", ScalarParsers.NonEmpty),
+        };
+    }
 
     private static Parsed<int> ParseVersion(string text) =>
         text switch

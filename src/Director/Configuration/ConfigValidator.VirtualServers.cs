@@ -101,20 +101,21 @@ internal sealed partial class ConfigValidator
         {
             var known = config.Vrrp.Instances.Count == 0
                 ? "there are no VRRP instances"
-                : "instances: " + string.Join(", ", config.Vrrp.Instances.Select(x => $"{x.Name} {x.VirtualAddresses}"));
+                : "instances: " + string.Join(", ", config.Vrrp.Instances.Select(x => $"{x.Name} {new ValueList<VirtualAddress>(x.HeldAddresses)}"));
             diagnostics.Report(FieldPath.Child(path, "vip"), $"{server.Vip} is not a virtual address of any VRRP instance ({known})");
         }
     }
 
-    /// <summary>Every instance's virtual addresses, gathered once rather than searched for each virtual server.</summary>
+    /// <summary>Every instance's virtual addresses (excluded ones too), gathered once rather than searched for each virtual server.</summary>
     private HashSet<System.Net.IPAddress> KnownVirtualAddresses() =>
-        _knownVirtualAddresses ??= [.. config.Vrrp.Instances.SelectMany(x => x.VirtualAddresses).Select(a => a.Address)];
+        _knownVirtualAddresses ??= [.. config.Vrrp.Instances.SelectMany(x => x.HeldAddresses).Select(a => a.Address)];
 
     private bool VirtualAddressesComplete() =>
         !diagnostics.HasBroken
         || (Usable("vrrp", "vrrp.instances")
             && !Enumerable.Range(0, config.Vrrp.Instances.Count)
-                .Any(i => diagnostics.IsBrokenWithin(FieldPath.Child(FieldPath.Item("vrrp.instances", i), "virtualAddresses"))));
+                .Any(i => diagnostics.IsBrokenWithin(FieldPath.Child(FieldPath.Item("vrrp.instances", i), "virtualAddresses"))
+                    || diagnostics.IsBrokenWithin(FieldPath.Child(FieldPath.Item("vrrp.instances", i), "excludedAddresses"))));
 
     private void ValidateHealthCheck(HealthCheckConfig check, string path)
     {

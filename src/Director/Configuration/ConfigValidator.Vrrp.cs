@@ -36,31 +36,8 @@ internal sealed partial class ConfigValidator
         var firstAddress = new Dictionary<System.Net.IPAddress, string>();
         for (var i = 0; i < instances.Count; i++)
         {
-            var addressesPath = FieldPath.Child(FieldPath.Item(Instances, i), "virtualAddresses");
-            for (var j = 0; j < instances[i].VirtualAddresses.Count; j++)
-            {
-                var address = instances[i].VirtualAddresses[j].Address;
-                var path = FieldPath.Item(addressesPath, j);
-                if (!Usable(path))
-                {
-                    continue;
-                }
-
-                if (VirtualAddressRules.Problem(address) is { } problem)
-                {
-                    diagnostics.Report(path, $"{address} cannot be a virtual address: it is {problem}");
-                    continue;
-                }
-
-                if (firstAddress.TryGetValue(address, out var earlier))
-                {
-                    diagnostics.Report(path, $"{address} is already a virtual address at {earlier}");
-                }
-                else
-                {
-                    firstAddress[address] = path;
-                }
-            }
+            ValidateAddresses(instances[i], FieldPath.Child(FieldPath.Item(Instances, i), "virtualAddresses"), instances[i].VirtualAddresses, firstAddress);
+            ValidateAddresses(instances[i], FieldPath.Child(FieldPath.Item(Instances, i), "excludedAddresses"), instances[i].ExcludedAddresses, firstAddress);
         }
 
         for (var i = 0; i < instances.Count; i++)
@@ -81,9 +58,54 @@ internal sealed partial class ConfigValidator
         }
     }
 
+    /// <summary>
+    /// The rules of every held address, advertised or excluded: a usable VIP, held by one instance once, and a <c>dev</c>
+    /// and <c>label</c> the kernel takes.
+    /// </summary>
+    private void ValidateAddresses(VrrpInstanceConfig instance, string listPath, ValueList<VirtualAddress> addresses,
+        Dictionary<System.Net.IPAddress, string> firstAddress)
+    {
+        for (var j = 0; j < addresses.Count; j++)
+        {
+            var vip = addresses[j];
+            var path = FieldPath.Item(listPath, j);
+            // A map item without a usable address stands as a placeholder address.
+            if (!Usable(path) || !Usable(FieldPath.Child(path, "address")))
+            {
+                continue;
+            }
+
+            var address = vip.Address;
+            if (VirtualAddressRules.Problem(address) is { } problem)
+            {
+                diagnostics.Report(path, $"{address} cannot be a virtual address: it is {problem}");
+                continue;
+            }
+
+            if (firstAddress.TryGetValue(address, out var earlier))
+            {
+                diagnostics.Report(path, $"{address} is already a virtual address at {earlier}");
+            }
+            else
+            {
+                firstAddress[address] = path;
+            }
+
+            var device = instance.DeviceOf(vip);
+            if (vip.Device is { } dev && VirtualAddressRules.DeviceProblem(dev) is { } devProblem)
+            {
+                diagnostics.Report(FieldPath.Child(path, "dev"), devProblem);
+            }
+            else if (vip.Label is { } label && VirtualAddressRules.LabelProblem(address, label, device) is { } labelProblem)
+            {
+                diagnostics.Report(FieldPath.Child(path, "label"), labelProblem);
+            }
+        }
+    }
+
     private void ReportIfVirtual(System.Net.IPAddress address, string path, string why)
     {
-        var owner = config.Vrrp.Instances.FirstOrDefault(x => x.VirtualAddresses.Any(a => a.Address.Equals(address)));
+        var owner = config.Vrrp.Instances.FirstOrDefault(x => x.HeldAddresses.Any(a => a.Address.Equals(address)));
         if (owner is not null && Usable(path))
         {
             diagnostics.Report(path, $"{address} is a virtual address of instance '{owner.Name}'; {why}");

@@ -31,4 +31,27 @@ public static class VirtualAddressRules
             : bytes[0] == 0 ? "in 0.0.0.0/8 ('this network')"
             : null;
     }
+
+    /// <summary>The kernel's IFNAMSIZ (16) less the terminating NUL: the longest interface name and address label.</summary>
+    public const int MaxNameBytes = 15;
+
+    /// <summary>Why <paramref name="device"/> cannot name an interface; null when it can (whether it exists is a host check).</summary>
+    public static string? DeviceProblem(string device) =>
+        System.Text.Encoding.UTF8.GetByteCount(device) > MaxNameBytes ? $"'{device}' is longer than an interface name can be ({MaxNameBytes} bytes)"
+        : device.Any(c => c == '/' || c == ':' || char.IsWhiteSpace(c)) ? $"'{device}' is not an interface name (no '/', ':' or spaces)"
+        : null;
+
+    /// <summary>
+    /// Why <paramref name="label"/> cannot label <paramref name="address"/> on <paramref name="device"/>; null when it can.
+    /// The kernel's rule (and iproute2's): a label is the device's name, or starts with it and a colon, in IFNAMSIZ;
+    /// only IPv4 addresses carry one.
+    /// </summary>
+    public static string? LabelProblem(IPAddress address, string label, string device) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6
+            ? $"{address} is IPv6, and only IPv4 addresses carry a label (the kernel keeps none for IPv6): remove label"
+            : System.Text.Encoding.UTF8.GetByteCount(label) > MaxNameBytes
+                ? $"'{label}' is longer than a label can be ({MaxNameBytes} bytes, the kernel's IFNAMSIZ)"
+            : label != device && !label.StartsWith(device + ":", StringComparison.Ordinal)
+                ? $"'{label}' must be the device's name '{device}' or start with '{device}:' (the kernel's rule), e.g. '{device}:1'"
+            : null;
 }

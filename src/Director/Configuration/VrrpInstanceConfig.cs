@@ -51,7 +51,20 @@ public sealed record VrrpInstanceConfig
     /// <summary>Null: the interface's primary address (IPv4) or its link-local address (IPv6, RFC 5798 §5.1.2.1).</summary>
     public IPAddress? UnicastSource { get; init; }
 
+    /// <summary>The addresses the master holds and lists in its adverts (what a peer's advert must list too).</summary>
     public ValueList<VirtualAddress> VirtualAddresses { get; init; } = [];
+
+    /// <summary>
+    /// YAML <c>excludedAddresses</c> (keepalived's <c>virtual_ipaddress_excluded</c>): held by the master like the others,
+    /// never listed in adverts; of either family.
+    /// </summary>
+    public ValueList<VirtualAddress> ExcludedAddresses { get; init; } = [];
+
+    /// <summary>Every address the master holds: the advertised ones, then the excluded ones.</summary>
+    public IEnumerable<VirtualAddress> HeldAddresses => VirtualAddresses.Concat(ExcludedAddresses);
+
+    /// <summary>The interface <paramref name="address"/> goes on: its own <c>dev</c>, else the instance's interface.</summary>
+    public string DeviceOf(VirtualAddress address) => address.Device ?? Interface;
 
     /// <summary>The instance's address family: its first virtual address's (RFC 5798 §1: one family per virtual router).</summary>
     public AddressFamily Family => VirtualAddresses.Count > 0 ? VirtualAddresses[0].Address.AddressFamily : AddressFamily.InterNetwork;

@@ -73,7 +73,7 @@ public sealed class DaemonClaims : IDisposable
         foreach (var instance in config.Vrrp.Instances)
         {
             wanted[$"vrid-{_namespace}-{instance.Interface}-{instance.VirtualRouterId}"] = $"VRID {instance.VirtualRouterId} on {instance.Interface}";
-            foreach (var vip in instance.VirtualAddresses)
+            foreach (var vip in instance.HeldAddresses)
             {
                 wanted[$"vip-{_namespace}-{vip.Address}"] = $"virtual address {vip.Address}";
             }

@@ -22,8 +22,9 @@ public static class HostCheck
     {
         var errors = new List<ConfigError>();
         var warnings = new List<ConfigError>();
-        var ours = (running?.Vrrp.Instances ?? []).SelectMany(i => i.VirtualAddresses).ToHashSet();
-        var vips = config.Vrrp.Instances.SelectMany(i => i.VirtualAddresses).Select(v => v.Address)
+        // Address and prefix only: a reload may give a held address another dev or label.
+        var ours = (running?.Vrrp.Instances ?? []).SelectMany(i => i.HeldAddresses).Select(v => new VirtualAddress(v.Address, v.PrefixLength)).ToHashSet();
+        var vips = config.Vrrp.Instances.SelectMany(i => i.HeldAddresses).Select(v => v.Address)
             .Concat(ours.Select(v => v.Address)).ToHashSet();
         var instances = config.Vrrp.Instances;
         for (var i = 0; i < instances.Count; i++)
@@ -45,30 +46,8 @@ public static class HostCheck
             var family = instance.Family;
             var addresses = links.ListAddresses(link.Index).Where(a => a.Address.AddressFamily == family).ToList();
             var own = addresses.Where(a => !vips.Contains(a.Address)).ToList();
-            // IPv6 adverts go from the link-local address (RFC 5798 §5.1.2.1); a VIP's subnet is a global one.
-            var subnets = own.Where(a => !a.Address.IsIPv6LinkLocal).ToList();
-            var max = family == AddressFamily.InterNetworkV6 ? 128 : 32;
-            for (var j = 0; j < instance.VirtualAddresses.Count; j++)
-            {
-                var vip = instance.VirtualAddresses[j];
-                var vipPath = $"{path}.virtualAddresses[{j}]";
-                // A VIP left by a crash has the configured prefix and sits beside the interface's own address; one
-                // with another prefix, or the only address there, is the interface's own: removing it would cut the host off.
-                var same = addresses.FirstOrDefault(a => a.Address.Equals(vip.Address));
-                if (same is not null && !ours.Contains(vip) && (same.PrefixLength != vip.PrefixLength || own.Count == 0))
-                {
-                    errors.Add(sources.ErrorAt(vipPath,
-                        $"{vip.Address} is already {instance.Interface}'s own address ({same.Address}/{same.PrefixLength}); a VIP must be an address no host has"));
-                    continue;
-                }
-
-                if (subnets.Count > 0 && !subnets.Any(a => a.PrefixLength < max && Contains(a, vip.Address)))
-                {
-                    warnings.Add(sources.ErrorAt(vipPath,
-                        $"{vip.Address} is outside every subnet of {instance.Interface} ({string.Join(", ", subnets.Select(a => $"{a.Address}/{a.PrefixLength}"))}): "
-                        + "neighbours reach it only through a route to it"));
-                }
-            }
+            CheckAddresses(instance, path, "virtualAddresses", instance.VirtualAddresses, links, vips, ours, errors, warnings, sources);
+            CheckAddresses(instance, path, "excludedAddresses", instance.ExcludedAddresses, links, vips, ours, errors, warnings, sources);
 
             if (instance.UnicastSource is null && !errors.Any(e => e.FieldPath.StartsWith(path, StringComparison.Ordinal)))
             {
@@ -96,6 +75,49 @@ public static class HostCheck
         }
 
         return new HostCheckResult(errors, warnings);
+    }
+
+    /// <summary>
+    /// Each address against the device it goes on (its dev, else the instance's interface) and the addresses of its
+    /// family there: the device exists, the address is not the device's own, and it is inside one of its subnets.
+    /// </summary>
+    private static void CheckAddresses(VrrpInstanceConfig instance, string path, string list, ValueList<VirtualAddress> vipList, ILinks links,
+        HashSet<IPAddress> vips, HashSet<VirtualAddress> ours, List<ConfigError> errors, List<ConfigError> warnings, ConfigSourceMap sources)
+    {
+        for (var j = 0; j < vipList.Count; j++)
+        {
+            var vip = vipList[j];
+            var vipPath = $"{path}.{list}[{j}]";
+            var device = instance.DeviceOf(vip);
+            if (links.GetLink(device) is not { } link)
+            {
+                errors.Add(sources.ErrorAt($"{vipPath}.dev", $"interface '{device}' does not exist on this host"));
+                continue;
+            }
+
+            var family = vip.Address.AddressFamily;
+            var addresses = links.ListAddresses(link.Index).Where(a => a.Address.AddressFamily == family).ToList();
+            var own = addresses.Where(a => !vips.Contains(a.Address)).ToList();
+            // IPv6 adverts go from the link-local address (RFC 5798 §5.1.2.1); a VIP's subnet is a global one.
+            var subnets = own.Where(a => !a.Address.IsIPv6LinkLocal).ToList();
+            var max = family == AddressFamily.InterNetworkV6 ? 128 : 32;
+            // A VIP left by a crash has the configured prefix and sits beside the interface's own address; one
+            // with another prefix, or the only address there, is the interface's own: removing it would cut the host off.
+            var same = addresses.FirstOrDefault(a => a.Address.Equals(vip.Address));
+            if (same is not null && !ours.Contains(new VirtualAddress(vip.Address, vip.PrefixLength)) && (same.PrefixLength != vip.PrefixLength || own.Count == 0))
+            {
+                errors.Add(sources.ErrorAt(vipPath,
+                    $"{vip.Address} is already {device}'s own address ({same.Address}/{same.PrefixLength}); a VIP must be an address no host has"));
+                continue;
+            }
+
+            if (subnets.Count > 0 && !subnets.Any(a => a.PrefixLength < max && Contains(a, vip.Address)))
+            {
+                warnings.Add(sources.ErrorAt(vipPath,
+                    $"{vip.Address} is outside every subnet of {device} ({string.Join(", ", subnets.Select(a => $"{a.Address}/{a.PrefixLength}"))}): "
+                    + "neighbours reach it only through a route to it"));
+            }
+        }
     }
 
     /// <summary>

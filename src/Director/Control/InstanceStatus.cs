@@ -3,9 +3,10 @@ namespace HaDirector.Director.Control;
 /// <summary>One VRRP instance in <see cref="StatusReport"/>.</summary>
 /// <param name="State">initialize, backup, master or fault.</param>
 /// <param name="Held">After <c>hadirector failover</c>: stays backup until <c>hadirector resume</c>.</param>
-/// <param name="HoldsAddresses">Every VIP is on the interface now, as the kernel reports it (not as the election believes).</param>
+/// <param name="HoldsAddresses">Every VIP (excluded ones too) is on its device now, as the kernel reports it (not as the election believes).</param>
+/// <param name="VirtualAddresses">The advertised addresses (<c>virtualAddresses</c>); <see cref="Addresses"/> has every held one.</param>
 /// <param name="MasterAddress">The master's primary address as last heard; ours when master; null when unknown.</param>
-/// <param name="MissingAddresses">VIPs this node should hold (master, or a failover waiting for the new master) that the interface lacks.</param>
+/// <param name="MissingAddresses">VIPs, advertised or excluded, this node should hold (master, or a failover waiting for the new master) that their device lacks.</param>
 /// <param name="Warnings">What an operator must act on: a VIP missing, held while backup, or claimed by another VRRP router.</param>
 public sealed record InstanceStatus(
     string Name,
@@ -24,6 +25,9 @@ public sealed record InstanceStatus(
     IReadOnlyList<string> MissingAddresses,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>Every address the master holds, advertised then excluded, with its device, label and presence.</summary>
+    public IReadOnlyList<VirtualAddressStatus> Addresses { get; init; } = [];
+
     /// <summary>The priority advertised: <see cref="Priority"/> moved by the trackers' weights; null without trackers.</summary>
     public int? EffectivePriority { get; init; }
 

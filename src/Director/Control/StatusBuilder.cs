@@ -74,32 +74,33 @@ public sealed partial class StatusBuilder(RunningConfig config, VrrpService vrrp
         var c = instance.Config;
         var warnings = new List<string>();
         // The kernel's truth: an address someone removed (or added) shows as it is, not as the election believes.
-        IReadOnlyList<IPAddress> present;
+        IReadOnlySet<IPAddress> present;
         try
         {
-            present = instance.Runtime.AddressesOnInterface();
+            present = instance.Runtime.HeldAddressesPresent();
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or HaDirector.Linux.Interop.LinuxErrorException)
         {
-            present = [];
+            present = new HashSet<IPAddress>();
             warnings.Add($"cannot read the addresses of {c.Interface}: {ex.Message}");
         }
 
-        var onInterface = c.VirtualAddresses.Where(v => present.Contains(v.Address)).ToList();
-        var missing = stats.HoldsAddresses ? c.VirtualAddresses.Except(onInterface).Select(v => $"{v.Address}/{v.PrefixLength}").ToList() : [];
+        var held = c.HeldAddresses.ToList();
+        var onInterface = held.Where(v => present.Contains(v.Address)).ToList();
+        var missing = stats.HoldsAddresses ? held.Except(onInterface).Select(v => $"{v.Address}/{v.PrefixLength}").ToList() : [];
         if (missing.Count > 0)
         {
-            warnings.Add($"VIP(s) {string.Join(", ", missing)} missing from {c.Interface} although this node is {Lower(stats.State.ToString())}: "
+            warnings.Add($"VIP(s) {string.Join(", ", missing)} missing from {Devices(c, held.Except(onInterface))} although this node is {Lower(stats.State.ToString())}: "
                 + "removed by someone else (the VIP guard adds them back)");
         }
         else if (!stats.HoldsAddresses && onInterface.Count > 0)
         {
-            warnings.Add($"VIP(s) {string.Join(", ", onInterface.Select(v => $"{v.Address}/{v.PrefixLength}"))} on {c.Interface} although this node is "
+            warnings.Add($"VIP(s) {string.Join(", ", onInterface.Select(v => $"{v.Address}/{v.PrefixLength}"))} on {Devices(c, onInterface)} although this node is "
                 + $"{Lower(stats.State.ToString())}: added by someone else (another daemon, an operator)");
         }
 
         foreach (var claim in instance.Runtime.Channel.Foreign.Recent.Where(a => a.ClaimedAddress is { } vip
-            && c.VirtualAddresses.Any(v => v.Address.Equals(vip)) && now - a.LastSeen <= ForeignAdverts.ClaimWindow))
+            && held.Any(v => v.Address.Equals(vip)) && now - a.LastSeen <= ForeignAdverts.ClaimWindow))
         {
             warnings.Add($"VIP {claim.ClaimedAddress} is also claimed by {claim.Source} (VRID {claim.Vrid}, VRRPv{claim.Version}, dropped: {claim.Reason}): "
                 + "it is master too (split brain); make its vrid, version, virtual addresses and authentication match");
@@ -119,15 +120,25 @@ public sealed partial class StatusBuilder(RunningConfig config, VrrpService vrrp
             c.Priority,
             Lower(stats.State.ToString()),
             stats.IsHeld,
-            c.VirtualAddresses.Count > 0 && onInterface.Count == c.VirtualAddresses.Count,
+            held.Count > 0 && onInterface.Count == held.Count,
             [.. c.VirtualAddresses.Select(v => $"{v.Address}/{v.PrefixLength}")],
             stats.MasterAddress?.ToString(),
             stats.MasterPriority,
             instance.Runtime.Since,
             instance.Runtime.LastCause?.ToString(),
             missing,
-            warnings), instance);
+            warnings)
+        {
+            Addresses = [.. c.VirtualAddresses.Select(v => AddressStatus(c, v, false, present)),
+                .. c.ExcludedAddresses.Select(v => AddressStatus(c, v, true, present))],
+        }, instance);
     }
+
+    private static VirtualAddressStatus AddressStatus(VrrpInstanceConfig c, VirtualAddress v, bool excluded, IReadOnlySet<IPAddress> present) =>
+        new($"{v.Address}/{v.PrefixLength}", c.DeviceOf(v), v.Label, excluded, present.Contains(v.Address));
+
+    private static string Devices(VrrpInstanceConfig c, IEnumerable<VirtualAddress> addresses) =>
+        string.Join(", ", addresses.Select(c.DeviceOf).Distinct());
 
     private InstanceStatus WithTracking(InstanceStatus status, VrrpInstance instance, Dictionary<string, TrackerStatus> trackers)
     {

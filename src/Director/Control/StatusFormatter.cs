@@ -6,6 +6,19 @@ namespace HaDirector.Director.Control;
 /// <summary>The human view of <see cref="StatusReport"/>: aligned tables, one section per part.</summary>
 public static partial class StatusFormatter
 {
+    /// <summary>
+    /// Each held address: <c>ADDR/PREFIX</c>, then <c>@dev</c> when not on the instance's interface, <c>[label]</c>,
+    /// <c>(excluded)</c> when not advertised, <c>(MISSING)</c> when this node should hold it and does not.
+    /// </summary>
+    private static string AddressColumn(InstanceStatus i) =>
+        i.Addresses.Count == 0
+            ? string.Join(",", i.VirtualAddresses.Select(v => i.MissingAddresses.Contains(v) ? v + "(MISSING)" : v))
+            : string.Join(",", i.Addresses.Select(a => a.Address
+                + (a.Device != i.Interface ? "@" + a.Device : "")
+                + (a.Label is { } label ? $"[{label}]" : "")
+                + (a.Excluded ? "(excluded)" : "")
+                + (i.MissingAddresses.Contains(a.Address) ? "(MISSING)" : "")));
+
     private static readonly string[] InstanceHeader = ["INSTANCE", "STATE", "PRIO", "VIPS", "MASTER", "SINCE", ""];
     private static readonly string[] DroppedHeader = ["FROM", "VRID", "VERSION", "REASON", "COUNT", "LAST", ""];
     private static readonly string[] RealServerHeader = ["REAL SERVER", "WEIGHT", "KERNEL", "HEALTH", "ACTIVE", "INACTIVE", ""];
@@ -22,7 +35,7 @@ public static partial class StatusFormatter
                 i.Name,
                 i.State,
                 i.Priority.ToString(CultureInfo.InvariantCulture),
-                string.Join(",", i.VirtualAddresses.Select(v => i.MissingAddresses.Contains(v) ? v + "(MISSING)" : v)),
+                AddressColumn(i),
                 i.MasterAddress ?? "-",
                 Age(now - i.Since) + " ago",
                 i.Held ? "held (hadirector resume)" : i.State != "master" && i.HoldsAddresses ? "VIPs on the interface (see WARNING)" : "",

@@ -237,7 +237,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     {
         var services = _plan.ByInstance.TryGetValue(instance.Name, out var own)
             ? [.. own]
-            : ServiceMapping.KeysForVips(_config.VirtualServers, instance.VirtualAddresses.Select(v => v.Address)).ToHashSet();
+            : ServiceMapping.KeysForVips(_config.VirtualServers, instance.HeldAddresses.Select(v => v.Address)).ToHashSet();
         if (alone)
         {
             services.UnionWith(_plan.Uncarried);
@@ -257,11 +257,11 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
             var byInstance = new Dictionary<string, HashSet<ServiceKey>>(StringComparer.Ordinal);
             foreach (var instance in config.Vrrp.Instances)
             {
-                byInstance[instance.Name] = ServiceMapping.KeysForVips(config.VirtualServers, instance.VirtualAddresses.Select(v => v.Address)).ToHashSet();
+                byInstance[instance.Name] = ServiceMapping.KeysForVips(config.VirtualServers, instance.HeldAddresses.Select(v => v.Address)).ToHashSet();
             }
 
             var carried = ServiceMapping.KeysForVips(config.VirtualServers,
-                config.Vrrp.Instances.SelectMany(i => i.VirtualAddresses).Select(v => v.Address));
+                config.Vrrp.Instances.SelectMany(i => i.HeldAddresses).Select(v => v.Address));
             return new ServicePlan(byInstance, [.. DesiredTable.Build(config.VirtualServers).Keys.Where(k => !carried.Contains(k))]);
         }
     }

@@ -11,8 +11,8 @@ public interface ILinks
 
     IReadOnlyList<InterfaceAddress> ListAddresses(int interfaceIndex);
 
-    /// <summary>True when the address was added, false when it was already there.</summary>
-    bool AddAddress(int interfaceIndex, IPAddress address, int prefixLength);
+    /// <summary>True when the address was added, false when it was already there. <paramref name="label"/>: IFA_LABEL (IPv4 only).</summary>
+    bool AddAddress(int interfaceIndex, IPAddress address, int prefixLength, string? label = null);
 
     /// <summary>True when the address was removed, false when it was not there.</summary>
     bool DeleteAddress(int interfaceIndex, IPAddress address, int prefixLength);

@@ -29,11 +29,11 @@ public sealed class RouteLinks : ILinks, IDisposable
         }
     }
 
-    public bool AddAddress(int interfaceIndex, IPAddress address, int prefixLength)
+    public bool AddAddress(int interfaceIndex, IPAddress address, int prefixLength, string? label = null)
     {
         lock (_gate)
         {
-            return Route.AddAddress(interfaceIndex, address, prefixLength);
+            return Route.AddAddress(interfaceIndex, address, prefixLength, label);
         }
     }
 

@@ -100,7 +100,7 @@ public sealed partial class TrackingService : IInstanceTracking, IHostedService,
     private bool ForwardsFor(VrrpInstanceConfig instance)
     {
         var config = Volatile.Read(ref _config);
-        return config.VirtualServers.Any(v => v.Vip is { } vip && instance.VirtualAddresses.Any(a => a.Address.Equals(vip)));
+        return config.VirtualServers.Any(v => v.Vip is { } vip && instance.HeldAddresses.Any(a => a.Address.Equals(vip)));
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -65,7 +65,7 @@ public sealed partial class VrrpChannel : IDisposable
         var byVip = new Dictionary<IPAddress, string>();
         foreach (var instance in instances)
         {
-            foreach (var vip in instance.Config.VirtualAddresses)
+            foreach (var vip in instance.Config.HeldAddresses)
             {
                 byVip.TryAdd(vip.Address, instance.Config.Name);
             }
@@ -287,7 +287,9 @@ public sealed partial class VrrpChannel : IDisposable
 
         foreach (var instance in _routing.ByVrid.Values)
         {
-            if (instance.Runtime.State != VrrpState.Master || !instance.Config.VirtualAddresses.Any(v => v.Address.Equals(arp.SenderAddress)))
+            // The addresses held on this interface (those with another dev are on another wire).
+            if (instance.Runtime.State != VrrpState.Master
+                || !instance.Config.HeldAddresses.Any(v => v.Address.Equals(arp.SenderAddress) && instance.Config.DeviceOf(v) == instance.Config.Interface))
             {
                 continue;
             }

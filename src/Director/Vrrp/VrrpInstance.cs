@@ -16,6 +16,6 @@ public sealed class VrrpInstance(VrrpInstanceDriver driver, VrrpInstanceRuntime 
     public void Dispose()
     {
         Driver.Dispose();
-        Runtime.Garp.Dispose();
+        Runtime.Dispose();
     }
 }

@@ -14,12 +14,13 @@ namespace HaDirector.Director.Vrrp;
 /// IPVS services and VIPs (services first), gratuitous ARP or (IPv6) unsolicited neighbour adverts through libpcap;
 /// records state for status and metrics.
 /// </summary>
-public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
+public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
 {
     private readonly int _interfaceIndex;
     private volatile Wiring _wiring;
     private readonly ILinks _links;
     private readonly GarpScheduler _garp;
+    private readonly DeviceAnnouncements _announcements;
     private readonly DirectorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -35,14 +36,16 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 
     public VrrpInstanceRuntime(VrrpInstanceConfig config, int interfaceIndex, IPAddress primary, VrrpChannel channel,
         ILinks links, GarpScheduler garp, IInstanceServices services, DirectorMetrics metrics, TimeProvider time, ILogger logger,
-        OffPathLog offPath)
+        OffPathLog offPath, Func<string, GarpScheduler>? deviceGarp = null)
     {
         _services = services;
         _offPath = offPath;
         _interfaceIndex = interfaceIndex;
-        _wiring = new Wiring(config, primary);
-        Channel = channel;
         _links = links;
+        _wiring = new Wiring(config, primary, Placements(config, null));
+        _announcements = new DeviceAnnouncements(config.Interface, garp,
+            deviceGarp ?? (_ => throw new InvalidOperationException($"{config.Name}: no announcement sender for another device")));
+        Channel = channel;
         _garp = garp;
         _metrics = metrics;
         _time = time;
@@ -68,7 +71,11 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
 
     public VrrpTransitionCause? LastCause { get; private set; }
 
+    /// <summary>The announcements on the instance's own interface.</summary>
     public GarpScheduler Garp => _garp;
+
+    /// <summary>Every announcement sent so far, on the instance's interface and on the other devices of its addresses.</summary>
+    public long AnnouncementsSent => _announcements.FramesSent;
 
     /// <summary>The election's state as of its last transition; lock-free (sync group gates read it from other threads).</summary>
     public VrrpState State => (VrrpState)Volatile.Read(ref _state);
@@ -118,10 +125,10 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                 });
                 break;
             case VrrpAction.StartGratuitousArp garp:
-                _actions.Post(() => _garp.Start(garp.Addresses));
+                _actions.Post(() => _announcements.Start(garp.Addresses, DeviceNameOf));
                 break;
             case VrrpAction.StopGratuitousArp:
-                _actions.Post(_garp.Stop);
+                _actions.Post(_announcements.Stop);
                 break;
             case VrrpAction.LimitLearnedInterval limited:
                 _metrics.LearnedIntervalLimited.WithLabels(Name).Inc();
@@ -151,10 +158,14 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     {
         foreach (var vip in addresses)
         {
-            var prefix = PrefixOf(vip);
-            if (_links.AddAddress(_interfaceIndex, vip, prefix))
+            var at = PlacementOf(vip);
+            if (at.Index <= 0)
             {
-                _offPath.Post(() => LogVipAdded(_logger, Name, vip, prefix, Config.Interface));
+                _offPath.Post(() => LogNoDevice(_logger, Name, vip, at.Device));
+            }
+            else if (_links.AddAddress(at.Index, vip, at.PrefixLength, at.Label))
+            {
+                _offPath.Post(() => LogVipAdded(_logger, Name, vip, at.PrefixLength, at.Device));
             }
         }
     }
@@ -194,7 +205,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     /// </summary>
     public void WarmUp(VrrpInstanceOptions options)
     {
-        _garp.Prepare(options.VirtualAddresses);
+        _garp.Prepare(options.HeldAddresses.Where(a => DeviceNameOf(a) == Config.Interface));
         var scratch = new byte[2048];
         var wiring = _wiring;
         foreach (var destination in wiring.Destinations)
@@ -202,7 +213,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
             VrrpDatagramWriter.Write(options.CreateAdvert(options.Priority), wiring.Primary, destination, scratch, wiring.ChecksumMode);
         }
         _ = _links.ListAddresses(_interfaceIndex);
-        _garp.WarmUp(options.VirtualAddresses);
+        _garp.WarmUp(options.HeldAddresses);
         VrrpInstanceDriver.WarmUp(options);
         // The first WithLabels of a label set creates the series: not on the first advert as master.
         _ = _metrics.AdvertsSent.WithLabels(Name);
@@ -217,11 +228,11 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
         var removed = 0;
         foreach (var vip in addresses)
         {
-            var prefix = PrefixOf(vip);
-            if (_links.DeleteAddress(_interfaceIndex, vip, prefix))
+            var at = PlacementOf(vip);
+            if (at.Index > 0 && _links.DeleteAddress(at.Index, vip, at.PrefixLength))
             {
                 removed++;
-                _offPath.Post(() => LogVipRemoved(_logger, Name, vip, prefix, Config.Interface));
+                _offPath.Post(() => LogVipRemoved(_logger, Name, vip, at.PrefixLength, at.Device));
             }
         }
         return removed;
@@ -247,25 +258,52 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
                 return;
             }
 
-            var present = _links.ListAddresses(_interfaceIndex).Select(a => a.Address).ToHashSet();
-            var missing = Config.VirtualAddresses.Where(v => !present.Contains(v.Address)).ToList();
-            var restored = missing.Where(v => _links.AddAddress(_interfaceIndex, v.Address, v.PrefixLength)).ToList();
+            var wiring = _wiring;
+            var present = PresentAddresses(wiring);
+            var restored = wiring.Config.HeldAddresses
+                .Where(v => !present.Contains(v.Address) && wiring.Placements[v.Address] is { Index: > 0 } at
+                    && _links.AddAddress(at.Index, v.Address, v.PrefixLength, v.Label))
+                .ToList();
             if (restored.Count == 0)
             {
                 return;
             }
 
-            _garp.Start([.. Config.VirtualAddresses.Select(v => v.Address)]);
+            _announcements.Start([.. wiring.Config.HeldAddresses.Select(v => v.Address)], DeviceNameOf);
             foreach (var vip in restored)
             {
                 _metrics.VipReadded.WithLabels(Name).Inc();
-                _offPath.Post(() => LogVipReadded(_logger, Name, vip.Address, vip.PrefixLength, Config.Interface));
+                _offPath.Post(() => LogVipReadded(_logger, Name, vip.Address, vip.PrefixLength, wiring.Config.DeviceOf(vip)));
             }
         }, stillWanted: () => Volatile.Read(ref _state) == (int)VrrpState.Master);
     }
 
     /// <summary>The addresses the interface has now, as the kernel reports them (status shows this, not the election's belief).</summary>
     public IReadOnlyList<IPAddress> AddressesOnInterface() => [.. _links.ListAddresses(_interfaceIndex).Select(a => a.Address)];
+
+    /// <summary>This instance's addresses that are on their own device now, as the kernel reports them.</summary>
+    public IReadOnlySet<IPAddress> HeldAddressesPresent() => PresentAddresses(_wiring);
+
+    /// <summary>Every held address found on the device it belongs on (one query per device).</summary>
+    private HashSet<IPAddress> PresentAddresses(Wiring wiring)
+    {
+        var present = new HashSet<IPAddress>();
+        foreach (var device in wiring.Config.HeldAddresses.GroupBy(v => wiring.Placements[v.Address].Index))
+        {
+            if (device.Key <= 0)
+            {
+                continue;
+            }
+
+            var there = _links.ListAddresses(device.Key).Select(a => a.Address).ToHashSet();
+            present.UnionWith(device.Select(v => v.Address).Where(there.Contains));
+        }
+        return present;
+    }
+
+    /// <summary>The interfaces other than the instance's own that its addresses go on.</summary>
+    public IReadOnlyList<(string Name, int Index)> OtherDevices() =>
+        [.. _wiring.Placements.Values.Where(p => p.Index != _interfaceIndex && p.Index > 0).Select(p => (p.Device, p.Index)).Distinct()];
 
     public void RecordReceived(VrrpDatagram datagram)
     {
@@ -282,22 +320,75 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     /// </summary>
     public void Reconfigure(VrrpInstanceConfig config, IPAddress primary)
     {
-        var before = _wiring.Config;
-        _wiring = new Wiring(config, primary, before);
+        var before = _wiring;
+        _wiring = new Wiring(config, primary, Placements(config, before.Placements));
         ConfigureHmac(config);
-        _garp.Options = new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh);
+        _announcements.Options = new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh);
+        MoveAddresses(before);
     }
 
-    private int PrefixOf(IPAddress vip)
+    /// <summary>
+    /// A reload that gives a held address another <c>dev</c>, <c>label</c> or prefix: the election sees the same address
+    /// and does nothing, so a master moves it here (in order with its actions, no transition) and announces it again.
+    /// </summary>
+    private void MoveAddresses(Wiring before)
     {
-        var wiring = _wiring;
-        return (wiring.Config.VirtualAddresses.FirstOrDefault(v => v.Address.Equals(vip))
-            ?? wiring.Previous?.VirtualAddresses.FirstOrDefault(v => v.Address.Equals(vip)))?.PrefixLength
-            ?? (vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32);
+        var moved = _wiring.Config.HeldAddresses
+            .Where(v => before.Placements.TryGetValue(v.Address, out var was) && was != _wiring.Placements[v.Address])
+            .Select(v => (Address: v.Address, From: before.Placements[v.Address], To: _wiring.Placements[v.Address]))
+            .ToList();
+        if (moved.Count == 0 || Volatile.Read(ref _state) != (int)VrrpState.Master)
+        {
+            return;
+        }
+
+        _actions.Post(Task.CompletedTask, () =>
+        {
+            foreach (var (address, from, to) in moved)
+            {
+                if (from.Index > 0 && _links.DeleteAddress(from.Index, address, from.PrefixLength))
+                {
+                    _offPath.Post(() => LogVipRemoved(_logger, Name, address, from.PrefixLength, from.Device));
+                }
+            }
+
+            AddAddresses([.. moved.Select(m => m.Address)]);
+            _announcements.Start([.. _wiring.Config.HeldAddresses.Select(v => v.Address)], DeviceNameOf);
+        }, stillWanted: () => Volatile.Read(ref _state) == (int)VrrpState.Master);
     }
+
+    /// <summary>Where each held address goes; an address a reload removed keeps its old place until it is gone.</summary>
+    private Dictionary<IPAddress, Placement> Placements(VrrpInstanceConfig config, IReadOnlyDictionary<IPAddress, Placement>? previous)
+    {
+        var placements = previous is null ? [] : new Dictionary<IPAddress, Placement>(previous);
+        var indexes = new Dictionary<string, int>(StringComparer.Ordinal) { [config.Interface] = _interfaceIndex };
+        foreach (var vip in config.HeldAddresses)
+        {
+            var device = config.DeviceOf(vip);
+            if (!indexes.TryGetValue(device, out var index))
+            {
+                // A device that does not exist (the host check refuses it at start and reload) holds nothing.
+                index = _links.GetLink(device)?.Index ?? 0;
+                indexes[device] = index;
+            }
+
+            placements[vip.Address] = new Placement(device, index, vip.PrefixLength, vip.Label);
+        }
+        return placements;
+    }
+
+    private Placement PlacementOf(IPAddress vip) =>
+        _wiring.Placements.TryGetValue(vip, out var at)
+            ? at
+            : new Placement(Config.Interface, _interfaceIndex, vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32, null);
+
+    private string DeviceNameOf(IPAddress vip) => PlacementOf(vip).Device;
+
+    /// <summary>Where an address goes: its device (name and index; 0 when there is none), prefix length and label.</summary>
+    private sealed record Placement(string Device, int Index, int PrefixLength, string? Label);
 
     /// <summary>What the actions read, swapped whole by a reload (they run on several threads).</summary>
-    private sealed record Wiring(VrrpInstanceConfig Config, IPAddress Primary, VrrpInstanceConfig? Previous = null)
+    private sealed record Wiring(VrrpInstanceConfig Config, IPAddress Primary, Dictionary<IPAddress, Placement> Placements)
     {
         public IReadOnlyList<IPAddress> Destinations { get; } =
             Config.UnicastPeers.Count > 0 ? [.. Config.UnicastPeers] : [VrrpCodec.MulticastGroupOf(Config.Family)];
@@ -321,6 +412,13 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink
     [LoggerMessage(EventId = 1470, Level = LogLevel.Warning,
         Message = "{Instance}: master {Source} advertises every {AdvertisedMs} ms, longer than learnedIntervalLimit: waiting as for {UsedMs} ms (a forged or misconfigured advert)")]
     private static partial void LogIntervalLimited(ILogger logger, string instance, IPAddress source, double advertisedMs, double usedMs);
+
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Error,
+        Message = "{Instance}: {Vip} is not added: its device {Device} does not exist (vrrp.instances[].virtualAddresses[].dev)")]
+    private static partial void LogNoDevice(ILogger logger, string instance, IPAddress vip, string device);
+
+    /// <summary>Releases the announcement schedulers (the instance's own and those of its other devices).</summary>
+    public void Dispose() => _announcements.Dispose();
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "{Instance}: sent priority 0 (resigning as master)")]
     private static partial void LogResigned(ILogger logger, string instance);

@@ -34,6 +34,12 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private readonly IInstanceTracking _trackers;
     private readonly SyncGroupLinks _syncGroups = new();
     private readonly NotifyHooks? _notify;
+
+    // The devices that only addresses with their own dev are on (not an instance's interface): their announcement
+    // sender and VIP guard, shared by every instance, kept until the service stops.
+    private readonly Dictionary<string, IArpSender> _deviceSenders = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, Task> _deviceGuards = [];
+    private readonly CancellationTokenSource _stopping = new();
     private DirectorConfig _config;
     private volatile VrrpInstance[] _instances = [];
     private bool _disposed;
@@ -54,7 +60,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         {
             foreach (var instance in _instances)
             {
-                metrics.GarpSent.WithLabels(instance.Config.Name).IncTo(instance.Runtime.Garp.FramesSent);
+                metrics.GarpSent.WithLabels(instance.Config.Name).IncTo(instance.Runtime.AnnouncementsSent);
             }
         });
         _config = config;
@@ -88,6 +94,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             created.AddRange(instances);
         }
         _instances = [.. created];
+        GuardOtherDevices();
         _syncGroups.Attach(_config.Vrrp.SyncGroups, _instances);
         _notify?.Attach(_config, _instances);
         foreach (var instance in created)
@@ -114,6 +121,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             }
             await DrainAsync(instances, cancellationToken);
             await NotifyDrainedAsync(cancellationToken);
+            await _stopping.CancelAsync();
             await Task.WhenAll(_interfaces.Values.Select(i => i.StopAsync(TimeSpan.FromSeconds(2), cancellationToken)));
         }
         finally
@@ -144,6 +152,13 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             if (group.Any(i => i.UnicastSource is null) && PrimaryOf(link.Index, link.Name, family, next) is null)
             {
                 return NoPrimary(name, family);
+            }
+        }
+        foreach (var instance in next.Vrrp.Instances)
+        {
+            if (instance.HeldAddresses.Select(instance.DeviceOf).FirstOrDefault(d => _kernel.Links.GetLink(d) is null) is { } missing)
+            {
+                return $"interface '{missing}' (vrrp.instances[].virtualAddresses[].dev of {instance.Name}) does not exist";
             }
         }
         return null;
@@ -248,6 +263,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
                 added.AddRange(addedHere);
             }
             _instances = [.. _instances, .. added];
+            GuardOtherDevices();
             _syncGroups.Attach(next.Vrrp.SyncGroups, _instances);
             _notify?.Attach(next, _instances);
             foreach (var instance in added)
@@ -273,6 +289,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         }
         _disposed = true;
         _trackers.Changed -= Retrack;
+        _stopping.Cancel();
         foreach (var instance in _instances)
         {
             instance.Dispose();
@@ -281,6 +298,11 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         {
             iface.Dispose();
         }
+        foreach (var sender in _deviceSenders.Values)
+        {
+            sender.Dispose();
+        }
+        _stopping.Dispose();
         _offPath.Dispose();
         _changes.Dispose();
     }
@@ -347,17 +369,10 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         {
             RealtimePriority = (_time as PreciseTimeProvider)?.RealtimePriority, // the receive thread as the timer thread
         };
-        // A stale handle (after a link flap) must not cost a takeover its announcement: reopened and retried.
-        var arp = new ReopeningArpSender(() => _kernel.OpenArpSender(name), ex =>
-        {
-            _metrics.AnnouncementErrors.WithLabels(name).Inc();
-            _offPath.Post(() => LogAnnouncementFailed(_logger, name, ex.Message));
-        });
+        var arp = OpenArpSender(name);
         // Present at 0 from the start, so an alert on their increase sees the first one.
-        _ = _metrics.AnnouncementErrors.WithLabels(name);
         _ = _metrics.ForeignAdverts.WithLabels(name);
         _ = _metrics.VipClaims.WithLabels(name);
-        arp.WarmUp();
         channel.WarmUp();
         _kernel.Links.WarmUp();
         var iface = new VrrpInterface(name, link.Index, channel, arp) { Family = family };
@@ -365,14 +380,82 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         return iface;
     }
 
+    /// <summary>A stale handle (after a link flap) must not cost a takeover its announcement: reopened and retried.</summary>
+    private ReopeningArpSender OpenArpSender(string name)
+    {
+        var arp = new ReopeningArpSender(() => _kernel.OpenArpSender(name), ex =>
+        {
+            _metrics.AnnouncementErrors.WithLabels(name).Inc();
+            _offPath.Post(() => LogAnnouncementFailed(_logger, name, ex.Message));
+        });
+        _ = _metrics.AnnouncementErrors.WithLabels(name);
+        arp.WarmUp();
+        return arp;
+    }
+
+    /// <summary>The announcement sender of a device that only addresses with their own dev are on (one per device).</summary>
+    private IArpSender DeviceSender(string device)
+    {
+        lock (_deviceSenders)
+        {
+            // Its own handle even on a device with a VRRP channel: that interface's sender closes when a reload retires it.
+            if (!_deviceSenders.TryGetValue(device, out var sender))
+            {
+                sender = OpenArpSender(device);
+                _deviceSenders[device] = sender;
+            }
+            return sender;
+        }
+    }
+
+    /// <summary>
+    /// The VIP guard of the devices that only addresses with their own dev are on: an address of any instance removed
+    /// there by someone else is put back as on the instance's own interface.
+    /// </summary>
+    private void GuardOtherDevices()
+    {
+        foreach (var (device, index) in _instances.SelectMany(i => i.Runtime.OtherDevices()).Distinct())
+        {
+            if (!_deviceGuards.ContainsKey(index))
+            {
+                _deviceGuards[index] = Task.Run(() => GuardDeviceAsync(device, index, _stopping.Token));
+            }
+        }
+    }
+
+    private async Task GuardDeviceAsync(string device, int index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var removed in _kernel.Links.WatchAddressRemovalsAsync(index, cancellationToken))
+            {
+                foreach (var instance in _instances)
+                {
+                    if (instance.Config.HeldAddresses.Any(v => instance.Config.DeviceOf(v) == device && (removed is null || v.Address.Equals(removed.Address))))
+                    {
+                        instance.Runtime.RestoreAddresses();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or HaDirector.Linux.Interop.LinuxErrorException)
+        {
+            LogAddressWatchFailed(_logger, device, ex.Message);
+        }
+    }
+
     private VrrpInstance CreateInstance(VrrpInterface iface, VrrpInstanceConfig config, IPAddress primary)
     {
         var options = _tracking.Prepare(config, ToOptions(config, primary));
-        var garp = new GarpScheduler(iface.Arp, new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh), _time);
+        var garpOptions = new GarpOptions(config.Garp.Repeat, config.Garp.Interval, config.Garp.Refresh);
+        var garp = new GarpScheduler(iface.Arp, garpOptions, _time);
         var runtime = new VrrpInstanceRuntime(config, iface.Index, primary, iface.Channel, _kernel.Links, garp, _services, _metrics, _time,
-            _loggers.CreateLogger("HaDirector.Vrrp." + config.Name), _offPath);
+            _loggers.CreateLogger("HaDirector.Vrrp." + config.Name), _offPath, device => new GarpScheduler(DeviceSender(device), garpOptions, _time));
         // A crash (kill -9) leaves the VIPs on the interface; holding them as a backup would split the cluster.
-        var stale = runtime.RemoveAddresses(options.VirtualAddresses);
+        var stale = runtime.RemoveAddresses(options.HeldAddresses);
         if (stale > 0)
         {
             LogStaleRemoved(_logger, config.Name, stale, iface.Name);
@@ -430,7 +513,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             {
                 foreach (var instance in iface.Channel.Instances)
                 {
-                    if (removed is null || instance.Config.VirtualAddresses.Any(v => v.Address.Equals(removed.Address)))
+                    if (removed is null || instance.Config.HeldAddresses.Any(v => v.Address.Equals(removed.Address)))
                     {
                         instance.Runtime.RestoreAddresses();
                     }
@@ -489,8 +572,8 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private IPAddress? PrimaryOf(int index, string name, AddressFamily family, DirectorConfig config)
     {
         // The running configuration's VIPs too: a master still holds those a reload is removing.
-        var vips = config.Vrrp.Instances.Concat(_config.Vrrp.Instances).Where(i => i.Interface == name)
-            .SelectMany(c => c.VirtualAddresses).Select(v => v.Address).ToHashSet();
+        var vips = config.Vrrp.Instances.Concat(_config.Vrrp.Instances)
+            .SelectMany(c => c.HeldAddresses.Where(v => c.DeviceOf(v) == name)).Select(v => v.Address).ToHashSet();
         return _kernel.Links.ListAddresses(index)
             .Where(a => a.Address.AddressFamily == family && !vips.Contains(a.Address)
                 && (family != AddressFamily.InterNetworkV6 || a.Address.IsIPv6LinkLocal))
@@ -502,6 +585,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         new(c.Name, (byte)c.VirtualRouterId, (byte)c.Priority, (VrrpVersion)c.Version, c.AdvertInterval, primary,
             [.. c.VirtualAddresses.Select(v => v.Address)])
         {
+            ExcludedAddresses = [.. c.ExcludedAddresses.Select(v => v.Address)],
             Preempt = c.Preempt,
             PreemptDelay = c.PreemptDelay,
             Authentication = c.Authentication,

@@ -26,6 +26,15 @@ public sealed record VrrpInstanceOptions(
     /// </summary>
     public TimeSpan PreemptDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Addresses the master holds but does not list in its adverts (keepalived's <c>virtual_ipaddress_excluded</c>), of
+    /// either family; received adverts are checked against <see cref="VirtualAddresses"/> only.
+    /// </summary>
+    public IReadOnlyList<IPAddress> ExcludedAddresses { get; init; } = [];
+
+    /// <summary>Every address the master holds: the advertised ones, then the excluded ones.</summary>
+    public IReadOnlyList<IPAddress> HeldAddresses => ExcludedAddresses.Count == 0 ? VirtualAddresses : [.. VirtualAddresses, .. ExcludedAddresses];
+
     /// <summary>VRRPv2 only.</summary>
     public VrrpAuthentication Authentication { get; init; } = VrrpAuthentication.None;
 

@@ -234,8 +234,8 @@ public sealed class VrrpStateMachine
         var before = Options;
         Options = next;
         _primaryAddress = VrrpAddress.ToNumber(next.PrimaryAddress);
-        var added = next.VirtualAddresses.Except(before.VirtualAddresses).ToList();
-        var removed = before.VirtualAddresses.Except(next.VirtualAddresses).ToList();
+        var added = next.HeldAddresses.Except(before.HeldAddresses).ToList();
+        var removed = before.HeldAddresses.Except(next.HeldAddresses).ToList();
         if (State == VrrpState.Master)
         {
             if (added.Count > 0)
@@ -254,7 +254,7 @@ public sealed class VrrpStateMachine
 
             if (added.Count > 0)
             {
-                actions.Add(new StartGratuitousArp(next.VirtualAddresses));
+                actions.Add(new StartGratuitousArp(next.HeldAddresses));
             }
 
             return;
@@ -362,7 +362,7 @@ public sealed class VrrpStateMachine
         {
             // Make-before-break: the new master is advertising, so our copy of the addresses can go.
             HoldsAddresses = false;
-            actions.Add(new RemoveVirtualAddresses(Options.VirtualAddresses));
+            actions.Add(new RemoveVirtualAddresses(Options.HeldAddresses));
         }
 
         long now = _time.GetTimestamp();
@@ -460,7 +460,7 @@ public sealed class VrrpStateMachine
             // router keeps sending to a node without the VIPs until its neighbour entry expires
             // (keepalived's vrrp_garp_lower_prio_repeat).
             SendAdvert(actions);
-            actions.Add(new StartGratuitousArp(Options.VirtualAddresses));
+            actions.Add(new StartGratuitousArp(Options.HeldAddresses));
         }
     }
 
@@ -499,7 +499,7 @@ public sealed class VrrpStateMachine
             if (!Options.MakeBeforeBreak)
             {
                 HoldsAddresses = false;
-                actions.Add(new RemoveVirtualAddresses(Options.VirtualAddresses));
+                actions.Add(new RemoveVirtualAddresses(Options.HeldAddresses));
             }
 
             MasterAddress = null;
@@ -547,7 +547,7 @@ public sealed class VrrpStateMachine
         if (release)
         {
             HoldsAddresses = false;
-            actions.Add(new RemoveVirtualAddresses(Options.VirtualAddresses));
+            actions.Add(new RemoveVirtualAddresses(Options.HeldAddresses));
             return;
         }
 
@@ -561,9 +561,9 @@ public sealed class VrrpStateMachine
     {
         Transition(actions, VrrpState.Master, cause);
         HoldsAddresses = true;
-        actions.Add(new AddVirtualAddresses(Options.VirtualAddresses));
+        actions.Add(new AddVirtualAddresses(Options.HeldAddresses));
         SendAdvert(actions);
-        actions.Add(new StartGratuitousArp(Options.VirtualAddresses));
+        actions.Add(new StartGratuitousArp(Options.HeldAddresses));
         MasterAdvertInterval = Options.AdvertInterval;
         MasterAddress = Options.PrimaryAddress;
         MasterPriority = Options.Priority;
@@ -609,7 +609,7 @@ public sealed class VrrpStateMachine
         if (HoldsAddresses)
         {
             HoldsAddresses = false;
-            actions.Add(new RemoveVirtualAddresses(Options.VirtualAddresses));
+            actions.Add(new RemoveVirtualAddresses(Options.HeldAddresses));
         }
     }
 

@@ -61,7 +61,7 @@ public sealed class ConfigLoaderTests
         {
             "misspelt key",
             Minimal + "\n      advertIntervall: 1s\n",
-            ["t.yaml:8:7: vrrp.instances[0].advertIntervall: unknown key 'advertIntervall'; did you mean 'advertInterval'? Valid keys: name, interface, vrid, priority, version, advertInterval, learnedIntervalLimit, preempt, preemptDelay, unicastPeers, unicastSource, virtualAddresses, garp, authentication, v3Checksum, track, notify, tableFailureWeight"]
+            ["t.yaml:8:7: vrrp.instances[0].advertIntervall: unknown key 'advertIntervall'; did you mean 'advertInterval'? Valid keys: name, interface, vrid, priority, version, advertInterval, learnedIntervalLimit, preempt, preemptDelay, unicastPeers, unicastSource, virtualAddresses, excludedAddresses, garp, authentication, v3Checksum, track, notify, tableFailureWeight"]
         },
         {
             "unknown key with nothing close",

@@ -278,11 +278,12 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
     {
         lock (_gate)
         {
-            return [.. ByIndex(interfaceIndex).Addresses.Select(a => new InterfaceAddress(interfaceIndex, a.Address, a.Prefix, null, 0, 0))];
+            var link = ByIndex(interfaceIndex);
+            return [.. link.Addresses.Select(a => new InterfaceAddress(interfaceIndex, a.Address, a.Prefix, link.Labels.GetValueOrDefault(a.Address), 0, 0))];
         }
     }
 
-    bool ILinks.AddAddress(int interfaceIndex, IPAddress address, int prefixLength)
+    bool ILinks.AddAddress(int interfaceIndex, IPAddress address, int prefixLength, string? label)
     {
         lock (_gate)
         {
@@ -293,7 +294,12 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
             }
 
             link.Addresses.Add((address, prefixLength));
-            _effects.Add($"add {address}/{prefixLength} {link.Name}");
+            if (label is not null)
+            {
+                link.Labels[address] = label;
+            }
+
+            _effects.Add(label is null ? $"add {address}/{prefixLength} {link.Name}" : $"add {address}/{prefixLength} {link.Name} label {label}");
             return true;
         }
     }
@@ -308,6 +314,7 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
                 return false;
             }
 
+            link.Labels.Remove(address);
             _effects.Add($"del {address}/{prefixLength} {link.Name}");
             NotifyRemovedLocked(link, address, prefixLength);
             return true;
@@ -464,6 +471,9 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         public PhysicalAddress Mac => mac;
 
         public List<(IPAddress Address, int Prefix)> Addresses => addresses;
+
+        /// <summary>IFA_LABEL of the addresses added with one.</summary>
+        public Dictionary<IPAddress, string> Labels { get; } = [];
 
         public bool Up { get; set; }
 

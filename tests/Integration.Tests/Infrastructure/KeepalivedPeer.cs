@@ -6,14 +6,15 @@ namespace HaDirector.Integration.Tests.Infrastructure;
 /// <summary>
 /// Debian's keepalived 2.2.7 as a VRRP-only peer in a namespace (DESIGN.md §5). <c>topLevel</c> and
 /// <c>instanceExtra</c> are keepalived.conf text added at the top level (a <c>vrrp_script</c>) and in the instance (a
-/// <c>track_script</c>).
+/// <c>track_script</c>). <c>addressBlocks</c>, when given, replaces the instance's <c>virtual_ipaddress</c> block
+/// (addresses with <c>dev</c> and <c>label</c>, a <c>virtual_ipaddress_excluded</c> block).
 /// </summary>
 public sealed class KeepalivedPeer : IDisposable
 {
     private readonly string _dir;
 
     public KeepalivedPeer(LanHost host, int vrid, int priority, int version, TimeSpan advertInterval,
-        IPAddress vip, bool preempt = true, string topLevel = "", string instanceExtra = "")
+        IPAddress vip, bool preempt = true, string topLevel = "", string instanceExtra = "", string? addressBlocks = null)
     {
         Host = host;
         _dir = Directory.CreateTempSubdirectory("hd-keepalived-").FullName;
@@ -21,6 +22,11 @@ public sealed class KeepalivedPeer : IDisposable
         var interval = version == 2
             ? ((int)advertInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture)
             : advertInterval.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture);
+        var addresses = addressBlocks ?? $$"""
+            virtual_ipaddress {
+                {{vip}}/{{(vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32)}} dev eth0
+            }
+            """;
         File.WriteAllText(conf, $$"""
             global_defs {
                 router_id {{host.Name}}
@@ -36,9 +42,7 @@ public sealed class KeepalivedPeer : IDisposable
                 advert_int {{interval}}
                 {{(preempt ? "" : "nopreempt")}}
                 {{instanceExtra}}
-                virtual_ipaddress {
-                    {{vip}}/{{(vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32)}} dev eth0
-                }
+                {{addresses}}
             }
             """);
         Process = new ManagedProcess("keepalived@" + host.Name, host.Namespace, "keepalived",
