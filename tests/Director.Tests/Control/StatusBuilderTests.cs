@@ -15,7 +15,7 @@ public sealed class StatusBuilderTests
         await director.AdvanceAsync(TestDirector.MasterDown);
         var service = director.Ipvs.Reconciler.Desired.Keys.Single();
         director.Health.Views[new RealServerId(service, new DestinationKey(IPAddress.Parse("198.18.1.2"), 80))] =
-            new RealServerHealthView("down", "down", "connection refused", null, director.Time.GetUtcNow(), 1, 0);
+            new RealServerHealthView("down", "down", "connection refused", null, director.Time.GetUtcNow(), 1, 0, []);
 
         var report = await director.Status.BuildAsync(CancellationToken.None);
 
