@@ -18,11 +18,14 @@ internal sealed partial class ConfigReader
     [
         "type", "path", "host", "expectStatus", "bodyRegex", "interval", "timeout", "rise", "fall", "retry",
         "retryDelay", "onFailure", "command", "port", "send", "expect", "digest", "sni", "tlsVerify", "dynamicWeight",
-        "agentProtocol", "sourceAddress", "halfOpen",
+        "agentProtocol", "sourceAddress", "halfOpen", "urls",
     ];
 
+    private static readonly string[] UrlKeys = ["path", "expectStatus", "digest", "bodyRegex"];
+
     private static readonly string[] SorryServerKeys = ["address", "port"];
-    private static readonly string[] RealServerKeys = ["address", "port", "weight", "forwarding", "notifyUp", "notifyDown"];
+    private static readonly string[] RealServerKeys =
+        ["address", "port", "weight", "forwarding", "notifyUp", "notifyDown", "onFailure", "healthChecks"];
 
     // Made once rather than a closure per value (a file of 10,000 real servers has 40,000).
     private static readonly Func<string, Parsed<int>> PortNumber = ScalarParsers.Int(1, 65535);
@@ -83,7 +86,11 @@ internal sealed partial class ConfigReader
             : parsed;
     }
 
-    private static HealthCheckConfig ReadHealthCheck(YamlMap? map)
+    /// <remarks>
+    /// Also a real server's <c>healthChecks[]</c> entry: every key is read, <c>onFailure</c> too, so the validator can
+    /// say where it belongs instead of calling it unknown.
+    /// </remarks>
+    private HealthCheckConfig ReadHealthCheck(YamlMap? map)
     {
         var defaults = new HealthCheckConfig();
         if (map is null)
@@ -117,6 +124,25 @@ internal sealed partial class ConfigReader
             DynamicWeight = map.Read("dynamicWeight", ScalarParsers.Bool, defaults.DynamicWeight),
             AgentProtocol = map.Read("agentProtocol", ScalarParsers.AgentProtocols.Parse, defaults.AgentProtocol),
             SourceAddress = map.ReadOrNull("sourceAddress", ScalarParsers.IpAddress),
+            Urls = map.ReadList("urls", item => ReadUrl(YamlMap.Open(item, diagnostics, UrlKeys))),
+        };
+    }
+
+    private static HttpUrlConfig ReadUrl(YamlMap? map)
+    {
+        var defaults = new HttpUrlConfig();
+        if (map is null)
+        {
+            return defaults;
+        }
+
+        var statuses = map.List("expectStatus", ScalarParsers.Status, new StatusCodeRange(0, 0));
+        return new HttpUrlConfig
+        {
+            Path = map.Require("path", ParseHttpPath, defaults.Path),
+            ExpectStatus = statuses.Count > 0 ? statuses : defaults.ExpectStatus,
+            Digest = map.ReadOrNull("digest", ParseDigest),
+            BodyRegex = map.ReadOrNull("bodyRegex", ScalarParsers.NonEmpty),
         };
     }
 
@@ -151,6 +177,11 @@ internal sealed partial class ConfigReader
             Forwarding = map.ReadOptional("forwarding", ScalarParsers.ForwardingMethods.Parse),
             NotifyUp = map.ReadOrNull("notifyUp", ScalarParsers.NonEmpty),
             NotifyDown = map.ReadOrNull("notifyDown", ScalarParsers.NonEmpty),
+            OnFailure = map.ReadOptional("onFailure", ScalarParsers.FailureActions.Parse),
+            // Absent (or null): the service's check; a list, even empty, replaces it.
+            HealthChecks = map.Node("healthChecks") is null
+                ? null
+                : map.ReadList("healthChecks", item => ReadHealthCheck(YamlMap.Open(item, diagnostics, HealthCheckKeys))),
         };
     }
 }

@@ -25,7 +25,11 @@ internal sealed partial class ConfigValidator
         ["tlsVerify"] = [HealthCheckType.Https],
         ["agentProtocol"] = [HealthCheckType.Agent],
         ["sourceAddress"] = [HealthCheckType.Tcp, HealthCheckType.Http, HealthCheckType.Https, HealthCheckType.Agent],
+        ["urls"] = HttpChecks,
     };
+
+    /// <summary>The check-level keys of the one URL that <c>urls</c> replaces.</summary>
+    private static readonly string[] UrlLevelKeys = ["path", "expectStatus", "digest", "bodyRegex"];
 
     // Every instance's virtual addresses, gathered on first use.
     private HashSet<System.Net.IPAddress>? _knownVirtualAddresses;
@@ -117,9 +121,17 @@ internal sealed partial class ConfigValidator
                 .Any(i => diagnostics.IsBrokenWithin(FieldPath.Child(FieldPath.Item("vrrp.instances", i), "virtualAddresses"))
                     || diagnostics.IsBrokenWithin(FieldPath.Child(FieldPath.Item("vrrp.instances", i), "excludedAddresses"))));
 
-    private void ValidateHealthCheck(HealthCheckConfig check, string path)
+    /// <param name="ofServer">A real server's <c>healthChecks[]</c> entry: its failure action is the server's.</param>
+    private void ValidateHealthCheck(HealthCheckConfig check, string path, bool ofServer = false)
     {
         string Key(string key) => FieldPath.Child(path, key);
+        if (ofServer && diagnostics.GivenEntries(path).Any(e => e.Key == "onFailure"))
+        {
+            // keepalived's inhibit_on_failure is a real_server keyword: one server cannot be both removed and kept.
+            diagnostics.Report(Key("onFailure"), "is per real server, not per check: move it up to the real server (realServers[].onFailure)");
+        }
+
+        ValidateUrls(check, path);
         if (check.Timeout >= check.Interval && Usable(Key("interval"), Key("timeout")))
         {
             diagnostics.Report(Key("timeout"), $"must be shorter than interval ({DurationText.Format(check.Interval)}), got {DurationText.Format(check.Timeout)}");
@@ -182,6 +194,40 @@ internal sealed partial class ConfigValidator
         }
     }
 
+    private void ValidateUrls(HealthCheckConfig check, string path)
+    {
+        if (check.Urls.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var entry in diagnostics.GivenEntries(path))
+        {
+            if (UrlLevelKeys.Contains(entry.Key))
+            {
+                diagnostics.Report(
+                    FieldPath.Child(path, entry.Key),
+                    $"cannot be used with urls: give it in each url (urls[].{entry.Key}), or drop urls for a single URL");
+            }
+        }
+
+        var urls = FieldPath.Child(path, "urls");
+        for (var i = 0; i < check.Urls.Count; i++)
+        {
+            var url = check.Urls[i];
+            var item = FieldPath.Item(urls, i);
+            if (url.Digest is not null && url.BodyRegex is not null && Usable(FieldPath.Child(item, "digest"), FieldPath.Child(item, "bodyRegex")))
+            {
+                diagnostics.Report(FieldPath.Child(item, "digest"), "give bodyRegex or digest, not both");
+            }
+
+            if (url.BodyRegex is not null && Usable(FieldPath.Child(item, "bodyRegex")) && !TryCompile(url.BodyRegex, out var error))
+            {
+                diagnostics.Report(FieldPath.Child(item, "bodyRegex"), $"does not compile: {error}");
+            }
+        }
+    }
+
     /// <summary>"tcp, http and https": a list as a sentence says it.</summary>
     private static string JoinNames(HealthCheckType[] types)
     {
@@ -214,6 +260,15 @@ internal sealed partial class ConfigValidator
             {
                 // The director would forward the VIP's traffic to the VIP: to itself, or to its peer.
                 diagnostics.Report(address, $"{real.Address} is a virtual address; a real server needs its own address");
+            }
+
+            if (real.HealthChecks is { } checks)
+            {
+                var list = FieldPath.Child(FieldPath.Item(realServers, i), "healthChecks");
+                for (var j = 0; j < checks.Count; j++)
+                {
+                    ValidateHealthCheck(checks[j], FieldPath.Item(list, j), ofServer: true);
+                }
             }
 
             var forwarding = real.Forwarding ?? server.Forwarding;

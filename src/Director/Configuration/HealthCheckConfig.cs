@@ -34,6 +34,7 @@ public sealed record HealthCheckConfig
 
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The service's; a real server may override it (<see cref="RealServerConfig.OnFailure"/>).</summary>
     public FailureAction OnFailure { get; init; } = FailureAction.Remove;
 
     /// <summary>The exec check's command line.</summary>
@@ -68,6 +69,12 @@ public sealed record HealthCheckConfig
 
     /// <summary>How the agent is asked: one line over TCP (HAProxy's agent-check), or the 2xx body of a GET of <c>path</c>.</summary>
     public AgentProtocol AgentProtocol { get; init; } = AgentProtocol.Tcp;
+
+    /// <summary>
+    /// HTTP(S): several URLs, each of which must pass; empty: the one URL of <see cref="Path"/>,
+    /// <see cref="ExpectStatus"/>, <see cref="Digest"/> and <see cref="BodyRegex"/>.
+    /// </summary>
+    public ValueList<HttpUrlConfig> Urls { get; init; } = [];
 
     /// <summary>The local address probes connect from; null: the kernel's choice by route.</summary>
     public IPAddress? SourceAddress { get; init; }

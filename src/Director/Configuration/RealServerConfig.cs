@@ -17,6 +17,15 @@ public sealed record RealServerConfig
     /// <summary>Null: the virtual server's forwarding method.</summary>
     public IpvsForwardingMethod? Forwarding { get; init; }
 
+    /// <summary>
+    /// The checks of this server alone (keepalived's checkers in a <c>real_server</c> block), every one of which
+    /// must pass; null: the virtual server's <c>healthCheck</c>; empty: never checked, always up.
+    /// </summary>
+    public ValueList<HealthCheckConfig>? HealthChecks { get; init; }
+
+    /// <summary>keepalived's per-server <c>inhibit_on_failure</c>; null: the service's <c>healthCheck.onFailure</c>.</summary>
+    public FailureAction? OnFailure { get; init; }
+
     /// <summary>keepalived's <c>notify_up</c>: run as written when the health checks find this server up again.</summary>
     public string? NotifyUp { get; init; }
 

@@ -12,15 +12,20 @@ public sealed class HealthServiceView(HealthService health) : IHealthView
         foreach (var s in health.Snapshot())
         {
             result[s.Id] = new RealServerHealthView(
-                s.State.ToString().ToLowerInvariant(),
-                s.LastResultUp switch { true => "up", false => "down", null => null },
+                Name(s.State),
+                Result(s.LastResultUp),
                 s.Reason,
                 s.Latency?.TotalMilliseconds,
                 s.Since,
                 s.Flaps,
-                s.Weight);
+                s.Weight,
+                [.. s.Checks.Select(c => new CheckHealthView(c.Check, Name(c.State), Result(c.LastResultUp), c.Reason, c.Latency?.TotalMilliseconds, c.Since))]);
         }
 
         return result;
     }
+
+    private static string Name(HaDirector.HealthCheck.Policy.HealthState state) => state.ToString().ToLowerInvariant();
+
+    private static string? Result(bool? up) => up switch { true => "up", false => "down", null => null };
 }

@@ -93,6 +93,15 @@ public static partial class StatusFormatter
                     r.InactiveConnections.ToString(CultureInfo.InvariantCulture),
                     r.Drained ? "drained" : "",
                 ]);
+
+                // Several checks: one line each under the server, so the failing one is plain to see.
+                if (r.Health is { Checks.Count: > 1 } health)
+                {
+                    foreach (var c in health.Checks)
+                    {
+                        rows.Add(["  check " + c.Check, "", "", Health(c.State, c.LatencyMs, c.Reason), "", "", ""]);
+                    }
+                }
             }
 
             Table(text, rows, "  ");
@@ -130,9 +139,12 @@ public static partial class StatusFormatter
 
     private static string Health(RealServerHealthView? health) => health is null
         ? "unchecked"
-        : health.State + (health.State == "up" && health.LatencyMs is { } ms
+        : Health(health.State, health.LatencyMs, health.Reason);
+
+    private static string Health(string state, double? latencyMs, string? reason) =>
+        state + (state == "up" && latencyMs is { } ms
             ? string.Create(CultureInfo.InvariantCulture, $" ({ms:0.0} ms)")
-            : health.Reason is { Length: > 0 } reason ? ": " + reason : "");
+            : reason is { Length: > 0 } ? ": " + reason : "");
 
     private static string Age(TimeSpan age)
     {

@@ -15,4 +15,7 @@ public sealed partial class HealthService
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "health checks: {Added} added, {Replaced} changed, {Removed} removed, {Kept} kept")]
     private static partial void LogReconfigured(ILogger logger, int added, int replaced, int removed, int kept);
+
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "check {Check} of real server {RealServer} of {VirtualServer} is {State}: {Reason}")]
+    private static partial void LogCheckStateChanged(ILogger logger, string check, DestinationKey realServer, string virtualServer, HealthState state, string reason);
 }

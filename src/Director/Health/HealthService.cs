@@ -10,9 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace HaDirector.Director.Health;
 
 /// <summary>
-/// Checks every real server of every virtual server (one target per pair) and hands the sink a verdict
-/// only when it changes: the fall-th failure costs one policy step and one <see cref="IRealServerHealthSink.SetHealth"/>.
-/// A reload is a diff: pairs whose check and address did not change keep their state and schedule.
+/// Checks every real server of every virtual server (one target per check of each pair: the service's one check,
+/// or the server's own list, all of which must pass) and hands the sink a verdict only when it changes: the fall-th
+/// failure costs one policy step and one <see cref="IRealServerHealthSink.SetHealth"/>.
+/// A reload is a diff: pairs whose checks and address did not change keep their state and schedule.
 /// </summary>
 public sealed partial class HealthService : IHostedService, IHealthObserver, IAsyncDisposable
 {
@@ -86,8 +87,8 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
 
     /// <summary>
     /// Applies a reloaded configuration: new pairs start (unknown, at a random offset), dropped ones stop and
-    /// their verdict is withdrawn, and a pair whose check changed starts afresh but keeps its last verdict
-    /// until the new check's first result, so a server known dead does not come back for one interval.
+    /// their verdict is withdrawn, and a pair whose checks changed starts them all afresh but keeps its last verdict
+    /// until the new checks decide, so a server known dead does not come back for one interval.
     /// </summary>
     public void Reconfigure(DirectorConfig config)
     {
@@ -97,14 +98,17 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
             var (added, kept, replaced) = (0, 0, 0);
             foreach (var virtualServer in config.VirtualServers)
             {
-                if (virtualServer.HealthCheck.Type == HealthCheckType.None)
-                {
-                    continue;
-                }
-
+                ValueList<HealthCheckConfig> serviceChecks = [virtualServer.HealthCheck];
                 var serviceKey = ServiceKey.Of(ServiceMapping.ToService(virtualServer));
                 foreach (var realServer in virtualServer.RealServers)
                 {
+                    var checks = realServer.HealthChecks ?? serviceChecks;
+                    var onFailure = realServer.OnFailure ?? virtualServer.HealthCheck.OnFailure;
+                    if (!checks.Any(c => c.Type != HealthCheckType.None))
+                    {
+                        continue;
+                    }
+
                     var id = new RealServerId(serviceKey, DestinationKey.Of(ServiceMapping.ToDestination(virtualServer, realServer)));
                     if (next.ContainsKey(id))
                     {
@@ -112,7 +116,7 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
                     }
 
                     _checks.Remove(id, out var old);
-                    if (old is not null && old.Config == virtualServer.HealthCheck && old.VirtualServer == virtualServer.Name)
+                    if (old is not null && old.Checks.Equals(checks) && old.OnFailure == onFailure && old.VirtualServer == virtualServer.Name)
                     {
                         Reweigh(old, realServer);
                         next[id] = old;
@@ -121,14 +125,18 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
                     }
 
                     var inherited = old is null ? null : Retire(old);
-                    if (_createProbe(virtualServer.HealthCheck, realServer) is not { } probe)
+                    var check = new RealServerCheck(virtualServer, realServer, id, checks, onFailure, c => _createProbe(c, realServer), inherited, _metrics);
+                    if (check.Parts.Length == 0)
                     {
                         continue;
                     }
 
-                    var check = new RealServerCheck(virtualServer, realServer, id, probe, inherited, _metrics);
                     next[id] = check;
-                    _scheduler.Add(check.Target);
+                    foreach (var part in check.Parts)
+                    {
+                        _scheduler.Add(part.Target);
+                    }
+
                     _ = old is null ? added++ : replaced++;
                 }
             }
@@ -158,18 +166,7 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
         var statuses = new RealServerHealthStatus[current.Length];
         for (var i = 0; i < current.Length; i++)
         {
-            var check = current[i];
-            var s = check.Target.Snapshot();
-            RealServerHealth? verdict;
-            int weight;
-            lock (check)
-            {
-                verdict = check.Sent;
-                weight = HealthVerdict.EffectiveWeight(verdict, check.RealServer.Weight);
-            }
-
-            statuses[i] = new RealServerHealthStatus(
-                check.VirtualServer, check.Id, s.State, weight, verdict, s.LastResult?.Up, s.LastResult?.Reason, s.LastResult?.Latency, s.LastChecked, s.Since, s.Flaps);
+            statuses[i] = Status(current[i]);
         }
 
         return statuses;
@@ -177,13 +174,17 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
 
     void IHealthObserver.OnChecked(HealthTarget target, in ProbeResult result, HealthChange change, in HealthSnapshot snapshot)
     {
-        var check = (RealServerCheck)target.Tag!;
+        var part = (CheckPart)target.Tag!;
+        var check = part.Owner;
         check.Count(result);
         if (change == HealthChange.None)
         {
             return;
         }
 
+        HealthChange combined;
+        HealthState state;
+        WeightReport weight;
         lock (check)
         {
             if (check.Retired)
@@ -191,17 +192,25 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
                 return;
             }
 
-            PublishLocked(check, snapshot);
+            Apply(part, snapshot);
+            combined = PublishLocked(check);
+            (state, weight) = (check.State, CombinedHealth.Weight(Lasts(check), check.RealServer.Weight));
         }
 
-        if ((change & HealthChange.State) != 0)
+        var reason = check.Several ? $"{part.Label}: {result.Reason}" : result.Reason;
+        if (check.Several && (change & HealthChange.State) != 0)
         {
-            LogStateChanged(_logger, check.Id.Destination, check.VirtualServer, snapshot.State, result.Reason, result.Latency.TotalMilliseconds);
-            _options.StateChanged?.Invoke(check.VirtualServer, check.RealServer, snapshot.State);
+            LogCheckStateChanged(_logger, part.Label, check.Id.Destination, check.VirtualServer, snapshot.State, result.Reason);
         }
-        else
+
+        if ((combined & HealthChange.State) != 0)
         {
-            LogWeightChanged(_logger, check.Id.Destination, check.VirtualServer, snapshot.Weight, result.Reason);
+            LogStateChanged(_logger, check.Id.Destination, check.VirtualServer, state, reason, result.Latency.TotalMilliseconds);
+            _options.StateChanged?.Invoke(check.VirtualServer, check.RealServer, state);
+        }
+        else if ((combined & HealthChange.Weight) != 0)
+        {
+            LogWeightChanged(_logger, check.Id.Destination, check.VirtualServer, weight, reason);
         }
     }
 
@@ -210,41 +219,139 @@ public sealed partial class HealthService : IHostedService, IHealthObserver, IAs
     {
         lock (check)
         {
-            // The snapshot is read under the check's lock: one read before it could be older than a result
+            // The snapshots are read under the check's lock: one read before it could be older than a result
             // published meanwhile, and would then be refused as stale along with the new weight.
             check.RealServer = realServer;
-            PublishLocked(check, check.Target.Snapshot());
+            foreach (var part in check.Parts)
+            {
+                Apply(part, part.Target.Snapshot());
+            }
+
+            PublishLocked(check);
         }
     }
 
-    /// <summary>
-    /// Under the check's lock, so verdicts of one real server reach the sink in order and never after a
-    /// reload retired it: hands on the verdict if it changed, and updates the gauges. A snapshot older than
-    /// the last one applied (by its result count) is dropped: state never goes back in time.
-    /// </summary>
-    private void PublishLocked(RealServerCheck check, in HealthSnapshot snapshot)
+    /// <summary>Under the owner's lock: takes a check's snapshot unless an older one than already applied (by its result count).</summary>
+    private static void Apply(CheckPart part, in HealthSnapshot snapshot)
     {
-        if (snapshot.Results < check.Applied)
+        if (snapshot.Results < part.Applied)
         {
             return;
         }
 
-        check.Applied = snapshot.Results;
-        var verdict = HealthVerdict.Of(snapshot.State, snapshot.Weight, check.Config.OnFailure, check.RealServer.Weight);
-        if (verdict != check.Sent)
+        part.Applied = snapshot.Results;
+        part.Last = snapshot;
+        part.Show(snapshot.State);
+    }
+
+    private static HealthSnapshot[] Lasts(RealServerCheck check) => [.. check.Parts.Select(p => p.Last)];
+
+    /// <summary>
+    /// Under the check's lock, so verdicts of one real server reach the sink in order and never after a
+    /// reload retired it: works out the server's health from its checks' last snapshots, hands on the verdict
+    /// if it changed, and updates the gauges.
+    /// </summary>
+    /// <returns>What changed of the server's health (its state, or the weight it is up with).</returns>
+    private HealthChange PublishLocked(RealServerCheck check)
+    {
+        var lasts = Lasts(check);
+        var state = CombinedHealth.State(lasts);
+        var weight = CombinedHealth.Weight(lasts, check.RealServer.Weight);
+        var change = HealthChange.None;
+        if (state != check.State)
         {
-            check.Sent = verdict;
-            _sink.SetHealth(check.Id, verdict);
+            change |= HealthChange.State;
+            check.State = state;
+            // The latest result is the one that changed it.
+            check.Since = lasts.Max(l => l.LastChecked);
+            if (state != HealthState.Unknown)
+            {
+                check.Flaps += check.LastKnown != HealthState.Unknown && check.LastKnown != state ? 1 : 0;
+                check.LastKnown = state;
+            }
         }
 
-        check.Show(snapshot.State, verdict, snapshot.Flaps - check.FlapsSeen);
-        check.FlapsSeen = snapshot.Flaps;
+        if (state != HealthState.Unknown)
+        {
+            check.Inheriting = false;
+        }
+
+        if (!check.Inheriting)
+        {
+            var verdict = HealthVerdict.Of(state, weight, check.OnFailure, check.RealServer.Weight);
+            if (verdict != check.Sent)
+            {
+                change |= state == HealthState.Up ? HealthChange.Weight : HealthChange.None;
+                check.Sent = verdict;
+                _sink.SetHealth(check.Id, verdict);
+            }
+        }
+
+        check.Show(state, check.Sent, check.Flaps - check.FlapsSeen);
+        check.FlapsSeen = check.Flaps;
+        return change;
+    }
+
+    private static RealServerHealthStatus Status(RealServerCheck check)
+    {
+        var parts = new CheckHealthStatus[check.Parts.Length];
+        var snapshots = new HealthSnapshot[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var s = snapshots[i] = check.Parts[i].Target.Snapshot();
+            parts[i] = new CheckHealthStatus(check.Parts[i].Label, s.State, s.LastResult?.Up, s.LastResult?.Reason, s.LastResult?.Latency, s.LastChecked, s.Since);
+        }
+
+        RealServerHealth? verdict;
+        int weight;
+        DateTimeOffset? since;
+        long flaps;
+        lock (check)
+        {
+            verdict = check.Sent;
+            weight = HealthVerdict.EffectiveWeight(verdict, check.RealServer.Weight);
+            (since, flaps) = (check.Since, check.Flaps);
+        }
+
+        if (!check.Several)
+        {
+            var s = snapshots[0];
+            return new RealServerHealthStatus(
+                check.VirtualServer, check.Id, s.State, weight, verdict, s.LastResult?.Up, s.LastResult?.Reason, s.LastResult?.Latency, s.LastChecked, s.Since, s.Flaps, parts);
+        }
+
+        // The server's reason is a failing check's, else the latest check's.
+        var state = CombinedHealth.State(snapshots);
+        var shown = Array.FindIndex(parts, p => p.State == HealthState.Down);
+        if (shown < 0)
+        {
+            shown = Array.IndexOf(parts, parts.MaxBy(p => p.LastChecked));
+        }
+
+        var part = parts[shown];
+        return new RealServerHealthStatus(
+            check.VirtualServer,
+            check.Id,
+            state,
+            weight,
+            verdict,
+            part.LastResultUp,
+            part.Reason is null ? null : $"{part.Check}: {part.Reason}",
+            part.Latency,
+            parts.Max(p => p.LastChecked),
+            since,
+            flaps,
+            parts);
     }
 
     /// <returns>The verdict it had handed to the sink.</returns>
     private RealServerHealth? Retire(RealServerCheck check)
     {
-        _scheduler.Remove(check.Target);
+        foreach (var part in check.Parts)
+        {
+            _scheduler.Remove(part.Target);
+        }
+
         check.Forget();
         lock (check)
         {

@@ -30,12 +30,9 @@ public sealed class ProbeFactory : IDisposable
                 Connect(),
                 check.Send is null ? default : Encoding.Latin1.GetBytes(check.Send),
                 check.Expect is null ? null : TextPattern.Compile(check.Expect)),
-            HealthCheckType.Http or HealthCheckType.Https => new HttpProbe(
-                HttpOptions(check, endpoint),
-                [.. check.ExpectStatus],
-                check.Digest is not null ? BodyCheck.WithDigest(check.Digest)
-                : check.BodyRegex is not null ? BodyCheck.Matching(TextPattern.Compile(check.BodyRegex))
-                : null),
+            HealthCheckType.Http or HealthCheckType.Https when check.Urls.Count > 0 => new AllOfProbe(
+                [.. check.Urls.Select(url => (url.Path, (IProbe)Http(check with { Path = url.Path }, endpoint, url.ExpectStatus, url.Digest, url.BodyRegex)))]),
+            HealthCheckType.Http or HealthCheckType.Https => Http(check, endpoint, check.ExpectStatus, check.Digest, check.BodyRegex),
             HealthCheckType.Exec => new ExecProbe(check.Command ?? "false", target, check.DynamicWeight),
             HealthCheckType.Agent => check.AgentProtocol == AgentProtocol.Http ? new AgentProbe(HttpOptions(check, endpoint)) : new AgentProbe(endpoint),
             _ => null,
@@ -84,6 +81,14 @@ public sealed class ProbeFactory : IDisposable
             return new HalfOpenProbe(endpoint, _halfOpen, _halfOpenUnavailable);
         }
     }
+
+    private static HttpProbe Http(HealthCheckConfig check, ProbeEndpoint endpoint, ValueList<StatusCodeRange> expectStatus, string? digest, string? bodyRegex) =>
+        new(
+            HttpOptions(check, endpoint),
+            [.. expectStatus],
+            digest is not null ? BodyCheck.WithDigest(digest)
+            : bodyRegex is not null ? BodyCheck.Matching(TextPattern.Compile(bodyRegex))
+            : null);
 
     private static HttpGetOptions HttpOptions(HealthCheckConfig check, ProbeEndpoint endpoint) => new()
     {

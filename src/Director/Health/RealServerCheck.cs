@@ -3,14 +3,13 @@ using HaDirector.Director.Ipvs;
 using HaDirector.Director.Metrics;
 using HaDirector.HealthCheck.Policy;
 using HaDirector.HealthCheck.Probes;
-using HaDirector.HealthCheck.Scheduling;
 using Prometheus;
 
 namespace HaDirector.Director.Health;
 
 /// <summary>
-/// One (virtual server, real server) pair under check: its target in the scheduler, the verdict last handed
-/// to the sink, and its metric series resolved once.
+/// One (virtual server, real server) pair under check: its checks (one target each, all must pass), the health
+/// they add up to, the verdict last handed to the sink, and its metric series resolved once.
 /// </summary>
 internal sealed class RealServerCheck
 {
@@ -22,25 +21,42 @@ internal sealed class RealServerCheck
     private readonly Counter.Child? _flaps;
     private readonly HealthMetrics? _metrics;
 
+    /// <param name="checks">What the server is checked with (its own list, or the service's one check).</param>
+    /// <param name="probes">The probe of each check; null for one that checks nothing (type none).</param>
     public RealServerCheck(
-        VirtualServerConfig virtualServer, RealServerConfig realServer, RealServerId id, IProbe probe, RealServerHealth? inherited, HealthMetrics? metrics)
+        VirtualServerConfig virtualServer,
+        RealServerConfig realServer,
+        RealServerId id,
+        ValueList<HealthCheckConfig> checks,
+        FailureAction onFailure,
+        Func<HealthCheckConfig, IProbe?> probes,
+        RealServerHealth? inherited,
+        HealthMetrics? metrics)
     {
         VirtualServer = virtualServer.Name;
         RealServer = realServer;
         Id = id;
-        Config = virtualServer.HealthCheck;
+        Checks = checks;
+        OnFailure = onFailure;
         Sent = inherited;
-        var check = virtualServer.HealthCheck;
-        Target = new HealthTarget(
-            $"{id.Destination} of {virtualServer.Name}",
-            probe,
-            new CheckTiming(check.Interval, check.Timeout, check.Retry, check.RetryDelay),
-            new HealthPolicy(check.Rise, check.Fall),
-            this);
+        Inheriting = inherited is not null;
         _metrics = metrics;
+        var label = id.Destination.ToString();
+        var several = checks.Count(c => c.Type != HealthCheckType.None) > 1;
+        var parts = new List<CheckPart>(checks.Count);
+        for (var i = 0; i < checks.Count; i++)
+        {
+            if (probes(checks[i]) is { } probe)
+            {
+                var name = several ? $"{CheckPart.LabelOf(i, checks[i])} check of {id.Destination} of {VirtualServer}" : $"{id.Destination} of {VirtualServer}";
+                var gauge = several ? metrics?.RealServerCheckUp.WithLabels(VirtualServer, label, CheckPart.LabelOf(i, checks[i])) : null;
+                parts.Add(new CheckPart(this, i, checks[i], probe, name, gauge));
+            }
+        }
+
+        Parts = [.. parts];
         if (metrics is not null)
         {
-            var label = id.Destination.ToString();
             _upChecks = metrics.ChecksTotal.WithLabels(VirtualServer, label, "up");
             _downChecks = metrics.ChecksTotal.WithLabels(VirtualServer, label, "down");
             _duration = metrics.CheckDuration.WithLabels(VirtualServer);
@@ -56,9 +72,16 @@ internal sealed class RealServerCheck
 
     public RealServerId Id { get; }
 
-    public HealthCheckConfig Config { get; }
+    /// <summary>What a reload compares to tell a changed server from an unchanged one.</summary>
+    public ValueList<HealthCheckConfig> Checks { get; }
 
-    public HealthTarget Target { get; }
+    public FailureAction OnFailure { get; }
+
+    /// <summary>Empty when every check is type none: nothing to run.</summary>
+    public CheckPart[] Parts { get; }
+
+    /// <summary>Several checks: status and logs name the check a reason comes from.</summary>
+    public bool Several => Parts.Length > 1;
 
     /// <summary>Replaced by a reload that changes only the weight; read under this object's lock.</summary>
     public RealServerConfig RealServer { get; set; }
@@ -66,13 +89,28 @@ internal sealed class RealServerCheck
     /// <summary>The verdict last handed to the sink; read and written under this object's lock.</summary>
     public RealServerHealth? Sent { get; set; }
 
+    /// <summary>
+    /// A reload replaced the checks and the old verdict stands until the new ones decide: a server known dead does
+    /// not come back for one interval because a second check has not answered yet. Under this object's lock.
+    /// </summary>
+    public bool Inheriting { get; set; }
+
     /// <summary>Set under this object's lock when a reload drops or replaces the check: it reports nothing more.</summary>
     public bool Retired { get; set; }
 
+    /// <summary>The state the checks add up to, as last worked out; under this object's lock.</summary>
+    public HealthState State { get; set; }
+
+    /// <summary>When <see cref="State"/> was entered; under this object's lock.</summary>
+    public DateTimeOffset? Since { get; set; }
+
+    /// <summary>Changes between up and down of the combined state; under this object's lock.</summary>
+    public long Flaps { get; set; }
+
     public long FlapsSeen { get; set; }
 
-    /// <summary>The result count of the last snapshot published; read and written under this object's lock.</summary>
-    public long Applied { get; set; }
+    /// <summary>The last of up or down (unknown in between does not count as a flap); under this object's lock.</summary>
+    public HealthState LastKnown { get; set; }
 
     public void Count(in ProbeResult result)
     {
@@ -106,5 +144,12 @@ internal sealed class RealServerCheck
         _metrics.RealServerUp.RemoveLabelled(VirtualServer, label);
         _metrics.RealServerWeight.RemoveLabelled(VirtualServer, label);
         _metrics.RealServerFlaps.RemoveLabelled(VirtualServer, label);
+        if (Several)
+        {
+            foreach (var part in Parts)
+            {
+                _metrics.RealServerCheckUp.RemoveLabelled(VirtualServer, label, part.Label);
+            }
+        }
     }
 }

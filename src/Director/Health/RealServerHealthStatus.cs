@@ -7,6 +7,7 @@ namespace HaDirector.Director.Health;
 /// <param name="Weight">What IPVS is asked for now: configured, reported, or 0 (inhibited or removed).</param>
 /// <param name="Verdict">What was last handed to the sink; null: the configured weight.</param>
 /// <param name="Since">When the current state began; null while not checked yet.</param>
+/// <param name="Checks">Each check of the server (one for the service's check); the fields above add them up.</param>
 public sealed record RealServerHealthStatus(
     string VirtualServer,
     RealServerId Id,
@@ -18,4 +19,5 @@ public sealed record RealServerHealthStatus(
     TimeSpan? Latency,
     DateTimeOffset? LastChecked,
     DateTimeOffset? Since,
-    long Flaps);
+    long Flaps,
+    IReadOnlyList<CheckHealthStatus> Checks);

@@ -28,6 +28,9 @@ public sealed class HealthMetrics
             "virtual_server", "real_server");
         RealServerFlaps = f.CreateCounter(MetricNames.RealServerFlaps,
             "Changes between up and down of a real server's health.", "virtual_server", "real_server");
+        RealServerCheckUp = f.CreateGauge(MetricNames.RealServerCheckUp,
+            "Only for a real server with several checks: 1 while this check finds it up (or has not decided), 0 while down.",
+            "virtual_server", "real_server", "check");
     }
 
     public Counter ChecksTotal { get; }
@@ -39,4 +42,6 @@ public sealed class HealthMetrics
     public Gauge RealServerWeight { get; }
 
     public Counter RealServerFlaps { get; }
+
+    public Gauge RealServerCheckUp { get; }
 }

@@ -33,6 +33,7 @@ public static class MetricNames
     public const string RealServerUp = "hadirector_real_server_up";
     public const string RealServerWeight = "hadirector_real_server_weight";
     public const string RealServerFlaps = "hadirector_real_server_flaps_total";
+    public const string RealServerCheckUp = "hadirector_real_server_check_up";
 
     public const string IpvsOwnedServices = "hadirector_ipvs_owned_services";
     public const string IpvsOwnedDestinations = "hadirector_ipvs_owned_destinations";
@@ -68,7 +69,7 @@ public static class MetricNames
         VrrpState, VrrpTransitions, VrrpAdvertsSent, VrrpAdvertsReceived, VrrpPriorityZeroSent, VrrpPriorityZeroReceived,
         VrrpPacketsDropped, VrrpGarpSent, VrrpAuthFailures, VrrpAuthActiveKey, VrrpForeignAdverts, VrrpVipClaims, VrrpVipReadded, VrrpAnnouncementErrors, VrrpAddressConflicts, VrrpLearnedIntervalLimited, BuildInfo,
         VrrpTrackerUp, VrrpEffectivePriority, VrrpNotifyRuns, VrrpNotifyFailures,
-        HealthChecks, HealthCheckDuration, RealServerUp, RealServerWeight, RealServerFlaps,
+        HealthChecks, HealthCheckDuration, RealServerUp, RealServerWeight, RealServerFlaps, RealServerCheckUp,
         IpvsOwnedServices, IpvsOwnedDestinations, IpvsUnownedServices,
         IpvsServiceConnections, IpvsServiceIncomingPackets, IpvsServiceOutgoingPackets, IpvsServiceIncomingBytes, IpvsServiceOutgoingBytes,
         IpvsBackendConnections, IpvsBackendIncomingPackets, IpvsBackendOutgoingPackets, IpvsBackendIncomingBytes, IpvsBackendOutgoingBytes,

@@ -15,7 +15,7 @@ public sealed class StatusBuilderTests
         await director.AdvanceAsync(TestDirector.MasterDown);
         var service = director.Ipvs.Reconciler.Desired.Keys.Single();
         director.Health.Views[new RealServerId(service, new DestinationKey(IPAddress.Parse("198.18.1.2"), 80))] =
-            new RealServerHealthView("down", "down", "connection refused", null, director.Time.GetUtcNow(), 1, 0);
+            new RealServerHealthView("down", "down", "connection refused", null, director.Time.GetUtcNow(), 1, 0, []);
 
         var report = await director.Status.BuildAsync(CancellationToken.None);
 
@@ -35,6 +35,29 @@ public sealed class StatusBuilderTests
         Assert.Empty(report.UnownedServices);
         Assert.True(report.Ipvs.InUse);
         Assert.Null(report.Ipvs.Error);
+    }
+
+    [Fact]
+    public async Task Format_RealServerWithSeveralChecks_OneLineEachUnderTheServer()
+    {
+        await using var director = new TestDirector();
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        var service = director.Ipvs.Reconciler.Desired.Keys.Single();
+        director.Health.Views[new RealServerId(service, new DestinationKey(IPAddress.Parse("198.18.1.2"), 80))] =
+            new RealServerHealthView("down", "down", "2:http: /ready: HTTP 503 (not expected)", 3.5, director.Time.GetUtcNow(), 1, 0,
+            [
+                new CheckHealthView("1:tcp", "up", "up", "connected", 0.4, director.Time.GetUtcNow()),
+                new CheckHealthView("2:http", "down", "down", "/ready: HTTP 503 (not expected)", 3.5, director.Time.GetUtcNow()),
+            ]);
+
+        var text = StatusFormatter.Format(await director.Status.BuildAsync(CancellationToken.None), director.Time.GetUtcNow());
+
+        var lines = text.Split('\n').SkipWhile(l => !l.Contains("198.18.1.2:80", StringComparison.Ordinal)).Take(3).Select(l => l.TrimEnd()).ToArray();
+        Assert.Contains("down: 2:http: /ready: HTTP 503 (not expected)", lines[0], StringComparison.Ordinal);
+        Assert.Matches(@"^    check 1:tcp +up \(0\.4 ms\)$", lines[1]);
+        Assert.Matches(@"^    check 2:http +down: /ready: HTTP 503 \(not expected\)$", lines[2]);
+        Assert.Equal(2, text.Split('\n').Count(l => l.Contains("  check ", StringComparison.Ordinal)));
     }
 
     [Fact]
