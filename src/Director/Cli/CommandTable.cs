@@ -19,6 +19,7 @@ public static class CommandTable
         root.Subcommands.Add(DrainCommand.CreateUndrain());
         root.Subcommands.Add(ReloadCommand.Create());
         root.Subcommands.Add(RealServerCommand.Create());
+        root.Subcommands.Add(ImportKeepalivedCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create(root));
         return root;
     }

@@ -65,7 +65,7 @@ public sealed class BashCompletionTests
     {
         var offered = Complete("hadirector ");
 
-        Assert.Equal(["check-config", "drain", "failover", "realserver", "reload", "resume", "run", "status", "undrain"],
+        Assert.Equal(["check-config", "drain", "failover", "import-keepalived", "realserver", "reload", "resume", "run", "status", "undrain"],
             offered.Where(w => !w.StartsWith('-')).Order(StringComparer.Ordinal));
         Assert.Contains("--version", offered);
     }

@@ -1,0 +1,178 @@
+using static HaDirector.Director.Import.YamlOut;
+
+namespace HaDirector.Director.Import;
+
+public sealed partial class KeepalivedImporter
+{
+    private const int MaxWeight = 253;
+
+    /// <summary>Each line of a <c>track_*</c> block: <c>NAME [weight W [reverse]]</c>.</summary>
+    private void Tracks(KeepalivedNode block, InstanceParts c, Notes notes, Func<KeepalivedNode, Notes, (string Tracker, long? DefaultWeight)?> tracker)
+    {
+        foreach (var line in block.Children ?? [])
+        {
+            if (tracker(line, notes) is not { } t)
+            {
+                continue;
+            }
+            long? weight = t.DefaultWeight;
+            var weightAt = line.Args.ToList().IndexOf("weight");
+            if (weightAt >= 0 && Integer(line, weightAt + 1) is { } w)
+            {
+                weight = w;
+            }
+            if (line.Args.Contains("reverse"))
+            {
+                notes.Add("track", Warn(line, "'reverse' not carried over: HaDirector applies a weight while the tracker fails (negative) or is up (positive); invert the check instead"));
+            }
+            if (weight is { } clamped && Math.Abs(clamped) > MaxWeight)
+            {
+                notes.Add("track", Warn(line, $"weight {clamped} is {Math.Sign(clamped) * MaxWeight} in HaDirector (its limit)"));
+                weight = Math.Sign(clamped) * MaxWeight;
+            }
+            var map = new Map().Add("tracker", Scalar.Str(t.Tracker));
+            if (weight is { } nonZero and not 0)
+            {
+                map.Add("weight", Scalar.Number(nonZero));
+            }
+            c.Track.Add((map, Loc(line)));
+        }
+    }
+
+    private (string, long?)? TrackScript(KeepalivedNode line, Notes notes)
+    {
+        if (!_scripts.TryGetValue(line.Keyword, out var script))
+        {
+            notes.Add("track", Warn(line, $"no vrrp_script {line.Keyword}: not carried over (keepalived ignores it too)"));
+            return null;
+        }
+        long? weight = null;
+        var tracker = new Map().Add("name", Scalar.Str(script.Arg(0)!), Loc(script)).Add("type", Scalar.Str("script"));
+        foreach (var child in script.Children ?? [])
+        {
+            switch (child.Keyword)
+            {
+                case "script":
+                    tracker.Add("command", Scalar.Str(string.Join(' ', child.Args)), Loc(child));
+                    break;
+                case "interval" when Seconds(child) is { } interval:
+                    tracker.Add("interval", Scalar.Duration(interval), Loc(child));
+                    break;
+                case "timeout" when Seconds(child) is { } timeout:
+                    tracker.Add("timeout", Scalar.Duration(timeout), Loc(child));
+                    break;
+                case "rise" when Integer(child) is { } rise:
+                    tracker.Add("rise", Scalar.Number(rise), Loc(child));
+                    break;
+                case "fall" when Integer(child) is { } fall:
+                    tracker.Add("fall", Scalar.Number(fall), Loc(child));
+                    break;
+                case "weight" when Integer(child) is { } w:
+                    weight = w; // moves to the track: entry, as docs/migrating-from-keepalived.md says
+                    if (child.Args.Contains("reverse"))
+                    {
+                        tracker.Note(Warn(child, "'reverse' not carried over: invert the script's exit status instead"));
+                    }
+                    break;
+                case "user":
+                    tracker.Note(Warn(child, "not carried over: scripts run as the daemon's user"));
+                    break;
+                case "init_fail":
+                    tracker.Note(Warn(child, "not carried over: a script starts up"));
+                    break;
+                default:
+                    tracker.Note(Warn(child, "not carried over: no HaDirector equivalent"));
+                    break;
+            }
+        }
+        if (!tracker.Has("timeout") && tracker.Entries.FirstOrDefault(e => e.Key == "interval") is { Value: Scalar every })
+        {
+            // keepalived lets a script run for its whole interval; HaDirector's default timeout is 1 s.
+            tracker.Add("timeout", every, "keepalived's default: the interval");
+        }
+        AddTracker(script.Arg(0)!, tracker);
+        return (script.Arg(0)!, weight);
+    }
+
+    private (string, long?)? TrackInterface(KeepalivedNode line, Notes notes)
+    {
+        var name = "if-" + line.Keyword;
+        AddTracker(name, new Map().Add("name", Scalar.Str(name)).Add("type", Scalar.Str("interface")).Add("interface", Scalar.Str(line.Keyword), Loc(line)));
+        return (name, null);
+    }
+
+    private (string, long?)? TrackFile(KeepalivedNode line, Notes notes)
+    {
+        if (!_trackFiles.TryGetValue(line.Keyword, out var file))
+        {
+            notes.Add("track", Warn(line, $"no track_file {line.Keyword}: not carried over"));
+            return null;
+        }
+        long? weight = null;
+        var tracker = new Map().Add("name", Scalar.Str(line.Keyword), Loc(file)).Add("type", Scalar.Str("file"));
+        foreach (var child in file.Children ?? [])
+        {
+            switch (child.Keyword)
+            {
+                case "file":
+                    tracker.Add("path", Scalar.Str(child.Arg(0) ?? ""), Loc(child));
+                    break;
+                case "weight" when Integer(child) is { } w:
+                    weight = w;
+                    if (child.Args.Contains("reverse"))
+                    {
+                        tracker.Note(Warn(child, "'reverse' not carried over: write the negated value into the file instead"));
+                    }
+                    break;
+                default:
+                    tracker.Note(Warn(child, "not carried over: no HaDirector equivalent (a missing file reads as 0)"));
+                    break;
+            }
+        }
+        AddTracker(line.Keyword, tracker);
+        return (line.Keyword, weight);
+    }
+
+    private (string, long?)? TrackProcess(KeepalivedNode line, Notes notes)
+    {
+        if (!_trackProcesses.TryGetValue(line.Keyword, out var process))
+        {
+            notes.Add("track", Warn(line, $"no track_process {line.Keyword}: not carried over"));
+            return null;
+        }
+        long? weight = null;
+        var tracker = new Map().Add("name", Scalar.Str(line.Keyword), Loc(process)).Add("type", Scalar.Str("process"));
+        foreach (var child in process.Children ?? [])
+        {
+            switch (child.Keyword)
+            {
+                case "process":
+                    tracker.Add("process", Scalar.Str(child.Arg(0) ?? ""), Loc(child));
+                    if (child.Args.Count > 1)
+                    {
+                        tracker.Note(Warn(child, $"the parameters '{string.Join(' ', child.Args.Skip(1))}' are not matched: HaDirector matches the process name only"));
+                    }
+                    break;
+                case "weight" when Integer(child) is { } w:
+                    weight = w;
+                    break;
+                case "quorum" or "quorum_max" or "param_match" or "delay" or "terminate_delay" or "fork_delay" or "full_command":
+                    tracker.Note(Warn(child, "not carried over: HaDirector's process tracker is up while one process of that name runs"));
+                    break;
+                default:
+                    tracker.Note(Warn(child, "not carried over: no HaDirector equivalent"));
+                    break;
+            }
+        }
+        AddTracker(line.Keyword, tracker);
+        return (line.Keyword, weight);
+    }
+
+    private void AddTracker(string name, Map tracker)
+    {
+        if (_trackerNames.Add(name))
+        {
+            _trackers.Add(tracker);
+        }
+    }
+}
