@@ -107,7 +107,7 @@ public sealed partial class StatusBuilder(RunningConfig config, VrrpService vrrp
 
         foreach (var conflict in instance.Runtime.Channel.Conflicts.Recent.Where(a => a.Instance == c.Name && now - a.LastSeen <= ForeignAdverts.ClaimWindow))
         {
-            warnings.Add($"VIP {conflict.Vip} is also claimed by another host, MAC {ArpConflict.Format(conflict.Mac)} (ARP), while this node is master: "
+            warnings.Add($"VIP {conflict.Vip} is also claimed by another host, MAC {ArpConflict.Format(conflict.Mac)} ({(conflict.Vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "neighbour discovery" : "ARP")}), while this node is master: "
                 + "an address conflict (split brain); find that host (a peer whose adverts we do not hear, or one that does not speak VRRP)");
         }
 
