@@ -1,6 +1,7 @@
 using System.Net;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
+using HaDirector.Director.Metrics;
 using HaDirector.Director.Tracking;
 using HaDirector.Director.Vrrp;
 using HaDirector.Linux.Netlink.Ipvs;
@@ -65,6 +66,7 @@ public sealed partial class StatusBuilder(RunningConfig config, VrrpService vrrp
 
     private static VrrpInterfaceStatus Interface(VrrpChannel channel) => new(
         channel.InterfaceName,
+        DirectorMetrics.FamilyLabel(channel.Family),
         [.. channel.Foreign.Recent.Select(a => new DroppedAdvertStatus(a.Source.ToString(), a.Vrid, a.Version, a.Reason.ToString(),
             a.ClaimedAddress?.ToString(), a.IsForeignRouter, a.Count, a.FirstSeen, a.LastSeen))]);
 

@@ -47,6 +47,20 @@ public sealed partial class VrrpChannel : IDisposable
 
     public string InterfaceName => _socket.InterfaceName;
 
+    /// <summary>The address family of this channel's socket: its series carry it as the <c>family</c> label.</summary>
+    public AddressFamily Family
+    {
+        get => _family;
+        init
+        {
+            _family = value;
+            _familyLabel = DirectorMetrics.FamilyLabel(value);
+        }
+    }
+
+    private readonly AddressFamily _family = AddressFamily.InterNetwork;
+    private readonly string _familyLabel = "ipv4";
+
     /// <summary>SCHED_FIFO priority for the receive thread, as for the timer thread; null: the normal policy.</summary>
     public int? RealtimePriority { get; init; }
 
@@ -202,7 +216,7 @@ public sealed partial class VrrpChannel : IDisposable
             instance?.Driver.RecordDrop(result.Reason);
             if (result.Source == UInt128.Zero)
             {
-                _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString()).Inc();
+                _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString(), _familyLabel).Inc();
                 LogDropped(_logger, InterfaceName, result.Reason, result.VirtualRouterId);
                 return;
             }
@@ -234,16 +248,16 @@ public sealed partial class VrrpChannel : IDisposable
         var foreignRouter = result.Reason == VrrpDropReason.UnknownVrid && claimed is null;
         if (foreignRouter)
         {
-            _metrics.ForeignAdverts.WithLabels(InterfaceName).Inc();
+            _metrics.ForeignAdverts.WithLabels(InterfaceName, _familyLabel).Inc();
         }
         else
         {
-            _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString()).Inc();
+            _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString(), _familyLabel).Inc();
         }
 
         if (claimed is not null)
         {
-            _metrics.VipClaims.WithLabels(InterfaceName).Inc();
+            _metrics.VipClaims.WithLabels(InterfaceName, _familyLabel).Inc();
         }
 
         if (Foreign.Record(source, result.VirtualRouterId, result.Version, result.Reason, claimed) is not { } suppressed)

@@ -331,22 +331,24 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     {
         var name = first.Interface;
         var family = first.Family;
+        var familyLabel = DirectorMetrics.FamilyLabel(family);
         var link = _kernel.Links.GetLink(name)
             ?? throw new HostConditionException($"interface '{name}' (vrrp.instances[].interface) does not exist");
         var channel = new VrrpChannel(_kernel.OpenVrrpSocket(name, link.Index, family), _metrics, _loggers.CreateLogger<VrrpChannel>(), _time, _offPath)
         {
+            Family = family,
             RealtimePriority = (_time as PreciseTimeProvider)?.RealtimePriority, // the receive thread as the timer thread
         };
         // A stale handle (after a link flap) must not cost a takeover its announcement: reopened and retried.
         var arp = new ReopeningArpSender(() => _kernel.OpenArpSender(name), ex =>
         {
-            _metrics.AnnouncementErrors.WithLabels(name).Inc();
+            _metrics.AnnouncementErrors.WithLabels(name, familyLabel).Inc();
             _offPath.Post(() => LogAnnouncementFailed(_logger, name, ex.Message));
         });
         // Present at 0 from the start, so an alert on their increase sees the first one.
-        _ = _metrics.AnnouncementErrors.WithLabels(name);
-        _ = _metrics.ForeignAdverts.WithLabels(name);
-        _ = _metrics.VipClaims.WithLabels(name);
+        _ = _metrics.AnnouncementErrors.WithLabels(name, familyLabel);
+        _ = _metrics.ForeignAdverts.WithLabels(name, familyLabel);
+        _ = _metrics.VipClaims.WithLabels(name, familyLabel);
         arp.WarmUp();
         channel.WarmUp();
         _kernel.Links.WarmUp();
