@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """The lab's HTTP client, run inside the client namespace (one process: starting many is slow under TCG).
+URL's host is an IPv4 address or an IPv6 one in brackets (http://[2001:2::88]/): the socket takes its family.
 
   client.py burst URL N [TIMEOUT]    N requests one after another, each on a new connection (so IPVS
                                      schedules each); prints one JSON object: counts per server, failures,
@@ -20,7 +21,8 @@ def get(url, timeout):
     u = urlsplit(url)
     port = 0
     try:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        family = socket.AF_INET6 if ":" in u.hostname else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as s:
             deadline = time.time() + timeout
             s.setblocking(False)
             s.connect_ex((u.hostname, u.port or 80))
@@ -31,7 +33,7 @@ def get(url, timeout):
             if err:
                 raise OSError(err, os.strerror(err))
             s.settimeout(max(0.001, deadline - time.time()))
-            s.sendall(f"GET {u.path or '/'} HTTP/1.0\r\nHost: {u.hostname}\r\n\r\n".encode())
+            s.sendall(f"GET {u.path or '/'} HTTP/1.0\r\nHost: {u.netloc}\r\n\r\n".encode())
             data = bytearray()
             while True:
                 if time.time() > deadline:

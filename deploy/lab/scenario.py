@@ -17,6 +17,11 @@ TAG = "lab"
 VIP = "198.18.0.88"
 HOSTS = {"lb1": "198.18.0.10", "lb2": "198.18.0.11", "rs1": "198.18.0.119", "rs2": "198.18.0.84"}
 CLIENT = "198.18.1.2"
+# Dual-stack: the same service on an IPv6 VIP (RFC 5180's 2001:2::/48, as IPv4 is mapped into 198.18.0.0/15), a VRRPv3
+# instance over IPv6 bound to the IPv4 one by a sync group, and a second client stream over IPv6.
+VIP6 = "2001:2::88"
+HOSTS6 = {"lb1": "2001:2::10", "lb2": "2001:2::11", "rs1": "2001:2::119", "rs2": "2001:2::84"}
+VIP6_HEX = "".join(f"{b:02x}" for b in __import__("ipaddress").IPv6Address(VIP6).packed)   # as /proc/net/if_inet6 shows it
 CLIENT_HEX = "".join(f"{int(o):02X}" for o in CLIENT.split("."))   # as /proc/net/ip_vs_conn shows it
 PRIORITY = {"lb1": 150, "lb2": 100}
 WEIGHT = {"rs1": 2, "rs2": 1}
@@ -48,7 +53,10 @@ def wait(cond, timeout, what, poll=0.02):
 
 
 def hexaddr(h):
-    """'C6120058:0050' -> '198.18.0.88:80'"""
+    """'C6120058:0050' -> '198.18.0.88:80'; '[2001:0002:...:0088]:0050' -> '[2001:2::88]:80' (/proc/net/ip_vs's IPv6)"""
+    if h.startswith("["):
+        a, p = h[1:].split("]:")
+        return f"[{__import__('ipaddress').IPv6Address(a)}]:{int(p, 16)}"
     a, p = h.split(":")
     return ".".join(str(int(a[i:i + 2], 16)) for i in (0, 2, 4, 6)) + f":{int(p, 16)}"
 
@@ -142,10 +150,26 @@ class Lab:
                            capture_output=True, text=True, timeout=timeout)
         return p.returncode, (p.stdout + p.stderr).strip()
 
-    def stream(self):
-        """[(sent, done, ok, who, client port)] of the steady client stream so far."""
+    def has_vip6(self, host):
+        """The IPv6 VIP is on the namespace's eth0 (/proc/net/if_inet6: no process start)."""
+        return any(f[0] == VIP6_HEX and f[-1] == "eth0" for f in (l.split() for l in self.proc_net(host, "if_inet6").splitlines()))
+
+    def router_mac6(self):
+        """The router's neighbour entry for the IPv6 VIP (there is no /proc file for it: one `ip` run)."""
+        f = sh("ip", "-n", self.lan.router, "-6", "neigh", "show", VIP6, "dev", "br0").split()
+        return f[f.index("lladdr") + 1] if "lladdr" in f and "FAILED" not in f else None
+
+    def master6(self):
+        """As master() for the IPv6 VIP: one holder and the router's neighbour entry on its MAC (the NA moved it)."""
+        holders = [h for h in ("lb1", "lb2") if self.has_vip6(h)]
+        if len(holders) == 1 and self.router_mac6() == self.mac[holders[0]]:
+            return holders[0]
+        return None
+
+    def stream(self, family=4):
+        """[(sent, done, ok, who, client port)] of the steady client stream over IPv4 or IPv6 so far."""
         rows = []
-        with open(os.path.join(self.dir, "stream.log")) as f:
+        with open(os.path.join(self.dir, "stream.log" if family == 4 else "stream6.log")) as f:
             for line in f:
                 p = line.split()
                 if len(p) == 5:
@@ -173,14 +197,28 @@ class Lab:
             self.note(f"failed request: sent {sent - since:+.3f} s, {who} after {done - sent:.3f} s, client port {port}; "
                       f"IPVS entries: {'; '.join(seen) or 'none on either director'}")
 
-    def stream_after(self, t, n, timeout=120, what="stream requests"):
+    def stream_after(self, t, n, timeout=120, what="stream requests", family=4):
         """Waits for n answered stream requests sent after t."""
-        return wait(lambda: len([r for r in self.stream() if r[0] >= t and r[2]]) >= n, timeout,
-                    f"{n} answered {what} after the event", poll=0.1)
+        return wait(lambda: len([r for r in self.stream(family) if r[0] >= t and r[2]]) >= n, timeout,
+                    f"{n} answered {what}{'' if family == 4 else ' (IPv6)'} after the event", poll=0.1)
 
-    def stream_window(self, t0, t1):
-        rows = [r for r in self.stream() if t0 <= r[0] <= t1]
-        ok_done = sorted(r[1] for r in self.stream() if r[2] and t0 - 1 <= r[1] <= t1)
+    def both_after(self, t, n, timeout=300, what="stream requests"):
+        """Waits for n answered requests after t in each family's stream."""
+        self.stream_after(t, n, timeout, what)
+        self.stream_after(t, n, timeout, what, family=6)
+
+    def windows(self, t0, t1):
+        """{'ipv4': window, 'ipv6': window} of both streams."""
+        return {"ipv4": self.stream_window(t0, t1), "ipv6": self.stream_window(t0, t1, 6)}
+
+    @staticmethod
+    def per_family(ws):
+        return "; ".join(f"{fam}: {w['failed']} failed of {w['requests']}, longest gap {w['gap_s']} s" for fam, w in ws.items())
+
+    def stream_window(self, t0, t1, family=4):
+        stream = self.stream(family)
+        rows = [r for r in stream if t0 <= r[0] <= t1]
+        ok_done = sorted(r[1] for r in stream if r[2] and t0 - 1 <= r[1] <= t1)
         gaps = [b - a for a, b in zip(ok_done, ok_done[1:])]
         return {"requests": len(rows), "failed": sum(1 for r in rows if not r[2]),
                 "errors": sorted({r[3] for r in rows if not r[2]}),
@@ -220,10 +258,32 @@ class Lab:
             if old not in text:
                 raise RuntimeError(f"deploy/examples/{host}.yaml no longer contains '{old}': update deploy/lab/scenario.py")
             text = text.replace(old, new)
+        text = self.dual_stack(text, host)
         path = os.path.join(self.dir, f"{host}.yaml")
         with open(path, "w") as f:
             f.write(f"# Generated by deploy/lab from deploy/examples/{host}.yaml\n" + text)
         return path
+
+    @staticmethod
+    def dual_stack(text, host):
+        """The IPv6 half of the service: an IPv6 VRRP instance in a sync group with the IPv4 one (master together or
+        not at all), and the virtual server again on the IPv6 VIP with the real servers' IPv6 addresses."""
+        vrrp_end = text.index("\n\nvirtualServers:")
+        instance = text[text.index("    - name: web\n"):vrrp_end]
+        instance6 = (instance.replace("- name: web\n", "- name: web6\n").replace(f"[{VIP}/32]", f"[{VIP6}/128]")
+                     .replace("# empty: multicast to 224.0.0.18", "# empty: multicast to ff02::12"))
+        if instance6 == instance or VIP6 not in instance6:
+            raise RuntimeError(f"deploy/examples/{host}.yaml: the instance 'web' is not as deploy/lab/scenario.py expects")
+        text = (text[:vrrp_end] + "\n" + instance6.rstrip("\n")
+                + "\n  syncGroups:\n    - { name: web, instances: [web, web6] }" + text[vrrp_end:])
+        services_end = text.index("\nmetrics:")
+        service = text[text.index("  - name: web\n    vip:"):services_end].rstrip("\n") + "\n"
+        service6 = service.replace("- name: web\n", "- name: web6\n").replace(f"vip: {VIP}\n", f"vip: {VIP6}\n")
+        for rs in ("rs1", "rs2"):
+            service6 = service6.replace(f"address: {HOSTS[rs]},", f"address: {HOSTS6[rs]},")
+        if VIP6 not in service6 or HOSTS6["rs1"] not in service6:
+            raise RuntimeError(f"deploy/examples/{host}.yaml: the virtual server 'web' is not as deploy/lab/scenario.py expects")
+        return text[:services_end].rstrip("\n") + "\n" + service6 + text[services_end:]
 
     def start_director(self, host):
         return self.spawn(host, host, [self.bin, "run", "--config", self.config[host]])
@@ -233,12 +293,14 @@ class Lab:
        client {CLIENT} ({TAG}-client) -> router 198.18.1.1 | 198.18.0.1 ({TAG}-rtr, bridge br0 = the LAN)
        directors lb1 {HOSTS['lb1']} (priority 150) and lb2 {HOSTS['lb2']} (priority 100), VRRPv3 every {self.a.advert}
        VIP {VIP}:80, wlc, DR -> rs1 {HOSTS['rs1']} (weight 2), rs2 {HOSTS['rs2']} (weight 1)
+       dual-stack: VIP [{VIP6}]:80 (instance web6, VRRPv3 over IPv6, sync group with web) -> rs1 {HOSTS6['rs1']}, rs2 {HOSTS6['rs2']};
+       client {CLIENT} and 2001:2:1::2, router 2001:2::1 | 2001:2:1::1
        health check: http GET / every {HC['interval']:g}s, timeout {HC['timeout']:g}s, rise {HC['rise']}, fall {HC['fall']}
        {'inside the test VM (Debian kernel, TCG emulation: everything runs several times slower)' if IN_VM else 'in this kernel'}; work files in {self.dir}""")
         for n in [f"{TAG}-rtr", f"{TAG}-client"] + [f"{TAG}-{h}" for h in HOSTS]:
             if os.path.exists(f"/run/netns/{n}"):
                 raise RuntimeError(f"namespace {n} exists (a lab left running with --keep?): tear it down first")
-        self.lan = Lan(TAG, HOSTS, gateway=True)
+        self.lan = Lan(TAG, HOSTS, gateway=True, hosts6=HOSTS6)
         self.lan.add_client()
         for h in list(HOSTS) + ["client", "rtr"]:
             self.anchor[h] = self.spawn(f"anchor-{h}", h, ["sleep", "infinity"], os.devnull).pid
@@ -253,7 +315,7 @@ class Lab:
                 f.write((f"{rs} " * 4096)[:16383] + "\n")
 
     def realservers_up(self):
-        ps = {rs: subprocess.Popen(["ip", "netns", "exec", self.ns(rs), self.bin, "realserver", "up", "--vip", VIP,
+        ps = {rs: subprocess.Popen(["ip", "netns", "exec", self.ns(rs), self.bin, "realserver", "up", "--vip", VIP, "--vip", VIP6,
                                     "--state-dir", os.path.join(self.dir, f"{rs}-state")],
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for rs in ("rs1", "rs2")}
         for rs, p in ps.items():
@@ -267,6 +329,9 @@ class Lab:
             lo = sh("ip", "-n", self.ns(rs), "-o", "-4", "addr", "show", "dev", "lo")
             if f"{VIP}/32" not in lo:
                 raise RuntimeError(f"{VIP}/32 is not on {rs}'s lo")
+            lo6 = sh("ip", "-n", self.ns(rs), "-o", "-6", "addr", "show", "dev", "lo")
+            if f"{VIP6}/128" not in lo6:
+                raise RuntimeError(f"{VIP6}/128 is not on {rs}'s lo")
             vals = sh("ip", "netns", "exec", self.ns(rs), "sysctl", "-n", "net.ipv4.conf.all.arp_ignore",
                       "net.ipv4.conf.all.arp_announce", "net.ipv4.conf.lo.arp_ignore", "net.ipv4.conf.lo.arp_announce").split()
             if vals != ["1", "2", "1", "2"]:
@@ -274,10 +339,11 @@ class Lab:
             facts.append(rs)
         for rs in ("rs1", "rs2"):
             self.start_http(rs)
-        return f"{', '.join(facts)}: {VIP}/32 on lo, arp_ignore=1 and arp_announce=2 on all and lo; HTTP on :80 names the server"
+        return (f"{', '.join(facts)}: {VIP}/32 and {VIP6}/128 on lo, arp_ignore=1 and arp_announce=2 on all and lo; "
+                f"HTTP on :80 (both families) names the server")
 
     def start_http(self, rs):
-        self.spawn(f"http-{rs}", rs, ["python3", "-m", "http.server", "80", "--bind", "0.0.0.0",
+        self.spawn(f"http-{rs}", rs, ["python3", "-m", "http.server", "80", "--bind", "::",
                                       "--directory", os.path.join(self.dir, "www", rs)])
 
     # ---------- the steps ------------------------------------------------------------------------------
@@ -294,15 +360,17 @@ class Lab:
             seen.add(who)
             return who == "lb1"
         wait(lb1_master, 600, "lb1 (priority 150) to hold the VIP alone with the router pointing at it", poll=0.1)
+        # The router has no neighbour entry for the IPv6 VIP before traffic (an unsolicited NA only updates one).
+        wait(lambda: self.has_vip6("lb1") and not self.has_vip6("lb2"), 120, f"lb1 to hold {VIP6} alone (sync group)", poll=0.1)
         if "lb2" in seen:
             self.note("lb2 started first and was master until lb1 came up and preempted it")
         # the backup must stay backup for a while: no VIP on lb2 for 10 adverts
         end = time.time() + 10 * self.advert_s
         while time.time() < end:
-            if self.has_vip("lb2"):
-                raise RuntimeError("lb2 holds the VIP too (split brain)")
+            if self.has_vip("lb2") or self.has_vip6("lb2"):
+                raise RuntimeError("lb2 holds a VIP too (split brain)")
             time.sleep(0.02)
-        return (f"lb1 is master {time.time() - t0:.1f} s after both started; {VIP} on lb1 only; router's neighbour "
+        return (f"lb1 is master {time.time() - t0:.1f} s after both started; {VIP} and {VIP6} on lb1 only; router's neighbour "
                 f"entry for {VIP} = lb1's MAC {self.mac['lb1']} (lb2: {self.mac['lb2']})")
 
     def table_complete(self, host="lb1"):
@@ -354,10 +422,13 @@ class Lab:
     def start_stream(self):
         self.spawn("stream", "client", ["python3", os.path.join(HERE, "client.py"), "stream", f"http://{VIP}/",
                                         str(STREAM_TIMEOUT), "0.05"], os.path.join(self.dir, "stream.log"))
-        self.stream_after(0, 5, 300, "requests of the steady stream")
+        self.spawn("stream6", "client", ["python3", os.path.join(HERE, "client.py"), "stream", f"http://[{VIP6}]/",
+                                         str(STREAM_TIMEOUT), "0.05"], os.path.join(self.dir, "stream6.log"))
+        self.both_after(0, 5, 300, "requests of the steady stream")
+        wait(lambda: self.master6() == "lb1", 60, "the router's neighbour entry for the IPv6 VIP = lb1's MAC")
         rows = self.stream()
-        self.note(f"steady stream from the client: a new connection per request, {STREAM_TIMEOUT:g} s timeout "
-                  f"(~{(rows[-1][1] - rows[0][0]) / len(rows):.2f} s per request here)")
+        self.note(f"steady streams from the client, one to {VIP} and one to [{VIP6}]: a new connection per request, "
+                  f"{STREAM_TIMEOUT:g} s timeout (~{(rows[-1][1] - rows[0][0]) / len(rows):.2f} s per request here)")
 
     def health_down(self):
         bound = HC["fall"] * HC["interval"] + HC["timeout"]
@@ -404,32 +475,43 @@ class Lab:
         t_vip = time.time()
         wait(lambda: self.router_mac() == self.mac["lb2"], 60, "the router to move to lb2's MAC")
         t_arp = time.time()
-        self.stream_after(t_arp + 1, 20, 300, "stream requests")
-        w = self.stream_window(t0, time.time())
+        # lb1's kernel keeps its VIPs after kill -9: the router's entry is the verdict, as for IPv4.
+        wait(lambda: self.has_vip6("lb2") and self.router_mac6() == self.mac["lb2"], 60,
+             "the IPv6 VIP on lb2 and the router's entry on its MAC (its NA)", poll=0.1)
+        t_na = time.time()
+        self.both_after(t_arp + 1, 20, 300, "stream requests")
+        ws = self.windows(t0, time.time())
+        w = ws["ipv4"]
         served = self.ipvs_conns("lb2") - conns0
         self.trace_failures(t0, time.time(), t0)
         self.figures["kill9"] = dict(w, takeover_s=round(t_vip - t0, 3), router_s=round(t_arp - t0, 3))
+        self.figures["kill9_ipv6"] = dict(ws["ipv6"], router_s=round(t_na - t0, 3))
         self.note(f"lb2 added the VIP {t_vip - t0:.3f} s after kill -9, the router followed its GARP at {t_arp - t0:.3f} s "
                   f"(Master_Down_Interval = 3 x {self.a.advert} + skew)")
         self.note(f"stream around the crash: {w['requests']} requests, {w['failed']} failed {w['errors'] or ''}; "
                   f"longest gap between answers {w['gap_s']} s (typical {w['typical_s']} s)")
+        self.note(f"IPv6: the router's entry for {VIP6} on lb2's MAC by {t_na - t0:.3f} s (polled with `ip -6 neigh`); "
+                  f"stream: {ws['ipv6']['requests']} requests, {ws['ipv6']['failed']} failed {ws['ipv6']['errors'] or ''}; "
+                  f"longest gap {ws['ipv6']['gap_s']} s (typical {ws['ipv6']['typical_s']} s)")
         self.note(f"(lb1's kernel keeps its VIP and IPVS table after kill -9, so it forwards until the router moves)")
         if served <= 0:
             raise RuntimeError("lb2's IPVS scheduled no connection after the takeover")
-        return (f"lb2 serves ({served} connections scheduled by it); gap {w['gap_s']} s, {w['failed']} failed requests")
+        return f"lb2 serves ({served} connections scheduled by it); {self.per_family(ws)}"
 
     def restart(self):
         t0 = time.time()
         self.start_director("lb1")
         wait(lambda: self.master() == "lb1", 600, "lb1 to take the master role back")
         took = time.time() - t0
+        wait(lambda: self.master6() == "lb1", 120, "lb1 to hold the IPv6 VIP with the router on its MAC")
         wait(self.table_complete, 120, "lb1's table complete")
-        self.stream_after(time.time(), 10, 300)
-        w = self.stream_window(t0, time.time())
-        self.figures["preempt_after_restart"] = w
+        self.both_after(time.time(), 10, 300)
+        ws = self.windows(t0, time.time())
+        self.figures["preempt_after_restart"] = ws["ipv4"]
+        self.figures["preempt_after_restart_ipv6"] = ws["ipv6"]
         self.trace_failures(t0, time.time(), t0)
-        return (f"lb1 restarted, removed the VIP its crash left behind and preempted {took:.1f} s later; "
-                f"stream: {w['failed']} failed, longest gap {w['gap_s']} s")
+        return (f"lb1 restarted, removed the VIPs its crash left behind and preempted {took:.1f} s later; "
+                f"{self.per_family(ws)}")
 
     def failover(self):
         t0 = time.time()
@@ -440,16 +522,21 @@ class Lab:
         if rc != 0 or HOSTS["lb2"] not in out:
             raise RuntimeError(f"hadirector failover exited {rc}")
         wait(lambda: self.master() == "lb2", 60, "lb2 to be the only master with the router pointing at it")
-        self.stream_after(time.time() + 1, 20, 300)
-        w = self.stream_window(t0, time.time())
+        wait(lambda: self.master6() == "lb2", 60, "lb2 to hold the IPv6 VIP with the router on its MAC")
+        self.both_after(time.time() + 1, 20, 300)
+        ws = self.windows(t0, time.time())
+        w = ws["ipv4"]
         self.figures["failover"] = w
+        self.figures["failover_ipv6"] = ws["ipv6"]
         self.trace_failures(t0, time.time(), t0)
         self.note(f"the command took {t1 - t0:.1f} s (mostly .NET starting{' under emulation' if IN_VM else ''}); "
                   f"stream: {w['requests']} requests, {w['failed']} failed {w['errors'] or ''}, longest gap {w['gap_s']} s "
                   f"(typical {w['typical_s']} s)")
-        if w["failed"]:
-            raise RuntimeError(f"{w['failed']} requests failed during the handover")
-        return f"handed over to lb2; 0 failed requests, longest gap between answers {w['gap_s']} s"
+        self.note(f"IPv6 stream: {ws['ipv6']['requests']} requests, {ws['ipv6']['failed']} failed {ws['ipv6']['errors'] or ''}, "
+                  f"longest gap {ws['ipv6']['gap_s']} s (typical {ws['ipv6']['typical_s']} s)")
+        if w["failed"] or ws["ipv6"]["failed"]:
+            raise RuntimeError(f"requests failed during the handover: {self.per_family(ws)}")
+        return f"handed over to lb2; {self.per_family(ws)}"
 
     def resume(self):
         t0 = time.time()
@@ -459,11 +546,13 @@ class Lab:
         if rc != 0:
             raise RuntimeError(f"hadirector resume exited {rc}")
         wait(lambda: self.master() == "lb1", 120, "lb1 to preempt after resume")
-        self.stream_after(time.time() + 1, 10, 300)
-        w = self.stream_window(t0, time.time())
-        self.figures["resume"] = w
+        wait(lambda: self.master6() == "lb1", 120, "lb1 to hold the IPv6 VIP with the router on its MAC after resume")
+        self.both_after(time.time() + 1, 10, 300)
+        ws = self.windows(t0, time.time())
+        self.figures["resume"] = ws["ipv4"]
+        self.figures["resume_ipv6"] = ws["ipv6"]
         self.trace_failures(t0, time.time(), t0)
-        return f"lb1 is master again (preempt); stream: {w['failed']} failed, longest gap {w['gap_s']} s"
+        return f"lb1 is master again (preempt); {self.per_family(ws)}"
 
     def status_metrics(self):
         rc, out = self.cli("lb1", "status")
@@ -511,6 +600,7 @@ class Lab:
             self.results.append(("lab setup", False, f"{type(e).__name__}: {e}", time.time() - t_start))
         finally:
             self.kill("stream")
+            self.kill("stream6")
             self.summary(time.time() - t_start)
             self.save()
             if self.a.keep and self.lan is not None and not IN_VM:
@@ -526,11 +616,11 @@ class Lab:
             say(f"   {'PASS' if ok else 'FAIL'}  {title:<{width}}  {secs:6.1f} s")
         passed = sum(1 for _, ok, _, _ in self.results if ok)
         say(f"   {passed} passed, {len(self.results) - passed} failed")
-        for k in ("kill9", "failover"):
+        for k in ("kill9", "kill9_ipv6", "failover", "failover_ipv6"):
             if k in self.figures:
                 f = self.figures[k]
-                say(f"   {k}: longest gap {f['gap_s']} s, {f['failed']} failed of {f['requests']} requests "
-                    f"(VRRPv3 {self.a.advert}{', TCG VM' if IN_VM else ''})")
+                say(f"   {k if k.endswith('_ipv6') else k + '_ipv4'}: longest gap {f['gap_s']} s, {f['failed']} failed of "
+                    f"{f['requests']} requests (VRRPv3 {self.a.advert}{', TCG VM' if IN_VM else ''})")
         self.figures["total_s"] = round(took, 1)
 
     def save(self):

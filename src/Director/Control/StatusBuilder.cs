@@ -1,6 +1,7 @@
 using System.Net;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
+using HaDirector.Director.Metrics;
 using HaDirector.Director.Tracking;
 using HaDirector.Director.Vrrp;
 using HaDirector.Linux.Netlink.Ipvs;
@@ -65,6 +66,7 @@ public sealed partial class StatusBuilder(RunningConfig config, VrrpService vrrp
 
     private static VrrpInterfaceStatus Interface(VrrpChannel channel) => new(
         channel.InterfaceName,
+        DirectorMetrics.FamilyLabel(channel.Family),
         [.. channel.Foreign.Recent.Select(a => new DroppedAdvertStatus(a.Source.ToString(), a.Vrid, a.Version, a.Reason.ToString(),
             a.ClaimedAddress?.ToString(), a.IsForeignRouter, a.Count, a.FirstSeen, a.LastSeen))]);
 
@@ -108,7 +110,7 @@ public sealed partial class StatusBuilder(RunningConfig config, VrrpService vrrp
 
         foreach (var conflict in instance.Runtime.Channel.Conflicts.Recent.Where(a => a.Instance == c.Name && now - a.LastSeen <= ForeignAdverts.ClaimWindow))
         {
-            warnings.Add($"VIP {conflict.Vip} is also claimed by another host, MAC {ArpConflict.Format(conflict.Mac)} (ARP), while this node is master: "
+            warnings.Add($"VIP {conflict.Vip} is also claimed by another host, MAC {ArpConflict.Format(conflict.Mac)} ({(conflict.Vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "neighbour discovery" : "ARP")}), while this node is master: "
                 + "an address conflict (split brain); find that host (a peer whose adverts we do not hear, or one that does not speak VRRP)");
         }
 

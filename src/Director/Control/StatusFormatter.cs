@@ -58,7 +58,7 @@ public static partial class StatusFormatter
         foreach (var vrrpInterface in report.VrrpInterfaces.Where(v => v.DroppedAdverts.Count > 0))
         {
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"{vrrpInterface.Name}: VRRP adverts dropped lately");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{vrrpInterface.Name}{(vrrpInterface.Family == "ipv6" ? " (IPv6)" : "")}: VRRP adverts dropped lately");
             var rows = new List<string[]> { DroppedHeader };
             foreach (var d in vrrpInterface.DroppedAdverts)
             {

@@ -32,6 +32,9 @@ public interface IHostKernel
     /// <summary>The ARP frames one interface receives (to detect another host claiming our VIPs).</summary>
     IArpListener OpenArpListener(string interfaceName, int interfaceIndex);
 
+    /// <summary>The neighbour solicitations and advertisements one interface receives (the same, for our IPv6 VIPs).</summary>
+    IArpListener OpenNeighbourListener(string interfaceName, int interfaceIndex);
+
     /// <summary>
     /// A TCP listener on <paramref name="endPoint"/> (which need not be local yet) that drops every segment
     /// unanswered; disposing closes it.

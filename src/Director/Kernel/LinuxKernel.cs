@@ -40,7 +40,9 @@ public sealed class LinuxKernel : IHostKernel, IDisposable
 
     public IArpSender OpenArpSender(string interfaceName) => new PcapArpSender(interfaceName);
 
-    public IArpListener OpenArpListener(string interfaceName, int interfaceIndex) => new PacketArpListener(interfaceIndex);
+    public IArpListener OpenArpListener(string interfaceName, int interfaceIndex) => PacketListener.Arp(interfaceIndex);
+
+    public IArpListener OpenNeighbourListener(string interfaceName, int interfaceIndex) => PacketListener.NeighbourDiscovery(interfaceIndex);
 
     public IDisposable OpenSilentListener(IPEndPoint endPoint) => SilentTcpListener.Open(endPoint);
 

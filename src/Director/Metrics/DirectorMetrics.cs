@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using HaDirector.Vrrp.Protocol;
 using Prometheus;
 
@@ -25,8 +26,8 @@ public sealed class DirectorMetrics
         PriorityZeroReceived = f.CreateCounter(MetricNames.VrrpPriorityZeroReceived,
             "Priority-0 (resign) advertisements received.", "instance");
         PacketsDropped = f.CreateCounter(MetricNames.VrrpPacketsDropped,
-            "Received VRRP packets dropped by validation (RFC 5798 §7.1), by interface and reason.",
-            "interface", "reason");
+            "Received VRRP packets dropped by validation (RFC 5798 §7.1), by interface, reason and address family (ipv4, ipv6).",
+            "interface", "reason", "family");
         AuthFailures = f.CreateCounter(MetricNames.VrrpAuthFailures,
             "Received VRRP adverts dropped by HMAC authentication, by instance and reason (missing_trailer, malformed, unknown_key, bad_hmac, stale, replayed).",
             "instance", "reason");
@@ -35,16 +36,17 @@ public sealed class DirectorMetrics
         GarpSent = f.CreateCounter(MetricNames.VrrpGarpSent, "Gratuitous ARP frames sent.", "instance");
         ForeignAdverts = f.CreateCounter(MetricNames.VrrpForeignAdverts,
             "Adverts of other VRRP routers on the link (a VRID not configured here, none of our VIPs): normal, not counted as drops.",
-            "interface");
+            "interface", "family");
         VipClaims = f.CreateCounter(MetricNames.VrrpVipClaims,
             "Dropped adverts that list one of our VIPs (another VRID, version, address list or password): a split brain.",
-            "interface");
+            "interface", "family");
         VipReadded = f.CreateCounter(MetricNames.VrrpVipReadded,
             "VIPs someone else removed from a master, added back and announced again.", "instance");
         AnnouncementErrors = f.CreateCounter(MetricNames.VrrpAnnouncementErrors,
-            "Gratuitous ARP sends that failed (each failed attempt; the sender reopens the device and retries).", "interface");
+            "Gratuitous ARP (ipv4) or neighbour advert (ipv6) sends that failed (each failed attempt; the sender reopens the device and retries).",
+            "interface", "family");
         AddressConflicts = f.CreateCounter(MetricNames.VrrpAddressConflicts,
-            "ARP frames from another MAC claiming one of the instance's VIPs while it is master: an address conflict (split brain).", "instance");
+            "ARP or neighbour-discovery frames from another MAC claiming one of the instance's VIPs while it is master: an address conflict (split brain).", "instance");
         LearnedIntervalLimited = f.CreateCounter(MetricNames.VrrpLearnedIntervalLimited,
             "Times a backup heard a master advertise a longer interval than learnedIntervalLimit and used the limit (a forged or misconfigured advert).",
             "instance");
@@ -91,7 +93,7 @@ public sealed class DirectorMetrics
     /// that event from <c>increase()</c> and <c>rate()</c>, and an alert on it cannot tell "none" from "not
     /// exported". The drop reasons are per interface, each one at 0.
     /// </summary>
-    public void Publish(string instance, string interfaceName)
+    public void Publish(string instance, string interfaceName, AddressFamily family)
     {
         foreach (var counter in new[] { AdvertsSent, AdvertsReceived, PriorityZeroSent, PriorityZeroReceived, GarpSent, LearnedIntervalLimited })
         {
@@ -102,10 +104,16 @@ public sealed class DirectorMetrics
         {
             if (reason != VrrpDropReason.None)
             {
-                PacketsDropped.WithLabels(interfaceName, reason.ToString());
+                PacketsDropped.WithLabels(interfaceName, reason.ToString(), FamilyLabel(family));
             }
         }
     }
+
+    /// <summary>
+    /// The <c>family</c> label of the per-interface VRRP series: an interface with IPv4 and IPv6 instances has a channel
+    /// of each (RFC 5798 §1), whose drops and announcements must be told apart.
+    /// </summary>
+    public static string FamilyLabel(AddressFamily family) => family == AddressFamily.InterNetworkV6 ? "ipv6" : "ipv4";
 
     /// <summary>Drops an instance's series when a reload removes the instance (a re-created one starts from zero).</summary>
     public void Forget(string instance)

@@ -47,6 +47,20 @@ public sealed partial class VrrpChannel : IDisposable
 
     public string InterfaceName => _socket.InterfaceName;
 
+    /// <summary>The address family of this channel's socket: its series carry it as the <c>family</c> label.</summary>
+    public AddressFamily Family
+    {
+        get => _family;
+        init
+        {
+            _family = value;
+            _familyLabel = DirectorMetrics.FamilyLabel(value);
+        }
+    }
+
+    private readonly AddressFamily _family = AddressFamily.InterNetwork;
+    private readonly string _familyLabel = "ipv4";
+
     /// <summary>SCHED_FIFO priority for the receive thread, as for the timer thread; null: the normal policy.</summary>
     public int? RealtimePriority { get; init; }
 
@@ -202,7 +216,7 @@ public sealed partial class VrrpChannel : IDisposable
             instance?.Driver.RecordDrop(result.Reason);
             if (result.Source == UInt128.Zero)
             {
-                _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString()).Inc();
+                _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString(), _familyLabel).Inc();
                 LogDropped(_logger, InterfaceName, result.Reason, result.VirtualRouterId);
                 return;
             }
@@ -234,16 +248,16 @@ public sealed partial class VrrpChannel : IDisposable
         var foreignRouter = result.Reason == VrrpDropReason.UnknownVrid && claimed is null;
         if (foreignRouter)
         {
-            _metrics.ForeignAdverts.WithLabels(InterfaceName).Inc();
+            _metrics.ForeignAdverts.WithLabels(InterfaceName, _familyLabel).Inc();
         }
         else
         {
-            _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString()).Inc();
+            _metrics.PacketsDropped.WithLabels(InterfaceName, result.Reason.ToString(), _familyLabel).Inc();
         }
 
         if (claimed is not null)
         {
-            _metrics.VipClaims.WithLabels(InterfaceName).Inc();
+            _metrics.VipClaims.WithLabels(InterfaceName, _familyLabel).Inc();
         }
 
         if (Foreign.Record(source, result.VirtualRouterId, result.Version, result.Reason, claimed) is not { } suppressed)
@@ -272,15 +286,36 @@ public sealed partial class VrrpChannel : IDisposable
     }
 
     /// <summary>
-    /// One ARP frame received on this interface: its sender claiming one of our VIPs from another MAC than
-    /// <paramref name="ourMac"/> while that VIP's instance is master is an address conflict (a host that does not speak
-    /// VRRP with us, or a peer whose adverts we do not hear), logged (rate-limited), counted and shown in status. The
-    /// daemon does not step down for it. A backup sees the master's announcements legitimately; malformed frames are
-    /// ignored.
+    /// One ARP frame (IPv4) or neighbour solicitation or advertisement (IPv6) received on this interface: its sender
+    /// claiming one of our VIPs from another MAC than <paramref name="ourMac"/> while that VIP's instance is master is an
+    /// address conflict (a host that does not speak VRRP with us, or a peer whose adverts we do not hear), logged
+    /// (rate-limited), counted and shown in status. The daemon does not step down for it. A backup sees the master's
+    /// announcements legitimately; malformed frames are ignored. See <see cref="NeighbourClaim"/> for what an IPv6 frame claims.
     /// </summary>
     public void InspectArp(ReadOnlySpan<byte> frame, PhysicalAddress ourMac)
     {
-        if (!ArpPacket.TryRead(frame, out var arp) || arp.SenderMac.Equals(ourMac))
+        IPAddress address;
+        PhysicalAddress mac;
+        string operation;
+        if (ArpPacket.TryRead(frame, out var arp))
+        {
+            (address, mac, operation) = (arp.SenderAddress, arp.SenderMac, arp.Operation == 2 ? "reply" : "request");
+        }
+        else if (NeighbourClaim.TryRead(frame, out var neighbour))
+        {
+            (address, mac, operation) = (neighbour.Address, neighbour.Mac, neighbour.Kind switch
+            {
+                NeighbourClaimKind.Advertisement => "neighbour advertisement",
+                NeighbourClaimKind.DuplicateAddressDetection => "duplicate address detection",
+                _ => "neighbour solicitation",
+            });
+        }
+        else
+        {
+            return;
+        }
+
+        if (mac.Equals(ourMac))
         {
             return;
         }
@@ -289,22 +324,23 @@ public sealed partial class VrrpChannel : IDisposable
         {
             // The addresses held on this interface (those with another dev are on another wire).
             if (instance.Runtime.State != VrrpState.Master
-                || !instance.Config.HeldAddresses.Any(v => v.Address.Equals(arp.SenderAddress) && instance.Config.DeviceOf(v) == instance.Config.Interface))
+                || !instance.Config.HeldAddresses.Any(v => v.Address.Equals(address) && instance.Config.DeviceOf(v) == instance.Config.Interface))
             {
                 continue;
             }
 
             var name = instance.Config.Name;
             _metrics.AddressConflicts.WithLabels(name).Inc();
-            if (Conflicts.Record(name, arp.SenderAddress, arp.SenderMac) is not { } suppressed)
+            if (Conflicts.Record(name, address, mac) is not { } suppressed)
             {
                 return;
             }
 
             var interfaceName = InterfaceName;
-            var mac = ArpConflict.Format(arp.SenderMac);
-            var operation = arp.Operation == 2 ? "reply" : "request";
-            Action log = () => LogAddressConflict(_logger, interfaceName, arp.SenderAddress, name, mac, operation, suppressed);
+            var text = ArpConflict.Format(mac);
+            Action log = address.AddressFamily == AddressFamily.InterNetworkV6
+                ? () => LogNeighbourConflict(_logger, interfaceName, address, name, text, operation, suppressed)
+                : () => LogAddressConflict(_logger, interfaceName, address, name, text, operation, suppressed);
             if (_offPath is null)
             {
                 log();
@@ -342,6 +378,11 @@ public sealed partial class VrrpChannel : IDisposable
     [LoggerMessage(EventId = 1320, Level = LogLevel.Error,
         Message = "{InterfaceName}: VIP {Vip} of {Instance} is claimed by another host, MAC {Mac} (ARP {Operation}), while this node is master: an address conflict (split brain with a host that does not speak VRRP with us, or a peer whose adverts we do not hear); {Suppressed} more not logged since the last line")]
     private static partial void LogAddressConflict(ILogger logger, string interfaceName, IPAddress vip, string instance, string mac,
+        string operation, long suppressed);
+
+    [LoggerMessage(EventId = 1430, Level = LogLevel.Error,
+        Message = "{InterfaceName}: VIP {Vip} of {Instance} is claimed by another host, MAC {Mac} ({Operation}), while this node is master: an address conflict (split brain with a host that does not speak VRRP with us, or a peer whose adverts we do not hear); {Suppressed} more not logged since the last line")]
+    private static partial void LogNeighbourConflict(ILogger logger, string interfaceName, IPAddress vip, string instance, string mac,
         string operation, long suppressed);
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Debug,

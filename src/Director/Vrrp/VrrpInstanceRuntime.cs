@@ -52,7 +52,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
         _logger = logger;
         Since = time.GetUtcNow();
         _metrics.VrrpState.WithLabels(config.Name).Set((int)VrrpState.Initialize);
-        _metrics.Publish(config.Name, config.Interface);
+        _metrics.Publish(config.Name, config.Interface, config.Family);
         _actions = new OrderedHostActions(ex => _offPath.Post(() => LogQueuedActionFailed(_logger, Name, ex.Message, ex)));
         ConfigureHmac(config);
     }

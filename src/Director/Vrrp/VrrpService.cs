@@ -322,18 +322,8 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private static string ChannelKey(VrrpInstanceConfig config) =>
         config.Family == AddressFamily.InterNetworkV6 ? config.Interface + " (IPv6)" : config.Interface;
 
-    /// <summary>ARP conflicts are an IPv4 matter; the link and the VIP guard are watched for both families.</summary>
-    private void StartWatches(VrrpInterface iface)
-    {
-        if (iface.Family == AddressFamily.InterNetworkV6)
-        {
-            iface.Start(WatchLinkAsync, GuardAddressesAsync);
-        }
-        else
-        {
-            iface.Start(WatchLinkAsync, GuardAddressesAsync, WatchArpAsync);
-        }
-    }
+    /// <summary>The link, the VIP guard and the address-conflict watch (ARP or neighbour discovery) for both families.</summary>
+    private void StartWatches(VrrpInterface iface) => iface.Start(WatchLinkAsync, GuardAddressesAsync, WatchArpAsync);
 
     /// <summary>The priority-0 adverts and VIP removals may wait behind a takeover still programming IPVS.</summary>
     private static async Task DrainAsync(IEnumerable<VrrpInstance> instances, CancellationToken cancellationToken)
@@ -363,16 +353,18 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     {
         var name = first.Interface;
         var family = first.Family;
+        var familyLabel = DirectorMetrics.FamilyLabel(family);
         var link = _kernel.Links.GetLink(name)
             ?? throw new HostConditionException($"interface '{name}' (vrrp.instances[].interface) does not exist");
         var channel = new VrrpChannel(_kernel.OpenVrrpSocket(name, link.Index, family), _metrics, _loggers.CreateLogger<VrrpChannel>(), _time, _offPath)
         {
+            Family = family,
             RealtimePriority = (_time as PreciseTimeProvider)?.RealtimePriority, // the receive thread as the timer thread
         };
-        var arp = OpenArpSender(name);
+        var arp = OpenArpSender(name, familyLabel);
         // Present at 0 from the start, so an alert on their increase sees the first one.
-        _ = _metrics.ForeignAdverts.WithLabels(name);
-        _ = _metrics.VipClaims.WithLabels(name);
+        _ = _metrics.ForeignAdverts.WithLabels(name, familyLabel);
+        _ = _metrics.VipClaims.WithLabels(name, familyLabel);
         channel.WarmUp();
         _kernel.Links.WarmUp();
         var iface = new VrrpInterface(name, link.Index, channel, arp) { Family = family };
@@ -381,14 +373,14 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     }
 
     /// <summary>A stale handle (after a link flap) must not cost a takeover its announcement: reopened and retried.</summary>
-    private ReopeningArpSender OpenArpSender(string name)
+    private ReopeningArpSender OpenArpSender(string name, string familyLabel)
     {
         var arp = new ReopeningArpSender(() => _kernel.OpenArpSender(name), ex =>
         {
-            _metrics.AnnouncementErrors.WithLabels(name).Inc();
+            _metrics.AnnouncementErrors.WithLabels(name, familyLabel).Inc();
             _offPath.Post(() => LogAnnouncementFailed(_logger, name, ex.Message));
         });
-        _ = _metrics.AnnouncementErrors.WithLabels(name);
+        _ = _metrics.AnnouncementErrors.WithLabels(name, familyLabel);
         arp.WarmUp();
         return arp;
     }
@@ -401,7 +393,8 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             // Its own handle even on a device with a VRRP channel: that interface's sender closes when a reload retires it.
             if (!_deviceSenders.TryGetValue(device, out var sender))
             {
-                sender = OpenArpSender(device);
+                // One sender serves GARP and NA on such a device; its failures are counted under ipv4.
+                sender = OpenArpSender(device, DirectorMetrics.FamilyLabel(System.Net.Sockets.AddressFamily.InterNetwork));
                 _deviceSenders[device] = sender;
             }
             return sender;
@@ -530,15 +523,18 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     }
 
     /// <summary>
-    /// The address-conflict watch: every ARP frame the interface receives (the kernel hands this socket ARP and nothing
-    /// else) is checked for another MAC claiming one of our VIPs while we are master. Blocking reads on a thread of its
+    /// The address-conflict watch: every ARP frame (IPv4) or neighbour solicitation and advertisement (IPv6) the interface
+    /// receives (the kernel hands this socket those and nothing else) is checked for another MAC claiming one of our VIPs
+    /// while we are master. Blocking reads on a thread of its
     /// own, as the VRRP receive loop; a socket that cannot be opened costs the detection, not the daemon.
     /// </summary>
     private Task WatchArpAsync(VrrpInterface iface, CancellationToken cancellationToken) => Task.Factory.StartNew(() =>
     {
         try
         {
-            using var listener = _kernel.OpenArpListener(iface.Name, iface.Index);
+            using var listener = iface.Family == AddressFamily.InterNetworkV6
+                ? _kernel.OpenNeighbourListener(iface.Name, iface.Index)
+                : _kernel.OpenArpListener(iface.Name, iface.Index);
             var buffer = new byte[2048];
             while (!cancellationToken.IsCancellationRequested)
             {
@@ -552,7 +548,14 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         {
             if (!cancellationToken.IsCancellationRequested)
             {
-                LogArpWatchFailed(_logger, iface.Name, ex.Message);
+                if (iface.Family == AddressFamily.InterNetworkV6)
+                {
+                    LogNeighbourWatchFailed(_logger, iface.Name, ex.Message);
+                }
+                else
+                {
+                    LogArpWatchFailed(_logger, iface.Name, ex.Message);
+                }
             }
         }
     }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -619,6 +622,10 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     [LoggerMessage(EventId = 1321, Level = LogLevel.Error,
         Message = "{InterfaceName}: the ARP watch failed: {Error}; another host claiming our VIPs is no longer detected")]
     private static partial void LogArpWatchFailed(ILogger logger, string interfaceName, string error);
+
+    [LoggerMessage(EventId = 1431, Level = LogLevel.Error,
+        Message = "{InterfaceName}: the neighbour-discovery watch failed: {Error}; another host claiming our IPv6 VIPs is no longer detected")]
+    private static partial void LogNeighbourWatchFailed(ILogger logger, string interfaceName, string error);
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "{Instance}: stopped ({State})")]
     private static partial void LogStopped(ILogger logger, string instance, VrrpState state);

@@ -234,8 +234,13 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
 
     public IArpListener OpenArpListener(string interfaceName, int interfaceIndex) => new ArpListener(ArpFrames(interfaceName));
 
+    public IArpListener OpenNeighbourListener(string interfaceName, int interfaceIndex) => new ArpListener(ArpFrames(interfaceName + " (IPv6)"));
+
     /// <summary>An ARP frame arriving on <paramref name="interfaceName"/> (queued until the daemon's ARP watch reads it).</summary>
     public void ReceiveArp(string interfaceName, byte[] frame) => ArpFrames(interfaceName).Add(frame);
+
+    /// <summary>A neighbour solicitation or advertisement arriving on <paramref name="interfaceName"/> (for the IPv6 watch).</summary>
+    public void ReceiveNeighbourDiscovery(string interfaceName, byte[] frame) => ArpFrames(interfaceName + " (IPv6)").Add(frame);
 
     private System.Collections.Concurrent.BlockingCollection<byte[]> ArpFrames(string interfaceName)
     {

@@ -43,7 +43,7 @@ public sealed class DirectorMetricsTests
         Assert.Equal(0, scrape.Value($"{MetricNames.VrrpPriorityZeroReceived}{{instance=\"web\"}}"));
         foreach (var reason in new[] { "VersionMismatch", "AddressListMismatch", "UnknownVrid", "BadChecksum" })
         {
-            Assert.Equal(0, scrape.Value($"{MetricNames.VrrpPacketsDropped}{{interface=\"eth0\",reason=\"{reason}\"}}"));
+            Assert.Equal(0, scrape.Value($"{MetricNames.VrrpPacketsDropped}{{interface=\"eth0\",reason=\"{reason}\",family=\"ipv4\"}}"));
         }
     }
 }

@@ -46,8 +46,8 @@ public sealed class DroppedAdvertTests
                 + "make its vrid, version, virtual addresses and authentication match; 2 more not logged since the last line",
             ],
             Claims(loggers));
-        Assert.Equal(4, await ValueAsync(director, "hadirector_vrrp_vip_claims_total{interface=\"eth0\"}"));
-        Assert.Equal(4, await ValueAsync(director, "hadirector_vrrp_packets_dropped_total{interface=\"eth0\",reason=\"UnknownVrid\"}"));
+        Assert.Equal(4, await ValueAsync(director, "hadirector_vrrp_vip_claims_total{interface=\"eth0\",family=\"ipv4\"}"));
+        Assert.Equal(4, await ValueAsync(director, "hadirector_vrrp_packets_dropped_total{interface=\"eth0\",reason=\"UnknownVrid\",family=\"ipv4\"}"));
     }
 
     private static List<string> Claims(RecordingLoggerFactory loggers) =>
@@ -75,10 +75,10 @@ public sealed class DroppedAdvertTests
 
         director.Instance().Runtime.Channel.Dispatch(Advert(60, VrrpVersion.V3, IPAddress.Parse("198.18.0.200")));
 
-        Assert.Equal(1, await ValueAsync(director, "hadirector_vrrp_foreign_adverts_total{interface=\"eth0\"}"));
+        Assert.Equal(1, await ValueAsync(director, "hadirector_vrrp_foreign_adverts_total{interface=\"eth0\",family=\"ipv4\"}"));
         // Present from the start at 0 (every drop reason is exported at once), and not moved by another router.
-        Assert.Equal(0, await ValueAsync(director, "hadirector_vrrp_packets_dropped_total{interface=\"eth0\",reason=\"UnknownVrid\"}"));
-        Assert.Equal(0, await ValueAsync(director, "hadirector_vrrp_vip_claims_total{interface=\"eth0\"}"));
+        Assert.Equal(0, await ValueAsync(director, "hadirector_vrrp_packets_dropped_total{interface=\"eth0\",reason=\"UnknownVrid\",family=\"ipv4\"}"));
+        Assert.Equal(0, await ValueAsync(director, "hadirector_vrrp_vip_claims_total{interface=\"eth0\",family=\"ipv4\"}"));
         var report = await director.Status.BuildAsync(CancellationToken.None);
         Assert.Empty(report.Instances.Single().Warnings);
         var seen = report.VrrpInterfaces.Single().DroppedAdverts.Single();

@@ -36,8 +36,9 @@ public sealed class Ipv6TakeoverTests
     private static readonly IPAddress LinkLocal = IPAddress.Parse("fe80::1");
     private static readonly IPAddress Vip = IPAddress.Parse("2001:2::100");
 
-    private static TestDirector Director() =>
-        new(DualStackYaml, k => k.AddInterface("eth1", "198.18.0.1/24", "fe80::1/64", "2001:2::1/64"));
+    /// <summary>web4 and web6 on eth1 (also for <see cref="NeighbourConflictTests"/>).</summary>
+    internal static TestDirector Director(Microsoft.Extensions.Logging.ILoggerFactory? loggers = null) =>
+        new(DualStackYaml, k => k.AddInterface("eth1", "198.18.0.1/24", "fe80::1/64", "2001:2::1/64"), loggers);
 
     private static async Task<TestDirector> MastersAsync()
     {

@@ -85,6 +85,6 @@ public sealed class VipGuardTests
         Assert.Equal(VrrpState.Master, director.Instance().Driver.State);
         Assert.Contains("garp eth0 198.18.0.100", director.Kernel.Effects);
         Assert.Equal(2, director.Kernel.ArpOpens);
-        Assert.Equal(1, (await Scrape.OfAsync(director.Registry)).Value("hadirector_vrrp_announcement_errors_total{interface=\"eth0\"}"));
+        Assert.Equal(1, (await Scrape.OfAsync(director.Registry)).Value("hadirector_vrrp_announcement_errors_total{interface=\"eth0\",family=\"ipv4\"}"));
     }
 }

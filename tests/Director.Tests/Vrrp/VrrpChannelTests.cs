@@ -15,7 +15,7 @@ public sealed class VrrpChannelTests
         FakeVrrpSocket.Advert(new VrrpPacket(version, vrid, 200, Vips, TimeSpan.FromSeconds(1)), Peer, ttl: ttl);
 
     private static async Task<double?> DroppedAsync(TestDirector director, string reason) =>
-        (await Scrape.OfAsync(director.Registry)).Value($"hadirector_vrrp_packets_dropped_total{{interface=\"eth0\",reason=\"{reason}\"}}");
+        (await Scrape.OfAsync(director.Registry)).Value($"hadirector_vrrp_packets_dropped_total{{interface=\"eth0\",reason=\"{reason}\",family=\"ipv4\"}}");
 
     [Theory]
     [InlineData(52, 3, 255, "UnknownVrid")]

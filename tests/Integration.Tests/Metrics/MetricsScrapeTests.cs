@@ -62,7 +62,7 @@ public sealed class MetricsScrapeTests : IDisposable
         Assert.Contains("hadirector_vrrp_adverts_received_total{instance=\"web\"} 0", scrape);
         Assert.Contains("hadirector_vrrp_priority_zero_received_total{instance=\"web\"} 0", scrape);
         Assert.Contains("hadirector_vrrp_priority_zero_sent_total{instance=\"web\"} 0", scrape);
-        Assert.Matches("hadirector_vrrp_packets_dropped_total\\{interface=\"[^\"]+\",reason=\"VersionMismatch\"\\} 0", scrape);
+        Assert.Matches("hadirector_vrrp_packets_dropped_total\\{interface=\"[^\"]+\",reason=\"VersionMismatch\",family=\"ipv4\"\\} 0", scrape);
     }
 
     [Fact]

@@ -94,8 +94,8 @@ public sealed class HostileInputTests : IDisposable
 
     private static int Occurrences(string text, string what) => text.Split(what).Length - 1;
 
-    internal static double Dropped(DirectorProcess d, string reason) =>
-        d.Metric($"hadirector_vrrp_packets_dropped_total{{interface=\"eth0\",reason=\"{reason}\"}}");
+    internal static double Dropped(DirectorProcess d, string reason, string family = "ipv4") =>
+        d.Metric($"hadirector_vrrp_packets_dropped_total{{interface=\"eth0\",reason=\"{reason}\",family=\"{family}\"}}");
 
     internal static double TotalDropped(DirectorProcess d) =>
         d.Metrics().Split('\n').Where(l => l.StartsWith("hadirector_vrrp_packets_dropped_total{", StringComparison.Ordinal))

@@ -77,7 +77,7 @@ public sealed class Ipv6HostileInputTests : IDisposable
         Assert.Equal(transitionsBefore, Transitions(lb1) + Transitions(lb2));
     }
 
-    private static double Dropped(DirectorProcess d, string reason) => HostileInputTests.Dropped(d, reason);
+    private static double Dropped(DirectorProcess d, string reason) => HostileInputTests.Dropped(d, reason, "ipv6");
 
     private static double TotalDropped(DirectorProcess d) => HostileInputTests.TotalDropped(d);
 

@@ -115,7 +115,7 @@ public sealed class VrrpSafetyTests : IDisposable
             "lb1 to log the claim", Diagnostics);
         var status = lb1.Cli("status");
         Assert.Contains($"WARNING web: VIP {Vip} is also claimed by {Lb2.Address} (VRID 52, VRRPv3, dropped: UnknownVrid)", status.Stdout);
-        Assert.True(lb2.Metric("hadirector_vrrp_vip_claims_total{interface=\"eth0\"}") > 0);
+        Assert.True(lb2.Metric("hadirector_vrrp_vip_claims_total{interface=\"eth0\",family=\"ipv4\"}") > 0);
     }
 
     [Fact]
