@@ -181,9 +181,15 @@ public sealed partial class ControlServer(RunningConfig config, ControlHandler h
             }
         }
 
+        return ParseRequest(buffer.AsSpan(0, length));
+    }
+
+    /// <summary>The request in the bytes a client sent, or null when they are not one JSON object (bench/fuzz: control).</summary>
+    internal static ControlRequest? ParseRequest(ReadOnlySpan<byte> bytes)
+    {
         try
         {
-            return JsonSerializer.Deserialize(Encoding.UTF8.GetString(buffer, 0, length).Trim(), ControlJsonContext.Default.ControlRequest);
+            return JsonSerializer.Deserialize(Encoding.UTF8.GetString(bytes).Trim(), ControlJsonContext.Default.ControlRequest);
         }
         catch (JsonException)
         {
