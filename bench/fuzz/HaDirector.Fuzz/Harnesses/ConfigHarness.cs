@@ -12,7 +12,7 @@ internal sealed class ConfigHarness : IHarness
 {
     public string Name => "config";
 
-    public IReadOnlyList<string> Assemblies => ["HaDirector.Director.dll", "YamlDotNet.dll"];
+    public IReadOnlyList<string> Assemblies => ["hadirector.dll", "YamlDotNet.dll"];
 
     public void Run(ReadOnlySpan<byte> data)
     {

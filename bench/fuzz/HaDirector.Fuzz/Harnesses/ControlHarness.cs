@@ -13,7 +13,7 @@ internal sealed class ControlHarness : IHarness
 
     public string Name => "control";
 
-    public IReadOnlyList<string> Assemblies => ["HaDirector.Director.dll"];
+    public IReadOnlyList<string> Assemblies => ["hadirector.dll"];
 
     public void Run(ReadOnlySpan<byte> data)
     {

@@ -11,7 +11,7 @@ internal sealed class KeepalivedConfHarness : IHarness
 {
     public string Name => "keepalived-conf";
 
-    public IReadOnlyList<string> Assemblies => ["HaDirector.Director.dll"];
+    public IReadOnlyList<string> Assemblies => ["hadirector.dll"];
 
     public void Run(ReadOnlySpan<byte> data) =>
         throw new NotSupportedException("the keepalived.conf importer is not merged yet: see this class's summary");

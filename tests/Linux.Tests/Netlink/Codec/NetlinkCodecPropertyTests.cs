@@ -92,14 +92,7 @@ public sealed class NetlinkCodecPropertyTests
     {
         Services.Array[0, 5].Sample(services =>
         {
-            var writer = new NetlinkWriter();
-            foreach (var service in services)
-            {
-                var start = writer.BeginMessage(0x20, NetlinkFlags.Multi);
-                writer.WriteGenericHeader(IpvsKernel.Command.NewService, 1);
-                IpvsServiceCodec.Write(writer, service, keyOnly: false);
-                writer.EndMessage(start);
-            }
+            var writer = Reply(services, IpvsKernel.Command.NewService, (w, service) => IpvsServiceCodec.Write(w, service, keyOnly: false));
 
             Assert.Equal(services, ReadDump(writer, IpvsKernel.CommandAttr.Service, nest => IpvsServiceCodec.Read(nest).Service));
         }, iter: Iterations, threads: 1);
@@ -110,14 +103,7 @@ public sealed class NetlinkCodecPropertyTests
     {
         Destinations.Array[0, 5].Sample(destinations =>
         {
-            var writer = new NetlinkWriter();
-            foreach (var destination in destinations)
-            {
-                var start = writer.BeginMessage(0x20, NetlinkFlags.Multi);
-                writer.WriteGenericHeader(IpvsKernel.Command.NewDest, 1);
-                IpvsDestinationCodec.Write(writer, destination, keyOnly: false);
-                writer.EndMessage(start);
-            }
+            var writer = Reply(destinations, IpvsKernel.Command.NewDest, (w, destination) => IpvsDestinationCodec.Write(w, destination, keyOnly: false));
 
             // The service's family is not the destinations' own here: their ADDR_FAMILY must win (mixed-family LVS-DR).
             Assert.Equal(destinations, ReadDump(writer, IpvsKernel.CommandAttr.Dest, nest => IpvsDestinationCodec.Read(nest, AddressFamily.InterNetworkV6).Destination));
@@ -163,6 +149,21 @@ public sealed class NetlinkCodecPropertyTests
                 ? new IpvsTunnelOptions((IpvsTunnelType)tunnel.Item2, tunnel.Item3, tunnel.Item4)
                 : null,
         }));
+
+    /// <summary>A dump reply as the kernel sends it: one NLM_F_MULTI message per item (the IPVS family id is the capture's 0x20).</summary>
+    private static NetlinkWriter Reply<T>(T[] items, byte command, Action<NetlinkWriter, T> write)
+    {
+        var writer = new NetlinkWriter();
+        foreach (var item in items)
+        {
+            var start = writer.BeginMessage(0x20, NetlinkFlags.Multi);
+            writer.WriteGenericHeader(command, 1);
+            write(writer, item);
+            writer.EndMessage(start);
+        }
+
+        return writer;
+    }
 
     /// <summary>What IpvsClient.Collect does with a dump: every top-level nest of one type, across the reply's messages.</summary>
     private static List<T> ReadDump<T>(NetlinkWriter writer, ushort attributeType, Func<NetlinkAttributeReader, T> read)
