@@ -23,14 +23,14 @@ internal static class ConfigYaml
         using var thread = text.Length >= parserThreadFrom ? new ParserThread(text) : null;
         IParser parser = thread ?? (IParser)new Parser(new StringReader(text));
         var watch = rootList is not null && onItem is not null ? new ListWatch(rootList, onItem) : null;
-        parser.Consume<StreamStart>();
-        if (parser.Accept<StreamEnd>(out _))
-        {
-            return null;
-        }
-
         try
         {
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _))
+            {
+                return null;
+            }
+
             parser.Consume<DocumentStart>();
             var root = Read(parser, anchors: [], watch);
             parser.Consume<DocumentEnd>();
@@ -42,11 +42,18 @@ internal static class ConfigYaml
 
             return root;
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException e)
         {
-            // YamlDotNet 16.3 throws this, without a mark, for an unclosed flow list followed by more keys.
+            // YamlDotNet 16.3 throws this, without a mark, for an unclosed flow list followed by more keys, and before the
+            // first event for text after a document end marker ("... x"; bench/fuzz: config).
             var mark = parser.Current?.Start ?? Mark.Empty;
-            throw new YamlException(mark, mark, "an unclosed [ or { list");
+            throw new YamlException(mark, mark, parser.Current is null ? $"unreadable YAML ({e.Message})" : "an unclosed [ or { list");
+        }
+        catch (ArgumentException e)
+        {
+            // ...and this for a tag that is not a valid URI (bench/fuzz: config).
+            var mark = parser.Current?.Start ?? Mark.Empty;
+            throw new YamlException(mark, mark, $"invalid tag: {e.Message}");
         }
     }
 

@@ -223,14 +223,19 @@ public sealed partial class ControlServer(RunningConfig config, ControlHandler h
             return (null, $"request too large: at most {MaxRequestBytes / 1024} KiB, one JSON object on one line");
         }
 
+        return (ParseRequest(buffer.AsSpan(0, length)), "malformed request: expected one JSON object on one line");
+    }
+
+    /// <summary>The request in the bytes a client sent, or null when they are not one JSON object (bench/fuzz: control).</summary>
+    internal static ControlRequest? ParseRequest(ReadOnlySpan<byte> bytes)
+    {
         try
         {
-            var request = JsonSerializer.Deserialize(Encoding.UTF8.GetString(buffer, 0, length).Trim(), ControlJsonContext.Default.ControlRequest);
-            return (request, "malformed request: expected one JSON object on one line");
+            return JsonSerializer.Deserialize(Encoding.UTF8.GetString(bytes).Trim(), ControlJsonContext.Default.ControlRequest);
         }
         catch (JsonException)
         {
-            return (null, "malformed request: expected one JSON object on one line");
+            return null;
         }
     }
 

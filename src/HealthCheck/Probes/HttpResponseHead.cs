@@ -98,7 +98,8 @@ public readonly record struct HttpResponseHead(int Status, int Length, long Cont
                 return written;
             }
 
-            if (read + size + 2 > body.Length)
+            // Not read + size + 2 > Length: a size near int.MaxValue overflowed that sum and reached Slice (bench/fuzz: http-head).
+            if (size > body.Length - read - 2)
             {
                 return -1;
             }

@@ -44,6 +44,18 @@ public sealed class ConfigLoaderTests
             ["t.yaml:2:15: invalid YAML: an unclosed [ or { list"]
         },
         {
+            // Found by bench/fuzz (config): YamlDotNet threw ArgumentException out of the loader.
+            "tag that is not a URI",
+            "!!!!!?!!+!!!!!! !!!!!!!-",
+            ["t.yaml:1:1: invalid YAML: invalid tag: Global tags must be valid URIs. (Parameter 'value')"]
+        },
+        {
+            // Found by bench/fuzz (config): YamlDotNet threw InvalidOperationException out of the loader.
+            "text after the document end marker",
+            "... x",
+            ["t.yaml:1:1: invalid YAML: an unclosed [ or { list"]
+        },
+        {
             "duplicate key",
             Minimal + "\nvrrp: {}\n",
             ["t.yaml:8:1: invalid YAML: Duplicate key vrrp"]

@@ -60,4 +60,14 @@ public sealed class HttpResponseHeadTests
     {
         Assert.Equal(-1, HttpResponseHead.Dechunk(Encoding.ASCII.GetBytes(body)));
     }
+
+    /// <summary>Found by reading the code while writing bench/fuzz (http-head), confirmed by the harness: the length check
+    /// overflowed for a chunk size near int.MaxValue, and Slice threw instead of the answer "cut short".</summary>
+    [Theory]
+    [InlineData("7fffffff\r\nab")]
+    [InlineData("5\r\nhello\r\n7ffffffe\r\n")]
+    public void Dechunk_ChunkSizeNearIntMax_IsMinusOne(string body)
+    {
+        Assert.Equal(-1, HttpResponseHead.Dechunk(Encoding.ASCII.GetBytes(body)));
+    }
 }

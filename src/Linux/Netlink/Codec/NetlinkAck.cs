@@ -41,6 +41,12 @@ public readonly record struct NetlinkAck(int Errno, string? KernelMessage, uint?
             if (!message.Header.HasFlag(NetlinkFlags.Capped) && payload.Length >= tlvStart)
             {
                 var original = NetlinkHeader.Read(payload[4..]);
+                if (original.Length > payload.Length - 4)
+                {
+                    // Not in the reply: a length from 2^31 on also went negative through the int cast (bench/fuzz: netlink).
+                    throw new InvalidDataException($"NLMSG_ERROR echoes a request of {original.Length} bytes in {payload.Length - 4}");
+                }
+
                 tlvStart = 4 + NetlinkAlignment.Align((int)original.Length);
             }
         }

@@ -98,10 +98,10 @@ public static class RouteCodec
             switch (attribute.Type)
             {
                 case RouteConstants.AddrAttrLocal:
-                    local = new IPAddress(attribute.Value);
+                    local = ReadAddress(attribute);
                     break;
                 case RouteConstants.AddrAttrAddress:
-                    address = new IPAddress(attribute.Value);
+                    address = ReadAddress(attribute);
                     break;
                 case RouteConstants.AddrAttrLabel:
                     label = attribute.GetString();
@@ -116,6 +116,11 @@ public static class RouteCodec
         var own = local ?? address ?? throw new InvalidDataException("RTM_NEWADDR without IFA_LOCAL or IFA_ADDRESS");
         return new InterfaceAddress(header.Index, own, header.PrefixLength, label, header.Scope, flags);
     }
+
+    /// <summary>4 or 16 bytes; any other length is a malformed reply (bench/fuzz: netlink), not an ArgumentException.</summary>
+    private static IPAddress ReadAddress(NetlinkAttribute attribute) => attribute.Value.Length is 4 or 16
+        ? new IPAddress(attribute.Value)
+        : throw new InvalidDataException($"address attribute {attribute.Type} has {attribute.Value.Length} bytes, expected 4 or 16");
 
     private static void WriteAddressRequest(NetlinkWriter writer, ushort type, ushort flags, int interfaceIndex, IPAddress address, int prefixLength, string? label)
     {

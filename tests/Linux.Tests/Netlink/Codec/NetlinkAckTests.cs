@@ -54,6 +54,16 @@ public class NetlinkAckTests
         Assert.Null(ack.KernelMessage);
     }
 
+    /// <summary>Found by bench/fuzz (netlink): an echoed length of 2^31 went negative and Slice threw ArgumentOutOfRangeException.</summary>
+    [Fact]
+    public void Parse_EchoedRequestLongerThanTheReply_InvalidData()
+    {
+        // NLMSG_ERROR with NLM_F_ACK_TLVS, not capped: -EINVAL, then an echoed header claiming 0x80000000 bytes.
+        var bytes = Hex.Parse("24000000 0200 0002 00000000 00000000 eaffffff 00000080 0000 0000 00000000 00000000");
+
+        Assert.Throws<InvalidDataException>(() => ParseSingle(bytes));
+    }
+
     [Fact]
     public void Parse_DoneWithDumpError_GivesErrno()
     {

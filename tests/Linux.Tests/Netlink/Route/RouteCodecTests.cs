@@ -111,6 +111,16 @@ public class RouteCodecTests
         Assert.Equal(new InterfaceAddress(5, IPAddress.Parse("198.18.0.1"), 32, "tun0", 0, 0x280), address);
     }
 
+    /// <summary>Found by bench/fuzz (netlink): a 3-byte IFA_LOCAL threw ArgumentException from IPAddress, outside the readers' contract.</summary>
+    [Fact]
+    public void AddressMonitorDecode_AddressOfThreeBytes_InvalidData()
+    {
+        // RTM_DELADDR, ifaddrmsg (AF_INET /32, index 2), IFA_LOCAL with 3 bytes.
+        var datagram = Convert.FromHexString("20000000150000000000000000000000" + "0220000002000000" + "07000200c6120000");
+
+        Assert.Throws<InvalidDataException>(() => AddressMonitor.Decode(datagram, 2));
+    }
+
     [Fact]
     public void LinkMonitorDecode_OnlyEventsOfTheWatchedInterface()
     {
