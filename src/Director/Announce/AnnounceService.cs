@@ -104,10 +104,7 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
         await ObserveAsync(_ipvs.ActivateAnnouncedAsync());
         lock (_gate)
         {
-            foreach (var (path, value) in KernelParameters)
-            {
-                Try(() => _kernel.Sysctls.Write(path, value), $"setting {path.Replace('/', '.')}={value}");
-            }
+            SetKernelParameters();
 
             Pass();
             _timer = _time.CreateTimer(_ => PassLocked(), null, PassPeriod, PassPeriod);
@@ -219,6 +216,7 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
             _policy.Retain(kept);
             if (next.Announce is not null)
             {
+                SetKernelParameters();
                 Pass();
                 _timer ??= _time.CreateTimer(_ => PassLocked(), null, PassPeriod, PassPeriod);
             }
@@ -334,6 +332,22 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
     private int LoopbackIndex() =>
         _kernel.Links.GetLink(Loopback)?.Index ?? throw new HostConditionException("no interface lo: announced VIPs live on lo");
 
+    /// <summary>Set at start and on every reload; one that cannot be set is logged, and announcing goes on without it.</summary>
+    private void SetKernelParameters()
+    {
+        foreach (var (path, value) in KernelParameters)
+        {
+            try
+            {
+                _kernel.Sysctls.Write(path, value);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogSettingFailed(_logger, path.Replace('/', '.'), value, ex.Message);
+            }
+        }
+    }
+
     /// <summary>A kernel failure is logged once until it changes (the next pass retries); the daemon runs on.</summary>
     private bool Try(Action action, string what)
     {
@@ -387,6 +401,9 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Information, Message = "stopping: withdrew every announced VIP; forwarding on for {GraceMs} ms while the router moves the flows")]
     private static partial void LogStopGrace(ILogger logger, long graceMs);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "could not set {Setting}={Value}: {Error}; announcing goes on without it")]
+    private static partial void LogSettingFailed(ILogger logger, string setting, string value, string error);
 
     [LoggerMessage(EventId = 6007, Level = LogLevel.Error, Message = "programming the announced VIPs' IPVS services failed: {Error}; the reconciler retries")]
     private static partial void LogServicesFailed(ILogger logger, string error);
