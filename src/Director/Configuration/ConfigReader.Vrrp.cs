@@ -21,7 +21,8 @@ internal sealed partial class ConfigReader
     private static readonly string[] AuthenticationKeys =
         ["type", "password", "keys", "activeKey", "antiReplay", "timeWindow", "mode", "acceptRoutedUnicast"];
 
-    private ValueList<VrrpInstanceConfig> ReadInstances(YamlMap? vrrp)
+    /// <param name="announcing">The file has announced VIPs: then no VRRP instance is needed.</param>
+    private ValueList<VrrpInstanceConfig> ReadInstances(YamlMap? vrrp, bool announcing)
     {
         if (vrrp is null)
         {
@@ -30,7 +31,7 @@ internal sealed partial class ConfigReader
 
         // A broken item stays as a placeholder so list indexes keep matching field paths.
         var instances = vrrp.ReadList("instances", item => ReadInstance(item) ?? new VrrpInstanceConfig());
-        if (instances.Count == 0 && !diagnostics.IsBroken(vrrp.Child("instances")))
+        if (instances.Count == 0 && !announcing && !diagnostics.IsBroken(vrrp.Child("instances")))
         {
             diagnostics.Report(vrrp.Child("instances"), "needs at least one instance");
         }

@@ -8,7 +8,7 @@ namespace HaDirector.Director.Configuration;
 /// </summary>
 internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
 {
-    private static readonly string[] RootKeys = ["vrrp", "virtualServers", "metrics", "control", "ipvs", "logging"];
+    private static readonly string[] RootKeys = ["vrrp", "virtualServers", "metrics", "control", "ipvs", "logging", "announce"];
     private static readonly string[] VrrpKeys = ["instances", "realtimePriority", "trackers", "syncGroups"];
     private static readonly string[] MetricsKeys = ["listen"];
     private static readonly string[] ControlKeys = ["socket"];
@@ -37,7 +37,9 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
         }
 
         var vrrp = map.Map("vrrp", VrrpKeys);
-        if (map.Node("vrrp") is null)
+        // A director whose VIPs are all announced needs no VRRP instance (vrrp.trackers may still serve announce).
+        var announce = ReadAnnounce(map);
+        if (map.Node("vrrp") is null && announce is null)
         {
             diagnostics.Report("vrrp", map.Start, "missing required key 'vrrp'");
         }
@@ -46,7 +48,7 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
         {
             Vrrp = new VrrpConfig
             {
-                Instances = ReadInstances(vrrp),
+                Instances = ReadInstances(vrrp, announce is not null),
                 RealtimePriority = vrrp?.Read("realtimePriority", ScalarParsers.Int(0, 99), new VrrpConfig().RealtimePriority)
                     ?? new VrrpConfig().RealtimePriority,
                 Trackers = vrrp?.ReadList("trackers", item => ReadTracker(item) ?? new TrackerConfig()) ?? [],
@@ -57,6 +59,7 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
             Control = ReadControl(map.Map("control", ControlKeys)),
             Ipvs = ReadIpvs(map.Map("ipvs", IpvsKeys)),
             Logging = ReadLogging(map.Map("logging", LoggingKeys)),
+            Announce = announce,
         };
     }
 

@@ -104,7 +104,7 @@ internal sealed partial class ConfigValidator
             && Usable(FieldPath.Child(path, "vip")))
         {
             var known = config.Vrrp.Instances.Count == 0
-                ? "there are no VRRP instances"
+                ? "there are no VRRP instances" + (config.Announce is null ? "" : " and it is not in announce.vips")
                 : "instances: " + string.Join(", ", config.Vrrp.Instances.Select(x => $"{x.Name} {new ValueList<VirtualAddress>(x.HeldAddresses)}"));
             diagnostics.Report(FieldPath.Child(path, "vip"), $"{server.Vip} is not a virtual address of any VRRP instance ({known})");
         }
@@ -112,11 +112,12 @@ internal sealed partial class ConfigValidator
 
     /// <summary>Every instance's virtual addresses (excluded ones too), gathered once rather than searched for each virtual server.</summary>
     private HashSet<System.Net.IPAddress> KnownVirtualAddresses() =>
-        _knownVirtualAddresses ??= [.. config.Vrrp.Instances.SelectMany(x => x.HeldAddresses).Select(a => a.Address)];
+        _knownVirtualAddresses ??= [.. config.Vrrp.Instances.SelectMany(x => x.HeldAddresses).Select(a => a.Address),
+            .. config.Announce?.Vips.Select(v => v.Address) ?? []];
 
     private bool VirtualAddressesComplete() =>
         !diagnostics.HasBroken
-        || (Usable("vrrp", "vrrp.instances")
+        || (Usable("vrrp", "vrrp.instances") && Usable("announce", "announce.vips")
             && !Enumerable.Range(0, config.Vrrp.Instances.Count)
                 .Any(i => diagnostics.IsBrokenWithin(FieldPath.Child(FieldPath.Item("vrrp.instances", i), "virtualAddresses"))
                     || diagnostics.IsBrokenWithin(FieldPath.Child(FieldPath.Item("vrrp.instances", i), "excludedAddresses"))));

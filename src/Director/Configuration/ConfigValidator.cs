@@ -15,6 +15,7 @@ internal sealed partial class ConfigValidator(DirectorConfig config, ConfigDiagn
         validator.ValidateInstances();
         validator.ValidateVirtualServers();
         validator.ValidateTracking();
+        validator.ValidateAnnounce();
     }
 
     private bool Usable(string path) => !diagnostics.IsBroken(path);

@@ -14,4 +14,7 @@ public sealed record DirectorConfig
     public IpvsConfig Ipvs { get; init; } = new();
 
     public LoggingConfig Logging { get; init; } = new();
+
+    /// <summary>Null: no announced VIPs (every VIP is a VRRP instance's).</summary>
+    public AnnounceConfig? Announce { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HaDirector.Director.Announce;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Vrrp;
 using HaDirector.Vrrp.Election;
@@ -7,13 +8,15 @@ using HaDirector.Vrrp.Election;
 namespace HaDirector.Director.Control;
 
 /// <summary>Carries out the control socket's verbs (DESIGN.md §4) against the running daemon.</summary>
-public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, IpvsTableService ipvs, StatusBuilder status, ConfigReloader reloader, TimeProvider time)
+public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, IpvsTableService ipvs, StatusBuilder status, ConfigReloader reloader, TimeProvider time,
+    AnnounceService? announce = null)
 {
     public async Task<ControlResponse> HandleAsync(ControlRequest request, CancellationToken cancellationToken) => request.Verb switch
     {
         "status" => new ControlResponse(ExitCodes.Ok, "") { Status = await status.BuildAsync(cancellationToken) },
-        "failover" => await FailoverAsync(request.Instance, request.Force, cancellationToken),
-        "resume" => Resume(request.Instance),
+        "failover" => Announcing(request) ? await WithVrrpAsync(AnnounceFailover(), () => FailoverAsync(null, request.Force, cancellationToken))
+            : await FailoverAsync(request.Instance, request.Force, cancellationToken),
+        "resume" => Announcing(request) ? await WithVrrpAsync(AnnounceResume(), () => Task.FromResult(Resume(null))) : Resume(request.Instance),
         "drain" => Drain(request, drain: true),
         "undrain" => Drain(request, drain: false),
         "reload" => await reloader.ReloadAsync("control socket"),
@@ -91,6 +94,50 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
 
         var code = handed.Count == 0 ? ExitCodes.NotApplicable : unanswered > 0 ? ExitCodes.Failure : ExitCodes.Ok;
         return new ControlResponse(code, text.ToString().TrimEnd());
+    }
+
+    /// <summary>Without <c>--instance</c>, failover and resume take the announced VIPs too (and the instances, if any).</summary>
+    private bool Announcing(ControlRequest request) => announce is { InUse: true } && request.Instance is null;
+
+    /// <summary>
+    /// Withdraws every announced VIP and holds them withdrawn: the router moves the flows to the other directors while
+    /// this one forwards whatever still arrives (IPVS is untouched), so no request fails.
+    /// </summary>
+    private ControlResponse AnnounceFailover()
+    {
+        var text = new StringBuilder();
+        foreach (var vip in announce!.Failover())
+        {
+            text.AppendLine($"{vip.Vip}: withdrawn; this director forwards what still arrives, announces again on `hadirector resume`");
+        }
+
+        return new ControlResponse(ExitCodes.Ok, text.ToString().TrimEnd());
+    }
+
+    private ControlResponse AnnounceResume()
+    {
+        var text = new StringBuilder();
+        foreach (var vip in announce!.Resume())
+        {
+            text.AppendLine(vip.Announce
+                ? $"{vip.Vip}: announcing again"
+                : $"{vip.Vip}: resumed, but still withdrawn: {AnnounceNames.Of(vip.Reason).Replace('_', ' ')}{(vip.Detail is null ? "" : $" ({vip.Detail})")}");
+        }
+
+        return new ControlResponse(ExitCodes.Ok, text.ToString().TrimEnd());
+    }
+
+    /// <summary>The announced VIPs' answer, followed by the VRRP instances' when there are any.</summary>
+    private async Task<ControlResponse> WithVrrpAsync(ControlResponse announced, Func<Task<ControlResponse>> instances)
+    {
+        if (vrrp.Instances.Count == 0)
+        {
+            return announced;
+        }
+
+        var other = await instances();
+        var code = other.ExitCode == ExitCodes.NotApplicable ? announced.ExitCode : other.ExitCode;
+        return new ControlResponse(code, announced.Message + Environment.NewLine + other.Message);
     }
 
     private ControlResponse Resume(string? name)

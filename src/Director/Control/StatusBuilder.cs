@@ -1,4 +1,5 @@
 using System.Net;
+using HaDirector.Director.Announce;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Metrics;
@@ -10,7 +11,7 @@ namespace HaDirector.Director.Control;
 
 /// <summary>Assembles <see cref="StatusReport"/> from the running parts and one fresh kernel dump.</summary>
 public sealed partial class StatusBuilder(RunningConfig config, VrrpService vrrp, IpvsTableService ipvs, IHealthView health, TimeProvider time,
-    TrackingService? tracking = null)
+    TrackingService? tracking = null, AnnounceService? announce = null)
 {
     public async Task<StatusReport> BuildAsync(CancellationToken cancellationToken)
     {
@@ -61,6 +62,10 @@ public sealed partial class StatusBuilder(RunningConfig config, VrrpService vrrp
             [.. vrrp.Instances.Select(i => i.Runtime.Channel).Distinct().Select(Interface)])
         {
             UnappliedSettings = [.. ipvs.KernelParameters.Unapplied.Select(u => new UnappliedSettingStatus(u.Name, u.Wanted, u.Error))],
+            Announce = announce?.Config is { } section
+                ? new AnnounceStatus(section.Table, section.Protocol, announce.InMaintenance, [.. announce.Snapshot().Select(d =>
+                    new AnnouncedVipStatus(d.Vip.ToString(), d.Announce, AnnounceNames.Of(d.Reason), d.Detail, d.Since, d.Until))])
+                : null,
         };
     }
 

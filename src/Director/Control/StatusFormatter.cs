@@ -42,8 +42,13 @@ public static partial class StatusFormatter
             ]);
         }
 
-        Table(text, instances, "");
+        if (report.Instances.Count > 0 || report.Announce is null)
+        {
+            Table(text, instances, "");
+        }
+
         TrackingLines(text, report.Instances);
+        AnnounceLines(text, report.Announce, now);
 
         foreach (var i in report.Instances)
         {

@@ -19,4 +19,7 @@ public sealed record StatusReport(
 
     /// <summary>Settings the configuration asks for that the daemon could not put in effect (a read-only sysctl, say).</summary>
     public IReadOnlyList<UnappliedSettingStatus> UnappliedSettings { get; init; } = [];
+
+    /// <summary>The announced VIPs (docs/scale-out.md); null without an <c>announce:</c> section.</summary>
+    public AnnounceStatus? Announce { get; init; }
 }

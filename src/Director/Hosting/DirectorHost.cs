@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using HaDirector.Director.Announce;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Control;
 using HaDirector.Director.Health;
@@ -50,7 +51,8 @@ public static class DirectorHost
             });
             builder.Services.AddSerilog(logger, dispose: true);
             builder.Services.AddSystemd();
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+            // Announced VIPs are withdrawn first and forwarded for stopGrace before the rest stops.
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10) + (config.Announce?.StopGrace ?? TimeSpan.Zero));
             builder.Services.AddSingleton(TimeProvider.System);
             // VRRP timers and receives on SCHED_FIFO threads: a loaded host must not delay an advert or a takeover.
             // (vrrp.realtimePriority, default 10: above every ordinary thread, below the kernel's own; 0: off).
@@ -106,11 +108,24 @@ public static class DirectorHost
                 sp.GetRequiredService<IRealServerHealthSink>(), sp.GetRequiredService<HealthMetrics>(),
                 new HealthServiceOptions { StateChanged = sp.GetRequiredService<RealServerNotify>().OnStateChanged }));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
+            builder.Services.AddSingleton<AnnounceMetrics>();
+            builder.Services.AddSingleton(sp =>
+            {
+                var tracking = sp.GetRequiredService<TrackingService>();
+                var announce = new AnnounceService(config, sp.GetRequiredService<IHostKernel>(), sp.GetRequiredService<IpvsTableService>(),
+                    new HealthRealServers(sp.GetRequiredService<HealthService>(), () => sp.GetRequiredService<RunningConfig>().Current).Up,
+                    tracking.Snapshot, TimeProvider.System, sp.GetRequiredService<ILogger<AnnounceService>>(), sp.GetRequiredService<AnnounceMetrics>());
+                tracking.Changed += announce.OnTrackersChanged;
+                return announce;
+            });
             builder.Services.AddSingleton<IHealthView, HealthServiceView>();
             builder.Services.AddSingleton<StatusBuilder>();
             builder.Services.AddSingleton<ConfigReloader>();
             builder.Services.AddSingleton<ControlHandler>();
             builder.Services.AddHostedService<ControlServer>();
+            // Last: the host stops services in reverse, so the announcements are withdrawn (and the stop grace runs)
+            // while health checks, trackers and IPVS still work.
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<AnnounceService>());
             using var host = builder.Build();
             host.Services.GetRequiredService<IpvsMetrics>();
             host.Services.GetRequiredService<DirectorMetrics>();
@@ -122,6 +137,7 @@ public static class DirectorHost
                 return Task.CompletedTask;
             });
             reloader.OnApplied(host.Services.GetRequiredService<TrackingService>().ReconfigureAsync);
+            reloader.OnApplied(host.Services.GetRequiredService<AnnounceService>().ReconfigureAsync);
             // SIGHUP would otherwise end the process; here it is keepalived's "reload".
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {

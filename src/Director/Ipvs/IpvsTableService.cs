@@ -144,6 +144,21 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         }
     }
 
+    /// <summary>
+    /// Programs the services of the announced VIPs: unlike a VRRP instance's, they forward on every director at all
+    /// times (any director may receive a flow the router hashed to it), whatever this director announces.
+    /// </summary>
+    public Task ActivateAnnouncedAsync()
+    {
+        HashSet<ServiceKey> services;
+        lock (_gate)
+        {
+            services = [.. _plan.Announced];
+        }
+
+        return services.Count == 0 ? Task.CompletedTask : Reconciler.ActivateAsync(services);
+    }
+
     public void Deactivate(VrrpInstanceConfig instance)
     {
         HashSet<ServiceKey> services;
@@ -199,6 +214,11 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         // A virtual server the reload gave to an instance we are master of must be serving before a new VIP goes
         // up (the VRRP side applies its changes after this returns).
         var active = ServicesOfMasters();
+        lock (_gate)
+        {
+            active.UnionWith(_plan.Announced);
+        }
+
         if (active.Count > 0)
         {
             await ObserveAsync(Reconciler.ActivateAsync(active), "reload");
@@ -250,7 +270,8 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     /// Each instance's services and those no instance carries, worked out when the configuration arrives, so that
     /// the takeover path does a lookup instead of walking the virtual servers.
     /// </summary>
-    private sealed record ServicePlan(Dictionary<string, HashSet<ServiceKey>> ByInstance, HashSet<ServiceKey> Uncarried)
+    /// <param name="Announced">The services on announced VIPs (announce.vips): active on every director at all times.</param>
+    private sealed record ServicePlan(Dictionary<string, HashSet<ServiceKey>> ByInstance, HashSet<ServiceKey> Uncarried, HashSet<ServiceKey> Announced)
     {
         public static ServicePlan Of(DirectorConfig config)
         {
@@ -262,7 +283,9 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
 
             var carried = ServiceMapping.KeysForVips(config.VirtualServers,
                 config.Vrrp.Instances.SelectMany(i => i.HeldAddresses).Select(v => v.Address));
-            return new ServicePlan(byInstance, [.. DesiredTable.Build(config.VirtualServers).Keys.Where(k => !carried.Contains(k))]);
+            var announced = ServiceMapping.KeysForVips(config.VirtualServers, config.Announce?.Vips.Select(v => v.Address) ?? []).ToHashSet();
+            return new ServicePlan(byInstance,
+                [.. DesiredTable.Build(config.VirtualServers).Keys.Where(k => !carried.Contains(k) && !announced.Contains(k))], announced);
         }
     }
 

@@ -17,6 +17,9 @@ public interface IHostKernel
 
     IKernelModules Modules { get; }
 
+    /// <summary>Routes in a table of our own, for announced VIPs.</summary>
+    IRoutes Routes { get; }
+
     /// <summary>
     /// A connection of its own to IPVS, opened on first use and owned by the kernel: one per user, because a
     /// netlink socket serves one request at a time.

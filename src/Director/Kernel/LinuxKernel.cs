@@ -13,6 +13,7 @@ namespace HaDirector.Director.Kernel;
 public sealed class LinuxKernel : IHostKernel, IDisposable
 {
     private readonly RouteLinks _links = new();
+    private readonly RouteTables _routes = new();
     private readonly Lock _gate = new();
     private readonly List<LazyIpvsKernel> _ipvs = [];
 
@@ -21,6 +22,8 @@ public sealed class LinuxKernel : IHostKernel, IDisposable
     public ISysctls Sysctls { get; } = new ProcSysctls();
 
     public IKernelModules Modules { get; } = new Modprobe();
+
+    public IRoutes Routes => _routes;
 
     public IIpvsKernel OpenIpvs()
     {
@@ -55,5 +58,6 @@ public sealed class LinuxKernel : IHostKernel, IDisposable
         }
 
         _links.Dispose();
+        _routes.Dispose();
     }
 }

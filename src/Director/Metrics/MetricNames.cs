@@ -61,6 +61,8 @@ public static class MetricNames
     public const string SettingsUnapplied = "hadirector_settings_unapplied";
     public const string SettingFailures = "hadirector_setting_failures_total";
 
+    public const string AnnounceState = "hadirector_announce_state";
+
     /// <summary>The histograms among <see cref="All"/>: a scrape shows them as _bucket, _sum and _count.</summary>
     public static IReadOnlyList<string> Histograms { get; } = [HealthCheckDuration];
 
@@ -76,5 +78,6 @@ public static class MetricNames
         IpvsBackendConnectionsActive, IpvsBackendConnectionsInactive, IpvsBackendWeight,
         IpvsReconcilePasses, IpvsReconcileFailedPasses, IpvsOperations, IpvsNetlinkErrors, IpvsReconcileDuration, IpvsPendingOperations,
         SettingsUnapplied, SettingFailures,
+        AnnounceState,
     ];
 }

@@ -68,7 +68,7 @@ public sealed class ConfigLoaderTests
         {
             "root is a list",
             "- vrrp\n",
-            ["t.yaml:1:1: expected a mapping of vrrp, virtualServers, metrics, control, ipvs, logging, got a list"]
+            ["t.yaml:1:1: expected a mapping of vrrp, virtualServers, metrics, control, ipvs, logging, announce, got a list"]
         },
         {
             "misspelt key",
@@ -78,7 +78,7 @@ public sealed class ConfigLoaderTests
         {
             "unknown key with nothing close",
             Minimal + "\ncolour: red\n",
-            ["t.yaml:8:1: colour: unknown key 'colour'; valid keys: vrrp, virtualServers, metrics, control, ipvs, logging"]
+            ["t.yaml:8:1: colour: unknown key 'colour'; valid keys: vrrp, virtualServers, metrics, control, ipvs, logging, announce"]
         },
         {
             "takeover grace beyond a minute",

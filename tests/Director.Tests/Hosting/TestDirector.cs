@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using HaDirector.Director.Announce;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Control;
 using HaDirector.Director.Hosting;
@@ -84,10 +85,14 @@ internal sealed class TestDirector : IAsyncDisposable
 
         Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, loggers ?? NullLoggerFactory.Instance,
             new VrrpHooks(Tracking, Scripts, TrackingMetrics));
+        Announce = new AnnounceService(config, Kernel, Ipvs, AnnounceUp, Tracking.Snapshot, Time,
+            (loggers ?? NullLoggerFactory.Instance).CreateLogger<AnnounceService>(), new AnnounceMetrics(Registry));
+        Tracking.Changed += Announce.OnTrackersChanged;
         Reloader = new ConfigReloader(Running, Ipvs, Vrrp, NullLogger<ConfigReloader>.Instance, Kernel);
         Reloader.OnApplied(Tracking.ReconfigureAsync);
-        Status = new StatusBuilder(Running, Vrrp, Ipvs, Health, Time, Tracking);
-        Control = new ControlHandler(Running, Vrrp, Ipvs, Status, Reloader, Time);
+        Reloader.OnApplied(Announce.ReconfigureAsync);
+        Status = new StatusBuilder(Running, Vrrp, Ipvs, Health, Time, Tracking, Announce);
+        Control = new ControlHandler(Running, Vrrp, Ipvs, Status, Reloader, Time, Announce);
     }
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "hadirector-tests", Guid.NewGuid().ToString("N"));
@@ -122,6 +127,9 @@ internal sealed class TestDirector : IAsyncDisposable
 
     public ConfigReloader Reloader { get; }
 
+    /// <summary>The announced VIPs (announce:); real servers up come from <see cref="RealServersUp"/>, absent: all configured.</summary>
+    public AnnounceService Announce { get; }
+
     public StatusBuilder Status { get; }
 
     public ControlHandler Control { get; }
@@ -133,6 +141,9 @@ internal sealed class TestDirector : IAsyncDisposable
     public void WriteConfig(string yaml) => File.WriteAllText(Running.Path, yaml);
 
     public VrrpInstance Instance(string name = "web") => Vrrp.Instances.Single(i => i.Config.Name == name);
+
+    private int AnnounceUp(string virtualServer) =>
+        RealServersUp.TryGetValue(virtualServer, out var up) ? up : Running.Current.VirtualServers.First(v => v.Name == virtualServer).RealServers.Count;
 
     public static DirectorConfig Load(string yaml)
     {
@@ -147,6 +158,7 @@ internal sealed class TestDirector : IAsyncDisposable
         await Tracking.StartAsync(CancellationToken.None);
         await Vrrp.StartAsync(CancellationToken.None);
         await Ipvs.StartAsync(CancellationToken.None);
+        await Announce.StartAsync(CancellationToken.None);
     }
 
     /// <summary>Advances the clock and waits until every host action it caused (which may wait for IPVS) has run.</summary>
@@ -179,6 +191,14 @@ internal sealed class TestDirector : IAsyncDisposable
 
         // The host stops in reverse order: IPVS first, so the resignation's VIP removal leaves the table alone.
         _stopped = true;
+        // Announcements go first, then the stop grace (on the fake clock) while everything still forwards.
+        var withdrawing = Announce.StopAsync(CancellationToken.None);
+        if (Announce.Config is { } announce)
+        {
+            Time.Advance(announce.StopGrace);
+        }
+
+        await withdrawing;
         await Ipvs.StopAsync(CancellationToken.None);
         await Vrrp.StopAsync(CancellationToken.None);
         await Tracking.StopAsync(CancellationToken.None);
@@ -188,6 +208,7 @@ internal sealed class TestDirector : IAsyncDisposable
     {
         await StopAsync();
         Vrrp.Dispose();
+        Announce.Dispose();
         await Ipvs.DisposeAsync();
         Reloader.Dispose();
         Directory.Delete(_directory, recursive: true);

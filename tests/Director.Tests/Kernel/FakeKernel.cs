@@ -18,7 +18,7 @@ namespace HaDirector.Director.Tests.Kernel;
 /// Every change it makes is appended to one ordered <see cref="Effects"/> log (reads are not effects), so a test can
 /// check the order of a takeover across IPVS, addresses and the wire.
 /// </summary>
-internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
+internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules, IRoutes
 {
     private readonly Lock _gate = new();
     private readonly List<string> _effects = [];
@@ -30,8 +30,14 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
     private readonly HashSet<IPEndPoint> _listeners = [];
     private readonly List<(string Name, Channel<LinkEvent> Events)> _watches = [];
     private readonly List<(int Index, Channel<InterfaceAddress?> Events)> _addressWatches = [];
+    private readonly List<KernelRoute> _routes = [];
     private int _arpFailures;
     private int _arpOpens;
+
+    public FakeKernel()
+    {
+        _interfaces["lo"] = new Interface(1, "lo", new PhysicalAddress([0, 0, 0, 0, 0, 0]), [(IPAddress.Loopback, 8)]) { Up = true };
+    }
 
     public FakeIpvsKernel Ipvs { get; } = new();
 
@@ -67,12 +73,84 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
 
     public IKernelModules Modules => this;
 
+    public IRoutes Routes => this;
+
+    /// <summary>The routes of a table as "198.18.0.100/32 proto 201 dev lo".</summary>
+    public IReadOnlyList<string> RoutesIn(uint table)
+    {
+        lock (_gate)
+        {
+            return [.. _routes.Where(r => r.Table == table).Select(r => $"{r.Destination}/{r.PrefixLength} proto {r.Protocol} dev {NameOf(r.OutputInterface)}")];
+        }
+    }
+
+    /// <summary>A route someone else (or an earlier run of the daemon) put there: not an effect of the daemon.</summary>
+    public void AddRouteExternally(string destination, uint table, byte protocol, string device)
+    {
+        var (ip, prefix) = Parse(destination);
+        lock (_gate)
+        {
+            _routes.Add(new KernelRoute(ip, prefix, table, protocol, _interfaces[device].Index));
+        }
+    }
+
+    /// <summary>Someone (`ip route del`) removes a route behind the daemon's back.</summary>
+    public void RemoveRouteExternally(string destination, uint table)
+    {
+        var (ip, prefix) = Parse(destination);
+        lock (_gate)
+        {
+            _routes.RemoveAll(r => r.Destination.Equals(ip) && r.PrefixLength == prefix && r.Table == table);
+        }
+    }
+
+    IReadOnlyList<KernelRoute> IRoutes.List(uint table, byte protocol)
+    {
+        lock (_gate)
+        {
+            return [.. _routes.Where(r => r.Table == table && r.Protocol == protocol)];
+        }
+    }
+
+    bool IRoutes.Add(IPAddress destination, uint table, byte protocol, int outputInterface)
+    {
+        lock (_gate)
+        {
+            var prefix = destination.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
+            if (_routes.Exists(r => r.Destination.Equals(destination) && r.PrefixLength == prefix && r.Table == table))
+            {
+                return false;
+            }
+
+            _routes.Add(new KernelRoute(destination, prefix, table, protocol, outputInterface));
+            _effects.Add($"route add {destination}/{prefix} table {table} proto {protocol} dev {NameOf(outputInterface)}");
+            return true;
+        }
+    }
+
+    bool IRoutes.Delete(IPAddress destination, uint table, byte protocol, int outputInterface)
+    {
+        lock (_gate)
+        {
+            var prefix = destination.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
+            if (_routes.RemoveAll(r => r.Destination.Equals(destination) && r.PrefixLength == prefix && r.Table == table && r.Protocol == protocol) == 0)
+            {
+                return false;
+            }
+
+            _effects.Add($"route del {destination}/{prefix} table {table}");
+            return true;
+        }
+    }
+
+    private string NameOf(int index) => _interfaces.Values.FirstOrDefault(i => i.Index == index)?.Name ?? $"ifindex {index}";
+
     /// <summary>Adds an interface, up, with addresses such as "198.18.0.1/24".</summary>
     public void AddInterface(string name, params string[] addresses)
     {
         lock (_gate)
         {
-            var index = _interfaces.Count + 2; // 1 is lo
+            var index = _interfaces.Count + 1; // 1 is lo
             var mac = new PhysicalAddress([0x02, 0, 0, 0, 0, (byte)index]);
             _interfaces[name] = new Interface(index, name, mac, [.. addresses.Select(Parse)]) { Up = true };
         }

@@ -87,6 +87,64 @@ public sealed class RouteClient : IDisposable
         }
     }
 
+    /// <summary>The routes of <paramref name="table"/> tagged with <paramref name="protocol"/>, both families.</summary>
+    public IReadOnlyList<KernelRoute> ListRoutes(uint table, byte protocol)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var routes = new List<KernelRoute>();
+            bool consistent;
+            lock (_gate)
+            {
+                _writer.Clear();
+                RouteCodec.WriteDumpRoutes(_writer, 0);
+                consistent = _socket.Execute(_writer.WrittenSpanMutable, message =>
+                {
+                    if (message.Header.Type == RouteConstants.NewRoute && RouteCodec.ParseRoute(message) is { } route
+                        && route.Table == table && route.Protocol == protocol)
+                    {
+                        routes.Add(route);
+                    }
+                }, "RTM_GETROUTE dump");
+            }
+
+            if (consistent || attempt == 3)
+            {
+                return routes;
+            }
+        }
+    }
+
+    /// <summary>Adds a host route (see <see cref="RouteCodec.WriteAddRoute"/>). False if it was already there (EEXIST).</summary>
+    public bool AddRoute(IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface)
+    {
+        try
+        {
+            Run(w => RouteCodec.WriteAddRoute(w, destination, prefixLength, table, protocol, outputInterface),
+                $"RTM_NEWROUTE {destination}/{prefixLength} table {table} proto {protocol}");
+            return true;
+        }
+        catch (NetlinkErrorException ex) when (ex.Errno == Errno.EEXIST)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Deletes the route. False if it was not there (ESRCH).</summary>
+    public bool DeleteRoute(IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface)
+    {
+        try
+        {
+            Run(w => RouteCodec.WriteDeleteRoute(w, destination, prefixLength, table, protocol, outputInterface),
+                $"RTM_DELROUTE {destination}/{prefixLength} table {table} proto {protocol}");
+            return true;
+        }
+        catch (NetlinkErrorException ex) when (ex.Errno == Errno.ESRCH)
+        {
+            return false;
+        }
+    }
+
     public void Dispose() => _socket.Dispose();
 
     private LinkInfo? QueryLink(Action<NetlinkWriter> write, string operation)

@@ -122,6 +122,78 @@ public static class RouteCodec
         ? new IPAddress(attribute.Value)
         : throw new InvalidDataException($"address attribute {attribute.Type} has {attribute.Value.Length} bytes, expected 4 or 16");
 
+    /// <summary>
+    /// RTM_NEWROUTE for a host route to <paramref name="destination"/> through interface <paramref name="outputInterface"/>
+    /// in <paramref name="table"/>, tagged with <paramref name="protocol"/>: what <c>ip route add VIP/32 dev lo table T
+    /// proto P</c> sends (unicast, scope link, RTA_TABLE for tables of 256 and up). NLM_F_CREATE|NLM_F_EXCL: a route
+    /// already there fails with EEXIST instead of being replaced.
+    /// </summary>
+    public static void WriteAddRoute(NetlinkWriter writer, IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface)
+    {
+        WriteRouteRequest(writer, RouteConstants.NewRoute, NetlinkFlags.Request | NetlinkFlags.Ack | NetlinkFlags.Create | NetlinkFlags.Excl,
+            destination, prefixLength, table, protocol, outputInterface);
+    }
+
+    /// <summary>RTM_DELROUTE for the route <see cref="WriteAddRoute"/> made (the kernel matches table, protocol and destination).</summary>
+    public static void WriteDeleteRoute(NetlinkWriter writer, IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface)
+    {
+        WriteRouteRequest(writer, RouteConstants.DelRoute, NetlinkFlags.Request | NetlinkFlags.Ack, destination, prefixLength, table, protocol, outputInterface);
+    }
+
+    /// <summary>RTM_GETROUTE dump of one family's routes (all tables: the reader filters).</summary>
+    public static void WriteDumpRoutes(NetlinkWriter writer, byte family)
+    {
+        var start = writer.BeginMessage(RouteConstants.GetRoute, NetlinkFlags.Request | NetlinkFlags.Dump);
+        new RouteMessage(family, 0, 0, 0, 0, 0).Write(writer.WriteFixed(RouteMessage.Size));
+        writer.EndMessage(start);
+    }
+
+    public static KernelRoute ParseRoute(NetlinkMessage message)
+    {
+        var header = RouteMessage.Read(message.Payload);
+        uint table = header.Table;
+        var outputInterface = 0;
+        IPAddress? destination = null;
+        foreach (var attribute in message.AttributesAfter(RouteMessage.Size))
+        {
+            switch (attribute.Type)
+            {
+                case RouteConstants.RouteAttrDestination:
+                    destination = ReadAddress(attribute);
+                    break;
+                case RouteConstants.RouteAttrTable:
+                    table = attribute.GetU32();
+                    break;
+                case RouteConstants.RouteAttrOutputInterface:
+                    outputInterface = (int)attribute.GetU32();
+                    break;
+            }
+        }
+
+        // A default route has no RTA_DST.
+        destination ??= header.Family == LinuxConstants.AfInet6 ? IPAddress.IPv6Any : IPAddress.Any;
+        return new KernelRoute(destination, header.DestinationLength, table, header.Protocol, outputInterface);
+    }
+
+    private static void WriteRouteRequest(NetlinkWriter writer, ushort type, ushort flags, IPAddress destination, int prefixLength, uint table,
+        byte protocol, int outputInterface)
+    {
+        var isV6 = destination.AddressFamily == AddressFamily.InterNetworkV6;
+        ArgumentOutOfRangeException.ThrowIfNegative(prefixLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(prefixLength, isV6 ? 128 : 32);
+        ArgumentOutOfRangeException.ThrowIfZero(table);
+
+        var start = writer.BeginMessage(type, flags);
+        var family = (byte)(isV6 ? LinuxConstants.AfInet6 : LinuxConstants.AfInet);
+        var shortTable = table < 256 ? (byte)table : RouteConstants.TableUnspec;
+        new RouteMessage(family, (byte)prefixLength, shortTable, protocol, RouteConstants.ScopeLink, RouteConstants.RouteTypeUnicast)
+            .Write(writer.WriteFixed(RouteMessage.Size));
+        writer.WriteU32(RouteConstants.RouteAttrTable, table);
+        writer.WriteAddress(RouteConstants.RouteAttrDestination, destination);
+        writer.WriteU32(RouteConstants.RouteAttrOutputInterface, (uint)outputInterface);
+        writer.EndMessage(start);
+    }
+
     private static void WriteAddressRequest(NetlinkWriter writer, ushort type, ushort flags, int interfaceIndex, IPAddress address, int prefixLength, string? label)
     {
         var isV6 = address.AddressFamily == AddressFamily.InterNetworkV6;

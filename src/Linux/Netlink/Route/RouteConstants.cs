@@ -10,6 +10,19 @@ public static class RouteConstants
     public const ushort NewAddr = 20;
     public const ushort DelAddr = 21;
     public const ushort GetAddr = 22;
+    public const ushort NewRoute = 24;
+    public const ushort DelRoute = 25;
+    public const ushort GetRoute = 26;
+
+    // RTA_* (rtnetlink.h)
+    public const ushort RouteAttrDestination = 1;
+    public const ushort RouteAttrOutputInterface = 4;
+    public const ushort RouteAttrTable = 15;
+
+    // RTN_UNICAST, RT_SCOPE_LINK, RT_TABLE_UNSPEC (rtnetlink.h)
+    public const byte RouteTypeUnicast = 1;
+    public const byte ScopeLink = 253;
+    public const byte TableUnspec = 0;
 
     // enum rtnetlink_groups; the legacy bind() mask RTMGRP_LINK is 1 << (RTNLGRP_LINK - 1)
     public const int GroupLink = 1;

@@ -118,4 +118,32 @@ public sealed class RouteClientNamespaceTests : IDisposable
         Assert.All(new[] { results[7], results[500] }, r => Assert.Equal(Errno.EEXIST, r.Errno));
         Assert.Equal(999, _ns.Addresses().Count(a => a.StartsWith("198.18.")));
     }
+
+    [Fact]
+    public void AddRoute_InATableOfItsOwn_IpShowsItWithOurProtocolAndListFindsOnlyOurs()
+    {
+        var lo = _client.GetLink("lo")!.Index;
+        var vip = IPAddress.Parse("198.18.10.80");
+        _ns.Ip("route", "add", "198.18.10.90/32", "dev", "lo", "table", "200", "proto", "12");
+
+        Assert.True(_client.AddRoute(vip, 32, 200, 201, lo));
+        Assert.False(_client.AddRoute(vip, 32, 200, 201, lo));
+
+        Assert.Contains("198.18.10.80 dev lo proto 201 scope link", _ns.Ip("route", "show", "table", "200"));
+        Assert.Equal([new KernelRoute(vip, 32, 200, 201, lo)], _client.ListRoutes(200, 201));
+        Assert.True(_client.DeleteRoute(vip, 32, 200, 201, lo));
+        Assert.False(_client.DeleteRoute(vip, 32, 200, 201, lo));
+        Assert.DoesNotContain("198.18.10.80", _ns.Ip("route", "show", "table", "200"));
+    }
+
+    [Fact]
+    public void AddRoute_TableAbove255_TravelsInRtaTable()
+    {
+        var lo = _client.GetLink("lo")!.Index;
+
+        _client.AddRoute(IPAddress.Parse("198.18.10.81"), 32, 70000, 201, lo);
+
+        Assert.Contains("198.18.10.81 dev lo proto 201 scope link", _ns.Ip("route", "show", "table", "70000"));
+        Assert.Single(_client.ListRoutes(70000, 201));
+    }
 }

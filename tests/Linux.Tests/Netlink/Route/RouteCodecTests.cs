@@ -156,4 +156,45 @@ public class RouteCodecTests
         Assert.True(reader.MoveNext());
         return parse(reader.Current);
     }
+
+    [Fact]
+    public void WriteAddRoute_HostRouteInOwnTable_IsUnicastScopeLinkWithTableAndProtocol()
+    {
+        var writer = new NetlinkWriter();
+
+        RouteCodec.WriteAddRoute(writer, IPAddress.Parse("198.18.10.80"), 32, 200, 201, 1);
+
+        // nlmsghdr RTM_NEWROUTE(24) REQUEST|ACK|EXCL|CREATE; rtmsg AF_INET /32 table 200 proto 201 scope link(253) unicast(1);
+        // RTA_TABLE 200, RTA_DST, RTA_OIF 1
+        var expected = Hex.Parse("""
+            34000000 1800 0506 00000000 00000000
+            02 20 00 00 c8 c9 fd 01 00000000
+            0800 0f00 c8000000
+            0800 0100 c6120a50
+            0800 0400 01000000
+            """);
+        Assert.Equal(Hex.Format(expected), Hex.Format(writer.WrittenSpan));
+    }
+
+    [Fact]
+    public void WriteAddRoute_TableAbove255_LeavesRtmTableUnspec()
+    {
+        var writer = new NetlinkWriter();
+
+        RouteCodec.WriteAddRoute(writer, IPAddress.Parse("198.18.10.80"), 32, 70000, 201, 1);
+
+        Assert.Equal(RouteConstants.TableUnspec, writer.WrittenSpan[NetlinkHeader.Size + 4]);
+    }
+
+    [Fact]
+    public void ParseRoute_WhatWriteAddRouteWrote_ReadsItBack()
+    {
+        var writer = new NetlinkWriter();
+        RouteCodec.WriteAddRoute(writer, IPAddress.Parse("2001:2::80"), 128, 70000, 201, 3);
+        var header = NetlinkHeader.Read(writer.WrittenSpan);
+
+        var route = RouteCodec.ParseRoute(new NetlinkMessage(header, writer.WrittenSpan[NetlinkHeader.Size..(int)header.Length]));
+
+        Assert.Equal(new KernelRoute(IPAddress.Parse("2001:2::80"), 128, 70000, 201, 3), route);
+    }
 }

@@ -1,0 +1,410 @@
+using System.Net;
+using HaDirector.Director.Configuration;
+using HaDirector.Director.Ipvs;
+using HaDirector.Director.Kernel;
+using HaDirector.Director.Tracking;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HaDirector.Director.Announce;
+
+/// <summary>
+/// Holds the announced VIPs (<c>announce:</c>, docs/scale-out.md): each VIP on <c>lo</c> and its IPVS services
+/// programmed at all times, and a route for it in the announce table while <see cref="AnnouncementPolicy"/> says
+/// this director should be a next hop, which the routing daemon exports over BGP. One pass compares the policy's
+/// verdicts with the table as the kernel shows it and adds or removes the difference, so a restart that finds its
+/// routes keeps them (no withdraw-then-announce) and a route someone removed comes back. Passes run every second
+/// (health is read then), on a tracker change, on <c>failover</c>/<c>resume</c>, on a reload and on stop.
+/// </summary>
+public sealed partial class AnnounceService : IHostedService, IDisposable
+{
+    /// <summary>How often real-server health is read and the table repaired.</summary>
+    public static readonly TimeSpan PassPeriod = TimeSpan.FromSeconds(1);
+
+    private const string Loopback = "lo";
+
+    private static readonly (string Path, string Value)[] KernelParameters =
+    [
+        // A director that did not see a flow start (the router moved it here) must still forward its next segment.
+        ("net/ipv4/vs/sloppy_tcp", "1"),
+        ("net/ipv4/vs/sloppy_sctp", "1"),
+        // The VIP is on lo of every director: none may answer ARP for it, as on a real server (RealServerSysctls).
+        ("net/ipv4/conf/all/arp_ignore", "1"),
+        ("net/ipv4/conf/lo/arp_ignore", "1"),
+        ("net/ipv4/conf/all/arp_announce", "2"),
+        ("net/ipv4/conf/lo/arp_announce", "2"),
+    ];
+
+    private readonly IHostKernel _kernel;
+    private readonly IpvsTableService _ipvs;
+    private readonly Func<string, int> _realServersUp;
+    private readonly Func<IReadOnlyList<TrackerStatus>> _trackers;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly AnnounceMetrics? _metrics;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<IPAddress, AnnouncementDecision> _decisions = [];
+    private AnnouncementPolicy _policy;
+    private DirectorConfig _config;
+    private ITimer? _timer;
+    private bool _maintenance;
+    private bool _stopping;
+    private string? _lastError;
+
+    /// <param name="realServersUp">Real servers up per virtual server name (not checked yet counts as up, as the table serves it).</param>
+    /// <param name="trackers">The trackers' readings now (vrrp.trackers).</param>
+    public AnnounceService(DirectorConfig config, IHostKernel kernel, IpvsTableService ipvs, Func<string, int> realServersUp,
+        Func<IReadOnlyList<TrackerStatus>> trackers, TimeProvider time, ILogger<AnnounceService> logger, AnnounceMetrics? metrics = null)
+    {
+        _config = config;
+        _kernel = kernel;
+        _ipvs = ipvs;
+        _realServersUp = realServersUp;
+        _trackers = trackers;
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+        _policy = new AnnouncementPolicy(config.Announce?.HoldDown ?? TimeSpan.Zero);
+    }
+
+    /// <summary>Whether this configuration announces anything (else the service does nothing at all).</summary>
+    public bool InUse => Volatile.Read(ref _config).Announce is not null;
+
+    /// <summary>The announce section in force, or null.</summary>
+    public AnnounceConfig? Config => Volatile.Read(ref _config).Announce;
+
+    public bool InMaintenance
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _maintenance;
+            }
+        }
+    }
+
+    /// <summary>Each announced VIP's last verdict, in configuration order.</summary>
+    public IReadOnlyList<AnnouncementDecision> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. (_config.Announce?.Vips ?? []).Select(v => _decisions.GetValueOrDefault(v.Address)).OfType<AnnouncementDecision>()];
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!InUse)
+        {
+            return;
+        }
+
+        // Services first, then the VIP, then the route: the first flow the router sends here must find all three.
+        await ObserveAsync(_ipvs.ActivateAnnouncedAsync());
+        lock (_gate)
+        {
+            SetKernelParameters();
+
+            Pass();
+            _timer = _time.CreateTimer(_ => PassLocked(), null, PassPeriod, PassPeriod);
+        }
+    }
+
+    /// <summary>
+    /// Withdraws every announcement, then waits <c>stopGrace</c> while the router moves the flows to the other
+    /// directors (this one still forwards what arrives), then returns. The VIPs stay on lo and IPVS stays as it is:
+    /// the next start finds them and announces without a gap in forwarding.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan grace;
+        lock (_gate)
+        {
+            if (_config.Announce is not { } announce || _stopping)
+            {
+                return;
+            }
+
+            _stopping = true;
+            Pass();
+            grace = announce.StopGrace;
+        }
+
+        LogStopGrace(_logger, (long)grace.TotalMilliseconds);
+        try
+        {
+            await Task.Delay(grace, _time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout came first.
+        }
+
+        lock (_gate)
+        {
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    /// <summary><c>hadirector failover</c>: withdraws every VIP and holds them withdrawn until <see cref="Resume"/>; IPVS forwards on.</summary>
+    public IReadOnlyList<AnnouncementDecision> Failover()
+    {
+        lock (_gate)
+        {
+            _maintenance = true;
+            Pass();
+            return Snapshot();
+        }
+    }
+
+    /// <summary><c>hadirector resume</c>: announces again what is healthy (no hold-down: maintenance is not a failure).</summary>
+    public IReadOnlyList<AnnouncementDecision> Resume()
+    {
+        lock (_gate)
+        {
+            _maintenance = false;
+            Pass();
+            return Snapshot();
+        }
+    }
+
+    /// <summary>A tracker changed: decide at once rather than at the next pass.</summary>
+    public void OnTrackersChanged() => PassLocked();
+
+    /// <summary>A validated reload (after the IPVS table service took it): new VIPs, services and rules.</summary>
+    public async Task ReconfigureAsync(DirectorConfig next)
+    {
+        AnnounceConfig? before;
+        lock (_gate)
+        {
+            before = _config.Announce;
+            _config = next;
+            if (before?.HoldDown != next.Announce?.HoldDown)
+            {
+                // The last verdicts stay; only the hold-down history restarts (a VIP in hold-down is announced at once).
+                _policy = new AnnouncementPolicy(next.Announce?.HoldDown ?? TimeSpan.Zero);
+            }
+        }
+
+        if (next.Announce is not null)
+        {
+            await ObserveAsync(_ipvs.ActivateAnnouncedAsync());
+        }
+
+        lock (_gate)
+        {
+            var kept = next.Announce?.Vips.Select(v => v.Address).ToHashSet() ?? [];
+            if (before is not null)
+            {
+                // Routes of VIPs the reload removed (and of the old table or protocol) go; so do their addresses on lo.
+                var moved = next.Announce is not { } now || (now.Table, now.Protocol) != (before.Table, before.Protocol);
+                foreach (var vip in before.Vips.Where(v => moved || !kept.Contains(v.Address)))
+                {
+                    Try(() => _kernel.Routes.Delete(vip.Address, before.Table, before.Protocol, LoopbackIndex()), $"withdrawing {vip.Address}");
+                }
+
+                foreach (var vip in before.Vips.Where(v => !kept.Contains(v.Address)))
+                {
+                    Try(() => _kernel.Links.DeleteAddress(LoopbackIndex(), vip.Address, RouteTables.HostPrefix(vip.Address)), $"removing {vip.Address} from lo");
+                    _decisions.Remove(vip.Address);
+                    _metrics?.Remove(vip.Address);
+                }
+            }
+
+            _policy.Retain(kept);
+            if (next.Announce is not null)
+            {
+                SetKernelParameters();
+                Pass();
+                _timer ??= _time.CreateTimer(_ => PassLocked(), null, PassPeriod, PassPeriod);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    private void PassLocked()
+    {
+        lock (_gate)
+        {
+            Pass();
+        }
+    }
+
+    /// <summary>One pass under the lock: decide each VIP, then make the table and lo say so.</summary>
+    private void Pass()
+    {
+        if (_config.Announce is not { } announce)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var trackers = _trackers().ToDictionary(t => t.Name, t => t.Reading.Up, StringComparer.Ordinal);
+        var ok = Try(() =>
+        {
+            var lo = LoopbackIndex();
+            var onLo = _kernel.Links.ListAddresses(lo).Select(a => a.Address).ToHashSet();
+            var routed = _kernel.Routes.List(announce.Table, announce.Protocol).Select(r => r.Destination).ToHashSet();
+            foreach (var vip in announce.Vips)
+            {
+                var decision = _policy.Decide(vip.Address, ConditionsOf(vip, trackers), _maintenance, _stopping, now);
+                if (!onLo.Contains(vip.Address) && _kernel.Links.AddAddress(lo, vip.Address, RouteTables.HostPrefix(vip.Address)))
+                {
+                    LogVipOnLoopback(_logger, vip.Address);
+                }
+
+                if (decision.Announce && !routed.Contains(vip.Address))
+                {
+                    _kernel.Routes.Add(vip.Address, announce.Table, announce.Protocol, lo);
+                }
+                else if (!decision.Announce && routed.Contains(vip.Address))
+                {
+                    _kernel.Routes.Delete(vip.Address, announce.Table, announce.Protocol, lo);
+                }
+
+                Record(decision);
+            }
+
+            // Our protocol in our table and no VIP of ours: left by an earlier configuration.
+            foreach (var stale in routed.Where(r => !announce.Vips.Any(v => v.Address.Equals(r))))
+            {
+                _kernel.Routes.Delete(stale, announce.Table, announce.Protocol, lo);
+                LogStaleRoute(_logger, stale, announce.Table);
+            }
+        }, "announcing");
+        if (ok && _lastError is not null)
+        {
+            LogRecovered(_logger);
+            _lastError = null;
+        }
+    }
+
+    private VipConditions ConditionsOf(AnnouncedVipConfig vip, Dictionary<string, bool> trackers)
+    {
+        string? tracker = vip.Track.FirstOrDefault(t => trackers.TryGetValue(t, out var up) && !up);
+        string? shortService = null;
+        foreach (var server in _config.VirtualServers)
+        {
+            if (server.Vip is { } address && address.Equals(vip.Address))
+            {
+                var up = _realServersUp(server.Name);
+                if (up < vip.MinHealthy)
+                {
+                    shortService = $"{server.Name}: {up} of {server.RealServers.Count} real server(s) up, needs {vip.MinHealthy}";
+                    break;
+                }
+            }
+        }
+
+        return new VipConditions(shortService, tracker);
+    }
+
+    private void Record(AnnouncementDecision decision)
+    {
+        _decisions.TryGetValue(decision.Vip, out var before);
+        _decisions[decision.Vip] = decision;
+        _metrics?.Set(decision.Vip, decision.Reason);
+        if (before?.Reason == decision.Reason)
+        {
+            return;
+        }
+
+        if (decision.Announce)
+        {
+            LogAnnouncing(_logger, decision.Vip);
+        }
+        else
+        {
+            LogWithdrawn(_logger, decision.Vip, AnnounceNames.Of(decision.Reason), decision.Detail ?? "");
+        }
+    }
+
+    private int LoopbackIndex() =>
+        _kernel.Links.GetLink(Loopback)?.Index ?? throw new HostConditionException("no interface lo: announced VIPs live on lo");
+
+    /// <summary>Set at start and on every reload; one that cannot be set is logged, and announcing goes on without it.</summary>
+    private void SetKernelParameters()
+    {
+        foreach (var (path, value) in KernelParameters)
+        {
+            try
+            {
+                _kernel.Sysctls.Write(path, value);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogSettingFailed(_logger, path.Replace('/', '.'), value, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>A kernel failure is logged once until it changes (the next pass retries); the daemon runs on.</summary>
+    private bool Try(Action action, string what)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            var error = $"{what}: {ex.Message}";
+            if (error != _lastError)
+            {
+                _lastError = error;
+                LogFailed(_logger, error);
+            }
+
+            return false;
+        }
+    }
+
+    private async Task ObserveAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogServicesFailed(_logger, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "announcing {Vip}: this director is a next hop for it")]
+    private static partial void LogAnnouncing(ILogger logger, IPAddress vip);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "withdrew {Vip} ({Reason}) {Detail}")]
+    private static partial void LogWithdrawn(ILogger logger, IPAddress vip, string reason, string detail);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "added {Vip} to lo (announced VIPs live there, never answered for by ARP)")]
+    private static partial void LogVipOnLoopback(ILogger logger, IPAddress vip);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "removed a route for {Destination} from table {Table} that no announced VIP has (an earlier configuration's)")]
+    private static partial void LogStaleRoute(ILogger logger, IPAddress destination, uint table);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "{Error}; retried every second")]
+    private static partial void LogFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Information, Message = "announcing works again")]
+    private static partial void LogRecovered(ILogger logger);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Information, Message = "stopping: withdrew every announced VIP; forwarding on for {GraceMs} ms while the router moves the flows")]
+    private static partial void LogStopGrace(ILogger logger, long graceMs);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "could not set {Setting}={Value}: {Error}; announcing goes on without it")]
+    private static partial void LogSettingFailed(ILogger logger, string setting, string value, string error);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Error, Message = "programming the announced VIPs' IPVS services failed: {Error}; the reconciler retries")]
+    private static partial void LogServicesFailed(ILogger logger, string error);
+}
