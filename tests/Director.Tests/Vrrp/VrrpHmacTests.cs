@@ -139,6 +139,38 @@ public sealed class VrrpHmacTests
     }
 
     [Fact]
+    public async Task SendAdvert_Ipv6_ChecksumCoversTheTrailerAsKeepalivedsKernelChecksIt()
+    {
+        // keepalived 2.4's kernel (IPV6_CHECKSUM) verifies the checksum over the whole payload and drops the advert otherwise.
+        await using var director = await Ipv6MasterAsync();
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        var sent = director.Kernel.Socket("eth1", System.Net.Sockets.AddressFamily.InterNetworkV6).SentBytes;
+        Assert.NotEmpty(sent);
+        foreach (var datagram in sent)
+        {
+            Assert.Equal(Ipv6Header.Length + 8 + 16 + VrrpHmacTrailer.Length, datagram.Length);
+            Assert.Equal(0, InternetChecksum.OverIpv6(datagram.AsSpan(8, 16), datagram.AsSpan(24, 16), VrrpCodec.IpProtocolNumber,
+                datagram.AsSpan(Ipv6Header.Length)));
+        }
+    }
+
+    [Fact]
+    public async Task Dispatch_Ipv6ChecksumOverMessageAndTrailer_Accepted()
+    {
+        // keepalived 2.4.3's form (Vrrp.Tests/Fixtures/hmac-v6-*.hex): the checksum sums the trailer too.
+        await using var director = await Ipv6MasterAsync();
+        var advert = Ipv6Advert(250, PeerSigner(director.Time));
+        var payload = advert.AsSpan(Ipv6Header.Length);
+        VrrpHmacIpv6Checksum.Cover(payload, Ipv6Peer, VrrpCodec.MulticastGroupV6);
+
+        director.Kernel.Socket("eth1", System.Net.Sockets.AddressFamily.InterNetworkV6).Deliver(advert);
+        await director.SettleAsync();
+
+        Assert.Equal(VrrpState.Backup, director.Instance("web6").Runtime.State);
+    }
+
+    [Fact]
     public async Task Dispatch_Ipv6_SignedHigherPriorityAcceptedUnsignedDroppedAsMissingTrailer()
     {
         await using var director = await Ipv6MasterAsync();
