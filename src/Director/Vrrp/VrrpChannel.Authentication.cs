@@ -23,14 +23,17 @@ public sealed partial class VrrpChannel
     /// </summary>
     private static VrrpReceiveResult? RoutedUnicast(Dictionary<int, VrrpAdvertValidator> routed, ReadOnlySpan<byte> datagram)
     {
-        var ihl = (datagram[0] & 0x0F) * 4;
-        if (datagram.Length < ihl + 2 || !routed.TryGetValue(datagram[ihl + 1], out var validator))
+        // IPv4: the TTL at byte 8 after a variable header; IPv6 (the 40-byte header the socket rebuilds): the hop limit
+        // at byte 7.
+        var ipv6 = datagram.Length > 0 && datagram[0] >> 4 == 6;
+        var header = ipv6 ? 40 : (datagram[0] & 0x0F) * 4;
+        if (datagram.Length < header + 2 || !routed.TryGetValue(datagram[header + 1], out var validator))
         {
             return null;
         }
 
         var copy = datagram.ToArray();
-        copy[8] = VrrpCodec.RequiredTtl;
+        copy[ipv6 ? 7 : 8] = VrrpCodec.RequiredTtl;
         var result = validator.Validate(copy);
         return result.IsAccepted ? result : null;
     }

@@ -103,9 +103,10 @@ public sealed partial class VrrpChannel : IDisposable
                 // The v3 checksum covers the destination (pseudo-header): one encode per peer.
                 var header = VrrpDatagramWriter.HeaderLength(source.AddressFamily);
                 var length = VrrpCodec.Write(packet, source, destination, _sendBuffer.AsSpan(header), mode);
-                if (hmac is not null)
+                if (hmac is not null && Sign(hmac, source, header, length, first) is > 0 and var trailer)
                 {
-                    length += Sign(hmac, source, header, length, first);
+                    length += trailer;
+                    VrrpHmacIpv6Checksum.Cover(_sendBuffer.AsSpan(header, length), source, destination);
                 }
 
                 first = false;

@@ -24,9 +24,10 @@ internal readonly ref struct VrrpDatagramView
     private const int MinIpHeaderLength = 20;
     private const int Ipv6HeaderLength = 40;
 
-    private VrrpDatagramView(ReadOnlySpan<byte> message, byte ttl, ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination)
+    private VrrpDatagramView(ReadOnlySpan<byte> payload, int messageLength, byte ttl, ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination)
     {
-        Message = message;
+        Payload = payload;
+        Message = payload[..messageLength];
         Ttl = ttl;
         SourceBytes = source;
         DestinationBytes = destination;
@@ -34,6 +35,9 @@ internal readonly ref struct VrrpDatagramView
 
     /// <summary>The VRRP message, exactly as long as its header announces (trailing bytes cut).</summary>
     public ReadOnlySpan<byte> Message { get; }
+
+    /// <summary>The whole IP payload: the message and whatever follows it (an HMAC trailer, padding).</summary>
+    public ReadOnlySpan<byte> Payload { get; }
 
     /// <summary>The IPv4 TTL or the IPv6 hop limit.</summary>
     public byte Ttl { get; }
@@ -166,12 +170,18 @@ internal readonly ref struct VrrpDatagramView
             return VrrpDropReason.Truncated;
         }
 
-        view = new VrrpDatagramView(payload[..length], ttl, source, destination);
+        view = new VrrpDatagramView(payload, length, ttl, source, destination);
         return VrrpDropReason.None;
     }
 
+    /// <summary>
+    /// The checksum over the message; over IPv6 with an HMAC trailer, also over message and trailer: keepalived 2.4 leaves
+    /// the IPv6 checksum to the kernel (IPV6_CHECKSUM), which sums the whole payload.
+    /// </summary>
     public bool ChecksumIsValid(VrrpChecksumMode mode) =>
-        VrrpChecksum.Compute(Message, Version, SourceBytes, DestinationBytes, mode) == 0;
+        VrrpChecksum.Compute(Message, Version, SourceBytes, DestinationBytes, mode) == 0
+        || (IsIpv6 && Payload.Length == Message.Length + Authentication.VrrpHmacTrailer.Length
+            && VrrpChecksum.Compute(Payload, Version, SourceBytes, DestinationBytes, mode) == 0);
 
     public bool ContainsAddress(UInt128 address)
     {

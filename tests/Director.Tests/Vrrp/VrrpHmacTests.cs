@@ -98,23 +98,24 @@ public sealed class VrrpHmacTests
     private static readonly IPAddress Ipv6Peer = IPAddress.Parse("fe80::2");
 
     /// <summary>An IPv6 advert from fe80::2 as the IPv6 socket hands it over (rebuilt header, then message and trailer).</summary>
-    private static byte[] Ipv6Advert(byte priority, VrrpHmacAuthenticator? signer)
+    private static byte[] Ipv6Advert(byte priority, VrrpHmacAuthenticator? signer, byte hopLimit = 255, IPAddress? destination = null)
     {
+        destination ??= VrrpCodec.MulticastGroupV6;
         var packet = new VrrpPacket(VrrpVersion.V3, 51, priority, [IPAddress.Parse("2001:2::100")], TimeSpan.FromSeconds(1));
         var buffer = new byte[Ipv6Header.Length + VrrpCodec.GetMessageLength(packet) + VrrpHmacTrailer.Length];
-        var length = VrrpCodec.Write(packet, Ipv6Peer, VrrpCodec.MulticastGroupV6, buffer.AsSpan(Ipv6Header.Length));
+        var length = VrrpCodec.Write(packet, Ipv6Peer, destination, buffer.AsSpan(Ipv6Header.Length));
         if (signer is not null)
         {
             length += signer.Sign(buffer.AsSpan(Ipv6Header.Length, length), buffer.AsSpan(Ipv6Header.Length + length), Ipv6Peer);
         }
 
-        VrrpDatagramWriter.WriteHeader(Ipv6Peer, VrrpCodec.MulticastGroupV6, buffer, length);
+        VrrpDatagramWriter.WriteHeader(Ipv6Peer, destination, buffer, length, hopLimit);
         return buffer[..(Ipv6Header.Length + length)];
     }
 
-    private static async Task<TestDirector> Ipv6MasterAsync()
+    private static async Task<TestDirector> Ipv6MasterAsync(string yaml = Ipv6Yaml)
     {
-        var director = new TestDirector(Ipv6Yaml, k => k.AddInterface("eth1", "fe80::1/64", "2001:2::1/64"));
+        var director = new TestDirector(yaml, k => k.AddInterface("eth1", "fe80::1/64", "2001:2::1/64"));
         await director.StartAsync();
         await director.AdvanceAsync(TestDirector.MasterDown);
         Assert.Equal(VrrpState.Master, director.Instance("web6").Runtime.State);
@@ -139,6 +140,38 @@ public sealed class VrrpHmacTests
     }
 
     [Fact]
+    public async Task SendAdvert_Ipv6_ChecksumCoversTheTrailerAsKeepalivedsKernelChecksIt()
+    {
+        // keepalived 2.4's kernel (IPV6_CHECKSUM) verifies the checksum over the whole payload and drops the advert otherwise.
+        await using var director = await Ipv6MasterAsync();
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        var sent = director.Kernel.Socket("eth1", System.Net.Sockets.AddressFamily.InterNetworkV6).SentBytes;
+        Assert.NotEmpty(sent);
+        foreach (var datagram in sent)
+        {
+            Assert.Equal(Ipv6Header.Length + 8 + 16 + VrrpHmacTrailer.Length, datagram.Length);
+            Assert.Equal(0, InternetChecksum.OverIpv6(datagram.AsSpan(8, 16), datagram.AsSpan(24, 16), VrrpCodec.IpProtocolNumber,
+                datagram.AsSpan(Ipv6Header.Length)));
+        }
+    }
+
+    [Fact]
+    public async Task Dispatch_Ipv6ChecksumOverMessageAndTrailer_Accepted()
+    {
+        // keepalived 2.4.3's form (Vrrp.Tests/Fixtures/hmac-v6-*.hex): the checksum sums the trailer too.
+        await using var director = await Ipv6MasterAsync();
+        var advert = Ipv6Advert(250, PeerSigner(director.Time));
+        var payload = advert.AsSpan(Ipv6Header.Length);
+        VrrpHmacIpv6Checksum.Cover(payload, Ipv6Peer, VrrpCodec.MulticastGroupV6);
+
+        director.Kernel.Socket("eth1", System.Net.Sockets.AddressFamily.InterNetworkV6).Deliver(advert);
+        await director.SettleAsync();
+
+        Assert.Equal(VrrpState.Backup, director.Instance("web6").Runtime.State);
+    }
+
+    [Fact]
     public async Task Dispatch_Ipv6_SignedHigherPriorityAcceptedUnsignedDroppedAsMissingTrailer()
     {
         await using var director = await Ipv6MasterAsync();
@@ -154,6 +187,25 @@ public sealed class VrrpHmacTests
         await director.SettleAsync();
         Assert.Equal(VrrpState.Backup, director.Instance("web6").Runtime.State);
         Assert.Equal(Ipv6Peer, director.Instance("web6").Runtime.Hmac!.LastVerified?.Source);
+    }
+
+    [Theory]
+    [InlineData(true, true, VrrpState.Backup)]
+    [InlineData(true, false, VrrpState.Master)]
+    [InlineData(false, true, VrrpState.Master)]
+    public async Task Dispatch_Ipv6UnicastHopLimit64_AcceptedOnlyWithOptInAndTrailer(bool optIn, bool withTrailer, VrrpState expected)
+    {
+        // keepalived 2.4.3 sends IPv6 unicast with hop limit 64 (Vrrp.Tests/Fixtures/hmac-v6-unicast-*.hex).
+        var yaml = Ipv6Yaml
+            .Replace("type: hmac,", $"type: hmac, acceptRoutedUnicast: {(optIn ? "true" : "false")},", StringComparison.Ordinal)
+            .Replace("      virtualAddresses:", "      unicastPeers: [fe80::2]\n      virtualAddresses:", StringComparison.Ordinal);
+        await using var director = await Ipv6MasterAsync(yaml);
+
+        director.Kernel.Socket("eth1", System.Net.Sockets.AddressFamily.InterNetworkV6)
+            .Deliver(Ipv6Advert(250, withTrailer ? PeerSigner(director.Time) : null, hopLimit: 64, destination: IPAddress.Parse("fe80::1")));
+        await director.SettleAsync();
+
+        Assert.Equal(expected, director.Instance("web6").Runtime.State);
     }
 
     [Fact]

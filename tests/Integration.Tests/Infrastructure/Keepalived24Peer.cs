@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 
 namespace HaDirector.Integration.Tests.Infrastructure;
@@ -11,6 +10,7 @@ public sealed class Keepalived24Peer : IDisposable
 {
     private static readonly Lazy<string> Built = new(Build);
     private readonly string _dir;
+    private readonly Func<string?, string> _config;
 
     /// <param name="hmac">The lines inside <c>auth_hmac { }</c> (keys, active_key, mode...); null: no authentication.</param>
     /// <param name="unicast">(our source, the peer): unicast instead of multicast.</param>
@@ -20,30 +20,10 @@ public sealed class Keepalived24Peer : IDisposable
         Host = host;
         _dir = Directory.CreateTempSubdirectory("hd-keepalived24-").FullName;
         ConfigPath = Path.Combine(_dir, "keepalived.conf");
-        var interval = version == 2
-            ? ((int)advertInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture)
-            : advertInterval.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture);
         var unicastLines = unicast is { } u ? $"unicast_src_ip {u.Source}\n    unicast_peer {{\n        {u.Peer}\n    }}" : "";
-        var hmacLines = hmac is null ? "" : $"auth_hmac {{\n{hmac}\n    }}";
-        File.WriteAllText(ConfigPath, $$"""
-            global_defs {
-                router_id {{host.Name}}
-                vrrp_garp_master_delay 5
-            }
-            vrrp_instance VI_{{vrid}} {
-                state BACKUP
-                interface eth0
-                virtual_router_id {{vrid}}
-                priority {{priority}}
-                version {{version}}
-                advert_int {{interval}}
-                {{unicastLines}}
-                {{hmacLines}}
-                virtual_ipaddress {
-                    {{vip}}/32 dev eth0
-                }
-            }
-            """);
+        _config = hmacLines => KeepalivedPeer.Config(host, vrid, priority, version, advertInterval, vip, "",
+            unicastLines + "\n" + (hmacLines is null ? "" : $"auth_hmac {{\n{hmacLines}\n    }}"));
+        File.WriteAllText(ConfigPath, _config(hmac));
         Process = new ManagedProcess("keepalived24@" + host.Name, host.Namespace, Binary,
             ["--vrrp", "-n", "-l", "-D", "-f", ConfigPath, "-p", Path.Combine(_dir, "k.pid"), "-r", Path.Combine(_dir, "v.pid")]);
     }
@@ -56,6 +36,16 @@ public sealed class Keepalived24Peer : IDisposable
     public string ConfigPath { get; }
 
     public ManagedProcess Process { get; }
+
+    /// <summary>
+    /// Rewrites the configuration with other <c>auth_hmac</c> lines and reloads keepalived (SIGHUP to its parent), as an
+    /// operator rotating keys does.
+    /// </summary>
+    public void Reload(string? hmac)
+    {
+        File.WriteAllText(ConfigPath, _config(hmac));
+        Process.Signal(1);
+    }
 
     private static string Build()
     {

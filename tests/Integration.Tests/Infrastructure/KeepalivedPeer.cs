@@ -19,6 +19,18 @@ public sealed class KeepalivedPeer : IDisposable
         Host = host;
         _dir = Directory.CreateTempSubdirectory("hd-keepalived-").FullName;
         var conf = Path.Combine(_dir, "keepalived.conf");
+        File.WriteAllText(conf, Config(host, vrid, priority, version, advertInterval, vip, topLevel,
+            (preempt ? "" : "nopreempt") + "\n" + instanceExtra, addressBlocks));
+        Process = new ManagedProcess("keepalived@" + host.Name, host.Namespace, "keepalived",
+            ["--vrrp", "-n", "-l", "-D", "-f", conf, "-p", Path.Combine(_dir, "k.pid"), "-r", Path.Combine(_dir, "v.pid")]);
+    }
+
+    public LanHost Host { get; }
+
+    /// <summary>keepalived.conf for one VRRP instance in BACKUP state on eth0 (both keepalived versions).</summary>
+    internal static string Config(LanHost host, int vrid, int priority, int version, TimeSpan advertInterval, IPAddress vip,
+        string topLevel, string instanceExtra, string? addressBlocks = null)
+    {
         var interval = version == 2
             ? ((int)advertInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture)
             : advertInterval.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture);
@@ -27,7 +39,7 @@ public sealed class KeepalivedPeer : IDisposable
                 {{vip}}/{{(vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32)}} dev eth0
             }
             """;
-        File.WriteAllText(conf, $$"""
+        return $$"""
             global_defs {
                 router_id {{host.Name}}
                 vrrp_garp_master_delay 5
@@ -40,16 +52,11 @@ public sealed class KeepalivedPeer : IDisposable
                 priority {{priority}}
                 version {{version}}
                 advert_int {{interval}}
-                {{(preempt ? "" : "nopreempt")}}
                 {{instanceExtra}}
                 {{addresses}}
             }
-            """);
-        Process = new ManagedProcess("keepalived@" + host.Name, host.Namespace, "keepalived",
-            ["--vrrp", "-n", "-l", "-D", "-f", conf, "-p", Path.Combine(_dir, "k.pid"), "-r", Path.Combine(_dir, "v.pid")]);
+            """;
     }
-
-    public LanHost Host { get; }
 
     public ManagedProcess Process { get; }
 

@@ -13,43 +13,22 @@ public sealed class Ipv6KeepalivedInteropTests : IDisposable
     private static readonly IPAddress Vip = IPAddress.Parse("2001:2::100");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
-    private readonly Ipv6Lan _lan = new(globalAddresses: false, "lb1", "lb2");
-    private readonly List<IDisposable> _processes = [];
+    private readonly Ipv6Lan _ipv6;
+    private readonly InteropLan _lan;
 
-    public void Dispose()
+    public Ipv6KeepalivedInteropTests()
     {
-        foreach (var p in _processes)
-        {
-            p.Dispose();
-        }
-        _lan.Dispose();
+        _ipv6 = new Ipv6Lan(globalAddresses: false, "lb1", "lb2");
+        _lan = new InteropLan(_ipv6.Lan, Vip);
     }
 
-    private ManagedProcess StartOurs(LanHost host, int priority, TimeSpan interval)
-    {
-        var d = new DirectorProcess(host, DirectorProcess.VrrpConfig(51, priority, 3, interval, Vip.ToString()));
-        _processes.Add(d);
-        return d.Process;
-    }
+    public void Dispose() => _lan.Dispose();
 
-    private ManagedProcess StartKeepalived(LanHost host, int priority, TimeSpan interval)
-    {
-        var k = new KeepalivedPeer(host, 51, priority, 3, interval, Vip);
-        _processes.Add(k);
-        return k.Process;
-    }
+    private ManagedProcess StartOurs(LanHost host, int priority, TimeSpan interval) =>
+        _lan.StartOurs(host, DirectorProcess.VrrpConfig(51, priority, 3, interval, Vip.ToString())).Process;
 
-    private string Diagnostics() =>
-        string.Join(Environment.NewLine, _processes.Select(p => p switch
-        {
-            DirectorProcess d => d.Process.Output,
-            KeepalivedPeer k => k.Process.Output,
-            _ => "",
-        }))
-        + $"{Environment.NewLine}lb1: {string.Join(", ", Ipv6Lan.Addresses(_lan["lb1"]))}; lb2: {string.Join(", ", Ipv6Lan.Addresses(_lan["lb2"]))}";
-
-    private void WaitSoleMaster(LanHost master, LanHost other) =>
-        Wait.Until(() => Ipv6Lan.HasAddress(master, Vip) && !Ipv6Lan.HasAddress(other, Vip), Bound, $"{master.Name} to hold {Vip} alone", Diagnostics);
+    private ManagedProcess StartKeepalived(LanHost host, int priority, TimeSpan interval) =>
+        _lan.Add(new KeepalivedPeer(host, 51, priority, 3, interval, Vip)).Process;
 
     [Theory]
     [InlineData(1000)]
@@ -60,21 +39,21 @@ public sealed class Ipv6KeepalivedInteropTests : IDisposable
         var lb1 = _lan["lb1"];
         var lb2 = _lan["lb2"];
         var ours = StartOurs(lb1, 150, interval);
-        WaitSoleMaster(lb1, lb2);
+        _lan.WaitSoleMaster(lb1);
         var keepalived = StartKeepalived(lb2, 100, interval);
-        Wait.Until(() => keepalived.OutputContains("Entering BACKUP STATE"), Bound, "keepalived to enter BACKUP", Diagnostics);
-        Wait.Holds(() => Ipv6Lan.HasAddress(lb1, Vip) && !Ipv6Lan.HasAddress(lb2, Vip), 4 * interval + TimeSpan.FromSeconds(1), "one master", Diagnostics);
-        _lan.RouterReaches(Vip);
+        _lan.WaitOutput(keepalived, "Entering BACKUP STATE");
+        _lan.HoldsSoleMaster(lb1, 4 * interval + TimeSpan.FromSeconds(1));
+        _ipv6.RouterReaches(Vip);
 
         // Ours resigns (SIGTERM, priority 0) -> keepalived takes over.
         ours.Terminate();
-        WaitSoleMaster(lb2, lb1);
-        Wait.Until(() => _lan.RouterNeighbour(Vip).Mac == lb2.Mac, Bound, "the router's entry = keepalived's node", Diagnostics);
+        _lan.WaitSoleMaster(lb2);
+        Wait.Until(() => _ipv6.RouterNeighbour(Vip).Mac == lb2.Mac, Bound, "the router's entry = keepalived's node", _lan.Diagnostics);
 
         // Ours comes back with the higher priority -> it preempts keepalived, and its NA moves the router back.
         StartOurs(lb1, 150, interval);
-        WaitSoleMaster(lb1, lb2);
-        Wait.Until(() => _lan.RouterNeighbour(Vip) == (lb1.Mac, true), Bound, "the router's entry = lb1, flagged router", Diagnostics);
+        _lan.WaitSoleMaster(lb1);
+        Wait.Until(() => _ipv6.RouterNeighbour(Vip) == (lb1.Mac, true), Bound, "the router's entry = lb1, flagged router", _lan.Diagnostics);
     }
 
     [Theory]
@@ -86,22 +65,22 @@ public sealed class Ipv6KeepalivedInteropTests : IDisposable
         var lb1 = _lan["lb1"];
         var lb2 = _lan["lb2"];
         var keepalived = StartKeepalived(lb1, 150, interval);
-        WaitSoleMaster(lb1, lb2);
+        _lan.WaitSoleMaster(lb1);
         var ours = StartOurs(lb2, 100, interval);
-        Wait.Until(() => ours.OutputContains("Initialize -> Backup"), Bound, "ours to enter Backup", Diagnostics);
-        Wait.Holds(() => Ipv6Lan.HasAddress(lb1, Vip) && !Ipv6Lan.HasAddress(lb2, Vip), 4 * interval + TimeSpan.FromSeconds(1), "one master", Diagnostics);
+        _lan.WaitOutput(ours, "Initialize -> Backup");
+        _lan.HoldsSoleMaster(lb1, 4 * interval + TimeSpan.FromSeconds(1));
         Assert.DoesNotContain(ours.Lines, l => l.Contains("-> Master", StringComparison.Ordinal));
-        _lan.RouterReaches(Vip);
+        _ipv6.RouterReaches(Vip);
 
         // keepalived resigns on SIGTERM (priority 0) -> ours takes over after Skew_Time and sends its NAs.
         keepalived.Terminate();
-        WaitSoleMaster(lb2, lb1);
-        Wait.Until(() => ours.OutputContains("Backup -> Master (PriorityZeroReceived)"), Bound, "the log to say 'Backup -> Master (PriorityZeroReceived)'", Diagnostics);
-        Wait.Until(() => _lan.RouterNeighbour(Vip) == (lb2.Mac, true), Bound, "the router's entry = lb2, flagged router", Diagnostics);
+        _lan.WaitSoleMaster(lb2);
+        _lan.WaitOutput(ours, "Backup -> Master (PriorityZeroReceived)");
+        Wait.Until(() => _ipv6.RouterNeighbour(Vip) == (lb2.Mac, true), Bound, "the router's entry = lb2, flagged router", _lan.Diagnostics);
 
         // keepalived returns with the higher priority -> ours steps down for it.
         StartKeepalived(lb1, 150, interval);
-        WaitSoleMaster(lb1, lb2);
-        Wait.Until(() => ours.OutputContains("Master -> Backup (HigherPriorityAdvert)"), Bound, "the log to say 'Master -> Backup (HigherPriorityAdvert)'", Diagnostics);
+        _lan.WaitSoleMaster(lb1);
+        _lan.WaitOutput(ours, "Master -> Backup (HigherPriorityAdvert)");
     }
 }
