@@ -2,7 +2,7 @@ using HaDirector.Fuzz.Harnesses;
 
 namespace HaDirector.Fuzz;
 
-/// <summary>Every harness by name. The keepalived.conf importer's slot (<see cref="KeepalivedConfHarness"/>) joins once merged.</summary>
+/// <summary>Every harness by name.</summary>
 internal static class Harness
 {
     public static IReadOnlyList<IHarness> All { get; } =
@@ -14,6 +14,7 @@ internal static class Harness
         new HttpHeadHarness(),
         new AgentReplyHarness(),
         new TcpExpectHarness(),
+        new KeepalivedConfHarness(),
     ];
 
     public static IHarness Find(string name) =>

@@ -6,10 +6,9 @@ using YamlDotNet.RepresentationModel;
 namespace HaDirector.Director.Tests.Import;
 
 /// <summary>
-/// The translation item by item, from small keepalived.conf fragments written for these tests. Where the output only
-/// uses today's model it is loaded and validated by the real ConfigLoader (as check-config --offline); the keys of the
-/// per-real-server checks (healthChecks, onFailure) and of the keepalived-style addresses (dev, label,
-/// excludedAddresses) are checked by their YAML structure until those models are merged.
+/// The translation item by item, from small keepalived.conf fragments written for these tests. The output is loaded and
+/// validated by the real ConfigLoader (as check-config --offline); where the YAML's shape is the point (per-real-server
+/// checks, keepalived-style addresses) it is also checked by structure.
 /// </summary>
 public sealed class KeepalivedImporterTests
 {
@@ -233,7 +232,6 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_VipWithDevLabelAndExcluded_AddressMapsAndExcludedList()
     {
-        // vipdev's model: checked by structure until it is merged.
         var result = Import(Instance.Replace("198.18.0.10\n", """
             198.18.0.10/24 dev eth1 label eth1:web
             198.18.0.20-21
@@ -251,6 +249,9 @@ public sealed class KeepalivedImporterTests
         Assert.Equal("198.18.0.21", Scalar(yaml, "vrrp.instances[0].virtualAddresses[2]"));
         Assert.Equal("eth2", Scalar(yaml, "vrrp.instances[0].excludedAddresses[0].dev"));
         Assert.Equal("2001:db8::5", Scalar(yaml, "vrrp.instances[0].excludedAddresses[1]"));
+        var instance = Assert.Single(AssertValid(result).Vrrp.Instances);
+        Assert.Equal(("eth1", "eth1:web"), (instance.VirtualAddresses[0].Device, instance.VirtualAddresses[0].Label));
+        Assert.Equal(2, instance.ExcludedAddresses.Count);
     }
 
     private const string Service = """
@@ -397,7 +398,6 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_DifferentCheckersPerRealServer_HealthChecksPerRealServer()
     {
-        // rscheck's model: checked by structure until it is merged.
         var result = Import(Instance + """
             virtual_server 198.18.0.10 80 {
                 delay_loop 10
@@ -439,6 +439,9 @@ public sealed class KeepalivedImporterTests
              Scalar(yaml, http + ".urls[1].path"), Scalar(yaml, http + ".urls[1].digest"), Scalar(yaml, http + ".host")));
         Assert.Equal(("10s", "2s", "2", "1s"), (Scalar(yaml, http + ".interval"), Scalar(yaml, http + ".timeout"), Scalar(yaml, http + ".retry"), Scalar(yaml, http + ".retryDelay")));
         Assert.Empty(((YamlSequenceNode)At(yaml, "virtualServers[0].realServers[1].healthChecks")).Children);
+        var servers = Assert.Single(AssertValid(result).VirtualServers).RealServers;
+        Assert.Equal(2, servers[0].HealthChecks!.Count);
+        Assert.Empty(servers[1].HealthChecks!);
     }
 
     [Fact]

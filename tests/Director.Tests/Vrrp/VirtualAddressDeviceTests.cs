@@ -93,7 +93,7 @@ public sealed class VirtualAddressDeviceTests
 
         Assert.Equal(VrrpState.Backup, director.Instance().Driver.State);
         Assert.Equal(0, Enum.GetValues<VrrpDropReason>().Where(r => r != VrrpDropReason.None)
-            .Sum(r => director.Metrics.PacketsDropped.WithLabels("eth0", r.ToString()).Value));
+            .Sum(r => director.Metrics.PacketsDropped.WithLabels("eth0", r.ToString(), "ipv4").Value));
         Assert.Equal(["198.18.0.1/24"], director.Kernel.AddressesOf("eth0"));
         Assert.Equal(["198.18.2.1/24"], director.Kernel.AddressesOf("eth1"));
     }
