@@ -24,7 +24,7 @@ public sealed class HmacAttackerTests : IDisposable
     public void Dispose() => _lan.Dispose();
 
     private static string Config(int priority) =>
-        KeepalivedHmacInteropTests.WithHmac(DirectorProcess.VrrpConfig(51, priority, 3, Interval, Vip.ToString()), extra: ", timeWindow: 3s");
+        KeepalivedHmacInteropTests.WithHmac(DirectorProcess.VrrpConfig(51, priority, 3, Interval, Vip.ToString()), extra: ", timeWindow: 10s");
 
     [Fact]
     public void ForgedAndReplayedAdverts_NoStateChangeEachCountedByReason()
@@ -53,8 +53,16 @@ public sealed class HmacAttackerTests : IDisposable
                          && Failures(lb2, "replayed") >= 1,
             Bound, "lb2 to count each forged advert by reason", () => lb2.Metrics());
 
-        // The same capture once its timestamp is out of the 3 s window.
-        Thread.Sleep(TimeSpan.FromSeconds(4.5));
+        // The same capture once its timestamp is out of the 10 s window (that wide because starting the injector alone
+        // took 4 s at load 57: the first replay must still be inside it).
+        var datagram = Convert.FromHexString(captured);
+        var signedAt = DateTimeOffset.FromUnixTimeSeconds(VrrpHmacTrailer.Read(datagram.AsSpan(datagram.Length - VrrpHmacTrailer.Length)).Seconds);
+        var late = signedAt + TimeSpan.FromSeconds(12) - DateTimeOffset.UtcNow;
+        if (late > TimeSpan.Zero)
+        {
+            Thread.Sleep(late);
+        }
+
         SendFromRouter([captured]);
         Wait.Until(() => Failures(lb2, "stale") >= 1, Bound, "lb2 to count the late replay as stale", () => lb2.Metrics());
 
@@ -76,7 +84,7 @@ public sealed class HmacAttackerTests : IDisposable
         d.Metrics().Split('\n').Where(l => l.StartsWith("hadirector_vrrp_transitions_total{", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
-    private static VrrpHmacAuthenticator Signer(byte id, byte[] key) =>
+    internal static VrrpHmacAuthenticator Signer(byte id, byte[] key) =>
         new(new VrrpHmacSettings([new VrrpHmacKey(id, key)], id, VrrpHmacMode.Enforce, VrrpAntiReplay.Time, TimeSpan.FromSeconds(1)),
             TimeProvider.System);
 
