@@ -7,12 +7,12 @@ namespace HaDirector.Integration.Tests.Vrrp;
 /// HaDirector paired with keepalived 2.4.3, both with HMAC authentication (keepalived's <c>auth_hmac</c>) in enforce mode,
 /// in both roles: VRRPv2 at 1 s and VRRPv3 at 100 ms, multicast and unicast, IPv4, and VRRPv3 over IPv6 (link-local
 /// addresses, multicast to ff02::12 and unicast). Each side accepts only the other's signed adverts, so one master at a
-/// time proves the trailers verify both ways; then a crash takeover and a graceful handover, and a key rotation.
+/// time proves the trailers verify both ways; then, with either side master, a crash takeover, a graceful handover (a
+/// signed priority 0) and the preemption back. The roll-out and the key rotation: <see cref="KeepalivedHmacRolloutTests"/>.
 /// </summary>
 public sealed class KeepalivedHmacInteropTests : IDisposable
 {
     internal const string HexKey = "5a6b7c8d9e0f112233445566778899aabbccddeeff00112233445566778899aa";
-    private const string HexKey2 = "a5b6c7d8e9f00112233445566778899aabbccddeeff00112233445566778899b";
     private static readonly IPAddress Vip4 = IPAddress.Parse("198.18.0.100");
     private static readonly IPAddress Vip6 = IPAddress.Parse("2001:2::100");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
@@ -59,7 +59,7 @@ public sealed class KeepalivedHmacInteropTests : IDisposable
     }
 
     /// <summary>The sum of a metric's series, whatever their labels.</summary>
-    private static double Sum(DirectorProcess d, string metric) =>
+    internal static double Sum(DirectorProcess d, string metric) =>
         d.Metrics().Split('\n').Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
@@ -102,7 +102,7 @@ public sealed class KeepalivedHmacInteropTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Combinations))]
-    public void KeepalivedMaster_OursBackup_ElectionCrashTakeoverAndPreemption(int version, int intervalMs, bool unicast, bool ipv6)
+    public void KeepalivedMaster_OursBackup_ElectionCrashTakeoverPreemptionAndGracefulHandover(int version, int intervalMs, bool unicast, bool ipv6)
     {
         var interval = TimeSpan.FromMilliseconds(intervalMs);
         var lan = Open(ipv6);
@@ -126,15 +126,21 @@ public sealed class KeepalivedHmacInteropTests : IDisposable
         lan.WaitOutput(ours.Process, "Backup -> Master (MasterDownTimerExpired)");
 
         // keepalived returns with the higher priority: ours verifies its adverts and steps down.
-        StartKeepalived(lb1, 150, version, interval, unicast);
+        var back = StartKeepalived(lb1, 150, version, interval, unicast);
         lan.WaitSoleMaster(lb1);
         lan.WaitOutput(ours.Process, "Master -> Backup (HigherPriorityAdvert)");
+
+        // keepalived resigns (SIGTERM: its signed priority 0): ours verifies it and takes over at once, not after
+        // Master_Down_Interval.
+        back.Process.Terminate();
+        lan.WaitSoleMaster(lb2);
+        lan.WaitOutput(ours.Process, "Backup -> Master (PriorityZeroReceived)");
         Assert.Equal(0, AuthFailures(ours));
     }
 
     [Theory]
     [MemberData(nameof(Combinations))]
-    public void OursMaster_KeepalivedBackup_ElectionGracefulHandoverAndPreemption(int version, int intervalMs, bool unicast, bool ipv6)
+    public void OursMaster_KeepalivedBackup_ElectionGracefulHandoverPreemptionAndCrashTakeover(int version, int intervalMs, bool unicast, bool ipv6)
     {
         var interval = TimeSpan.FromMilliseconds(intervalMs);
         var lan = Open(ipv6);
@@ -155,8 +161,15 @@ public sealed class KeepalivedHmacInteropTests : IDisposable
         // Ours returns with the higher priority: keepalived verifies it and steps down.
         var back = StartOurs(lb1, 150, version, interval, unicast);
         lan.WaitSoleMaster(lb1);
-        Assert.DoesNotContain(keepalived.Lines, l => l.Contains("authentication", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(0, AuthFailures(back));
+
+        // Ours crashes (no priority 0): keepalived takes over after its Master_Down_Interval, a second time master.
+        CrashAll(lb1);
+        Shell.RunWithTimeout(TimeSpan.FromSeconds(10), "ip", "-n", lb1.Namespace, "addr", "del", $"{lan.Vip}/{(ipv6 ? 128 : 32)}", "dev", "eth0");
+        lan.WaitSoleMaster(lb2);
+        Wait.Until(() => keepalived.Lines.Count(l => l.Contains("Entering MASTER STATE", StringComparison.Ordinal)) == 2, Bound,
+            "keepalived to take over again", lan.Diagnostics);
+        Assert.DoesNotContain(keepalived.Lines, l => l.Contains("authentication", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -172,59 +185,5 @@ public sealed class KeepalivedHmacInteropTests : IDisposable
 
         Wait.Until(() => MetricOrZero(ours, "hadirector_vrrp_auth_failures_total{instance=\"web\",reason=\"bad_hmac\"}") > 0, Bound, "bad_hmac counted", lan.Diagnostics);
         Wait.Until(() => lb2.HasAddress(Vip4), Bound, "ours to become master (it hears no valid master)", lan.Diagnostics);
-    }
-
-    /// <summary>Our authentication map: a mode, the active key and the keys (1: <see cref="HexKey"/>, 2: the other).</summary>
-    private static string Ours(string mode, int active, params int[] keys) =>
-        $"{{ type: hmac, mode: {mode}, activeKey: {active}, keys: [{string.Join(", ", keys.Select(k => $"{{ id: {k}, key: 'hex:{(k == 1 ? HexKey : HexKey2)}' }}"))}] }}";
-
-    /// <summary>keepalived's <c>auth_hmac</c> lines for the same.</summary>
-    private static string Theirs(string mode, int active, params int[] keys) =>
-        string.Join("\n", keys.Select(k => $"        key {k} hex:{(k == 1 ? HexKey : HexKey2)}")) + $"\n        active_key {active}\n        mode {mode}";
-
-    [Fact]
-    public void OursMasterKeepalivedBackup_RolloutThenKeyRotationByReload_NoTransition()
-    {
-        // The roll-out (none -> receive-only -> permissive -> enforce) and a make-before-break rotation (add key 2, move the
-        // active key node by node, drop key 1), each step by reload on one node then the other (keepalived: SIGHUP, ours:
-        // `hadirector reload`), with the pair at v3 100 ms: the master never changes.
-        var interval = TimeSpan.FromMilliseconds(100);
-        var lan = Open(ipv6: false);
-        var lb1 = lan["lb1"];
-        var lb2 = lan["lb2"];
-        var plain = DirectorProcess.VrrpConfig(51, 150, 3, interval, Vip4.ToString());
-        var ours = lan.StartOurs(lb1, plain);
-        lan.WaitSoleMaster(lb1);
-        var keepalived = lan.Add(new Keepalived24Peer(lb2, 51, 100, 3, interval, Vip4, hmac: null));
-        lan.WaitOutput(keepalived.Process, "Entering BACKUP STATE");
-        lan.HoldsSoleMaster(lb1, TimeSpan.FromSeconds(1));
-        var transitions = Sum(ours, "hadirector_vrrp_transitions_total");
-
-        (string Ours, string Theirs)[] steps =
-        [
-            (Ours("receiveOnly", 1, 1), Theirs("receive-only", 1, 1)),
-            (Ours("permissive", 1, 1), Theirs("permissive", 1, 1)),
-            (Ours("enforce", 1, 1), Theirs("enforce", 1, 1)),
-            (Ours("enforce", 1, 1, 2), Theirs("enforce", 1, 1, 2)),
-            (Ours("enforce", 2, 1, 2), Theirs("enforce", 2, 1, 2)),
-            (Ours("enforce", 2, 2), Theirs("enforce", 2, 2)),
-        ];
-        foreach (var (oursAuth, theirs) in steps)
-        {
-            keepalived.Reload(theirs);
-            lan.HoldsSoleMaster(lb1, TimeSpan.FromSeconds(1));
-            ours.WriteConfig(plain.Replace("      virtualAddresses: [", $"      authentication: {oursAuth}\n      virtualAddresses: [", StringComparison.Ordinal));
-            var reload = ours.Cli("reload");
-            Assert.True(reload.ExitCode == 0, reload.ToString());
-            lan.HoldsSoleMaster(lb1, TimeSpan.FromSeconds(1));
-        }
-
-        // Both now sign with key 2 alone and enforce: still one master, no election on either side, no drop counted.
-        lan.HoldsSoleMaster(lb1, 4 * interval + TimeSpan.FromSeconds(1));
-        Assert.Equal(transitions, Sum(ours, "hadirector_vrrp_transitions_total"));
-        Assert.DoesNotContain(keepalived.Process.Lines, l => l.Contains("Entering MASTER STATE", StringComparison.Ordinal));
-        Assert.DoesNotContain(keepalived.Process.Lines, l => l.Contains("authentication", StringComparison.OrdinalIgnoreCase));
-        Assert.Equal(0, AuthFailures(ours));
-        Assert.Contains("signing with key 2", ours.Cli("status").Stdout, StringComparison.Ordinal);
     }
 }
