@@ -34,7 +34,7 @@ public sealed class IpvsMetrics
     public IpvsMetrics(CollectorRegistry registry, IpvsTableService ipvs)
     {
         _ipvs = ipvs;
-        var f = Prometheus.Metrics.WithCustomRegistry(registry);
+        var f = DirectorMetrics.Factory(registry);
         _ownedServices = f.CreateGauge(MetricNames.IpvsOwnedServices, "Services of this configuration present in the kernel's IPVS table.");
         _ownedDestinations = f.CreateGauge(MetricNames.IpvsOwnedDestinations, "Destinations (real servers) in the owned services.");
         _unownedServices = f.CreateGauge(MetricNames.IpvsUnownedServices, "Kernel IPVS services this configuration does not own (left alone).");

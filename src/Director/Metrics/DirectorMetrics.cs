@@ -12,7 +12,7 @@ public sealed class DirectorMetrics
 {
     public DirectorMetrics(CollectorRegistry registry)
     {
-        var f = Prometheus.Metrics.WithCustomRegistry(registry);
+        var f = Factory(registry);
         VrrpState = f.CreateGauge(MetricNames.VrrpState,
             "VRRP state of the instance: 0 initialize, 1 backup, 2 master, 3 fault (keepalived_vrrp_state).",
             "instance");
@@ -114,6 +114,17 @@ public sealed class DirectorMetrics
     /// of each (RFC 5798 §1), whose drops and announcements must be told apart.
     /// </summary>
     public static string FamilyLabel(AddressFamily family) => family == AddressFamily.InterNetworkV6 ? "ipv6" : "ipv4";
+
+    /// <summary>
+    /// The factory every metrics class of the daemon uses: no exemplars (none is published), so an increment does not look
+    /// up the current trace context (an AsyncLocal read and a callback per advert sent or received).
+    /// </summary>
+    public static MetricFactory Factory(CollectorRegistry registry)
+    {
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
+        return factory;
+    }
 
     /// <summary>Drops an instance's series when a reload removes the instance (a re-created one starts from zero).</summary>
     public void Forget(string instance)

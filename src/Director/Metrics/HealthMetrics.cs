@@ -11,7 +11,7 @@ public sealed class HealthMetrics
 {
     public HealthMetrics(CollectorRegistry registry)
     {
-        var f = Prometheus.Metrics.WithCustomRegistry(registry);
+        var f = DirectorMetrics.Factory(registry);
         ChecksTotal = f.CreateCounter(MetricNames.HealthChecks,
             "Health-check rounds finished (after retries), by result (up or down).", "virtual_server", "real_server", "result");
         CheckDuration = f.CreateHistogram(MetricNames.HealthCheckDuration,

@@ -7,7 +7,7 @@ public sealed class TrackingMetrics
 {
     public TrackingMetrics(CollectorRegistry registry)
     {
-        var f = Prometheus.Metrics.WithCustomRegistry(registry);
+        var f = DirectorMetrics.Factory(registry);
         TrackerUp = f.CreateGauge(MetricNames.VrrpTrackerUp,
             "1 while the tracker is up, 0 while failing; a file tracker: 1 while its value is 0.", "tracker");
         EffectivePriority = f.CreateGauge(MetricNames.VrrpEffectivePriority,

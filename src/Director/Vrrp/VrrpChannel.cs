@@ -23,10 +23,15 @@ public sealed partial class VrrpChannel : IDisposable
     private readonly ILogger _logger;
     private readonly OffPathLog? _offPath;
     private readonly Lock _sendGate = new();
+    private readonly Lock _dispatchGate = new();
+    private readonly byte[] _catchUpBuffer = new byte[65536];
     private readonly byte[] _sendBuffer = new byte[2048];
     private readonly byte[] _trailer = new byte[VrrpHmacTrailer.Length];
     private int _trailerLength;
     private static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The most datagrams one <see cref="CatchUp"/> dispatches.</summary>
+    private const int CatchUpLimit = 64;
 
     /// <param name="offPath">Where the drop log lines are written (off the receive thread); null: inline.</param>
     public VrrpChannel(IVrrpSocket socket, DirectorMetrics metrics, ILogger logger, TimeProvider? time = null, OffPathLog? offPath = null)
@@ -98,8 +103,9 @@ public sealed partial class VrrpChannel : IDisposable
         lock (_sendGate)
         {
             var first = true;
-            foreach (var destination in destinations)
+            for (var i = 0; i < destinations.Count; i++)
             {
+                var destination = destinations[i];
                 // The v3 checksum covers the destination (pseudo-header): one encode per peer.
                 var header = VrrpDatagramWriter.HeaderLength(source.AddressFamily);
                 var length = VrrpCodec.Write(packet, source, destination, _sendBuffer.AsSpan(header), mode);
@@ -201,8 +207,42 @@ public sealed partial class VrrpChannel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Dispatches the datagrams already queued on the socket, at most <see cref="CatchUpLimit"/> (a flood cannot hold a
+    /// backup's timer), on the calling thread: a backup's timer thread just before it acts on an expiry (see
+    /// <see cref="IVrrpActionSink.CatchUp"/>). The receive thread may be stalled with the rest of the process; the
+    /// datagrams it has not read yet are what this takes. Never throws: a closed or failing socket leaves it to the
+    /// receive loop.
+    /// </summary>
+    public void CatchUp()
+    {
+        lock (_dispatchGate)
+        {
+            try
+            {
+                for (var i = 0; i < CatchUpLimit && _socket.TryReceive(_catchUpBuffer) is { } length; i++)
+                {
+                    HaDirector.Vrrp.Timing.TakeoverTrace.Mark("caught-up");
+                    DispatchLocked(_catchUpBuffer.AsSpan(0, length));
+                }
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException or HaDirector.Linux.Interop.LinuxErrorException)
+            {
+            }
+        }
+    }
+
     /// <summary>Validates and routes one datagram; never throws on hostile bytes.</summary>
     public void Dispatch(ReadOnlySpan<byte> datagram)
+    {
+        // One datagram at a time: the receive thread and a backup's timer catching up (CatchUp) both dispatch.
+        lock (_dispatchGate)
+        {
+            DispatchLocked(datagram);
+        }
+    }
+
+    private void DispatchLocked(ReadOnlySpan<byte> datagram)
     {
         var routing = _routing;
         var result = routing.Validator.Validate(datagram);

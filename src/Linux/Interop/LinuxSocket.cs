@@ -56,6 +56,25 @@ public static class LinuxSocket
         return value;
     }
 
+    /// <summary>
+    /// recv(2) with MSG_DONTWAIT: one datagram already queued on the socket, or null at once when none is (the socket
+    /// stays blocking for the thread that waits on it). Throws <see cref="LinuxErrorException"/> on other errors.
+    /// </summary>
+    public static unsafe int? TryReceive(SafeHandle socket, Span<byte> buffer)
+    {
+        fixed (byte* data = buffer)
+        {
+            var received = Libc.Recv(socket, data, (nuint)buffer.Length, LinuxConstants.MsgDontWait);
+            if (received >= 0)
+            {
+                return (int)received;
+            }
+
+            var errno = LinuxError.LastErrno();
+            return errno is Errno.EAGAIN or Errno.EINTR ? null : throw new LinuxErrorException(errno, "recv(MSG_DONTWAIT)");
+        }
+    }
+
     /// <summary>SO_RCVTIMEO: a blocking recv(2) fails with EAGAIN after <paramref name="timeout"/> (zero: never).</summary>
     public static unsafe void SetReceiveTimeout(SafeHandle socket, TimeSpan timeout)
     {

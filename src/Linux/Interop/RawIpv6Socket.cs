@@ -99,15 +99,27 @@ public sealed class RawIpv6Socket : IDisposable
     /// source and destination (16 bytes each) and the hop limit (0 when the kernel did not report it) come with it.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The socket was closed.</exception>
-    public unsafe int? Receive(Span<byte> payload, Span<byte> source, Span<byte> destination, out byte hopLimit, TimeSpan timeout)
+    public int? Receive(Span<byte> payload, Span<byte> source, Span<byte> destination, out byte hopLimit, TimeSpan timeout)
     {
-        hopLimit = 0;
         if (timeout != _receiveTimeout)
         {
             LinuxSocket.SetReceiveTimeout(_socket.SafeHandle, timeout); // once, not per datagram
             _receiveTimeout = timeout;
         }
 
+        return ReceiveCore(payload, source, destination, out hopLimit, flags: 0);
+    }
+
+    /// <summary>
+    /// Like <see cref="Receive"/> without blocking (MSG_DONTWAIT): a datagram already queued, or null at once.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The socket was closed.</exception>
+    public int? TryReceive(Span<byte> payload, Span<byte> source, Span<byte> destination, out byte hopLimit) =>
+        ReceiveCore(payload, source, destination, out hopLimit, LinuxConstants.MsgDontWait);
+
+    private unsafe int? ReceiveCore(Span<byte> payload, Span<byte> source, Span<byte> destination, out byte hopLimit, int flags)
+    {
+        hopLimit = 0;
         Span<byte> name = stackalloc byte[SockAddrInet.MaxLength];
         Span<byte> control = stackalloc byte[ControlLength];
         int received;
@@ -118,7 +130,7 @@ public sealed class RawIpv6Socket : IDisposable
         {
             var iov = new IoVec { Base = data, Length = (nuint)payload.Length };
             var message = Message(namePtr, &iov, controlPtr, ControlLength);
-            var count = Libc.RecvMmsg(_socket.SafeHandle, &message, 1, 0, null);
+            var count = Libc.RecvMmsg(_socket.SafeHandle, &message, 1, flags, null);
             if (count == -1)
             {
                 var errno = LinuxError.LastErrno();

@@ -8,4 +8,15 @@ namespace HaDirector.Vrrp.Election;
 public interface IVrrpActionSink
 {
     void Execute(VrrpInstanceOptions instance, VrrpAction action);
+
+    /// <summary>
+    /// Called by a backup's driver on its timer's thread, outside its lock, just before a timer expiry is processed: feed
+    /// the driver (<see cref="VrrpInstanceDriver.Receive"/>) every advert the host has received but not yet processed.
+    /// A stall of the whole process (a garbage collection on a starved core, SIGSTOP) holds the receive thread and the
+    /// timer alike; when both wake, the expiry must not win the race against adverts already waiting in the socket —
+    /// the master was alive all along. keepalived's single loop gets this by reading its sockets before its timers.
+    /// </summary>
+    void CatchUp()
+    {
+    }
 }

@@ -159,6 +159,13 @@ public sealed partial class VrrpInstanceDriver : IDisposable
     private void OnTimer()
     {
         TakeoverTrace.Mark("timer-callback");
+        if (State == VrrpState.Backup)
+        {
+            // Adverts received before the deadline but not yet processed first (see IVrrpActionSink.CatchUp): one of
+            // them restarts Master_Down_Timer, and the expiry below then finds its deadline ahead and does nothing.
+            _sink.CatchUp();
+        }
+
         Process(new VrrpInput.TimerElapsed(), fromTimer: true);
     }
 
@@ -213,11 +220,22 @@ public sealed partial class VrrpInstanceDriver : IDisposable
         }
 
         var actions = _machine.Step(input);
-        TakeoverTrace.Mark("step", input.GetType().Name);
-        foreach (var action in actions)
+        if (TakeoverTrace.Enabled)
         {
+            // Guarded: the arguments (a type's name, a boxed state) cost an allocation per advert even when tracing is off.
+            TakeoverTrace.Mark("step", input.GetType().Name);
+        }
+
+        // Indexed loops: a foreach over the interface boxes an enumerator, twice per advert.
+        for (var i = 0; i < actions.Count; i++)
+        {
+            var action = actions[i];
             Count(action);
-            TakeoverTrace.Mark("begin", action.GetType().Name);
+            if (TakeoverTrace.Enabled)
+            {
+                TakeoverTrace.Mark("begin", action.GetType().Name);
+            }
+
             try
             {
                 _sink.Execute(_machine.Options, action);
@@ -230,13 +248,16 @@ public sealed partial class VrrpInstanceDriver : IDisposable
                 LogSinkFailed(_machine.Options.Name, action, ex);
             }
 
-            TakeoverTrace.Mark("end", action.GetType().Name);
+            if (TakeoverTrace.Enabled)
+            {
+                TakeoverTrace.Mark("end", action.GetType().Name);
+            }
         }
 
         // Logged after the batch ran: on a takeover the addresses, advert and GARP go out first.
-        foreach (var action in actions)
+        for (var i = 0; i < actions.Count; i++)
         {
-            if (action is VrrpAction.StateChanged changed)
+            if (actions[i] is VrrpAction.StateChanged changed)
             {
                 LogStateChanged(_machine.Options.Name, changed.From, changed.To, changed.Cause);
             }
@@ -268,7 +289,7 @@ public sealed partial class VrrpInstanceDriver : IDisposable
 
     private void Rearm(bool fromTimer)
     {
-        if (_machine.NextDeadline is { } deadline)
+        if (TakeoverTrace.Enabled && _machine.NextDeadline is { } deadline)
         {
             TakeoverTrace.MarkAt(deadline, "deadline", _machine.State);
         }

@@ -17,6 +17,12 @@ public interface IVrrpSocket : IDisposable
     /// </summary>
     int? Receive(Span<byte> buffer, TimeSpan timeout);
 
+    /// <summary>
+    /// Like <see cref="Receive"/> without blocking: a datagram the kernel already queued, or null at once. For a thread
+    /// other than the receiving one (a backup's timer, catching up before Master_Down fires).
+    /// </summary>
+    int? TryReceive(Span<byte> buffer);
+
     /// <summary>Prepares the send path without putting anything on the wire.</summary>
     void WarmUp();
 }

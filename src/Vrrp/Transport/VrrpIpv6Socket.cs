@@ -44,6 +44,20 @@ public sealed class VrrpIpv6Socket : IVrrpSocket
         return Ipv6Header.Length + Math.Min(length, buffer.Length - Ipv6Header.Length);
     }
 
+    public int? TryReceive(Span<byte> buffer)
+    {
+        // Its own address buffers: the receive thread may be inside Receive with the fields meanwhile.
+        Span<byte> source = stackalloc byte[16];
+        Span<byte> destination = stackalloc byte[16];
+        if (_socket.TryReceive(buffer[Ipv6Header.Length..], source, destination, out var hopLimit) is not { } length)
+        {
+            return null;
+        }
+
+        Ipv6Header.Write(buffer, source, destination, VrrpCodec.IpProtocolNumber, Math.Min(length, ushort.MaxValue), hopLimit);
+        return Ipv6Header.Length + Math.Min(length, buffer.Length - Ipv6Header.Length);
+    }
+
     /// <summary>Nothing to compile ahead on this path beyond what the first advert as backup already ran.</summary>
     public void WarmUp()
     {

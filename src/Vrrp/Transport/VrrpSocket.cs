@@ -18,7 +18,10 @@ public sealed class VrrpSocket : IVrrpSocket
     private const int SolSocket = 1;
     private const int SoBindToDevice = 25;
 
+    private const int MaxCachedAddresses = 64;
+
     private readonly Socket _socket;
+    private readonly Dictionary<IPAddress, SocketAddress> _addresses = [];
     private int _receiveTimeoutMs = -1;
 
     public VrrpSocket(string interfaceName, int interfaceIndex)
@@ -46,9 +49,23 @@ public sealed class VrrpSocket : IVrrpSocket
 
     public string InterfaceName { get; }
 
-    /// <summary>Sends one complete IPv4 datagram (header included).</summary>
-    public void Send(ReadOnlySpan<byte> ipDatagram, IPAddress destination) =>
-        _socket.SendTo(ipDatagram, SocketFlags.None, new IPEndPoint(destination, 0));
+    /// <summary>Sends one complete IPv4 datagram (header included). Not thread-safe: the channel sends under its lock.</summary>
+    public void Send(ReadOnlySpan<byte> ipDatagram, IPAddress destination)
+    {
+        // The sockaddr of each destination made once, not an IPEndPoint serialised per advert (50 a second at 20 ms).
+        if (!_addresses.TryGetValue(destination, out var address))
+        {
+            if (_addresses.Count >= MaxCachedAddresses)
+            {
+                _addresses.Clear();
+            }
+
+            address = new IPEndPoint(destination, 0).Serialize();
+            _addresses[destination] = address;
+        }
+
+        _socket.SendTo(ipDatagram, SocketFlags.None, address);
+    }
 
     /// <summary>
     /// Receives one datagram, IPv4 header included, blocking the calling thread (a real recvfrom(2) on the
@@ -74,6 +91,8 @@ public sealed class VrrpSocket : IVrrpSocket
             return null;
         }
     }
+
+    public int? TryReceive(Span<byte> buffer) => LinuxSocket.TryReceive(_socket.SafeHandle, buffer);
 
     /// <summary>
     /// Sends an empty datagram, which the kernel refuses (shorter than an IPv4 header), so the managed send

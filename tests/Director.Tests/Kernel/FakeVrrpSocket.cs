@@ -17,6 +17,7 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
     private long _handedOut;
     private long _dispatched;
     private bool _disposed;
+    private bool _receiverStalled;
 
     public string InterfaceName => interfaceName;
 
@@ -80,7 +81,7 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
             // Back for the next one: the one handed out before has been dispatched.
             _dispatched = _handedOut;
             Monitor.PulseAll(_gate);
-            while (!_disposed && _inbox.Count == 0)
+            while (!_disposed && (_inbox.Count == 0 || _receiverStalled))
             {
                 if (!Monitor.Wait(_gate, timeout))
                 {
@@ -96,6 +97,53 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
         datagram.CopyTo(buffer);
         return datagram.Length;
     }
+
+    /// <summary>
+    /// While true the receive thread gets nothing, as a receive thread starved of CPU: what arrives meanwhile waits in the
+    /// socket (<see cref="Queue"/>) for <see cref="TryReceive"/> or for the thread once it is let go.
+    /// </summary>
+    public bool ReceiverStalled
+    {
+        set
+        {
+            lock (_gate)
+            {
+                _receiverStalled = value;
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    /// <summary>Puts a datagram in the socket's queue without waiting for anyone to take it.</summary>
+    public void Queue(byte[] ipDatagram)
+    {
+        lock (_gate)
+        {
+            _inbox.Enqueue(ipDatagram);
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    public int? TryReceive(Span<byte> buffer)
+    {
+        byte[] datagram;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_inbox.TryDequeue(out datagram!))
+            {
+                return null;
+            }
+
+            TakenWithoutWaiting++;
+        }
+
+        datagram.CopyTo(buffer);
+        return datagram.Length;
+    }
+
+    /// <summary>How many datagrams <see cref="TryReceive"/> handed out.</summary>
+    public int TakenWithoutWaiting { get; private set; }
 
     /// <summary>Injects a received datagram and waits (bounded) until the receive thread has dispatched it.</summary>
     public void Deliver(byte[] ipDatagram)

@@ -33,6 +33,36 @@ public class LinuxSocketTests
     }
 
     [Fact]
+    public void TryReceive_BlockingSocket_NullAtOnceWhenEmptyThenTheQueuedDatagram()
+    {
+        // A blocking socket (as the VRRP receive thread's): MSG_DONTWAIT must not wait, then must return what is queued.
+        using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        receiver.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var buffer = new byte[64];
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Null(LinuxSocket.TryReceive(receiver.SafeHandle, buffer));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), "TryReceive blocked on an empty socket");
+
+        sender.SendTo("advert"u8.ToArray(), receiver.LocalEndPoint!);
+        int? received = null;
+        for (var i = 0; i < 1000 && received is null; i++)
+        {
+            received = LinuxSocket.TryReceive(receiver.SafeHandle, buffer) ?? WaitABit();
+        }
+
+        Assert.Equal("advert", System.Text.Encoding.ASCII.GetString(buffer, 0, received ?? 0));
+        Assert.Null(LinuxSocket.TryReceive(receiver.SafeHandle, buffer));
+    }
+
+    private static int? WaitABit()
+    {
+        Thread.Sleep(1); // loopback delivers within the send call; this only guards a slow scheduler
+        return null;
+    }
+
+    [Fact]
     public void Open_UnknownFamily_ThrowsWithErrnoAndOperation()
     {
         var ex = Assert.Throws<LinuxErrorException>(() => LinuxSocket.Open(4242, LinuxConstants.SockRaw, 0));
