@@ -20,7 +20,8 @@ public class SeenRecord
     {
         Count++;
         LastSeen = now;
-        if (_loggedAt is { } logged && now - logged < logEvery)
+        // A wall clock stepped back (now before the last line) logs at once instead of staying quiet until it catches up.
+        if (_loggedAt is { } logged && now >= logged && now - logged < logEvery)
         {
             _suppressed++;
             return null;

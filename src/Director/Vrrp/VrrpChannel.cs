@@ -330,7 +330,8 @@ public sealed partial class VrrpChannel : IDisposable
     /// One ARP frame (IPv4) or neighbour solicitation or advertisement (IPv6) received on this interface: its sender
     /// claiming one of our VIPs from another MAC than <paramref name="ourMac"/> while that VIP's instance is master is an
     /// address conflict (a host that does not speak VRRP with us, or a peer whose adverts we do not hear), logged
-    /// (rate-limited), counted and shown in status. The daemon does not step down for it. A backup sees the master's
+    /// (rate-limited), counted and shown in status, and answered with our own announcement (the router comes back to
+    /// us at once). The daemon does not step down for it. A backup sees the master's
     /// announcements legitimately; malformed frames are ignored. See <see cref="NeighbourClaim"/> for what an IPv6 frame claims.
     /// </summary>
     public void InspectArp(ReadOnlySpan<byte> frame, PhysicalAddress ourMac)
@@ -371,6 +372,7 @@ public sealed partial class VrrpChannel : IDisposable
             }
 
             var name = instance.Config.Name;
+            instance.Runtime.Reannounce();
             _metrics.AddressConflicts.WithLabels(name).Inc();
             if (Conflicts.Record(name, address, mac) is not { } suppressed)
             {

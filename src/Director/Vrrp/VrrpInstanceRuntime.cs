@@ -253,6 +253,27 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
     /// missing and announces them again (logged and counted). In order with the election's actions, and only while still
     /// master when it runs: one that is leaving removed them itself.
     /// </summary>
+    /// <summary>
+    /// Another host announced a VIP this master holds (a backup that missed our adverts and took over, whose adverts we
+    /// missed in turn): announce ours again, or the LAN's router sends to that host until its neighbour entry fails
+    /// (5-10 s, seen under VRRP loss). Each claim restarts the burst, so ours ends after the other host's last frame.
+    /// </summary>
+    public void Reannounce()
+    {
+        if (Volatile.Read(ref _state) != (int)VrrpState.Master)
+        {
+            return;
+        }
+
+        _actions.Post(Task.CompletedTask, () =>
+        {
+            if (Volatile.Read(ref _state) == (int)VrrpState.Master)
+            {
+                _announcements.Start([.. _wiring.Config.HeldAddresses.Select(v => v.Address)], DeviceNameOf);
+            }
+        });
+    }
+
     public void RestoreAddresses()
     {
         if (Volatile.Read(ref _state) != (int)VrrpState.Master)

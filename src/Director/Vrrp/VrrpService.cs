@@ -468,6 +468,16 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             bool? up = null;
             await foreach (var change in _kernel.Links.WatchAsync(name, cancellationToken))
             {
+                if (change is { IsOperational: true, Link: { } link } && link.Index != iface.Index)
+                {
+                    // Deleted and made again: the socket, the ARP sender and the address edits all hold the old index
+                    // (before, the instances came back from Fault deaf and unable to add a VIP). Rebuilt off this loop,
+                    // which the rebuild stops.
+                    LogInterfaceRecreated(_logger, name, iface.Index, link.Index);
+                    _ = Task.Run(() => RebuildAsync(iface), CancellationToken.None);
+                    return;
+                }
+
                 var nowUp = change.IsOperational;
                 if (up == nowUp)
                 {
@@ -491,6 +501,40 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
         {
             LogLinkWatchFailed(_logger, name, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// An interface deleted and re-created under the same name: its instances are retired and started again on the new
+    /// device, as a reload that removed and re-added them would (they start in Backup; a higher priority takes over).
+    /// </summary>
+    private async Task RebuildAsync(VrrpInterface iface)
+    {
+        try
+        {
+            var config = _config;
+            var key = _interfaces.FirstOrDefault(p => p.Value == iface).Key;
+            if (key is null)
+            {
+                return;
+            }
+
+            // The new device may get its address just after it comes up: wait for one to advertise from (at most 30 s).
+            for (var i = 0; i < 300 && PrimaryOf(_kernel.Links.GetLink(iface.Name)?.Index ?? 0, iface.Name, iface.Family, config) is null; i++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _stopping.Token);
+            }
+
+            var without = config with { Vrrp = config.Vrrp with { Instances = [.. config.Vrrp.Instances.Where(c => ChannelKey(c) != key)] } };
+            await RetireAsync(without);
+            await ApplyAsync(config);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or HaDirector.Linux.Interop.LinuxErrorException)
+        {
+            LogRebuildFailed(_logger, iface.Name, ex.Message);
         }
     }
 
@@ -626,6 +670,14 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     [LoggerMessage(EventId = 1431, Level = LogLevel.Error,
         Message = "{InterfaceName}: the neighbour-discovery watch failed: {Error}; another host claiming our IPv6 VIPs is no longer detected")]
     private static partial void LogNeighbourWatchFailed(ILogger logger, string interfaceName, string error);
+
+    [LoggerMessage(EventId = 1630, Level = LogLevel.Warning,
+        Message = "{InterfaceName}: deleted and re-created (index {OldIndex} -> {NewIndex}); its instances start again on the new device")]
+    private static partial void LogInterfaceRecreated(ILogger logger, string interfaceName, int oldIndex, int newIndex);
+
+    [LoggerMessage(EventId = 1631, Level = LogLevel.Error,
+        Message = "{InterfaceName}: its instances could not start again on the re-created device: {Error}; restart hadirector")]
+    private static partial void LogRebuildFailed(ILogger logger, string interfaceName, string error);
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "{Instance}: stopped ({State})")]
     private static partial void LogStopped(ILogger logger, string instance, VrrpState state);

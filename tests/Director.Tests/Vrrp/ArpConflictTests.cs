@@ -56,6 +56,23 @@ public sealed class ArpConflictTests
     }
 
     [Fact]
+    public async Task ArpFromAnotherMacForOurVip_WhileMaster_AnnouncedAgain()
+    {
+        // Issue 17's loss rows: a backup that missed our adverts took over and announced the VIP, and we missed its
+        // adverts, so nothing else would bring the router back (before: 5-10 s until its neighbour entry failed).
+        var loggers = new RecordingLoggerFactory();
+        await using var director = await MasterAsync(loggers);
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1)); // the takeover's burst (2 frames) is over
+        var sent = director.Instance().Runtime.AnnouncementsSent;
+
+        director.Instance().Runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        await TestDirector.WaitUntilAsync(() => director.Instance().Runtime.AnnouncementsSent >= sent + 2, "a new burst of announcements");
+        Assert.Equal(VrrpState.Master, director.Instance().Driver.State);
+    }
+
+    [Fact]
     public async Task RepeatedConflict_OneLineAMinuteWithTheCountNotLogged()
     {
         var loggers = new RecordingLoggerFactory();
