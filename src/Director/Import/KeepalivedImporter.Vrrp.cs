@@ -384,6 +384,11 @@ public sealed partial class KeepalivedImporter
                 Error(line.Location, block.Keyword, $"'{line.Keyword}' is not an address{range}");
                 continue;
             }
+            if (!c.Seen.Add(a.Address.ToString()))
+            {
+                notes.Add(key, Warn(line, $"{a.Address} is listed again in this instance: taken once (check-config refuses a repeated address)"));
+                continue;
+            }
             c.Family ??= excluded ? null : a.Address.AddressFamily;
             var toExcluded = excluded || a.Address.AddressFamily != c.Family;
             if (!excluded && toExcluded)
@@ -597,6 +602,7 @@ public sealed partial class KeepalivedImporter
         public Seq Excluded { get; } = new();
         public string? ExcludedSource { get; set; }
         public AddressFamily? Family { get; set; }
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
         public KeepalivedNode? GarpRepeat { get; set; }
         public KeepalivedNode? GarpRefresh { get; set; }
         public (Map Map, KeepalivedNode Node)? Authentication { get; set; }

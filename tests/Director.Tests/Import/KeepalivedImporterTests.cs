@@ -447,6 +447,17 @@ public sealed class KeepalivedImporterTests
     }
 
     [Fact]
+    public void Import_AddressListedTwice_TakenOnceWithAWarning()
+    {
+        // keepalived's own doc/samples/keepalived.conf.vrrp does this; check-config refuses a repeated address.
+        var text = Instance.Replace("198.18.0.10\n", "198.18.0.10\n198.18.0.10/32\n", StringComparison.Ordinal);
+        var result = Import(text);
+
+        Assert.Single(AssertValid(result).Vrrp.Instances[0].VirtualAddresses);
+        Assert.Equal(LineOf(text, "198.18.0.10/32"), Assert.Single(result.Warnings).Location.Line);
+    }
+
+    [Fact]
     public void Import_SameInputTwice_SameOutput()
     {
         var text = Instance + Service;
