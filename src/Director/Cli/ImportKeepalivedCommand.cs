@@ -7,9 +7,21 @@ namespace HaDirector.Director.Cli;
 /// <summary>
 /// <c>hadirector import-keepalived FILE</c>: translates a keepalived.conf into a HaDirector configuration; what
 /// does not carry over exactly is listed on stderr (file:line, keyword, what was done) and commented in the YAML.
+/// The exit code says what the result is worth (issue 18): <see cref="Complete"/>, <see cref="WithOmissions"/> or
+/// <see cref="Unusable"/>; a command line that cannot be acted on is <see cref="ExitCodes.UsageError"/> as for
+/// every verb.
 /// </summary>
 public static class ImportKeepalivedCommand
 {
+    /// <summary>Everything was carried over with the same meaning (the YAML's comments may still explain how).</summary>
+    public const int Complete = ExitCodes.Ok;
+
+    /// <summary>The YAML was written and passes check-config, but what the warnings list was not carried over.</summary>
+    public const int WithOmissions = 1;
+
+    /// <summary>No YAML: the keepalived.conf cannot be used (the errors say where), or the output could not be written.</summary>
+    public const int Unusable = ExitCodes.ConfigInvalid;
+
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = "The keepalived.conf to translate (its includes are followed)." };
@@ -56,7 +68,7 @@ public static class ImportKeepalivedCommand
         if (result.Yaml is null)
         {
             stderr.WriteLine($"{file}: not imported: {result.Errors.Count} error(s)");
-            return ExitCodes.ConfigInvalid;
+            return Unusable;
         }
 
         if (output is null)
@@ -71,11 +83,18 @@ public static class ImportKeepalivedCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"hadirector: cannot write {output}: {e.Message}");
-                return ExitCodes.Failure;
+                stderr.WriteLine($"error: cannot write {output}: {e.Message}");
+                stderr.WriteLine($"{file}: not imported: {output} not written");
+                return Unusable;
             }
         }
-        stderr.WriteLine($"{file}: imported with {result.Warnings.Count} warning(s){(output is null ? "" : $" into {output}")}; review it, then run hadirector check-config");
-        return ExitCodes.Ok;
+        var into = output is null ? "" : $" into {output}";
+        if (result.Warnings.Count == 0)
+        {
+            stderr.WriteLine($"{file}: imported completely{into}; review it, then run hadirector check-config");
+            return Complete;
+        }
+        stderr.WriteLine($"{file}: imported{into} with {result.Warnings.Count} omission(s), each listed above as a warning; review it, then run hadirector check-config");
+        return WithOmissions;
     }
 }

@@ -17,13 +17,17 @@ public sealed class FileSystemIncludeResolver : IIncludeResolver
 
     public IReadOnlyList<string> Glob(string pattern)
     {
-        var found = new SortedSet<string>(StringComparer.Ordinal);
+        // glibc's glob() with GLOB_BRACE globs each alternative in turn (GLOB_APPEND) and sorts only what that one
+        // found: include {web,mail}/*.conf reads web's files before mail's, as keepalived does.
+        var all = new List<string>();
         foreach (var expanded in GlobPattern.ExpandBraces(pattern))
         {
+            var found = new SortedSet<string>(StringComparer.Ordinal);
             var segments = expanded.Split('/', StringSplitOptions.RemoveEmptyEntries);
             Walk("/", segments, 0, found);
+            all.AddRange(found);
         }
-        return [.. found];
+        return all;
     }
 
     private static void Walk(string dir, string[] segments, int index, SortedSet<string> found)

@@ -9,6 +9,6 @@ public interface IIncludeResolver
     /// <summary>The text of the file, or null when it cannot be read.</summary>
     string? ReadText(string path);
 
-    /// <summary>The files an include pattern (absolute, with <c>*</c>, <c>?</c>, <c>[...]</c>, <c>{a,b}</c>) names, sorted as glob(3) sorts.</summary>
+    /// <summary>The files an include pattern (absolute, with <c>*</c>, <c>?</c>, <c>[...]</c>, <c>{a,b}</c>) names, in glob(3)'s order: each <c>{a,b}</c> alternative in turn, sorted within it.</summary>
     IReadOnlyList<string> Glob(string pattern);
 }

@@ -25,6 +25,10 @@ public sealed partial class KeepalivedImporter
             {
                 notes.Add("track", Warn(line, "'reverse' not carried over: HaDirector applies a weight while the tracker fails (negative) or is up (positive); invert the check instead"));
             }
+            if (weight is not null and not 0 && _unweightedMembers.Contains(_instance) && !SyncGroupWeight(block.Keyword, line, ref weight))
+            {
+                continue;
+            }
             if (weight is { } clamped && Math.Abs(clamped) > MaxWeight)
             {
                 notes.Add("track", Warn(line, $"weight {clamped} is {Math.Sign(clamped) * MaxWeight} in HaDirector (its limit)"));
@@ -36,6 +40,32 @@ public sealed partial class KeepalivedImporter
                 map.Add("weight", Scalar.Number(nonZero));
             }
             c.Track.Add((map, Loc(line)));
+        }
+    }
+
+    /// <summary>
+    /// keepalived (vrrp.c, vrrp_complete_instance) ignores tracking weights in a sync group without
+    /// sync_group_tracking_weight: a weighted interface (or a track_file of the default weight 1) becomes a fault,
+    /// a weighted script or file is not tracked at all. HaDirector applies weights in sync groups, so the translation
+    /// does what keepalived did; false when the line is dropped.
+    /// </summary>
+    private bool SyncGroupWeight(string keyword, KeepalivedNode line, ref long? weight)
+    {
+        var at = line with { Keyword = keyword, Args = [line.Keyword, .. line.Args] };
+        var why = $"{line.Keyword}: in a vrrp_sync_group without sync_group_tracking_weight keepalived ignores tracking weights (and says so at start)";
+        var fix = $"add sync_group_tracking_weight to the group in keepalived.conf and import again to keep weight {weight}";
+        switch (keyword)
+        {
+            case "track_interface":
+            case "track_file" when weight == 1:
+                Warn(at, $"{why}: a failure is a fault, here as there; {fix}");
+                weight = null;
+                return true;
+            case "track_script" or "track_file":
+                Warn(at, $"{why}: not tracked, here as there; {fix}");
+                return false;
+            default:
+                return true; // track_process: keepalived keeps its weight
         }
     }
 
@@ -108,7 +138,7 @@ public sealed partial class KeepalivedImporter
             notes.Add("track", Warn(line, $"no track_file {line.Keyword}: not carried over"));
             return null;
         }
-        long? weight = null;
+        long? weight = 1; // keepalived's default weight of a track_file
         var tracker = new Map().Add("name", Scalar.Str(line.Keyword), Loc(file)).Add("type", Scalar.Str("file"));
         foreach (var child in file.Children ?? [])
         {
@@ -140,7 +170,7 @@ public sealed partial class KeepalivedImporter
             notes.Add("track", Warn(line, $"no track_process {line.Keyword}: not carried over"));
             return null;
         }
-        long? weight = null;
+        long? weight = 1; // keepalived's default weight of a track_process
         var tracker = new Map().Add("name", Scalar.Str(line.Keyword), Loc(process)).Add("type", Scalar.Str("process"));
         foreach (var child in process.Children ?? [])
         {

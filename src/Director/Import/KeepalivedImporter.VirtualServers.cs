@@ -96,6 +96,7 @@ public sealed partial class KeepalivedImporter
         var servers = new List<KeepalivedNode>();
         var inhibit = false;
         KeepalivedNode? quorum = null;
+        KeepalivedNode? ops = null;
         foreach (var child in node.Children ?? [])
         {
             switch (child.Keyword)
@@ -120,7 +121,7 @@ public sealed partial class KeepalivedImporter
                     rest.Add("persistenceNetmask", Scalar.Str(child.Arg(0) ?? ""), Loc(child));
                     break;
                 case "ops":
-                    rest.Add("onePacket", Scalar.Bool(true), Loc(child));
+                    ops = child;
                     break;
                 case "sorry_server":
                     if (child.Arg(0) is { } s && ParseAddress(s) is { Prefix: null } sorry)
@@ -163,6 +164,20 @@ public sealed partial class KeepalivedImporter
             }
         }
 
+        if (protocol.Comment is null && servicePort is not null)
+        {
+            // check_data.c: "no protocol set - defaulting to UDP" (the kernel's protocol 0).
+            map.Note(Warn(node, "no 'protocol': keepalived reports it and runs the service as UDP, and so does the translation; add 'protocol TCP' to keepalived.conf and import again if TCP is meant"));
+            protocol = ("udp", "keepalived's default without 'protocol' (see the warning above)");
+        }
+        if (ops is not null && protocol.Value == "udp")
+        {
+            rest.Add("onePacket", Scalar.Bool(true), Loc(ops));
+        }
+        else if (ops is not null)
+        {
+            rest.Note(Warn(ops, $"not carried over: one-packet scheduling is for UDP, and keepalived resets it for a {protocol.Value} service (saying so at start)"));
+        }
         if (protocol.Comment is not null || protocol.Value != "tcp")
         {
             map.Add("protocol", Scalar.Str(protocol.Value), protocol.Comment);

@@ -36,8 +36,23 @@ public sealed partial class KeepalivedImporter
                 case "lvs_sync_daemon":
                     SyncDaemon(child);
                     break;
+                case "notification_email" or "notification_email_from" or "smtp_server" or "smtp_connect_timeout" or "smtp_helo_name"
+                    or "smtp_alert" or "smtp_alert_vrrp" or "smtp_alert_checker":
+                    _topNotes.Note(Warn(child, "not carried over: HaDirector sends no e-mail; let a notify hook (notify.master, notify.fault, a real server's notifyDown) send it, or alert on the metrics (docs/metrics.md)"));
+                    break;
+                case "enable_script_security":
+                    _topNotes.Note(Warn(child, "not carried over: HaDirector does not check who may write the scripts it runs (as root); make sure only root can write them and their directories"));
+                    break;
+                case "script_user":
+                    _topNotes.Note(child.Arg(0) == "root"
+                        ? Explain(child, "scripts and checks run as root, as HaDirector runs them")
+                        : Warn(child, $"not carried over: HaDirector runs scripts and checks as its own user (root), not as {child.Arg(0)}; let the script drop privileges itself (runuser -u {child.Arg(0)} -- ...)"));
+                    break;
+                case "vrrp_garp_master_refresh_repeat" or "vrrp_garp_lower_prio_delay" or "vrrp_garp_lower_prio_repeat":
+                    _topNotes.Note(Warn(child, "not carried over: HaDirector sends one burst on becoming master (garp.repeat, garp.interval) and then one every garp.refresh"));
+                    break;
                 case "router_id":
-                    _topNotes.Note(Warn(child, "not carried over: HaDirector has no router id (status, logs and metrics name the instances)"));
+                    _topNotes.Note(Explain(child, "not carried over: HaDirector has no router id (status, logs and metrics name the instances)"));
                     break;
                 default:
                     _topNotes.Note(Warn(child, "not carried over: no HaDirector equivalent"));
@@ -71,7 +86,7 @@ public sealed partial class KeepalivedImporter
         }
         if (node.Arg(1) is { } instance)
         {
-            notes.Add(Warn(node, $"runs on both nodes in both roles, not only while {instance} is master (docs/configuration.md, ipvs.syncDaemon)"));
+            notes.Add(Explain(node, $"runs on both nodes in both roles, not only while {instance} is master (docs/configuration.md, ipvs.syncDaemon)"));
         }
         foreach (var note in notes)
         {
@@ -87,12 +102,9 @@ public sealed partial class KeepalivedImporter
         {
             foreach (var line in vip.Children ?? [])
             {
-                foreach (var text in ExpandRange(line.Keyword))
+                if (ParseAddress(line.Keyword) is { } a)
                 {
-                    if (ParseAddress(text) is { } a)
-                    {
-                        _vipOwners.TryAdd(a.Address.ToString(), name);
-                    }
+                    _vipOwners.TryAdd(a.Address.ToString(), name);
                 }
             }
         }
@@ -108,6 +120,7 @@ public sealed partial class KeepalivedImporter
 
         var c = new InstanceParts();
         var notes = new Notes();
+        _instance = name;
         foreach (var child in node.Children ?? [])
         {
             InstanceKeyword(child, c, notes);
@@ -129,7 +142,7 @@ public sealed partial class KeepalivedImporter
         var version = c.Version ?? _defaultVersion;
         if (c.Family == AddressFamily.InterNetworkV6 && version == 2)
         {
-            notes.Add("version", Warn(node, "an IPv6 instance is VRRPv3: version 3 instead of 2"));
+            notes.Add("version", Explain(node, "an IPv6 instance is VRRPv3: version 3 instead of 2, as keepalived does"));
             version = 3;
         }
 
@@ -169,7 +182,7 @@ public sealed partial class KeepalivedImporter
         {
             if (auth.Map.Has("password") && version == 3)
             {
-                notes.Add("authentication", Warn(auth.Node, "not carried over: keepalived ignores a password with VRRPv3, and HaDirector does not allow one"));
+                notes.Add("authentication", Explain(auth.Node, "not carried over: keepalived ignores a password with VRRPv3, and HaDirector does not allow one"));
             }
             else
             {
@@ -225,7 +238,7 @@ public sealed partial class KeepalivedImporter
                 break;
             case "state":
                 notes.Add("priority", child.Arg(0) == "MASTER"
-                    ? Warn(child, "not carried over: every instance starts as backup and the election picks the master by priority (keepalived's MASTER only skips the first wait)")
+                    ? Explain(child, "not carried over: every instance starts as backup and the election picks the master by priority (keepalived's MASTER only skips the first wait)")
                     : $"state ({child.Location}): {child.Arg(0)}: every HaDirector instance starts as backup");
                 break;
             case "nopreempt" or "no_preempt":
@@ -278,9 +291,6 @@ public sealed partial class KeepalivedImporter
                 break;
             case "garp_master_repeat":
                 c.GarpRepeat = child;
-                break;
-            case "garp_interval" or "gna_interval":
-                c.GarpInterval = child;
                 break;
             case "garp_master_refresh":
                 c.GarpRefresh = child;
@@ -367,24 +377,28 @@ public sealed partial class KeepalivedImporter
                 }
             }
 
-            foreach (var text in ExpandRange(line.Keyword))
+            // No range here: keepalived takes 10.0.0.1-5 only in a virtual_server_group (and skips it in a VIP list).
+            if (ParseAddress(line.Keyword) is not { } a)
             {
-                if (ParseAddress(text) is not { } a)
-                {
-                    Error(line.Location, block.Keyword, $"'{text}' is not an address");
-                    continue;
-                }
-                c.Family ??= excluded ? null : a.Address.AddressFamily;
-                var toExcluded = excluded || a.Address.AddressFamily != c.Family;
-                if (!excluded && toExcluded)
-                {
-                    notes.Add("excludedAddresses", Warn(line, $"{a.Address} is of the other address family than the instance's first VIP: listed in excludedAddresses (held by the master, not in the adverts), as keepalived does with a VIP of the other family"));
-                }
-                var address = Scalar.Str(AddressText(a));
-                Node item = dev is null && label is null ? address
-                    : Attach(new Map().Add("address", address), dev, label);
-                (toExcluded ? c.Excluded : c.Vips).Add(item, Loc(line));
+                var range = line.Keyword.Contains('-', StringComparison.Ordinal) ? " (keepalived takes an address range only in a virtual_server_group, and skips this line)" : "";
+                Error(line.Location, block.Keyword, $"'{line.Keyword}' is not an address{range}");
+                continue;
             }
+            if (!c.Seen.Add(a.Address.ToString()))
+            {
+                notes.Add(key, Warn(line, $"{a.Address} is listed again in this instance: taken once (check-config refuses a repeated address)"));
+                continue;
+            }
+            c.Family ??= excluded ? null : a.Address.AddressFamily;
+            var toExcluded = excluded || a.Address.AddressFamily != c.Family;
+            if (!excluded && toExcluded)
+            {
+                notes.Add("excludedAddresses", Warn(line, $"{a.Address} is of the other address family than the instance's first VIP: listed in excludedAddresses (held by the master, not in the adverts), as keepalived does with a VIP of the other family"));
+            }
+            var address = Scalar.Str(AddressText(a));
+            Node item = dev is null && label is null ? address
+                : Attach(new Map().Add("address", address), dev, label);
+            (toExcluded ? c.Excluded : c.Vips).Add(item, Loc(line));
         }
 
         static Map Attach(Map map, string? dev, string? label)
@@ -408,7 +422,8 @@ public sealed partial class KeepalivedImporter
         {
             garp.Add("repeat", Scalar.Number(r), Loc(repeat));
         }
-        if ((c.GarpInterval ?? _garpInterval) is { } intervalNode && Seconds(intervalNode) is { } interval)
+        // vrrp_garp_interval is global only (a vrrp_instance has no garp_interval)
+        if (_garpInterval is { } intervalNode && Seconds(intervalNode) is { } interval)
         {
             if (interval < TimeSpan.FromMilliseconds(1))
             {
@@ -440,7 +455,7 @@ public sealed partial class KeepalivedImporter
         }
         if (password.Length > 8)
         {
-            notes.Add("authentication", Warn(pass, "longer than 8 characters: cut to 8, as keepalived does"));
+            notes.Add("authentication", Explain(pass, "longer than 8 characters: cut to 8, as keepalived does"));
             password = password[..8];
         }
         c.Authentication = (new Map().Add("type", Scalar.Str("pass")).Add("password", Scalar.Str(password), Loc(pass)), node);
@@ -521,6 +536,9 @@ public sealed partial class KeepalivedImporter
                 case "track_script" or "track_interface" or "track_file" or "track_process":
                     notes.Add(Warn(child, "not carried over at the group level: put it in each member instance (a member that faults takes the group with it)"));
                     break;
+                case "sync_group_tracking_weight":
+                    notes.Add(Explain(child, "HaDirector applies the members' tracking weights always, as keepalived does with this keyword"));
+                    break;
                 default:
                     notes.Add(Warn(child, "not carried over: no HaDirector equivalent"));
                     break;
@@ -584,8 +602,8 @@ public sealed partial class KeepalivedImporter
         public Seq Excluded { get; } = new();
         public string? ExcludedSource { get; set; }
         public AddressFamily? Family { get; set; }
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
         public KeepalivedNode? GarpRepeat { get; set; }
-        public KeepalivedNode? GarpInterval { get; set; }
         public KeepalivedNode? GarpRefresh { get; set; }
         public (Map Map, KeepalivedNode Node)? Authentication { get; set; }
         public List<(Map Map, string Comment)> Track { get; } = [];

@@ -25,6 +25,10 @@ public sealed partial class KeepalivedImporter
     private readonly Dictionary<string, string> _vipOwners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(string Tracker, string Comment)>> _extraTracks = new(StringComparer.Ordinal);
     private readonly HashSet<string> _virtualServerNames = new(StringComparer.Ordinal);
+
+    // Members of a vrrp_sync_group without sync_group_tracking_weight: keepalived ignores their tracking weights.
+    private readonly HashSet<string> _unweightedMembers = new(StringComparer.Ordinal);
+    private string _instance = "";
     private int _defaultVersion = 2;
     private KeepalivedNode? _strict;
     private KeepalivedNode? _garpRepeat;
@@ -113,6 +117,13 @@ public sealed partial class KeepalivedImporter
         {
             RecordVipOwners(instance);
         }
+        foreach (var group in groups.Where(g => !(g.Children ?? []).Any(c => c.Keyword is "sync_group_tracking_weight" or "global_tracking")))
+        {
+            foreach (var member in (group.Children ?? []).Where(c => c.Keyword == "group"))
+            {
+                _unweightedMembers.UnionWith(member.Words().Select(w => w.Word));
+            }
+        }
         var virtualServers = new Seq();
         foreach (var server in servers)
         {
@@ -189,6 +200,12 @@ public sealed partial class KeepalivedImporter
         }
         return $"{keyword} ({location}): {text}";
     }
+
+    /// <summary>
+    /// A comment for the YAML only, not a warning: what was translated otherwise with the same effect (keepalived
+    /// does the same, or the keyword changes nothing HaDirector does), so the import stays complete (exit 0).
+    /// </summary>
+    private static string Explain(KeepalivedNode node, string text) => $"{node.Keyword} ({node.Location}): {text}";
 
     private void Error(SourceLocation location, string keyword, string text) => _errors.Add(new ImportMessage(location, keyword, text));
 

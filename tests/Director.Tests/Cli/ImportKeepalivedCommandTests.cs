@@ -4,12 +4,16 @@ using HaDirector.Director.Import;
 
 namespace HaDirector.Director.Tests.Cli;
 
-/// <summary><c>hadirector import-keepalived</c>: exit codes, where the YAML goes, and the warnings on stderr.</summary>
+/// <summary>
+/// <c>hadirector import-keepalived</c>: exit codes (0 complete, 1 with listed omissions, 2 unusable, 64 a command line
+/// it cannot act on), where the YAML goes, and the warnings on stderr.
+/// </summary>
 public sealed class ImportKeepalivedCommandTests : IDisposable
 {
     private const string Conf = """
         global_defs {
             router_id lb1
+            vrrp_garp_master_delay 5
         }
         vrrp_instance VI_1 {
             interface eth0
@@ -44,14 +48,39 @@ public sealed class ImportKeepalivedCommandTests : IDisposable
         ImportKeepalivedCommand.Run(file, output, force, "lb1", new FileSystemIncludeResolver(), _out, _err);
 
     [Fact]
-    public void Run_FileWithWarnings_Exit0YamlOnStdoutWarningsOnStderr()
+    public void Run_FileWithAnOmission_Exit1YamlOnStdoutWarningsOnStderr()
     {
         var path = Write("keepalived.conf", Conf);
 
-        Assert.Equal(0, Run(path));
+        Assert.Equal(1, Run(path));
         Assert.Contains("vrid: 51", _out.ToString(), StringComparison.Ordinal);
-        Assert.Contains($"warning: {path}:2: router_id: not carried over", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"warning: {path}:3: vrrp_garp_master_delay: not carried over", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"{path}: imported with 1 omission(s)", _err.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("warning", _out.ToString().Split('\n').Where(l => !l.StartsWith('#')), StringComparer.Ordinal);
+    }
+
+    [Fact]
+    public void Run_EverythingCarriedOver_Exit0AndNoWarning()
+    {
+        // router_id and state change nothing HaDirector does: explained in the YAML, not listed.
+        var path = Write("keepalived.conf", Conf.Replace("    vrrp_garp_master_delay 5\n", "", StringComparison.Ordinal)
+            .Replace("interface eth0", "state MASTER\n    interface eth0", StringComparison.Ordinal));
+
+        Assert.Equal(0, Run(path));
+        Assert.DoesNotContain("warning:", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"{path}: imported completely", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"# router_id ({path}:2): not carried over", _out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_OutputCannotBeWritten_Exit2AndSaysWhy()
+    {
+        var path = Write("keepalived.conf", Conf);
+        var output = Path.Combine(_dir, "no-such-dir", "out.yaml");
+
+        Assert.Equal(2, Run(path, output));
+        Assert.Contains($"error: cannot write {output}", _err.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
     }
 
     [Fact]
@@ -64,7 +93,7 @@ public sealed class ImportKeepalivedCommandTests : IDisposable
         Assert.Equal("keep me", File.ReadAllText(output));
         Assert.Contains("--force", _err.ToString(), StringComparison.Ordinal);
 
-        Assert.Equal(0, Run(path, output, force: true));
+        Assert.Equal(1, Run(path, output, force: true));
         Assert.Contains("vrid: 51", File.ReadAllText(output), StringComparison.Ordinal);
         Assert.Equal("", _out.ToString());
     }
@@ -85,7 +114,7 @@ public sealed class ImportKeepalivedCommandTests : IDisposable
 
         Assert.Equal(2, Run(path));
         Assert.Equal("", _out.ToString());
-        Assert.Contains($"error: {path}:12: '{{' opened here is never closed", _err.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"error: {path}:13: '{{' opened here is never closed", _err.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,8 +124,8 @@ public sealed class ImportKeepalivedCommandTests : IDisposable
         Write("conf.d/vi.conf", Conf);
         var path = Write("keepalived.conf", "include conf.d/*.conf\n");
 
-        Assert.Equal(0, Run(path));
-        Assert.Contains($"interface: eth0  # {_dir}/conf.d/vi.conf:5", _out.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, Run(path));
+        Assert.Contains($"interface: eth0  # {_dir}/conf.d/vi.conf:6", _out.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,5 +8,5 @@ public sealed class DictionaryIncludeResolver(Dictionary<string, string> files) 
     public string? ReadText(string path) => files.GetValueOrDefault(path);
 
     public IReadOnlyList<string> Glob(string pattern) =>
-        [.. files.Keys.Where(k => GlobPattern.Matches(pattern, k)).Order(StringComparer.Ordinal)];
+        [.. GlobPattern.ExpandBraces(pattern).SelectMany(p => files.Keys.Where(k => GlobPattern.Matches(p, k)).Order(StringComparer.Ordinal))];
 }

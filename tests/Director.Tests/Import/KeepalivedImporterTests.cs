@@ -14,18 +14,7 @@ public sealed class KeepalivedImporterTests
 {
     private const string Main = "/etc/keepalived/keepalived.conf";
 
-    private const string Instance = """
-        vrrp_instance VI_1 {
-            interface eth0
-            virtual_router_id 51
-            priority 150
-            advert_int 1
-            virtual_ipaddress {
-                198.18.0.10
-            }
-        }
-
-        """;
+    private const string Instance = KeepalivedImportInputs.Instance;
 
     internal static ImportResult Import(string text, Dictionary<string, string>? more = null)
     {
@@ -85,36 +74,33 @@ public sealed class KeepalivedImporterTests
         }
     }
 
-    public static TheoryData<string, string, string> InstanceKeywords() => new()
+    public static TheoryData<string, string, string> InstanceKeywords() => Cases(KeepalivedImportInputs.InstanceKeywords);
+
+    private static TheoryData<string, string, string> Cases((string, string, string)[] cases)
     {
-        { "", "vrrp.instances[0].version", "2" },
-        { "version 3", "vrrp.instances[0].version", "3" },
-        { "priority 200", "vrrp.instances[0].priority", "200" },
-        { "advert_int 3", "vrrp.instances[0].advertInterval", "3s" },
-        { "nopreempt", "vrrp.instances[0].preempt", "false" },
-        { "preempt_delay 30", "vrrp.instances[0].preemptDelay", "30s" },
-        { "unicast_src_ip 198.18.0.1", "vrrp.instances[0].unicastSource", "198.18.0.1" },
-        { "unicast_peer {\n198.18.0.2\n}", "vrrp.instances[0].unicastPeers[0]", "198.18.0.2" },
-        { "authentication {\nauth_type PASS\nauth_pass secret\n}", "vrrp.instances[0].authentication.password", "secret" },
-        { "authentication {\nauth_type PASS\nauth_pass longerthan8\n}", "vrrp.instances[0].authentication.password", "longerth" },
-        { "garp_master_repeat 3", "vrrp.instances[0].garp.repeat", "3" },
-        { "garp_interval 0.2", "vrrp.instances[0].garp.interval", "200ms" },
-        { "garp_master_refresh 60", "vrrp.instances[0].garp.refresh", "60s" },
-        { "notify /usr/local/bin/notify.sh", "vrrp.instances[0].notify.command", "/usr/local/bin/notify.sh" },
-        { "notify_master \"/bin/m.sh up\"", "vrrp.instances[0].notify.master", "/bin/m.sh up" },
-        { "notify_backup /bin/b.sh", "vrrp.instances[0].notify.backup", "/bin/b.sh" },
-        { "notify_fault /bin/f.sh", "vrrp.instances[0].notify.fault", "/bin/f.sh" },
-        { "notify_stop /bin/s.sh", "vrrp.instances[0].notify.stop", "/bin/s.sh" },
-        { "track_interface {\neth1 weight -50\n}", "vrrp.instances[0].track[0].weight", "-50" },
-        { "track_interface {\neth1\n}", "vrrp.trackers[0].interface", "eth1" },
-    };
+        var data = new TheoryData<string, string, string>();
+        foreach (var (keyword, path, expected) in cases)
+        {
+            data.Add(keyword, path, expected);
+        }
+        return data;
+    }
+
+    private static TheoryData<string, string> Cases((string, string)[] cases)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (a, b) in cases)
+        {
+            data.Add(a, b);
+        }
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(InstanceKeywords))]
     public void Import_InstanceKeyword_ValidValueInTheOutput(string keyword, string path, string expected)
     {
-        // After advert_int: keepalived takes the last of a keyword given twice, and so does the import.
-        var result = Import(Instance.Replace("advert_int 1", "advert_int 1\n" + keyword, StringComparison.Ordinal));
+        var result = Import(KeepalivedImportInputs.InstanceWith(keyword));
 
         AssertValid(result);
         Assert.Equal(expected, Scalar(result.Yaml!, path));
@@ -133,7 +119,7 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_GlobalVrrpVersionAndGarp_DefaultsForEveryInstance()
     {
-        var result = Import("global_defs {\nvrrp_version 3\nvrrp_garp_master_repeat 2\nvrrp_garp_interval 0.05\n}\n" + Instance);
+        var result = Import(KeepalivedImportInputs.GlobalVersionAndGarp);
 
         AssertValid(result);
         Assert.Equal("3", Scalar(result.Yaml!, "vrrp.instances[0].version"));
@@ -144,20 +130,11 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_VrrpScript_TrackerWithTheWeightOnTheTrackEntry()
     {
-        var result = Import("""
-            vrrp_script chk_haproxy {
-                script "pidof haproxy"
-                interval 2
-                timeout 1
-                rise 2
-                fall 3
-                weight -60
-            }
-            """ + "\n" + Instance.Replace("priority 150", "priority 150\ntrack_script {\nchk_haproxy\n}", StringComparison.Ordinal));
+        var result = Import(KeepalivedImportInputs.VrrpScript);
 
         var config = AssertValid(result);
         var tracker = Assert.Single(config.Vrrp.Trackers);
-        Assert.Equal(("chk_haproxy", "pidof haproxy", TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 2, 3),
+        Assert.Equal(("chk_haproxy", "/usr/bin/pidof haproxy", TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 2, 3),
             (tracker.Name, tracker.Command, tracker.Interval, tracker.Timeout, tracker.Rise, tracker.Fall));
         Assert.Equal("-60", Scalar(result.Yaml!, "vrrp.instances[0].track[0].weight"));
     }
@@ -165,28 +142,21 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_TrackFileAndProcess_TrackersOfTheirType()
     {
-        var result = Import("""
-            track_file maint {
-                file /run/maint
-                weight -10
-            }
-            track_process lb {
-                process haproxy
-            }
-            """ + "\n" + Instance.Replace("priority 150", "priority 150\ntrack_file {\nmaint\n}\ntrack_process {\nlb weight -20\n}", StringComparison.Ordinal));
+        var result = Import(KeepalivedImportInputs.TrackFileAndProcess);
 
         AssertValid(result);
         Assert.Equal("/run/maint", Scalar(result.Yaml!, "vrrp.trackers[0].path"));
         Assert.Equal("-10", Scalar(result.Yaml!, "vrrp.instances[0].track[0].weight"));
         Assert.Equal("haproxy", Scalar(result.Yaml!, "vrrp.trackers[1].process"));
         Assert.Equal("-20", Scalar(result.Yaml!, "vrrp.instances[0].track[1].weight"));
+        // keepalived's default weight of a tracked process (and file) is 1, not "fault"
+        Assert.Equal(("sshd", "1"), (Scalar(result.Yaml!, "vrrp.instances[0].track[2].tracker"), Scalar(result.Yaml!, "vrrp.instances[0].track[2].weight")));
     }
 
     [Fact]
     public void Import_SyncGroup_GroupOfTheInstances()
     {
-        var second = Instance.Replace("VI_1", "VI_2", StringComparison.Ordinal).Replace("51", "52", StringComparison.Ordinal).Replace("198.18.0.10", "198.18.0.11", StringComparison.Ordinal);
-        var result = Import(Instance + second + "vrrp_sync_group G {\n group {\n VI_1\n VI_2\n }\n notify_master /bin/g.sh\n}\n");
+        var result = Import(KeepalivedImportInputs.SyncGroup);
 
         var config = AssertValid(result);
         var group = Assert.Single(config.Vrrp.SyncGroups);
@@ -197,16 +167,7 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_AuthHmac_KeysModeAndWindowAsDocumented()
     {
-        var result = Import(Instance.Replace("priority 150", """
-            priority 150
-            auth_hmac {
-                key 1 hex:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
-                active_key 1
-                anti_replay monotonic
-                time_window 10
-                mode receive-only
-            }
-            """, StringComparison.Ordinal));
+        var result = Import(KeepalivedImportInputs.AuthHmac);
 
         AssertValid(result);
         Assert.Equal("hmac", Scalar(result.Yaml!, "vrrp.instances[0].authentication.type"));
@@ -219,27 +180,21 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_Ipv6Addresses_Rfc5952AndVersion3()
     {
-        var result = Import(Instance.Replace("198.18.0.10", "2001:DB8:0:0::10", StringComparison.Ordinal)
-            .Replace("priority 150", "priority 150\nunicast_peer {\nFE80:0::2\n}", StringComparison.Ordinal));
+        var result = Import(KeepalivedImportInputs.Ipv6Addresses);
 
         AssertValid(result);
         Assert.Equal("2001:db8::10", Scalar(result.Yaml!, "vrrp.instances[0].virtualAddresses[0]"));
         Assert.Equal("fe80::2", Scalar(result.Yaml!, "vrrp.instances[0].unicastPeers[0]"));
         Assert.Equal("3", Scalar(result.Yaml!, "vrrp.instances[0].version"));
-        Assert.Contains(result.Warnings, w => w.Text.Contains("IPv6 instance is VRRPv3", StringComparison.Ordinal));
+        // keepalived runs an IPv6 instance as VRRPv3 too: explained in the YAML, not an omission
+        Assert.Empty(result.Warnings);
+        Assert.Contains("IPv6 instance is VRRPv3", result.Yaml, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Import_VipWithDevLabelAndExcluded_AddressMapsAndExcludedList()
     {
-        var result = Import(Instance.Replace("198.18.0.10\n", """
-            198.18.0.10/24 dev eth1 label eth1:web
-            198.18.0.20-21
-            }
-            virtual_ipaddress_excluded {
-            198.18.2.10/24 dev eth2
-            2001:db8::5
-            """, StringComparison.Ordinal));
+        var result = Import(KeepalivedImportInputs.VipWithDevLabelAndExcluded);
 
         Assert.Empty(result.Errors);
         var yaml = result.Yaml!;
@@ -247,58 +202,22 @@ public sealed class KeepalivedImporterTests
             (Scalar(yaml, "vrrp.instances[0].virtualAddresses[0].address"), Scalar(yaml, "vrrp.instances[0].virtualAddresses[0].dev"), Scalar(yaml, "vrrp.instances[0].virtualAddresses[0].label")));
         Assert.Equal("198.18.0.20", Scalar(yaml, "vrrp.instances[0].virtualAddresses[1]"));
         Assert.Equal("198.18.0.21", Scalar(yaml, "vrrp.instances[0].virtualAddresses[2]"));
-        Assert.Equal("eth2", Scalar(yaml, "vrrp.instances[0].excludedAddresses[0].dev"));
+        Assert.Equal("eth1", Scalar(yaml, "vrrp.instances[0].excludedAddresses[0].dev"));
         Assert.Equal("2001:db8::5", Scalar(yaml, "vrrp.instances[0].excludedAddresses[1]"));
         var instance = Assert.Single(AssertValid(result).Vrrp.Instances);
         Assert.Equal(("eth1", "eth1:web"), (instance.VirtualAddresses[0].Device, instance.VirtualAddresses[0].Label));
         Assert.Equal(2, instance.ExcludedAddresses.Count);
     }
 
-    private const string Service = """
-        virtual_server 198.18.0.10 80 {
-            delay_loop 6
-            lb_algo rr
-            lb_kind DR
-            protocol TCP
-            real_server 198.18.1.1 80 {
-                weight 2
-                TCP_CHECK {
-                    connect_timeout 2
-                }
-            }
-            real_server 198.18.1.2 80 {
-                weight 1
-                TCP_CHECK {
-                    connect_timeout 2
-                }
-            }
-        }
+    private const string Service = KeepalivedImportInputs.Service;
 
-        """;
-
-    public static TheoryData<string, string, string> ServiceKeywords() => new()
-    {
-        { "", "virtualServers[0].scheduler", "rr" },
-        { "", "virtualServers[0].forwarding", "dr" },
-        { "", "virtualServers[0].name", "198.18.0.10:80" },
-        { "", "virtualServers[0].healthCheck.type", "tcp" },
-        { "", "virtualServers[0].healthCheck.interval", "6s" },
-        { "", "virtualServers[0].healthCheck.timeout", "2s" },
-        { "", "virtualServers[0].healthCheck.retry", "1" },
-        { "", "virtualServers[0].realServers[0].weight", "2" },
-        { "persistence_timeout 600", "virtualServers[0].persistence", "600s" },
-        { "persistence_timeout", "virtualServers[0].persistence", "360s" },
-        { "persistence_timeout 60\npersistence_granularity 255.255.255.0", "virtualServers[0].persistenceNetmask", "255.255.255.0" },
-        { "sorry_server 198.18.1.9 80", "virtualServers[0].sorryServer.address", "198.18.1.9" },
-        { "inhibit_on_failure", "virtualServers[0].healthCheck.onFailure", "inhibit" },
-        { "ops", "virtualServers[0].onePacket", "true" },
-    };
+    public static TheoryData<string, string, string> ServiceKeywords() => Cases(KeepalivedImportInputs.ServiceKeywords);
 
     [Theory]
     [MemberData(nameof(ServiceKeywords))]
     public void Import_VirtualServerKeyword_ValidValueInTheOutput(string keyword, string path, string expected)
     {
-        var result = Import(Instance + Service.Replace("protocol TCP", "protocol TCP\n" + keyword, StringComparison.Ordinal));
+        var result = Import(KeepalivedImportInputs.ServiceWith(keyword));
 
         AssertValid(result);
         Assert.Equal(expected, Scalar(result.Yaml!, path));
@@ -307,7 +226,7 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_NoLbKind_KeepalivedsNat()
     {
-        var result = Import(Instance + Service.Replace("lb_kind DR", "", StringComparison.Ordinal));
+        var result = Import(KeepalivedImportInputs.NoLbKind);
 
         Assert.Equal("nat", Scalar(AssertYaml(result), "virtualServers[0].forwarding"));
         AssertValid(result);
@@ -326,28 +245,17 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_FwmarkAndGroup_OneServicePerGroupEntry()
     {
-        var result = Import(Instance.Replace("198.18.0.10\n", "198.18.0.10\n198.18.0.11\n", StringComparison.Ordinal) + """
-            virtual_server_group web {
-                198.18.0.10 80
-                198.18.0.11 443
-                fwmark 7
-            }
-            virtual_server group web {
-                lb_kind DR
-                real_server 198.18.1.1 80 {
-                }
-            }
-            """);
+        var result = Import(KeepalivedImportInputs.FwmarkAndGroup);
 
         var config = AssertValid(result);
-        Assert.Equal(["web-198.18.0.10:80", "web-198.18.0.11:443", "web-fwmark-7"], config.VirtualServers.Select(v => v.Name));
+        Assert.Equal(["web-198.18.0.10:80", "web-198.18.0.11:80", "web-fwmark-7"], config.VirtualServers.Select(v => v.Name));
         Assert.Equal(7u, config.VirtualServers[2].FirewallMark);
     }
 
     [Fact]
     public void Import_RetriesThatDoNotFitTheInterval_FallInsteadAndAWarning()
     {
-        var text = Instance + Service.Replace("connect_timeout 2", "connect_timeout 3\nretry 3\ndelay_before_retry 3", StringComparison.Ordinal);
+        var text = KeepalivedImportInputs.RetriesThatDoNotFit;
         var result = Import(text);
 
         var config = AssertValid(result);
@@ -359,23 +267,7 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_HttpAndSslChecks_PathStatusDigestHostAndNoCertificateCheck()
     {
-        var result = Import(Instance + """
-            virtual_server 198.18.0.10 443 {
-                delay_loop 5
-                lb_kind DR
-                virtualhost www.example.com
-                real_server 198.18.1.1 443 {
-                    SSL_GET {
-                        url {
-                            path /health
-                            status_code 200 300-399
-                            digest 9B3A0C1D2E3F405162738495A6B7C8D9
-                        }
-                        connect_timeout 2
-                    }
-                }
-            }
-            """);
+        var result = Import(KeepalivedImportInputs.HttpAndSslChecks);
 
         var config = AssertValid(result);
         var check = config.VirtualServers[0].HealthCheck;
@@ -387,8 +279,7 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_MiscCheckDynamic_ExecWithDynamicWeight()
     {
-        var result = Import(Instance + Service.Replace("TCP_CHECK {", "MISC_CHECK {\n misc_path \"/bin/check.sh arg\"\n misc_timeout 3\n misc_dynamic", StringComparison.Ordinal)
-            .Replace("connect_timeout 2", "", StringComparison.Ordinal));
+        var result = Import(KeepalivedImportInputs.MiscCheckDynamic);
 
         var config = AssertValid(result);
         var check = config.VirtualServers[0].HealthCheck;
@@ -398,35 +289,7 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_DifferentCheckersPerRealServer_HealthChecksPerRealServer()
     {
-        var result = Import(Instance + """
-            virtual_server 198.18.0.10 80 {
-                delay_loop 10
-                lb_kind DR
-                real_server 198.18.1.1 80 {
-                    inhibit_on_failure
-                    TCP_CHECK {
-                        connect_port 8080
-                        connect_timeout 3
-                    }
-                    HTTP_GET {
-                        url {
-                            path /health
-                            status_code 200
-                        }
-                        url {
-                            path /ready
-                            digest 9b3a0c1d2e3f405162738495a6b7c8d9
-                        }
-                        virtualhost www.example.com
-                        connect_timeout 2
-                        retry 2
-                        delay_before_retry 1
-                    }
-                }
-                real_server 198.18.1.2 80 {
-                }
-            }
-            """);
+        var result = Import(KeepalivedImportInputs.DifferentCheckersPerRealServer);
 
         var yaml = AssertYaml(result);
         Assert.False(Has(yaml, "virtualServers[0].healthCheck"));
@@ -447,7 +310,7 @@ public sealed class KeepalivedImporterTests
     [Fact]
     public void Import_Quorum_VirtualServerTrackerTrackedByTheVipsInstance()
     {
-        var result = Import(Instance + Service.Replace("protocol TCP", "protocol TCP\nquorum 2", StringComparison.Ordinal).Replace("weight 2", "weight 1", StringComparison.Ordinal));
+        var result = Import(KeepalivedImportInputs.Quorum);
 
         var config = AssertValid(result);
         var tracker = Assert.Single(config.Vrrp.Trackers);
@@ -456,12 +319,13 @@ public sealed class KeepalivedImporterTests
         Assert.Contains(result.Warnings, w => w.Keyword == "quorum");
     }
 
+    public static TheoryData<string, string> UntranslatableInRealServer() => Cases(KeepalivedImportInputs.UntranslatableInRealServer);
+
     [Theory]
-    [InlineData("SMTP_CHECK {\n}", "SMTP_CHECK")]
-    [InlineData("uthreshold 100", "uthreshold")]
+    [MemberData(nameof(UntranslatableInRealServer))]
     public void Import_UntranslatableInRealServer_WarningWithLineAndACommentInTheYaml(string keyword, string name)
     {
-        var text = Instance + Service.Replace("weight 2", "weight 2\n" + keyword, StringComparison.Ordinal);
+        var text = KeepalivedImportInputs.RealServerWith(keyword);
         var result = Import(text);
 
         AssertValid(result);
@@ -471,10 +335,10 @@ public sealed class KeepalivedImporterTests
         Assert.Contains($"# {name} ({Main}:{warning.Location.Line}): not carried over", result.Yaml, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string> UntranslatableGlobal() => Cases(KeepalivedImportInputs.UntranslatableGlobal);
+
     [Theory]
-    [InlineData("global_defs {\nvrrp_strict\n}\n", "vrrp_strict")]
-    [InlineData("global_defs {\nvrrp_garp_master_delay 10\n}\n", "vrrp_garp_master_delay")]
-    [InlineData("static_routes {\n10.0.0.0/8 via 198.18.0.1\n}\n", "static_routes")]
+    [MemberData(nameof(UntranslatableGlobal))]
     public void Import_UntranslatableGlobal_WarningAndComment(string text, string keyword)
     {
         var result = Import(text + Instance);
@@ -491,6 +355,106 @@ public sealed class KeepalivedImporterTests
 
         Assert.Null(result.Yaml);
         Assert.Contains("no vrrp_instance", Assert.Single(result.Errors).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_SyncGroupWithoutTrackingWeight_WeightsIgnoredAsKeepalivedDoes()
+    {
+        var (text, _) = KeepalivedImportInputs.RejectedByKeepalived()["SyncGroupWithoutTrackingWeight"];
+        var result = Import(text);
+
+        var instance = AssertValid(result).Vrrp.Instances[0];
+        // eth1 and the default-weight file: a fault; the weighted script: not tracked (keepalived: "ignoring ... due to SYNC group")
+        Assert.Equal([("if-eth1", (int?)null), ("maint", null)], instance.Track.Select(t => (t.Tracker, t.Weight)));
+        Assert.Equal(["enable_script_security", "track_interface", "track_script", "track_file"], result.Warnings.Select(w => w.Keyword));
+        Assert.All(result.Warnings.Skip(1), w => Assert.Contains("sync_group_tracking_weight", w.Text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Import_SyncGroupTrackingWeight_WeightsKeptAndNoWarning()
+    {
+        var (text, _) = KeepalivedImportInputs.RejectedByKeepalived()["SyncGroupWithoutTrackingWeight"];
+        var result = Import(text.Replace("vrrp_sync_group G {\n", "vrrp_sync_group G {\n sync_group_tracking_weight\n", StringComparison.Ordinal));
+
+        var instance = AssertValid(result).Vrrp.Instances[0];
+        Assert.Equal([("if-eth1", (int?)-50), ("chk", -20), ("maint", 1)], instance.Track.Select(t => (t.Tracker, t.Weight)));
+        Assert.Equal("enable_script_security", Assert.Single(result.Warnings).Keyword);
+    }
+
+    [Fact]
+    public void Import_OnePacketOnATcpService_NotCarriedOverAsKeepalivedResetsIt()
+    {
+        var (text, _) = KeepalivedImportInputs.RejectedByKeepalived()["OnePacketOnTcp"];
+        var result = Import(text);
+
+        Assert.False(AssertValid(result).VirtualServers[0].OnePacket);
+        Assert.Equal("ops", Assert.Single(result.Warnings).Keyword);
+    }
+
+    [Fact]
+    public void Import_PasswordLongerThan8_CutTo8AsKeepalivedDoes()
+    {
+        var (text, _) = KeepalivedImportInputs.RejectedByKeepalived()["PasswordLongerThan8"];
+        var result = Import(text);
+
+        AssertValid(result);
+        Assert.Equal("longerth", Scalar(result.Yaml!, "vrrp.instances[0].authentication.password"));
+    }
+
+    [Fact]
+    public void Import_AddressRangeInVirtualIpaddress_ErrorAsKeepalivedSkipsIt()
+    {
+        var result = Import(Instance.Replace("198.18.0.10\n", "198.18.0.10\n198.18.0.20-21\n", StringComparison.Ordinal));
+
+        Assert.Null(result.Yaml);
+        Assert.Contains("only in a virtual_server_group", Assert.Single(result.Errors).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_NbGetRetry_RetryAsKeepalivedReadsIt()
+    {
+        var result = Import(KeepalivedImportInputs.NbGetRetry);
+
+        Assert.Equal("2", Scalar(AssertYaml(result), "virtualServers[0].realServers[0].healthChecks[1].retry"));
+        AssertValid(result);
+    }
+
+    [Fact]
+    public void Import_NoProtocol_UdpAsKeepalivedRunsItAndAWarning()
+    {
+        var text = KeepalivedImportInputs.NoProtocol;
+        var result = Import(text);
+
+        Assert.Equal("udp", Scalar(AssertYaml(result), "virtualServers[0].protocol"));
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(("virtual_server", LineOf(text, "virtual_server")), (warning.Keyword, warning.Location.Line));
+        AssertValid(result);
+    }
+
+    public static TheoryData<string, string> UntranslatableInVirtualServer() => Cases(KeepalivedImportInputs.UntranslatableInVirtualServer);
+
+    [Theory]
+    [MemberData(nameof(UntranslatableInVirtualServer))]
+    public void Import_UntranslatableInVirtualServer_WarningWithLineAndACommentInTheYaml(string keyword, string name)
+    {
+        var text = KeepalivedImportInputs.ServiceWith(keyword);
+        var result = Import(text);
+
+        AssertValid(result);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal((name, LineOf(text, "\n" + keyword) + 1), (warning.Keyword, warning.Location.Line));
+        Assert.Contains($"# {name} ({Main}:{warning.Location.Line}): not carried over", result.Yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_AddressListedTwice_TakenOnceWithAWarning()
+    {
+        // keepalived's own doc/samples/keepalived.conf.vrrp does this; check-config refuses a repeated address.
+        var text = Instance.Replace("198.18.0.10\n", "198.18.0.10\n198.18.0.10/32\n", StringComparison.Ordinal);
+        var result = Import(text);
+
+        Assert.Single(AssertValid(result).Vrrp.Instances[0].VirtualAddresses);
+        Assert.Equal(LineOf(text, "198.18.0.10/32"), Assert.Single(result.Warnings).Location.Line);
     }
 
     [Fact]

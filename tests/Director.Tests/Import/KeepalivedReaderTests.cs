@@ -184,4 +184,19 @@ public sealed class KeepalivedReaderTests
     {
         Assert.Equal("lb1", KeepalivedReader.DefaultConfigId("lb1.example.net"));
     }
+
+    [Fact]
+    public void Read_IncludeWithBraces_EachAlternativeInTurnAsGlibcGlobs()
+    {
+        // glob(3) with GLOB_BRACE sorts within each alternative only: web's files come before mail's.
+        var result = Read(new Dictionary<string, string>
+        {
+            ["/etc/keepalived/keepalived.conf"] = "include services/{web,mail}/*.conf\n",
+            ["/etc/keepalived/services/mail/a.conf"] = "mail_a\n",
+            ["/etc/keepalived/services/web/b.conf"] = "web_b\n",
+            ["/etc/keepalived/services/web/a.conf"] = "web_a\n",
+        });
+
+        Assert.Equal(["web_a", "web_b", "mail_a"], result.Nodes.Select(n => n.Keyword));
+    }
 }
