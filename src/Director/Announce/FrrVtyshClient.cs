@@ -59,6 +59,8 @@ public sealed class FrrVtyshClient(string vtysh, string? vtySocket) : IRoutingDa
 
         using (process)
         {
+            // A read of a pipe does not always end on its token: killing vtysh closes the pipe, which ends it.
+            using var kill = cancellationToken.Register(() => Kill(process));
             try
             {
                 process.StandardInput.Close();
