@@ -23,11 +23,20 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
 
     private const string Loopback = "lo";
 
+    /// <summary>IPVS's, for both families despite the directory's name.</summary>
     private static readonly (string Path, string Value)[] KernelParameters =
     [
         // A director that did not see a flow start (the router moved it here) must still forward its next segment.
         ("net/ipv4/vs/sloppy_tcp", "1"),
         ("net/ipv4/vs/sloppy_sctp", "1"),
+    ];
+
+    /// <summary>
+    /// Only with an IPv4 VIP. IPv6 needs none: Linux answers a neighbour solicitation only for an address of the
+    /// interface it arrived on (ndisc_recv_ns), never for one on lo, as RealServerSysctls says for real servers.
+    /// </summary>
+    private static readonly (string Path, string Value)[] ArpParameters =
+    [
         // The VIP is on lo of every director: none may answer ARP for it, as on a real server (RealServerSysctls).
         ("net/ipv4/conf/all/arp_ignore", "1"),
         ("net/ipv4/conf/lo/arp_ignore", "1"),
@@ -42,20 +51,29 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly AnnounceMetrics? _metrics;
+    private readonly MaintenanceStore? _store;
+    private readonly Func<RoutingDaemonConfig, IRoutingDaemonClient> _routingDaemonClients;
     private readonly Lock _gate = new();
     private readonly Dictionary<IPAddress, AnnouncementDecision> _decisions = [];
+    private readonly HashSet<IPAddress> _heldVips = [];
     private AnnouncementPolicy _policy;
     private DirectorConfig _config;
     private ITimer? _timer;
+    private RoutingDaemonMonitor? _routingDaemon;
     private bool _maintenance;
     private bool _stopping;
     private string? _lastError;
 
     /// <param name="realServersUp">Real servers up per virtual server name (not checked yet counts as up, as the table serves it).</param>
     /// <param name="trackers">The trackers' readings now (vrrp.trackers).</param>
+    /// <param name="maintenance">Where failover's maintenance is kept across restarts; null: not kept.</param>
+    /// <param name="routingDaemonClients">How the routing daemon is read (tests: a fake); null: BIRD's socket or FRR's vtysh.</param>
     public AnnounceService(DirectorConfig config, IHostKernel kernel, IpvsTableService ipvs, Func<string, int> realServersUp,
-        Func<IReadOnlyList<TrackerStatus>> trackers, TimeProvider time, ILogger<AnnounceService> logger, AnnounceMetrics? metrics = null)
+        Func<IReadOnlyList<TrackerStatus>> trackers, TimeProvider time, ILogger<AnnounceService> logger, AnnounceMetrics? metrics = null,
+        MaintenanceStore? maintenance = null, Func<RoutingDaemonConfig, IRoutingDaemonClient>? routingDaemonClients = null)
     {
+        _store = maintenance;
+        _routingDaemonClients = routingDaemonClients ?? RoutingDaemonMonitor.ClientFor;
         _config = config;
         _kernel = kernel;
         _ipvs = ipvs;
@@ -73,6 +91,7 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
     /// <summary>The announce section in force, or null.</summary>
     public AnnounceConfig? Config => Volatile.Read(ref _config).Announce;
 
+    /// <summary>The whole director withdrawn by <c>failover</c> (without <c>--vip</c>).</summary>
     public bool InMaintenance
     {
         get
@@ -83,6 +102,12 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
             }
         }
     }
+
+    /// <summary>The routing daemon's sessions as last read; null without <c>announce.routingDaemon</c>.</summary>
+    public RoutingDaemonMonitor? RoutingDaemon => Volatile.Read(ref _routingDaemon);
+
+    /// <summary>Whether <paramref name="vip"/> is one of <c>announce.vips</c>.</summary>
+    public bool IsAnnounced(IPAddress vip) => Config?.Vips.Any(v => v.Address.Equals(vip)) == true;
 
     /// <summary>Each announced VIP's last verdict, in configuration order.</summary>
     public IReadOnlyList<AnnouncementDecision> Snapshot()
@@ -104,11 +129,15 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
         await ObserveAsync(_ipvs.ActivateAnnouncedAsync());
         lock (_gate)
         {
+            // Before the first pass: a director drained before the restart must not announce for even one pass.
+            RestoreMaintenance();
             SetKernelParameters();
 
             Pass();
             _timer = _time.CreateTimer(_ => PassLocked(), null, PassPeriod, PassPeriod);
         }
+
+        WatchRoutingDaemon(_config.Announce?.RoutingDaemon);
     }
 
     /// <summary>
@@ -148,25 +177,55 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
         }
     }
 
-    /// <summary><c>hadirector failover</c>: withdraws every VIP and holds them withdrawn until <see cref="Resume"/>; IPVS forwards on.</summary>
-    public IReadOnlyList<AnnouncementDecision> Failover()
+    /// <summary>
+    /// <c>hadirector failover</c>: withdraws every VIP (or only <paramref name="vip"/>) and holds it withdrawn until
+    /// <see cref="Resume"/>, across restarts of the daemon; IPVS forwards on.
+    /// </summary>
+    public MaintenanceResult Failover(IPAddress? vip = null)
     {
         lock (_gate)
         {
-            _maintenance = true;
-            Pass();
-            return Snapshot();
+            if (vip is null)
+            {
+                _maintenance = true;
+            }
+            else
+            {
+                _heldVips.Add(vip);
+            }
+
+            return Changed(vip);
         }
     }
 
-    /// <summary><c>hadirector resume</c>: announces again what is healthy (no hold-down: maintenance is not a failure).</summary>
-    public IReadOnlyList<AnnouncementDecision> Resume()
+    /// <summary>
+    /// <c>hadirector resume</c>: ends every hold (or only <paramref name="vip"/>'s) and announces again what is healthy
+    /// (no hold-down: maintenance is not a failure). A single VIP stays withdrawn while the whole director is held.
+    /// </summary>
+    public MaintenanceResult Resume(IPAddress? vip = null)
     {
         lock (_gate)
         {
-            _maintenance = false;
-            Pass();
-            return Snapshot();
+            if (vip is null)
+            {
+                _maintenance = false;
+                _heldVips.Clear();
+            }
+            else
+            {
+                _heldVips.Remove(vip);
+            }
+
+            return Changed(vip);
+        }
+    }
+
+    /// <summary>Whether <paramref name="vip"/> alone is held by <c>failover --vip</c>.</summary>
+    public bool IsHeld(IPAddress vip)
+    {
+        lock (_gate)
+        {
+            return _heldVips.Contains(vip);
         }
     }
 
@@ -213,6 +272,12 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
                 }
             }
 
+            // A VIP the reload removed is no longer held: were it added back, it would be a new VIP.
+            if (_heldVips.RemoveWhere(v => !kept.Contains(v)) > 0 && _store?.Save(new MaintenanceState(_maintenance, _heldVips.ToHashSet())) is { } notKept)
+            {
+                LogNotKept(_logger, notKept);
+            }
+
             _policy.Retain(kept);
             if (next.Announce is not null)
             {
@@ -221,6 +286,8 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
                 _timer ??= _time.CreateTimer(_ => PassLocked(), null, PassPeriod, PassPeriod);
             }
         }
+
+        WatchRoutingDaemon(next.Announce?.RoutingDaemon);
     }
 
     public void Dispose()
@@ -230,6 +297,64 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
             _timer?.Dispose();
             _timer = null;
         }
+
+        Interlocked.Exchange(ref _routingDaemon, null)?.Dispose();
+    }
+
+    private MaintenanceResult Changed(IPAddress? vip)
+    {
+        Pass();
+        var notKept = _store?.Save(new MaintenanceState(_maintenance, _heldVips.ToHashSet()));
+        if (notKept is not null)
+        {
+            LogNotKept(_logger, notKept);
+        }
+
+        var decisions = Snapshot();
+        return new MaintenanceResult(vip is null ? decisions : [.. decisions.Where(d => d.Vip.Equals(vip))], notKept);
+    }
+
+    /// <summary>At start: the maintenance a previous run of the daemon left in the state file.</summary>
+    private void RestoreMaintenance()
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        var state = _store.Load(out var problem);
+        if (problem is not null)
+        {
+            LogStateUnreadable(_logger, problem);
+        }
+
+        _maintenance = state.Director;
+        // A VIP the configuration no longer announces is forgotten (as a reload forgets it).
+        _heldVips.UnionWith(state.Vips.Where(IsAnnounced));
+        if (!state.IsNone)
+        {
+            LogMaintenanceRestored(_logger, state.Director ? "every announced VIP" : string.Join(", ", state.Vips), _store.Path);
+        }
+    }
+
+    /// <summary>Starts, replaces or stops reading the routing daemon (outside the lock: the monitor has its own timer).</summary>
+    private void WatchRoutingDaemon(RoutingDaemonConfig? config)
+    {
+        var current = RoutingDaemon;
+        if (current?.Config == config)
+        {
+            return;
+        }
+
+        current?.Dispose();
+        RoutingDaemonMonitor? next = null;
+        if (config is not null)
+        {
+            next = new RoutingDaemonMonitor(config, _routingDaemonClients(config), _time, _logger, _metrics);
+            next.Start();
+        }
+
+        Volatile.Write(ref _routingDaemon, next);
     }
 
     private void PassLocked()
@@ -257,7 +382,7 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
             var routed = _kernel.Routes.List(announce.Table, announce.Protocol).Select(r => r.Destination).ToHashSet();
             foreach (var vip in announce.Vips)
             {
-                var decision = _policy.Decide(vip.Address, ConditionsOf(vip, trackers), _maintenance, _stopping, now);
+                var decision = _policy.Decide(vip.Address, ConditionsOf(vip, trackers), _maintenance || _heldVips.Contains(vip.Address), _stopping, now);
                 if (!onLo.Contains(vip.Address) && _kernel.Links.AddAddress(lo, vip.Address, RouteTables.HostPrefix(vip.Address)))
                 {
                     LogVipOnLoopback(_logger, vip.Address);
@@ -335,7 +460,8 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
     /// <summary>Set at start and on every reload; one that cannot be set is logged, and announcing goes on without it.</summary>
     private void SetKernelParameters()
     {
-        foreach (var (path, value) in KernelParameters)
+        var ipv4 = _config.Announce?.Vips.Any(v => v.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) == true;
+        foreach (var (path, value) in ipv4 ? [.. KernelParameters, .. ArpParameters] : KernelParameters)
         {
             try
             {
@@ -404,6 +530,15 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
 
     [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "could not set {Setting}={Value}: {Error}; announcing goes on without it")]
     private static partial void LogSettingFailed(ILogger logger, string setting, string value, string error);
+
+    [LoggerMessage(EventId = 6076, Level = LogLevel.Warning, Message = "starting in maintenance: {What} withdrawn by `hadirector failover` before this start (kept in {File}); `hadirector resume` announces again")]
+    private static partial void LogMaintenanceRestored(ILogger logger, string what, string file);
+
+    [LoggerMessage(EventId = 6077, Level = LogLevel.Error, Message = "{Problem}: counted as maintenance of every announced VIP (the safe side); `hadirector resume` announces again")]
+    private static partial void LogStateUnreadable(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 6078, Level = LogLevel.Error, Message = "maintenance not kept across a restart: {Error}")]
+    private static partial void LogNotKept(ILogger logger, string error);
 
     [LoggerMessage(EventId = 6007, Level = LogLevel.Error, Message = "programming the announced VIPs' IPVS services failed: {Error}; the reconciler retries")]
     private static partial void LogServicesFailed(ILogger logger, string error);

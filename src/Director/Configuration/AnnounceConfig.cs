@@ -33,4 +33,7 @@ public sealed record AnnounceConfig
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(3);
 
     public ValueList<AnnouncedVipConfig> Vips { get; init; } = [];
+
+    /// <summary>The routing daemon whose sessions status shows; null: not shown.</summary>
+    public RoutingDaemonConfig? RoutingDaemon { get; init; }
 }

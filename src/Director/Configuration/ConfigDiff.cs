@@ -28,6 +28,8 @@ public sealed record ConfigDiff(
         AddIfChanged(sections, "control", before.Control, after.Control);
         AddIfChanged(sections, "ipvs", before.Ipvs, after.Ipvs);
         AddIfChanged(sections, "logging", before.Logging, after.Logging);
+        // A reload that changes only announce: (holdDown, a VIP, the routing daemon) is a change to apply, not "no changes".
+        AddIfChanged(sections, "announce", before.Announce, after.Announce);
         return new ConfigDiff(addedInstances, removedInstances, changedInstances, addedServers, removedServers, changedServers, new(sections));
     }
 

@@ -4,8 +4,10 @@ namespace HaDirector.Director.Configuration;
 
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] AnnounceKeys = ["table", "protocol", "holdDown", "stopGrace", "vips"];
+    private static readonly string[] AnnounceKeys = ["table", "protocol", "holdDown", "stopGrace", "vips", "routingDaemon"];
     private static readonly string[] AnnouncedVipKeys = ["address", "minHealthy", "track"];
+    private static readonly string[] RoutingDaemonKeys = ["type", "socket", "interval", "timeout"];
+    private static readonly YamlNames<RoutingDaemonType> RoutingDaemonTypes = new(("bird", RoutingDaemonType.Bird), ("frr", RoutingDaemonType.Frr));
 
     private AnnounceConfig? ReadAnnounce(YamlMap root)
     {
@@ -29,7 +31,33 @@ internal sealed partial class ConfigReader
             HoldDown = map.Read("holdDown", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromHours(1)), defaults.HoldDown),
             StopGrace = map.Read("stopGrace", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(5)), defaults.StopGrace),
             Vips = vips,
+            RoutingDaemon = ReadRoutingDaemon(map),
         };
+    }
+
+    private RoutingDaemonConfig? ReadRoutingDaemon(YamlMap announce)
+    {
+        var map = announce.Map("routingDaemon", RoutingDaemonKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var defaults = new RoutingDaemonConfig();
+        var config = new RoutingDaemonConfig
+        {
+            Type = map.Require("type", RoutingDaemonTypes.Parse, defaults.Type),
+            Socket = map.ReadOrNull("socket", ScalarParsers.NonEmpty),
+            Interval = map.Read("interval", ScalarParsers.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)), defaults.Interval),
+            Timeout = map.Read("timeout", ScalarParsers.Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)), defaults.Timeout),
+        };
+        if (config.Timeout > config.Interval && map.Node("timeout") is not null)
+        {
+            // A read still running when the next is due is skipped, so this would read less often than asked.
+            diagnostics.Report(map.Child("timeout"), $"must not be longer than interval ({DurationText.Format(config.Interval)})");
+        }
+
+        return config;
     }
 
     private AnnouncedVipConfig? ReadAnnouncedVip(ListItem item)

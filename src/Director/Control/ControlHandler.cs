@@ -14,9 +14,11 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
     public async Task<ControlResponse> HandleAsync(ControlRequest request, CancellationToken cancellationToken) => request.Verb switch
     {
         "status" => new ControlResponse(ExitCodes.Ok, "") { Status = await status.BuildAsync(cancellationToken) },
-        "failover" => Announcing(request) ? await WithVrrpAsync(AnnounceFailover(), () => FailoverAsync(null, request.Force, cancellationToken))
+        "failover" => request.Vip is not null ? OneVip(request, failover: true)
+            : Announcing(request) ? await WithVrrpAsync(AnnounceFailover(), () => FailoverAsync(null, request.Force, cancellationToken))
             : await FailoverAsync(request.Instance, request.Force, cancellationToken),
-        "resume" => Announcing(request) ? await WithVrrpAsync(AnnounceResume(), () => Task.FromResult(Resume(null))) : Resume(request.Instance),
+        "resume" => request.Vip is not null ? OneVip(request, failover: false)
+            : Announcing(request) ? await WithVrrpAsync(AnnounceResume(), () => Task.FromResult(Resume(null))) : Resume(request.Instance),
         "drain" => Drain(request, drain: true),
         "undrain" => Drain(request, drain: false),
         "reload" => await reloader.ReloadAsync("control socket"),
@@ -97,31 +99,87 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
     }
 
     /// <summary>Without <c>--instance</c>, failover and resume take the announced VIPs too (and the instances, if any).</summary>
-    private bool Announcing(ControlRequest request) => announce is { InUse: true } && request.Instance is null;
+    private bool Announcing(ControlRequest request) => announce is { InUse: true } && request.Instance is null && request.Vip is null;
 
     /// <summary>
     /// Withdraws every announced VIP and holds them withdrawn: the router moves the flows to the other directors while
     /// this one forwards whatever still arrives (IPVS is untouched), so no request fails.
     /// </summary>
-    private ControlResponse AnnounceFailover()
+    private ControlResponse AnnounceFailover() => Withdrawn(announce!.Failover(), "`hadirector resume`");
+
+    private ControlResponse AnnounceResume() => Resumed(announce!.Resume());
+
+    /// <summary>
+    /// <c>failover --vip ADDR</c> / <c>resume --vip ADDR</c>: one announced VIP only; VRRP instances are left alone
+    /// (<c>--instance</c> names those).
+    /// </summary>
+    private ControlResponse OneVip(ControlRequest request, bool failover)
     {
-        var text = new StringBuilder();
-        foreach (var vip in announce!.Failover())
+        if (request.Instance is not null)
         {
-            text.AppendLine($"{vip.Vip}: withdrawn; this director forwards what still arrives, announces again on `hadirector resume`");
+            return new ControlResponse(ExitCodes.UsageError, $"{request.Verb}: --vip names an announced VIP, --instance a VRRP instance; give one of them");
         }
 
-        return new ControlResponse(ExitCodes.Ok, text.ToString().TrimEnd());
+        if (announce is not { InUse: true })
+        {
+            return new ControlResponse(ExitCodes.UsageError, $"{request.Verb} --vip: this configuration announces no VIPs (announce:); VRRP instances are named with --instance");
+        }
+
+        if (!System.Net.IPAddress.TryParse(request.Vip, out var vip) || !announce.IsAnnounced(vip))
+        {
+            var known = string.Join(", ", announce.Config!.Vips.Select(v => v.Address));
+            return new ControlResponse(ExitCodes.UsageError, $"{request.Verb}: '{request.Vip}' is not an announced VIP (announce.vips: {known})");
+        }
+
+        if (failover)
+        {
+            return Withdrawn(announce.Failover(vip), $"`hadirector resume --vip {vip}`");
+        }
+
+        if (announce.InMaintenance)
+        {
+            return new ControlResponse(ExitCodes.NotApplicable,
+                $"{vip}: still withdrawn: the whole director is in maintenance (`hadirector failover`); `hadirector resume` without --vip ends it");
+        }
+
+        if (!announce.IsHeld(vip))
+        {
+            return new ControlResponse(ExitCodes.Ok, $"{vip}: not held by failover; nothing to resume");
+        }
+
+        return Resumed(announce.Resume(vip));
     }
 
-    private ControlResponse AnnounceResume()
+    private static ControlResponse Withdrawn(MaintenanceResult result, string resume)
     {
         var text = new StringBuilder();
-        foreach (var vip in announce!.Resume())
+        foreach (var vip in result.Vips)
+        {
+            text.AppendLine($"{vip.Vip}: withdrawn; this director forwards what still arrives, announces again on {resume}");
+        }
+
+        return Kept(text, result);
+    }
+
+    private static ControlResponse Resumed(MaintenanceResult result)
+    {
+        var text = new StringBuilder();
+        foreach (var vip in result.Vips)
         {
             text.AppendLine(vip.Announce
                 ? $"{vip.Vip}: announcing again"
                 : $"{vip.Vip}: resumed, but still withdrawn: {AnnounceNames.Of(vip.Reason).Replace('_', ' ')}{(vip.Detail is null ? "" : $" ({vip.Detail})")}");
+        }
+
+        return Kept(text, result);
+    }
+
+    /// <summary>Done either way; a state file that could not be written is said, since a restart would then forget it.</summary>
+    private static ControlResponse Kept(StringBuilder text, MaintenanceResult result)
+    {
+        if (result.NotKept is { } error)
+        {
+            text.AppendLine($"WARNING: not kept across a restart of the daemon ({error})");
         }
 
         return new ControlResponse(ExitCodes.Ok, text.ToString().TrimEnd());

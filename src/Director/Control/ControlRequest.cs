@@ -9,6 +9,9 @@ public sealed record ControlRequest
     /// <summary>failover/resume: one VRRP instance by name; null: all.</summary>
     public string? Instance { get; init; }
 
+    /// <summary>failover/resume: one announced VIP by address (VRRP instances untouched); null: all.</summary>
+    public string? Vip { get; init; }
+
     /// <summary>failover: when no new master is heard, release the VIPs anyway (hand over to nobody).</summary>
     public bool Force { get; init; }
 

@@ -135,7 +135,7 @@ public sealed class DaemonClaims : IDisposable
     }
 
     /// <summary>The network namespace's inode (net:[4026531840]): the same interface name in two namespaces is two interfaces.</summary>
-    private static string NetworkNamespace()
+    internal static string NetworkNamespace()
     {
         var target = new FileInfo("/proc/self/ns/net").LinkTarget ?? "";
         var digits = new string([.. target.Where(char.IsAsciiDigit)]);

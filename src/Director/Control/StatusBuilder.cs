@@ -65,8 +65,24 @@ public sealed partial class StatusBuilder(RunningConfig config, VrrpService vrrp
             Announce = announce?.Config is { } section
                 ? new AnnounceStatus(section.Table, section.Protocol, announce.InMaintenance, [.. announce.Snapshot().Select(d =>
                     new AnnouncedVipStatus(d.Vip.ToString(), d.Announce, AnnounceNames.Of(d.Reason), d.Detail, d.Since, d.Until))])
+                {
+                    RoutingDaemon = RoutingDaemonOf(announce.RoutingDaemon),
+                }
                 : null,
         };
+    }
+
+    private static RoutingDaemonStatus? RoutingDaemonOf(RoutingDaemonMonitor? monitor)
+    {
+        if (monitor is null)
+        {
+            return null;
+        }
+
+        var last = monitor.Last;
+        var snapshot = last?.Snapshot ?? RoutingDaemonReading.Nothing;
+        return new RoutingDaemonStatus(monitor.Config.Type == RoutingDaemonType.Bird ? "bird" : "frr", monitor.Config.EffectiveSocket,
+            last?.Reachable == true, last is null ? "not read yet" : last.Error, last?.At, snapshot.Sessions, snapshot.Bfd, snapshot.BfdNote);
     }
 
     private static VrrpInterfaceStatus Interface(VrrpChannel channel) => new(

@@ -114,7 +114,8 @@ public static class DirectorHost
                 var tracking = sp.GetRequiredService<TrackingService>();
                 var announce = new AnnounceService(config, sp.GetRequiredService<IHostKernel>(), sp.GetRequiredService<IpvsTableService>(),
                     new HealthRealServers(sp.GetRequiredService<HealthService>(), () => sp.GetRequiredService<RunningConfig>().Current).Up,
-                    tracking.Snapshot, TimeProvider.System, sp.GetRequiredService<ILogger<AnnounceService>>(), sp.GetRequiredService<AnnounceMetrics>());
+                    tracking.Snapshot, TimeProvider.System, sp.GetRequiredService<ILogger<AnnounceService>>(), sp.GetRequiredService<AnnounceMetrics>(),
+                    new MaintenanceStore(StateDirectory.MaintenanceFile(configPath)));
                 tracking.Changed += announce.OnTrackersChanged;
                 return announce;
             });

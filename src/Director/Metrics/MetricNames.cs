@@ -62,6 +62,9 @@ public static class MetricNames
     public const string SettingFailures = "hadirector_setting_failures_total";
 
     public const string AnnounceState = "hadirector_announce_state";
+    public const string AnnounceRoutingDaemonUp = "hadirector_announce_routing_daemon_up";
+    public const string AnnounceBgpSessionUp = "hadirector_announce_bgp_session_up";
+    public const string AnnounceBfdSessionUp = "hadirector_announce_bfd_session_up";
 
     /// <summary>The histograms among <see cref="All"/>: a scrape shows them as _bucket, _sum and _count.</summary>
     public static IReadOnlyList<string> Histograms { get; } = [HealthCheckDuration];
@@ -78,6 +81,6 @@ public static class MetricNames
         IpvsBackendConnectionsActive, IpvsBackendConnectionsInactive, IpvsBackendWeight,
         IpvsReconcilePasses, IpvsReconcileFailedPasses, IpvsOperations, IpvsNetlinkErrors, IpvsReconcileDuration, IpvsPendingOperations,
         SettingsUnapplied, SettingFailures,
-        AnnounceState,
+        AnnounceState, AnnounceRoutingDaemonUp, AnnounceBgpSessionUp, AnnounceBfdSessionUp,
     ];
 }

@@ -40,9 +40,10 @@ public sealed class AnnounceServiceTests
         "net/ipv4/conf/all/arp_announce", "net/ipv4/conf/lo/arp_announce",
     ];
 
-    private static async Task<TestDirector> StartedAsync(Action<FakeKernel>? host = null)
+    private static async Task<TestDirector> StartedAsync(Action<FakeKernel>? host = null, string yaml = Yaml, string? maintenanceFile = null,
+        FakeRoutingDaemon? routingDaemon = null)
     {
-        var director = new TestDirector(Yaml, kernel =>
+        var director = new TestDirector(yaml, kernel =>
         {
             foreach (var path in ParameterPaths)
             {
@@ -50,10 +51,51 @@ public sealed class AnnounceServiceTests
             }
 
             host?.Invoke(kernel);
-        });
+        }, maintenanceFile: maintenanceFile, routingDaemons: routingDaemon is null ? null : _ => routingDaemon);
         await director.StartAsync();
         return director;
     }
+
+    /// <summary>Two announced VIPs, one IPv4 and one IPv6, each with a Maglev web service.</summary>
+    private const string TwoVips = """
+        announce:
+          holdDown: 10s
+          vips:
+            - { address: 198.18.10.80 }
+            - { address: "2001:db8:10::80" }
+        virtualServers:
+          - name: web
+            vip: 198.18.10.80
+            port: 80
+            scheduler: mh
+            realServers:
+              - { address: 198.18.1.1, port: 80 }
+          - name: web6
+            vip: "2001:db8:10::80"
+            port: 80
+            scheduler: mh
+            realServers:
+              - { address: "2001:db8:1::1", port: 80 }
+        """;
+
+    private const string Route6 = "2001:db8:10::80/128 proto 201 dev lo";
+
+    /// <summary>Runs <paramref name="test"/> with a maintenance file path in a directory of its own, removed afterwards.</summary>
+    private static async Task InStateDirectoryAsync(Func<string, Task> test)
+    {
+        var state = Directory.CreateTempSubdirectory("hd-maint-").FullName;
+        try
+        {
+            await test(Path.Combine(state, "announce-maintenance"));
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    private static Task<ControlResponse> Send(TestDirector director, string verb, string? vip = null, string? instance = null) =>
+        director.Control.HandleAsync(new ControlRequest { Verb = verb, Vip = vip, Instance = instance }, CancellationToken.None);
 
     private static AnnouncementDecision Vip(TestDirector director) => Assert.Single(director.Announce.Snapshot());
 
@@ -202,5 +244,205 @@ public sealed class AnnounceServiceTests
         Assert.Equal(["198.18.10.81/32 proto 201 dev lo"], director.Kernel.RoutesIn(200));
         Assert.DoesNotContain("198.18.10.80/32", director.Kernel.AddressesOf("lo"));
         Assert.Contains("198.18.10.81/32", director.Kernel.AddressesOf("lo"));
+    }
+
+    [Fact]
+    public async Task Restart_AfterFailover_StaysWithdrawnAndRemovesTheRouteItFinds()
+    {
+        await InStateDirectoryAsync(async file =>
+        {
+            await using (var first = await StartedAsync(maintenanceFile: file))
+            {
+                Assert.Equal(ExitCodes.Ok, (await Send(first, "failover")).ExitCode);
+            }
+
+            // The restart finds the route an earlier run left (as after a crash) and the maintenance it kept.
+            await using var second = await StartedAsync(kernel => kernel.AddRouteExternally("198.18.10.80/32", 200, 201, "lo"), maintenanceFile: file);
+
+            Assert.Empty(second.Kernel.RoutesIn(200));
+            Assert.DoesNotContain(second.Kernel.Effects, e => e.StartsWith("route add", StringComparison.Ordinal));
+            Assert.Equal(AnnounceReason.Maintenance, Vip(second).Reason);
+            Assert.True((await second.Status.BuildAsync(CancellationToken.None)).Announce!.Maintenance);
+
+            Assert.Equal("198.18.10.80: announcing again", (await Send(second, "resume")).Message);
+            Assert.Equal([Route], second.Kernel.RoutesIn(200));
+            Assert.False(File.Exists(file));
+        });
+    }
+
+    [Fact]
+    public async Task Restart_AfterFailoverOfOneVip_OnlyThatVipStaysWithdrawn()
+    {
+        await InStateDirectoryAsync(async file =>
+        {
+            await using (var first = await StartedAsync(yaml: TwoVips, maintenanceFile: file))
+            {
+                await Send(first, "failover", vip: "2001:db8:10::80");
+            }
+
+            await using var second = await StartedAsync(yaml: TwoVips, maintenanceFile: file);
+
+            Assert.Equal([Route], second.Kernel.RoutesIn(200));
+            Assert.Contains("vip 2001:db8:10::80", File.ReadAllLines(file));
+        });
+    }
+
+    [Fact]
+    public async Task Start_UnreadableMaintenanceFile_StaysWithdrawn()
+    {
+        await InStateDirectoryAsync(async file =>
+        {
+            File.WriteAllText(file, "vip not-an-address\n");
+            await using var director = await StartedAsync(maintenanceFile: file);
+
+            Assert.Empty(director.Kernel.RoutesIn(200));
+            Assert.Equal(AnnounceReason.Maintenance, Vip(director).Reason);
+        });
+    }
+
+    [Fact]
+    public async Task Failover_StateFileCannotBeWritten_WithdrawsAndSaysItIsNotKept()
+    {
+        await InStateDirectoryAsync(async file =>
+        {
+            // A directory where the file should be: the write fails as on a read-only file system.
+            Directory.CreateDirectory(file);
+            await using var director = await StartedAsync(maintenanceFile: file);
+
+            var failover = await Send(director, "failover");
+
+            Assert.Equal(ExitCodes.Ok, failover.ExitCode);
+            Assert.Empty(director.Kernel.RoutesIn(200));
+            Assert.Contains("WARNING: not kept across a restart of the daemon", failover.Message);
+        });
+    }
+
+    [Fact]
+    public async Task FailoverVip_OneOfTwo_WithdrawsOnlyItUntilResumeVip()
+    {
+        await using var director = await StartedAsync(yaml: TwoVips);
+        Assert.Equal([Route, Route6], director.Kernel.RoutesIn(200).Order());
+
+        var failover = await Send(director, "failover", vip: "2001:db8:10::80");
+
+        Assert.Equal(ExitCodes.Ok, failover.ExitCode);
+        Assert.Equal("2001:db8:10::80: withdrawn; this director forwards what still arrives, announces again on `hadirector resume --vip 2001:db8:10::80`", failover.Message);
+        Assert.Equal([Route], director.Kernel.RoutesIn(200));
+        await director.AdvanceAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal([Route], director.Kernel.RoutesIn(200));
+        var report = await director.Status.BuildAsync(CancellationToken.None);
+        Assert.False(report.Announce!.Maintenance);
+        Assert.Equal(["announcing", "maintenance"], report.Announce.Vips.Select(v => v.State));
+
+        var resume = await Send(director, "resume", vip: "2001:db8:10::80");
+
+        Assert.Equal("2001:db8:10::80: announcing again", resume.Message);
+        Assert.Equal([Route, Route6], director.Kernel.RoutesIn(200).Order());
+    }
+
+    [Fact]
+    public async Task ResumeVip_WholeDirectorInMaintenance_NotApplicableAndStaysWithdrawn()
+    {
+        await using var director = await StartedAsync(yaml: TwoVips);
+        await Send(director, "failover");
+
+        var resume = await Send(director, "resume", vip: "198.18.10.80");
+
+        Assert.Equal(ExitCodes.NotApplicable, resume.ExitCode);
+        Assert.Contains("`hadirector resume` without --vip", resume.Message);
+        Assert.Empty(director.Kernel.RoutesIn(200));
+    }
+
+    [Fact]
+    public async Task Resume_WithoutVip_EndsSingleVipHoldsToo()
+    {
+        await using var director = await StartedAsync(yaml: TwoVips);
+        await Send(director, "failover", vip: "198.18.10.80");
+
+        await Send(director, "resume");
+
+        Assert.Equal([Route, Route6], director.Kernel.RoutesIn(200).Order());
+    }
+
+    [Theory]
+    [InlineData("198.18.10.99", null, "'198.18.10.99' is not an announced VIP (announce.vips: 198.18.10.80)")]
+    [InlineData("web", null, "'web' is not an announced VIP")]
+    [InlineData("198.18.10.80", "web", "give one of them")]
+    public async Task FailoverVip_NotAnAnnouncedVipOrWithInstance_UsageErrorAndNothingWithdrawn(string vip, string? instance, string message)
+    {
+        await using var director = await StartedAsync();
+
+        var failover = await Send(director, "failover", vip, instance);
+
+        Assert.Equal(ExitCodes.UsageError, failover.ExitCode);
+        Assert.Contains(message, failover.Message);
+        Assert.Equal([Route], director.Kernel.RoutesIn(200));
+    }
+
+    [Fact]
+    public async Task FailoverVip_VrrpOnlyConfiguration_UsageError()
+    {
+        await using var director = new TestDirector();
+        await director.StartAsync();
+
+        var failover = await Send(director, "failover", vip: "198.18.0.100");
+
+        Assert.Equal(ExitCodes.UsageError, failover.ExitCode);
+        Assert.Contains("announces no VIPs", failover.Message);
+    }
+
+    [Fact]
+    public async Task Start_Ipv6Vip_RouteInTheIpv6TableOnLoWithIpvsAndTheVipOnLo()
+    {
+        await using var director = await StartedAsync(yaml: TwoVips);
+
+        Assert.Equal([Route, Route6], director.Kernel.RoutesIn(200).Order());
+        Assert.Contains("2001:db8:10::80/128", director.Kernel.AddressesOf("lo"));
+        Assert.Equal(2, director.Kernel.Ipvs.GetServices().Count);
+        var effects = director.Kernel.Effects.ToList();
+        Assert.True(effects.IndexOf("add 2001:db8:10::80/128 lo") < effects.IndexOf("route add 2001:db8:10::80/128 table 200 proto 201 dev lo"), string.Join("\n", effects));
+    }
+
+    [Fact]
+    public async Task Pass_Ipv6VipWithoutRealServers_WithdrawsOnlyIt()
+    {
+        await using var director = await StartedAsync(yaml: TwoVips);
+
+        director.RealServersUp["web6"] = 0;
+        await director.AdvanceAsync(AnnounceService.PassPeriod);
+
+        Assert.Equal([Route], director.Kernel.RoutesIn(200));
+        var v6 = director.Announce.Snapshot().Single(d => d.Vip.Equals(System.Net.IPAddress.Parse("2001:db8:10::80")));
+        Assert.Equal(AnnounceReason.NoHealthyRealServer, v6.Reason);
+        Assert.Contains("2001:db8:10::80/128", director.Kernel.AddressesOf("lo"));
+    }
+
+    [Fact]
+    public async Task Stop_Ipv6Vip_WithdrawnWithTheOthers()
+    {
+        await using var director = await StartedAsync(yaml: TwoVips);
+
+        var stop = director.Announce.StopAsync(CancellationToken.None);
+
+        Assert.Empty(director.Kernel.RoutesIn(200));
+        director.Time.Advance(TimeSpan.FromSeconds(3));
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Start_OnlyIpv6Vips_SetsIpvsSysctlsButLeavesArpAlone()
+    {
+        await using var director = await StartedAsync(yaml: """
+            announce:
+              vips:
+                - { address: "2001:db8:10::80" }
+            virtualServers:
+              - { name: web6, vip: "2001:db8:10::80", port: 80, scheduler: mh, realServers: [{ address: "2001:db8:1::1", port: 80 }] }
+            """);
+
+        Assert.Equal("1", director.Kernel.SysctlOf("net/ipv4/vs/sloppy_tcp"));
+        Assert.Equal("0", director.Kernel.SysctlOf("net/ipv4/conf/all/arp_ignore"));
+        Assert.Equal("0", director.Kernel.SysctlOf("net/ipv4/conf/lo/arp_announce"));
+        Assert.Equal([Route6], director.Kernel.RoutesIn(200));
     }
 }

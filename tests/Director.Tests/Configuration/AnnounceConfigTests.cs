@@ -109,6 +109,16 @@ public sealed class AnnounceConfigTests
             ["t.yaml:2:13: announce.protocol: 4 is one of the kernel's own route protocols (0..4); give 5..255, one no other program uses (see /etc/iproute2/rt_protos)"]
         },
         {
+            "a routing daemon of another kind",
+            "announce:\n  routingDaemon: { type: gobgp }\n  vips: [{ address: 198.18.10.80 }]\n",
+            ["t.yaml:2:26: announce.routingDaemon.type: expected one of bird, frr, got 'gobgp'"]
+        },
+        {
+            "a routing daemon read that outlasts its interval",
+            "announce:\n  routingDaemon: { type: bird, interval: 2s, timeout: 5s }\n  vips: [{ address: 198.18.10.80 }]\n",
+            ["t.yaml:2:55: announce.routingDaemon.timeout: must not be longer than interval (2s)"]
+        },
+        {
             "no VIPs",
             "announce:\n  table: 200\n",
             ["t.yaml:2:3: announce.vips: needs at least one VIP"]
@@ -127,5 +137,36 @@ public sealed class AnnounceConfigTests
         var result = ConfigLoader.LoadFromText(yaml, "t.yaml");
 
         Assert.True(expected.SequenceEqual(result.Errors.Select(e => e.ToString())), $"{why}:\n{string.Join("\n", result.Errors)}");
+    }
+
+    [Fact]
+    public void LoadFromText_RoutingDaemon_ReadsEveryKeyAndDefaults()
+    {
+        var bird = ConfigLoader.LoadFromText("announce:\n  routingDaemon: { type: bird }\n  vips: [{ address: 198.18.10.80 }]\n", "t.yaml");
+        var frr = ConfigLoader.LoadFromText(
+            "announce:\n  routingDaemon: { type: frr, socket: /run/frr/ns1, interval: 10s, timeout: 3s }\n  vips: [{ address: 198.18.10.80 }]\n", "t.yaml");
+
+        Assert.Empty(bird.Errors);
+        Assert.Empty(frr.Errors);
+        Assert.Equal(new RoutingDaemonConfig(), bird.Config!.Announce!.RoutingDaemon);
+        Assert.Equal("/run/bird/bird.ctl", bird.Config.Announce.RoutingDaemon!.EffectiveSocket);
+        Assert.Equal(
+            new RoutingDaemonConfig { Type = RoutingDaemonType.Frr, Socket = "/run/frr/ns1", Interval = TimeSpan.FromSeconds(10), Timeout = TimeSpan.FromSeconds(3) },
+            frr.Config!.Announce!.RoutingDaemon);
+        Assert.Null(ConfigLoader.LoadFromText("announce:\n  vips: [{ address: 198.18.10.80 }]\n", "t.yaml").Config!.Announce!.RoutingDaemon);
+    }
+
+    [Fact]
+    public void LoadFromText_Ipv6Vip_Accepted()
+    {
+        var result = ConfigLoader.LoadFromText("""
+            announce:
+              vips: [{ address: "2001:db8:10::80" }]
+            virtualServers:
+              - { name: web6, vip: "2001:db8:10::80", port: 80, scheduler: mh, realServers: [{ address: "2001:db8:1::1" }] }
+            """, "t.yaml");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(IPAddress.Parse("2001:db8:10::80"), result.Config!.Announce!.Vips[0].Address);
     }
 }

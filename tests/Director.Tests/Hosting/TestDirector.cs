@@ -6,6 +6,7 @@ using HaDirector.Director.Control;
 using HaDirector.Director.Hosting;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Metrics;
+using HaDirector.Director.Tests.Announce;
 using HaDirector.Director.Tests.Kernel;
 using HaDirector.Director.Tracking;
 using HaDirector.Director.Vrrp;
@@ -63,7 +64,10 @@ internal sealed class TestDirector : IAsyncDisposable
 
     /// <param name="loggers">Where the services log (a test that checks log lines passes a recording one); default: nowhere.</param>
     /// <param name="trackTable">Follow the IPVS table as the daemon does (an instance faults while its table cannot be programmed).</param>
-    public TestDirector(string yaml = WebYaml, Action<FakeKernel>? host = null, ILoggerFactory? loggers = null, bool trackTable = false)
+    /// <param name="maintenanceFile">Where announced VIPs' maintenance is kept (a restart test shares one); default: in the test's directory.</param>
+    /// <param name="routingDaemons">How announce.routingDaemon is read; default: a client that finds no daemon.</param>
+    public TestDirector(string yaml = WebYaml, Action<FakeKernel>? host = null, ILoggerFactory? loggers = null, bool trackTable = false,
+        string? maintenanceFile = null, Func<RoutingDaemonConfig, IRoutingDaemonClient>? routingDaemons = null)
     {
         Kernel.AddInterface("eth0", "198.18.0.1/24");
         host?.Invoke(Kernel);
@@ -86,7 +90,9 @@ internal sealed class TestDirector : IAsyncDisposable
         Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, loggers ?? NullLoggerFactory.Instance,
             new VrrpHooks(Tracking, Scripts, TrackingMetrics));
         Announce = new AnnounceService(config, Kernel, Ipvs, AnnounceUp, Tracking.Snapshot, Time,
-            (loggers ?? NullLoggerFactory.Instance).CreateLogger<AnnounceService>(), new AnnounceMetrics(Registry));
+            (loggers ?? NullLoggerFactory.Instance).CreateLogger<AnnounceService>(), new AnnounceMetrics(Registry),
+            new MaintenanceStore(maintenanceFile ?? Path.Combine(_directory, "announce-maintenance")),
+            routingDaemons ?? ((Func<RoutingDaemonConfig, IRoutingDaemonClient>)(_ => new FakeRoutingDaemon())));
         Tracking.Changed += Announce.OnTrackersChanged;
         Reloader = new ConfigReloader(Running, Ipvs, Vrrp, NullLogger<ConfigReloader>.Instance, Kernel);
         Reloader.OnApplied(Tracking.ReconfigureAsync);

@@ -54,6 +54,8 @@ public sealed partial class ServiceUnitTests : IDisposable
     [InlineData("PrivateTmp", "yes")]
     [InlineData("RuntimeDirectory", "hadirector")]
     [InlineData("RuntimeDirectoryMode", "0700")]
+    [InlineData("StateDirectory", "hadirector")]
+    [InlineData("StateDirectoryMode", "0700")]
     [InlineData("RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6 AF_NETLINK AF_PACKET")]
     [InlineData("SystemCallArchitectures", "native")]
     public void Directive_HasTheDocumentedValue(string key, string value)
