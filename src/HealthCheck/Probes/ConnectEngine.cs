@@ -330,29 +330,14 @@ public sealed unsafe class ConnectEngine : RoundEngine, IDisposable
             var timeout = -1;
             while (!_disposed)
             {
+                // Every event waiting is handled before the pass: a late wake (a loaded machine) must not time out
+                // a connect whose answer is already there.
                 var n = _epoll.Wait(events, BatchSize, timeout);
-                for (var i = 0; i < n; i++)
+                Handle(events, n);
+                while (n == BatchSize)
                 {
-                    var cookie = Epoll.Cookie(events, i);
-                    if ((cookie & SlotCookie) != 0)
-                    {
-                        Finish(cookie, Epoll.Events(events, i));
-                    }
-                    else if (cookie == WakeCookie)
-                    {
-                        _wake.Reset();
-                    }
-                    else
-                    {
-                        ConnectOperation? operation;
-                        lock (_gate)
-                        {
-                            _pending.TryGetValue(cookie, out operation);
-                        }
-
-                        // Absent: a timeout claimed it between the event and now (and closed the descriptor).
-                        operation?.Complete(failure: null);
-                    }
+                    n = _epoll.Wait(events, BatchSize, 0);
+                    Handle(events, n);
                 }
 
                 timeout = _lanes.Pass();
@@ -362,6 +347,33 @@ public sealed unsafe class ConnectEngine : RoundEngine, IDisposable
         finally
         {
             NativeMemory.Free(events);
+        }
+    }
+
+    private void Handle(byte* events, int n)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            var cookie = Epoll.Cookie(events, i);
+            if ((cookie & SlotCookie) != 0)
+            {
+                Finish(cookie, Epoll.Events(events, i));
+            }
+            else if (cookie == WakeCookie)
+            {
+                _wake.Reset();
+            }
+            else
+            {
+                ConnectOperation? operation;
+                lock (_gate)
+                {
+                    _pending.TryGetValue(cookie, out operation);
+                }
+
+                // Absent: a timeout claimed it between the event and now (and closed the descriptor).
+                operation?.Complete(failure: null);
+            }
         }
     }
 
