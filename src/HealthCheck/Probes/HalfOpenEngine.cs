@@ -19,7 +19,7 @@ namespace HaDirector.HealthCheck.Probes;
 /// their SYNs and wake it through an eventfd (once per batch), it sends the queue with sendmmsg, then reads
 /// every reply waiting with recvmmsg (filtered in the kernel by <see cref="SynReplyFilter"/>) and completes the
 /// awaiting code inline (it must stay short): no thread-pool hop, whose wakes cost more than the checks at ten
-/// thousand a second. A scheduler's half-open targets go further (<see cref="IHalfOpenLane"/>): the engine runs
+/// thousand a second. A scheduler's half-open targets go further (<see cref="IEngineLane"/>): the engine runs
 /// their rounds itself on each wake and sleeps in epoll_wait until the next one is due, so a check costs no pool
 /// thread, timer or Task at all. A reply is matched by its 4-tuple and must
 /// acknowledge the probe's random ISN + 1, so a late reply to an earlier probe of the same tuple, or a forged
@@ -60,7 +60,7 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     private readonly ISynInFlight?[] _batch6 = new ISynInFlight?[BatchSize];
     private List<ISynInFlight> _queued = [];
     private List<ISynInFlight> _sending = [];
-    private IHalfOpenLane[] _lanes = [];
+    private readonly EngineLanes _lanes = new();
     private bool _flushQueued;
     private int _nextPort;
     private int _nextIsn = int.MaxValue;
@@ -164,19 +164,13 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         return operation.Task;
     }
 
-    /// <summary>Runs the lane's passes on this engine's thread from now on, until its pass says it stopped.</summary>
-    internal void Attach(IHalfOpenLane lane)
+    internal override void Attach(IEngineLane lane)
     {
-        lock (_gate)
-        {
-            _lanes = [.. _lanes, lane];
-        }
-
+        _lanes.Attach(lane);
         Wake();
     }
 
-    /// <summary>From any thread: the engine runs its lanes' passes at once (something came due earlier than it sleeps).</summary>
-    internal void Wake() => _wake.Signal();
+    internal override void Wake() => _wake.Signal();
 
     /// <summary>Ends the engine's thread and releases the socket and source ports; SYNs still awaited are answered as stopped.</summary>
     public void Dispose()
@@ -424,7 +418,7 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
 
                 // Then send: on a LAN (and on loopback at once) the replies follow the SYNs, so reading after
                 // sending takes more of them per call. The IPv6 socket is read only when IPv6 SYNs went out.
-                timeout = Milliseconds(PassLanes());
+                timeout = _lanes.Pass();
                 var sent6 = Flush();
                 Drain(buffers, messages);
                 if (sent6)
@@ -498,33 +492,6 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         }
         while (n == BatchSize);
     }
-
-    /// <summary>Runs every lane's pass; the shortest wait any of them asks for.</summary>
-    private TimeSpan PassLanes()
-    {
-        var current = Volatile.Read(ref _lanes);
-        var shortest = Timeout.InfiniteTimeSpan;
-        foreach (var lane in current)
-        {
-            if (!lane.Pass(out var wait))
-            {
-                lock (_gate)
-                {
-                    _lanes = [.. _lanes.Where(l => l != lane)];
-                }
-            }
-            else if (wait != Timeout.InfiniteTimeSpan && (shortest == Timeout.InfiniteTimeSpan || wait < shortest))
-            {
-                shortest = wait;
-            }
-        }
-
-        return shortest;
-    }
-
-    /// <summary>epoll_wait's timeout: whole milliseconds, rounded up so a pass never comes before its time.</summary>
-    private static int Milliseconds(TimeSpan wait) =>
-        wait == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Clamp(Math.Ceiling(wait.TotalMilliseconds), 0, int.MaxValue);
 
     /// <summary>Sends what the probes queued since the last flush, in batches of sendmmsg; true if any SYN was IPv6.</summary>
     private bool Flush()

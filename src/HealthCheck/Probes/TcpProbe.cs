@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using HaDirector.HealthCheck.Scheduling;
 
 namespace HaDirector.HealthCheck.Probes;
 
@@ -13,6 +14,12 @@ public sealed class TcpProbe(ProbeEndpoint endpoint, ConnectEngine engine, ReadO
 {
     /// <summary>Enough for any greeting or status line; a pattern further in is a misconfiguration.</summary>
     public const int ReadLimit = 4096;
+
+    /// <summary>A plain connect runs on the engine's thread under a scheduler; a conversation is the scheduler's to start.</summary>
+    public RoundEngine? Engine => send.IsEmpty && expect is null ? engine : null;
+
+    /// <summary>Where it connects, for the engine's lane.</summary>
+    internal ProbeEndpoint Endpoint => endpoint;
 
     public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
     {

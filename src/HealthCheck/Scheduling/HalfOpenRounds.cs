@@ -9,50 +9,10 @@ namespace HaDirector.HealthCheck.Scheduling;
 /// </summary>
 /// <remarks>
 /// Why on the engine's thread: a timer tick per 10 ms that woke a thread-pool worker to start ten thousand SYNs a
-/// second cost a third of the checker's CPU (docs/benchmarks.md, "Health checks"). With the system clock the
-/// engine sleeps in epoll_wait until the next pass; with any other clock (tests' fake one) the lane's timer of
-/// that clock wakes it instead.
+/// second cost a third of the checker's CPU (docs/benchmarks.md, "Health checks").
 /// </remarks>
-internal sealed class HalfOpenRounds(HalfOpenEngine engine, LaneContext context)
-    : RoundLane<HalfOpenRound>(context, int.MaxValue, timed: context.Time != TimeProvider.System), IHalfOpenLane
+internal sealed class HalfOpenRounds(HalfOpenEngine engine, LaneContext context) : EngineRounds<HalfOpenRound>(engine, context, int.MaxValue)
 {
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public override Task StopAsync()
-    {
-        var attached = Started;
-        MarkStopping();
-        if (!attached)
-        {
-            _stopped.TrySetResult();
-        }
-
-        engine.Wake();
-        return _stopped.Task;
-    }
-
-    bool IHalfOpenLane.Pass(out TimeSpan wait)
-    {
-        if (Stopping)
-        {
-            // On the engine's thread, so no reply for these is being matched meanwhile.
-            foreach (HalfOpenRound round in TakeInFlight())
-            {
-                if (round.TryAbandon())
-                {
-                    engine.Forget(round);
-                }
-            }
-
-            _stopped.TrySetResult();
-            wait = Timeout.InfiniteTimeSpan;
-            return false;
-        }
-
-        wait = Pass();
-        return true;
-    }
-
     /// <summary>On the engine's thread: the attempt's answer (a reply, its timeout, a send error).</summary>
     public void Complete(HalfOpenRound round, ProbeResult result)
     {
@@ -67,9 +27,14 @@ internal sealed class HalfOpenRounds(HalfOpenEngine engine, LaneContext context)
 
     protected override HalfOpenRound CreateRound(HealthTarget target) => new(target, this, ((HalfOpenProbe)target.Probe).Endpoint);
 
-    protected override void OnStart() => engine.Attach(this);
-
-    protected override void Wake() => engine.Wake();
+    // On the engine's thread, so no reply for it is being matched meanwhile.
+    protected override void Abandon(HalfOpenRound round)
+    {
+        if (round.TryAbandon())
+        {
+            engine.Forget(round);
+        }
+    }
 
     // Passes, replies and sends all run on the engine's one thread: the attempt that expired is the current one.
     protected override void Expire(HalfOpenRound round, int sequence) => round.Complete(ProbeResult.Failure(ProbeReasons.TimedOut));

@@ -7,8 +7,9 @@ namespace HaDirector.HealthCheck.Scheduling;
 /// <summary>
 /// Runs every target's checks by one set of timing rules (<see cref="RoundBook"/>): interval grid, timeout, retry
 /// with its delay, a random first round, one round per target from start to report. Targets whose probe names a
-/// <see cref="RoundEngine"/> run on that engine's thread; the others on one timer of this scheduler's clock, at
-/// most <c>maxConcurrency</c> in flight. No thread, task loop or timer per target.
+/// <see cref="RoundEngine"/> run on that engine's thread (half-open SYNs, plain connects); the others on one timer
+/// of this scheduler's clock; at most <c>maxConcurrency</c> probes or connects are in flight in each. No thread,
+/// task loop or timer per target.
 /// </summary>
 public sealed partial class HealthCheckScheduler : IAsyncDisposable
 {
@@ -34,8 +35,8 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
         var every = resolution ?? TimeSpan.FromMilliseconds(10);
         ArgumentOutOfRangeException.ThrowIfLessThan(every, TimeSpan.Zero);
         _random = random ?? Random.Shared;
-        _context = new LaneContext(time, observer, logger ?? NullLogger.Instance, every, time.GetTimestamp());
-        _probes = new ProbeRounds(_context, maxConcurrency);
+        _context = new LaneContext(time, observer, logger ?? NullLogger.Instance, every, time.GetTimestamp(), maxConcurrency);
+        _probes = new ProbeRounds(_context);
     }
 
     /// <summary>Targets scheduled now.</summary>

@@ -4,11 +4,11 @@ namespace HaDirector.HealthCheck.Scheduling;
 
 /// <summary>
 /// The lane of probes the scheduler starts itself (<see cref="IProbe.ProbeAsync"/>; every kind but the half-open
-/// SYN). Passes run on one timer of the scheduler's clock; each starts the due probes inline, up to their first
-/// await (a non-blocking connect), since a hand-off per probe to a worker would wake a thread-pool thread per
-/// check. A timeout cancels the probe's token: the probe then answers, down, as it returns.
+/// SYN and the plain connect). Passes run on one timer of the scheduler's clock; each starts the due probes inline, up
+/// to their first await (a non-blocking connect), since a hand-off per probe to a worker would wake a thread-pool
+/// thread per check. A timeout cancels the probe's token: the probe then answers, down, as it returns.
 /// </summary>
-internal sealed class ProbeRounds(LaneContext context, int maxConcurrency) : RoundLane<ProbeRound>(context, maxConcurrency, timed: true)
+internal sealed class ProbeRounds(LaneContext context) : RoundLane<ProbeRound>(context, context.Limit, timed: true)
 {
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _running;

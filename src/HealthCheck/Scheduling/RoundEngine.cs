@@ -1,3 +1,5 @@
+using HaDirector.HealthCheck.Probes;
+
 namespace HaDirector.HealthCheck.Scheduling;
 
 /// <summary>
@@ -9,4 +11,10 @@ public abstract class RoundEngine
 {
     /// <summary>A lane for one scheduler's targets whose probes name this engine.</summary>
     internal abstract IRoundLane OpenLane(LaneContext context);
+
+    /// <summary>Runs the lane's passes on the engine's thread from now on, until its pass says it stopped.</summary>
+    internal abstract void Attach(IEngineLane lane);
+
+    /// <summary>From any thread: the engine runs its lanes' passes at once (something came due earlier than it sleeps).</summary>
+    internal abstract void Wake();
 }

@@ -26,6 +26,15 @@ public sealed unsafe class Epoll : IDisposable
         return Libc.EpollCtl(_fd, Libc.EpollCtlAdd, target, ev);
     }
 
+    /// <summary>As <see cref="TryAdd(SafeHandle, uint, long)"/>, for a plain descriptor its owner closes itself.</summary>
+    public int TryAdd(int target, uint events, long cookie)
+    {
+        var ev = stackalloc byte[16];
+        *(uint*)ev = events;
+        *(long*)(ev + Libc.EpollDataOffset) = cookie;
+        return Libc.EpollCtl(_fd, Libc.EpollCtlAdd, target, ev);
+    }
+
     /// <summary>
     /// epoll_wait(2) into <paramref name="events"/> (room for <paramref name="capacity"/> events of
     /// <see cref="Libc.EpollEventSize"/> bytes); -1 blocks. Returns the events ready, 0 on a timeout or a signal (EINTR).
@@ -38,6 +47,9 @@ public sealed unsafe class Epoll : IDisposable
 
     /// <summary>The cookie of the <paramref name="index"/>-th event that <see cref="Wait"/> returned.</summary>
     public static long Cookie(byte* events, int index) => *(long*)(events + (index * Libc.EpollEventSize) + Libc.EpollDataOffset);
+
+    /// <summary>The event flags (EPOLLOUT, EPOLLERR, ...) of the <paramref name="index"/>-th event that <see cref="Wait"/> returned.</summary>
+    public static uint Events(byte* events, int index) => *(uint*)(events + (index * Libc.EpollEventSize));
 
     public void Dispose() => _fd.Dispose();
 }

@@ -22,6 +22,20 @@ public static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
     public static partial int Bind(SafeHandle fd, byte* address, int length);
 
+    // The same on a plain descriptor: the health checks' connect rounds own theirs for a few microseconds each and
+    // hold no SafeHandle (a finalizable object per check) for it.
+    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
+    public static partial int Connect(int fd, byte* address, int length);
+
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    public static partial int Bind(int fd, byte* address, int length);
+
+    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
+    public static partial int GetSockOpt(int fd, int level, int optionName, void* optionValue, uint* optionLength);
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(int fd, int level, int optionName, void* optionValue, uint optionLength);
+
     [LibraryImport("libc", EntryPoint = "getsockname", SetLastError = true)]
     public static partial int GetSockName(SafeHandle fd, byte* address, int* length);
 }

@@ -26,6 +26,9 @@ public static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
     public static partial int EpollCtl(SafeHandle epfd, int op, SafeHandle fd, byte* events);
 
+    [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
+    public static partial int EpollCtl(SafeHandle epfd, int op, int fd, byte* events);
+
     [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
     public static partial int EpollWait(SafeHandle epfd, byte* events, int maxEvents, int timeout);
 }

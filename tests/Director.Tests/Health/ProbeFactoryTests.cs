@@ -23,11 +23,23 @@ public sealed class ProbeFactoryTests
     }
 
     [Fact]
-    public void Create_ConnectCheck_RunsOnTheSchedulersOwnTimer()
+    public void Create_TwoConnectChecks_ShareTheConnectEngine()
+    {
+        using var factory = new ProbeFactory();
+        var check = new HealthCheckConfig { Type = HealthCheckType.Tcp };
+
+        var (a, b) = (factory.Create(check, First)!, factory.Create(check, Second)!);
+
+        Assert.IsType<HaDirector.HealthCheck.Probes.ConnectEngine>(a.Engine);
+        Assert.Same(a.Engine, b.Engine);
+    }
+
+    [Fact]
+    public void Create_ConnectCheckWithSendAndExpect_RunsOnTheSchedulersOwnTimer()
     {
         using var factory = new ProbeFactory();
 
-        var probe = factory.Create(new HealthCheckConfig { Type = HealthCheckType.Tcp }, First)!;
+        var probe = factory.Create(new HealthCheckConfig { Type = HealthCheckType.Tcp, Send = "PING\r\n", Expect = "^\\+PONG" }, First)!;
 
         Assert.Null(probe.Engine);
     }

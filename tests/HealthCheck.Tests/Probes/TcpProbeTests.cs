@@ -14,6 +14,16 @@ public sealed class TcpProbeTests : IDisposable
     private readonly ConnectEngine _engine = new();
 
     [Fact]
+    public void Engine_PlainConnectOrConversation_OnlyThePlainConnectRunsOnTheEngine()
+    {
+        var endpoint = new ProbeEndpoint(LoopbackServer.Closed());
+
+        Assert.Same(_engine, new TcpProbe(endpoint, _engine).Engine);
+        Assert.Null(new TcpProbe(endpoint, _engine, "PING\r\n"u8.ToArray()).Engine);
+        Assert.Null(new TcpProbe(endpoint, _engine, expect: TextPattern.Compile("^OK")).Engine);
+    }
+
+    [Fact]
     public async Task ProbeAsync_ListenerAccepts_IsUp()
     {
         await using var server = LoopbackServer.Start((_, _) => Task.CompletedTask);

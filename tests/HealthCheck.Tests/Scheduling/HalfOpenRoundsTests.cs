@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HaDirector.HealthCheck.Policy;
 using HaDirector.HealthCheck.Probes;
 using HaDirector.HealthCheck.Scheduling;
@@ -14,7 +13,7 @@ namespace HaDirector.HealthCheck.Tests.Scheduling;
 public sealed class HalfOpenRoundsTests : IDisposable
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
-    private readonly Observer _observer = new();
+    private readonly RecordingObserver _observer = new();
     private readonly HalfOpenEngine _engine = new();
 
     public void Dispose() => _engine.Dispose();
@@ -135,14 +134,4 @@ public sealed class HalfOpenRoundsTests : IDisposable
 
     private HealthTarget Target(string name, System.Net.IPEndPoint endPoint, CheckTiming timing) =>
         new(name, new HalfOpenProbe(new ProbeEndpoint(endPoint), _engine), timing, new HealthPolicy(rise: 1, fall: 1));
-
-    private sealed class Observer : IHealthObserver
-    {
-        private readonly ConcurrentDictionary<string, ConcurrentQueue<ProbeResult>> _results = new();
-
-        public List<ProbeResult> Results(string target) => [.. _results.GetOrAdd(target, _ => new())];
-
-        public void OnChecked(HealthTarget target, in ProbeResult result, HealthChange change, in HealthSnapshot snapshot) =>
-            _results.GetOrAdd(target.Name, _ => new()).Enqueue(result);
-    }
 }
