@@ -55,7 +55,8 @@ internal static unsafe partial class AflLoop
                     Environment.Exit(2);
                 }
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         watchdog.Start();
 
         // The first input runs once before the first report: static constructors and first calls light edges that the

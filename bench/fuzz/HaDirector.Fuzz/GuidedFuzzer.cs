@@ -50,7 +50,8 @@ internal static unsafe class GuidedFuzzer
                     Environment.Exit(1);
                 }
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         watchdog.Start();
 
         var seeds = queue.Count;
