@@ -14,7 +14,10 @@ public readonly ref struct NetlinkMessage
     public ReadOnlySpan<byte> Payload { get; }
 
     /// <summary>For generic netlink messages: the attributes after the 4-byte genlmsghdr.</summary>
-    public NetlinkAttributeReader GenericAttributes => new(Payload[GenericNetlinkHeader.Size..]);
+    /// <exception cref="InvalidDataException">The payload is shorter than a genlmsghdr (bench/fuzz: netlink; Slice threw before).</exception>
+    public NetlinkAttributeReader GenericAttributes => Payload.Length < GenericNetlinkHeader.Size
+        ? throw new InvalidDataException($"generic netlink message of {Payload.Length} payload bytes, shorter than its {GenericNetlinkHeader.Size}-byte header")
+        : new(Payload[GenericNetlinkHeader.Size..]);
 
     /// <summary>The attributes after a fixed family header of <paramref name="familyHeaderSize"/> bytes.</summary>
     public NetlinkAttributeReader AttributesAfter(int familyHeaderSize) =>

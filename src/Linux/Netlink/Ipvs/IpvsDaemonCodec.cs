@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using HaDirector.Linux.Netlink.Codec;
 
@@ -64,8 +63,9 @@ public static class IpvsDaemonCodec
                 IpvsKernel.DaemonAttr.MulticastInterface => daemon with { InterfaceName = attribute.GetString() },
                 IpvsKernel.DaemonAttr.SyncId => daemon with { SyncId = attribute.GetU32() },
                 IpvsKernel.DaemonAttr.SyncMaxLength => daemon with { MaxLength = attribute.GetU16() },
-                IpvsKernel.DaemonAttr.MulticastGroup => daemon with { MulticastGroup = new IPAddress(attribute.Value[..4]) },
-                IpvsKernel.DaemonAttr.MulticastGroup6 => daemon with { MulticastGroup = new IPAddress(attribute.Value[..16]) },
+                // GetAddress checks the length: a short group made Value[..4] throw ArgumentOutOfRangeException (bench/fuzz: netlink).
+                IpvsKernel.DaemonAttr.MulticastGroup => daemon with { MulticastGroup = attribute.GetAddress(Interop.LinuxConstants.AfInet) },
+                IpvsKernel.DaemonAttr.MulticastGroup6 => daemon with { MulticastGroup = attribute.GetAddress(Interop.LinuxConstants.AfInet6) },
                 IpvsKernel.DaemonAttr.MulticastPort => daemon with { MulticastPort = attribute.GetU16() },
                 IpvsKernel.DaemonAttr.MulticastTtl => daemon with { MulticastTtl = attribute.GetU8() },
                 _ => daemon,
