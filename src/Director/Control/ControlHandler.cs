@@ -33,16 +33,18 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
     /// </summary>
     private async Task<ControlResponse> FailoverAsync(string? name, bool force, CancellationToken cancellationToken)
     {
-        if (Select(name, out var instances) is { } error)
+        if (Select(name, out var selected) is { } error)
         {
             return error;
         }
 
+        // Every member's state before anything moves: handing one member over hands its sync group over (SyncGroup), so
+        // a member looked at after the first post would already be backup and be reported, and resumed, as not master.
+        var instances = WithSyncGroups(selected).Select(i => (Instance: i, Stats: i.Driver.GetStatistics())).ToList();
         var text = new StringBuilder();
         var handed = new List<VrrpInstance>();
-        foreach (var instance in instances)
+        foreach (var (instance, stats) in instances)
         {
-            var stats = instance.Driver.GetStatistics();
             if (stats.State == VrrpState.Master)
             {
                 instance.Driver.Post(new VrrpInput.Failover());
@@ -200,13 +202,13 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
 
     private ControlResponse Resume(string? name)
     {
-        if (Select(name, out var instances) is { } error)
+        if (Select(name, out var selected) is { } error)
         {
             return error;
         }
 
         var text = new StringBuilder();
-        foreach (var instance in instances)
+        foreach (var instance in WithSyncGroups(selected))
         {
             if (instance.Driver.GetStatistics().IsHeld)
             {
@@ -262,6 +264,17 @@ public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, Ipvs
         return new ControlResponse(name is null ? ExitCodes.Failure : ExitCodes.UsageError, name is null
             ? "no VRRP instances are configured"
             : $"no VRRP instance named '{name}' (configured: {string.Join(", ", vrrp.Instances.Select(i => i.Config.Name))})");
+    }
+
+    /// <summary>
+    /// The selected instances with the other members of their sync groups, in configuration order: a group is handed over
+    /// and resumed as one (a member left held would keep the others from becoming master, SyncGroup.MayBecomeMaster).
+    /// </summary>
+    private IReadOnlyList<VrrpInstance> WithSyncGroups(IReadOnlyList<VrrpInstance> selected)
+    {
+        var groups = selected.Select(i => vrrp.SyncGroupOf(i.Config.Name)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return groups.Count == 0 ? selected
+            : [.. vrrp.Instances.Where(i => selected.Contains(i) || (vrrp.SyncGroupOf(i.Config.Name) is { } group && groups.Contains(group)))];
     }
 
     private static string Lower(VrrpState state) => state.ToString().ToLowerInvariant();

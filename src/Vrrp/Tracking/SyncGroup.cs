@@ -4,10 +4,11 @@ namespace HaDirector.Vrrp.Tracking;
 
 /// <summary>
 /// keepalived's <c>vrrp_sync_group</c> as a pure policy: members move together. One faulting on its own puts the others
-/// in Fault until no member is faulted on its own; one leaving Master for Backup takes the other masters with it; one
-/// becoming master takes the members waiting for the group (<see cref="VrrpStateMachine.WantsMaster"/>); and a member
-/// becomes master only when every other one could (<see cref="MayBecomeMaster"/>). Moves a member made because of the
-/// group (cause <see cref="VrrpTransitionCause.SyncGroup"/>) are not passed on again. Not thread-safe: one transition at a time.
+/// in Fault until no member is faulted on its own; one leaving Master for Backup takes the other masters with it (a
+/// manual failover hands them over as it is handed over); one becoming master takes the members waiting for the group
+/// (<see cref="VrrpStateMachine.WantsMaster"/>); and a member becomes master only when every other one could
+/// (<see cref="MayBecomeMaster"/>). Moves a member made because of the group (cause <see cref="VrrpTransitionCause.SyncGroup"/>)
+/// are not passed on again. Not thread-safe: one transition at a time.
 /// </summary>
 public sealed class SyncGroup
 {
@@ -42,6 +43,13 @@ public sealed class SyncGroup
         else if (change.Cause == VrrpTransitionCause.SyncGroup)
         {
             input = null;
+        }
+        else if (change is { From: VrrpState.Master, To: VrrpState.Backup, Cause: VrrpTransitionCause.ManualFailover })
+        {
+            // `hadirector failover` hands the group over as one: each member sends priority 0 (the peer's member takes
+            // over at Skew_Time), keeps its VIPs until the new master is heard, and is held until resumed. SyncBackup
+            // would drop the members' VIPs at once and leave the peer to wait a Master_Down_Interval for them.
+            input = new VrrpInput.Failover();
         }
         else if (change is { From: VrrpState.Master, To: VrrpState.Backup })
         {

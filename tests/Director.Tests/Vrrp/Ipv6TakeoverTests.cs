@@ -89,6 +89,32 @@ public sealed class Ipv6TakeoverTests
     }
 
     [Fact]
+    public async Task NeighbourAdvertBurst_RepeatsAsGarpSays_AndStopsAtOnceWhenLeavingMaster()
+    {
+        // Both routers' bursts: 5 rounds 1 s apart. Only web6 leaves master.
+        var yaml = DualStackYaml.Replace("garp: { repeat: 2, interval: 100ms, refresh: 0s }", "garp: { repeat: 5, interval: 1s, refresh: 0s }", StringComparison.Ordinal);
+        await using var director = new TestDirector(yaml, k => k.AddInterface("eth1", "198.18.0.1/24", "fe80::1/64", "2001:2::1/64"));
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        int Count(string effect) => director.Kernel.Effects.Count(e => e == effect);
+        Assert.Equal(1, Count("na eth1 2001:2::100"));
+
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, Count("na eth1 2001:2::100"));
+        director.Kernel.Socket("eth1", AddressFamily.InterNetworkV6).Deliver(Ipv6Advert(200));
+        await director.SettleAsync();
+        for (var second = 0; second < 3; second++)
+        {
+            // Round by round (each is armed from the previous one): past the burst's last three, short of Master_Down_Interval (3.41 s).
+            await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(VrrpState.Backup, director.Instance("web6").Driver.State);
+        Assert.Equal(2, Count("na eth1 2001:2::100")); // the three rounds left were cancelled
+        Assert.Equal(5, Count("garp eth1 198.18.0.100")); // the IPv4 router, still master, ran its whole burst
+    }
+
+    [Fact]
     public async Task LowerPriorityIpv6Advert_MasterAnnouncesItsVipAgain()
     {
         await using var director = await MastersAsync();

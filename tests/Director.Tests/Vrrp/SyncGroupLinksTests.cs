@@ -1,4 +1,5 @@
 using System.Net;
+using HaDirector.Director.Control;
 using HaDirector.Director.Tests.Hosting;
 using HaDirector.Director.Tests.Kernel;
 using HaDirector.Vrrp.Election;
@@ -107,5 +108,44 @@ public sealed class SyncGroupLinksTests
         await director.SettleAsync();
         Assert.Contains("198.18.0.100/32", director.Kernel.AddressesOf("eth0"));
         Assert.Contains("198.18.0.101/32", director.Kernel.AddressesOf("eth0"));
+    }
+
+    [Fact]
+    public async Task FailoverOfOneMember_HandsTheGroupOverMakeBeforeBreak_ResumeOfItResumesBoth()
+    {
+        await using var director = new TestDirector(Group);
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Master), "both masters");
+        await director.SettleAsync();
+
+        var answer = director.Control.HandleAsync(new ControlRequest { Verb = "failover", Instance = "web" }, CancellationToken.None);
+
+        // api is handed over as web is: priority 0 (the peer takes over at Skew_Time) and its VIP kept until the peer is heard.
+        await TestDirector.WaitUntilAsync(() => director.Kernel.Effects.Contains("advert eth0 vrid 52 priority 0 to 224.0.0.18"), "api's priority 0");
+        Assert.Contains("198.18.0.101/32", director.Kernel.AddressesOf("eth0"));
+        var socket = director.Kernel.Socket("eth0");
+        foreach (var (vrid, vip) in new[] { ((byte)51, "198.18.0.100"), ((byte)52, "198.18.0.101") })
+        {
+            socket.Deliver(FakeVrrpSocket.Advert(new VrrpPacket(VrrpVersion.V3, vrid, 100, [IPAddress.Parse(vip)], TimeSpan.FromSeconds(1)), IPAddress.Parse("198.18.0.2")));
+        }
+
+        for (var i = 0; i < 1000 && !answer.IsCompleted; i++)
+        {
+            director.Time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Yield();
+        }
+
+        Assert.Equal(new ControlResponse(ExitCodes.Ok, string.Join(Environment.NewLine,
+            "web: handed over to 198.18.0.2; held as backup until `hadirector resume`",
+            "api: handed over to 198.18.0.2; held as backup until `hadirector resume`")), await answer.WaitAsync(TimeSpan.FromSeconds(10)));
+        await director.SettleAsync();
+        Assert.DoesNotContain("198.18.0.101/32", director.Kernel.AddressesOf("eth0"));
+        Assert.True(director.Instance("api").Driver.GetStatistics().IsHeld);
+
+        var resume = await director.Control.HandleAsync(new ControlRequest { Verb = "resume", Instance = "web" }, CancellationToken.None);
+
+        Assert.Equal(new ControlResponse(ExitCodes.Ok, string.Join(Environment.NewLine,
+            "web: resumed (competes for master again)", "api: resumed (competes for master again)")), resume);
     }
 }

@@ -238,6 +238,17 @@ public sealed class HttpProbeTests
         Assert.Equal((true, "HTTP 200", "web.example"), (result.Up, result.Reason, sni));
     }
 
+    [Fact]
+    public async Task ProbeAsync_Ipv6TargetOverTls_IsUp()
+    {
+        using var certificate = SelfSignedCertificate.Create("web.example");
+        await using var server = LoopbackServer.StartIpv6(TlsAnswer(certificate, _ => { }));
+
+        var result = await Run(Options(server) with { Tls = true, VerifyCertificate = false });
+
+        Assert.Equal((true, "HTTP 200"), (result.Up, result.Reason));
+    }
+
     private static HttpGetOptions Options(LoopbackServer server) => new() { Endpoint = new ProbeEndpoint(server.EndPoint) };
 
     private static async Task<ProbeResult> Run(HttpGetOptions options, StatusCodeRange[]? statuses = null, BodyCheck? body = null)

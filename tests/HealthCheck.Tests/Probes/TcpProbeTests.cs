@@ -96,10 +96,12 @@ public sealed class TcpProbeTests : IDisposable
         Assert.Equal((false, ProbeReasons.TimedOut, Timeout), (result.Up, result.Reason, result.Latency));
     }
 
-    [Fact]
-    public async Task ProbeAsync_SendAndExpectMatchingReply_IsUp()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ProbeAsync_SendAndExpectMatchingReply_IsUp(bool ipv6)
     {
-        await using var server = LoopbackServer.Start(Echo("+PONG\r\n"));
+        await using var server = ipv6 ? LoopbackServer.StartIpv6(Echo("+PONG\r\n")) : LoopbackServer.Start(Echo("+PONG\r\n"));
         using var runner = new ProbeRunner(TimeProvider.System);
         var probe = new TcpProbe(new ProbeEndpoint(server.EndPoint), _engine, "PING\r\n"u8.ToArray(), TextPattern.Compile("^\\+PONG"));
 

@@ -10,8 +10,8 @@ namespace HaDirector.KernelTests.Director;
 /// An IPv6 LVS-DR service through the real kernel's IPVS: the cluster of <see cref="LvsDrCluster"/> with IPv6
 /// (2001:2::/64) on its LAN, real servers prepared by <c>hadirector realserver up --vip 2001:2::100</c>, and the
 /// director's IPv6 service a firewall-mark one (nft marks the VIP's traffic), which follows the IPv4 instance's
-/// mastership: an instance carrying IPv6 VIPs itself is VRRP work outside this test. The VIP sits on lb1's eth0 as
-/// a master holds it; ipvsadm is the witness.
+/// mastership (an IPv6 firewall-mark service with no IPv6 instance; <see cref="Ipv6PairIpvsTests"/> has VRRP over IPv6
+/// moving an IPv6 VIP). The VIP sits on lb1's eth0 as a master holds it; ipvsadm is the witness.
 /// </summary>
 [Trait(KernelVm.Trait, KernelVm.TraitValue)]
 public sealed class Ipv6IpvsTests : IDisposable
@@ -29,11 +29,7 @@ public sealed class Ipv6IpvsTests : IDisposable
     {
         KernelVm.Require();
         _cluster = new LvsDrCluster("lb1");
-        LanTopology.Ip(_cluster.Lan.Router, "addr", "add", "2001:2::1/64", "dev", "br0", "nodad");
-        foreach (var host in _cluster.Lan.Hosts.Values)
-        {
-            LanTopology.Ip(host.Namespace, "addr", "add", Ipv6Of(host) + "/64", "dev", "eth0", "nodad");
-        }
+        LvsDrIpv6.Add(_cluster);
 
         // preferred_lft 0 (deprecated) as a master must hold an IPv6 VIP: a /128 on eth0 otherwise wins the source
         // address choice for the LAN (RFC 6724 rule 8, longest match, which Linux caps at the /64's prefix), and
@@ -48,7 +44,7 @@ public sealed class Ipv6IpvsTests : IDisposable
                 "--state-dir", Directory.CreateTempSubdirectory("hd-rs-").FullName);
             Assert.True(up.ExitCode == 0, up.ToString());
             StartWeb(rs);
-            _servers.Add(new ManagedProcess("echo6@" + rs.Name, rs.Namespace, "python3", ["-c", Server(rs.Name, EchoPort, echo: true)]));
+            _servers.Add(new ManagedProcess("echo6@" + rs.Name, rs.Namespace, "python3", ["-c", LvsDrIpv6.Server(rs.Name, EchoPort, echo: true)]));
         }
     }
 
@@ -124,12 +120,9 @@ public sealed class Ipv6IpvsTests : IDisposable
         "    scheduler: wlc",
         $"    healthCheck: {{ type: tcp, port: {WebPort}, halfOpen: true, interval: 1s, timeout: 500ms, rise: 1, fall: 2 }}",
         "    realServers:",
-        $"      - {{ address: \"{Ipv6Of(_cluster.Rs1)}\", weight: 2 }}",
-        $"      - {{ address: \"{Ipv6Of(_cluster.Rs2)}\", weight: 1 }}",
+        $"      - {{ address: \"{LvsDrIpv6.Of(_cluster.Rs1)}\", weight: 2 }}",
+        $"      - {{ address: \"{LvsDrIpv6.Of(_cluster.Rs2)}\", weight: 1 }}",
         "ipvs:"), StringComparison.Ordinal);
-
-    /// <summary>2001:2::N for the host at 198.18.0.N.</summary>
-    private static string Ipv6Of(LanHost host) => "2001:2::" + host.Address.GetAddressBytes()[3].ToString(CultureInfo.InvariantCulture);
 
     private static JsonNode Status(DirectorProcess director) => JsonNode.Parse(director.Cli("status", "--json").Stdout)!;
 
@@ -144,7 +137,7 @@ public sealed class Ipv6IpvsTests : IDisposable
             {
                 inService = f[0] == "FWM" && f[1] == Mark.ToString(CultureInfo.InvariantCulture);
             }
-            else if (inService && f.Length >= 4 && f[0] == "->" && f[1] == $"[{Ipv6Of(realServer)}]:0")
+            else if (inService && f.Length >= 4 && f[0] == "->" && f[1] == $"[{LvsDrIpv6.Of(realServer)}]:0")
             {
                 return int.Parse(f[3], CultureInfo.InvariantCulture);
             }
@@ -153,16 +146,11 @@ public sealed class Ipv6IpvsTests : IDisposable
         return null;
     }
 
-    private string Get()
-    {
-        var get = Shell.Run("ip", "netns", "exec", _cluster.Lan.Router, "curl", "-sS", "--max-time", "5", $"http://[{Vip6}]:{WebPort}/");
-        Assert.True(get.ExitCode == 0, $"{get}\n{Shell.Run("ip", "netns", "exec", _cluster.Lan.Router, "ip", "-6", "neigh").Stdout}\n{_cluster.Diagnostics()}");
-        return get.Stdout.Trim();
-    }
+    private string Get() => LvsDrIpv6.Get(_cluster, Vip6, WebPort);
 
     private void StartWeb(LanHost rs)
     {
-        var process = new ManagedProcess("web6@" + rs.Name, rs.Namespace, "python3", ["-c", Server(rs.Name, WebPort, echo: false)]);
+        var process = new ManagedProcess("web6@" + rs.Name, rs.Namespace, "python3", ["-c", LvsDrIpv6.Server(rs.Name, WebPort, echo: false)]);
         _servers.Add(process);
         _web[rs.Name] = process;
     }
@@ -173,28 +161,5 @@ public sealed class Ipv6IpvsTests : IDisposable
         _web[rs.Name].WaitForExit(TimeSpan.FromSeconds(30));
     }
 
-    private Socket OpenEcho() => NetworkNamespace.Run(NetworkNamespace.PathOf(_cluster.Lan.Router), () =>
-    {
-        var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30_000 };
-        socket.Connect(IPAddress.Parse(Vip6), EchoPort);
-        return socket;
-    });
-
-    /// <summary>An IPv6 server on [::]:port: an HTTP answer naming the real server, or a line echo.</summary>
-    private static string Server(string name, int port, bool echo) => $$"""
-        import socket, socketserver
-        class Handler(socketserver.StreamRequestHandler):
-            def handle(self):
-                if {{(echo ? "True" : "False")}}:
-                    for line in self.rfile:
-                        self.wfile.write(b"{{name}} " + line)
-                        self.wfile.flush()
-                else:
-                    self.rfile.readline()
-                    self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Length: {{name.Length + 1}}\r\n\r\n{{name}}\n")
-        class Server(socketserver.ThreadingTCPServer):
-            address_family = socket.AF_INET6
-            allow_reuse_address = True
-        Server(("::", {{port}}), Handler).serve_forever()
-        """;
+    private Socket OpenEcho() => LvsDrIpv6.Connect(_cluster, Vip6, EchoPort);
 }

@@ -26,6 +26,25 @@ public sealed class NeighbourAdvertisementTests
     }
 
     [Fact]
+    public void Write_Vip_MatchesTheHandWorkedGoldenBytes()
+    {
+        var frame = new byte[NeighbourAdvertisement.Length];
+        NeighbourAdvertisement.Write(frame, IPAddress.Parse("2001:2::10"), Mac);
+
+        // Worked out by hand (RFC 4861 §4.4, RFC 8200 §8.1), field by field.
+        var golden = string.Concat(
+            "333300000001", "02005E123456", "86DD",                    // Ethernet: all-nodes multicast MAC, our MAC, IPv6
+            "60000000", "0020", "3A", "FF",                            // IPv6: version 6, payload 32, ICMPv6, hop limit 255
+            "20010002000000000000000000000010",                        // source: the VIP itself
+            "FF020000000000000000000000000001",                        // destination: ff02::1
+            "88", "00", "0211",                                        // ICMPv6 136 (NA), code 0, checksum over the pseudo-header
+            "A0000000",                                                // Router and Override set, Solicited clear
+            "20010002000000000000000000000010",                        // target address: the VIP
+            "02", "01", "02005E123456");                               // option 2 (target link-layer address), 8 bytes: our MAC
+        Assert.Equal(golden, Convert.ToHexString(frame));
+    }
+
+    [Fact]
     public void Write_NotRouter_ClearsOnlyTheRouterFlag()
     {
         var frame = new byte[NeighbourAdvertisement.Length];

@@ -49,6 +49,15 @@ public sealed class SyncGroupTests
     }
 
     [Fact]
+    public void OnTransition_MasterHandedOverByFailover_OtherMembersHandedOverToo()
+    {
+        // Not SyncBackup: that drops a member's VIPs at once with no priority 0, and leaves it unheld.
+        Assert.Equal(
+            [("web4", (VrrpInput)new VrrpInput.Failover()), ("nat", new VrrpInput.Failover())],
+            _group.OnTransition("web6", Change(Master, Backup, ManualFailover)));
+    }
+
+    [Fact]
     public void OnTransition_BecameMaster_WaitingMembersAreTold()
     {
         Assert.Equal(
