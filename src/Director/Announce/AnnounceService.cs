@@ -44,6 +44,9 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
         ("net/ipv4/conf/lo/arp_announce", "2"),
     ];
 
+    /// <summary>Every sysctl announce mode may write (under /proc/sys), for the unit's ReadWritePaths.</summary>
+    public static IEnumerable<string> SysctlPaths => KernelParameters.Concat(ArpParameters).Select(p => p.Path);
+
     private readonly IHostKernel _kernel;
     private readonly IpvsTableService _ipvs;
     private readonly Func<string, int> _realServersUp;

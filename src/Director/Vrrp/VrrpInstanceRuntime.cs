@@ -22,7 +22,10 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
     private readonly GarpScheduler _garp;
     private readonly DeviceAnnouncements _announcements;
     private readonly DirectorMetrics _metrics;
+    private static readonly TimeSpan ReannounceSpacing = TimeSpan.FromSeconds(1);
+
     private readonly TimeProvider _time;
+    private long _lastReannounce;
     private readonly ILogger _logger;
     private readonly OffPathLog _offPath;
     private readonly IInstanceServices _services;
@@ -249,14 +252,10 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
     }
 
     /// <summary>
-    /// The VIP guard's repair, when an address of this instance left the interface: a master adds back every VIP that is
-    /// missing and announces them again (logged and counted). In order with the election's actions, and only while still
-    /// master when it runs: one that is leaving removed them itself.
-    /// </summary>
-    /// <summary>
     /// Another host announced a VIP this master holds (a backup that missed our adverts and took over, whose adverts we
     /// missed in turn): announce ours again, or the LAN's router sends to that host until its neighbour entry fails
-    /// (5-10 s, seen under VRRP loss). Each claim restarts the burst, so ours ends after the other host's last frame.
+    /// (5-10 s, seen under VRRP loss). At most one burst per <see cref="ReannounceSpacing"/>: in a split brain both
+    /// masters hear each other's announcements, and a burst per claim would be a GARP war that never ends.
     /// </summary>
     public void Reannounce()
     {
@@ -264,6 +263,15 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
         {
             return;
         }
+
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastReannounce);
+        if (last != 0 && _time.GetElapsedTime(last, now) < ReannounceSpacing)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastReannounce, now);
 
         _actions.Post(Task.CompletedTask, () =>
         {
@@ -274,6 +282,11 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
         });
     }
 
+    /// <summary>
+    /// The VIP guard's repair, when an address of this instance left the interface: a master adds back every VIP that is
+    /// missing and announces them again (logged and counted). In order with the election's actions, and only while still
+    /// master when it runs: one that is leaving removed them itself.
+    /// </summary>
     public void RestoreAddresses()
     {
         if (Volatile.Read(ref _state) != (int)VrrpState.Master)

@@ -73,6 +73,31 @@ public sealed class ArpConflictTests
     }
 
     [Fact]
+    public async Task ArpFromAnotherMacForOurVip_ManyClaimsWithinASecond_OneBurstOnly()
+    {
+        // A split brain: both masters hear each other's announcements. A burst per claim would answer every frame of
+        // the other's burst with a burst of ours, for as long as the partition lasts.
+        await using var director = await MasterAsync(new RecordingLoggerFactory());
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        var runtime = director.Instance().Runtime;
+        var sent = runtime.AnnouncementsSent;
+
+        for (var i = 0; i < 10; i++)
+        {
+            runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+            await director.AdvanceAsync(TimeSpan.FromMilliseconds(50));
+        }
+
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(400));
+        Assert.Equal(sent + 2, runtime.AnnouncementsSent); // one burst of garp.repeat 2
+
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(200)); // a second after the first claim
+        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent >= sent + 4, "the next second's burst");
+    }
+
+    [Fact]
     public async Task RepeatedConflict_OneLineAMinuteWithTheCountNotLogged()
     {
         var loggers = new RecordingLoggerFactory();

@@ -73,6 +73,12 @@ public sealed partial class ServiceUnitTests : IDisposable
         {
             Assert.Contains("/proc/sys/" + IpvsKernelParameters.DottedName(name).Replace('.', '/'), writable);
         }
+
+        // Announce mode (docs/scale-out.md): sloppy_tcp/sctp, and arp_ignore/arp_announce for its VIPs on lo.
+        foreach (var path in HaDirector.Director.Announce.AnnounceService.SysctlPaths)
+        {
+            Assert.Contains("/proc/sys/" + path, writable);
+        }
     }
 
     [Fact]
