@@ -20,26 +20,35 @@ public sealed class AgentProbe : IProbe
 
     public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
-            if (_http is not null)
-            {
-                var response = await _http.SendAsync(buffer, needWholeBody: false, cancellationToken);
-                return response.Failure is { } failure ? ProbeResult.Failure(failure)
-                    : response.Head.Status is < 200 or > 299 ? ProbeResult.Failure($"agent answered HTTP {response.Head.Status}")
-                    : AgentReply.Parse(buffer.AsSpan(response.Head.Length, Math.Min(response.BodyLength, AgentReply.MaxLength)));
-            }
-
-            using var socket = await ProbeSocket.ConnectAsync(_endpoint, cancellationToken);
-            var read = await ProbeSocket.ReadAsync(
-                socket, buffer.AsMemory(0, AgentReply.MaxLength), static bytes => bytes.Span.IndexOf((byte)'\n') >= 0, cancellationToken);
-            ProbeSocket.ResetOnClose(socket);
-            return AgentReply.Parse(buffer.AsSpan(0, read));
+            return _http is not null ? await HttpAsync(_http, cancellationToken) : await LineAsync(cancellationToken);
         }
         catch (Exception e)
         {
             return ProbeFailure.From(e, cancellationToken);
+        }
+    }
+
+    private static async ValueTask<ProbeResult> HttpAsync(HttpGet http, CancellationToken cancellationToken)
+    {
+        using var body = new ResponseBuffer(http.Options.MaxResponseBytes);
+        var response = await http.SendAsync(body, needWholeBody: false, cancellationToken);
+        return response.Failure is { } failure ? ProbeResult.Failure(failure)
+            : response.Head.Status is < 200 or > 299 ? ProbeResult.Failure($"agent answered HTTP {response.Head.Status}")
+            : AgentReply.Parse(body.Array.AsSpan(response.Head.Length, Math.Min(response.BodyLength, AgentReply.MaxLength)));
+    }
+
+    private async ValueTask<ProbeResult> LineAsync(CancellationToken cancellationToken)
+    {
+        using var socket = await ProbeSocket.ConnectAsync(_endpoint, cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(AgentReply.MaxLength);
+        try
+        {
+            var read = await ProbeSocket.ReadAsync(
+                socket, buffer.AsMemory(0, AgentReply.MaxLength), static bytes => bytes.Span.IndexOf((byte)'\n') >= 0, cancellationToken);
+            ProbeSocket.ResetOnClose(socket);
+            return AgentReply.Parse(buffer.AsSpan(0, read));
         }
         finally
         {

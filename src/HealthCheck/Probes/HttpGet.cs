@@ -38,7 +38,8 @@ internal sealed class HttpGet
 
     public HttpGetOptions Options => _options;
 
-    public async ValueTask<HttpGetResult> SendAsync(byte[] buffer, bool needWholeBody, CancellationToken cancellationToken)
+    /// <summary>The response lands in <paramref name="buffer"/>, rented only once connected and grown as it comes.</summary>
+    public async ValueTask<HttpGetResult> SendAsync(ResponseBuffer buffer, bool needWholeBody, CancellationToken cancellationToken)
     {
         using var socket = await ProbeSocket.ConnectAsync(_options.Endpoint, cancellationToken);
         await using var network = new NetworkStream(socket, ownsSocket: false);
@@ -54,7 +55,7 @@ internal sealed class HttpGet
             }
 
             await stream.WriteAsync(_request, cancellationToken);
-            return await ReadResponseAsync(stream, buffer.AsMemory(0, Math.Min(buffer.Length, _options.MaxResponseBytes)), needWholeBody, cancellationToken);
+            return await ReadResponseAsync(stream, buffer, needWholeBody, cancellationToken);
         }
         finally
         {
@@ -67,30 +68,30 @@ internal sealed class HttpGet
         }
     }
 
-    private static async ValueTask<HttpGetResult> ReadResponseAsync(Stream stream, Memory<byte> buffer, bool needWholeBody, CancellationToken cancellationToken)
+    private static async ValueTask<HttpGetResult> ReadResponseAsync(Stream stream, ResponseBuffer buffer, bool needWholeBody, CancellationToken cancellationToken)
     {
         var total = 0;
         HttpResponseHead? head = null;
         while (true)
         {
-            if (total == buffer.Length)
+            if (total == buffer.Capacity && !buffer.Grow(total))
             {
                 return head is { } full
-                    ? needWholeBody ? new(ProbeReasons.TooLarge, full, 0, false) : Complete(buffer.Span, full, total, eof: false)
+                    ? needWholeBody ? new(ProbeReasons.TooLarge, full, 0, false) : Complete(buffer.Array, full, total, eof: false)
                     : new(ProbeReasons.BadResponse, default, 0, false);
             }
 
-            var read = await stream.ReadAsync(buffer[total..], cancellationToken);
+            var read = await stream.ReadAsync(buffer.Free(total), cancellationToken);
             if (read == 0)
             {
-                return head is { } h ? Complete(buffer.Span, h, total, eof: true)
+                return head is { } h ? Complete(buffer.Array, h, total, eof: true)
                     : new(total == 0 ? ProbeReasons.ClosedEarly : ProbeReasons.Truncated, default, 0, false);
             }
 
             total += read;
             if (head is null)
             {
-                if (!HttpResponseHead.TryParse(buffer.Span[..total], out head))
+                if (!HttpResponseHead.TryParse(buffer.Array.AsSpan(0, total), out head))
                 {
                     continue;
                 }
@@ -104,7 +105,7 @@ internal sealed class HttpGet
             // Content-Length says where it ends; otherwise (chunked, or close-delimited) the server closes.
             if (head.Value.ContentLength >= 0 && total >= head.Value.Length + head.Value.ContentLength)
             {
-                return Complete(buffer.Span, head.Value, total, eof: false);
+                return Complete(buffer.Array, head.Value, total, eof: false);
             }
         }
     }

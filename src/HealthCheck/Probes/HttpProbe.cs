@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace HaDirector.HealthCheck.Probes;
 
 /// <summary>HTTP or HTTPS GET: up when the status is expected and the body (if checked) is right.</summary>
@@ -20,7 +18,7 @@ public sealed class HttpProbe : IProbe
 
     public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_get.Options.MaxResponseBytes);
+        using var buffer = new ResponseBuffer(_get.Options.MaxResponseBytes);
         try
         {
             var response = await _get.SendAsync(buffer, _body?.NeedsWholeBody == true, cancellationToken);
@@ -35,16 +33,12 @@ public sealed class HttpProbe : IProbe
                 return ProbeResult.Failure($"HTTP {status} (not expected)");
             }
 
-            var bodyFailure = _body?.Check(buffer.AsSpan(response.Head.Length, response.BodyLength));
+            var bodyFailure = _body?.Check(buffer.Array.AsSpan(response.Head.Length, response.BodyLength));
             return bodyFailure is null ? ProbeResult.Success(StatusReason(status)) : ProbeResult.Failure(bodyFailure);
         }
         catch (Exception e)
         {
             return ProbeFailure.From(e, cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

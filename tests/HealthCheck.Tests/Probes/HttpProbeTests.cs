@@ -151,6 +151,31 @@ public sealed class HttpProbeTests
     }
 
     [Fact]
+    public async Task ProbeAsync_DigestOfABodyManyTimesTheFirstBuffer_IsUp()
+    {
+        var body = string.Concat(Enumerable.Range(0, 3000).Select(i => $"line {i}\n"));
+        var hex = Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(body))).ToLowerInvariant();
+        await using var server = LoopbackServer.Start(HttpServerScripts.Answer(HttpServerScripts.Response(200, body)));
+
+        var result = await Run(Options(server), body: BodyCheck.WithDigest(hex));
+
+        Assert.True(body.Length > 16 * ResponseBuffer.InitialSize);
+        Assert.Equal((true, "HTTP 200"), (result.Up, result.Reason));
+    }
+
+    [Fact]
+    public async Task ProbeAsync_DigestOfABodyPastTheLimit_IsDownTooLarge()
+    {
+        var body = new string('x', 5000);
+        var hex = Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(body))).ToLowerInvariant();
+        await using var server = LoopbackServer.Start(HttpServerScripts.Answer(HttpServerScripts.Response(200, body)));
+
+        var result = await Run(Options(server) with { MaxResponseBytes = 4096 }, body: BodyCheck.WithDigest(hex));
+
+        Assert.Equal((false, ProbeReasons.TooLarge), (result.Up, result.Reason));
+    }
+
+    [Fact]
     public async Task ProbeAsync_ResetMidResponse_IsDownReset()
     {
         await using var server = LoopbackServer.Start(HttpServerScripts.ResetMidBody());
