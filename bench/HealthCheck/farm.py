@@ -3,7 +3,9 @@
 
 tcp: accept and close. http: read the request head, answer 200 "ok", close. One thread, no hand-offs, so
 the farm stays cheaper than the checker it feeds. On stdin, "drop N" closes every listener of the first N
-addresses (their checks then get refused). Prints "ready" once listening.
+addresses (their checks then get refused); "count" prints "served N": the connections accepted (tcp) or
+answered (http) so far, so a checker that keeps no count of its own (keepalived) can be measured. Prints "ready"
+once listening.
 """
 import select
 import socket
@@ -22,6 +24,7 @@ def main():
     ipv6 = len(sys.argv) > 3 and sys.argv[3] == "6"
     ep = select.epoll()
     listeners, clients, by_address = {}, {}, {}
+    served = 0
     for a in range(addresses):
         for p in range(PORTS):
             s = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET)
@@ -47,6 +50,8 @@ def main():
                             del listeners[s.fileno()]
                             s.close()
                     print("dropped", flush=True)
+                elif line.startswith("count"):
+                    print(f"served {served}", flush=True)
             elif fd in listeners:
                 while True:
                     try:
@@ -58,6 +63,7 @@ def main():
                         clients[c.fileno()] = (c, bytearray())
                         ep.register(c.fileno(), select.EPOLLIN)
                     else:
+                        served += 1
                         c.close()
             elif fd in clients:
                 c, head = clients[fd]
@@ -74,6 +80,7 @@ def main():
                     if data:
                         try:
                             c.send(RESPONSE)
+                            served += 1
                         except OSError:
                             pass
                     c.close()
