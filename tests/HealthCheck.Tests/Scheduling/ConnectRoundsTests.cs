@@ -12,13 +12,13 @@ namespace HaDirector.HealthCheck.Tests.Scheduling;
 /// Each test has an engine of its own, so <see cref="ConnectEngine.Pending"/> counts only its connects; the
 /// scheduler's <see cref="HealthCheckScheduler.Running"/> counts the probes it starts itself, none of them here.
 /// </summary>
-public sealed class ConnectRoundsTests : IDisposable
+public sealed class ConnectRoundsTests : EngineRoundsTests
 {
-    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
-    private readonly RecordingObserver _observer = new();
     private readonly ConnectEngine _engine = new();
 
-    public void Dispose() => _engine.Dispose();
+    protected override int Pending => _engine.Pending;
+
+    public override void Dispose() => _engine.Dispose();
 
     [Fact]
     public async Task Start_OpenAndClosedPorts_EachRoundReportedWithItsAnswerOnTheEnginesThread()
@@ -26,19 +26,19 @@ public sealed class ConnectRoundsTests : IDisposable
         await using var open = LoopbackServer.Start((_, _) => Task.CompletedTask);
         await using var open6 = LoopbackServer.StartIpv6((_, _) => Task.CompletedTask);
         var closed = LoopbackServer.Closed();
-        await using var scheduler = new HealthCheckScheduler(TimeProvider.System, _observer);
+        await using var scheduler = new HealthCheckScheduler(TimeProvider.System, Observer);
         scheduler.Add(Target("open", open.EndPoint, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
         scheduler.Add(Target("open6", open6.EndPoint, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
         scheduler.Add(Target("closed", closed, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
         scheduler.Start();
 
-        Eventually.True(() => new[] { "open", "open6", "closed" }.All(n => _observer.Results(n).Count >= 3), "three rounds of each");
+        Eventually.True(() => new[] { "open", "open6", "closed" }.All(n => Observer.Results(n).Count >= 3), "three rounds of each");
         await scheduler.StopAsync();
 
-        Assert.All(_observer.Results("open"), r => Assert.Equal((true, ProbeReasons.Connected), (r.Up, r.Reason)));
-        Assert.All(_observer.Results("open6"), r => Assert.Equal((true, ProbeReasons.Connected), (r.Up, r.Reason)));
-        Assert.All(_observer.Results("closed"), r => Assert.Equal((false, ProbeReasons.Refused), (r.Up, r.Reason)));
-        Assert.Equal(["health connect"], _observer.Threads);
+        Assert.All(Observer.Results("open"), r => Assert.Equal((true, ProbeReasons.Connected), (r.Up, r.Reason)));
+        Assert.All(Observer.Results("open6"), r => Assert.Equal((true, ProbeReasons.Connected), (r.Up, r.Reason)));
+        Assert.All(Observer.Results("closed"), r => Assert.Equal((false, ProbeReasons.Refused), (r.Up, r.Reason)));
+        Assert.Equal(["health connect"], Observer.Threads);
         Eventually.True(() => _engine.Pending == 0, "no connect left pending");
     }
 
@@ -47,7 +47,7 @@ public sealed class ConnectRoundsTests : IDisposable
     {
         await using var blackhole = LoopbackServer.Blackhole();
         var time = new FakeTimeProvider();
-        await using var scheduler = new HealthCheckScheduler(time, _observer, random: new Random(1));
+        await using var scheduler = new HealthCheckScheduler(time, Observer, random: new Random(1));
         var timing = new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500), retry: 1, retryDelay: TimeSpan.FromMilliseconds(200));
         scheduler.Add(Target("dropped", blackhole.EndPoint, timing));
         scheduler.Start();
@@ -58,7 +58,7 @@ public sealed class ConnectRoundsTests : IDisposable
         Assert.Equal(0, scheduler.Running);
         time.Advance(TimeSpan.FromMilliseconds(500));
         Eventually.True(() => _engine.Pending == 0 && scheduler.InProgress == 0, "the first attempt timed out");
-        Assert.Empty(_observer.Results("dropped"));
+        Assert.Empty(Observer.Results("dropped"));
 
         time.Advance(TimeSpan.FromMilliseconds(200));
         Eventually.True(() => _engine.Pending == 1, "the retry started");
@@ -66,9 +66,9 @@ public sealed class ConnectRoundsTests : IDisposable
         // In two steps: a timeout that fired a millisecond early would show as a latency of 499 ms.
         time.Advance(TimeSpan.FromMilliseconds(499));
         time.Advance(TimeSpan.FromMilliseconds(1));
-        Eventually.True(() => _observer.Results("dropped").Count == 1 && scheduler.InProgress == 0, "the round reported");
+        Eventually.True(() => Observer.Results("dropped").Count == 1 && scheduler.InProgress == 0, "the round reported");
 
-        var result = _observer.Results("dropped").Single();
+        var result = Observer.Results("dropped").Single();
         Assert.Equal((false, ProbeReasons.TimedOut, TimeSpan.FromMilliseconds(500)), (result.Up, result.Reason, result.Latency));
         Assert.Equal(0, _engine.Pending);
     }
@@ -78,7 +78,7 @@ public sealed class ConnectRoundsTests : IDisposable
     {
         await using var blackhole = LoopbackServer.Blackhole();
         var time = new FakeTimeProvider();
-        await using var scheduler = new HealthCheckScheduler(time, _observer, maxConcurrency: 2, random: new Random(1));
+        await using var scheduler = new HealthCheckScheduler(time, Observer, maxConcurrency: 2, random: new Random(1));
         for (var i = 0; i < 5; i++)
         {
             // Next rounds are due an interval after the first, long after the timeouts below.
@@ -91,57 +91,13 @@ public sealed class ConnectRoundsTests : IDisposable
 
         // Each timeout frees a slot that a waiting round takes at once.
         time.Advance(Second);
-        Eventually.True(() => _observer.Count == 2 && _engine.Pending == 2, "two timed out, two more started");
+        Eventually.True(() => Observer.Count == 2 && _engine.Pending == 2, "two timed out, two more started");
         time.Advance(Second);
-        Eventually.True(() => _observer.Count == 4 && _engine.Pending == 1, "the last one started");
+        Eventually.True(() => Observer.Count == 4 && _engine.Pending == 1, "the last one started");
         time.Advance(Second);
-        Eventually.True(() => _observer.Count == 5 && _engine.Pending == 0, "all timed out");
+        Eventually.True(() => Observer.Count == 5 && _engine.Pending == 0, "all timed out");
     }
 
-    [Fact]
-    public async Task Remove_Target_IsNotCheckedAgain()
-    {
-        await using var open = LoopbackServer.Start((_, _) => Task.CompletedTask);
-        var time = new FakeTimeProvider();
-        await using var scheduler = new HealthCheckScheduler(time, _observer, random: new Random(1));
-        var target = Target("open", open.EndPoint, new CheckTiming(Second, TimeSpan.FromMilliseconds(500)));
-        scheduler.Add(target);
-        scheduler.Add(Target("kept", open.EndPoint, new CheckTiming(Second, TimeSpan.FromMilliseconds(500))));
-        scheduler.Start();
-        time.Advance(Second);
-        Eventually.True(() => _observer.Results("open").Count == 1 && _observer.Results("kept").Count == 1 && scheduler.InProgress == 0, "the first rounds reported");
-
-        // Each second the kept target's round reports: the pass that would have started the removed one's ran.
-        scheduler.Remove(target);
-        for (var i = 2; i <= 4; i++)
-        {
-            time.Advance(Second);
-            Eventually.True(() => _observer.Results("kept").Count == i && scheduler.InProgress == 0, "the kept target's round reported");
-        }
-
-        Assert.Single(_observer.Results("open"));
-        Assert.Equal((1, 0), (scheduler.Count, scheduler.InProgress));
-    }
-
-    [Fact]
-    public async Task StopAsync_ConnectInFlight_ClosedAndNothingReported()
-    {
-        await using var blackhole = LoopbackServer.Blackhole();
-        var time = new FakeTimeProvider();
-        var scheduler = new HealthCheckScheduler(time, _observer, random: new Random(1));
-        scheduler.Add(Target("dropped", blackhole.EndPoint, new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5))));
-        scheduler.Start();
-        time.Advance(TimeSpan.FromSeconds(10));
-        Eventually.True(() => _engine.Pending == 1, "the connect started");
-
-        await scheduler.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        await scheduler.DisposeAsync();
-        time.Advance(TimeSpan.FromSeconds(10));
-
-        Assert.Equal((0, 0), (_engine.Pending, scheduler.InProgress));
-        Assert.Empty(_observer.Results("dropped"));
-    }
-
-    private HealthTarget Target(string name, IPEndPoint endPoint, CheckTiming timing) =>
+    protected override HealthTarget Target(string name, IPEndPoint endPoint, CheckTiming timing) =>
         new(name, new TcpProbe(new ProbeEndpoint(endPoint), _engine), timing, new HealthPolicy(rise: 1, fall: 1));
 }

@@ -10,29 +10,29 @@ namespace HaDirector.HealthCheck.Tests.Scheduling;
 /// The scheduler's half-open targets on the engine's own thread, against real listeners on loopback (CAP_NET_RAW:
 /// tests run as root). Each test has an engine of its own, so <see cref="HalfOpenEngine.Pending"/> counts only its SYNs.
 /// </summary>
-public sealed class HalfOpenRoundsTests : IDisposable
+public sealed class HalfOpenRoundsTests : EngineRoundsTests
 {
-    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
-    private readonly RecordingObserver _observer = new();
     private readonly HalfOpenEngine _engine = new();
 
-    public void Dispose() => _engine.Dispose();
+    protected override int Pending => _engine.Pending;
+
+    public override void Dispose() => _engine.Dispose();
 
     [Fact]
     public async Task Start_OpenAndClosedPorts_EachRoundReportedWithItsAnswer()
     {
         await using var open = LoopbackServer.Start((_, _) => Task.CompletedTask);
         var closed = LoopbackServer.Closed();
-        await using var scheduler = new HealthCheckScheduler(TimeProvider.System, _observer);
+        await using var scheduler = new HealthCheckScheduler(TimeProvider.System, Observer);
         scheduler.Add(Target("open", open.EndPoint, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
         scheduler.Add(Target("closed", closed, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
         scheduler.Start();
 
-        Eventually.True(() => _observer.Results("open").Count >= 3 && _observer.Results("closed").Count >= 3, "three rounds of each");
+        Eventually.True(() => Observer.Results("open").Count >= 3 && Observer.Results("closed").Count >= 3, "three rounds of each");
         await scheduler.StopAsync();
 
-        Assert.All(_observer.Results("open"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
-        Assert.All(_observer.Results("closed"), r => Assert.Equal((false, ProbeReasons.Refused), (r.Up, r.Reason)));
+        Assert.All(Observer.Results("open"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
+        Assert.All(Observer.Results("closed"), r => Assert.Equal((false, ProbeReasons.Refused), (r.Up, r.Reason)));
         Assert.Empty(open.Accepted);
         Eventually.True(() => _engine.Pending == 0, "no SYN left pending");
     }
@@ -43,18 +43,18 @@ public sealed class HalfOpenRoundsTests : IDisposable
         await using var open6 = LoopbackServer.StartIpv6((_, _) => Task.CompletedTask);
         await using var open4 = LoopbackServer.Start((_, _) => Task.CompletedTask);
         var closed6 = new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, LoopbackServer.Closed().Port);
-        await using var scheduler = new HealthCheckScheduler(TimeProvider.System, _observer);
+        await using var scheduler = new HealthCheckScheduler(TimeProvider.System, Observer);
         scheduler.Add(Target("open6", open6.EndPoint, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
         scheduler.Add(Target("open4", open4.EndPoint, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
         scheduler.Add(Target("closed6", closed6, new CheckTiming(TimeSpan.FromMilliseconds(100), Second)));
         scheduler.Start();
 
-        Eventually.True(() => new[] { "open6", "open4", "closed6" }.All(n => _observer.Results(n).Count >= 3), "three rounds of each");
+        Eventually.True(() => new[] { "open6", "open4", "closed6" }.All(n => Observer.Results(n).Count >= 3), "three rounds of each");
         await scheduler.StopAsync();
 
-        Assert.All(_observer.Results("open6"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
-        Assert.All(_observer.Results("open4"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
-        Assert.All(_observer.Results("closed6"), r => Assert.Equal((false, ProbeReasons.Refused), (r.Up, r.Reason)));
+        Assert.All(Observer.Results("open6"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
+        Assert.All(Observer.Results("open4"), r => Assert.Equal((true, ProbeReasons.SynAcked), (r.Up, r.Reason)));
+        Assert.All(Observer.Results("closed6"), r => Assert.Equal((false, ProbeReasons.Refused), (r.Up, r.Reason)));
         Assert.Empty(open6.Accepted);
         Eventually.True(() => _engine.Pending == 0, "no SYN left pending");
     }
@@ -64,7 +64,7 @@ public sealed class HalfOpenRoundsTests : IDisposable
     {
         await using var blackhole = LoopbackServer.Blackhole();
         var time = new FakeTimeProvider();
-        await using var scheduler = new HealthCheckScheduler(time, _observer, random: new Random(1));
+        await using var scheduler = new HealthCheckScheduler(time, Observer, random: new Random(1));
         var timing = new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500), retry: 1, retryDelay: TimeSpan.FromMilliseconds(200));
         scheduler.Add(Target("dropped", blackhole.EndPoint, timing));
         scheduler.Start();
@@ -74,7 +74,7 @@ public sealed class HalfOpenRoundsTests : IDisposable
         Eventually.True(() => _engine.SynsSent == 1, "the first SYN sent");
         time.Advance(TimeSpan.FromMilliseconds(500));
         Eventually.True(() => _engine.Pending == 0 && scheduler.InProgress == 0, "the first attempt timed out");
-        Assert.Empty(_observer.Results("dropped"));
+        Assert.Empty(Observer.Results("dropped"));
 
         time.Advance(TimeSpan.FromMilliseconds(200));
         Eventually.True(() => _engine.SynsSent == 2, "the retry sent");
@@ -82,56 +82,12 @@ public sealed class HalfOpenRoundsTests : IDisposable
         // In two steps: a timeout that fired a millisecond early would show as a latency of 499 ms.
         time.Advance(TimeSpan.FromMilliseconds(499));
         time.Advance(TimeSpan.FromMilliseconds(1));
-        Eventually.True(() => _observer.Results("dropped").Count == 1 && scheduler.InProgress == 0, "the round reported");
+        Eventually.True(() => Observer.Results("dropped").Count == 1 && scheduler.InProgress == 0, "the round reported");
 
-        var result = _observer.Results("dropped").Single();
+        var result = Observer.Results("dropped").Single();
         Assert.Equal((false, ProbeReasons.TimedOut, TimeSpan.FromMilliseconds(500)), (result.Up, result.Reason, result.Latency));
     }
 
-    [Fact]
-    public async Task Remove_Target_IsNotCheckedAgain()
-    {
-        await using var open = LoopbackServer.Start((_, _) => Task.CompletedTask);
-        var time = new FakeTimeProvider();
-        await using var scheduler = new HealthCheckScheduler(time, _observer, random: new Random(1));
-        var target = Target("open", open.EndPoint, new CheckTiming(Second, TimeSpan.FromMilliseconds(500)));
-        scheduler.Add(target);
-        scheduler.Add(Target("kept", open.EndPoint, new CheckTiming(Second, TimeSpan.FromMilliseconds(500))));
-        scheduler.Start();
-        time.Advance(Second);
-        Eventually.True(() => _observer.Results("open").Count == 1 && _observer.Results("kept").Count == 1 && scheduler.InProgress == 0, "the first rounds reported");
-
-        // Each second the kept target's round reports: the pass that would have started the removed one's ran.
-        scheduler.Remove(target);
-        for (var i = 2; i <= 4; i++)
-        {
-            time.Advance(Second);
-            Eventually.True(() => _observer.Results("kept").Count == i && scheduler.InProgress == 0, "the kept target's round reported");
-        }
-
-        Assert.Single(_observer.Results("open"));
-        Assert.Equal((1, 0), (scheduler.Count, scheduler.InProgress));
-    }
-
-    [Fact]
-    public async Task StopAsync_SynInFlight_ForgottenAndNothingReported()
-    {
-        await using var blackhole = LoopbackServer.Blackhole();
-        var time = new FakeTimeProvider();
-        var scheduler = new HealthCheckScheduler(time, _observer, random: new Random(1));
-        scheduler.Add(Target("dropped", blackhole.EndPoint, new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5))));
-        scheduler.Start();
-        time.Advance(TimeSpan.FromSeconds(10));
-        Eventually.True(() => _engine.Pending == 1, "the SYN sent");
-
-        await scheduler.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        await scheduler.DisposeAsync();
-        time.Advance(TimeSpan.FromSeconds(10));
-
-        Assert.Equal((0, 0), (_engine.Pending, scheduler.InProgress));
-        Assert.Empty(_observer.Results("dropped"));
-    }
-
-    private HealthTarget Target(string name, System.Net.IPEndPoint endPoint, CheckTiming timing) =>
+    protected override HealthTarget Target(string name, System.Net.IPEndPoint endPoint, CheckTiming timing) =>
         new(name, new HalfOpenProbe(new ProbeEndpoint(endPoint), _engine), timing, new HealthPolicy(rise: 1, fall: 1));
 }
