@@ -21,6 +21,9 @@ namespace HaDirector.Director.Vrrp;
 /// </summary>
 public sealed partial class VrrpService : IHostedService, IDisposable
 {
+    /// <summary>How often a failed ARP or neighbour-discovery watch tries its packet socket again.</summary>
+    internal static readonly TimeSpan WatchRetry = TimeSpan.FromSeconds(1);
+
     private readonly DirectorMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
@@ -572,33 +575,63 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     /// while we are master. Blocking reads on a thread of its
     /// own, as the VRRP receive loop; a socket that cannot be opened costs the detection, not the daemon.
     /// </summary>
+    /// <summary>
+    /// Reads ARP (or neighbour discovery) on the interface for other hosts claiming our VIPs. A link going down fails
+    /// the packet socket ("Network is down") and the watch opens it again every <see cref="WatchRetry"/> until the
+    /// link is back: a watch that stayed dead would leave a master deaf to a peer's GARP after the first flap.
+    /// </summary>
     private Task WatchArpAsync(VrrpInterface iface, CancellationToken cancellationToken) => Task.Factory.StartNew(() =>
     {
-        try
+        var ipv6 = iface.Family == AddressFamily.InterNetworkV6;
+        var failing = false;
+        var buffer = new byte[2048];
+        while (!cancellationToken.IsCancellationRequested)
         {
-            using var listener = iface.Family == AddressFamily.InterNetworkV6
-                ? _kernel.OpenNeighbourListener(iface.Name, iface.Index)
-                : _kernel.OpenArpListener(iface.Name, iface.Index);
-            var buffer = new byte[2048];
-            while (!cancellationToken.IsCancellationRequested)
+            try
             {
-                if (listener.Receive(buffer, TimeSpan.FromMilliseconds(250)) is { } length)
+                using var listener = ipv6 ? _kernel.OpenNeighbourListener(iface.Name, iface.Index) : _kernel.OpenArpListener(iface.Name, iface.Index);
+                while (!cancellationToken.IsCancellationRequested)
                 {
-                    iface.Channel.InspectArp(buffer.AsSpan(0, length), iface.Arp.MacAddress);
+                    if (listener.Receive(buffer, TimeSpan.FromMilliseconds(250)) is { } length)
+                    {
+                        if (failing)
+                        {
+                            failing = false;
+                            LogArpWatchResumed(_logger, iface.Name, ipv6 ? "neighbour-discovery" : "ARP");
+                        }
+
+                        iface.Channel.InspectArp(buffer.AsSpan(0, length), iface.Arp.MacAddress);
+                    }
                 }
             }
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or HaDirector.Linux.Interop.LinuxErrorException)
-        {
-            if (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or HaDirector.Linux.Interop.LinuxErrorException)
             {
-                if (iface.Family == AddressFamily.InterNetworkV6)
+                if (cancellationToken.IsCancellationRequested)
                 {
-                    LogNeighbourWatchFailed(_logger, iface.Name, ex.Message);
+                    return;
                 }
-                else
+
+                // Logged once a streak: a link down for an hour is one line, and its return another.
+                if (!failing)
                 {
-                    LogArpWatchFailed(_logger, iface.Name, ex.Message);
+                    failing = true;
+                    if (ipv6)
+                    {
+                        LogNeighbourWatchFailed(_logger, iface.Name, ex.Message);
+                    }
+                    else
+                    {
+                        LogArpWatchFailed(_logger, iface.Name, ex.Message);
+                    }
+                }
+
+                try
+                {
+                    Task.Delay(WatchRetry, _time, cancellationToken).GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
             }
         }
@@ -664,12 +697,16 @@ public sealed partial class VrrpService : IHostedService, IDisposable
     private static partial void LogAddressWatchFailed(ILogger logger, string interfaceName, string error);
 
     [LoggerMessage(EventId = 1321, Level = LogLevel.Error,
-        Message = "{InterfaceName}: the ARP watch failed: {Error}; another host claiming our VIPs is no longer detected")]
+        Message = "{InterfaceName}: the ARP watch failed: {Error}; another host claiming our VIPs is not detected until it works again (retried every second)")]
     private static partial void LogArpWatchFailed(ILogger logger, string interfaceName, string error);
 
     [LoggerMessage(EventId = 1431, Level = LogLevel.Error,
-        Message = "{InterfaceName}: the neighbour-discovery watch failed: {Error}; another host claiming our IPv6 VIPs is no longer detected")]
+        Message = "{InterfaceName}: the neighbour-discovery watch failed: {Error}; another host claiming our IPv6 VIPs is not detected until it works again (retried every second)")]
     private static partial void LogNeighbourWatchFailed(ILogger logger, string interfaceName, string error);
+
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Information,
+        Message = "{InterfaceName}: the {Watch} watch works again; other hosts claiming our VIPs are detected again")]
+    private static partial void LogArpWatchResumed(ILogger logger, string interfaceName, string watch);
 
     [LoggerMessage(EventId = 1630, Level = LogLevel.Warning,
         Message = "{InterfaceName}: deleted and re-created (index {OldIndex} -> {NewIndex}); its instances start again on the new device")]

@@ -25,6 +25,7 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
     private readonly Dictionary<string, Interface> _interfaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakeVrrpSocket> _sockets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, System.Collections.Concurrent.BlockingCollection<byte[]>> _arpFrames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _listenerFailures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sysctls = new(StringComparer.Ordinal);
     private readonly HashSet<string> _readOnlySysctls = new(StringComparer.Ordinal);
     private readonly HashSet<IPEndPoint> _listeners = [];
@@ -32,6 +33,7 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
     private readonly List<(int Index, Channel<InterfaceAddress?> Events)> _addressWatches = [];
     private readonly List<KernelRoute> _routes = [];
     private int _arpFailures;
+    private int _arpListenerOpens;
     private int _arpOpens;
 
     public FakeKernel()
@@ -310,9 +312,43 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         }
     }
 
-    public IArpListener OpenArpListener(string interfaceName, int interfaceIndex) => new ArpListener(ArpFrames(interfaceName));
+    public IArpListener OpenArpListener(string interfaceName, int interfaceIndex)
+    {
+        Interlocked.Increment(ref _arpListenerOpens);
+        return new ArpListener(ArpFrames(interfaceName), () => TakeListenerFailure(interfaceName));
+    }
 
-    public IArpListener OpenNeighbourListener(string interfaceName, int interfaceIndex) => new ArpListener(ArpFrames(interfaceName + " (IPv6)"));
+    /// <summary>The next <paramref name="count"/> reads of <paramref name="interfaceName"/>'s ARP watch fail as a packet socket on a downed link does.</summary>
+    public void FailArpListener(string interfaceName, int count)
+    {
+        lock (_gate)
+        {
+            _listenerFailures[interfaceName] = count;
+        }
+    }
+
+    /// <summary>How many ARP or neighbour-discovery listeners were opened (a reopen after a failure adds one).</summary>
+    public int ArpListenerOpens => Volatile.Read(ref _arpListenerOpens);
+
+    private bool TakeListenerFailure(string interfaceName)
+    {
+        lock (_gate)
+        {
+            if (!_listenerFailures.TryGetValue(interfaceName, out var left) || left == 0)
+            {
+                return false;
+            }
+
+            _listenerFailures[interfaceName] = left - 1;
+            return true;
+        }
+    }
+
+    public IArpListener OpenNeighbourListener(string interfaceName, int interfaceIndex)
+    {
+        Interlocked.Increment(ref _arpListenerOpens);
+        return new ArpListener(ArpFrames(interfaceName + " (IPv6)"), () => TakeListenerFailure(interfaceName + " (IPv6)"));
+    }
 
     /// <summary>An ARP frame arriving on <paramref name="interfaceName"/> (queued until the daemon's ARP watch reads it).</summary>
     public void ReceiveArp(string interfaceName, byte[] frame) => ArpFrames(interfaceName).Add(frame);
@@ -584,10 +620,15 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         }
     }
 
-    private sealed class ArpListener(System.Collections.Concurrent.BlockingCollection<byte[]> frames) : IArpListener
+    private sealed class ArpListener(System.Collections.Concurrent.BlockingCollection<byte[]> frames, Func<bool> fail) : IArpListener
     {
         public int? Receive(Span<byte> buffer, TimeSpan timeout)
         {
+            if (fail())
+            {
+                throw new IOException("recv: Network is down");
+            }
+
             if (!frames.TryTake(out var frame, timeout))
             {
                 return null;

@@ -3,6 +3,7 @@ using System.Net.NetworkInformation;
 using HaDirector.Director.Control;
 using HaDirector.Director.Tests.Hosting;
 using HaDirector.Director.Tests.Metrics;
+using HaDirector.Director.Vrrp;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Election;
 using Microsoft.Extensions.Logging;
@@ -70,6 +71,34 @@ public sealed class ArpConflictTests
 
         await TestDirector.WaitUntilAsync(() => director.Instance().Runtime.AnnouncementsSent >= sent + 2, "a new burst of announcements");
         Assert.Equal(VrrpState.Master, director.Instance().Driver.State);
+    }
+
+    [Fact]
+    public async Task ArpWatch_FailsWhileTheLinkIsDown_OpenedAgainAndStillDetectsAClaim()
+    {
+        // Issue 17's soak: a link flap failed the watch's packet socket ("Network is down") and the watch ended for good,
+        // so the master no longer answered a peer's GARP and the router stayed at the peer's MAC for seconds.
+        var loggers = new RecordingLoggerFactory();
+        await using var director = await MasterAsync(loggers);
+        await TestDirector.WaitUntilAsync(() => director.Kernel.ArpListenerOpens == 1, "the watch listening");
+        var opens = director.Kernel.ArpListenerOpens;
+
+        director.Kernel.FailArpListener("eth0", 3);
+        await TestDirector.WaitUntilAsync(() => loggers.Logger.Entries.Any(e => e.Id.Id == 1321), "the failure logged");
+
+        // Each retry waits WatchRetry on the injected clock; the watch thread arms that wait a moment after it fails.
+        for (var i = 0; i < 100 && director.Kernel.ArpListenerOpens < opens + 3; i++)
+        {
+            await director.AdvanceAsync(VrrpService.WatchRetry);
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(opens + 3, director.Kernel.ArpListenerOpens); // opened again after each failure, no more
+        director.Kernel.ReceiveArp("eth0", GratuitousArp.Build(OtherMac, OurVip));
+
+        await TestDirector.WaitUntilAsync(() => Conflicts(loggers).Count == 1, "the claim detected after the failures");
+        Assert.Single(loggers.Logger.Entries, e => e.Id.Id == 1321); // one line for the streak, not one a retry
+        Assert.Single(loggers.Logger.Entries, e => e.Id.Id == 2200);
     }
 
     [Fact]
