@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using HaDirector.Director.Control;
 
 namespace HaDirector.Director.Cli;
 
@@ -22,6 +24,25 @@ public static class CommandTable
         root.Subcommands.Add(ImportKeepalivedCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create(root));
         return root;
+    }
+
+    /// <summary>
+    /// Parses and runs one command line. A line the parser refuses (an unknown verb or option, a missing argument or
+    /// option value, a value of the wrong type) exits <see cref="ExitCodes.UsageError"/> for every verb, after the
+    /// parser's message and the usage text, both on stderr: System.CommandLine's own 1 would read as a verb's documented
+    /// 1 (import-keepalived: "imported with omissions"; failover: "no new master, still master"), and its usage text on
+    /// stdout would land in the file a verb's output is redirected to (import-keepalived ... &gt; out.yaml).
+    /// </summary>
+    public static int Invoke(string[] args, InvocationConfiguration? configuration = null)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Action is not ParseErrorAction)
+        {
+            return parse.Invoke(configuration);
+        }
+        var error = configuration?.Error ?? Console.Error;
+        parse.Invoke(new InvocationConfiguration { Output = error, Error = error });
+        return ExitCodes.UsageError;
     }
 
     public static Option<string> ConfigOption(bool required) => new("--config", "-c")

@@ -89,7 +89,18 @@ public sealed partial class KeepalivedImporter
         }
         else if (port is { } fwmarkPort and > 0 && servicePort is null)
         {
-            map.Add("port", Scalar.Number(fwmarkPort), Loc(node));
+            if (rsForwarding == "nat")
+            {
+                map.Add("port", Scalar.Number(fwmarkPort), Loc(node));
+            }
+            else
+            {
+                // check_data.c: "fwmark virtual server ..., real server ... has port specified - port will be ignored"
+                // (or "- clearing"): keepalived gives IPVS port 0 (ipvswrapper.c), as ipvsadm does for a fwmark service;
+                // its checkers keep the port written, so the checks here probe it.
+                checkPort = fwmarkPort;
+                map.Note(Explain(node, $"port {fwmarkPort} not in IPVS, as keepalived: {rsForwarding} forwarding of a firewall-mark service leaves the port as the client sent it (the destination's port is 0); the checks keep probing {fwmarkPort}"));
+            }
         }
         foreach (var entry in rest.Entries.Where(e => e.Key is not null))
         {
@@ -228,7 +239,7 @@ public sealed partial class KeepalivedImporter
         }
         if (port is { } p2 && !map.Has("port"))
         {
-            map.Add("port", Scalar.Number(p2), "the real_server's port (DR cannot forward to it, keepalived probed it)");
+            map.Add("port", Scalar.Number(p2), "the real_server's port: keepalived's checks probe it (IPVS forwards DR and TUN to the port the client chose)");
         }
         if (type == "https")
         {

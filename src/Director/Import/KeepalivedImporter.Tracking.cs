@@ -7,7 +7,9 @@ public sealed partial class KeepalivedImporter
     private const int MaxWeight = 253;
 
     /// <summary>Each line of a <c>track_*</c> block: <c>NAME [weight W [reverse]]</c>.</summary>
-    private void Tracks(KeepalivedNode block, InstanceParts c, Notes notes, Func<KeepalivedNode, Notes, (string Tracker, long? DefaultWeight)?> tracker)
+    /// <param name="group">The vrrp_sync_group whose own block this is (applied to each member), or null.</param>
+    private void Tracks(KeepalivedNode block, InstanceParts c, Notes notes, Func<KeepalivedNode, Notes, (string Tracker, long? DefaultWeight)?> tracker,
+        GroupTracks? group = null)
     {
         foreach (var line in block.Children ?? [])
         {
@@ -15,6 +17,7 @@ public sealed partial class KeepalivedImporter
             {
                 continue;
             }
+            var at = line with { Keyword = block.Keyword, Args = [line.Keyword, .. line.Args] };
             long? weight = t.DefaultWeight;
             var weightAt = line.Args.ToList().IndexOf("weight");
             if (weightAt >= 0 && Integer(line, weightAt + 1) is { } w)
@@ -25,23 +28,84 @@ public sealed partial class KeepalivedImporter
             {
                 notes.Add("track", Warn(line, "'reverse' not carried over: HaDirector applies a weight while the tracker fails (negative) or is up (positive); invert the check instead"));
             }
-            if (weight is not null and not 0 && _unweightedMembers.Contains(_instance) && !SyncGroupWeight(block.Keyword, line, ref weight))
+            if (group is null && weight is not null and not 0 && _unweightedMembers.Contains(_instance) && !SyncGroupWeight(block.Keyword, line, ref weight))
             {
                 continue;
+            }
+            if (group is { HasOwner: true } && weight is not null and not 0)
+            {
+                // vrrp.c, sync_group_tracking_init: "Cannot have weighted track ... with member having priority 255 - clearing weight"
+                notes.Add("track", Explain(at, $"weight {weight} cleared as keepalived does: a member of {group.Name} has priority 255, so a failure is a fault"));
+                weight = null;
             }
             if (weight is { } clamped && Math.Abs(clamped) > MaxWeight)
             {
                 notes.Add("track", Warn(line, $"weight {clamped} is {Math.Sign(clamped) * MaxWeight} in HaDirector (its limit)"));
                 weight = Math.Sign(clamped) * MaxWeight;
             }
+            if (group is not null && c.Tracked.TryGetValue(t.Tracker, out var own))
+            {
+                // track_file.c, vrrp.c (add_vrrp_to_interface): "... is configured on VRRP instance and sync group. Remove
+                // vrrp instance config": one tracking, with the group's weight unless the instance's is unweighted (a fault).
+                var weighted = own.Entries.RemoveAll(e => e.Key == "weight") > 0;
+                if (weighted && weight is { } groupWeight and not 0)
+                {
+                    own.Add("weight", Scalar.Number(groupWeight), Loc(line));
+                }
+                own.Note(Explain(at, $"tracked by {_instance} and by its vrrp_sync_group {group.Name}: one entry, {(weighted ? "with the group's weight" : "a fault as the instance has it")}, as keepalived does (it asks to remove one of the two)"));
+                continue;
+            }
             var map = new Map().Add("tracker", Scalar.Str(t.Tracker));
             if (weight is { } nonZero and not 0)
             {
                 map.Add("weight", Scalar.Number(nonZero));
             }
-            c.Track.Add((map, Loc(line)));
+            c.Tracked[t.Tracker] = map;
+            c.Track.Add((map, group is null ? Loc(line) : $"{Loc(line)}: vrrp_sync_group {group.Name}'s {block.Keyword}, on every member as keepalived applies it"));
         }
     }
+
+    /// <summary>
+    /// keepalived (vrrp.c, sync_group_tracking_init) adds a vrrp_sync_group's own track_script, track_interface,
+    /// track_file and track_process to every member instance, weights included (unlike the members' own weighted
+    /// trackers, which a group without sync_group_tracking_weight ignores), except that a member with priority 255
+    /// clears the weights. Recorded per member before the instances are translated.
+    /// </summary>
+    private void RecordGroupTracks(KeepalivedNode group, List<KeepalivedNode> instances)
+    {
+        var names = (group.Children ?? []).Where(c => c.Keyword == "group").SelectMany(c => c.Words().Select(w => w.Word)).ToList();
+        if (names.Count < 2)
+        {
+            return; // not carried over (SyncGroup says so)
+        }
+        var members = instances.Where(i => i.Arg(0) is { } n && names.Contains(n, StringComparer.Ordinal)).ToList();
+        var owner = members.Any(i => (i.Children ?? []).Any(c => c.Keyword == "priority" && c.Arg(0) == "255"));
+        var tracks = new GroupTracks(group.Arg(0) ?? "", owner, [.. (group.Children ?? []).Where(c => c.Keyword is "track_script" or "track_interface" or "track_file" or "track_process")]);
+        if (tracks.Blocks.Count == 0)
+        {
+            return;
+        }
+        foreach (var member in members)
+        {
+            _groupTracks.TryAdd(member.Arg(0)!, tracks); // keepalived: an instance in a second group is ignored there
+        }
+    }
+
+    /// <summary>One track_script, track_interface, track_file or track_process block of an instance or its group.</summary>
+    private void TrackBlock(KeepalivedNode block, InstanceParts c, Notes notes, GroupTracks? group = null)
+    {
+        Func<KeepalivedNode, Notes, (string, long?)?> tracker = block.Keyword switch
+        {
+            "track_script" => TrackScript,
+            "track_interface" => TrackInterface,
+            "track_file" => TrackFile,
+            _ => TrackProcess,
+        };
+        Tracks(block, c, notes, tracker, group);
+    }
+
+    /// <summary>A vrrp_sync_group's own track_* blocks, and whether one of its members owns its addresses (255).</summary>
+    private sealed record GroupTracks(string Name, bool HasOwner, List<KeepalivedNode> Blocks);
 
     /// <summary>
     /// keepalived (vrrp.c, vrrp_complete_instance) ignores tracking weights in a sync group without

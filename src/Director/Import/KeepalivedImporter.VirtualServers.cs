@@ -97,6 +97,7 @@ public sealed partial class KeepalivedImporter
         var inhibit = false;
         KeepalivedNode? quorum = null;
         KeepalivedNode? ops = null;
+        KeepalivedNode? sorryServer = null;
         foreach (var child in node.Children ?? [])
         {
             switch (child.Keyword)
@@ -124,15 +125,7 @@ public sealed partial class KeepalivedImporter
                     ops = child;
                     break;
                 case "sorry_server":
-                    if (child.Arg(0) is { } s && ParseAddress(s) is { Prefix: null } sorry)
-                    {
-                        var sorryMap = new Map().Add("address", Scalar.Str(sorry.Address.ToString()));
-                        if (int.TryParse(child.Arg(1), NumberStyles.None, CultureInfo.InvariantCulture, out var sorryPort) && sorryPort != servicePort)
-                        {
-                            sorryMap.Add("port", Scalar.Number(sorryPort));
-                        }
-                        rest.Add("sorryServer", sorryMap, Loc(child));
-                    }
+                    sorryServer = child; // its port depends on lb_kind, which may come later
                     break;
                 case "real_server":
                     servers.Add(child);
@@ -164,6 +157,10 @@ public sealed partial class KeepalivedImporter
             }
         }
 
+        if (sorryServer is not null)
+        {
+            SorryServer(sorryServer, forwarding.Value, servicePort, rest);
+        }
         if (protocol.Comment is null && servicePort is not null)
         {
             // check_data.c: "no protocol set - defaulting to UDP" (the kernel's protocol 0).
@@ -255,6 +252,32 @@ public sealed partial class KeepalivedImporter
         {
             Quorum(quorum, name, vip, realServers.Select(r => r.Node).ToList(), map);
         }
+    }
+
+    /// <summary>
+    /// <c>sorry_server ADDRESS [PORT]</c>. keepalived (check_data.c) gives a DR or TUN sorry server the service's port,
+    /// port 0 for a firewall-mark service, whatever the line says ("ports don't match - resetting", "- clearing"); NAT
+    /// keeps it.
+    /// </summary>
+    private static void SorryServer(KeepalivedNode node, string forwarding, int? servicePort, Map rest)
+    {
+        if (node.Arg(0) is not { } text || ParseAddress(text) is not { Prefix: null } sorry)
+        {
+            return;
+        }
+        var map = new Map().Add("address", Scalar.Str(sorry.Address.ToString()));
+        if (int.TryParse(node.Arg(1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port != servicePort && port != 0)
+        {
+            if (forwarding == "nat")
+            {
+                map.Add("port", Scalar.Number(port));
+            }
+            else
+            {
+                map.Note(Explain(node, $"port {port} not carried over, as keepalived: {forwarding} forwarding cannot change the port (IPVS gets {servicePort ?? 0})"));
+            }
+        }
+        rest.Add("sorryServer", map, Loc(node));
     }
 
     private string Forwarding(KeepalivedNode node)

@@ -125,6 +125,13 @@ public sealed partial class KeepalivedImporter
         {
             InstanceKeyword(child, c, notes);
         }
+        if (_groupTracks.GetValueOrDefault(name) is { } group)
+        {
+            foreach (var block in group.Blocks)
+            {
+                TrackBlock(block, c, notes, group);
+            }
+        }
 
         if (c.Interface is null)
         {
@@ -304,17 +311,8 @@ public sealed partial class KeepalivedImporter
             case "auth_hmac":
                 c.Authentication = (Hmac(child), child);
                 break;
-            case "track_script":
-                Tracks(child, c, notes, TrackScript);
-                break;
-            case "track_interface":
-                Tracks(child, c, notes, TrackInterface);
-                break;
-            case "track_file":
-                Tracks(child, c, notes, TrackFile);
-                break;
-            case "track_process":
-                Tracks(child, c, notes, TrackProcess);
+            case "track_script" or "track_interface" or "track_file" or "track_process":
+                TrackBlock(child, c, notes);
                 break;
             case "notify" or "notify_master" or "notify_backup" or "notify_fault" or "notify_stop":
                 NotifyHook(child, c.Notify);
@@ -534,7 +532,7 @@ public sealed partial class KeepalivedImporter
                     NotifyHook(child, notify);
                     break;
                 case "track_script" or "track_interface" or "track_file" or "track_process":
-                    notes.Add(Warn(child, "not carried over at the group level: put it in each member instance (a member that faults takes the group with it)"));
+                    notes.Add(Explain(child, "in the track: list of each member instance, as keepalived applies a sync group's trackers to every member (a member that faults takes the group with it)"));
                     break;
                 case "sync_group_tracking_weight":
                     notes.Add(Explain(child, "HaDirector applies the members' tracking weights always, as keepalived does with this keyword"));
@@ -607,6 +605,7 @@ public sealed partial class KeepalivedImporter
         public KeepalivedNode? GarpRefresh { get; set; }
         public (Map Map, KeepalivedNode Node)? Authentication { get; set; }
         public List<(Map Map, string Comment)> Track { get; } = [];
+        public Dictionary<string, Map> Tracked { get; } = new(StringComparer.Ordinal);
         public Map Notify { get; } = new();
     }
 

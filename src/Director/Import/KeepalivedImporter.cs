@@ -25,6 +25,7 @@ public sealed partial class KeepalivedImporter
     private readonly Dictionary<string, string> _vipOwners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(string Tracker, string Comment)>> _extraTracks = new(StringComparer.Ordinal);
     private readonly HashSet<string> _virtualServerNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GroupTracks> _groupTracks = new(StringComparer.Ordinal);
 
     // Members of a vrrp_sync_group without sync_group_tracking_weight: keepalived ignores their tracking weights.
     private readonly HashSet<string> _unweightedMembers = new(StringComparer.Ordinal);
@@ -116,6 +117,10 @@ public sealed partial class KeepalivedImporter
         foreach (var instance in instances)
         {
             RecordVipOwners(instance);
+        }
+        foreach (var group in groups)
+        {
+            RecordGroupTracks(group, instances);
         }
         foreach (var group in groups.Where(g => !(g.Children ?? []).Any(c => c.Keyword is "sync_group_tracking_weight" or "global_tracking")))
         {

@@ -124,8 +124,8 @@ public static class KeepalivedImportInputs
 
     public static readonly string SyncGroup = Instance + Instance2 + "vrrp_sync_group G {\n group {\n VI_1\n VI_2\n }\n notify_master /bin/g.sh\n}\n";
 
-    /// <summary>Both instances of a group track eth1 with a weight and a script with one; the group does not allow weights.</summary>
-    public static readonly string SyncGroupWithoutTrackingWeight = """
+    /// <summary>A vrrp_script chk of weight -20 and a track_file maint, with the script security keepalived -t wants.</summary>
+    private const string ChkAndMaint = """
         global_defs {
             enable_script_security
             script_user root
@@ -137,8 +137,34 @@ public static class KeepalivedImportInputs
         track_file maint {
             file /run/maint
         }
-        """ + "\n" + Instance.Replace("priority 150", "priority 150\ntrack_interface {\neth1 weight -50\n}\ntrack_script {\nchk\n}\ntrack_file {\nmaint\n}", StringComparison.Ordinal)
+        """;
+
+    /// <summary>Both instances of a group track eth1 with a weight and a script with one; the group does not allow weights.</summary>
+    public static readonly string SyncGroupWithoutTrackingWeight = ChkAndMaint + "\n" + Instance.Replace("priority 150", "priority 150\ntrack_interface {\neth1 weight -50\n}\ntrack_script {\nchk\n}\ntrack_file {\nmaint\n}", StringComparison.Ordinal)
         + Instance2 + "vrrp_sync_group G {\n group {\n VI_1\n VI_2\n }\n}\n";
+
+    /// <summary>
+    /// Trackers on the sync group itself (no sync_group_tracking_weight): keepalived applies each to every member,
+    /// weights included. VI_2 also tracks chk itself, unweighted: one tracking, a fault as VI_2 has it.
+    /// </summary>
+    public static readonly string SyncGroupTrackers = ChkAndMaint + "\n" + Instance + Instance2.Replace("priority 150", "priority 150\ntrack_script {\nchk weight 0\n}", StringComparison.Ordinal) + """
+        vrrp_sync_group G {
+            group {
+                VI_1
+                VI_2
+            }
+            track_script {
+                chk weight -30
+            }
+            track_interface {
+                eth1
+            }
+            track_file {
+                maint weight -10
+            }
+        }
+
+        """;
 
     public static readonly string AuthHmac = Instance.Replace("priority 150", """
         priority 150
@@ -179,6 +205,51 @@ public static class KeepalivedImportInputs
             real_server 198.18.1.1 {
             }
         }
+        """;
+
+    /// <summary>
+    /// DR real servers of firewall-mark services with a port, a sorry server with one too: keepalived gives IPVS port 0
+    /// for each ("has port specified - clearing", "- port will be ignored" in a virtual_server_group) and its checkers
+    /// probe the port written. The NAT one keeps its port.
+    /// </summary>
+    public static readonly string FwmarkDrPorts = Instance + """
+        virtual_server_group marks {
+            fwmark 8
+        }
+        virtual_server group marks {
+            lb_algo wlc
+            lb_kind DR
+            real_server 198.18.1.1 443 {
+                TCP_CHECK {
+                    connect_timeout 2
+                }
+            }
+            real_server 198.18.1.2 443 {
+                TCP_CHECK {
+                    connect_timeout 2
+                }
+            }
+        }
+        virtual_server fwmark 9 {
+            lb_algo rr
+            lb_kind DR
+            sorry_server 198.18.1.9 8080
+            real_server 198.18.1.3 80 {
+                TCP_CHECK {
+                    connect_timeout 2
+                }
+            }
+        }
+        virtual_server fwmark 10 {
+            lb_algo rr
+            lb_kind NAT
+            real_server 198.18.1.4 8080 {
+                TCP_CHECK {
+                    connect_timeout 2
+                }
+            }
+        }
+
         """;
 
     public static readonly string RetriesThatDoNotFit = Instance + Service.Replace("connect_timeout 2", "connect_timeout 3\nretry 3\ndelay_before_retry 3", StringComparison.Ordinal);
@@ -272,6 +343,7 @@ public static class KeepalivedImportInputs
             ["GlobalVersionAndGarp"] = GlobalVersionAndGarp,
             ["VrrpScript"] = VrrpScript,
             ["SyncGroup"] = SyncGroup,
+            ["SyncGroupTrackers"] = SyncGroupTrackers,
             ["AuthHmac"] = AuthHmac,
             ["Ipv6Addresses"] = Ipv6Addresses,
             ["VipWithDevLabelAndExcluded"] = VipWithDevLabelAndExcluded,
@@ -318,6 +390,7 @@ public static class KeepalivedImportInputs
         ["NbGetRetry"] = (NbGetRetry, "nb_get_retry is deprecated - please use 'retry'"),
         ["NoProtocol"] = (NoProtocol, "no protocol set - defaulting to UDP"),
         ["NoLbKind"] = (NoLbKind, "no forwarding method set, setting default NAT"),
+        ["FwmarkDrPorts"] = (FwmarkDrPorts, "has port specified - clearing"),
         // Written as keepalived.conf(5) says; but Debian's 2.2.7 and the tests' 2.4.3 are built without track_process.
         ["TrackFileAndProcess"] = (TrackFileAndProcess, "Unknown keyword 'track_process'"),
     };

@@ -382,6 +382,58 @@ public sealed class KeepalivedImporterTests
     }
 
     [Fact]
+    public void Import_TrackersOnTheSyncGroup_OnEveryMemberWithTheirWeights()
+    {
+        var text = KeepalivedImportInputs.SyncGroupTrackers;
+        var result = Import(text);
+
+        var instances = AssertValid(result).Vrrp.Instances;
+        // keepalived (sync_group_tracking_init) adds the group's trackers to each member, weights kept even without
+        // sync_group_tracking_weight; VI_2's own unweighted chk stays a fault (the group's weight applies only to a weighted one).
+        Assert.Equal([("chk", (int?)-30), ("if-eth1", null), ("maint", -10)], instances[0].Track.Select(t => (t.Tracker, t.Weight)));
+        Assert.Equal([("chk", (int?)null), ("if-eth1", null), ("maint", -10)], instances[1].Track.Select(t => (t.Tracker, t.Weight)));
+        // Carried over with the same meaning: nothing about the group's trackers is listed as an omission.
+        Assert.Equal(["enable_script_security"], result.Warnings.Select(w => w.Keyword));
+        // Each entry says where it came from.
+        Assert.Contains($"keepalived.conf:{LineOf(text, "chk weight -30")}", SourceComments(result.Yaml!, "tracker: chk").First(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_TrackersOnASyncGroupWithAnAddressOwner_FaultsAsKeepalivedClearsTheWeights()
+    {
+        var text = KeepalivedImportInputs.SyncGroupTrackers.Replace("priority 150", "priority 255", StringComparison.Ordinal);
+        var result = Import(text);
+
+        var instances = AssertValid(result).Vrrp.Instances;
+        Assert.All(instances, i => Assert.All(i.Track, t => Assert.Null(t.Weight)));
+        Assert.Equal(["chk", "if-eth1", "maint"], instances[0].Track.Select(t => t.Tracker));
+    }
+
+    [Fact]
+    public void Import_DrRealServersOfFirewallMarkServices_PortZeroInIpvsAndTheChecksProbeThePort()
+    {
+        var (text, _) = KeepalivedImportInputs.RejectedByKeepalived()["FwmarkDrPorts"];
+        var result = Import(text);
+
+        var services = AssertValid(result).VirtualServers;
+        Assert.Equal(["marks-fwmark-8", "fwmark-9", "fwmark-10"], services.Select(v => v.Name));
+        // keepalived: "has port specified - port will be ignored" / "- clearing": IPVS gets port 0 for DR (as ipvsadm).
+        Assert.Equal([0, 0], services[0].RealServers.Select(r => r.Port));
+        Assert.Equal(443, services[0].HealthCheck.Port);
+        Assert.Equal(0, Assert.Single(services[1].RealServers).Port);
+        Assert.Equal(80, services[1].HealthCheck.Port);
+        Assert.Equal(0, services[1].SorryServer!.Port);
+        // NAT rewrites the port: kept.
+        Assert.Equal(8080, Assert.Single(services[2].RealServers).Port);
+        Assert.Null(services[2].HealthCheck.Port);
+        Assert.Empty(result.Warnings);
+    }
+
+    /// <summary>The comments on the output lines that contain <paramref name="needle"/>.</summary>
+    private static IEnumerable<string> SourceComments(string yaml, string needle) =>
+        yaml.Split('\n').Where(l => l.Contains(needle, StringComparison.Ordinal) && l.Contains('#', StringComparison.Ordinal)).Select(l => l[l.IndexOf('#', StringComparison.Ordinal)..]);
+
+    [Fact]
     public void Import_OnePacketOnATcpService_NotCarriedOverAsKeepalivedResetsIt()
     {
         var (text, _) = KeepalivedImportInputs.RejectedByKeepalived()["OnePacketOnTcp"];
