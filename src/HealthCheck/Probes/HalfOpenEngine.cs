@@ -45,6 +45,13 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
 
     // struct sockaddr_in6: family, port, flow info, address at 8, scope id.
     private const int Ipv6NameLength = 28;
+
+    // An IPV6_PKTINFO control message (struct cmsghdr, 16 bytes, then struct in6_pktinfo: the source and an
+    // interface index of 0), CMSG_SPACE(20) = 40 bytes: the SYN's source, so the kernel does not choose one.
+    private const int Ipv6PktInfo = 50;
+    private const int CmsgHeaderLength = 16;
+    private const int PktInfoLength = 20;
+    private const int PktInfoSpace = 40;
     private const int SlotLength = SynSegment.Ipv6Length;
 
     private readonly Socket _raw;
@@ -294,6 +301,7 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
     {
         var packets = stackalloc byte[2 * BatchSize * SlotLength];
         var names = stackalloc byte[2 * BatchSize * Ipv6NameLength];
+        var controls = stackalloc byte[BatchSize * PktInfoSpace];
         var vectors = stackalloc IoVec[2 * BatchSize];
         var messages = stackalloc MMsgHdr[2 * BatchSize];
         int n4 = 0, n6 = 0;
@@ -333,6 +341,13 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
 
             vectors[slot] = new IoVec { Base = packet, Length = (nuint)length };
             messages[slot] = new MMsgHdr { Name = names + (slot * Ipv6NameLength), NameLength = v4 ? 16u : Ipv6NameLength, Iov = &vectors[slot], IovLength = 1 };
+            if (!v4)
+            {
+                var control = controls + ((n6 - 1) * PktInfoSpace);
+                WritePktInfo(new Span<byte>(control, PktInfoSpace), source);
+                messages[slot].Control = control;
+                messages[slot].ControlLength = PktInfoSpace;
+            }
         }
 
         if (n4 > 0)
@@ -346,6 +361,20 @@ public sealed unsafe class HalfOpenEngine : RoundEngine, IDisposable
         }
 
         return n6 > 0;
+    }
+
+    /// <summary>
+    /// The IPV6_PKTINFO message naming the SYN's source. Without it every IPv6 SYN made the kernel choose a source
+    /// address for the route lookup (RFC 6724 rules over every address of the namespace, the 100 of the bench's lo
+    /// among them), although the header we write already carries ours; IPv4's route lookup has no such step.
+    /// </summary>
+    private static void WritePktInfo(Span<byte> control, ReadOnlySpan<byte> source)
+    {
+        control.Clear();
+        BinaryPrimitives.WriteInt64LittleEndian(control, CmsgHeaderLength + PktInfoLength);
+        BinaryPrimitives.WriteInt32LittleEndian(control[8..], SolIpv6);
+        BinaryPrimitives.WriteInt32LittleEndian(control[12..], Ipv6PktInfo);
+        source[..16].CopyTo(control[CmsgHeaderLength..]);
     }
 
     /// <summary>sendmmsg stops at the first message that fails; resent alone, that one reports its errno.</summary>

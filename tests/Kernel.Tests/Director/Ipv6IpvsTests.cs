@@ -40,9 +40,7 @@ public sealed class Ipv6IpvsTests : IDisposable
             """);
         foreach (var rs in new[] { _cluster.Rs1, _cluster.Rs2 })
         {
-            var up = Shell.Run("ip", "netns", "exec", rs.Namespace, Binary.Path, "realserver", "up", "--vip", Vip6,
-                "--state-dir", Directory.CreateTempSubdirectory("hd-rs-").FullName);
-            Assert.True(up.ExitCode == 0, up.ToString());
+            LvsDrIpv6.RealServerUp(rs, Vip6);
             StartWeb(rs);
             _servers.Add(new ManagedProcess("echo6@" + rs.Name, rs.Namespace, "python3", ["-c", LvsDrIpv6.Server(rs.Name, EchoPort, echo: true)]));
         }

@@ -21,6 +21,14 @@ internal static class LvsDrIpv6
         }
     }
 
+    /// <summary><c>hadirector realserver up --vip</c> on a real server: the IPv6 VIP on lo, kept out of neighbour discovery.</summary>
+    public static void RealServerUp(LanHost rs, string vip)
+    {
+        var up = Shell.Run("ip", "netns", "exec", rs.Namespace, Binary.Path, "realserver", "up", "--vip", vip,
+            "--state-dir", Directory.CreateTempSubdirectory("hd-rs-").FullName);
+        Assert.True(up.ExitCode == 0, up.ToString());
+    }
+
     /// <summary>2001:2::N for the host at 198.18.0.N.</summary>
     public static string Of(LanHost host) => "2001:2::" + host.Address.GetAddressBytes()[3].ToString(CultureInfo.InvariantCulture);
 
@@ -36,10 +44,14 @@ internal static class LvsDrIpv6
         return i >= 0 ? f[i + 1] : null;
     }
 
-    /// <summary>GET http://[vip]:port/ from the router namespace (the client side): the answering real server's name.</summary>
-    public static string Get(LvsDrCluster cluster, string vip, int port)
+    /// <summary>
+    /// GET http://[vip]:port/ from the router namespace (the client side), from <paramref name="source"/> when given:
+    /// the answering real server's name.
+    /// </summary>
+    public static string Get(LvsDrCluster cluster, string vip, int port, string? source = null)
     {
-        var get = Shell.Run("ip", "netns", "exec", cluster.Lan.Router, "curl", "-sS", "--max-time", "5", $"http://[{vip}]:{port}/");
+        string[] from = source is null ? [] : ["--interface", source];
+        var get = Shell.Run("ip", ["netns", "exec", cluster.Lan.Router, "curl", "-sS", "--max-time", "5", .. from, $"http://[{vip}]:{port}/"]);
         Assert.True(get.ExitCode == 0, $"{get}\n{Shell.Run("ip", "netns", "exec", cluster.Lan.Router, "ip", "-6", "neigh").Stdout}\n{cluster.Diagnostics()}");
         return get.Stdout.Trim();
     }
@@ -52,6 +64,26 @@ internal static class LvsDrIpv6
         socket.Connect(IPAddress.Parse(vip), port);
         return socket;
     });
+
+    /// <summary>
+    /// A director configuration of <see cref="LvsDrCluster.Config"/> with an IPv6 instance <c>web6</c> (VRRPv3 over IPv6,
+    /// VRID 51) holding <paramref name="vip"/>, <paramref name="vrrpExtra"/> after the instances (e.g. a sync group) and
+    /// <paramref name="services"/> after the virtual servers.
+    /// </summary>
+    public static string Config(string config, string vip, int priority, string vrrpExtra, string services) => config
+        .Replace("\nmetrics:", $$"""
+
+            - name: web6
+              interface: eth0
+              vrid: 51
+              priority: {{priority}}
+              version: 3
+              advertInterval: 200ms
+              virtualAddresses: [{{vip}}/128]
+        {{vrrpExtra}}
+        metrics:
+        """, StringComparison.Ordinal)
+        .Replace("\nipvs:", "\n" + services + "\nipvs:", StringComparison.Ordinal);
 
     /// <summary>An IPv6 server on [::]:port: an HTTP answer naming the real server, or a line echo prefixed with its name.</summary>
     public static string Server(string name, int port, bool echo) => $$"""
