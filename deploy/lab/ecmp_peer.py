@@ -9,7 +9,7 @@ process start costs seconds in the TCG test VM).
   ecmp_peer.py agent          in the client (and probe) namespace: JSON commands on stdin, one JSON answer a line
                                on stdout. Ops: burst, stream_start, stream_rows, stream_stop, hold, hold_status,
                                hold_release (see Agent). Every connection is bound to a given source address: IPVS's
-                               mh scheduler hashes the client address (no port hashing), so many client addresses
+                               mh scheduler hashes the client address (the lab sets no mh-port), so many client addresses
                                stand for many clients.
 """
 import json, os, select, socket, socketserver, sys, threading, time

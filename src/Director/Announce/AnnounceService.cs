@@ -85,7 +85,7 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
         _time = time;
         _logger = logger;
         _metrics = metrics;
-        _policy = new AnnouncementPolicy(config.Announce?.HoldDown ?? TimeSpan.Zero);
+        _policy = new AnnouncementPolicy(config.Announce?.HoldDown ?? TimeSpan.Zero, time);
     }
 
     /// <summary>Whether this configuration announces anything (else the service does nothing at all).</summary>
@@ -246,7 +246,7 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
             if (before?.HoldDown != next.Announce?.HoldDown)
             {
                 // The last verdicts stay; only the hold-down history restarts (a VIP in hold-down is announced at once).
-                _policy = new AnnouncementPolicy(next.Announce?.HoldDown ?? TimeSpan.Zero);
+                _policy = new AnnouncementPolicy(next.Announce?.HoldDown ?? TimeSpan.Zero, _time);
             }
         }
 
@@ -376,7 +376,6 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
             return;
         }
 
-        var now = _time.GetUtcNow();
         var trackers = _trackers().ToDictionary(t => t.Name, t => t.Reading.Up, StringComparer.Ordinal);
         var ok = Try(() =>
         {
@@ -385,7 +384,7 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
             var routed = _kernel.Routes.List(announce.Table, announce.Protocol).Select(r => r.Destination).ToHashSet();
             foreach (var vip in announce.Vips)
             {
-                var decision = _policy.Decide(vip.Address, ConditionsOf(vip, trackers), _maintenance || _heldVips.Contains(vip.Address), _stopping, now);
+                var decision = _policy.Decide(vip.Address, ConditionsOf(vip, trackers), _maintenance || _heldVips.Contains(vip.Address), _stopping);
                 if (!onLo.Contains(vip.Address) && _kernel.Links.AddAddress(lo, vip.Address, RouteTables.HostPrefix(vip.Address)))
                 {
                     LogVipOnLoopback(_logger, vip.Address);

@@ -10,7 +10,7 @@ internal sealed partial class ConfigReader
 
     private static readonly string[] VirtualServerKeys =
     [
-        "name", "vip", "port", "protocol", "fwmark", "family", "scheduler", "forwarding", "persistence", "persistenceNetmask",
+        "name", "vip", "port", "protocol", "fwmark", "family", "scheduler", "schedulerFlags", "forwarding", "persistence", "persistenceNetmask",
         "onePacket", "healthCheck", "sorryServer", "realServers",
     ];
 
@@ -59,6 +59,7 @@ internal sealed partial class ConfigReader
             FirewallMark = firewallMark,
             Family = family,
             Scheduler = map.Read("scheduler", ParseScheduler, defaults.Scheduler),
+            SchedulerFlags = map.List("schedulerFlags", ScalarParsers.SchedulerFlags.Parse, default),
             Forwarding = map.Read("forwarding", ScalarParsers.ForwardingMethods.Parse, defaults.Forwarding),
             // IPVS keeps the persistence timeout in whole seconds (struct ip_vs_service_user.timeout).
             Persistence = map.Read("persistence", ParsePersistence, defaults.Persistence),

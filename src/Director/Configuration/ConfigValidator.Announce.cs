@@ -5,11 +5,14 @@ internal sealed partial class ConfigValidator
     private const string AnnouncedVips = "announce.vips";
 
     /// <summary>
-    /// The only scheduler that every director computes alike: IPVS's Maglev (<c>mh</c>) places each real server by a
-    /// hash of its address and port, so N directors with the same real servers send a flow to the same one, whatever
-    /// order each added them in. <c>sh</c> and <c>dh</c> also hash, but fill their buckets in the order of the
-    /// service's destination list, which differs between directors as soon as one saw a real server go and come
-    /// back (it is appended at the end), and they move most flows when one changes.
+    /// The only scheduler that directors compute alike and that moves few flows when the real servers change: IPVS's
+    /// Maglev (<c>mh</c>) gives each real server a preference list from a hash of its address and port, the same on
+    /// every director. Where two real servers prefer the same slot, the one earlier in the service's destination list
+    /// wins, so directors agree when their lists are in the same order: hadirector adds destinations sorted by address
+    /// and port (the file's order does not count), and IPVS puts one added again at the head, so a real server that
+    /// one director alone saw fail and return (<c>onFailure: remove</c>) makes that director differ on a few flows
+    /// until the others see it flap too. <c>sh</c> and <c>dh</c> fill their buckets round-robin in list order, so
+    /// any difference moves most flows, and they move most flows when a real server changes.
     /// </summary>
     private static readonly string[] ConsistentSchedulers = ["mh"];
 
@@ -68,8 +71,9 @@ internal sealed partial class ConfigValidator
             if (server.Vip is { } vip && announced.Contains(vip) && !ConsistentSchedulers.Contains(server.Scheduler) && Usable(scheduler))
             {
                 diagnostics.Report(scheduler, $"{vip} is announced (announce.vips), so every director serves it and the router spreads flows over them: "
-                    + $"the scheduler must map a flow to the same real server on every director; '{server.Scheduler}' does not. Use 'mh' (Maglev), "
-                    + "which hashes each real server's address and port; 'sh' and 'dh' depend on the order each director added its real servers in");
+                    + $"the scheduler must map a flow to the same real server on every director; '{server.Scheduler}' does not. Use 'mh' (Maglev): "
+                    + "its table depends only on the real servers and the order they were added in, which hadirector keeps the same on every "
+                    + "director (sorted by address and port); 'sh' and 'dh' move most flows on any change of that order or of a real server");
             }
         }
     }

@@ -43,6 +43,7 @@ internal sealed partial class ConfigValidator
             if (Usable(path))
             {
                 ValidateService(servers[i], path);
+                ValidateSchedulerFlags(servers[i], path);
                 ValidateHealthCheck(servers[i].HealthCheck, FieldPath.Child(path, "healthCheck"));
                 ValidateRealServers(servers[i], path);
             }

@@ -20,6 +20,8 @@ internal static class ScalarParsers
         ("tcp", HealthCheckType.Tcp), ("http", HealthCheckType.Http), ("https", HealthCheckType.Https),
         ("exec", HealthCheckType.Exec), ("agent", HealthCheckType.Agent), ("none", HealthCheckType.None));
 
+    public static readonly YamlNames<SchedulerFlag> SchedulerFlags = new(("mh-fallback", SchedulerFlag.MhFallback), ("mh-port", SchedulerFlag.MhPort));
+
     public static readonly YamlNames<FailureAction> FailureActions = new(("remove", FailureAction.Remove), ("inhibit", FailureAction.Inhibit));
 
     public static readonly YamlNames<AgentProtocol> AgentProtocols = new(("tcp", AgentProtocol.Tcp), ("http", AgentProtocol.Http));

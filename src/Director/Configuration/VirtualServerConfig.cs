@@ -32,6 +32,9 @@ public sealed record VirtualServerConfig
     /// <summary>An IPVS scheduler module name without its <c>ip_vs_</c> prefix.</summary>
     public string Scheduler { get; init; } = "wlc";
 
+    /// <summary>YAML <c>schedulerFlags</c>: <c>mh-fallback</c>, <c>mh-port</c> (only with <c>scheduler: mh</c>).</summary>
+    public ValueList<SchedulerFlag> SchedulerFlags { get; init; } = [];
+
     public IpvsForwardingMethod Forwarding { get; init; } = IpvsForwardingMethod.DirectRoute;
 
     /// <summary>Zero: no persistence.</summary>

@@ -222,6 +222,7 @@ public sealed partial class StatusBuilder(RunningConfig config, VrrpService vrrp
             v.Name,
             key.ToString(),
             v.Scheduler,
+            [.. v.SchedulerFlags.Select(ScalarParsers.SchedulerFlags.Name)],
             ScalarParsers.ForwardingMethods.Name(v.Forwarding),
             Lower(reconciler.RoleOf(key).ToString()),
             inKernel is not null,

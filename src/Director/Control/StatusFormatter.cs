@@ -85,7 +85,7 @@ public static partial class StatusFormatter
         {
             text.AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{v.Name}  {v.Service}  {v.Scheduler}/{v.Forwarding}  {v.Role}{(v.InKernel ? "" : ", not in kernel")}{(v.SorryServerActive ? ", SORRY SERVER in use" : "")}");
+                $"{v.Name}  {v.Service}  {v.Scheduler}{(v.SchedulerFlags.Count > 0 ? $" ({string.Join(',', v.SchedulerFlags)})" : "")}/{v.Forwarding}  {v.Role}{(v.InKernel ? "" : ", not in kernel")}{(v.SorryServerActive ? ", SORRY SERVER in use" : "")}");
             var rows = new List<string[]> { RealServerHeader };
             foreach (var r in v.RealServers)
             {

@@ -97,6 +97,11 @@ public sealed class DesiredTable
                 destinations.Add(destination);
             }
 
+            if (HashesInListOrder(virtualServer.Scheduler))
+            {
+                destinations.Sort(ByAddressAndPort);
+            }
+
             if (!serving && virtualServer.SorryServer is { } sorryServer)
             {
                 var sorry = ServiceMapping.ToDestination(virtualServer, sorryServer);
@@ -111,6 +116,26 @@ public sealed class DesiredTable
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// mh, sh and dh build their tables walking the service's destination list, which IPVS keeps in the order they were
+    /// added (the last added first): directors that must agree on a flow's real server must add them in the same
+    /// order. Sorted by address and port, the order in the file does not count; what still differs is a real
+    /// server that one director alone removed and added back (docs/scale-out.md).
+    /// </summary>
+    private static bool HashesInListOrder(string scheduler) => scheduler is "mh" or "sh" or "dh";
+
+    private static int ByAddressAndPort(IpvsDestination a, IpvsDestination b)
+    {
+        // Without allocating: a pass sorts every mh service's list again.
+        Span<byte> x = stackalloc byte[16];
+        Span<byte> y = stackalloc byte[16];
+        a.Address.TryWriteBytes(x, out var xLength);
+        b.Address.TryWriteBytes(y, out var yLength);
+        var order = xLength.CompareTo(yLength);
+        order = order != 0 ? order : x[..xLength].SequenceCompareTo(y[..yLength]);
+        return order != 0 ? order : a.Port.CompareTo(b.Port);
     }
 
     private static bool IsDrained(IReadOnlyCollection<DrainTarget> drains, string virtualServer, DestinationKey destination)

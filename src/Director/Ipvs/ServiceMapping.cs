@@ -23,6 +23,8 @@ public static class ServiceMapping
             flags |= IpvsServiceFlags.OnePacket;
         }
 
+        flags |= SchedulerFlags(virtualServer.SchedulerFlags);
+
         return new IpvsService
         {
             Family = family,
@@ -35,6 +37,26 @@ public static class ServiceMapping
             Timeout = persistent ? (uint)Math.Ceiling(virtualServer.Persistence.TotalSeconds) : 0,
             NetmaskPrefixLength = persistent ? PrefixLength(virtualServer.PersistenceNetmask, family) : null,
         };
+    }
+
+    /// <summary>
+    /// ip_vs.h: IP_VS_SVC_F_SCHED_MH_FALLBACK is IP_VS_SVC_F_SCHED1 and IP_VS_SVC_F_SCHED_MH_PORT IP_VS_SVC_F_SCHED2 (the
+    /// scheduler reads the bits; the validator allows them only with mh).
+    /// </summary>
+    public static IpvsServiceFlags SchedulerFlags(IEnumerable<SchedulerFlag> flags)
+    {
+        var bits = IpvsServiceFlags.None;
+        foreach (var flag in flags)
+        {
+            bits |= flag switch
+            {
+                SchedulerFlag.MhFallback => IpvsServiceFlags.Scheduler1,
+                SchedulerFlag.MhPort => IpvsServiceFlags.Scheduler2,
+                _ => throw new ArgumentOutOfRangeException(nameof(flags), flag, null),
+            };
+        }
+
+        return bits;
     }
 
     /// <summary>

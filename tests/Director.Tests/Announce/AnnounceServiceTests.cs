@@ -4,6 +4,7 @@ using HaDirector.Director.Control;
 using HaDirector.Director.Tests.Hosting;
 using HaDirector.Director.Tests.Kernel;
 using HaDirector.Director.Tests.Metrics;
+using HaDirector.Linux.Netlink.Ipvs;
 
 namespace HaDirector.Director.Tests.Announce;
 
@@ -113,6 +114,49 @@ public sealed class AnnounceServiceTests
         Assert.Single(director.Kernel.Ipvs.GetServices());
         Assert.All(ParameterPaths, p => Assert.Equal(p.Contains("arp_announce") ? "2" : "1", director.Kernel.SysctlOf(p)));
         Assert.Equal(AnnounceReason.Announcing, Vip(director).Reason);
+    }
+
+    private static string WithFlags(string flags) => Yaml.Replace("    scheduler: mh\n", $"    scheduler: mh\n    schedulerFlags: [{flags}]\n");
+
+    [Fact]
+    public async Task Start_MhSchedulerFlags_ProgrammedAsIpvsServiceFlagsAndShownInStatus()
+    {
+        await using var director = await StartedAsync(yaml: WithFlags("mh-port, mh-fallback"));
+
+        // ip_vs.h: IP_VS_SVC_F_SCHED_MH_FALLBACK = SCHED1, IP_VS_SVC_F_SCHED_MH_PORT = SCHED2 (ipvsadm -b mh-fallback,mh-port).
+        var service = Assert.Single(director.Kernel.Ipvs.GetServices()).Service;
+        Assert.Equal(("mh", IpvsServiceFlags.Scheduler1 | IpvsServiceFlags.Scheduler2), (service.Scheduler, service.Flags));
+        var report = await director.Status.BuildAsync(CancellationToken.None);
+        Assert.Contains("\"scheduler\":\"mh\",\"schedulerFlags\":[\"mh-port\",\"mh-fallback\"]",
+            JsonSerializer.Serialize(report, ControlJsonContext.Default.StatusReport));
+        Assert.Contains("web  198.18.10.80:80/tcp  mh (mh-port,mh-fallback)/dr", StatusFormatter.Format(report, director.Time.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task Reload_MhFallbackAdded_UpdatesTheServiceInPlace()
+    {
+        await using var director = await StartedAsync();
+        director.WriteConfig(WithFlags("mh-fallback"));
+
+        var reload = await director.Control.HandleAsync(new ControlRequest { Verb = "reload" }, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Ok, reload.ExitCode);
+        Assert.Equal(IpvsServiceFlags.Scheduler1, Assert.Single(director.Kernel.Ipvs.GetServices()).Service.Flags);
+        Assert.DoesNotContain(director.Kernel.Ipvs.AllOperations, o => o.Kind == IpvsOperationKind.DeleteService);
+    }
+
+    [Fact]
+    public async Task Start_MhRealServersListedOutOfOrder_AddedSortedByAddressSoEveryDirectorBuildsTheSameTable()
+    {
+        var shuffled = Yaml.Replace(
+            "      - { address: 198.18.1.1, port: 80 }\n      - { address: 198.18.1.2, port: 80 }",
+            "      - { address: 198.18.1.2, port: 80 }\n      - { address: 198.18.1.10, port: 80 }\n      - { address: 198.18.1.1, port: 80 }");
+        Assert.NotEqual(Yaml, shuffled);
+        await using var director = await StartedAsync(yaml: shuffled);
+
+        var added = director.Kernel.Ipvs.AllOperations.Where(o => o.Kind == IpvsOperationKind.AddDestination).Select(o => o.Destination!.Address.ToString());
+
+        Assert.Equal(["198.18.1.1", "198.18.1.2", "198.18.1.10"], added);
     }
 
     [Fact]

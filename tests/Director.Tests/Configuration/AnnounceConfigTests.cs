@@ -67,15 +67,17 @@ public sealed class AnnounceConfigTests
             "a scheduler that is not consistent across directors",
             "announce:\n  vips: [{ address: 198.18.10.80 }]\nvirtualServers:\n  - { name: web, vip: 198.18.10.80, port: 80, scheduler: wlc, realServers: [{ address: 198.18.20.1 }] }\n",
             ["t.yaml:4:58: virtualServers[0].scheduler: 198.18.10.80 is announced (announce.vips), so every director serves it and the router spreads flows over them: "
-                + "the scheduler must map a flow to the same real server on every director; 'wlc' does not. Use 'mh' (Maglev), which hashes each real server's "
-                + "address and port; 'sh' and 'dh' depend on the order each director added its real servers in"]
+                + "the scheduler must map a flow to the same real server on every director; 'wlc' does not. Use 'mh' (Maglev): its table depends only on the "
+                + "real servers and the order they were added in, which hadirector keeps the same on every director (sorted by address and port); "
+                + "'sh' and 'dh' move most flows on any change of that order or of a real server"]
         },
         {
             "sh is refused too",
             "announce:\n  vips: [{ address: 198.18.10.80 }]\nvirtualServers:\n  - { name: web, vip: 198.18.10.80, port: 80, scheduler: sh, realServers: [{ address: 198.18.20.1 }] }\n",
             ["t.yaml:4:58: virtualServers[0].scheduler: 198.18.10.80 is announced (announce.vips), so every director serves it and the router spreads flows over them: "
-                + "the scheduler must map a flow to the same real server on every director; 'sh' does not. Use 'mh' (Maglev), which hashes each real server's "
-                + "address and port; 'sh' and 'dh' depend on the order each director added its real servers in"]
+                + "the scheduler must map a flow to the same real server on every director; 'sh' does not. Use 'mh' (Maglev): its table depends only on the "
+                + "real servers and the order they were added in, which hadirector keeps the same on every director (sorted by address and port); "
+                + "'sh' and 'dh' move most flows on any change of that order or of a real server"]
         },
         {
             "a VIP both announced and a VRRP instance's",

@@ -400,7 +400,7 @@ public sealed class ConfigLoaderTests
             [
                 "t.yaml:6:17: vrrp.instances[0].priority: must be 1..255, got 300",
                 "t.yaml:8:23: vrrp.instances[0].advertInterval: VRRPv2 needs whole seconds 1s..255s, got 100ms",
-                "t.yaml:14:5: virtualServers[0].persistense: unknown key 'persistense'; did you mean 'persistence'? Valid keys: name, vip, port, protocol, fwmark, family, scheduler, forwarding, persistence, persistenceNetmask, onePacket, healthCheck, sorryServer, realServers",
+                "t.yaml:14:5: virtualServers[0].persistense: unknown key 'persistense'; did you mean 'persistence'? Valid keys: name, vip, port, protocol, fwmark, family, scheduler, schedulerFlags, forwarding, persistence, persistenceNetmask, onePacket, healthCheck, sorryServer, realServers",
                 "t.yaml:16:43: virtualServers[0].realServers[0].weight: must be 0..65535, got -1",
                 "t.yaml:17:20: metrics.listen: expected an address and port like 127.0.0.1:9810 or [::1]:9810, or off, got '127.0.0.1'",
             ]

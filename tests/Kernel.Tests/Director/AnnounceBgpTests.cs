@@ -73,6 +73,7 @@ public sealed class AnnounceBgpTests : IDisposable
             vip: {{LvsDrCluster.Vip}}
             port: 80
             scheduler: mh
+            schedulerFlags: [mh-fallback, mh-port]
             healthCheck: { type: tcp, interval: 1s, timeout: 500ms, rise: 1, fall: 1 }
             realServers:
               - { address: {{_cluster.Rs1.Address}} }
@@ -115,7 +116,8 @@ public sealed class AnnounceBgpTests : IDisposable
 
         Wait.Until(Learned, Bound, "the router to learn the VIP via lb1", Diagnostics);
         Assert.Contains("198.18.0.100 dev lo proto 201 scope link", Shell.Check("ip", "-n", Lb1.Namespace, "route", "show", "table", "200"));
-        Assert.Matches(@"TCP\s+198\.18\.0\.100:80 mh", LvsDrCluster.Ipvsadm(Lb1, "-Ln"));
+        // The scheduler flags went over netlink as IP_VS_SVC_F_SCHED_MH_FALLBACK | _MH_PORT: ipvsadm names them.
+        Assert.Matches(@"TCP\s+198\.18\.0\.100:80 mh \(mh-fallback,mh-port\)", LvsDrCluster.Ipvsadm(Lb1, "-Ln"));
         Assert.Equal("1", Shell.Check("ip", "netns", "exec", Lb1.Namespace, "sysctl", "-n", "net.ipv4.vs.sloppy_tcp").Trim());
         // The whole path: the router's kernel got the route from BIRD, lb1's IPVS forwards, a real server answers.
         Assert.Contains(_cluster.Get(), (string[])["rs1", "rs2"]);
