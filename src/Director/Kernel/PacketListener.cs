@@ -66,14 +66,14 @@ public sealed class PacketListener : IArpListener
             _receiveTimeoutMs = milliseconds;
         }
 
-        try
+        // The error code, not an exception: a quiet link times out at every poll (see VrrpSocket.Receive).
+        var received = _socket.Receive(buffer, SocketFlags.None, out var error);
+        return error switch
         {
-            return _socket.Receive(buffer, SocketFlags.None);
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
-        {
-            return null;
-        }
+            SocketError.Success => received,
+            SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted => null,
+            _ => throw new SocketException((int)error),
+        };
     }
 
     public void Dispose() => _socket.Dispose();

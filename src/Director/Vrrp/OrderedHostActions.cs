@@ -63,13 +63,40 @@ public sealed class OrderedHostActions(Action<Exception> onError)
                 return;
             }
 
-            if (coalesceKey is not null && !_queuedKeys.Add(coalesceKey))
+            EnqueueLocked(prerequisite, action, coalesceKey, stillWanted);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Post(Task, Action, object?, Func{bool}?)"/> for an action that takes its state as an argument: run
+    /// inline (the steady case: every periodic advert of a master) it costs no closure.
+    /// </summary>
+    public void Post<TState>(Task prerequisite, Action<TState> action, TState state, object? coalesceKey = null)
+    {
+        lock (_gate)
+        {
+            if (_tail.IsCompleted && prerequisite.IsCompleted)
             {
+                action(state);
                 return;
             }
 
-            _tail = RunAfterAsync(_tail, prerequisite, action, coalesceKey, stillWanted);
+            // Queued (rare: while a takeover's services are programmed): only now a closure.
+            EnqueueLocked(prerequisite, Bind(action, state), coalesceKey, stillWanted: null);
         }
+    }
+
+    // Apart from Post: a lambda over Post's own parameters would allocate its closure on entry, inline path included.
+    private static Action Bind<TState>(Action<TState> action, TState state) => () => action(state);
+
+    private void EnqueueLocked(Task prerequisite, Action action, object? coalesceKey, Func<bool>? stillWanted)
+    {
+        if (coalesceKey is not null && !_queuedKeys.Add(coalesceKey))
+        {
+            return;
+        }
+
+        _tail = RunAfterAsync(_tail, prerequisite, action, coalesceKey, stillWanted);
     }
 
     private async Task RunAfterAsync(Task before, Task prerequisite, Action action, object? coalesceKey, Func<bool>? stillWanted)

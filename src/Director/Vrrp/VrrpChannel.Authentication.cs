@@ -56,13 +56,19 @@ public sealed partial class VrrpChannel
             return true;
         }
 
+        AuthenticationFailed(instance, accepted, failure, trailer.Length >= 2 ? trailer[1] : 0);
+        return false;
+    }
+
+    /// <summary>Counts and logs a failure. Apart from <see cref="Authenticated"/>: its closure would be made for every advert.</summary>
+    private void AuthenticationFailed(VrrpInstance instance, VrrpDatagram accepted, VrrpHmacFailure failure, int keyId)
+    {
         var name = instance.Config.Name;
         _metrics.AuthFailures.WithLabels(name, failure.Label()).Inc();
         if (instance.Runtime.AuthLog.Record(failure) is { } suppressed)
         {
             var source = accepted.Source;
             var vrid = accepted.Packet.VirtualRouterId;
-            var keyId = trailer.Length >= 2 ? trailer[1] : 0;
             Action log = () => LogAuthFailed(_logger, name, source, vrid, failure.Label(), keyId, suppressed);
             if (_offPath is null)
             {
@@ -73,8 +79,6 @@ public sealed partial class VrrpChannel
                 _offPath.Post(log);
             }
         }
-
-        return false;
     }
 
     [LoggerMessage(EventId = 1370, Level = LogLevel.Warning,

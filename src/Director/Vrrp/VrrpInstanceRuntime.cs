@@ -37,6 +37,9 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
     /// <summary>The coalescing key of this instance's own periodic advert (see <see cref="OrderedHostActions"/>).</summary>
     private static readonly object OwnAdvert = new();
 
+    private VrrpInstanceOptions? _ownAdvertOptions;
+    private VrrpPacket? _ownAdvert;
+
     // Resolved once: a labelled lookup (the label values hashed, a reader lock) on every advert, 50 a second at 20 ms,
     // was a visible share of a master's CPU. A removed instance's runtime is dropped with its series.
     private readonly Prometheus.Counter.Child _advertsSent;
@@ -98,6 +101,19 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
 
     public void Execute(VrrpInstanceOptions instance, VrrpAction action)
     {
+        if (action is VrrpAction.SendAdvert send)
+        {
+            _actions.Post(Task.CompletedTask, static s => s.Runtime.SendAdvert(s.Packet), (Runtime: this, Packet: AdvertOf(instance, send.Priority)),
+                send.Priority == VrrpPacket.PriorityStop ? null : OwnAdvert);
+            return;
+        }
+
+        // Apart: the lambdas below share one closure object for the whole switch, made on entry whatever the case.
+        ExecuteOther(action);
+    }
+
+    private void ExecuteOther(VrrpAction action)
+    {
         switch (action)
         {
             case VrrpAction.StateChanged changed:
@@ -108,10 +124,6 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
                 // Off the takeover path: the addresses, advert and GARP that follow in this batch go first.
                 ThreadPool.UnsafeQueueUserWorkItem(c => RecordTransition(c), changed, preferLocal: false);
                 Transitioned?.Invoke(this, changed);
-                break;
-            case VrrpAction.SendAdvert send:
-                var packet = instance.CreateAdvert(send.Priority);
-                _actions.Post(Task.CompletedTask, () => SendAdvert(packet), send.Priority == VrrpPacket.PriorityStop ? null : OwnAdvert);
                 break;
             case VrrpAction.AddVirtualAddresses add:
                 // The services first (DESIGN.md §3): the VIPs, the advert and GARP wait for them, the election does not.
@@ -154,6 +166,26 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
 
     /// <summary>Completes when every host action posted so far has been carried out.</summary>
     public Task Drained => _actions.Drained;
+
+    /// <summary>
+    /// The advert to send: a master's periodic one is made once per set of options (a reload brings new ones), not per
+    /// advert. Called under the driver's lock only.
+    /// </summary>
+    private VrrpPacket AdvertOf(VrrpInstanceOptions instance, byte priority)
+    {
+        if (priority != instance.Priority)
+        {
+            return instance.CreateAdvert(priority);
+        }
+
+        if (!ReferenceEquals(_ownAdvertOptions, instance))
+        {
+            _ownAdvert = instance.CreateAdvert(priority);
+            _ownAdvertOptions = instance;
+        }
+
+        return _ownAdvert!;
+    }
 
     private void SendAdvert(VrrpPacket packet)
     {

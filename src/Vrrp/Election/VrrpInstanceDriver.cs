@@ -22,6 +22,9 @@ public sealed partial class VrrpInstanceDriver : IDisposable
     /// </summary>
     private static readonly TimeSpan EarlyFireRetry = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>The one timer input (it carries nothing): not a new object per advert.</summary>
+    private static readonly VrrpInput.TimerElapsed TimerElapsed = new();
+
     private readonly object _gate = new();
     private readonly VrrpStateMachine _machine;
     private readonly IVrrpActionSink _sink;
@@ -29,6 +32,7 @@ public sealed partial class VrrpInstanceDriver : IDisposable
     private readonly ITimer _timer;
     private readonly Queue<VrrpInput> _pending = new();
     private readonly Dictionary<VrrpDropReason, long> _drops = [];
+    private volatile ReceivedAdvert? _lastReceived;
     private bool _draining;
     private bool _disposed;
     private long _advertsSent;
@@ -108,7 +112,22 @@ public sealed partial class VrrpInstanceDriver : IDisposable
     }
 
     /// <summary>Feeds an advert that <see cref="VrrpAdvertValidator"/> accepted for this instance's VRID.</summary>
-    public void Receive(VrrpDatagram datagram) => Post(VrrpInput.AdvertReceived.From(datagram));
+    public void Receive(VrrpDatagram datagram)
+    {
+        ArgumentNullException.ThrowIfNull(datagram);
+        // The validator hands the same datagram again for a master's unchanged adverts: the same input too.
+        var last = _lastReceived;
+        if (last is null || !ReferenceEquals(last.Datagram, datagram))
+        {
+            last = new ReceivedAdvert(datagram, VrrpInput.AdvertReceived.From(datagram));
+            _lastReceived = last;
+        }
+
+        Post(last.Input);
+    }
+
+    /// <summary>An advert and the input made of it (inputs are immutable: one serves every repeat).</summary>
+    private sealed record ReceivedAdvert(VrrpDatagram Datagram, VrrpInput.AdvertReceived Input);
 
     /// <summary>Counts an advert the validator dropped for this instance's VRID.</summary>
     public void RecordDrop(VrrpDropReason reason)
@@ -166,7 +185,7 @@ public sealed partial class VrrpInstanceDriver : IDisposable
             _sink.CatchUp();
         }
 
-        Process(new VrrpInput.TimerElapsed(), fromTimer: true);
+        Process(TimerElapsed, fromTimer: true);
     }
 
     private void Process(VrrpInput input, bool fromTimer)
@@ -219,7 +238,8 @@ public sealed partial class VrrpInstanceDriver : IDisposable
             }
         }
 
-        var actions = _machine.Step(input);
+        // The machine's own list, read to the end before the next step (inputs posted by the sink wait in _pending).
+        var actions = _machine.StepShared(input);
         if (TakeoverTrace.Enabled)
         {
             // Guarded: the arguments (a type's name, a boxed state) cost an allocation per advert even when tracing is off.

@@ -23,7 +23,14 @@ namespace HaDirector.Vrrp.Election;
 /// </remarks>
 public sealed class VrrpStateMachine
 {
+    private static readonly SendAdvert SendStop = new(VrrpPacket.PriorityStop);
+
     private readonly TimeProvider _time;
+
+    // Reused by every step: a master's Adver_Timer steps 50 times a second at 20 ms, and a fresh list and action per
+    // advert were garbage the daemon had to collect (see StepShared).
+    private readonly List<VrrpAction> _actions = [];
+    private SendAdvert _sendOwn;
     private UInt128 _primaryAddress;
     private long? _deadline;
     private VrrpTransitionCause _downCause = VrrpTransitionCause.MasterDownTimerExpired;
@@ -47,6 +54,7 @@ public sealed class VrrpStateMachine
         Options = options;
         _time = timeProvider;
         _primaryAddress = VrrpAddress.ToNumber(options.PrimaryAddress);
+        _sendOwn = new SendAdvert(options.Priority);
         MasterAdvertInterval = options.AdvertInterval;
     }
 
@@ -107,8 +115,20 @@ public sealed class VrrpStateMachine
 
     public IReadOnlyList<VrrpAction> Step(VrrpInput input)
     {
+        var actions = StepShared(input);
+        return actions.Count == 0 ? [] : [.. actions];
+    }
+
+    /// <summary>
+    /// <see cref="Step"/> without a copy: the list is the machine's own and the next step overwrites it, so the caller
+    /// must be done with it first (<see cref="VrrpInstanceDriver"/> is: it runs a batch before it steps again). The
+    /// steady master's Adver_Timer then allocates nothing.
+    /// </summary>
+    internal List<VrrpAction> StepShared(VrrpInput input)
+    {
         ArgumentNullException.ThrowIfNull(input);
-        var actions = new List<VrrpAction>();
+        var actions = _actions;
+        actions.Clear();
         switch (input)
         {
             case VrrpInput.Start:
@@ -234,6 +254,11 @@ public sealed class VrrpStateMachine
         var before = Options;
         Options = next;
         _primaryAddress = VrrpAddress.ToNumber(next.PrimaryAddress);
+        if (_sendOwn.Priority != next.Priority)
+        {
+            _sendOwn = new SendAdvert(next.Priority);
+        }
+
         var added = next.HeldAddresses.Except(before.HeldAddresses).ToList();
         var removed = before.HeldAddresses.Except(next.HeldAddresses).ToList();
         if (State == VrrpState.Master)
@@ -474,7 +499,7 @@ public sealed class VrrpStateMachine
         if (State == VrrpState.Master)
         {
             Transition(actions, VrrpState.Initialize, VrrpTransitionCause.Shutdown);
-            actions.Add(new SendAdvert(VrrpPacket.PriorityStop));
+            actions.Add(SendStop);
             ReleaseAddresses(actions, stopArp: true);
         }
         else
@@ -494,7 +519,7 @@ public sealed class VrrpStateMachine
         if (State == VrrpState.Master)
         {
             Transition(actions, VrrpState.Backup, VrrpTransitionCause.ManualFailover);
-            actions.Add(new SendAdvert(VrrpPacket.PriorityStop));
+            actions.Add(SendStop);
             actions.Add(new StopGratuitousArp());
             if (!Options.MakeBeforeBreak)
             {
@@ -589,7 +614,7 @@ public sealed class VrrpStateMachine
         Transition(actions, VrrpState.Fault, cause);
         if (wasMaster)
         {
-            actions.Add(new SendAdvert(VrrpPacket.PriorityStop));
+            actions.Add(SendStop);
         }
 
         ReleaseAddresses(actions, stopArp: wasMaster);
@@ -615,7 +640,7 @@ public sealed class VrrpStateMachine
 
     private void SendAdvert(List<VrrpAction> actions)
     {
-        actions.Add(new SendAdvert(Options.Priority));
+        actions.Add(_sendOwn);
         _deadline = _time.GetTimestamp() + ToTimestampTicks(Options.AdvertInterval);
     }
 

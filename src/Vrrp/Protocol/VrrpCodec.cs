@@ -99,9 +99,10 @@ public static class VrrpCodec
         message[6] = 0;
         message[7] = 0;
         var offset = VrrpDatagramView.HeaderLength;
-        foreach (var address in packet.Addresses)
+        // Indexed: a foreach over the interface boxes an enumerator on every advert sent.
+        for (int i = 0; i < packet.Addresses.Count; i++)
         {
-            offset += VrrpAddress.Write(address, message[offset..]);
+            offset += VrrpAddress.Write(packet.Addresses[i], message[offset..]);
         }
 
         if (packet.Version == VrrpVersion.V2)

@@ -82,14 +82,15 @@ public sealed class VrrpSocket : IVrrpSocket
             _receiveTimeoutMs = milliseconds;
         }
 
-        try
+        // The error code, not an exception: a master hears nothing, so every poll interval ends in a timeout, and a
+        // thrown and caught SocketException (stack trace, allocation) four times a second was pure overhead.
+        var received = _socket.Receive(buffer, SocketFlags.None, out var error);
+        return error switch
         {
-            return _socket.Receive(buffer, SocketFlags.None);
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
-        {
-            return null;
-        }
+            SocketError.Success => received,
+            SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted => null,
+            _ => throw new SocketException((int)error),
+        };
     }
 
     public int? TryReceive(Span<byte> buffer) => LinuxSocket.TryReceive(_socket.SafeHandle, buffer);

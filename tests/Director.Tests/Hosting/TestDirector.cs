@@ -66,8 +66,9 @@ internal sealed class TestDirector : IAsyncDisposable
     /// <param name="trackTable">Follow the IPVS table as the daemon does (an instance faults while its table cannot be programmed).</param>
     /// <param name="maintenanceFile">Where announced VIPs' maintenance is kept (a restart test shares one); default: in the test's directory.</param>
     /// <param name="routingDaemons">How announce.routingDaemon is read; default: a client that finds no daemon.</param>
+    /// <param name="vrrpTime">The VRRP service's clock (the daemon gives it one of its own too); default: <see cref="Time"/>.</param>
     public TestDirector(string yaml = WebYaml, Action<FakeKernel>? host = null, ILoggerFactory? loggers = null, bool trackTable = false,
-        string? maintenanceFile = null, Func<RoutingDaemonConfig, IRoutingDaemonClient>? routingDaemons = null)
+        string? maintenanceFile = null, Func<RoutingDaemonConfig, IRoutingDaemonClient>? routingDaemons = null, TimeProvider? vrrpTime = null)
     {
         Kernel.AddInterface("eth0", "198.18.0.1/24");
         host?.Invoke(Kernel);
@@ -87,7 +88,7 @@ internal sealed class TestDirector : IAsyncDisposable
             Tracking.TrackTable(() => Ipvs.Reconciler.Status);
         }
 
-        Vrrp = new VrrpService(config, Kernel, Metrics, Registry, Time, Ipvs, loggers ?? NullLoggerFactory.Instance,
+        Vrrp = new VrrpService(config, Kernel, Metrics, Registry, vrrpTime ?? Time, Ipvs, loggers ?? NullLoggerFactory.Instance,
             new VrrpHooks(Tracking, Scripts, TrackingMetrics));
         Announce = new AnnounceService(config, Kernel, Ipvs, AnnounceUp, Tracking.Snapshot, Time,
             (loggers ?? NullLoggerFactory.Instance).CreateLogger<AnnounceService>(), new AnnounceMetrics(Registry),

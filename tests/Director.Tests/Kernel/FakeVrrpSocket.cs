@@ -55,8 +55,25 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
         }
     }
 
+    /// <summary>
+    /// False: a send is only counted (<see cref="SendCount"/>), neither parsed nor kept, so a test can measure what the
+    /// daemon itself allocates per advert.
+    /// </summary>
+    public bool Recording { get; set; } = true;
+
+    /// <summary>Every send, recorded or not.</summary>
+    public long SendCount => Interlocked.Read(ref _sendCount);
+
+    private long _sendCount;
+
     public void Send(ReadOnlySpan<byte> ipDatagram, IPAddress destination)
     {
+        Interlocked.Increment(ref _sendCount);
+        if (!Recording)
+        {
+            return;
+        }
+
         // Either checksum mode (RFC 5798's, or RFC 9568's for v3 without the pseudo-header).
         if (VrrpCodec.TryParse(ipDatagram, out var datagram) != VrrpDropReason.None
             && VrrpCodec.TryParse(ipDatagram, out datagram, VrrpChecksumMode.MessageOnly) != VrrpDropReason.None)

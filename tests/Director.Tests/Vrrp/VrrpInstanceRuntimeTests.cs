@@ -51,4 +51,56 @@ public sealed class VrrpInstanceRuntimeTests
         var scrape = await Scrape.OfAsync(director.Registry);
         Assert.DoesNotContain("instance=\"web\"", scrape.Text);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Execute_SteadyMasterAdverts_AllocateNothingPerAdvert(bool hmac)
+    {
+        // A master at 20 ms sends 50 adverts a second for as long as it runs: the timer's step, the action, the packet,
+        // the send (its encoding, the HMAC trailer, the counter) must not leave garbage behind each one.
+        var auth = hmac
+            ? "      authentication: { type: hmac, activeKey: 1, keys: [{ id: 1, key: 'director-test-key-one-0123456789abcdef' }] }\n"
+            : "";
+        var yaml = """
+            vrrp:
+              instances:
+                - name: web
+                  interface: eth0
+                  vrid: 51
+                  priority: 150
+                  version: 3
+                  advertInterval: 20ms
+                  virtualAddresses: [198.18.0.100/32]
+                  garp: { repeat: 1, interval: 100ms, refresh: 0s }
+
+            """ + auth;
+        await using var director = new TestDirector(yaml);
+        await director.StartAsync();
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        var instance = director.Instance();
+        Assert.Equal(VrrpState.Master, instance.Driver.State);
+        var socket = director.Kernel.Socket("eth0");
+        socket.Recording = false;
+        // The runtime as the driver calls it on each Adver_Timer firing (the driver's own part: VrrpInstanceDriverTests;
+        // the fake clock's timers allocate per firing themselves).
+        var sink = instance.Runtime;
+        var options = instance.Driver.Options;
+        var advert = new VrrpAction.SendAdvert(options.Priority);
+        for (var i = 0; i < 10; i++)
+        {
+            sink.Execute(options, advert);
+        }
+
+        var sentBefore = socket.SendCount;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 500; i++)
+        {
+            sink.Execute(options, advert);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(500, socket.SendCount - sentBefore);
+        Assert.Equal(0, allocated);
+    }
 }

@@ -227,4 +227,46 @@ public sealed class VrrpInstanceDriverTests : IDisposable
         Assert.Equal(count, _sink.Executed.Count);
         Assert.Null(_driver.TimeUntilNextDeadline);
     }
+
+    [Fact]
+    public void Master_SteadyAdverts_AllocateNothingPerAdvert()
+    {
+        // 50 adverts a second at 20 ms: every object made per advert is garbage the daemon must collect, on the master's
+        // timer thread's heap. The machine's step, its actions and the timer input are reused.
+        var time = new SteppingTimeProvider();
+        var sink = new CountingSink();
+        using var driver = new VrrpInstanceDriver(V3(priority: 100, intervalMs: 20), sink, time);
+        driver.Start();
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(VrrpState.Master, driver.State);
+        for (var i = 0; i < 10; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(20));
+        }
+
+        var sentBefore = sink.Adverts;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(20));
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(1000, sink.Adverts - sentBefore);
+        Assert.Equal(0, allocated);
+    }
+
+    /// <summary>Counts the adverts and keeps nothing (a recording sink allocates per action).</summary>
+    private sealed class CountingSink : IVrrpActionSink
+    {
+        public int Adverts { get; private set; }
+
+        public void Execute(VrrpInstanceOptions instance, VrrpAction action)
+        {
+            if (action is VrrpAction.SendAdvert)
+            {
+                Adverts++;
+            }
+        }
+    }
 }

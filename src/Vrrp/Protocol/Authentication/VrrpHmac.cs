@@ -19,6 +19,19 @@ public static class VrrpHmac
         Span<byte> hmac)
     {
         ArgumentNullException.ThrowIfNull(key);
+        using var state = key.CreateHmac();
+        Compute(state, source, version, vrid, message, trailer, hmac);
+    }
+
+    /// <summary>
+    /// As above with an HMAC made once for the key (<see cref="VrrpHmacKey.CreateHmac"/>) and reset after each use: the
+    /// key schedule and the native context are not rebuilt per advert. Not thread-safe: one caller at a time per state.
+    /// </summary>
+    public static void Compute(
+        IncrementalHash state, IPAddress source, VrrpVersion version, byte vrid, ReadOnlySpan<byte> message, ReadOnlySpan<byte> trailer,
+        Span<byte> hmac)
+    {
+        ArgumentNullException.ThrowIfNull(state);
         var length = VrrpHmacPseudoHeader.Length + message.Length + VrrpHmacTrailer.Length;
         byte[]? rented = null;
         var input = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
@@ -32,7 +45,8 @@ public static class VrrpHmac
             trailer[..VrrpHmacTrailer.HmacOffset].CopyTo(body[message.Length..]);
             body.Slice(message.Length + VrrpHmacTrailer.HmacOffset, VrrpHmacTrailer.HmacLength).Clear();
             Span<byte> digest = stackalloc byte[32];
-            HMACSHA256.HashData(key.Bytes, input, digest);
+            state.AppendData(input);
+            state.GetHashAndReset(digest);
             digest[..VrrpHmacTrailer.HmacLength].CopyTo(hmac);
             CryptographicOperations.ZeroMemory(digest);
         }

@@ -14,10 +14,18 @@ public sealed class VrrpHmacAuthenticator
     private readonly TimeProvider _time;
     private readonly Lock _sendGate = new();
     private readonly Lock _receiveGate = new();
+    private readonly Lock _verifyGate = new();
+
+    // HMAC states made once per key and reset after each advert (VrrpHmac.Compute): by reference, so a reload's new key
+    // object gets its own and the old one's can be let go.
+    private readonly Dictionary<VrrpHmacKey, IncrementalHash> _verifiers = new(ReferenceEqualityComparer.Instance);
+    private IncrementalHash? _signHmac;
+    private VrrpHmacKey? _signKey;
     private readonly Sender[] _senders;
     private readonly long[] _failures = new long[Enum.GetValues<VrrpHmacFailure>().Length];
     private volatile VrrpHmacSettings _settings;
     private volatile Verified? _lastVerified;
+    private long _lastVerifiedAt;
     private ulong _sendSequence;
     private uint _lruClock;
     private long _unauthenticated;
@@ -39,7 +47,7 @@ public sealed class VrrpHmacAuthenticator
 
     /// <summary>The last sender whose advert verified, and when; null before the first.</summary>
     public (IPAddress Source, DateTimeOffset At, byte KeyId)? LastVerified =>
-        _lastVerified is { } v ? (v.Source, v.At, v.KeyId) : null;
+        _lastVerified is { } v ? (v.Source, new DateTimeOffset(Interlocked.Read(ref _lastVerifiedAt), TimeSpan.Zero), v.KeyId) : null;
 
     /// <summary>Adverts without a trailer accepted by a migration mode (what is left to roll out before enforce).</summary>
     public long AcceptedWithoutTrailer => Interlocked.Read(ref _unauthenticated);
@@ -51,6 +59,27 @@ public sealed class VrrpHmacAuthenticator
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
+        lock (_verifyGate)
+        {
+            // The HMAC states of keys the reload removed go now (their key material with them).
+            foreach (var gone in _verifiers.Keys.Where(k => !settings.Keys.Any(n => ReferenceEquals(n, k))).ToList())
+            {
+                _verifiers.Remove(gone, out var state);
+                state!.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The HMAC state of a key for verifying, made on its first advert. Under <see cref="_verifyGate"/>.</summary>
+    private IncrementalHash VerifierOf(VrrpHmacKey key)
+    {
+        if (!_verifiers.TryGetValue(key, out var state))
+        {
+            state = key.CreateHmac();
+            _verifiers[key] = state;
+        }
+
+        return state;
     }
 
     /// <summary>
@@ -66,17 +95,23 @@ public sealed class VrrpHmacAuthenticator
             return 0;
         }
 
-        ulong sequence;
         lock (_sendGate)
         {
-            sequence = NextSequence(settings);
-        }
+            var sequence = NextSequence(settings);
+            new VrrpHmacTrailer(VrrpHmacTrailer.TypeHmacSha256, settings.ActiveKeyId, 0, sequence).Write(trailer);
+            if (settings.Find(settings.ActiveKeyId) is { } key)
+            {
+                if (!ReferenceEquals(_signKey, key))
+                {
+                    // A new active key (or a reload's new copy of it): its HMAC state is made once, not per advert.
+                    _signHmac?.Dispose();
+                    _signHmac = key.CreateHmac();
+                    _signKey = key;
+                }
 
-        new VrrpHmacTrailer(VrrpHmacTrailer.TypeHmacSha256, settings.ActiveKeyId, 0, sequence).Write(trailer);
-        if (settings.Find(settings.ActiveKeyId) is { } key)
-        {
-            VrrpHmac.Compute(key, source, (VrrpVersion)(message[0] >> 4), message[1], message, trailer,
-                trailer.Slice(VrrpHmacTrailer.HmacOffset, VrrpHmacTrailer.HmacLength));
+                VrrpHmac.Compute(_signHmac!, source, (VrrpVersion)(message[0] >> 4), message[1], message, trailer,
+                    trailer.Slice(VrrpHmacTrailer.HmacOffset, VrrpHmacTrailer.HmacLength));
+            }
         }
 
         // Without the active key (configuration refuses that) the zero HMAC fails everywhere: safe.
@@ -134,7 +169,11 @@ public sealed class VrrpHmacAuthenticator
         }
 
         Span<byte> expected = stackalloc byte[VrrpHmacTrailer.HmacLength];
-        VrrpHmac.Compute(key, source, (VrrpVersion)(message[0] >> 4), message[1], message, trailer, expected);
+        lock (_verifyGate)
+        {
+            VrrpHmac.Compute(VerifierOf(key), source, (VrrpVersion)(message[0] >> 4), message[1], message, trailer, expected);
+        }
+
         if (!CryptographicOperations.FixedTimeEquals(expected, trailer.Slice(VrrpHmacTrailer.HmacOffset, VrrpHmacTrailer.HmacLength)))
         {
             return VrrpHmacFailure.BadHmac;
@@ -159,7 +198,13 @@ public sealed class VrrpHmacAuthenticator
             sender.Sequence = fields.Sequence;
         }
 
-        _lastVerified = new Verified(source, now, fields.KeyId);
+        // The time first: status never shows a sender with the time before its first advert.
+        Interlocked.Exchange(ref _lastVerifiedAt, now.UtcTicks);
+        if (_lastVerified is not { } last || last.KeyId != fields.KeyId || !last.Source.Equals(source))
+        {
+            // A new sender or key: not a new object per advert from the same master.
+            _lastVerified = new Verified(source, fields.KeyId);
+        }
         return VrrpHmacFailure.None;
     }
 
@@ -226,5 +271,5 @@ public sealed class VrrpHmacAuthenticator
         public uint LastUsed;
     }
 
-    private sealed record Verified(IPAddress Source, DateTimeOffset At, byte KeyId);
+    private sealed record Verified(IPAddress Source, byte KeyId);
 }

@@ -19,11 +19,12 @@ public sealed record VrrpHmacSettings(
 
     public VrrpHmacKey? Find(byte id)
     {
-        foreach (var key in Keys)
+        // Indexed: a foreach over the interface boxes an enumerator, on every advert signed or verified.
+        for (var i = 0; i < Keys.Count; i++)
         {
-            if (key.Id == id)
+            if (Keys[i].Id == id)
             {
-                return key;
+                return Keys[i];
             }
         }
 
