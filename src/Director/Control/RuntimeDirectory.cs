@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace HaDirector.Director.Control;
@@ -29,7 +28,7 @@ public static class RuntimeDirectory
     }
 
     /// <summary>A file name part for any text (a configuration path): short, and the same for the same text.</summary>
-    public static string Key(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    public static string Key(string text) => Convert.ToHexStringLower(Sha256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 
     /// <summary>The configuration path as the daemon and the CLI both spell it.</summary>
     public static string Canonical(string configPath) => System.IO.Path.GetFullPath(configPath);

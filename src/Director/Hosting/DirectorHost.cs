@@ -145,6 +145,13 @@ public static class DirectorHost
                 context.Cancel = true;
                 _ = reloader.ReloadAsync("SIGHUP");
             });
+            // Start-up's pages (loading the file, building the host, the first passes) are not needed again.
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(MemoryTrim.AfterStartDelay);
+                MemoryTrim.AfterStart();
+            });
+
             host.Run();
             return ExitCodes.Ok;
         }

@@ -8,7 +8,7 @@ namespace HaDirector.Director.Kernel;
 
 /// <summary>
 /// The real <see cref="IHostKernel"/>: rtnetlink for links and addresses, generic netlink for IPVS, /proc/sys,
-/// modprobe, raw sockets for VRRP, libpcap for GARP. Opens nothing until asked; owns the IPVS connections it opens.
+/// modprobe, raw sockets for VRRP, AF_PACKET sockets for GARP. Opens nothing until asked; owns the IPVS connections it opens.
 /// </summary>
 public sealed class LinuxKernel : IHostKernel, IDisposable
 {
@@ -41,7 +41,8 @@ public sealed class LinuxKernel : IHostKernel, IDisposable
             ? new VrrpIpv6Socket(interfaceName, interfaceIndex)
             : new VrrpSocket(interfaceName, interfaceIndex);
 
-    public IArpSender OpenArpSender(string interfaceName) => new PcapArpSender(interfaceName);
+    public IArpSender OpenArpSender(string interfaceName) => new PacketArpSender(
+        _links.GetLink(interfaceName) ?? throw new HostConditionException($"interface '{interfaceName}' does not exist"));
 
     public IArpListener OpenArpListener(string interfaceName, int interfaceIndex) => PacketListener.Arp(interfaceIndex);
 
