@@ -19,8 +19,10 @@ public static class RunCommand
                 return code;
             }
 
+            HaDirector.Vrrp.Timing.TakeoverTrace.Mark("run-main");
             var path = parse.GetRequiredValue(config);
             var result = ConfigLoader.Load(path);
+            HaDirector.Vrrp.Timing.TakeoverTrace.Mark("config-loaded");
             if (CheckConfigCommand.PrintErrors(result, Console.Error))
             {
                 return ExitCodes.ConfigInvalid;

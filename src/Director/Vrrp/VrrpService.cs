@@ -87,6 +87,8 @@ public sealed partial class VrrpService : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // The cold start's marks (HADIRECTOR_TRACE_TAKEOVER=1, bench/failover/cold-start): where a start's seconds go.
+        TakeoverTrace.Mark("vrrp-start");
         var created = new List<VrrpInstance>();
         foreach (var group in _config.Vrrp.Instances.GroupBy(ChannelKey, StringComparer.Ordinal))
         {
@@ -100,6 +102,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         GuardOtherDevices();
         _syncGroups.Attach(_config.Vrrp.SyncGroups, _instances);
         _notify?.Attach(_config, _instances);
+        TakeoverTrace.Mark("vrrp-instances-made");
         foreach (var instance in created)
         {
             _tracking.Arm(instance.Config.Name, instance.Driver);
@@ -364,7 +367,9 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             Family = family,
             RealtimePriority = (_time as PreciseTimeProvider)?.RealtimePriority, // the receive thread as the timer thread
         };
+        TakeoverTrace.Mark("vrrp-socket-open", name);
         var arp = OpenArpSender(name, familyLabel);
+        TakeoverTrace.Mark("arp-sender-open", name);
         // Present at 0 from the start, so an alert on their increase sees the first one.
         _ = _metrics.ForeignAdverts.WithLabels(name, familyLabel);
         _ = _metrics.VipClaims.WithLabels(name, familyLabel);
@@ -457,6 +462,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             LogStaleRemoved(_logger, config.Name, stale, iface.Name);
         }
         runtime.WarmUp(options);
+        TakeoverTrace.Mark("instance-warm", config.Name);
         var driver = new VrrpInstanceDriver(options, runtime, _time, _loggers.CreateLogger<VrrpInstanceDriver>());
         LogConfigured(_logger, config.Name, config.VirtualRouterId, config.Priority, config.Version,
             config.AdvertInterval.TotalMilliseconds, iface.Name, primary);

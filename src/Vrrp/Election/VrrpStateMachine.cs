@@ -185,8 +185,7 @@ public sealed class VrrpStateMachine
             case VrrpInput.SyncBackup:
                 if (State == VrrpState.Master)
                 {
-                    Leave(actions, VrrpState.Backup, VrrpTransitionCause.SyncGroup);
-                    ArmMasterDown(MasterDownInterval, VrrpTransitionCause.MasterDownTimerExpired);
+                    SyncBackup(actions);
                 }
 
                 break;
@@ -356,6 +355,8 @@ public sealed class VrrpStateMachine
                 // becomes master sends SyncMaster, an advert heard meanwhile clears the wish.
                 ArmMasterDown(MasterDownInterval, _downCause);
                 WantsMaster = true;
+                // A copy kept by SyncBackup that no new master took over: this node is not to be master, so it goes.
+                ReleaseAddresses(actions, stopArp: false);
                 return;
             }
 
@@ -536,6 +537,32 @@ public sealed class VrrpStateMachine
             _deadline = null;
             _preemptAt = null;
         }
+    }
+
+    /// <summary>
+    /// Another member of the sync group heard a higher master, so this one leaves Master too, while its own peer has
+    /// not taken over yet: the peer's member becomes master by the group a few milliseconds later (services, VIP,
+    /// advert, GARP). Dropping the VIPs at once left them unserved for that moment, and a SYN sent then was lost (a 1 s
+    /// retransmission in the lab's `resume`, issue 20). With make-before-break this member keeps its VIPs, and so its
+    /// services, until its own new master is heard (<see cref="BackupReceive"/> drops the copy) or, if none is,
+    /// until Master_Down_Interval runs out with the group not wanting master (<see cref="OnTimer"/>).
+    /// </summary>
+    private void SyncBackup(List<VrrpAction> actions)
+    {
+        if (!Options.MakeBeforeBreak)
+        {
+            Leave(actions, VrrpState.Backup, VrrpTransitionCause.SyncGroup);
+        }
+        else
+        {
+            Transition(actions, VrrpState.Backup, VrrpTransitionCause.SyncGroup);
+            actions.Add(new StopGratuitousArp());
+            _preemptAt = null;
+            MasterAddress = null;
+            MasterPriority = 0;
+        }
+
+        ArmMasterDown(MasterDownInterval, VrrpTransitionCause.MasterDownTimerExpired);
     }
 
     private void Resume(List<VrrpAction> actions)

@@ -22,6 +22,14 @@ public sealed class SyncGroupLinksTests
     private static bool Both(TestDirector director, VrrpState state) =>
         director.Instance("web").Driver.State == state && director.Instance("api").Driver.State == state;
 
+    private static async Task StartAsBothMastersAsync(TestDirector director)
+    {
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Master), "both masters");
+        await director.SettleAsync();
+    }
+
     [Fact]
     public async Task Start_BothTimersRunOut_BothBecomeMaster()
     {
@@ -75,6 +83,32 @@ public sealed class SyncGroupLinksTests
     }
 
     [Fact]
+    public async Task OneMemberHearsAHigherMaster_TheOtherKeepsItsVipAndServicesUntilItsOwnNewMasterIsHeard()
+    {
+        await using var director = new TestDirector(Group + "\n" + TestDirector.WebYaml[TestDirector.WebYaml.IndexOf("virtualServers:", StringComparison.Ordinal)..]);
+        await StartAsBothMastersAsync(director);
+        var socket = director.Kernel.Socket("eth0");
+        var peer = IPAddress.Parse("198.18.0.2");
+        Assert.Contains(director.Kernel.Effects, e => e.StartsWith("ipvs add service 198.18.0.100:80/tcp", StringComparison.Ordinal));
+        var before = director.Kernel.Effects.Count;
+
+        // The peer preempts; its api is heard first. web follows api to Backup by the group, but the peer's web takes
+        // its VIP only a moment later: until it is heard, web keeps serving (the lab's `resume` lost a SYN there).
+        socket.Deliver(FakeVrrpSocket.Advert(new VrrpPacket(VrrpVersion.V3, 52, 200, [IPAddress.Parse("198.18.0.101")], TimeSpan.FromSeconds(1)), peer));
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Backup), "both Backup");
+        await director.SettleAsync();
+
+        Assert.DoesNotContain("198.18.0.101/32", director.Kernel.AddressesOf("eth0"));
+        Assert.Contains("198.18.0.100/32", director.Kernel.AddressesOf("eth0"));
+        Assert.DoesNotContain(director.Kernel.Effects.Skip(before), e => e.StartsWith("ipvs delete", StringComparison.Ordinal));
+
+        socket.Deliver(FakeVrrpSocket.Advert(new VrrpPacket(VrrpVersion.V3, 51, 200, [IPAddress.Parse("198.18.0.100")], TimeSpan.FromSeconds(1)), peer));
+        await TestDirector.WaitUntilAsync(() => director.Kernel.Effects.Any(e => e.StartsWith("ipvs delete service 198.18.0.100:80/tcp", StringComparison.Ordinal)),
+            "web's services deactivated once its new master is heard");
+        Assert.DoesNotContain("198.18.0.100/32", director.Kernel.AddressesOf("eth0"));
+    }
+
+    [Fact]
     public async Task MemberFaultsWhileTheOtherWaitsToBecomeMaster_NeitherTakesOver_BothMasterOnceAllCan()
     {
         await using var director = new TestDirector(Group);
@@ -114,10 +148,7 @@ public sealed class SyncGroupLinksTests
     public async Task FailoverOfOneMember_HandsTheGroupOverMakeBeforeBreak_ResumeOfItResumesBoth()
     {
         await using var director = new TestDirector(Group);
-        await director.StartAsync();
-        await director.AdvanceAsync(TestDirector.MasterDown);
-        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Master), "both masters");
-        await director.SettleAsync();
+        await StartAsBothMastersAsync(director);
 
         var answer = director.Control.HandleAsync(new ControlRequest { Verb = "failover", Instance = "web" }, CancellationToken.None);
 

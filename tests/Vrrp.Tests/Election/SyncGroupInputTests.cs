@@ -72,6 +72,38 @@ public sealed class SyncGroupInputTests
     }
 
     [Fact]
+    public void SyncBackup_MakeBeforeBreak_KeepsAddressesUntilItsOwnNewMasterIsHeard()
+    {
+        var h = new ElectionHarness(V3(priority: 150) with { MakeBeforeBreak = true });
+        h.StartAsMaster();
+
+        Assert.Equal<VrrpAction>(
+            [
+                new VrrpAction.StateChanged(VrrpState.Master, VrrpState.Backup, VrrpTransitionCause.SyncGroup),
+                new VrrpAction.StopGratuitousArp(),
+            ],
+            h.Step(new VrrpInput.SyncBackup()));
+        Assert.True(h.Machine.HoldsAddresses);
+        Assert.Empty(h.Advert(0));
+        Assert.Equal<VrrpAction>([new VrrpAction.RemoveVirtualAddresses([Vip])], h.Advert(200));
+        Assert.False(h.Machine.HoldsAddresses);
+    }
+
+    [Fact]
+    public void SyncBackup_MakeBeforeBreakNoNewMasterAndGroupStaysBackup_ReleasesAddressesAtMasterDown()
+    {
+        var h = new ElectionHarness(V3(priority: 150) with { MakeBeforeBreak = true });
+        h.StartAsMaster();
+        h.Machine.MasterGate = () => false;
+        h.Step(new VrrpInput.SyncBackup());
+
+        Assert.Equal<VrrpAction>([new VrrpAction.RemoveVirtualAddresses([Vip])], h.Tick(h.Machine.MasterDownInterval));
+        Assert.Equal(VrrpState.Backup, h.Machine.State);
+        Assert.False(h.Machine.HoldsAddresses);
+        Assert.True(h.Machine.WantsMaster);
+    }
+
+    [Fact]
     public void SyncFault_Master_ResignsIntoFault_SyncRecoveredBackup()
     {
         var h = new ElectionHarness(V3(priority: 150));
