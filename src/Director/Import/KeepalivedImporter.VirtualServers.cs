@@ -98,6 +98,8 @@ public sealed partial class KeepalivedImporter
         KeepalivedNode? quorum = null;
         KeepalivedNode? ops = null;
         KeepalivedNode? sorryServer = null;
+        var flags = new Seq();
+        KeepalivedNode? firstFlag = null;
         foreach (var child in node.Children ?? [])
         {
             switch (child.Keyword)
@@ -123,6 +125,11 @@ public sealed partial class KeepalivedImporter
                     break;
                 case "ops":
                     ops = child;
+                    break;
+                case "mh-port" or "mh-fallback":
+                    // The mh scheduler's flags (IP_VS_SVC_F_SCHED_MH_PORT/_FALLBACK): the same in HaDirector.
+                    flags.Add(Scalar.Str(child.Keyword));
+                    firstFlag ??= child;
                     break;
                 case "sorry_server":
                     sorryServer = child; // its port depends on lb_kind, which may come later
@@ -189,6 +196,10 @@ public sealed partial class KeepalivedImporter
             map.Add("scheduler", Scalar.Str("wlc"), "keepalived's default");
         }
         map.Add("forwarding", Scalar.Str(forwarding.Value), forwarding.Comment);
+        if (firstFlag is not null)
+        {
+            map.Add("schedulerFlags", flags, Loc(firstFlag));
+        }
         foreach (var entry in rest.Entries.Where(e => e.Key is "persistence" or "persistenceNetmask" or "onePacket"))
         {
             map.Entries.Add(entry);

@@ -91,6 +91,10 @@ public static class KeepalivedImportInputs
         ("delay_loop 10\nretry 2", "virtualServers[0].healthCheck.retry", "2"),
     ];
 
+    /// <summary>The mh scheduler with keepalived's flag keywords and inhibit_on_failure.</summary>
+    public static string MhWithFlags => Instance + Service.Replace("lb_algo rr", "lb_algo mh\nmh-port\nmh-fallback", StringComparison.Ordinal)
+        .Replace("protocol TCP", "protocol TCP\ninhibit_on_failure", StringComparison.Ordinal);
+
     public const string GlobalVersionAndGarp = "global_defs {\nvrrp_version 3\nvrrp_garp_master_repeat 2\nvrrp_garp_interval 0.05\n}\n" + Instance;
 
     // keepalived -t calls a script it would run without script security a "SECURITY VIOLATION".
@@ -341,6 +345,7 @@ public static class KeepalivedImportInputs
         {
             ["Instance"] = Instance,
             ["GlobalVersionAndGarp"] = GlobalVersionAndGarp,
+            ["MhWithFlags"] = MhWithFlags,
             ["VrrpScript"] = VrrpScript,
             ["SyncGroup"] = SyncGroup,
             ["SyncGroupTrackers"] = SyncGroupTrackers,

@@ -224,6 +224,22 @@ public sealed class KeepalivedImporterTests
     }
 
     [Fact]
+    public void Import_MhWithItsFlagsAndInhibit_SchedulerFlagsCarriedOverAndValid()
+    {
+        // Without mh-fallback, an inhibited (weight 0) real server keeps its Maglev slots and the connections hashed to
+        // them are refused, so HaDirector refuses mh + inhibit without it: keepalived's flags must come across.
+        var text = KeepalivedImportInputs.MhWithFlags;
+        var result = Import(text);
+
+        var yaml = AssertYaml(result);
+        Assert.Equal(("mh", "mh-port", "mh-fallback"),
+            (Scalar(yaml, "virtualServers[0].scheduler"), Scalar(yaml, "virtualServers[0].schedulerFlags[0]"), Scalar(yaml, "virtualServers[0].schedulerFlags[1]")));
+        Assert.Empty(result.Warnings);
+        Assert.Contains($"schedulerFlags:  # {Main}:{LineOf(text, "mh-port")}", yaml, StringComparison.Ordinal);
+        AssertValid(result);
+    }
+
+    [Fact]
     public void Import_NoLbKind_KeepalivedsNat()
     {
         var result = Import(KeepalivedImportInputs.NoLbKind);
