@@ -33,6 +33,15 @@ public sealed partial class VrrpChannel : IDisposable
     /// <summary>The most datagrams one <see cref="CatchUp"/> dispatches.</summary>
     private const int CatchUpLimit = 64;
 
+    private readonly TimeProvider _time;
+
+    /// <summary>
+    /// How long after becoming master another MAC's frames for a VIP are the handover's, not a conflict: the peer that
+    /// just stepped down may still have the end of its GARP burst, or an ARP request its kernel made from the VIP, on
+    /// the wire. They are still answered with our announcement.
+    /// </summary>
+    public static readonly TimeSpan HandoverGrace = TimeSpan.FromSeconds(1);
+
     /// <param name="offPath">Where the drop log lines are written (off the receive thread); null: inline.</param>
     public VrrpChannel(IVrrpSocket socket, DirectorMetrics metrics, ILogger logger, TimeProvider? time = null, OffPathLog? offPath = null)
     {
@@ -40,8 +49,9 @@ public sealed partial class VrrpChannel : IDisposable
         _metrics = metrics;
         _logger = logger;
         _offPath = offPath;
-        Foreign = new ForeignAdverts(time ?? TimeProvider.System);
-        Conflicts = new ArpConflicts(time ?? TimeProvider.System);
+        _time = time ?? TimeProvider.System;
+        Foreign = new ForeignAdverts(_time);
+        Conflicts = new ArpConflicts(_time);
     }
 
     /// <summary>The adverts this interface dropped lately (other routers, misconfigured peers), for status.</summary>
@@ -373,6 +383,11 @@ public sealed partial class VrrpChannel : IDisposable
 
             var name = instance.Config.Name;
             instance.Runtime.Reannounce();
+            if (_time.GetUtcNow() - instance.Runtime.Since < HandoverGrace)
+            {
+                return;
+            }
+
             _metrics.AddressConflicts.WithLabels(name).Inc();
             if (Conflicts.Record(name, address, mac) is not { } suppressed)
             {

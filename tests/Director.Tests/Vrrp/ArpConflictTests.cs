@@ -25,6 +25,7 @@ public sealed class ArpConflictTests
         await director.StartAsync();
         await director.AdvanceAsync(TestDirector.MasterDown);
         Assert.Equal(VrrpState.Master, director.Instance().Driver.State);
+        await director.AdvanceAsync(VrrpChannel.HandoverGrace); // a peer's frames right after a takeover are the handover's
         return director;
     }
 
@@ -54,6 +55,26 @@ public sealed class ArpConflictTests
 
         await director.AdvanceAsync(TimeSpan.FromSeconds(11));
         Assert.Empty((await director.Status.BuildAsync(CancellationToken.None)).Instances.Single().Warnings);
+    }
+
+    [Fact]
+    public async Task ArpFromAnotherMacForOurVip_RightAfterTheTakeover_TheHandoversNotAConflictButAnnouncedAgain()
+    {
+        // The peer that just stepped down may still have frames for the VIP on the wire (the link-flap test in
+        // Integration.Tests saw one once this node's ARP watch survived the flap).
+        var loggers = new RecordingLoggerFactory();
+        await using var director = new TestDirector(loggers: loggers);
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        var runtime = director.Instance().Runtime;
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(500)); // the takeover's burst is over, the grace is not
+        var sent = runtime.AnnouncementsSent;
+
+        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal((0, 0d), (Conflicts(loggers).Count, await CountAsync(director) ?? 0));
+        await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent > sent, "our announcement again");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using HaDirector.Director.Tests.Hosting;
 using HaDirector.Director.Tests.Metrics;
+using HaDirector.Director.Vrrp;
 using HaDirector.Linux.Packets;
 using HaDirector.Vrrp.Election;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,7 @@ public sealed class NeighbourConflictTests
         {
             await director.AdvanceAsync(TestDirector.MasterDown);
             Assert.Equal(VrrpState.Master, director.Instance("web6").Driver.State);
+            await director.AdvanceAsync(VrrpChannel.HandoverGrace);
         }
 
         return director;
