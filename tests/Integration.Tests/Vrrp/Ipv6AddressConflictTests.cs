@@ -54,6 +54,7 @@ public sealed class Ipv6AddressConflictTests : IDisposable
         var lb1 = Start(_lan["lb1"], 150);
         Wait.Until(() => Ipv6Lan.HasAddress(_lan["lb1"], Vip) && File.Exists(lb1.SocketPath), Bound, "lb1 master alone", Diagnostics);
         Assert.Equal(0, lb1.Metric(Series));
+        Thread.Sleep(TimeSpan.FromSeconds(1.2)); // past the handover grace (VrrpChannel.HandoverGrace, 1 s): a conflict from now on
 
         var lb2 = _lan["lb2"];
         Shell.Check("ip", ["netns", "exec", lb2.Namespace, "python3", "-c", SendAdvert, lb2.Mac, Vip.ToString(), LinkLocal(lb2)]);

@@ -124,6 +124,7 @@ public sealed class VrrpSafetyTests : IDisposable
         var lb1 = Start(Lb1, 150);
         Wait.Until(() => Lb1.HasAddress(Vip) && File.Exists(lb1.SocketPath), Bound, "lb1 master alone", Diagnostics);
         Assert.Equal(0, lb1.Metric("hadirector_vrrp_address_conflicts_total{instance=\"web\"}"));
+        Thread.Sleep(TimeSpan.FromSeconds(1.2)); // past the handover grace (VrrpChannel.HandoverGrace, 1 s): a conflict from now on
 
         // lb2 runs no daemon here: a host that does not speak VRRP with us sends a gratuitous ARP for our VIP (what
         // `arping -U -c 1 -s VIP VIP` sends), from its own MAC, through a raw packet socket.
