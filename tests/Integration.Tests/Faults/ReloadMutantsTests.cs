@@ -27,6 +27,6 @@ public sealed partial class ReloadMutantsTests
         Assert.Contains("breaks: 0", result.Stdout, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"mutants: 300; accepted (?<accepted>\d+) .*; rejected (?<rejected>\d+):")]
+    [GeneratedRegex(@"mutants: 300 of 300; accepted (?<accepted>\d+) .*; rejected (?<rejected>\d+):")]
     private static partial Regex Summary();
 }
