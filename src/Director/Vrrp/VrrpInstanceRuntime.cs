@@ -11,7 +11,7 @@ namespace HaDirector.Director.Vrrp;
 
 /// <summary>
 /// Carries out one instance's election actions on the host: adverts through the interface's channel,
-/// IPVS services and VIPs (services first), gratuitous ARP or (IPv6) unsolicited neighbour adverts through libpcap;
+/// IPVS services and VIPs (services first), gratuitous ARP or (IPv6) unsolicited neighbour adverts through a packet socket;
 /// records state for status and metrics.
 /// </summary>
 public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable

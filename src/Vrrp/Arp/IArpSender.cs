@@ -1,6 +1,6 @@
 namespace HaDirector.Vrrp.Arp;
 
-/// <summary>Sends a raw Ethernet frame on one interface (an edge: libpcap in production).</summary>
+/// <summary>Sends a raw Ethernet frame on one interface (an edge: an AF_PACKET socket in production, Director's Kernel/PacketArpSender).</summary>
 public interface IArpSender : IDisposable
 {
     System.Net.NetworkInformation.PhysicalAddress MacAddress { get; }

@@ -4,7 +4,7 @@ namespace HaDirector.Vrrp.Arp;
 
 /// <summary>
 /// An <see cref="IArpSender"/> that survives its device: a failed send closes the sender, opens a new one and sends
-/// again once. A libpcap handle keeps the error of a link that went down ("send: Network is down") after the link is
+/// again once. A packet socket bound to a link keeps the error of the link going down ("Network is down") after the link is
 /// back, and the takeover's gratuitous ARP after a link flap must not be lost to it.
 /// </summary>
 public sealed class ReopeningArpSender : IArpSender

@@ -65,9 +65,10 @@ public sealed class DebPackageTests : IClassFixture<DebPackageTests.Package>
     }
 
     [Fact]
-    public void Depends_OnlyLibcFromTheNeededEntriesAndLibpcap()
+    public void Control_DependsOnLibcOnly_RecommendsIpvsadmAndOpenSsl()
     {
-        Assert.Matches(@"^libc6 \(>= 2\.\d+\), libpcap0\.8$", _package.Field("Depends"));
+        Assert.Matches(@"^libc6 \(>= 2\.\d+\)$", _package.Field("Depends"));
+        Assert.Equal("ipvsadm, libssl3 | libssl3t64", _package.Field("Recommends"));
     }
 
     [Theory]

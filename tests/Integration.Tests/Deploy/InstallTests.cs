@@ -66,7 +66,7 @@ public sealed class InstallTests : IClassFixture<PublishedBinary>, IDisposable
     }
 
     /// <summary>
-    /// The single file in a namespace: it must load libpcap (GARP), open the raw VRRP socket and add the VIP over
+    /// The single file in a namespace: it must open the packet socket (GARP), the raw VRRP socket and add the VIP over
     /// netlink exactly as the framework-dependent build does.
     /// </summary>
     [Fact]
