@@ -1,4 +1,5 @@
 using System.Text;
+using HaDirector.Vrrp.Crypto;
 
 namespace HaDirector.Director.Control;
 

@@ -52,4 +52,24 @@ public sealed class FootprintTests : IDisposable
         Assert.DoesNotContain("libpcap", maps, StringComparison.Ordinal);
         Assert.DoesNotContain("socket:[", maps, StringComparison.Ordinal);
     }
+
+    /// <summary>HMAC adverts are signed by the daemon's own HMAC-SHA256 (Vrrp/Crypto), not OpenSSL's 4 MiB of libraries.</summary>
+    [Fact]
+    public void Master_SigningHmacAdverts_DoesNotMapOpenSsl()
+    {
+        var lb1 = _lan["lb1"];
+        var config = DirectorProcess.VrrpConfig(51, 150, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()).Replace(
+            "      virtualAddresses:",
+            $"      authentication: {{ type: hmac, activeKey: 1, keys: [{{ id: 1, key: 'hex:{new string('7', 64)}' }}] }}\n      virtualAddresses:",
+            StringComparison.Ordinal);
+        var director = _lan.Start(lb1, config);
+        Wait.Until(() => lb1.HasAddress(Vip), Bound, "lb1 master", () => director.Process.Output);
+        Wait.Until(() => director.Metric("hadirector_vrrp_adverts_sent_total{instance=\"web\"}") >= 5, Bound,
+            "five signed adverts sent", () => director.Process.Output);
+
+        var maps = File.ReadAllText($"/proc/{director.Process.Pid}/maps");
+
+        Assert.DoesNotContain("libcrypto", maps, StringComparison.Ordinal);
+        Assert.DoesNotContain("libssl", maps, StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Security.Cryptography;
+using HaDirector.Vrrp.Crypto;
 
 namespace HaDirector.Vrrp.Protocol.Authentication;
 
@@ -24,11 +25,11 @@ public static class VrrpHmac
     }
 
     /// <summary>
-    /// As above with an HMAC made once for the key (<see cref="VrrpHmacKey.CreateHmac"/>) and reset after each use: the
-    /// key schedule and the native context are not rebuilt per advert. Not thread-safe: one caller at a time per state.
+    /// As above with an HMAC made once for the key (<see cref="VrrpHmacKey.CreateHmac"/>): the key's pads are not
+    /// hashed again per advert.
     /// </summary>
     public static void Compute(
-        IncrementalHash state, IPAddress source, VrrpVersion version, byte vrid, ReadOnlySpan<byte> message, ReadOnlySpan<byte> trailer,
+        HmacSha256 state, IPAddress source, VrrpVersion version, byte vrid, ReadOnlySpan<byte> message, ReadOnlySpan<byte> trailer,
         Span<byte> hmac)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -45,8 +46,7 @@ public static class VrrpHmac
             trailer[..VrrpHmacTrailer.HmacOffset].CopyTo(body[message.Length..]);
             body.Slice(message.Length + VrrpHmacTrailer.HmacOffset, VrrpHmacTrailer.HmacLength).Clear();
             Span<byte> digest = stackalloc byte[32];
-            state.AppendData(input);
-            state.GetHashAndReset(digest);
+            state.Compute(input, digest);
             digest[..VrrpHmacTrailer.HmacLength].CopyTo(hmac);
             CryptographicOperations.ZeroMemory(digest);
         }

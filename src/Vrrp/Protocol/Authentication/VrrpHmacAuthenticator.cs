@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using HaDirector.Vrrp.Crypto;
 
 namespace HaDirector.Vrrp.Protocol.Authentication;
 
@@ -16,10 +17,10 @@ public sealed class VrrpHmacAuthenticator
     private readonly Lock _receiveGate = new();
     private readonly Lock _verifyGate = new();
 
-    // HMAC states made once per key and reset after each advert (VrrpHmac.Compute): by reference, so a reload's new key
+    // HMAC states made once per key (VrrpHmac.Compute): by reference, so a reload's new key
     // object gets its own and the old one's can be let go.
-    private readonly Dictionary<VrrpHmacKey, IncrementalHash> _verifiers = new(ReferenceEqualityComparer.Instance);
-    private IncrementalHash? _signHmac;
+    private readonly Dictionary<VrrpHmacKey, HmacSha256> _verifiers = new(ReferenceEqualityComparer.Instance);
+    private HmacSha256? _signHmac;
     private VrrpHmacKey? _signKey;
     private readonly Sender[] _senders;
     private readonly long[] _failures = new long[Enum.GetValues<VrrpHmacFailure>().Length];
@@ -71,7 +72,7 @@ public sealed class VrrpHmacAuthenticator
     }
 
     /// <summary>The HMAC state of a key for verifying, made on its first advert. Under <see cref="_verifyGate"/>.</summary>
-    private IncrementalHash VerifierOf(VrrpHmacKey key)
+    private HmacSha256 VerifierOf(VrrpHmacKey key)
     {
         if (!_verifiers.TryGetValue(key, out var state))
         {

@@ -33,9 +33,8 @@ public sealed class VrrpHmacKey : IEquatable<VrrpHmacKey>
 
     public int Length => _key.Length;
 
-    /// <summary>A fresh HMAC-SHA256 over this key, for one thread at a time (the key goes into it, not out).</summary>
-    public System.Security.Cryptography.IncrementalHash CreateHmac() =>
-        System.Security.Cryptography.IncrementalHash.CreateHMAC(System.Security.Cryptography.HashAlgorithmName.SHA256, _key);
+    /// <summary>A fresh HMAC-SHA256 over this key (the key goes into it, not out).</summary>
+    public Crypto.HmacSha256 CreateHmac() => new(_key);
 
     /// <summary>Same id and same bytes (a reload that keeps a key keeps its replay state), compared in constant time.</summary>
     public bool Equals(VrrpHmacKey? other) =>

@@ -1,7 +1,6 @@
-using System.Text;
-using HaDirector.Director.Control;
+using HaDirector.Vrrp.Crypto;
 
-namespace HaDirector.Director.Tests.Control;
+namespace HaDirector.Vrrp.Tests.Crypto;
 
 public sealed class Sha256Tests
 {
@@ -19,14 +18,5 @@ public sealed class Sha256Tests
         {
             Assert.Equal(System.Security.Cryptography.SHA256.HashData(data.AsSpan(0, length)), Sha256.HashData(data.AsSpan(0, length)));
         }
-    }
-
-    [Fact]
-    public void Key_OfAPath_IsTheFirstSixteenHexDigitsOfItsSha256()
-    {
-        const string path = "/etc/hadirector/hadirector.yaml";
-        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(path)))[..16];
-
-        Assert.Equal(expected, RuntimeDirectory.Key(path));
     }
 }
