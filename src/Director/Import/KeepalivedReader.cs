@@ -15,6 +15,11 @@ public sealed class KeepalivedReader
     private const int MaxIncludeDepth = 32;
     private const int MaxExpansionDepth = 32;
 
+    // Bounds on what one source line may expand into: a definition that names itself twice doubles at each level
+    // ($A=$A $A), which the depth bound alone lets grow to 2^32 (a fuzzer's find: the import hung, allocating).
+    private const int MaxExpandedLength = 64 * 1024;
+    private const int MaxExpandedLines = 10_000;
+
     private readonly IIncludeResolver _resolver;
     private readonly string? _configId;
     private readonly Dictionary<string, Definition> _definitions = new(StringComparer.Ordinal);
@@ -23,6 +28,8 @@ public sealed class KeepalivedReader
     private readonly List<ImportMessage> _errors = [];
     private readonly List<ImportMessage> _warnings = [];
     private Definition? _continuing;
+    private int _expanded;
+    private bool _expansionReported;
 
     private KeepalivedReader(IIncludeResolver resolver, string? configId)
     {
@@ -129,9 +136,21 @@ public sealed class KeepalivedReader
 
     private void Process(string line, SourceLocation location, int depth)
     {
-        if (depth > MaxExpansionDepth)
+        if (depth == 0)
         {
-            _errors.Add(new ImportMessage(location, "", $"definitions expand into each other without end in '{line}'"));
+            _expanded = 0;
+            _expansionReported = false;
+        }
+
+        if (depth > MaxExpansionDepth || ++_expanded > MaxExpandedLines || line.Length > MaxExpandedLength)
+        {
+            if (!_expansionReported)
+            {
+                var shown = line.Length > 80 ? line[..80] + "..." : line;
+                _errors.Add(new ImportMessage(location, "", $"definitions expand into each other without end in '{shown}' " +
+                    $"(deeper than {MaxExpansionDepth}, over {MaxExpandedLines} lines or {MaxExpandedLength / 1024} KiB)"));
+                _expansionReported = true;
+            }
             return;
         }
 
@@ -260,6 +279,10 @@ public sealed class KeepalivedReader
             sb.Append(value);
             changed = true;
             i = after;
+            if (sb.Length > MaxExpandedLength)
+            {
+                break; // Process reports it: the rest cannot make it shorter
+            }
         }
         return changed ? sb.ToString() : null;
     }

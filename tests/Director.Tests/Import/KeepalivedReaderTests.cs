@@ -179,6 +179,19 @@ public sealed class KeepalivedReaderTests
         Assert.Contains(result.Errors, e => e.Location.Line == 2 && e.Text.Contains("without end", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("$A=$A $A\nkey $A\n")] // twice as long at each level
+    [InlineData("$A=\\\n$A \\\n$A\nkey $A\n")] // a multi-line definition: twice as many lines at each level
+    public void Read_DefinitionThatDoublesAtEachLevel_ErrorOnceInsteadOfExponentialExpansion(string text)
+    {
+        // bench/fuzz's keepalived-conf harness found the first kind (the import hung, allocating without end).
+        var result = Read(text);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(text.Split('\n').Length - 1, error.Location.Line);
+        Assert.Contains("without end", error.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void DefaultConfigId_HostNameWithDomain_UpToTheFirstDot()
     {
