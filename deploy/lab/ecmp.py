@@ -315,12 +315,30 @@ control: {{ socket: {self.dir}/{d}.sock }}
         return {(h["source"], h["port"]): h["rs"] for h in got}
 
     def held_since(self, t):
-        """The long-lived connections' state: (alive and answered after t by their first real server only, the rest)."""
-        good, bad = [], []
-        for h in self.client("hold_status"):
-            fine = not h["error"] and h["last_ok"] and h["last_ok"] > t and h["servers"] == [h["rs"]]
-            (good if fine else bad).append(h)
-        return good, bad
+        """The long-lived connections' state: (alive and answered after t by their first real server only, the rest).
+        A connection with no error that has not been answered since t yet is waited for (up to the request timeout):
+        a stall of the emulated VM delays an answer without breaking anything."""
+        def split():
+            good, bad, waiting = [], [], []
+            for h in self.client("hold_status"):
+                if h["error"] or h["servers"] != [h["rs"]]:
+                    bad.append(h)
+                elif h["last_ok"] and h["last_ok"] > t:
+                    good.append(h)
+                else:
+                    waiting.append(h)
+            return good, bad, waiting
+        end = time.time() + REQUEST_TIMEOUT
+        good, bad, waiting = split()
+        while waiting and time.time() < end:
+            time.sleep(0.5)
+            good, bad, waiting = split()
+        return good, bad + waiting
+
+    @staticmethod
+    def describe(held):
+        """A few broken long-lived connections, for a verdict's message."""
+        return [(h["source"], h["port"], h["error"], h["servers"], h["answers"]) for h in held[:3]]
 
     # ---------- the steps ------------------------------------------------------------------------------
     def realservers_up(self):
@@ -494,8 +512,7 @@ control: {{ socket: {self.dir}/{d}.sock }}
              "stream": w}
         problems = []
         if bad:
-            problems.append(f"{len(bad)} long-lived connections broke or changed real server: "
-                            f"{[(h['source'], h['error'], h['servers']) for h in bad[:3]]}")
+            problems.append(f"{len(bad)} long-lived connections broke or changed real server: {self.describe(bad)}")
         if w["failed"]:
             problems.append(f"{w['failed']} new requests failed {w['errors']}")
         return f, problems
@@ -548,11 +565,13 @@ control: {{ socket: {self.dir}/{d}.sock }}
         self.stream_after(t_lost + 1, 10)
         w = self.stream_window(t0, time.time())
         good, bad = self.held_since(t_lost + 1)
-        self.figures["failover"] = dict(w, withdrawn_s=round(t_lost - t0, 3))
+        # "drain", not "failover": the first scenario's summary (Lab.summary) reads a "failover" figure as its own.
+        self.figures["drain"] = dict(w, withdrawn_s=round(t_lost - t0, 3))
         self.note(f"the route lost d3 {t_lost - t0:.2f} s after the command started (.NET start included); new requests "
                   f"{w['requests']}, {w['failed']} failed, slowest {w['slowest_s']} s; long-lived {len(good)} of {len(good) + len(bad)} fine")
         if w["failed"] or bad:
-            raise RuntimeError(f"{w['failed']} requests failed {w['errors']}, {len(bad)} long-lived connections broke")
+            raise RuntimeError(f"{w['failed']} requests failed {w['errors']}, {len(bad)} long-lived connections broke: "
+                               f"{self.describe(bad)}")
         return f"d3 withdrawn; {w['requests']} new requests, 0 failed; all {len(good)} long-lived connections kept their real server"
 
     def resume(self):
@@ -570,7 +589,8 @@ control: {{ socket: {self.dir}/{d}.sock }}
         good, bad = self.held_since(t0 + took)
         self.figures["resume"] = dict(w, announced_s=round(took, 3))
         if w["failed"] or bad:
-            raise RuntimeError(f"{w['failed']} requests failed {w['errors']}, {len(bad)} long-lived connections broke")
+            raise RuntimeError(f"{w['failed']} requests failed {w['errors']}, {len(bad)} long-lived connections broke: "
+                               f"{self.describe(bad)}")
         return f"d3 a next hop again {took:.1f} s after the command; {w['requests']} new requests, 0 failed"
 
     def health_removal(self):
@@ -730,7 +750,12 @@ control: {{ socket: {self.dir}/{d}.sock }}
         for d in DIRECTORS:
             self.director_config(d, on_failure="inhibit", flags=("mh-fallback",))
             rc, out = self.cli(d, "reload")
-            if rc != 0:
+            if rc != 0 and "bad answer" in out:
+                # An empty answer (d2 in the VM at load average 60, 13:15 UTC 2026-12-07): ControlServer gives a verb
+                # 30 s and then drops its answer, though not the work. Whether the reload took is in status.
+                self.note(f"{d}$ hadirector reload: {out}")
+                wait(lambda: "mh-fallback" in self.cli(d, "status")[1], 120, f"{d}'s reload to take effect", poll=1)
+            elif rc != 0:
                 raise RuntimeError(f"reload on {d}: {out}")
         ip_batch([f"route add prohibit {rs2}/32"], d1)
         wait(lambda: "rs2" not in self.real_servers("d1"), 120, "d1 to inhibit rs2")
@@ -794,6 +819,7 @@ control: {{ socket: {self.dir}/{d}.sock }}
             for agent in (self.client, self.probe):
                 if agent is not None:
                     agent.close()
+            self.save()   # first: the logs and verdicts must outlive a fault in the summary
             self.summary(time.time() - t_start)
             self.save()
             if self.a.keep and self.lan is not None and not IN_VM:
