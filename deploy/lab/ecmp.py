@@ -736,8 +736,8 @@ control: {{ socket: {self.dir}/{d}.sock }}
             self.director_config(d, on_failure=on_failure, flags=flags)
             rc, out = self.cli(d, "reload")
             if rc != 0 and "bad answer" in out:
-                # An empty answer (d2 in the VM at load average 60, 13:15 UTC 2026-12-07): ControlServer gives a verb
-                # 30 s and then drops its answer, though not the work. Whether the reload took is in status.
+                # An empty answer (d2 in the VM at load average 60, 13:15 UTC 2026-12-07; likely a reload over 30 s,
+                # whose answer ControlServer drops though the reload goes on). Whether it took is in status.
                 self.note(f"{d}$ hadirector reload: {out}")
             elif rc != 0:
                 raise RuntimeError(f"reload on {d}: {out}")
