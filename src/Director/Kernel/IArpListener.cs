@@ -8,7 +8,10 @@ public interface IArpListener : IDisposable
 {
     /// <summary>
     /// Blocks for the next frame (Ethernet header included) and returns its length, or null when none arrived within
-    /// <paramref name="timeout"/>.
+    /// <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: none), and at once after <see cref="StopReceiving"/>.
     /// </summary>
     int? Receive(Span<byte> buffer, TimeSpan timeout);
+
+    /// <summary>Ends a <see cref="Receive"/> blocked on another thread, and every later one: how the watch stops without polling.</summary>
+    void StopReceiving();
 }

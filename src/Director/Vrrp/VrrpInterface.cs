@@ -33,7 +33,7 @@ public sealed class VrrpInterface(string name, int index, VrrpChannel channel, I
         }
     }
 
-    /// <summary>Ends the loops; a receive still blocked is released by closing the socket in <see cref="Dispose"/>.</summary>
+    /// <summary>Ends the loops: cancelling them ends their blocked receives (the VRRP socket's and the ARP watch's).</summary>
     public async Task StopAsync(TimeSpan patience, CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();

@@ -596,9 +596,11 @@ public sealed partial class VrrpService : IHostedService, IDisposable
             try
             {
                 using var listener = ipv6 ? _kernel.OpenNeighbourListener(iface.Name, iface.Index) : _kernel.OpenArpListener(iface.Name, iface.Index);
+                // Blocks until a frame comes or the watch is stopped: no wake-up every 250 ms on a quiet link.
+                using var stop = cancellationToken.UnsafeRegister(static l => ((IArpListener)l!).StopReceiving(), listener);
                 while (!cancellationToken.IsCancellationRequested)
                 {
-                    if (listener.Receive(buffer, TimeSpan.FromMilliseconds(250)) is { } length)
+                    if (listener.Receive(buffer, Timeout.InfiniteTimeSpan) is { } length)
                     {
                         if (failing)
                         {

@@ -75,9 +75,23 @@ public static class LinuxSocket
         }
     }
 
-    /// <summary>SO_RCVTIMEO: a blocking recv(2) fails with EAGAIN after <paramref name="timeout"/> (zero: never).</summary>
+    /// <summary>
+    /// Ends a recv(2) blocked on <paramref name="socket"/> in another thread, and every later one once the queue is empty
+    /// (they return 0): shutdown(SHUT_RD). For an IPv4 or IPv6 datagram or raw socket, which is never connected, the
+    /// kernel answers ENOTCONN but has marked the socket and woken its readers first (inet_shutdown's "hack to wake up
+    /// other listeners"), so the errno is expected and ignored. How a receive thread is stopped without waking up now
+    /// and then to look at a flag.
+    /// </summary>
+    public static void ShutdownReceive(SafeHandle socket) => _ = Libc.Shutdown(socket, Libc.ShutRd);
+
+    /// <summary>SO_RCVTIMEO: a blocking recv(2) fails with EAGAIN after <paramref name="timeout"/> (zero or infinite: never).</summary>
     public static unsafe void SetReceiveTimeout(SafeHandle socket, TimeSpan timeout)
     {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            timeout = TimeSpan.Zero;
+        }
+
         // struct timeval { time_t tv_sec; suseconds_t tv_usec; } on 64-bit Linux.
         var microseconds = (long)(timeout.Ticks / TimeSpan.TicksPerMicrosecond);
         var timeval = stackalloc long[2];

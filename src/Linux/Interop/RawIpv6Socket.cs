@@ -35,6 +35,7 @@ public sealed class RawIpv6Socket : IDisposable
     private readonly Socket _socket;
     private readonly int _interfaceIndex;
     private TimeSpan _receiveTimeout = TimeSpan.MinValue;
+    private volatile bool _receivingStopped;
 
     /// <param name="hopLimit">Sent on every datagram, unicast and multicast.</param>
     /// <param name="group">An ff02:: group joined on the interface; null: none.</param>
@@ -152,6 +153,16 @@ public sealed class RawIpv6Socket : IDisposable
         ReadControl(control[..Math.Min(controlLength, ControlLength)], destination, ref hopLimit);
         return received;
     }
+
+    /// <summary>Ends a <see cref="Receive"/> blocked on another thread; later ones return what is queued, then 0 (see <see cref="LinuxSocket.ShutdownReceive"/>).</summary>
+    public void StopReceiving()
+    {
+        _receivingStopped = true;
+        LinuxSocket.ShutdownReceive(_socket.SafeHandle);
+    }
+
+    /// <summary>Whether <see cref="StopReceiving"/> was called: a 0-byte receive then means "stopped", not an empty datagram.</summary>
+    public bool ReceivingStopped => _receivingStopped;
 
     public void Dispose() => _socket.Dispose();
 

@@ -1,7 +1,7 @@
 namespace HaDirector.Linux.Interop;
 
 /// <summary>
-/// A one-shot CLOCK_MONOTONIC timerfd (timerfd_create(2)): armed at an absolute time, a blocking
+/// A CLOCK_MONOTONIC timerfd (timerfd_create(2)), one-shot or periodic: armed at an absolute time, a blocking
 /// <see cref="Wait"/> returns when it expires. The kernel wakes the reader at the deadline to within
 /// microseconds (an hrtimer, no millisecond rounding and no spinning). Another thread may re-arm it while
 /// one blocks in <see cref="Wait"/>: the wait then ends at the new time.
@@ -37,10 +37,23 @@ public sealed class TimerFd : IDisposable
     /// Arms the timer to expire once at <paramref name="monotonicNanoseconds"/> (CLOCK_MONOTONIC), replacing any
     /// earlier setting; a time already past expires at once.
     /// </summary>
-    public unsafe void ArmAt(long monotonicNanoseconds)
+    public void ArmAt(long monotonicNanoseconds) => ArmAt(monotonicNanoseconds, intervalNanoseconds: 0);
+
+    /// <summary>
+    /// Arms the timer to expire at <paramref name="monotonicNanoseconds"/> and then every
+    /// <paramref name="intervalNanoseconds"/> (it_interval; 0: once), replacing any earlier setting. A periodic timer
+    /// costs one timerfd_settime(2) for as long as its period holds, instead of one per expiry; <see cref="Wait"/> counts
+    /// the expirations missed meanwhile.
+    /// </summary>
+    public unsafe void ArmAt(long monotonicNanoseconds, long intervalNanoseconds)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(intervalNanoseconds);
         // An all-zero it_value disarms: a deadline at or before the epoch of the clock means "now".
-        var spec = new ITimerSpec { Value = TimeSpec.FromNanoseconds(Math.Max(monotonicNanoseconds, 1)) };
+        var spec = new ITimerSpec
+        {
+            Value = TimeSpec.FromNanoseconds(Math.Max(monotonicNanoseconds, 1)),
+            Interval = TimeSpec.FromNanoseconds(intervalNanoseconds),
+        };
         LinuxError.ThrowIfFailed(Libc.TimerFdSetTime(_fd, TfdTimerAbstime, &spec, null), "timerfd_settime");
     }
 

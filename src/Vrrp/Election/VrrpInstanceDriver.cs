@@ -30,6 +30,7 @@ public sealed partial class VrrpInstanceDriver : IDisposable
     private readonly IVrrpActionSink _sink;
     private readonly ILogger _logger;
     private readonly ITimer _timer;
+    private readonly TimeProvider _time;
     private readonly Queue<VrrpInput> _pending = new();
     private readonly Dictionary<VrrpDropReason, long> _drops = [];
     private volatile ReceivedAdvert? _lastReceived;
@@ -43,6 +44,11 @@ public sealed partial class VrrpInstanceDriver : IDisposable
     private long _becameMaster;
     private long _sinkFailures;
 
+    // The machine deadline the timer fires for next (null: none known) and its period in timestamp ticks (0: one-shot):
+    // a steady master's Adver_Timer keeps one periodic setting instead of a Change per advert.
+    private long? _timerFor;
+    private long _timerPeriod;
+
     public VrrpInstanceDriver(
         VrrpInstanceOptions options, IVrrpActionSink sink, TimeProvider timeProvider, ILogger<VrrpInstanceDriver>? logger = null)
     {
@@ -51,6 +57,7 @@ public sealed partial class VrrpInstanceDriver : IDisposable
         _machine = new VrrpStateMachine(options, timeProvider);
         _sink = sink;
         _logger = logger ?? NullLogger<VrrpInstanceDriver>.Instance;
+        _time = timeProvider;
         _timer = timeProvider.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -309,23 +316,47 @@ public sealed partial class VrrpInstanceDriver : IDisposable
 
     private void Rearm(bool fromTimer)
     {
-        if (TakeoverTrace.Enabled && _machine.NextDeadline is { } deadline)
+        if (TakeoverTrace.Enabled && _machine.NextDeadline is { } traced)
         {
-            TakeoverTrace.MarkAt(deadline, "deadline", _machine.State);
+            TakeoverTrace.MarkAt(traced, "deadline", _machine.State);
+        }
+
+        if (fromTimer)
+        {
+            // The timer has fired: a periodic setting goes on one period later, a one-shot one is spent.
+            _timerFor = _timerPeriod > 0 ? _timerFor + _timerPeriod : null;
+        }
+
+        var deadline = _machine.NextDeadline;
+        if (deadline is not null && deadline == _timerFor)
+        {
+            return; // already set for it: a steady master's next advert, on the grid of the periodic setting
         }
 
         var due = _machine.GetTimeUntilNextDeadline();
         if (due is not { } wait)
         {
+            _timerFor = null;
+            _timerPeriod = 0;
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;
         }
 
+        // Master: Adver_Timer comes back every interval (VrrpStateMachine keeps its deadlines on that grid), so the
+        // timer is set periodic and left alone while the deadlines follow it. Backup: Master_Down_Timer moves with every
+        // advert heard, one-shot.
+        var period = _machine.State == VrrpState.Master ? _machine.Options.AdvertInterval : Timeout.InfiniteTimeSpan;
+        _timerFor = deadline;
         if (fromTimer && wait > TimeSpan.Zero && wait < EarlyFireRetry)
         {
             wait = EarlyFireRetry;
+            _timerFor = null; // it fires later than the deadline: never skip on its account
         }
 
-        _timer.Change(wait, Timeout.InfiniteTimeSpan);
+        _timerPeriod = period == Timeout.InfiniteTimeSpan ? 0 : ToTimestampTicks(period);
+        _timer.Change(wait, period);
     }
+
+    private long ToTimestampTicks(TimeSpan duration) =>
+        (long)((Int128)duration.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
 }

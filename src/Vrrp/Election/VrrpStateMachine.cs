@@ -366,7 +366,7 @@ public sealed class VrrpStateMachine
         else if (State == VrrpState.Master)
         {
             // RFC 5798 §6.4.3: Adver_Timer fired.
-            SendAdvert(actions);
+            SendAdvert(actions, due: deadline);
         }
     }
 
@@ -665,10 +665,16 @@ public sealed class VrrpStateMachine
         }
     }
 
-    private void SendAdvert(List<VrrpAction> actions)
+    /// <param name="due">When Adver_Timer fired, the time it was due: the next advert is due one interval after it, not
+    /// after this step ran, so a steady master's deadlines lie on one grid and the host's timer can stay periodic (one
+    /// timerfd setting, not one per advert). After a stall of a whole interval the grid starts again from now: one late
+    /// advert, not a burst.</param>
+    private void SendAdvert(List<VrrpAction> actions, long? due = null)
     {
         actions.Add(_sendOwn);
-        _deadline = _time.GetTimestamp() + ToTimestampTicks(Options.AdvertInterval);
+        var now = _time.GetTimestamp();
+        var interval = ToTimestampTicks(Options.AdvertInterval);
+        _deadline = due is { } at && at + interval > now ? at + interval : now + interval;
     }
 
     private void ArmMasterDown(TimeSpan after, VrrpTransitionCause cause)

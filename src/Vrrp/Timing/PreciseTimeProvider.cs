@@ -9,19 +9,25 @@ namespace HaDirector.Vrrp.Timing;
 /// wakes on time (an hrtimer) with no spinning. System timers round to whole milliseconds, fire up to 1 ms
 /// early or late, and then wait for a thread-pool thread — each of which is takeover time for a VRRP backup.
 /// Scheduling a timer sooner than the armed deadline re-arms the timerfd from the scheduling thread, which
-/// moves the blocked read's wake-up. Callbacks run on the timer thread, so they must be short (sending an
-/// advert, a netlink request); long work belongs on <see cref="TimeProvider.System"/>.
+/// moves the blocked read's wake-up. A periodic timer at the head keeps its period in the timerfd (it_interval) and
+/// fires on its own grid (each firing one period after the previous one was due), so a steady master's Adver_Timer
+/// costs one timerfd_settime(2) when its schedule changes, not one per advert. Callbacks run on the timer thread, so
+/// they must be short (sending an advert, a netlink request); long work belongs on <see cref="TimeProvider.System"/>.
 /// </summary>
 public sealed class PreciseTimeProvider : TimeProvider, IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly PriorityQueue<(PreciseTimer Timer, long Version), long> _queue = new();
+    private readonly PriorityQueue<(PreciseTimer Timer, long Version, long Period), long> _queue = new();
     private readonly TimerFd _timerFd = new();
     private readonly Thread _thread;
     // Stopwatch timestamps → CLOCK_MONOTONIC nanoseconds (.NET reads the same clock on Linux; measured, not assumed).
     private readonly double _nanosecondsPerTick = 1e9 / Stopwatch.Frequency;
     private readonly long _monotonicOffset;
+    // The timerfd's programme in Stopwatch ticks: its next expiry (MaxValue: none) and its period (0: one-shot).
     private long _armed = long.MaxValue;
+    private long _armedPeriod;
+    private long _armings;
+    private long _wakeups;
     private bool _disposed;
 
     /// <summary>Timers on a thread with the normal scheduling policy.</summary>
@@ -74,6 +80,21 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
     /// <summary>Why real-time scheduling was refused, when it was asked for and refused.</summary>
     public string? RealtimeError { get; private set; }
 
+    /// <summary>How many times the timer thread woke from the timerfd since start.</summary>
+    public long Wakeups => Interlocked.Read(ref _wakeups);
+
+    /// <summary>How many times the timerfd was set (timerfd_settime(2)) since start: what a periodic timer saves.</summary>
+    public long Armings
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _armings;
+            }
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);
@@ -105,7 +126,7 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
         _timerFd.Dispose();
     }
 
-    internal void Schedule(PreciseTimer timer, long deadline, long version)
+    internal void Schedule(PreciseTimer timer, long deadline, long version, long period)
     {
         lock (_gate)
         {
@@ -114,18 +135,52 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
                 return;
             }
 
-            _queue.Enqueue((timer, version), deadline);
+            _queue.Enqueue((timer, version, period), deadline);
             if (deadline < _armed)
             {
-                ArmLocked(deadline);
+                ArmLocked(deadline, period);
             }
         }
     }
 
-    private void ArmLocked(long deadline)
+    private void ArmLocked(long deadline, long period)
     {
         _armed = deadline;
-        _timerFd.ArmAt((long)(deadline * _nanosecondsPerTick) + _monotonicOffset);
+        _armedPeriod = period;
+        _armings++;
+        _timerFd.ArmAt((long)(deadline * _nanosecondsPerTick) + _monotonicOffset, (long)(period * _nanosecondsPerTick));
+    }
+
+    /// <summary>
+    /// After a wake-up: where the programme stands now. Unchanged since the wait began (<paramref name="armingsBefore"/>),
+    /// the expiry it was armed for was consumed by the read, and a periodic programme goes on at its next expiry after
+    /// now. Set again meanwhile by another thread, only an expiry already past can have been consumed. Whatever this
+    /// gets wrong can only make the loop set the timerfd once more, never miss a deadline: it never believes an expiry
+    /// is pending that the kernel will not deliver.
+    /// </summary>
+    private void AfterWakeLocked(long armingsBefore)
+    {
+        if (_armed == long.MaxValue)
+        {
+            return;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        var consumed = _armings == armingsBefore || _armed <= now;
+        if (!consumed)
+        {
+            return; // set again meanwhile, for a time still ahead
+        }
+
+        if (_armedPeriod == 0)
+        {
+            _armed = long.MaxValue; // a one-shot timerfd that has expired is no longer armed
+            return;
+        }
+
+        // Its expiry can look a few hundred nanoseconds ahead of the Stopwatch (see the constructor): still one consumed.
+        var periods = _armed <= now ? ((now - _armed) / _armedPeriod) + 1 : 1;
+        _armed += periods * _armedPeriod;
     }
 
     private void Run()
@@ -134,6 +189,8 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
         {
             PreciseTimer? timer = null;
             long version = 0;
+            long due = 0;
+            long armingsBefore;
             lock (_gate)
             {
                 if (_disposed)
@@ -152,34 +209,46 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
                     if (deadline <= Stopwatch.GetTimestamp())
                     {
                         _queue.Dequeue();
-                        (timer, version) = head;
+                        (timer, version, _) = head;
+                        due = deadline;
                     }
                     else if (deadline != _armed)
                     {
-                        ArmLocked(deadline);
+                        ArmLocked(deadline, head.Period);
                     }
 
                     break;
                 }
 
-                if (timer is null && _queue.Count == 0)
+                if (timer is null && _queue.Count == 0 && _armedPeriod > 0)
                 {
-                    _armed = long.MaxValue; // the timerfd may stay armed for a dropped entry: one spurious wake-up
+                    // A periodic programme would wake this thread every period for nothing. (A one-shot one left for a
+                    // dropped entry costs one spurious wake-up, cheaper than a settime now.)
+                    _armings++;
+                    _timerFd.Disarm();
+                    _armed = long.MaxValue;
+                    _armedPeriod = 0;
                 }
+                else if (timer is null && _queue.Count == 0)
+                {
+                    _armed = long.MaxValue;
+                }
+
+                armingsBefore = _armings;
             }
 
             if (timer is not null)
             {
-                timer.Fire(version);
+                timer.Fire(version, due);
                 continue;
             }
 
             _timerFd.Wait();
+            Interlocked.Increment(ref _wakeups);
             TakeoverTrace.Mark("timer-wake");
             lock (_gate)
             {
-                // The one-shot timerfd has expired: nothing is armed now, whatever _armed said.
-                _armed = long.MaxValue;
+                AfterWakeLocked(armingsBefore);
             }
         }
     }
@@ -203,6 +272,7 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             long version;
+            long periodTicks;
             lock (_gate)
             {
                 if (_disposed)
@@ -211,20 +281,22 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
                 }
 
                 version = ++_version;
-                _period = period > TimeSpan.Zero && period != Timeout.InfiniteTimeSpan ? ToTimestamp(period) : 0;
+                _period = periodTicks = period > TimeSpan.Zero && period != Timeout.InfiniteTimeSpan ? ToTimestamp(period) : 0;
                 if (dueTime == Timeout.InfiniteTimeSpan)
                 {
                     return true;
                 }
             }
 
-            owner.Schedule(this, Stopwatch.GetTimestamp() + ToTimestamp(dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime), version);
+            owner.Schedule(this, Stopwatch.GetTimestamp() + ToTimestamp(dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime), version, periodTicks);
             return true;
         }
 
-        public void Fire(long version)
+        /// <summary>Runs the callback for the firing due at <paramref name="due"/>; a periodic timer is queued again first.</summary>
+        public void Fire(long version, long due)
         {
             long next = 0;
+            long period;
             lock (_gate)
             {
                 if (_disposed || version != _version)
@@ -232,15 +304,20 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
                     return;
                 }
 
-                if (_period > 0)
+                period = _period;
+                if (period > 0)
                 {
-                    next = Stopwatch.GetTimestamp() + _period;
+                    // On its grid: one period after this firing was due, not after it ran, so the timerfd's own period
+                    // (set once) serves every firing. After a stall of a whole period it starts again from now: one
+                    // late firing, not a burst to catch up.
+                    var now = Stopwatch.GetTimestamp();
+                    next = due + period > now ? due + period : now + period;
                 }
             }
 
             if (next > 0)
             {
-                owner.Schedule(this, next, version);
+                owner.Schedule(this, next, version, period);
             }
 
             callback(state);

@@ -12,10 +12,17 @@ public interface IVrrpSocket : IDisposable
 
     /// <summary>
     /// Receives one datagram, IPv4 header included, blocking the calling thread; null when nothing arrived within
-    /// <paramref name="timeout"/>. Disposing the socket ends a blocked receive with <see cref="ObjectDisposedException"/>
+    /// <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: none), and at once after
+    /// <see cref="StopReceiving"/>. Disposing the socket ends a blocked receive with <see cref="ObjectDisposedException"/>
     /// or a <see cref="System.Net.Sockets.SocketException"/>.
     /// </summary>
     int? Receive(Span<byte> buffer, TimeSpan timeout);
+
+    /// <summary>
+    /// Ends a <see cref="Receive"/> blocked on another thread and makes every later one return null (once what is queued
+    /// has been read): how the receive thread is stopped while it blocks with no timeout. Sending still works.
+    /// </summary>
+    void StopReceiving();
 
     /// <summary>
     /// Like <see cref="Receive"/> without blocking: a datagram the kernel already queued, or null at once. For a thread

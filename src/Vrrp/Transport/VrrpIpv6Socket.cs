@@ -34,7 +34,8 @@ public sealed class VrrpIpv6Socket : IVrrpSocket
     /// <summary>Receives one advert as an IPv6 datagram: the rebuilt 40-byte header, then the VRRP message.</summary>
     public int? Receive(Span<byte> buffer, TimeSpan timeout)
     {
-        if (_socket.Receive(buffer[Ipv6Header.Length..], _source, _destination, out var hopLimit, timeout) is not { } length)
+        if (_socket.Receive(buffer[Ipv6Header.Length..], _source, _destination, out var hopLimit, timeout) is not { } length
+            || (length == 0 && _socket.ReceivingStopped))
         {
             return null;
         }
@@ -43,6 +44,8 @@ public sealed class VrrpIpv6Socket : IVrrpSocket
         Ipv6Header.Write(buffer, _source, _destination, VrrpCodec.IpProtocolNumber, Math.Min(length, ushort.MaxValue), hopLimit);
         return Ipv6Header.Length + Math.Min(length, buffer.Length - Ipv6Header.Length);
     }
+
+    public void StopReceiving() => _socket.StopReceiving();
 
     public int? TryReceive(Span<byte> buffer)
     {

@@ -23,6 +23,7 @@ public sealed class VrrpSocket : IVrrpSocket
     private readonly Socket _socket;
     private readonly Dictionary<IPAddress, SocketAddress> _addresses = [];
     private int _receiveTimeoutMs = -1;
+    private volatile bool _stopped;
 
     public VrrpSocket(string interfaceName, int interfaceIndex)
     {
@@ -87,6 +88,7 @@ public sealed class VrrpSocket : IVrrpSocket
         var received = _socket.Receive(buffer, SocketFlags.None, out var error);
         return error switch
         {
+            SocketError.Success when received == 0 && _stopped => null, // a datagram carries at least its IP header
             SocketError.Success => received,
             SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted => null,
             _ => throw new SocketException((int)error),
@@ -94,6 +96,12 @@ public sealed class VrrpSocket : IVrrpSocket
     }
 
     public int? TryReceive(Span<byte> buffer) => LinuxSocket.TryReceive(_socket.SafeHandle, buffer);
+
+    public void StopReceiving()
+    {
+        _stopped = true;
+        LinuxSocket.ShutdownReceive(_socket.SafeHandle);
+    }
 
     /// <summary>
     /// Sends an empty datagram, which the kernel refuses (shorter than an IPv4 header), so the managed send

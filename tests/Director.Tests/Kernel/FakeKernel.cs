@@ -325,6 +325,8 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         {
             _listenerFailures[interfaceName] = count;
         }
+
+        ArpFrames(interfaceName).Add(ArpListener.SocketError); // a socket error wakes its blocked reader
     }
 
     /// <summary>How many ARP or neighbour-discovery listeners were opened (a reopen after a failure adds one).</summary>
@@ -622,25 +624,44 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
 
     private sealed class ArpListener(System.Collections.Concurrent.BlockingCollection<byte[]> frames, Func<bool> fail) : IArpListener
     {
+        /// <summary>Queued by <see cref="FailArpListener"/>: not a frame, the wake-up a failing socket gives its reader.</summary>
+        public static readonly byte[] SocketError = [];
+
+        private readonly CancellationTokenSource _stop = new();
+
         public int? Receive(Span<byte> buffer, TimeSpan timeout)
         {
-            if (fail())
+            while (true)
             {
-                throw new IOException("recv: Network is down");
-            }
+                if (fail())
+                {
+                    throw new IOException("recv: Network is down");
+                }
 
-            if (!frames.TryTake(out var frame, timeout))
-            {
-                return null;
-            }
+                byte[] frame;
+                try
+                {
+                    if (!frames.TryTake(out frame!, timeout == Timeout.InfiniteTimeSpan ? -1 : (int)timeout.TotalMilliseconds, _stop.Token))
+                    {
+                        return null;
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
 
-            frame.CopyTo(buffer);
-            return frame.Length;
+                if (!ReferenceEquals(frame, SocketError))
+                {
+                    frame.CopyTo(buffer);
+                    return frame.Length;
+                }
+            }
         }
 
-        public void Dispose()
-        {
-        }
+        public void StopReceiving() => _stop.Cancel();
+
+        public void Dispose() => _stop.Cancel();
     }
 
     private sealed class Listener(FakeKernel kernel, IPEndPoint endPoint) : IDisposable

@@ -17,7 +17,9 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
     private long _handedOut;
     private long _dispatched;
     private bool _disposed;
+    private bool _stopped;
     private bool _receiverStalled;
+    private int _timedReceives;
 
     public string InterfaceName => interfaceName;
 
@@ -95,12 +97,17 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
         byte[] datagram;
         lock (_gate)
         {
+            if (timeout != Timeout.InfiniteTimeSpan)
+            {
+                _timedReceives++;
+            }
+
             // Back for the next one: the one handed out before has been dispatched.
             _dispatched = _handedOut;
             Monitor.PulseAll(_gate);
             while (!_disposed && (_inbox.Count == 0 || _receiverStalled))
             {
-                if (!Monitor.Wait(_gate, timeout))
+                if (_stopped || !Monitor.Wait(_gate, timeout))
                 {
                     return null;
                 }
@@ -157,6 +164,39 @@ internal sealed class FakeVrrpSocket(string interfaceName, Action<string> record
 
         datagram.CopyTo(buffer);
         return datagram.Length;
+    }
+
+    /// <summary>How many receives asked to be woken after a while with nothing (a poll), rather than block until a datagram.</summary>
+    public int TimedReceives
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timedReceives;
+            }
+        }
+    }
+
+    /// <summary>Whether the channel has ended receiving (<see cref="StopReceiving"/>).</summary>
+    public bool ReceivingStopped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopped;
+            }
+        }
+    }
+
+    public void StopReceiving()
+    {
+        lock (_gate)
+        {
+            _stopped = true;
+            Monitor.PulseAll(_gate);
+        }
     }
 
     /// <summary>How many datagrams <see cref="TryReceive"/> handed out.</summary>

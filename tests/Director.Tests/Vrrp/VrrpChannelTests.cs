@@ -107,6 +107,40 @@ public sealed class VrrpChannelTests
         Assert.Equal(0, allocated);
     }
 
+    [Fact]
+    public async Task ReceiveLoop_Running_BlocksUntilADatagramWithoutPeriodicWakeups()
+    {
+        // A master hears nothing: a receive that timed out every 250 ms to look for cancellation woke its thread four
+        // times a second, for nothing.
+        await using var director = new TestDirector();
+        await director.StartAsync();
+        var socket = director.Kernel.Socket("eth0");
+
+        socket.Deliver(Advert());
+        socket.Deliver(Advert());
+
+        Assert.Equal(2, director.Instance().Driver.GetStatistics().AdvertsReceived);
+        Assert.Equal(0, socket.TimedReceives);
+    }
+
+    [Fact]
+    public async Task ReceiveLoopAsync_Cancelled_EndsThoughNoDatagramCameAndTheSocketIsOpen()
+    {
+        // The loop blocks with no timeout, so cancellation must end the blocked receive itself.
+        var socket = new FakeVrrpSocket("eth0", _ => { });
+        using var channel = new HaDirector.Director.Vrrp.VrrpChannel(
+            socket, new HaDirector.Director.Metrics.DirectorMetrics(Prometheus.Metrics.NewCustomRegistry()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        using var cancellation = new CancellationTokenSource();
+        var loop = channel.ReceiveLoopAsync(cancellation.Token);
+
+        await cancellation.CancelAsync();
+
+        await loop.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.False(socket.Disposed);
+        Assert.True(socket.ReceivingStopped);
+    }
+
     /// <summary>A clock whose timers take every re-arm and never fire, allocating nothing.</summary>
     private sealed class QuietClock : TimeProvider
     {

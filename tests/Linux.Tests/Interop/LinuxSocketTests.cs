@@ -56,6 +56,26 @@ public class LinuxSocketTests
         Assert.Null(LinuxSocket.TryReceive(receiver.SafeHandle, buffer));
     }
 
+    [Fact]
+    public async Task ShutdownReceive_RawSocketBlockedWithoutTimeout_ReceiveReturns()
+    {
+        // The VRRP receive thread blocks with no timeout and is stopped this way (no wake-up every 250 ms to look at a flag).
+        using var socket = LinuxSocket.Open(LinuxConstants.AfInet, LinuxConstants.SockRaw, LinuxConstants.IpProtoVrrp);
+        LinuxSocket.SetReceiveTimeout(socket.SafeHandle, Timeout.InfiniteTimeSpan);
+        using var entered = new ManualResetEventSlim();
+        var receiver = Task.Factory.StartNew(() =>
+        {
+            entered.Set();
+            return socket.Receive(new byte[2048]);
+        }, TaskCreationOptions.LongRunning);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(10)));
+
+        LinuxSocket.ShutdownReceive(socket.SafeHandle);
+
+        // Whether it was already blocked or only about to be: the receive returns, with nothing (no VRRP in this namespace).
+        Assert.Equal(0, await receiver.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+    }
+
     private static int? WaitABit()
     {
         Thread.Sleep(1); // loopback delivers within the send call; this only guards a slow scheduler

@@ -41,6 +41,19 @@ public class TimerFdTests
     }
 
     [Fact]
+    public void ArmAt_WithInterval_ExpiresAgainWithoutBeingArmedAgain()
+    {
+        using var timer = new TimerFd();
+        timer.ArmAt(TimerFd.MonotonicNow(), intervalNanoseconds: 1_000_000);
+
+        Assert.True(timer.Wait() >= 1);
+        Assert.True(timer.IsArmed); // a one-shot timer is disarmed once it has expired
+        Assert.True(timer.Wait() >= 1);
+        timer.Disarm();
+        Assert.False(timer.IsArmed);
+    }
+
+    [Fact]
     public void MonotonicNow_NeverGoesBack()
     {
         var first = TimerFd.MonotonicNow();

@@ -38,6 +38,34 @@ public sealed class Rfc5798_6_4_3_Master
     }
 
     [Fact]
+    public void AdverTimer_HandledLate_NextAdvertOneIntervalAfterTheLastWasDue()
+    {
+        // The host's timer stays periodic only if the deadlines keep to one grid: a timer thread that ran 3 ms late
+        // does not push every later advert 3 ms back.
+        var h = new ElectionHarness(V3(priority: 150));
+        h.StartAsMaster();
+        var due = h.Machine.NextDeadline!.Value;
+
+        Assert.Equal<VrrpAction>([new VrrpAction.SendAdvert(150)], h.Tick(TimeSpan.FromMilliseconds(103)));
+
+        Assert.Equal(due + TimeSpan.FromMilliseconds(100).Ticks, h.Machine.NextDeadline);
+        Assert.Equal(TimeSpan.FromMilliseconds(97), h.Machine.GetTimeUntilNextDeadline());
+    }
+
+    [Fact]
+    public void AdverTimer_HandledAWholeIntervalLate_OneAdvertThenOneIntervalFromNow()
+    {
+        // A stalled host sends one advert when it wakes, not a burst for the grid points it missed.
+        var h = new ElectionHarness(V3(priority: 150));
+        h.StartAsMaster();
+
+        Assert.Equal<VrrpAction>([new VrrpAction.SendAdvert(150)], h.Tick(TimeSpan.FromMilliseconds(250)));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(100), h.Machine.GetTimeUntilNextDeadline());
+        Assert.Empty(h.Step(new VrrpInput.TimerElapsed()));
+    }
+
+    [Fact]
     public void Advert_HigherPriority_BackupAndAddressesRemoved()
     {
         var h = new ElectionHarness(V3(priority: 150));

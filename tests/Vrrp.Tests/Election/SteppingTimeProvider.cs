@@ -13,6 +13,9 @@ internal sealed class SteppingTimeProvider : TimeProvider
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
+    /// <summary>How many times a timer was set (created or changed): what a real timer pays a syscall for.</summary>
+    public int Changes { get; private set; }
+
     public override long GetTimestamp() => _now;
 
     public override DateTimeOffset GetUtcNow() => new(_now, TimeSpan.Zero);
@@ -66,6 +69,7 @@ internal sealed class SteppingTimeProvider : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            owner.Changes++;
             Due = dueTime == Timeout.InfiniteTimeSpan ? long.MaxValue : owner._now + Math.Max(0, dueTime.Ticks);
             _period = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
             return true;

@@ -256,6 +256,45 @@ public sealed class VrrpInstanceDriverTests : IDisposable
         Assert.Equal(0, allocated);
     }
 
+    [Fact]
+    public void Master_SteadyAdverts_TimerSetOnceNotPerAdvert()
+    {
+        // Each setting of the daemon's timer is a timerfd_settime(2): a steady master keeps one periodic setting.
+        var time = new SteppingTimeProvider();
+        var sink = new CountingSink();
+        using var driver = new VrrpInstanceDriver(V3(priority: 100, intervalMs: 20), sink, time);
+        driver.Start();
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(VrrpState.Master, driver.State);
+        var changesBefore = time.Changes;
+        var sentBefore = sink.Adverts;
+
+        for (var i = 0; i < 100; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(20));
+        }
+
+        Assert.Equal(100, sink.Adverts - sentBefore);
+        Assert.Equal(0, time.Changes - changesBefore);
+    }
+
+    [Fact]
+    public void Master_PeriodicTimerThenHigherAdvert_BackupTimerReplacesIt()
+    {
+        // The periodic Adver_Timer must not outlive Master: a higher advert makes a backup whose only timer is Master_Down.
+        _driver.Start();
+        _time.Advance(Us(360_937));
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        var adverts = _sink.Executed.Count(e => e.Action is VrrpAction.SendAdvert);
+
+        _driver.Post(new VrrpInput.AdvertReceived(Peer, 200, TimeSpan.FromMilliseconds(100)));
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(VrrpState.Backup, _driver.State);
+        Assert.Equal(adverts, _sink.Executed.Count(e => e.Action is VrrpAction.SendAdvert));
+        Assert.Equal(Us(360_937) - TimeSpan.FromMilliseconds(300), _driver.TimeUntilNextDeadline);
+    }
+
     /// <summary>Counts the adverts and keeps nothing (a recording sink allocates per action).</summary>
     private sealed class CountingSink : IVrrpActionSink
     {
