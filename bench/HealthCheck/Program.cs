@@ -16,6 +16,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 //   Checks and failures are counted by the daemon's own metric (hadirector_healthcheck_checks_total): the
 //   probes run as the daemon builds them, unwrapped, so half-open targets run on the engine's thread.
 //   --half-open: tcp checks with healthCheck.halfOpen (a SYN from a raw socket; needs CAP_NET_RAW).
+//   --awaited (with --protocol http): the GET as it ran before issue 20 moved it onto the connect engine's thread
+//   (Socket, NetworkStream, a Task per check, awaited by the scheduler), for a before/after in one build.
 //   --family 6: the farm listens on 2001:2::1:1.. (added to lo of the network namespace `run` makes), so the
 //   probes (and half-open SYNs, on the engine's IPv6 raw socket) go over IPv6; --family 4 is 127.1.0.1...
 const int Ports = 100;
@@ -29,6 +31,7 @@ var warmup = int.Parse(options.GetValueOrDefault("warmup", "10"), CultureInfo.In
 var drop = int.Parse(options.GetValueOrDefault("drop", "10"), CultureInfo.InvariantCulture);
 var halfOpen = options.ContainsKey("half-open");
 var ipv6 = options.GetValueOrDefault("family", "4") == "6";
+var awaited = options.ContainsKey("awaited");
 var addresses = targets / Ports;
 
 using var farm = StartFarm(options.GetValueOrDefault("farm", Path.Combine(AppContext.BaseDirectory, "farm.py")), addresses, protocol, ipv6);
@@ -56,7 +59,14 @@ var config = new DirectorConfig
 var sink = new LatencySink();
 // Metrics on, as in the daemon: every round counts a check and observes its duration.
 var metrics = new HaDirector.Director.Metrics.HealthMetrics(Prometheus.Metrics.NewCustomRegistry());
-await using var service = new HealthService(config, TimeProvider.System, NullLogger<HealthService>.Instance, sink, metrics);
+var serviceOptions = awaited
+    ? new HealthServiceOptions
+    {
+        // The probe ProbeFactory makes for these settings, without the engine: the scheduler awaits it.
+        ProbeFactory = (c, r) => new HaDirector.HealthCheck.Probes.HttpProbe(new() { Endpoint = new(new IPEndPoint(r.Address, c.Port ?? r.Port), c.SourceAddress) }),
+    }
+    : null;
+await using var service = new HealthService(config, TimeProvider.System, NullLogger<HealthService>.Instance, sink, metrics, serviceOptions);
 await service.StartAsync(CancellationToken.None);
 
 await Task.Delay(TimeSpan.FromSeconds(warmup));
@@ -71,7 +81,7 @@ var failed = failedAfter - failedBefore;
 var cpuPerCheck = (end.Cpu - start.Cpu).TotalMicroseconds / Math.Max(checks, 1);
 var kernelPerCheck = (end.Kernel - start.Kernel).TotalMicroseconds / Math.Max(checks, 1);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{protocol}{(halfOpen ? " half-open" : "")} over IPv{(ipv6 ? 6 : 4)}: {service.Count} targets at 1 s for {seconds} s (after {warmup} s warm-up): {checks / (double)seconds:F0} checks/s, {failed} failed; CPU {ProcessStats.CpuPercent(start, end):F1} % of one core ({ProcessStats.SystemPercent(start, end):F1} % in the kernel); per check {cpuPerCheck:F1} us ({cpuPerCheck - kernelPerCheck:F1} user + {kernelPerCheck:F1} kernel); RSS {end.RssBytes / 1048576.0:F1} MB (peak {end.PeakRssBytes / 1048576.0:F1} MB); GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; load at the end of the window {File.ReadAllText("/proc/loadavg").Trim()}"));
+    $"{protocol}{(halfOpen ? " half-open" : "")}{(awaited ? " awaited" : "")} over IPv{(ipv6 ? 6 : 4)}: {service.Count} targets at 1 s for {seconds} s (after {warmup} s warm-up): {checks / (double)seconds:F0} checks/s, {failed} failed; CPU {ProcessStats.CpuPercent(start, end):F1} % of one core ({ProcessStats.SystemPercent(start, end):F1} % in the kernel); per check {cpuPerCheck:F1} us ({cpuPerCheck - kernelPerCheck:F1} user + {kernelPerCheck:F1} kernel); RSS {end.RssBytes / 1048576.0:F1} MB (peak {end.PeakRssBytes / 1048576.0:F1} MB); GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; load at the end of the window {File.ReadAllText("/proc/loadavg").Trim()}"));
 
 if (failed > 0)
 {

@@ -32,7 +32,9 @@ public sealed class ProbeFactory : IDisposable
                 check.Expect is null ? null : TextPattern.Compile(check.Expect)),
             HealthCheckType.Http or HealthCheckType.Https when check.Urls.Count > 0 => new AllOfProbe(
                 [.. check.Urls.Select(url => (url.Path, (IProbe)Http(check with { Path = url.Path }, endpoint, url.ExpectStatus, url.Digest, url.BodyRegex)))]),
-            HealthCheckType.Http or HealthCheckType.Https => Http(check, endpoint, check.ExpectStatus, check.Digest, check.BodyRegex),
+            // One URL over plain HTTP runs on the connect engine's thread (HttpProbe); HTTPS and several URLs are awaited.
+            HealthCheckType.Http => Http(check, endpoint, check.ExpectStatus, check.Digest, check.BodyRegex, Connect()),
+            HealthCheckType.Https => Http(check, endpoint, check.ExpectStatus, check.Digest, check.BodyRegex),
             HealthCheckType.Exec => new ExecProbe(check.Command ?? "false", target, check.DynamicWeight),
             HealthCheckType.Agent => check.AgentProtocol == AgentProtocol.Http ? new AgentProbe(HttpOptions(check, endpoint)) : new AgentProbe(endpoint),
             _ => null,
@@ -82,13 +84,15 @@ public sealed class ProbeFactory : IDisposable
         }
     }
 
-    private static HttpProbe Http(HealthCheckConfig check, ProbeEndpoint endpoint, ValueList<StatusCodeRange> expectStatus, string? digest, string? bodyRegex) =>
+    private static HttpProbe Http(
+        HealthCheckConfig check, ProbeEndpoint endpoint, ValueList<StatusCodeRange> expectStatus, string? digest, string? bodyRegex, ConnectEngine? engine = null) =>
         new(
             HttpOptions(check, endpoint),
             [.. expectStatus],
             digest is not null ? BodyCheck.WithDigest(digest)
             : bodyRegex is not null ? BodyCheck.Matching(TextPattern.Compile(bodyRegex))
-            : null);
+            : null,
+            engine);
 
     private static HttpGetOptions HttpOptions(HealthCheckConfig check, ProbeEndpoint endpoint) => new()
     {

@@ -19,7 +19,10 @@ namespace HaDirector.HealthCheck.Probes;
 /// start the connects that came due and time out those that ran out, and the events then finish them inline; a
 /// connect is a plain descriptor in a slot of this engine, so a check costs no Task, timer, pool thread or
 /// finalizable handle. Its event's cookie carries the slot and the slot's generation, so an event of a descriptor
-/// already closed (a forked child may hold it open a moment longer) is dropped. <see cref="ConnectAsync"/> serves
+/// already closed (a forked child may hold it open a moment longer) is dropped. A connect whose round has something
+/// to say (<see cref="IConnectInFlight.Request"/>: a plain HTTP GET) stays in its slot once connected: the request is
+/// sent and the answer read on the same descriptor's edge-triggered events, and the round judges it; the reset close
+/// follows either way. <see cref="ConnectAsync"/> serves
 /// single probes (<see cref="TcpProbe"/> outside a scheduler) the old way: an operation per connect, awaited.
 /// </remarks>
 public sealed unsafe class ConnectEngine : RoundEngine, IDisposable
@@ -30,6 +33,13 @@ public sealed unsafe class ConnectEngine : RoundEngine, IDisposable
     private const long WakeCookie = 0;
     private const long SlotCookie = 1L << 62;
     private const uint GenerationMask = 0x3FFF_FFFF;
+
+    // A conversation (an HTTP GET) is watched edge-triggered for the whole of it: connected (EPOLLOUT), then the
+    // answer (EPOLLIN, EPOLLRDHUP when the server closes), with no epoll_ctl between; read until EAGAIN or judged.
+    private const uint EpollRdHup = 0x2000;
+    private const uint EpollEdge = 1u << 31;
+    private const uint Conversation = Libc.EpollOut | Libc.EpollIn | EpollRdHup | EpollEdge;
+    private const int MsgNoSignal = 0x4000;
 
     private readonly Dictionary<long, ConnectOperation> _pending = [];
     private readonly Lock _gate = new();
@@ -166,14 +176,16 @@ public sealed unsafe class ConnectEngine : RoundEngine, IDisposable
             result = source.IsEmpty || Libc.Bind(fd, from, source.Length) == 0 ? Libc.Connect(fd, to, target.Length) : -1;
         }
 
-        if (result == 0)
+        var converses = !connect.Request.IsEmpty;
+        if (result == 0 && !converses)
         {
             Abort(fd);
             _ready.Add((connect, ProbeResult.Success(ProbeReasons.Connected)));
             return;
         }
 
-        var error = Marshal.GetLastPInvokeError();
+        // Connected at once (a conversation's EPOLLOUT then comes at once) or in progress.
+        var error = result == 0 ? Errno.EINPROGRESS : Marshal.GetLastPInvokeError();
         if (error != Errno.EINPROGRESS)
         {
             _ = Libc.Close(fd);
@@ -185,8 +197,9 @@ public sealed unsafe class ConnectEngine : RoundEngine, IDisposable
         ref var entry = ref _slots[slot];
         entry.Connect = connect;
         entry.Fd = fd;
+        entry.Talking = false;
         entry.Generation = (entry.Generation + 1) & GenerationMask;
-        if (_epoll.TryAdd(fd, Libc.EpollOut | Libc.EpollOneShot, SlotCookie | ((long)entry.Generation << 32) | (uint)slot) < 0)
+        if (_epoll.TryAdd(fd, converses ? Conversation : Libc.EpollOut | Libc.EpollOneShot, SlotCookie | ((long)entry.Generation << 32) | (uint)slot) < 0)
         {
             error = Marshal.GetLastPInvokeError();
             FreeSlot(slot);
@@ -389,8 +402,12 @@ public sealed unsafe class ConnectEngine : RoundEngine, IDisposable
         }
 
         var fd = entry.Fd;
-        FreeSlot(slot);
-        connect.Slot = -1;
+        if (entry.Talking)
+        {
+            Read(slot, connect, fd, events);
+            return;
+        }
+
         var error = 0;
         if ((events & (Libc.EpollErr | Libc.EpollHup)) != 0)
         {
@@ -399,8 +416,19 @@ public sealed unsafe class ConnectEngine : RoundEngine, IDisposable
             {
                 error = Marshal.GetLastPInvokeError();
             }
+
+            // A hang-up with no error pending: the server reset a conversation before it began.
+            error = error == 0 && !connect.Request.IsEmpty ? Errno.ECONNRESET : error;
         }
 
+        if (error == 0 && !connect.Request.IsEmpty)
+        {
+            Talk(slot, connect, fd, events);
+            return;
+        }
+
+        FreeSlot(slot);
+        connect.Slot = -1;
         if (error == 0)
         {
             Abort(fd);
@@ -411,6 +439,75 @@ public sealed unsafe class ConnectEngine : RoundEngine, IDisposable
             _ = Libc.Close(fd);
             connect.Complete(ProbeResult.Failure(ConnectErrors.Reason(error)));
         }
+    }
+
+    /// <summary>Connected: the request goes at once (a few hundred bytes into an empty socket buffer), then the answer is read.</summary>
+    private void Talk(int slot, IConnectInFlight connect, int fd, uint events)
+    {
+        var request = connect.Request;
+        nint sent;
+        fixed (byte* bytes = request)
+        {
+            sent = Libc.Send(fd, bytes, (nuint)request.Length, MsgNoSignal);
+        }
+
+        if (sent != request.Length)
+        {
+            End(slot, connect, fd, ProbeResult.Failure(sent < 0 ? ConnectErrors.Reason(Marshal.GetLastPInvokeError()) : "request only partly sent"));
+            return;
+        }
+
+        _slots[slot].Talking = true;
+        if ((events & (Libc.EpollIn | EpollRdHup)) != 0)
+        {
+            Read(slot, connect, fd, events);
+        }
+    }
+
+    /// <summary>Reads what arrived (edge-triggered: until EAGAIN) until the conversation judges its answer.</summary>
+    private void Read(int slot, IConnectInFlight connect, int fd, uint events)
+    {
+        if ((events & (Libc.EpollIn | EpollRdHup | Libc.EpollErr | Libc.EpollHup)) == 0)
+        {
+            // Room in the send buffer again (the request was acknowledged): nothing to read.
+            return;
+        }
+
+        while (true)
+        {
+            var room = connect.Room();
+            nint read;
+            fixed (byte* bytes = room)
+            {
+                read = Libc.Recv(fd, bytes, (nuint)room.Length, 0);
+            }
+
+            if (read < 0)
+            {
+                var error = Marshal.GetLastPInvokeError();
+                if (error != Errno.EAGAIN)
+                {
+                    End(slot, connect, fd, ProbeResult.Failure(ConnectErrors.Reason(error)));
+                }
+
+                return;
+            }
+
+            if (connect.Received((int)read) is { } result)
+            {
+                End(slot, connect, fd, result);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The conversation is over: a reset close (whatever is unread is not wanted), then the outcome.</summary>
+    private void End(int slot, IConnectInFlight connect, int fd, in ProbeResult result)
+    {
+        FreeSlot(slot);
+        connect.Slot = -1;
+        Abort(fd);
+        connect.Complete(result);
     }
 
     /// <summary>The outcomes known when their connects started; an answer may start more (a freed slot), handed over in turn.</summary>
@@ -434,5 +531,8 @@ public sealed unsafe class ConnectEngine : RoundEngine, IDisposable
         public IConnectInFlight? Connect;
         public int Fd;
         public uint Generation;
+
+        // A conversation's request was sent: its events are the answer's.
+        public bool Talking;
     }
 }

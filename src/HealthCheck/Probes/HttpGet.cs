@@ -38,6 +38,9 @@ internal sealed class HttpGet
 
     public HttpGetOptions Options => _options;
 
+    /// <summary>The request's bytes, the same for every check.</summary>
+    public ReadOnlyMemory<byte> Request => _request;
+
     /// <summary>The response lands in <paramref name="buffer"/>, rented only once connected and grown as it comes.</summary>
     public async ValueTask<HttpGetResult> SendAsync(ResponseBuffer buffer, bool needWholeBody, CancellationToken cancellationToken)
     {
@@ -70,65 +73,15 @@ internal sealed class HttpGet
 
     private static async ValueTask<HttpGetResult> ReadResponseAsync(Stream stream, ResponseBuffer buffer, bool needWholeBody, CancellationToken cancellationToken)
     {
-        var total = 0;
-        HttpResponseHead? head = null;
+        var reader = new HttpResponseReader(buffer, needWholeBody);
         while (true)
         {
-            if (total == buffer.Capacity && !buffer.Grow(total))
+            var read = await stream.ReadAsync(reader.Room(), cancellationToken);
+            if (reader.Received(read) is { } result)
             {
-                return head is { } full
-                    ? needWholeBody ? new(ProbeReasons.TooLarge, full, 0, false) : Complete(buffer.Array, full, total, eof: false)
-                    : new(ProbeReasons.BadResponse, default, 0, false);
-            }
-
-            var read = await stream.ReadAsync(buffer.Free(total), cancellationToken);
-            if (read == 0)
-            {
-                return head is { } h ? Complete(buffer.Array, h, total, eof: true)
-                    : new(total == 0 ? ProbeReasons.ClosedEarly : ProbeReasons.Truncated, default, 0, false);
-            }
-
-            total += read;
-            if (head is null)
-            {
-                if (!HttpResponseHead.TryParse(buffer.Array.AsSpan(0, total), out head))
-                {
-                    continue;
-                }
-
-                if (head is null)
-                {
-                    return new(ProbeReasons.BadResponse, default, 0, false);
-                }
-            }
-
-            // Content-Length says where it ends; otherwise (chunked, or close-delimited) the server closes.
-            if (head.Value.ContentLength >= 0 && total >= head.Value.Length + head.Value.ContentLength)
-            {
-                return Complete(buffer.Array, head.Value, total, eof: false);
+                return result;
             }
         }
-    }
-
-    private static HttpGetResult Complete(Span<byte> buffer, HttpResponseHead head, int total, bool eof)
-    {
-        var body = buffer[head.Length..total];
-        if (head.Chunked)
-        {
-            var decoded = HttpResponseHead.Dechunk(body);
-            return decoded < 0
-                ? eof ? new(ProbeReasons.Truncated, head, 0, false) : new(null, head, body.Length, false)
-                : new(null, head, decoded, true);
-        }
-
-        if (head.ContentLength >= 0)
-        {
-            return body.Length >= head.ContentLength
-                ? new(null, head, (int)head.ContentLength, true)
-                : eof ? new(ProbeReasons.Truncated, head, 0, false) : new(null, head, body.Length, false);
-        }
-
-        return new(null, head, body.Length, eof);
     }
 
     private static bool AcceptAny(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) => true;

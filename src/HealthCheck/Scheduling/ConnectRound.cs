@@ -8,7 +8,7 @@ namespace HaDirector.HealthCheck.Scheduling;
 /// A connect target's round, made once and started again every round by <see cref="ConnectRounds"/> on the
 /// <see cref="ConnectEngine"/>'s thread: its socket addresses are written here once, not per connect.
 /// </summary>
-internal sealed class ConnectRound : ScheduledRound, IConnectInFlight
+internal class ConnectRound : ScheduledRound, IConnectInFlight
 {
     private readonly ConnectRounds _lane;
     private readonly byte[] _target = new byte[SockAddrInet.MaxLength];
@@ -36,5 +36,12 @@ internal sealed class ConnectRound : ScheduledRound, IConnectInFlight
     /// <summary>When this attempt started, on the lane's clock: the result's latency.</summary>
     public long Started { get; set; }
 
-    public void Complete(in ProbeResult result) => _lane.Complete(this, result);
+    /// <summary>A plain connect says nothing: connected is up.</summary>
+    public virtual ReadOnlySpan<byte> Request => default;
+
+    public virtual Span<byte> Room() => throw new InvalidOperationException("a plain connect reads nothing");
+
+    public virtual ProbeResult? Received(int read) => throw new InvalidOperationException("a plain connect reads nothing");
+
+    public virtual void Complete(in ProbeResult result) => _lane.Complete(this, result);
 }

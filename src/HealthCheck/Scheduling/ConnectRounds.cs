@@ -3,7 +3,7 @@ using HaDirector.HealthCheck.Probes;
 namespace HaDirector.HealthCheck.Scheduling;
 
 /// <summary>
-/// The lane of connect targets (<c>type: tcp</c> without send/expect), run on <see cref="ConnectEngine"/>'s own
+/// The lane of connect targets (<c>type: tcp</c> without send/expect) and plain HTTP ones, run on <see cref="ConnectEngine"/>'s own
 /// thread as half-open targets run on theirs: each time the engine wakes, its pass times out what ran out and starts
 /// the connects that came due, and the engine's events then answer their rounds inline.
 /// </summary>
@@ -19,10 +19,16 @@ internal sealed class ConnectRounds(ConnectEngine engine, LaneContext context) :
     public void Complete(ConnectRound round, in ProbeResult result) =>
         Answer(round, result with { Latency = Context.Time.GetElapsedTime(round.Started) });
 
-    protected override ConnectRound CreateRound(HealthTarget target) => new(target, this, ((TcpProbe)target.Probe).Endpoint);
+    protected override ConnectRound CreateRound(HealthTarget target) => target.Probe is HttpProbe http
+        ? new HttpRound(target, this, http)
+        : new ConnectRound(target, this, ((TcpProbe)target.Probe).Endpoint);
 
     // On the engine's thread, so no event of it is being handled meanwhile: closed, not reported.
-    protected override void Abandon(ConnectRound round) => engine.Abandon(round);
+    protected override void Abandon(ConnectRound round)
+    {
+        engine.Abandon(round);
+        (round as HttpRound)?.Abandoned();
+    }
 
     // Passes and events all run on the engine's one thread: the attempt that expired is the current one, and it still
     // holds its descriptor unless its outcome is already on the way (then that outcome answers it).

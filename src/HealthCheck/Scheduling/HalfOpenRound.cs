@@ -1,3 +1,4 @@
+using System.Net;
 using HaDirector.HealthCheck.Probes;
 
 namespace HaDirector.HealthCheck.Scheduling;
@@ -6,11 +7,19 @@ namespace HaDirector.HealthCheck.Scheduling;
 /// A half-open target's SYN, made once and sent again every round by <see cref="HalfOpenRounds"/>: the engine
 /// gives it a source port and ISN each time; the first of its reply, timeout or send error claims it.
 /// </summary>
-internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, ProbeEndpoint endpoint) : ScheduledRound(target), ISynInFlight
+/// <param name="resolve">Finds the source a connect would use (tests count the lookups); <see cref="HalfOpenProbe.LocalSource"/> by default.</param>
+internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, ProbeEndpoint endpoint, Func<ProbeEndpoint, IPAddress>? resolve = null)
+    : ScheduledRound(target), ISynInFlight
 {
+    /// <summary>While a target keeps failing, its source is looked up again at most this often.</summary>
+    public static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(5);
+
     private readonly UInt128 _address = SynAddress.TryFrom(endpoint.Target.Address, out var address) ? address : 0;
     private readonly ushort _port = (ushort)endpoint.Target.Port;
+    private readonly Func<ProbeEndpoint, IPAddress> _resolve = resolve ?? HalfOpenProbe.LocalSource;
     private UInt128? _source;
+    private TimeSpan _resolvedAt;
+    private bool _failing;
     private int _claimed;
 
     public ProbeEndpoint Endpoint => endpoint;
@@ -32,19 +41,51 @@ internal sealed class HalfOpenRound(HealthTarget target, HalfOpenRounds lane, Pr
 
     public bool Ipv4 => SynAddress.IsIpv4(_address);
 
+    /// <summary>Source lookups so far (one per socket, bind, connect and close of a UDP socket).</summary>
+    public int Resolutions { get; private set; }
+
     /// <summary>
-    /// The source a connect would use, found once and again after a failure (a route or an address may have
-    /// moved), as <see cref="HalfOpenProbe"/> does. Throws what the lookup throws (the address is not ours).
+    /// The source a connect would use, found once and again after <see cref="Answered"/> let it go. Throws what
+    /// the lookup throws (the address is not ours).
     /// </summary>
-    public void ResolveSource()
+    /// <param name="now">The lane's time.</param>
+    public void ResolveSource(TimeSpan now)
     {
-        if (_source is null && SynAddress.TryFrom(HalfOpenProbe.LocalSource(endpoint), out var local))
+        if (_source is not null)
+        {
+            return;
+        }
+
+        Resolutions++;
+        _resolvedAt = now;
+        if (SynAddress.TryFrom(_resolve(endpoint), out var local))
         {
             _source = local;
         }
     }
 
-    public void ForgetSource() => _source = null;
+    /// <summary>
+    /// After each attempt: an answer (up, or a reset from the server) came back to this source, so it is right. Any
+    /// other failure may be a route or an address that moved: the first one after an answer looks the source up again
+    /// at the next attempt; while the target keeps failing, at most every <see cref="RecheckEvery"/>. A lookup is a UDP
+    /// socket's socket, bind, connect and close: thousands of silent targets checked every second paid them all every
+    /// second.
+    /// </summary>
+    public void Answered(in ProbeResult result, TimeSpan now)
+    {
+        if (result.Up || result.Reason == ProbeReasons.Refused)
+        {
+            _failing = false;
+            return;
+        }
+
+        if (!_failing || now - _resolvedAt >= RecheckEvery)
+        {
+            _source = null;
+        }
+
+        _failing = true;
+    }
 
     /// <summary>Makes the round claimable again for its next attempt.</summary>
     public void Arm() => Volatile.Write(ref _claimed, 0);

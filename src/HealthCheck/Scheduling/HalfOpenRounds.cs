@@ -17,10 +17,7 @@ internal sealed class HalfOpenRounds(HalfOpenEngine engine, LaneContext context)
     public void Complete(HalfOpenRound round, ProbeResult result)
     {
         engine.Forget(round);
-        if (!result.Up)
-        {
-            round.ForgetSource();
-        }
+        round.Answered(result, Now);
 
         Answer(round, result with { Latency = Context.Time.GetElapsedTime(round.Started) });
     }
@@ -51,7 +48,7 @@ internal sealed class HalfOpenRounds(HalfOpenEngine engine, LaneContext context)
 
         try
         {
-            round.ResolveSource();
+            round.ResolveSource(Now);
         }
         catch (Exception e)
         {

@@ -158,6 +158,9 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
         }
     }
 
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "health checks are running behind (a timeout was looked at {BehindMs:F0} ms late): {Graced} checks given one more timeout instead of failing since the last line (one a minute)")]
+    internal static partial void LogBehind(ILogger logger, double behindMs, int graced);
+
     [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "health check round failed for {Target}")]
     internal static partial void LogObserverFailed(ILogger logger, string target, Exception error);
 }

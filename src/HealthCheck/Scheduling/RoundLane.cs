@@ -14,6 +14,12 @@ internal abstract class RoundLane<TRound> : IRoundLane
     private readonly ITimer? _timer;
     private TimeSpan _armedFor = TimeSpan.MaxValue;
     private TimeSpan _lastPass = TimeSpan.MinValue;
+
+    // Timeouts not judged because the pass that would have judged them came late (RoundBook.TakeExpired), logged
+    // at most once a minute: under overload a log line per check would add to the load that caused it.
+    private int _gracedUnlogged;
+    private TimeSpan _worstBehind;
+    private TimeSpan _behindLogged = TimeSpan.MinValue;
     private volatile bool _stopping;
 
     // A pass's lists, kept for the next: passes come a hundred times a second. Two passes at once (a timer that
@@ -21,6 +27,16 @@ internal abstract class RoundLane<TRound> : IRoundLane
     private List<ScheduledRound>? _spareExpired = [];
     private List<ScheduledRound>? _spareStart = [];
     private List<int>? _spareSequences = [];
+
+    /// <summary>
+    /// A pass that looks at a deadline later than this after it ran out is behind (the lane arms for every deadline,
+    /// so a punctual pass comes within one resolution): the attempt gets one more timeout instead
+    /// (<see cref="RoundBook.TakeExpired(TimeSpan, List{ScheduledRound}, TimeSpan, out TimeSpan)"/>). Far above a
+    /// loaded machine's usual lateness (a few milliseconds, tens at worst), far below a timeout.
+    /// </summary>
+    internal static readonly TimeSpan LateTolerance = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan BehindLogEvery = TimeSpan.FromMinutes(1);
 
     /// <param name="limit">Attempts in flight at once; the rest wait in due order and take a slot as it frees.</param>
     /// <param name="timed">A timer of the lane's clock runs the passes (or wakes the engine that does); false: the engine sleeps as long as <see cref="Pass"/> says.</param>
@@ -143,6 +159,7 @@ internal abstract class RoundLane<TRound> : IRoundLane
         var expired = Interlocked.Exchange(ref _spareExpired, null) ?? [];
         var start = Interlocked.Exchange(ref _spareStart, null) ?? [];
         var sequences = Interlocked.Exchange(ref _spareSequences, null) ?? [];
+        (int Graced, TimeSpan Behind)? behindReport = null;
         lock (Gate)
         {
             if (Stopping || !Started)
@@ -154,13 +171,30 @@ internal abstract class RoundLane<TRound> : IRoundLane
             // Nothing wakes the lane while a pass runs: it ends by arming for whatever came due meanwhile.
             _armedFor = TimeSpan.MinValue;
             _lastPass = now;
-            _book.TakeExpired(now, expired);
+            var graced = _book.TakeExpired(now, expired, LateTolerance, out var behind);
+            if (graced > 0)
+            {
+                _gracedUnlogged += graced;
+                _worstBehind = behind > _worstBehind ? behind : _worstBehind;
+                if (_behindLogged == TimeSpan.MinValue || now - _behindLogged >= BehindLogEvery)
+                {
+                    _behindLogged = now;
+                    behindReport = (_gracedUnlogged, _worstBehind);
+                    (_gracedUnlogged, _worstBehind) = (0, TimeSpan.Zero);
+                }
+            }
+
             foreach (var round in expired)
             {
                 sequences.Add(round.Sequence);
             }
 
             _book.TakeDue(now, start);
+        }
+
+        if (behindReport is { } report)
+        {
+            HealthCheckScheduler.LogBehind(Context.Logger, report.Behind.TotalMilliseconds, report.Graced);
         }
 
         for (var i = 0; i < expired.Count; i++)

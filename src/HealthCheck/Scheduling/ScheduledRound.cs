@@ -26,4 +26,10 @@ internal class ScheduledRound(HealthTarget target)
 
     /// <summary>Counts attempts, so a deadline left from an earlier attempt is told from the current one's.</summary>
     public int Sequence { get; set; }
+
+    /// <summary>The current attempt was given another timeout because its deadline was looked at late (the process was behind).</summary>
+    public bool Graced { get; set; }
+
+    /// <summary>The book's deadline queue of this round's timeout, found once.</summary>
+    public DeadlineQueue? Deadlines { get; set; }
 }

@@ -45,6 +45,21 @@ public sealed class ProbeFactoryTests
     }
 
     [Fact]
+    public void Create_PlainHttpCheck_RunsOnTheConnectEngineAndHttpsOrSeveralUrlsDoNot()
+    {
+        using var factory = new ProbeFactory();
+        var tcp = factory.Create(new HealthCheckConfig { Type = HealthCheckType.Tcp }, First)!;
+
+        var http = factory.Create(new HealthCheckConfig { Type = HealthCheckType.Http }, First)!;
+        var https = factory.Create(new HealthCheckConfig { Type = HealthCheckType.Https }, First)!;
+        var urls = factory.Create(new HealthCheckConfig { Type = HealthCheckType.Http, Urls = [new() { Path = "/a" }, new() { Path = "/b" }] }, First)!;
+
+        Assert.Same(tcp.Engine, http.Engine);
+        Assert.Null(https.Engine);
+        Assert.Null(urls.Engine);
+    }
+
+    [Fact]
     public void Create_AfterDispose_Throws()
     {
         var factory = new ProbeFactory();

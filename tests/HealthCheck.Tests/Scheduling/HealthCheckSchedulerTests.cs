@@ -156,6 +156,49 @@ public sealed class HealthCheckSchedulerTests
     }
 
     [Fact]
+    public async Task Start_TimeoutLookedAtLate_AnswerWaitingBehindTheBacklogCountsUp()
+    {
+        // The process is behind (issue 20: 1,000 HTTP checks in a VM): the timer that should time the attempt out at
+        // 500 ms fires 1.5 s late, with the server's answer still queued behind the backlog. Timing it out then made
+        // a false failure, a flip, a reconcile and log lines, which put the process further behind.
+        await using var scheduler = new HealthCheckScheduler(_time, _observer, random: new Random(1));
+        var probe = new HeldProbe();
+        scheduler.Add(Target("a", probe, new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500)), new HealthPolicy(rise: 1, fall: 1)));
+        scheduler.Start();
+        for (var i = 0; i < 100 && probe.Calls == 0; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        probe.Answer.TrySetResult(ProbeResult.Success("ok"));
+        Eventually.True(() => _observer.Count == 1, "the round reported");
+
+        Assert.Equal((true, "ok"), (_observer.Results.Single().Up, _observer.Results.Single().Reason));
+    }
+
+    [Fact]
+    public async Task Start_SilentServerWhileBehind_TimesOutOneTimeoutAfterTheLateLook()
+    {
+        await using var scheduler = new HealthCheckScheduler(_time, _observer, random: new Random(1));
+        scheduler.Add(Target("a", new CancellableProbe(), new CheckTiming(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300))));
+        scheduler.Start();
+        for (var i = 0; i < 100 && scheduler.Running == 0; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        _time.Advance(TimeSpan.FromMilliseconds(299));
+        Assert.Equal(0, _observer.Count);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Eventually.True(() => _observer.Count == 1, "the round reported");
+        var result = _observer.Results.Single();
+        Assert.Equal((false, ProbeReasons.TimedOut, TimeSpan.FromMilliseconds(2300)), (result.Up, result.Reason, result.Latency));
+    }
+
+    [Fact]
     public async Task Start_ProbeThrows_ReportedDownWithTheErrorAndCheckedAgain()
     {
         await using var scheduler = new HealthCheckScheduler(_time, _observer, random: new Random(1));
@@ -300,6 +343,29 @@ public sealed class HealthCheckSchedulerTests
 
         public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _calls) == 1 ? new(First.Task) : ValueTask.FromResult(ProbeResult.Success("ok"));
+    }
+
+    /// <summary>Answers when told, or as timed out when cancelled first, as a probe of a real server does.</summary>
+    private sealed class HeldProbe : IProbe
+    {
+        private int _calls;
+
+        public TaskCompletionSource<ProbeResult> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public async ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            try
+            {
+                return await Answer.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException e)
+            {
+                return ProbeFailure.From(e, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Answers at once; records the fake time of each call.</summary>

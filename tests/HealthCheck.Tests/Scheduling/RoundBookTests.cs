@@ -194,6 +194,62 @@ public sealed class RoundBookTests
         Assert.Equal([rounds[2]], last);
     }
 
+    [Fact]
+    public void TakeExpired_LookedAtLate_GivenOneMoreTimeoutThenExpires()
+    {
+        var round = Round(new CheckTiming(Second, Ms(500)));
+        _book.Add(round, Ms(100));
+        Take(Ms(100));
+
+        // Due at 600, looked at 900 ms late: the answer may be waiting unread behind the process's backlog.
+        Assert.Equal((0, 1), Late(Ms(1500)));
+        Assert.Equal(Ms(2000), _book.NextWake);
+
+        // Once only: still unanswered when the second timeout ends, it times out even if that look is late too.
+        Assert.Empty(Expired(Ms(1999)));
+        Assert.Equal((1, 0), Late(Ms(2600)));
+    }
+
+    [Fact]
+    public void TakeExpired_LookedAtWithinTheTolerance_ExpiresAsUsual()
+    {
+        var round = Round(new CheckTiming(Second, Ms(500)));
+        _book.Add(round, Ms(100));
+        Take(Ms(100));
+
+        Assert.Equal((1, 0), Late(Ms(650)));
+    }
+
+    [Fact]
+    public void TakeExpired_AnsweredDuringItsSecondTimeout_NeverExpires()
+    {
+        var round = Round(new CheckTiming(Second, Ms(500)));
+        _book.Add(round, Ms(100));
+        Take(Ms(100));
+        Late(Ms(1500));
+
+        Assert.True(_book.Finish(round, up: true, Ms(1510)));
+        _book.Done(round, Ms(1510));
+
+        Assert.Empty(Expired(Ms(3000)));
+        Assert.Equal(Ms(1510), _book.NextWake);
+    }
+
+    [Fact]
+    public void TakeExpired_TwoTimeouts_EachAttemptExpiresAtItsOwnDeadline()
+    {
+        var (slow, quick) = (Round(new CheckTiming(Second, Ms(800))), Round(new CheckTiming(Second, Ms(200))));
+        _book.Add(slow, Ms(100));
+        _book.Add(quick, Ms(300));
+        Take(Ms(100));
+        Take(Ms(300));
+
+        Assert.Equal(Ms(500), _book.NextWake);
+        Assert.Equal([quick], Expired(Ms(500)));
+        Assert.Equal(Ms(900), _book.NextWake);
+        Assert.Equal([slow], Expired(Ms(900)));
+    }
+
     private static TimeSpan Ms(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
 
     private static ScheduledRound Round(CheckTiming timing) =>
@@ -211,6 +267,14 @@ public sealed class RoundBookTests
         var expired = new List<ScheduledRound>();
         _book.TakeExpired(now, expired);
         return expired;
+    }
+
+    /// <summary>A pass at <paramref name="now"/> that gives late looks (over 100 ms) another timeout: (attempts expired, attempts given another).</summary>
+    private (int Expired, int Graced) Late(TimeSpan now)
+    {
+        var expired = new List<ScheduledRound>();
+        var graced = _book.TakeExpired(now, expired, tolerance: Ms(100), out _);
+        return (expired.Count, graced);
     }
 
     private sealed class NeverProbe : IProbe
