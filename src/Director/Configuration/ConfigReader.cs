@@ -104,7 +104,9 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
         var sync = map.Map("syncDaemon", SyncDaemonKeys);
         return new IpvsConfig
         {
-            WarmStandby = map.Read("warmStandby", ScalarParsers.Bool, defaults.WarmStandby),
+            // With connection sync the backup keeps its services (as keepalived's does), or a synced connection dies on
+            // a round trip lb1 -> lb2 -> lb1 (docs/configuration.md, "A connection that comes back"); an explicit value wins.
+            WarmStandby = map.Read("warmStandby", ScalarParsers.Bool, sync is not null || defaults.WarmStandby),
             ReconcilePeriod = map.Read("reconcilePeriod", ScalarParsers.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)), defaults.ReconcilePeriod),
             ExpireNodestConn = map.Read("expireNodestConn", ScalarParsers.Bool, defaults.ExpireNodestConn),
             SyncDaemon = sync is null

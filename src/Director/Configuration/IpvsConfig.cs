@@ -3,7 +3,11 @@ namespace HaDirector.Director.Configuration;
 /// <summary>How the IPVS table is kept.</summary>
 public sealed record IpvsConfig
 {
-    /// <summary>Keep the services programmed on a backup too, so a takeover only adds the VIP.</summary>
+    /// <summary>
+    /// Keep the services programmed on a backup too, so a takeover only adds the VIP and the backup keeps its own
+    /// connection entries. The file's default is true when <see cref="SyncDaemon"/> is configured (ConfigReader), false
+    /// otherwise.
+    /// </summary>
     public bool WarmStandby { get; init; }
 
     /// <summary>How often the kernel table is dumped and repaired against the desired one.</summary>

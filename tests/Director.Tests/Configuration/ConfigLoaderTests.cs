@@ -748,6 +748,31 @@ public sealed class ConfigLoaderTests
     }
 
     [Theory]
+    [InlineData("ipvs:\n  syncDaemon: { interface: eth0 }", true)]
+    [InlineData("ipvs:\n  reconcilePeriod: 10s", false)]
+    [InlineData("ipvs:\n  syncDaemon: ~", false)]
+    public void LoadFromText_WarmStandbyNotGiven_TrueExactlyWithASyncDaemon(string ipvs, bool expected)
+    {
+        // A keepalived user has the services on the backup, and a synced connection must survive lb1 -> lb2 -> lb1.
+        var result = ConfigLoader.LoadFromText(Minimal + "\n" + ipvs + "\n", "t.yaml");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(expected, result.Config!.Ipvs.WarmStandby);
+    }
+
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public void LoadFromText_WarmStandbyGivenWithASyncDaemon_TheGivenValue(string value, bool expected)
+    {
+        var result = ConfigLoader.LoadFromText(
+            Minimal + $"\nipvs:\n  warmStandby: {value}\n  syncDaemon: {{ interface: eth0 }}\n", "t.yaml");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(expected, result.Config!.Ipvs.WarmStandby);
+    }
+
+    [Theory]
     [InlineData("lb1.yaml", 150)]
     [InlineData("lb2.yaml", 100)]
     public void Load_ExampleConfig_IsTheSeedClusterWithoutErrors(string file, int priority)
@@ -765,6 +790,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(
             ["10.19.166.119:80 weight 2", "10.19.166.84:80 weight 1"],
             server.RealServers.Select(r => $"{r.Address}:{r.Port} weight {r.Weight}"));
+        Assert.Equal(("eth0", true), (config.Ipvs.SyncDaemon!.Interface, config.Ipvs.WarmStandby));
     }
 
     [Fact]
