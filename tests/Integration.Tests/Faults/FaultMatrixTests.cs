@@ -278,7 +278,7 @@ public sealed class FaultMatrixTests : IDisposable
 
     [Theory]
     [InlineData(Implementation.HaDirector)]
-    // Not keepalived: under the shim its lb1 never became master (not investigated yet; docs/reliability.md).
+    [InlineData(Implementation.Keepalived)]
     public void ClockStepped_ForwardAndBackAnHour_NoTransition_TimersStillRight(Implementation implementation)
     {
         // Each director's wall clock is stepped through an LD_PRELOAD shim (clockshift.c): the host's clock and every

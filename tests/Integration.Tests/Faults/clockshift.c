@@ -22,9 +22,18 @@
 static int (*real_clock_gettime)(clockid_t, struct timespec *);
 static volatile const int64_t *offset;
 
+/* Resolved on first use, not in the constructor: other libraries' constructors can run before ours and read the clock
+ * (keepalived's glib does), and a call through a null pointer killed keepalived before main: the reason its clock row
+ * once never saw a master. */
+static int real(clockid_t id, struct timespec *ts)
+{
+    if (real_clock_gettime == NULL)
+        real_clock_gettime = (int (*)(clockid_t, struct timespec *))dlsym(RTLD_NEXT, "clock_gettime");
+    return real_clock_gettime(id, ts);
+}
+
 __attribute__((constructor)) static void clockshift_init(void)
 {
-    real_clock_gettime = (int (*)(clockid_t, struct timespec *))dlsym(RTLD_NEXT, "clock_gettime");
     const char *path = getenv("CLOCKSHIFT_FILE");
     if (path == NULL)
         return;
@@ -39,7 +48,7 @@ __attribute__((constructor)) static void clockshift_init(void)
 
 int clock_gettime(clockid_t id, struct timespec *ts)
 {
-    int r = real_clock_gettime(id, ts);
+    int r = real(id, ts);
     if (r == 0 && offset != NULL && (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE || id == CLOCK_TAI))
         ts->tv_sec += *offset;
     return r;
