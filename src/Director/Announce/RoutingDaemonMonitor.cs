@@ -17,6 +17,7 @@ public sealed partial class RoutingDaemonMonitor : IDisposable
     private readonly AnnounceMetrics? _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _timer;
+    private readonly Lock _recording = new();
     private RoutingDaemonReading? _last;
     private int _reading;
 
@@ -75,6 +76,9 @@ public sealed partial class RoutingDaemonMonitor : IDisposable
                 reading = new RoutingDaemonReading(_time.GetUtcNow(), ex is IOException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}", RoutingDaemonReading.Nothing);
             }
 
+            // The next read may start before this one is stored: a timer that fires between the two must not find it
+            // still "running" and skip (seen on a loaded machine: a whole interval without a reading).
+            Volatile.Write(ref _reading, 0);
             Record(reading);
         }
         catch (Exception ex) when (ex is ObjectDisposedException || (ex is OperationCanceledException && _stopping.IsCancellationRequested))
@@ -96,6 +100,20 @@ public sealed partial class RoutingDaemonMonitor : IDisposable
     }
 
     private void Record(RoutingDaemonReading reading)
+    {
+        lock (_recording)
+        {
+            // Two readings may be stored at once (see ReadAsync); an older one never replaces a newer.
+            if (_last is { } newer && newer.At > reading.At)
+            {
+                return;
+            }
+
+            RecordLocked(reading);
+        }
+    }
+
+    private void RecordLocked(RoutingDaemonReading reading)
     {
         if (_stopping.IsCancellationRequested)
         {

@@ -26,7 +26,7 @@ public sealed class RealServerSetup(IRealServerHost host, RealServerPaths paths,
         }
         foreach (var vip in plan.VipsToAdd)
         {
-            output.WriteLine(host.AddLoopbackVip(vip) ? $"added {vip}/32 to lo" : $"{vip}/32 appeared on lo meanwhile: kept");
+            output.WriteLine(host.AddLoopbackVip(vip) ? $"added {HostPrefix(vip)} to lo" : $"{HostPrefix(vip)} appeared on lo meanwhile: kept");
         }
         Notes(plan);
 
@@ -61,7 +61,7 @@ public sealed class RealServerSetup(IRealServerHost host, RealServerPaths paths,
         // Remove the VIPs before ARP is allowed again, the reverse of up.
         foreach (var vip in plan.VipsToRemove)
         {
-            output.WriteLine(host.DeleteLoopbackVip(vip) ? $"removed {vip}/32 from lo" : $"{vip}/32 was already gone from lo");
+            output.WriteLine(host.DeleteLoopbackVip(vip) ? $"removed {HostPrefix(vip)} from lo" : $"{HostPrefix(vip)} was already gone from lo");
         }
         foreach (var write in plan.SysctlWrites)
         {
@@ -147,4 +147,8 @@ public sealed class RealServerSetup(IRealServerHost host, RealServerPaths paths,
     private static bool SameState(RealServerState a, RealServerState b) =>
         a.PreviousSysctls.Count == b.PreviousSysctls.Count && !a.PreviousSysctls.Except(b.PreviousSysctls).Any()
         && a.AddedVips.SequenceEqual(b.AddedVips) && a.PresentVips.SequenceEqual(b.PresentVips);
+
+    /// <summary>The VIP as lo holds it: /32, or /128 for IPv6.</summary>
+    private static string HostPrefix(System.Net.IPAddress vip) =>
+        $"{vip}/{(vip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32)}";
 }

@@ -160,7 +160,9 @@ public sealed class RealServerCliTests : IDisposable
         LanTopology.Ip(Ns, "addr", "add", "2001:2::2/64", "dev", "eth0", "nodad");
         var before = RealServerHostSnapshot.Take(Ns);
 
-        AssertOk(RealServer("up", "--vip", "2001:2:0:0::10"));
+        var up = RealServer("up", "--vip", "2001:2:0:0::10");
+        AssertOk(up);
+        Assert.Contains("added 2001:2::10/128 to lo", up.Stdout, StringComparison.Ordinal); // what it did, as lo shows it
 
         var lo = LanTopology.IpOut(Ns, "-6", "-o", "addr", "show", "dev", "lo");
         Assert.Matches(@"inet6 2001:2::10/128 scope global nodad", lo);
