@@ -60,24 +60,15 @@ public class PreciseTimeProviderTests
     public void CreateTimer_WithPeriod_KeepsFiringUntilDisposed()
     {
         using var time = new PreciseTimeProvider();
-        using var third = new ManualResetEventSlim();
-        var firings = 0;
+        using var timer = new CountingTimer(time, TimeSpan.FromMilliseconds(5), 3);
 
-        var timer = time.CreateTimer(_ =>
-        {
-            if (Interlocked.Increment(ref firings) == 3)
-            {
-                third.Set();
-            }
-        }, null, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(5));
-
-        Assert.True(third.Wait(Bound));
-        timer.Dispose();
-        var afterDispose = Volatile.Read(ref firings);
+        Assert.True(timer.Reached.Wait(Bound));
+        timer.Timer.Dispose();
+        var afterDispose = timer.Firings;
         using var barrier = new ManualResetEventSlim();
         using var later = time.CreateTimer(_ => barrier.Set(), null, TimeSpan.FromMilliseconds(30), Timeout.InfiniteTimeSpan);
         Assert.True(barrier.Wait(Bound));
-        Assert.InRange(Volatile.Read(ref firings), afterDispose, afterDispose + 1); // at most one already in flight
+        Assert.InRange(timer.Firings, afterDispose, afterDispose + 1); // at most one already in flight
     }
 
     [Fact]
@@ -85,19 +76,11 @@ public class PreciseTimeProviderTests
     {
         // A steady master's Adver_Timer: a timerfd_settime(2) per advert was a third of its syscalls.
         using var time = new PreciseTimeProvider();
-        using var twentieth = new ManualResetEventSlim();
-        var firings = 0;
         var armingsBefore = time.Armings;
 
-        using var timer = time.CreateTimer(_ =>
-        {
-            if (Interlocked.Increment(ref firings) == 20)
-            {
-                twentieth.Set();
-            }
-        }, null, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10));
+        using var timer = new CountingTimer(time, TimeSpan.FromMilliseconds(10), 20);
 
-        Assert.True(twentieth.Wait(Bound));
+        Assert.True(timer.Reached.Wait(Bound));
         // One setting; a wake-up late by a whole period (a loaded host) starts the grid again, with one more each.
         Assert.InRange(time.Armings - armingsBefore, 1, 10);
     }
@@ -106,41 +89,23 @@ public class PreciseTimeProviderTests
     public void CreateTimer_WithPeriod_FiresOnItsGridWithoutDrift()
     {
         using var time = new PreciseTimeProvider();
-        using var tenth = new ManualResetEventSlim();
         var start = Stopwatch.GetTimestamp();
-        var firings = 0;
-        long tenthAt = 0;
 
-        using var timer = time.CreateTimer(_ =>
-        {
-            if (Interlocked.Increment(ref firings) == 10)
-            {
-                tenthAt = Stopwatch.GetTimestamp();
-                tenth.Set();
-            }
-        }, null, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10));
+        using var timer = new CountingTimer(time, TimeSpan.FromMilliseconds(10), 10);
 
-        Assert.True(tenth.Wait(Bound));
+        Assert.True(timer.Reached.Wait(Bound));
         // Never early: each firing one period after the previous one was due, so the tenth is due at 100 ms.
-        Assert.True(Stopwatch.GetElapsedTime(start, tenthAt) >= TimeSpan.FromMilliseconds(100));
+        Assert.True(Stopwatch.GetElapsedTime(start, timer.ReachedAt) >= TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
     public void Dispose_PeriodicTimer_TheThreadStopsWaking()
     {
         using var time = new PreciseTimeProvider();
-        using var third = new ManualResetEventSlim();
-        var firings = 0;
-        var timer = time.CreateTimer(_ =>
-        {
-            if (Interlocked.Increment(ref firings) == 3)
-            {
-                third.Set();
-            }
-        }, null, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(5));
-        Assert.True(third.Wait(Bound));
+        using var timer = new CountingTimer(time, TimeSpan.FromMilliseconds(5), 3);
+        Assert.True(timer.Reached.Wait(Bound));
 
-        timer.Dispose();
+        timer.Timer.Dispose();
         // The thread wakes once more for the next expiry of the old setting, finds nothing to fire, and disarms.
         var atDispose = time.Wakeups;
         Assert.True(SpinWait.SpinUntil(() => time.Wakeups > atDispose, Bound));
@@ -262,5 +227,35 @@ public class PreciseTimeProviderTests
         using var fired = new ManualResetEventSlim();
         using var timer = time.CreateTimer(_ => fired.Set(), null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         Assert.True(fired.Wait(Bound));
+    }
+
+    /// <summary>A periodic timer that counts its firings and says when the <c>n</c>-th came (on the Stopwatch).</summary>
+    private sealed class CountingTimer : IDisposable
+    {
+        private int _firings;
+
+        public CountingTimer(TimeProvider time, TimeSpan period, int n) =>
+            Timer = time.CreateTimer(_ =>
+            {
+                if (Interlocked.Increment(ref _firings) == n)
+                {
+                    ReachedAt = Stopwatch.GetTimestamp();
+                    Reached.Set();
+                }
+            }, null, period, period);
+
+        public ITimer Timer { get; }
+
+        public ManualResetEventSlim Reached { get; } = new();
+
+        public long ReachedAt { get; private set; }
+
+        public int Firings => Volatile.Read(ref _firings);
+
+        public void Dispose()
+        {
+            Timer.Dispose();
+            Reached.Dispose();
+        }
     }
 }
