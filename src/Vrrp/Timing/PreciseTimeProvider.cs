@@ -152,13 +152,14 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
     }
 
     /// <summary>
-    /// After a wake-up: where the programme stands now. Unchanged since the wait began (<paramref name="armingsBefore"/>),
-    /// the expiry it was armed for was consumed by the read, and a periodic programme goes on at its next expiry after
-    /// now. Set again meanwhile by another thread, only an expiry already past can have been consumed. Whatever this
-    /// gets wrong can only make the loop set the timerfd once more, never miss a deadline: it never believes an expiry
-    /// is pending that the kernel will not deliver.
+    /// After a wake-up: the expiry the timerfd was armed for is taken as consumed by the read, and a periodic programme
+    /// goes on at its next expiry after now. Wrong only when another thread set it again meanwhile for a time still
+    /// ahead, and then the loop merely sets the timerfd once more. The reverse mistake would lose a deadline: the
+    /// expiry of a setting made by another thread while the read waited can look a few hundred nanoseconds ahead of
+    /// the Stopwatch on waking (see the constructor), and believing it still pending left the thread waiting on a
+    /// timerfd that had already fired (PreciseTimeProviderTests.Change_ToSooner_ReArmsAndFiresOnce, about 1 run in 6).
     /// </summary>
-    private void AfterWakeLocked(long armingsBefore)
+    private void AfterWakeLocked()
     {
         if (_armed == long.MaxValue)
         {
@@ -166,11 +167,6 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
         }
 
         var now = Stopwatch.GetTimestamp();
-        var consumed = _armings == armingsBefore || _armed <= now;
-        if (!consumed)
-        {
-            return; // set again meanwhile, for a time still ahead
-        }
 
         if (_armedPeriod == 0)
         {
@@ -190,7 +186,6 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
             PreciseTimer? timer = null;
             long version = 0;
             long due = 0;
-            long armingsBefore;
             lock (_gate)
             {
                 if (_disposed)
@@ -234,7 +229,6 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
                     _armed = long.MaxValue;
                 }
 
-                armingsBefore = _armings;
             }
 
             if (timer is not null)
@@ -248,7 +242,7 @@ public sealed class PreciseTimeProvider : TimeProvider, IDisposable
             TakeoverTrace.Mark("timer-wake");
             lock (_gate)
             {
-                AfterWakeLocked(armingsBefore);
+                AfterWakeLocked();
             }
         }
     }
