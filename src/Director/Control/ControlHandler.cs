@@ -9,7 +9,7 @@ namespace HaDirector.Director.Control;
 
 /// <summary>Carries out the control socket's verbs (DESIGN.md §4) against the running daemon.</summary>
 public sealed class ControlHandler(RunningConfig running, VrrpService vrrp, IpvsTableService ipvs, StatusBuilder status, ConfigReloader reloader, TimeProvider time,
-    AnnounceService? announce = null)
+    AnnounceService? announce = null) : IControlHandler
 {
     public async Task<ControlResponse> HandleAsync(ControlRequest request, CancellationToken cancellationToken) => request.Verb switch
     {

@@ -18,12 +18,20 @@ namespace HaDirector.Director.Control;
 /// closed at once), a request must arrive within <see cref="RequestTimeout"/> (slowloris) and fit in
 /// <see cref="MaxRequestBytes"/>, buffers are pooled, and each kind of failure is logged once a minute with how many
 /// were not: 10,000 dropped connections cost neither memory nor 10,000 journal lines.
+/// Each phase has its own deadline: reading the request (<see cref="RequestTimeout"/>), carrying out the command
+/// (<see cref="CommandTimeout"/>: past it the client is told the command goes on, rather than getting no answer), and
+/// sending the answer (<see cref="SendTimeout"/>).
 /// </remarks>
-public sealed partial class ControlServer(RunningConfig config, ControlHandler handler, ILogger<ControlServer> logger) : BackgroundService
+public sealed partial class ControlServer(RunningConfig config, IControlHandler handler, TimeProvider time, ILogger<ControlServer> logger) : BackgroundService
 {
     public const int MaxRequestBytes = 64 * 1024;
     public const int MaxConnections = 32;
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a command may run before the client is answered that it is still running (the CLI waits 60 s).</summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _slots = new(MaxConnections, MaxConnections);
     private readonly Lock _logGate = new();
@@ -152,41 +160,53 @@ public sealed partial class ControlServer(RunningConfig config, ControlHandler h
     private async Task ServeAsync(Socket client, CancellationToken stoppingToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(MaxRequestBytes);
+        var phase = "read";
+        string? verb = null;
         try
         {
             using (client)
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
             {
-                ControlResponse response;
-                try
+                // Read first even when refusing: closing with the request unread would reset the connection.
+                ControlRequest? request;
+                string problem;
+                using (var reading = Deadline(RequestTimeout, stoppingToken))
                 {
-                    // Read first even when refusing: closing with the request unread would reset the connection.
-                    timeout.CancelAfter(RequestTimeout);
-                    var (request, problem) = await ReadRequestAsync(client, buffer, timeout.Token);
-                    timeout.CancelAfter(TimeSpan.FromSeconds(30));
-                    var uid = LinuxSocket.PeerUserId(client);
-                    if (uid != 0)
-                    {
-                        LogThrottled("uid " + uid, suppressed => LogRefused(logger, uid, suppressed));
-                        response = new ControlResponse(ExitCodes.Failure, "permission denied: the control socket answers root only");
-                    }
-                    else
-                    {
-                        response = request is null
-                            ? new ControlResponse(ExitCodes.Failure, problem)
-                            : await handler.HandleAsync(request, timeout.Token);
-                    }
+                    (request, problem) = await ReadRequestAsync(client, buffer, reading.Token);
+                }
 
-                    var bytes = JsonSerializer.SerializeToUtf8Bytes(response, ControlJsonContext.Default.ControlResponse);
-                    await client.SendAsync(bytes.Append((byte)'\n').ToArray(), SocketFlags.None, timeout.Token);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
+                ControlResponse response;
+                var uid = LinuxSocket.PeerUserId(client);
+                if (uid != 0)
                 {
-                    var error = ex is OperationCanceledException && !stoppingToken.IsCancellationRequested
-                        ? $"no complete request within {RequestTimeout.TotalSeconds:0} s; connection closed"
-                        : ex.Message;
-                    LogThrottled(error, suppressed => LogServeFailed(logger, error, suppressed));
+                    LogThrottled("uid " + uid, suppressed => LogRefused(logger, uid, suppressed));
+                    response = new ControlResponse(ExitCodes.Failure, "permission denied: the control socket answers root only");
                 }
+                else if (request is null)
+                {
+                    response = new ControlResponse(ExitCodes.Failure, problem);
+                }
+                else
+                {
+                    phase = "command";
+                    verb = request.Verb;
+                    response = await CarryOutAsync(request, stoppingToken);
+                }
+
+                phase = "send";
+                var bytes = JsonSerializer.SerializeToUtf8Bytes(response, ControlJsonContext.Default.ControlResponse);
+                using var sending = Deadline(SendTimeout, stoppingToken);
+                await client.SendAsync(bytes.Append((byte)'\n').ToArray(), SocketFlags.None, sending.Token);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                var error = ex is not OperationCanceledException ? ex.Message
+                    : phase == "read" ? $"no complete request within {RequestTimeout.TotalSeconds:0} s; connection closed"
+                    : phase == "send" ? $"the answer to '{verb ?? "a refused request"}' was not taken within {SendTimeout.TotalSeconds:0} s; connection closed"
+                    : $"'{verb}' was cancelled: {ex.Message}";
+                LogThrottled(error, suppressed => LogServeFailed(logger, error, suppressed));
             }
         }
         finally
@@ -194,6 +214,43 @@ public sealed partial class ControlServer(RunningConfig config, ControlHandler h
             ArrayPool<byte>.Shared.Return(buffer);
             _slots.Release();
         }
+    }
+
+    /// <summary>
+    /// The command's answer, or, when it takes longer than <see cref="CommandTimeout"/>, an answer that says so: the
+    /// command is not abandoned halfway (a reload or a failover that is under way completes; only the daemon's stop
+    /// cancels it), and the client learns where to look instead of getting nothing.
+    /// </summary>
+    private async Task<ControlResponse> CarryOutAsync(ControlRequest request, CancellationToken stoppingToken)
+    {
+        Task<ControlResponse>? running = null;
+        try
+        {
+            running = handler.HandleAsync(request, stoppingToken);
+            return await running.WaitAsync(CommandTimeout, time, stoppingToken);
+        }
+        catch (TimeoutException)
+        {
+            LogCommandSlow(logger, request.Verb, CommandTimeout.TotalSeconds);
+            _ = running!.ContinueWith(t => LogCommandFinished(logger, request.Verb, t.IsCompletedSuccessfully ? t.Result.Message : t.Exception?.GetBaseException().Message ?? "cancelled"),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return new ControlResponse(ExitCodes.Failure,
+                $"'{request.Verb}' did not finish within {CommandTimeout.TotalSeconds:0} s and goes on in the daemon; "
+                + "its outcome will be in the journal (journalctl -u hadirector) and in `hadirector status`");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // A verb's bug must not leave the client with no answer (and the daemon runs on either way).
+            LogCommandFailed(logger, request.Verb, ex);
+            return new ControlResponse(ExitCodes.Failure, $"'{request.Verb}' failed in the daemon: {ex.Message} (details in the journal)");
+        }
+    }
+
+    private static CancellationTokenSource Deadline(TimeSpan after, CancellationToken stoppingToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        source.CancelAfter(after);
+        return source;
     }
 
     /// <summary>One JSON object on one line; null with the reason the client is told otherwise.</summary>
@@ -281,6 +338,15 @@ public sealed partial class ControlServer(RunningConfig config, ControlHandler h
 
     [LoggerMessage(EventId = 4050, Level = LogLevel.Warning, Message = "control socket: cannot record it in {Directory}: {Error} (the CLI finds it only by the file's control.socket)")]
     private static partial void LogRecordFailed(ILogger logger, string directory, string error);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "control socket: '{Verb}' did not finish within {Seconds} s; the client was told it goes on")]
+    private static partial void LogCommandSlow(ILogger logger, string verb, double seconds);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "control socket: '{Verb}' finished after its answer: {Outcome}")]
+    private static partial void LogCommandFinished(ILogger logger, string verb, string outcome);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "control socket: '{Verb}' failed")]
+    private static partial void LogCommandFailed(ILogger logger, string verb, Exception exception);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "control socket: accept failed: {Error}")]
     private static partial void LogAcceptFailed(ILogger logger, string error);

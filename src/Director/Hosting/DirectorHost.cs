@@ -122,7 +122,7 @@ public static class DirectorHost
             builder.Services.AddSingleton<IHealthView, HealthServiceView>();
             builder.Services.AddSingleton<StatusBuilder>();
             builder.Services.AddSingleton<ConfigReloader>();
-            builder.Services.AddSingleton<ControlHandler>();
+            builder.Services.AddSingleton<IControlHandler, ControlHandler>();
             builder.Services.AddHostedService<ControlServer>();
             // Last: the host stops services in reverse, so the announcements are withdrawn (and the stop grace runs)
             // while health checks, trackers and IPVS still work.
