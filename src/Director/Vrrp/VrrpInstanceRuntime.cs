@@ -26,6 +26,10 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
 
     private readonly TimeProvider _time;
     private long _lastReannounce;
+    private int _reannounceDue;
+    private readonly Lock _reannounceGate = new();
+    private ITimer? _reannounceLater;
+    private bool _disposed;
     private readonly ILogger _logger;
     private readonly OffPathLog _offPath;
     private readonly IInstanceServices _services;
@@ -287,7 +291,10 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
     /// Another host announced a VIP this master holds (a backup that missed our adverts and took over, whose adverts we
     /// missed in turn): announce ours again, or the LAN's router sends to that host until its neighbour entry fails
     /// (5-10 s, seen under VRRP loss). At most one burst per <see cref="ReannounceSpacing"/>: in a split brain both
-    /// masters hear each other's announcements, and a burst per claim would be a GARP war that never ends.
+    /// masters hear each other's announcements, and a burst per claim would be a GARP war that never ends. A claim
+    /// inside the spacing is answered when the spacing ends, not dropped: under 30 % VRRP loss the peer took over and
+    /// announced several times a second, and a claim 0.6 s after our burst left the router at the peer for 6-8 s (the
+    /// chaos soak's late <c>loss-30</c> recoveries); the last word on the router must be ours.
     /// </summary>
     public void Reannounce()
     {
@@ -298,8 +305,13 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
 
         var now = _time.GetTimestamp();
         var last = Interlocked.Read(ref _lastReannounce);
-        if (last != 0 && _time.GetElapsedTime(last, now) < ReannounceSpacing)
+        if (last != 0 && _time.GetElapsedTime(last, now) is var since && since < ReannounceSpacing)
         {
+            if (Interlocked.Exchange(ref _reannounceDue, 1) == 0)
+            {
+                ReannounceLater(ReannounceSpacing - since);
+            }
+
             return;
         }
 
@@ -312,6 +324,24 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
                 _announcements.Start([.. _wiring.Config.HeldAddresses.Select(v => v.Address)], DeviceNameOf);
             }
         });
+    }
+
+    private void ReannounceLater(TimeSpan delay)
+    {
+        lock (_reannounceGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _reannounceLater ??= _time.CreateTimer(_ =>
+            {
+                Interlocked.Exchange(ref _reannounceDue, 0);
+                Reannounce();
+            }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _reannounceLater.Change(delay, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>
@@ -494,7 +524,16 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
     private static partial void LogNoDevice(ILogger logger, string instance, IPAddress vip, string device);
 
     /// <summary>Releases the announcement schedulers (the instance's own and those of its other devices).</summary>
-    public void Dispose() => _announcements.Dispose();
+    public void Dispose()
+    {
+        lock (_reannounceGate)
+        {
+            _disposed = true;
+            _reannounceLater?.Dispose();
+        }
+
+        _announcements.Dispose();
+    }
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "{Instance}: sent priority 0 (resigning as master)")]
     private static partial void LogResigned(ILogger logger, string instance);

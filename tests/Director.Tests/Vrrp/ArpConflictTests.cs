@@ -95,6 +95,42 @@ public sealed class ArpConflictTests
     }
 
     [Fact]
+    public async Task SecondClaimInsideTheSpacing_AnsweredWhenTheSpacingEnds_NotDropped()
+    {
+        // The chaos soak's late loss-30 recoveries: under 30 % VRRP loss the backup took over and announced the VIP
+        // several times a second; a claim 0.6 s after our burst was dropped by the one-burst-a-second limit and the
+        // router stayed at the backup's MAC for 6-8 s.
+        var loggers = new RecordingLoggerFactory();
+        await using var director = await MasterAsync(loggers);
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1)); // the takeover's burst is over
+        var runtime = director.Instance().Runtime;
+        var before = runtime.AnnouncementsSent;
+
+        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(600)); // our answering burst, all of it
+        await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent > before, "the first answer");
+        var afterFirst = runtime.AnnouncementsSent;
+        var burst = afterFirst - before;
+
+        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac); // 0.6 s after the first claim
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(300)); // 0.9 s: still inside the spacing
+        Assert.Equal(afterFirst, runtime.AnnouncementsSent);
+
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(200)); // 1.1 s: the spacing is over
+        await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent > afterFirst, "the second claim answered when the spacing ended");
+
+        // One answer for the claims inside a spacing, not one each: a third and fourth claim make one more burst.
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(600));
+        var afterSecond = runtime.AnnouncementsSent;
+        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+        await director.AdvanceAsync(TimeSpan.FromSeconds(3));
+        await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent > afterSecond, "the third claim answered");
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1)); // the rest of that burst (it started when the timer's action ran)
+        Assert.Equal(burst, runtime.AnnouncementsSent - afterSecond);
+    }
+
+    [Fact]
     public async Task ArpWatch_FailsWhileTheLinkIsDown_OpenedAgainAndStillDetectsAClaim()
     {
         // Issue 17's soak: a link flap failed the watch's packet socket ("Network is down") and the watch ended for good,
