@@ -51,7 +51,7 @@ internal sealed partial class ConfigReader
         {
             Name = map.Require("name", ScalarParsers.NonEmpty, ""),
             Type = type,
-            Interface = map.ReadOrNull("interface", ScalarParsers.NonEmpty),
+            Interface = map.ReadOrNull("interface", ScalarParsers.InterfaceName),
             Command = map.ReadOrNull("command", ScalarParsers.NonEmpty),
             Path = map.ReadOrNull("path", ParseAbsolutePath),
             Process = map.ReadOrNull("process", ScalarParsers.NonEmpty),

@@ -64,7 +64,7 @@ internal sealed partial class ConfigReader
         return WithHmac(new VrrpInstanceConfig
         {
             Name = map.Require("name", ScalarParsers.NonEmpty, ""),
-            Interface = map.Require("interface", ScalarParsers.NonEmpty, ""),
+            Interface = map.Require("interface", ScalarParsers.InterfaceName, ""),
             VirtualRouterId = map.Require("vrid", ScalarParsers.Int(1, 255), 0),
             Priority = map.Require("priority", ScalarParsers.Int(1, 255), 0),
             Version = map.Read("version", ParseVersion, defaults.Version),

@@ -112,7 +112,7 @@ internal sealed partial class ConfigReader(ConfigDiagnostics diagnostics)
             SyncDaemon = sync is null
                 ? null
                 : new SyncDaemonConfig(
-                    sync.Require("interface", ScalarParsers.NonEmpty, ""),
+                    sync.Require("interface", ScalarParsers.InterfaceName, ""),
                     sync.Read("syncId", ScalarParsers.Int(0, 255), 0),
                     sync.Read("takeoverGrace", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(1)), SyncDaemonConfig.DefaultTakeoverGrace),
                     sync.Read("syncThreshold", ScalarParsers.Int(2, 10000), SyncDaemonConfig.DefaultSyncThreshold)),

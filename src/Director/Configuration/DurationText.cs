@@ -18,7 +18,6 @@ internal static partial class DurationText
                     : $"expected a duration like 1s or 100ms, got '{text}'");
         }
 
-        var number = decimal.Parse(match.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
         var ticksPerUnit = match.Groups[2].Value switch
         {
             "ms" => TimeSpan.TicksPerMillisecond,
@@ -26,6 +25,14 @@ internal static partial class DurationText
             "m" => TimeSpan.TicksPerMinute,
             _ => TimeSpan.TicksPerHour,
         };
+
+        // A number beyond decimal's range, or one whose ticks would be, is too long before decimal throws (bench/fuzz #11).
+        if (!decimal.TryParse(match.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
+            || number > TimeSpan.MaxValue.Ticks / ticksPerUnit + 1)
+        {
+            return new ParseError($"duration '{text}' is too long");
+        }
+
         var ticks = number * ticksPerUnit;
         if (ticks > TimeSpan.MaxValue.Ticks)
         {

@@ -67,6 +67,16 @@ internal static class ScalarParsers
     public static Parsed<string> NonEmpty(string text) =>
         text.Length == 0 ? new ParseError("must not be empty") : text;
 
+    /// <summary>
+    /// A network interface, by the rule a VIP's <c>dev</c> already had (<see cref="VirtualAddressRules.DeviceProblem"/>):
+    /// the kernel refuses to look up a name over 15 bytes (ERANGE) instead of answering "no such device", which made a
+    /// reload with one answer nothing and check-config end in an exception (bench/faults/reload-mutants, finding #10).
+    /// </summary>
+    public static Parsed<string> InterfaceName(string text) =>
+        text.Length == 0 ? new ParseError("must not be empty")
+        : VirtualAddressRules.DeviceProblem(text) is { } problem ? new ParseError(problem)
+        : text;
+
     public static Func<string, Parsed<TimeSpan>> Duration(TimeSpan min, TimeSpan max) => text =>
     {
         var parsed = DurationText.Parse(text);

@@ -20,6 +20,10 @@ public sealed class KeepalivedReader
     private const int MaxExpandedLength = 64 * 1024;
     private const int MaxExpandedLines = 10_000;
 
+    // ...and on what the whole file may expand into: within those bounds a wide definition named on each line of a
+    // multi-line one still made 300 MB of lines, again for each line naming that one (bench/fuzz, finding #9).
+    private const int MaxExpandedTotal = 4 * 1024 * 1024;
+
     private readonly IIncludeResolver _resolver;
     private readonly string? _configId;
     private readonly Dictionary<string, Definition> _definitions = new(StringComparer.Ordinal);
@@ -30,6 +34,8 @@ public sealed class KeepalivedReader
     private Definition? _continuing;
     private int _expanded;
     private bool _expansionReported;
+    private long _expandedTotal;
+    private bool _totalReported;
 
     private KeepalivedReader(IIncludeResolver resolver, string? configId)
     {
@@ -182,17 +188,32 @@ public sealed class KeepalivedReader
             return;
         }
 
-        if (_definitions.Count > 0 && line.Contains('$', StringComparison.Ordinal) && Substitute(line, location) is { } replaced)
+        if (_definitions.Count > 0 && line.Contains('$', StringComparison.Ordinal))
         {
-            foreach (var piece in replaced.Split('\n'))
+            if (_expandedTotal > MaxExpandedTotal)
             {
-                var again = Decomment(piece, location);
-                if (again.Length > 0)
+                if (!_totalReported)
                 {
-                    Process(again, location, depth + 1);
+                    _errors.Add(new ImportMessage(location, "", $"definitions expand into over {MaxExpandedTotal / (1024 * 1024)} MiB in all; " +
+                        "no more lines that use them are read"));
+                    _totalReported = true;
                 }
+                return;
             }
-            return;
+
+            if (Substitute(line, location) is { } replaced)
+            {
+                _expandedTotal += replaced.Length;
+                foreach (var piece in replaced.Split('\n'))
+                {
+                    var again = Decomment(piece, location);
+                    if (again.Length > 0)
+                    {
+                        Process(again, location, depth + 1);
+                    }
+                }
+                return;
+            }
         }
 
         if (IncludePattern(line) is { } pattern)

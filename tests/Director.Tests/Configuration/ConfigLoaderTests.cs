@@ -91,6 +91,16 @@ public sealed class ConfigLoaderTests
             ["t.yaml:9:49: ipvs.syncDaemon.syncThreshold: must be 2..10000, got 1"]
         },
         {
+            // bench/faults/reload-mutants finding #10: the kernel refused the lookup and a reload got no answer.
+            "interface names longer than Linux allows",
+            Minimal.Replace("interface: eth0", "interface: 99999999999999999999", StringComparison.Ordinal)
+                + "\nipvs:\n  syncDaemon: { interface: averyveryverylongname0 }\n",
+            [
+                "t.yaml:4:18: vrrp.instances[0].interface: '99999999999999999999' is longer than an interface name can be (15 bytes)",
+                "t.yaml:9:28: ipvs.syncDaemon.interface: 'averyveryverylongname0' is longer than an interface name can be (15 bytes)",
+            ]
+        },
+        {
             "missing vrrp",
             "logging: { format: json }\n",
             ["t.yaml:1:1: vrrp: missing required key 'vrrp'"]

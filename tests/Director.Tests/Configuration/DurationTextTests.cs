@@ -25,6 +25,9 @@ public sealed class DurationTextTests
     [InlineData("1 s", "expected a duration like 1s or 100ms, got '1 s'")]
     [InlineData("-1s", "expected a duration like 1s or 100ms, got '-1s'")]
     [InlineData("0.5ms", "durations are whole milliseconds at the finest, got '0.5ms'")]
+    [InlineData("100000000000000000000000000000ms", "duration '100000000000000000000000000000ms' is too long")] // bench/fuzz #11: beyond decimal
+    [InlineData("10000000000000000000h", "duration '10000000000000000000h' is too long")] // its ticks beyond decimal
+    [InlineData("256204779h", "duration '256204779h' is too long")] // beyond TimeSpan only, by an hour: as before
     public void Parse_Invalid_SaysWhatIsExpected(string text, string message)
     {
         Assert.Equal(message, DurationText.Parse(text).Error);

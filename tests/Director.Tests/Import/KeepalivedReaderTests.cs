@@ -193,6 +193,24 @@ public sealed class KeepalivedReaderTests
     }
 
     [Fact]
+    public void Read_WideDefinitionOnEachLineOfAnother_OneErrorAndAtMostFourMiBRead()
+    {
+        // bench/fuzz finding #9: each line stays within the per-line bounds (1,000 lines of 6,000 characters here), but
+        // the file's lines had no bound together: the fuzz input made 300 MB of lines for each "key $B" line.
+        var text = "$A=" + new string('x', 6_000) + "\n$B=\\\n" + string.Concat(Enumerable.Repeat("$A \\\n", 999)) + "$A\n"
+            + "key $B\nkey $B\nother 1\n";
+        var firstUse = 1 + 1 + 999 + 1 + 1;
+
+        var result = Read(text);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(firstUse, error.Location.Line);
+        Assert.Contains("4 MiB", error.Text, StringComparison.Ordinal);
+        Assert.InRange(result.Nodes.Sum(n => (long)n.Text.Length), 0L, 4L * 1024 * 1024 + 64 * 1024);
+        Assert.Equal("other", result.Nodes[result.Nodes.Count - 1].Keyword); // a line without definitions is still read
+    }
+
+    [Fact]
     public void DefaultConfigId_HostNameWithDomain_UpToTheFirstDot()
     {
         Assert.Equal("lb1", KeepalivedReader.DefaultConfigId("lb1.example.net"));
