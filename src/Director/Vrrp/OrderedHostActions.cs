@@ -71,7 +71,7 @@ public sealed class OrderedHostActions(Action<Exception> onError)
     /// <see cref="Post(Task, Action, object?, Func{bool}?)"/> for an action that takes its state as an argument: run
     /// inline (the steady case: every periodic advert of a master) it costs no closure.
     /// </summary>
-    public void Post<TState>(Task prerequisite, Action<TState> action, TState state, object? coalesceKey = null)
+    public void Post<TState>(Task prerequisite, Action<TState> action, TState state, object? coalesceKey = null, Func<bool>? stillWanted = null)
     {
         lock (_gate)
         {
@@ -82,7 +82,7 @@ public sealed class OrderedHostActions(Action<Exception> onError)
             }
 
             // Queued (rare: while a takeover's services are programmed): only now a closure.
-            EnqueueLocked(prerequisite, Bind(action, state), coalesceKey, stillWanted: null);
+            EnqueueLocked(prerequisite, Bind(action, state), coalesceKey, stillWanted);
         }
     }
 

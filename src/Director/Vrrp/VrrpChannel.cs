@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using HaDirector.Director.Configuration;
 using HaDirector.Director.Metrics;
 using HaDirector.Linux.Packets;
 using HaDirector.Vrrp.Election;
@@ -344,7 +345,7 @@ public sealed partial class VrrpChannel : IDisposable
     /// claiming one of our VIPs from another MAC than <paramref name="ourMac"/> while that VIP's instance is master is an
     /// address conflict (a host that does not speak VRRP with us, or a peer whose adverts we do not hear), logged
     /// (rate-limited), counted and shown in status, and answered with our own announcement (the router comes back to
-    /// us at once). The daemon does not step down for it. A backup sees the master's
+    /// us), if we are master still after <see cref="ClaimWait"/>. The daemon does not step down for it. A backup sees the master's
     /// announcements legitimately; malformed frames are ignored. See <see cref="NeighbourClaim"/> for what an IPv6 frame claims.
     /// </summary>
     public void InspectArp(ReadOnlySpan<byte> frame, PhysicalAddress ourMac)
@@ -384,34 +385,74 @@ public sealed partial class VrrpChannel : IDisposable
                 continue;
             }
 
-            var name = instance.Config.Name;
-            instance.Runtime.Reannounce();
-            if (_time.GetUtcNow() - instance.Runtime.Since < HandoverGrace)
-            {
-                return;
-            }
-
-            _metrics.AddressConflicts.WithLabels(name).Inc();
-            if (Conflicts.Record(name, address, mac) is not { } suppressed)
-            {
-                return;
-            }
-
-            var interfaceName = InterfaceName;
-            var text = ArpConflict.Format(mac);
-            Action log = address.AddressFamily == AddressFamily.InterNetworkV6
-                ? () => LogNeighbourConflict(_logger, interfaceName, address, name, text, operation, suppressed)
-                : () => LogAddressConflict(_logger, interfaceName, address, name, text, operation, suppressed);
-            if (_offPath is null)
-            {
-                log();
-            }
-            else
-            {
-                _offPath.Post(log);
-            }
-
+            var claim = new Claim(instance, instance.Runtime.Transitions, address, mac, operation,
+                Handover: _time.GetUtcNow() - instance.Runtime.Since < HandoverGrace);
+            _ = JudgeLaterAsync(claim, ClaimWait(instance.Config));
             return;
+        }
+    }
+
+    /// <summary>
+    /// How long a claim waits before it is judged. A peer that preempts us announces the VIPs just before its advert
+    /// (VrrpStateMachine.BecomeMaster: the router is told before the old holder lets go), and this thread may see the
+    /// announcement before the receive thread has handed the advert to the election. Judged at once, the new master's
+    /// announcement was an "address conflict" (an error line on every preemption) and our answer pulled the router back
+    /// to a node about to drop the VIP. The advert goes out in the same step as the announcement, so one advert interval
+    /// (at most a second) is room enough for it; a host we do not hear is answered then.
+    /// </summary>
+    public static TimeSpan ClaimWait(VrrpInstanceConfig config) =>
+        config.AdvertInterval < ClaimWaitLimit ? config.AdvertInterval : ClaimWaitLimit;
+
+    private static readonly TimeSpan ClaimWaitLimit = TimeSpan.FromSeconds(1);
+
+    /// <summary>Another MAC's frame for a VIP of <see cref="Instance"/>, master after <see cref="Transitions"/> transitions when it came.</summary>
+    private sealed record Claim(VrrpInstance Instance, long Transitions, IPAddress Address, PhysicalAddress Mac, string Operation, bool Handover);
+
+    private async Task JudgeLaterAsync(Claim claim, TimeSpan wait)
+    {
+        // Off the clock's thread (the daemon's is the VRRP timer thread, whose adverts must not wait for this).
+        await Task.Delay(wait, _time).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        var runtime = claim.Instance.Runtime;
+        if (_stopped || runtime.State != VrrpState.Master || runtime.Transitions != claim.Transitions)
+        {
+            return; // we left master meanwhile: the claimant was the new master, whose advert we heard
+        }
+
+        Judge(claim);
+    }
+
+    /// <summary>
+    /// Still master after <see cref="ClaimWait"/>: the claim is answered with our announcement, and it is an address conflict
+    /// (counted, logged once a minute, shown in status) unless it came within <see cref="HandoverGrace"/> of our takeover.
+    /// </summary>
+    private void Judge(Claim claim)
+    {
+        var name = claim.Instance.Config.Name;
+        claim.Instance.Runtime.Reannounce();
+        if (claim.Handover)
+        {
+            return;
+        }
+
+        _metrics.AddressConflicts.WithLabels(name).Inc();
+        if (Conflicts.Record(name, claim.Address, claim.Mac) is not { } suppressed)
+        {
+            return;
+        }
+
+        var interfaceName = InterfaceName;
+        var text = ArpConflict.Format(claim.Mac);
+        var (address, operation) = (claim.Address, claim.Operation);
+        Action log = address.AddressFamily == AddressFamily.InterNetworkV6
+            ? () => LogNeighbourConflict(_logger, interfaceName, address, name, text, operation, suppressed)
+            : () => LogAddressConflict(_logger, interfaceName, address, name, text, operation, suppressed);
+        if (_offPath is null)
+        {
+            log();
+        }
+        else
+        {
+            _offPath.Post(log);
         }
     }
 

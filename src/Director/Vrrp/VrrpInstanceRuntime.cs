@@ -35,6 +35,10 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
     private readonly IInstanceServices _services;
     private readonly OrderedHostActions _actions;
     private int _state;
+
+    /// <summary>A queued action's "still wanted" for what only a master does; made once (a master's every advert passes it).</summary>
+    private readonly Func<bool> _isMaster;
+    private long _transitions;
     private readonly Lock _seriesGate = new();
     private bool _retired;
 
@@ -71,6 +75,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
         _advertsSent = metrics.AdvertsSent.WithLabels(config.Name);
         _advertsReceived = metrics.AdvertsReceived.WithLabels(config.Name);
         _actions = new OrderedHostActions(ex => _offPath.Post(() => LogQueuedActionFailed(_logger, Name, ex.Message, ex)));
+        _isMaster = () => Volatile.Read(ref _state) == (int)VrrpState.Master;
         ConfigureHmac(config);
     }
 
@@ -97,6 +102,9 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
     /// <summary>The election's state as of its last transition; lock-free (sync group gates read it from other threads).</summary>
     public VrrpState State => (VrrpState)Volatile.Read(ref _state);
 
+    /// <summary>Transitions so far; lock-free: an unchanged count with <see cref="State"/> Master is one unbroken mastership.</summary>
+    public long Transitions => Interlocked.Read(ref _transitions);
+
     /// <summary>
     /// Each transition, on the election's thread while it holds its lock (sync groups, notify hooks): handlers only
     /// queue work, never post back to an election or block.
@@ -107,8 +115,11 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
     {
         if (action is VrrpAction.SendAdvert send)
         {
+            // A master's own advert, queued behind a takeover, only while still master (one outvoted meanwhile must not
+            // advertise the priority it lost with); a resignation's priority 0 always goes.
+            var own = send.Priority != VrrpPacket.PriorityStop;
             _actions.Post(Task.CompletedTask, static s => s.Runtime.SendAdvert(s.Packet), (Runtime: this, Packet: AdvertOf(instance, send.Priority)),
-                send.Priority == VrrpPacket.PriorityStop ? null : OwnAdvert);
+                own ? OwnAdvert : null, own ? _isMaster : null);
             return;
         }
 
@@ -124,6 +135,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
                 // At once, even while earlier actions wait: status shows the election's state.
                 Since = _time.GetUtcNow();
                 LastCause = changed.Cause;
+                Interlocked.Increment(ref _transitions);
                 _state = (int)changed.To;
                 // Off the takeover path: the addresses, advert and GARP that follow in this batch go first.
                 ThreadPool.UnsafeQueueUserWorkItem(c => RecordTransition(c), changed, preferLocal: false);
@@ -135,7 +147,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
                 HaDirector.Vrrp.Timing.TakeoverTrace.Mark("services-asked");
                 // Only while still master: one outvoted meanwhile has queued the removal, but must not hold the VIP
                 // even for that moment (the peer holds it: two masters on the wire).
-                _actions.Post(services, () => AddAddresses(add.Addresses), stillWanted: () => Volatile.Read(ref _state) == (int)VrrpState.Master);
+                _actions.Post(services, () => AddAddresses(add.Addresses), stillWanted: _isMaster);
                 break;
             case VrrpAction.RemoveVirtualAddresses remove:
                 // A master losing some VIPs to a reload keeps its services; one that left master (this batch's
@@ -151,7 +163,9 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
                 });
                 break;
             case VrrpAction.StartGratuitousArp garp:
-                _actions.Post(() => _announcements.Start(garp.Addresses, DeviceNameOf));
+                // Queued behind a takeover's VIPs, only while still master: one outvoted meanwhile did not add them (see
+                // AddVirtualAddresses) and must not point the router at itself.
+                _actions.Post(Task.CompletedTask, () => _announcements.Start(garp.Addresses, DeviceNameOf), stillWanted: _isMaster);
                 break;
             case VrrpAction.StopGratuitousArp:
                 _actions.Post(_announcements.Stop);
@@ -381,7 +395,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
                 _metrics.VipReadded.WithLabels(Name).Inc();
                 _offPath.Post(() => LogVipReadded(_logger, Name, vip.Address, vip.PrefixLength, wiring.Config.DeviceOf(vip)));
             }
-        }, stillWanted: () => Volatile.Read(ref _state) == (int)VrrpState.Master);
+        }, stillWanted: _isMaster);
     }
 
     /// <summary>The addresses the interface has now, as the kernel reports them (status shows this, not the election's belief).</summary>
@@ -460,7 +474,7 @@ public sealed partial class VrrpInstanceRuntime : IVrrpActionSink, IDisposable
 
             AddAddresses([.. moved.Select(m => m.Address)]);
             _announcements.Start([.. _wiring.Config.HeldAddresses.Select(v => v.Address)], DeviceNameOf);
-        }, stillWanted: () => Volatile.Read(ref _state) == (int)VrrpState.Master);
+        }, stillWanted: _isMaster);
     }
 
     /// <summary>Where each held address goes; an address a reload removed keeps its old place until it is gone.</summary>

@@ -16,8 +16,10 @@ namespace HaDirector.Vrrp.Election;
 /// a master that hears a lower, non-zero priority sends an advert at once (so a peer that took
 /// over during a partition sees us and yields) and restarts its Adver_Timer; a v3 backup adopts the
 /// master's interval only from adverts it accepts; a priority-0 advert never changes the interval;
-/// preemptDelay counts from the first lower-priority advert. Where we differ from both: a preempting backup that
-/// hears a lower priority takes over at Skew_Time, not Master_Down_Interval (see BackupReceive); a v3 backup adopts at most
+/// preemptDelay counts from the first lower-priority advert. Where we differ from both: a new master announces its
+/// addresses (gratuitous ARP, unsolicited NA) before its first advert (see BecomeMaster; keepalived 2.4's
+/// vrrp_state_master_tx advertises first); a preempting backup that hears a lower priority takes over at Skew_Time, not
+/// Master_Down_Interval (see BackupReceive); a v3 backup adopts at most
 /// <see cref="VrrpInstanceOptions.LearnedIntervalLimit"/> (see Learn). On Shutdown the priority-0 advert goes
 /// out before the addresses are removed: it is what lets the peer take over after Skew_Time.
 /// </remarks>
@@ -484,9 +486,10 @@ public sealed class VrrpStateMachine
             // RFC: discard. keepalived: advertise at once so the lower router yields sooner. That router
             // believed it was master and may have sent gratuitous ARPs: announce ours again, or the LAN's
             // router keeps sending to a node without the VIPs until its neighbour entry expires
-            // (keepalived's vrrp_garp_lower_prio_repeat).
-            SendAdvert(actions);
+            // (keepalived's vrrp_garp_lower_prio_repeat). Announced before the advert that makes it let go, as
+            // in BecomeMaster.
             actions.Add(new StartGratuitousArp(Options.HeldAddresses));
+            SendAdvert(actions);
         }
     }
 
@@ -608,14 +611,20 @@ public sealed class VrrpStateMachine
         BecomeMaster(actions, VrrpTransitionCause.FailoverUnanswered);
     }
 
-    /// <summary>RFC 5798 §6.4.1/§6.4.2: addresses, then the advert, then gratuitous ARP.</summary>
+    /// <summary>
+    /// RFC 5798 §6.4.1/§6.4.2: the addresses, then gratuitous ARP (unsolicited NA), then the advert. The RFC lists the
+    /// advert first; the order within the step is the host's, and ours is the one that loses no packet: our advert is
+    /// what releases an old holder's copy of the VIPs (make-before-break, or a preempted master leaving), so the LAN's
+    /// router must be told first. Advert first, a stall of the host between the two (seen: 74 ms in the TCG lab, a
+    /// takeover queued behind its IPVS services) left the router sending to a node that had just let the VIP go.
+    /// </summary>
     private void BecomeMaster(List<VrrpAction> actions, VrrpTransitionCause cause)
     {
         Transition(actions, VrrpState.Master, cause);
         HoldsAddresses = true;
         actions.Add(new AddVirtualAddresses(Options.HeldAddresses));
-        SendAdvert(actions);
         actions.Add(new StartGratuitousArp(Options.HeldAddresses));
+        SendAdvert(actions);
         MasterAdvertInterval = Options.AdvertInterval;
         MasterAddress = Options.PrimaryAddress;
         MasterPriority = Options.Priority;

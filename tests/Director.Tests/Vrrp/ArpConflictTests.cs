@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.NetworkInformation;
 using HaDirector.Director.Control;
 using HaDirector.Director.Tests.Hosting;
+using HaDirector.Director.Tests.Kernel;
 using HaDirector.Director.Tests.Metrics;
 using HaDirector.Director.Vrrp;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Election;
+using HaDirector.Vrrp.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace HaDirector.Director.Tests.Vrrp;
@@ -34,6 +36,9 @@ public sealed class ArpConflictTests
 
     private static async Task<double?> CountAsync(TestDirector director) => (await Scrape.OfAsync(director.Registry)).Value(Series);
 
+    /// <summary>The conflicts counted so far, without a scrape (for waiting on the claims' judgements).</summary>
+    private static double Judged(TestDirector director) => director.Metrics.AddressConflicts.WithLabels("web").Value;
+
     [Fact]
     public async Task ArpFromAnotherMacForOurVip_WhileMaster_LoggedCountedAndWarnedInStatus()
     {
@@ -43,7 +48,7 @@ public sealed class ArpConflictTests
 
         director.Kernel.ReceiveArp("eth0", GratuitousArp.Build(OtherMac, OurVip));
 
-        await TestDirector.WaitUntilAsync(() => Conflicts(loggers).Count == 1, "the conflict logged");
+        await ClaimClock.AdvanceUntilAsync(director, () => Conflicts(loggers).Count == 1, "the conflict logged");
         Assert.Equal((LogLevel.Error, "eth0: VIP 198.18.0.100 of web is claimed by another host, MAC 02:00:00:00:00:99 (ARP request), while this node is master: "
             + "an address conflict (split brain with a host that does not speak VRRP with us, or a peer whose adverts we do not hear); 0 more not logged since the last line"),
             Conflicts(loggers).Single());
@@ -71,10 +76,10 @@ public sealed class ArpConflictTests
         var sent = runtime.AnnouncementsSent;
 
         runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
-        await director.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        await director.AdvanceAsync(VrrpChannel.ClaimWait(director.Instance().Config));
 
-        Assert.Equal((0, 0d), (Conflicts(loggers).Count, await CountAsync(director) ?? 0));
         await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent > sent, "our announcement again");
+        Assert.Equal((0, 0d), (Conflicts(loggers).Count, await CountAsync(director) ?? 0));
     }
 
     [Fact]
@@ -85,49 +90,74 @@ public sealed class ArpConflictTests
         var loggers = new RecordingLoggerFactory();
         await using var director = await MasterAsync(loggers);
         await director.AdvanceAsync(TimeSpan.FromSeconds(1)); // the takeover's burst (2 frames) is over
-        var sent = director.Instance().Runtime.AnnouncementsSent;
+        var runtime = director.Instance().Runtime;
+        var sent = runtime.AnnouncementsSent;
+        var wait = VrrpChannel.ClaimWait(director.Instance().Config);
+        Assert.Equal(TimeSpan.FromSeconds(1), wait); // one advert interval: room for the advert of a peer preempting us
 
-        director.Instance().Runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
-        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+        await director.AdvanceAsync(wait - TimeSpan.FromTicks(1));
+        await Task.Delay(50);
+        Assert.Equal(sent, runtime.AnnouncementsSent); // not yet: no advert of a new master was heard, but one may come
+        await director.AdvanceAsync(TimeSpan.FromTicks(1));
 
-        await TestDirector.WaitUntilAsync(() => director.Instance().Runtime.AnnouncementsSent >= sent + 2, "a new burst of announcements");
+        await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent == sent + 1, "the burst's first announcement");
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent == sent + 2, "the burst's second announcement");
         Assert.Equal(VrrpState.Master, director.Instance().Driver.State);
+    }
+
+    [Fact]
+    public async Task ArpFromAnotherMacForOurVip_ThatHostsHigherAdvertFollows_NoConflictAndNoAnnouncementOfOurs()
+    {
+        // A peer preempting us announces the VIP just before its first advert (it tells the router before it releases
+        // us), and our ARP watch may see the announcement first. Answered at once, it pulled the router back to us as we
+        // dropped the VIP, and every preemption logged an address conflict.
+        var loggers = new RecordingLoggerFactory();
+        await using var director = await MasterAsync(loggers);
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1)); // the takeover's burst is over
+        var runtime = director.Instance().Runtime;
+        var sent = runtime.AnnouncementsSent;
+
+        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+        director.Kernel.Socket("eth0").Deliver(FakeVrrpSocket.Advert(
+            new VrrpPacket(VrrpVersion.V3, 51, 200, [OurVip], TimeSpan.FromSeconds(1)), IPAddress.Parse("198.18.0.2")));
+        await TestDirector.WaitUntilAsync(() => director.Instance().Driver.State == VrrpState.Backup, "the step-down");
+        await ClaimClock.PastAnyJudgementAsync(director);
+
+        Assert.Equal(sent, runtime.AnnouncementsSent);
+        Assert.Empty(Conflicts(loggers));
+        Assert.Equal(0, await CountAsync(director));
+        Assert.Empty((await director.Status.BuildAsync(CancellationToken.None)).Instances.Single().Warnings);
     }
 
     [Fact]
     public async Task SecondClaimInsideTheSpacing_AnsweredWhenTheSpacingEnds_NotDropped()
     {
         // The chaos soak's late loss-30 recoveries: under 30 % VRRP loss the backup took over and announced the VIP
-        // several times a second; a claim 0.6 s after our burst was dropped by the one-burst-a-second limit and the
-        // router stayed at the backup's MAC for 6-8 s.
-        var loggers = new RecordingLoggerFactory();
-        await using var director = await MasterAsync(loggers);
+        // several times a second; a claim inside the one-burst-a-second spacing was dropped, and the router stayed at
+        // the backup's MAC for 6-8 s. Each claim is judged ClaimWait (1 s here) after it came.
+        await using var director = await MasterAsync(new RecordingLoggerFactory());
         await director.AdvanceAsync(TimeSpan.FromSeconds(1)); // the takeover's burst is over
         var runtime = director.Instance().Runtime;
         var before = runtime.AnnouncementsSent;
 
-        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
-        await director.AdvanceAsync(TimeSpan.FromMilliseconds(600)); // our answering burst, all of it
+        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac); // t = 0
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(600));
+        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac); // t = 0.6
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(400)); // t = 1.0: the first judged and answered
         await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent > before, "the first answer");
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(600)); // t = 1.6: the second judged, inside the spacing
+        await TestDirector.WaitUntilAsync(() => Judged(director) == 2, "both claims judged");
+        await director.SettleAsync();
         var afterFirst = runtime.AnnouncementsSent;
-        var burst = afterFirst - before;
 
-        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac); // 0.6 s after the first claim
-        await director.AdvanceAsync(TimeSpan.FromMilliseconds(300)); // 0.9 s: still inside the spacing
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(300)); // t = 1.9: still inside
         Assert.Equal(afterFirst, runtime.AnnouncementsSent);
 
-        await director.AdvanceAsync(TimeSpan.FromMilliseconds(200)); // 1.1 s: the spacing is over
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(200)); // t = 2.1: the spacing ended at 2.0
         await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent > afterFirst, "the second claim answered when the spacing ended");
-
-        // One answer for the claims inside a spacing, not one each: a third and fourth claim make one more burst.
-        await director.AdvanceAsync(TimeSpan.FromMilliseconds(600));
-        var afterSecond = runtime.AnnouncementsSent;
-        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
-        runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
-        await director.AdvanceAsync(TimeSpan.FromSeconds(3));
-        await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent > afterSecond, "the third claim answered");
-        await director.AdvanceAsync(TimeSpan.FromSeconds(1)); // the rest of that burst (it started when the timer's action ran)
-        Assert.Equal(burst, runtime.AnnouncementsSent - afterSecond);
+        Assert.Equal(VrrpState.Master, director.Instance().Driver.State);
     }
 
     [Fact]
@@ -153,7 +183,7 @@ public sealed class ArpConflictTests
         Assert.Equal(opens + 3, director.Kernel.ArpListenerOpens); // opened again after each failure, no more
         director.Kernel.ReceiveArp("eth0", GratuitousArp.Build(OtherMac, OurVip));
 
-        await TestDirector.WaitUntilAsync(() => Conflicts(loggers).Count == 1, "the claim detected after the failures");
+        await ClaimClock.AdvanceUntilAsync(director, () => Conflicts(loggers).Count == 1, "the claim detected after the failures");
         Assert.Single(loggers.Logger.Entries, e => e.Id.Id == 1321); // one line for the streak, not one a retry
         Assert.Single(loggers.Logger.Entries, e => e.Id.Id == 2200);
     }
@@ -174,13 +204,18 @@ public sealed class ArpConflictTests
             await director.AdvanceAsync(TimeSpan.FromMilliseconds(50));
         }
 
-        await director.AdvanceAsync(TimeSpan.FromMilliseconds(400));
+        // Each claim is judged a second after it came (ClaimWait): the first answers, the nine within its second do not.
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(500));
+        await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent >= sent + 1, "the first claim's burst");
+        await director.AdvanceAsync(TimeSpan.FromMilliseconds(500)); // the last claim's second is over
+        await TestDirector.WaitUntilAsync(() => Judged(director) == 10, "every claim judged");
+        await director.SettleAsync();
         Assert.Equal(sent + 2, runtime.AnnouncementsSent); // one burst of garp.repeat 2
 
-        await director.AdvanceAsync(TimeSpan.FromMilliseconds(200)); // a second after the first claim
+        // Half a second after the first burst: judged a second later, past the spacing.
         runtime.Channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
         await director.AdvanceAsync(TimeSpan.FromSeconds(1));
-        await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent >= sent + 4, "the next second's burst");
+        await TestDirector.WaitUntilAsync(() => runtime.AnnouncementsSent >= sent + 3, "the next second's burst");
     }
 
     [Fact]
@@ -194,10 +229,13 @@ public sealed class ArpConflictTests
         {
             channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
             director.Time.Advance(TimeSpan.FromSeconds(1));
+            var judged = i + 1;
+            await TestDirector.WaitUntilAsync(() => Judged(director) == judged, "the claim judged");
         }
 
         director.Time.Advance(TimeSpan.FromMinutes(1));
         channel.InspectArp(GratuitousArp.Build(OtherMac, OurVip), OurMac);
+        director.Time.Advance(TimeSpan.FromSeconds(1));
 
         await TestDirector.WaitUntilAsync(() => Conflicts(loggers).Count == 2, "two lines");
         Assert.EndsWith("; 2 more not logged since the last line", Conflicts(loggers)[1].Message, StringComparison.Ordinal);
@@ -249,6 +287,7 @@ public sealed class ArpConflictTests
 
     private static async Task AssertNothingAsync(TestDirector director, RecordingLoggerFactory loggers)
     {
+        await ClaimClock.PastAnyJudgementAsync(director);
         Assert.Empty(Conflicts(loggers));
         Assert.Equal(0, await CountAsync(director));
         Assert.Empty((await director.Status.BuildAsync(CancellationToken.None)).Instances.Single().Warnings);

@@ -54,7 +54,7 @@ public sealed class Ipv6TakeoverTests
         new VrrpPacket(VrrpVersion.V3, 51, priority, [Vip], TimeSpan.FromSeconds(1)), IPAddress.Parse("fe80::2"));
 
     [Fact]
-    public async Task BecomingMaster_Ipv6VipThenAdvertFromLinkLocalToFf02_12ThenNeighbourAdvert()
+    public async Task BecomingMaster_Ipv6VipThenNeighbourAdvertThenAdvertFromLinkLocalToFf02_12()
     {
         await using var director = await MastersAsync();
 
@@ -62,7 +62,7 @@ public sealed class Ipv6TakeoverTests
         var vip = effects.IndexOf("add 2001:2::100/128 eth1");
         var advert = effects.IndexOf("advert eth1 vrid 51 priority 150 to ff02::12");
         var na = effects.IndexOf("na eth1 2001:2::100");
-        Assert.True(vip >= 0 && vip < advert && advert < na, string.Join('\n', effects));
+        Assert.True(vip >= 0 && vip < na && na < advert, string.Join('\n', effects));
         var sent = director.Kernel.Socket("eth1", AddressFamily.InterNetworkV6).Sent[0];
         Assert.Equal((LinkLocal, VrrpCodec.MulticastGroupV6, (byte)255), (sent.Source, sent.Destination, sent.Ttl));
         Assert.Equal([Vip], sent.Packet.Addresses);

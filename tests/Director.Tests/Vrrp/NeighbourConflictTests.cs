@@ -80,7 +80,7 @@ public sealed class NeighbourConflictTests
 
         director.Kernel.ReceiveNeighbourDiscovery("eth1", Advert(Vip, OtherMac));
 
-        await TestDirector.WaitUntilAsync(() => Conflicts(loggers).Count == 1, "the conflict logged");
+        await ClaimClock.AdvanceUntilAsync(director, () => Conflicts(loggers).Count == 1, "the conflict logged");
         Assert.Equal((LogLevel.Error, "eth1: VIP 2001:2::100 of web6 is claimed by another host, MAC 02:00:00:00:00:99 (neighbour advertisement), "
             + "while this node is master: an address conflict (split brain with a host that does not speak VRRP with us, or a peer whose adverts we do not hear); "
             + "0 more not logged since the last line"), Conflicts(loggers).Single());
@@ -102,6 +102,7 @@ public sealed class NeighbourConflictTests
         await using var director = await MasterAsync(loggers);
 
         director.Instance("web6").Runtime.Channel.InspectArp(Dad(Vip, OtherMac), OurMac(director));
+        await director.AdvanceAsync(VrrpChannel.ClaimWait(director.Instance("web6").Config));
 
         await TestDirector.WaitUntilAsync(() => Conflicts(loggers).Count == 1, "the conflict logged");
         Assert.Contains("MAC 02:00:00:00:00:99 (duplicate address detection)", Conflicts(loggers).Single().Message, StringComparison.Ordinal);
@@ -140,7 +141,7 @@ public sealed class NeighbourConflictTests
 
     private static async Task AssertNothingAsync(TestDirector director, RecordingLoggerFactory loggers)
     {
-        await director.SettleAsync();
+        await ClaimClock.PastAnyJudgementAsync(director);
         Assert.Empty(Conflicts(loggers));
         Assert.Equal(0, await CountAsync(director, "web6"));
         Assert.Empty(await WarningsAsync(director, "web6"));

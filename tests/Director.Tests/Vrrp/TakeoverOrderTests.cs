@@ -10,7 +10,8 @@ namespace HaDirector.Director.Tests.Vrrp;
 
 /// <summary>
 /// DESIGN.md §3 over the fake host's one effect log: on becoming master the IPVS services first, then the VIPs, then
-/// the advert and GARP; on leaving master the VIPs first; a restart over a table already in the kernel writes nothing.
+/// GARP (the router told), then the advert (which releases the old holder's copy); on leaving master the VIPs first; a
+/// restart over a table already in the kernel writes nothing.
 /// </summary>
 public sealed class TakeoverOrderTests
 {
@@ -27,7 +28,7 @@ public sealed class TakeoverOrderTests
         effects.ToList().FindLastIndex(e => e.StartsWith(prefix, StringComparison.Ordinal));
 
     [Fact]
-    public async Task BecomingMaster_ServicesThenVipsThenAdvertAndGarp()
+    public async Task BecomingMaster_ServicesThenVipsThenGarpThenAdvert()
     {
         await using var director = new TestDirector();
         await director.StartAsync();
@@ -42,8 +43,71 @@ public sealed class TakeoverOrderTests
         var advert = IndexOf(effects, "advert eth0 vrid 51 priority 150");
         var garp = IndexOf(effects, "garp eth0 198.18.0.100");
         Assert.True(lastIpvs < vip, string.Join('\n', effects));
-        Assert.True(vip < advert, string.Join('\n', effects));
-        Assert.True(advert < garp, string.Join('\n', effects));
+        Assert.True(vip < garp, string.Join('\n', effects));
+        Assert.True(garp < advert, string.Join('\n', effects));
+    }
+
+    [Fact]
+    public async Task QueuedTakeover_ServicesHeld_NothingAnnouncedOrAdvertisedUntilThenVipGarpAdvertInThatOrder()
+    {
+        // The lab's lost SYN (docs/lab.md): a takeover waits for its IPVS services; when they came, the advert went out
+        // and the GARP only after it, and a stall between the two (74 ms at load 70) let the old holder, released by
+        // the advert, drop the VIP while the router still sent to it.
+        await using var director = new TestDirector();
+        await director.StartAsync();
+        using var gate = new SemaphoreSlim(0);
+        director.Kernel.Ipvs.DumpGate = gate;
+        var before = director.Kernel.Effects.Count;
+
+        director.Time.Advance(TestDirector.MasterDown);
+        Assert.True(await director.Kernel.Ipvs.DumpEntered.WaitAsync(TimeSpan.FromSeconds(10)), "the takeover's IPVS pass");
+        director.Time.Advance(TimeSpan.FromSeconds(3)); // three advert intervals while the services are held
+
+        Assert.Equal(VrrpState.Master, director.Instance().Driver.State);
+        Assert.True(director.Instance().Runtime.Drained.IsCompleted is false, "the takeover's actions wait for the services");
+        var meanwhile = director.Kernel.Effects.Skip(before).ToList();
+        Assert.DoesNotContain(meanwhile, e => e.StartsWith("add 198.18.0.100", StringComparison.Ordinal));
+        Assert.DoesNotContain(meanwhile, e => e.StartsWith("garp", StringComparison.Ordinal));
+        Assert.DoesNotContain(meanwhile, e => e.StartsWith("advert", StringComparison.Ordinal));
+
+        director.Kernel.Ipvs.DumpGate = null;
+        gate.Release();
+        await director.SettleAsync();
+
+        var effects = director.Kernel.Effects.Skip(before).ToList();
+        var lastIpvs = LastIndexOf(effects, "ipvs add");
+        var vip = IndexOf(effects, "add 198.18.0.100/32 eth0");
+        var garp = IndexOf(effects, "garp eth0 198.18.0.100");
+        var advert = IndexOf(effects, "advert eth0 vrid 51 priority 150");
+        Assert.True(lastIpvs < vip && vip < garp && garp < advert, string.Join('\n', effects));
+        Assert.Single(effects, e => e.StartsWith("advert", StringComparison.Ordinal)); // the held intervals' adverts: one
+    }
+
+    [Fact]
+    public async Task QueuedTakeover_OutvotedWhileServicesHeld_NoVipNoGarpNoAdvertOfOurs()
+    {
+        // A higher master appears while the services are programmed: the election leaves Master at once, and the queued
+        // takeover must not put the VIP up, point the router at us or advertise the priority it just lost with.
+        await using var director = new TestDirector();
+        await director.StartAsync();
+        using var gate = new SemaphoreSlim(0);
+        director.Kernel.Ipvs.DumpGate = gate;
+        var before = director.Kernel.Effects.Count;
+        director.Time.Advance(TestDirector.MasterDown);
+        Assert.True(await director.Kernel.Ipvs.DumpEntered.WaitAsync(TimeSpan.FromSeconds(10)), "the takeover's IPVS pass");
+
+        director.Kernel.Socket("eth0").Deliver(FakeVrrpSocket.Advert(
+            new VrrpPacket(VrrpVersion.V3, 51, 200, [IPAddress.Parse("198.18.0.100")], TimeSpan.FromSeconds(1)), Peer));
+        await TestDirector.WaitUntilAsync(() => director.Instance().Driver.State == VrrpState.Backup, "the step-down");
+        director.Kernel.Ipvs.DumpGate = null;
+        gate.Release();
+        await director.SettleAsync();
+
+        var effects = director.Kernel.Effects.Skip(before).ToList();
+        Assert.DoesNotContain(effects, e => e.StartsWith("add 198.18.0.100", StringComparison.Ordinal));
+        Assert.DoesNotContain(effects, e => e.StartsWith("garp", StringComparison.Ordinal));
+        Assert.DoesNotContain(effects, e => e.StartsWith("advert", StringComparison.Ordinal));
+        Assert.DoesNotContain("198.18.0.100/32", director.Kernel.AddressesOf("eth0"));
     }
 
     [Fact]

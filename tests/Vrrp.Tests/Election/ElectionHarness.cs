@@ -58,7 +58,7 @@ internal sealed class ElectionHarness
     [
         new VrrpAction.StateChanged(from, VrrpState.Master, cause),
         new VrrpAction.AddVirtualAddresses([Vip]),
-        new VrrpAction.SendAdvert(Options.Priority),
         new VrrpAction.StartGratuitousArp([Vip]),
+        new VrrpAction.SendAdvert(Options.Priority),
     ];
 }

@@ -35,8 +35,8 @@ public sealed class ExcludedAddressesTests
             [
                 new VrrpAction.StateChanged(VrrpState.Backup, VrrpState.Master, VrrpTransitionCause.MasterDownTimerExpired),
                 new VrrpAction.AddVirtualAddresses([Vip, Excluded4, Excluded6]),
-                new VrrpAction.SendAdvert(150),
                 new VrrpAction.StartGratuitousArp([Vip, Excluded4, Excluded6]),
+                new VrrpAction.SendAdvert(150),
             ],
             actions);
         Assert.Equal([Vip], h.Options.CreateAdvert(150).Addresses);

@@ -108,8 +108,8 @@ public sealed class Rfc5798_6_4_3_Master
 
         var actions = h.Advert(150, from: ElectionHarness.LowerPeer);
         Assert.Equal(2, actions.Count);
-        Assert.Equal(new VrrpAction.SendAdvert(150), actions[0]);
-        Assert.Equal(h.Machine.Options.VirtualAddresses, Assert.IsType<VrrpAction.StartGratuitousArp>(actions[1]).Addresses);
+        Assert.Equal(h.Machine.Options.VirtualAddresses, Assert.IsType<VrrpAction.StartGratuitousArp>(actions[0]).Addresses);
+        Assert.Equal(new VrrpAction.SendAdvert(150), actions[1]);
         Assert.Equal(VrrpState.Master, h.Machine.State);
     }
 
@@ -140,15 +140,16 @@ public sealed class Rfc5798_6_4_3_Master
     public void Advert_LowerPriority_StaysMasterAdvertisesAtOnceReannouncesItsAddressesAndRestartsAdverTimer()
     {
         // keepalived sends an advert at once so a peer that took over during a partition yields; the peer's
-        // gratuitous ARPs may have moved the router, so the master announces its addresses again.
+        // gratuitous ARPs may have moved the router, so the master announces its addresses again, first: the advert
+        // makes the peer drop its copy.
         var h = new ElectionHarness(V3(priority: 150));
         h.StartAsMaster();
         h.Time.Advance(TimeSpan.FromMilliseconds(40));
 
         var actions = h.Advert(100);
         Assert.Equal(2, actions.Count);
-        Assert.Equal(new VrrpAction.SendAdvert(150), actions[0]);
-        var garp = Assert.IsType<VrrpAction.StartGratuitousArp>(actions[1]);
+        var garp = Assert.IsType<VrrpAction.StartGratuitousArp>(actions[0]);
+        Assert.Equal(new VrrpAction.SendAdvert(150), actions[1]);
         Assert.Equal(h.Machine.Options.VirtualAddresses, garp.Addresses);
         Assert.Equal(TimeSpan.FromMilliseconds(100), h.Machine.GetTimeUntilNextDeadline());
     }

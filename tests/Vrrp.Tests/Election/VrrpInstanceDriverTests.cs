@@ -38,8 +38,8 @@ public sealed class VrrpInstanceDriverTests : IDisposable
                 new VrrpAction.StateChanged(VrrpState.Initialize, VrrpState.Backup, VrrpTransitionCause.Startup),
                 new VrrpAction.StateChanged(VrrpState.Backup, VrrpState.Master, VrrpTransitionCause.MasterDownTimerExpired),
                 new VrrpAction.AddVirtualAddresses([Vip]),
-                new VrrpAction.SendAdvert(100),
                 new VrrpAction.StartGratuitousArp([Vip]),
+                new VrrpAction.SendAdvert(100),
             ],
             _sink.Actions);
     }
@@ -166,7 +166,7 @@ public sealed class VrrpInstanceDriverTests : IDisposable
         _time.Advance(Us(360_937));
 
         Assert.Equal(VrrpState.Master, _driver.State);
-        Assert.IsType<VrrpAction.StartGratuitousArp>(_sink.Actions.Last());
+        Assert.IsType<VrrpAction.SendAdvert>(_sink.Actions.Last());
         Assert.Equal(1, _driver.GetStatistics().SinkFailures);
     }
 
@@ -189,8 +189,8 @@ public sealed class VrrpInstanceDriverTests : IDisposable
                 new VrrpAction.StateChanged(VrrpState.Initialize, VrrpState.Backup, VrrpTransitionCause.Startup),
                 new VrrpAction.StateChanged(VrrpState.Backup, VrrpState.Master, VrrpTransitionCause.MasterDownTimerExpired),
                 new VrrpAction.AddVirtualAddresses([Vip]),
-                new VrrpAction.SendAdvert(100),
                 new VrrpAction.StartGratuitousArp([Vip]),
+                new VrrpAction.SendAdvert(100),
                 new VrrpAction.StateChanged(VrrpState.Master, VrrpState.Backup, VrrpTransitionCause.ManualFailover),
                 new VrrpAction.SendAdvert(0),
                 new VrrpAction.StopGratuitousArp(),
