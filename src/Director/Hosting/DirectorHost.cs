@@ -8,6 +8,7 @@ using HaDirector.Director.Kernel;
 using HaDirector.Director.Metrics;
 using HaDirector.Director.Tracking;
 using HaDirector.Director.Vrrp;
+using HaDirector.Vrrp.Timing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,11 +38,13 @@ public static class DirectorHost
                 return ExitCodes.ConfigInvalid;
             }
         }
+        TakeoverTrace.Mark("host-checked");
 
         // Timer callbacks and receive completions run on the pool: never let a takeover wait for thread injection.
         ThreadPool.SetMinThreads(16, 16);
         var logger = SerilogSetup.Create(config.Logging.Format);
         Log.Logger = logger;
+        TakeoverTrace.Mark("logging-ready");
         try
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -89,12 +92,13 @@ public static class DirectorHost
                 tracking.TrackTable(() => ipvs.Reconciler.Status);
                 return tracking;
             });
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<TrackingService>());
             builder.Services.AddSingleton(sp => new VrrpService(config, sp.GetRequiredService<IHostKernel>(),
                 sp.GetRequiredService<DirectorMetrics>(), registry, vrrpTime, sp.GetRequiredService<IInstanceServices>(),
                 sp.GetRequiredService<ILoggerFactory>(),
                 new VrrpHooks(sp.GetRequiredService<TrackingService>(), new ShellCommandRunner(), sp.GetRequiredService<TrackingMetrics>())));
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<VrrpService>());
+            // The election's clock starts first: started below, before the rest is made (docs/architecture.md, "Cold start").
+            builder.Services.AddSingleton(sp => new StartFirst(sp.GetRequiredService<TrackingService>(), sp.GetRequiredService<VrrpService>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<StartFirst>());
             // After VRRP: it starts once VRRP runs (a master may activate before the adoption pass) and
             // stops first, so the resignation's VIP removal leaves the IPVS table alone.
             builder.Services.AddHostedService(sp => sp.GetRequiredService<IpvsTableService>());
@@ -128,6 +132,11 @@ public static class DirectorHost
             // while health checks, trackers and IPVS still work.
             builder.Services.AddHostedService(sp => sp.GetRequiredService<AnnounceService>());
             using var host = builder.Build();
+            TakeoverTrace.Mark("host-built");
+            host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => TakeoverTrace.Mark("host-started"));
+            // Trackers and VRRP instances now: the Master_Down timer runs while the host makes and starts the rest (the
+            // metrics endpoint, IPVS, health checks, control socket, announcements). The host stops them in its order.
+            host.Services.GetRequiredService<StartFirst>().StartAsync(CancellationToken.None).GetAwaiter().GetResult();
             host.Services.GetRequiredService<IpvsMetrics>();
             host.Services.GetRequiredService<DirectorMetrics>();
             var reloader = host.Services.GetRequiredService<ConfigReloader>();

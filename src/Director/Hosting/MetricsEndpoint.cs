@@ -42,6 +42,8 @@ public sealed class MetricsEndpoint : IHostedService, IDisposable
     /// <summary>Binds and listens before returning: a port in use fails the start, as it should.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // The first hosted service to start: the host made every hosted service before (bench/failover/cold-start).
+        HaDirector.Vrrp.Timing.TakeoverTrace.Mark("metrics-start");
         if (_config.Listen is not { } listen)
         {
             return Task.CompletedTask;

@@ -110,6 +110,7 @@ public sealed partial class VrrpService : IHostedService, IDisposable
         }
         // A tracker that changed while the instances were being made.
         Retrack();
+        TakeoverTrace.Mark("vrrp-instances-started");
         return Task.CompletedTask;
     }
 
