@@ -81,11 +81,21 @@ public sealed class FrrDaemons : IDisposable
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), daemon + " to die");
     }
 
-    /// <summary>One vtysh command's output ("" when vtysh fails: a daemon not up yet).</summary>
+    /// <summary>
+    /// One vtysh command's output ("" when vtysh fails: a daemon not up yet; a note when it hangs, so that a failure's
+    /// diagnostics never replace the failure: the VM run of 17:02 UTC lost its message so).
+    /// </summary>
     public string Vtysh(string command)
     {
-        var result = Shell.Run("ip", "netns", "exec", Namespace, "vtysh", "--vty_socket", Folder, "-c", command);
-        return result.ExitCode == 0 ? result.Stdout : "";
+        try
+        {
+            var result = Shell.Run("ip", "netns", "exec", Namespace, "vtysh", "--vty_socket", Folder, "-c", command);
+            return result.ExitCode == 0 ? result.Stdout : "";
+        }
+        catch (TimeoutException ex)
+        {
+            return "(vtysh: " + ex.Message + ")";
+        }
     }
 
     public string Diagnostics() =>
