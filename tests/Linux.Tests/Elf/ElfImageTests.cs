@@ -10,7 +10,8 @@ public sealed class ElfImageTests
     [Fact]
     public void Read_OwnExecutable_MatchesReadelf()
     {
-        const string exe = "/proc/self/exe";
+        // The path, not /proc/self/exe: readelf would read its own.
+        var exe = Environment.ProcessPath!;
 
         var image = ElfImage.Read(exe);
 
@@ -53,7 +54,7 @@ public sealed class ElfImageTests
         var path = Path.GetTempFileName();
         try
         {
-            var head = File.ReadAllBytes("/proc/self/exe").AsSpan(0, 64).ToArray();
+            var head = File.ReadAllBytes(Environment.ProcessPath!).AsSpan(0, 64).ToArray();
             File.WriteAllBytes(path, head);
 
             var e = Assert.Throws<InvalidDataException>(() => ElfImage.Read(path));
