@@ -56,4 +56,15 @@ public static class LinuxConstants
     // linux/socket.h recvmmsg flags
     public const int MsgDontWait = 0x40;
     public const int MsgWaitForOne = 0x10000;
+
+    // asm-generic/mman-common.h madvise(2) advice
+    /// <summary>MADV_DONTNEED: unmap the range's pages; a private file mapping's clean pages fault back in from the file.</summary>
+    public const int MadvDontNeed = 4;
+
+    /// <summary>MADV_PAGEOUT (Linux 5.4): reclaim the range's pages now; a file's clean page that only we map leaves the page cache.</summary>
+    public const int MadvPageOut = 21;
+
+    // linux/auxvec.h
+    /// <summary>AT_PHDR: where the executable's program headers are in memory (getauxval(3)).</summary>
+    public const nuint AtPhdr = 3;
 }

@@ -1,11 +1,15 @@
+using System.Buffers.Binary;
 using System.Net;
+using HaDirector.Director.Hosting;
 using HaDirector.Integration.Tests.Infrastructure;
+using HaDirector.Linux.Elf;
 
 namespace HaDirector.Integration.Tests.Hosting;
 
 /// <summary>
 /// What a master with the seed's kind of configuration keeps mapped (issue 20 item 5, docs/benchmarks.md "Footprint"):
-/// neither OpenSSL, which it needs for nothing here, nor a libpcap capture ring, which it never reads.
+/// neither OpenSSL, which it needs for nothing here, nor a libpcap capture ring, which it never reads, nor, after
+/// start-up, the pages of its own image that only start-up reads.
 /// </summary>
 public sealed class FootprintTests : IDisposable
 {
@@ -71,5 +75,70 @@ public sealed class FootprintTests : IDisposable
 
         Assert.DoesNotContain("libcrypto", maps, StringComparison.Ordinal);
         Assert.DoesNotContain("libssl", maps, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Once start-up is over (<see cref="MemoryTrim.AfterStartDelay"/>) the daemon keeps no page of its image that
+    /// only start-up reads: the dynamic relocations and, in the Native AOT binary as shipped, the ~2 MiB of
+    /// dehydrated type data, found here the way the daemon finds them, in its memory read through /proc.
+    /// </summary>
+    [Fact]
+    public void Master_AfterStartUp_KeepsNoStartupOnlyPageOfItsImage()
+    {
+        var lb1 = _lan["lb1"];
+        var director = _lan.Start(lb1, DirectorProcess.VrrpConfig(51, 150, 3, TimeSpan.FromMilliseconds(100), Vip.ToString()));
+        Wait.Until(() => lb1.HasAddress(Vip), Bound, "lb1 master", () => director.Process.Output);
+        var pid = director.Process.Pid;
+        var image = ElfImage.Read($"/proc/{pid}/exe");
+        var pages = StartupOnlyPagesOf(pid, image);
+
+        Assert.True(image.Section("__modules") is not null,
+            $"{Binary.Path} is not the Native AOT binary as shipped: run with HADIRECTOR_BIN=artifacts/publish-test/hadirector (tests/run does)");
+        Assert.True(pages.Sum(p => (long)p.Length) >= 1 << 20, $"start-up-only pages found: {pages.Sum(p => (long)p.Length)} bytes in {pages.Count} ranges");
+        Assert.True(ResidentPages(pid, pages) > 0, "the start-up-only pages are resident before the trim");
+        Wait.Until(() => ResidentPages(pid, pages) == 0, MemoryTrim.AfterStartDelay + TimeSpan.FromSeconds(30),
+            "no start-up-only page resident", () => $"{ResidentPages(pid, pages)} resident\n{director.Process.Output}");
+    }
+
+    private static List<(ulong Start, ulong Length)> StartupOnlyPagesOf(int pid, ElfImage image)
+    {
+        // AT_PHDR (3) from the auxiliary vector: where the kernel put the program headers, hence the load base.
+        var auxv = File.ReadAllBytes($"/proc/{pid}/auxv");
+        ulong phdrAt = 0;
+        for (var i = 0; i + 16 <= auxv.Length; i += 16)
+        {
+            if (BinaryPrimitives.ReadUInt64LittleEndian(auxv.AsSpan(i)) == 3)
+            {
+                phdrAt = BinaryPrimitives.ReadUInt64LittleEndian(auxv.AsSpan(i + 8));
+            }
+        }
+
+        var phdr = image.Segments.Single(s => s.Type == ElfSegment.TypePhdr);
+        using var memory = File.OpenHandle($"/proc/{pid}/mem");
+        return StartupOnlyPages.Find(image, phdrAt - phdr.VirtualAddress, Environment.SystemPageSize, (address, length) =>
+        {
+            var bytes = new byte[length];
+            Assert.Equal(length, RandomAccess.Read(memory, bytes, (long)address));
+            return bytes;
+        });
+    }
+
+    /// <summary>Pages of the ranges present in the process's page table (/proc/PID/pagemap bit 63).</summary>
+    private static int ResidentPages(int pid, List<(ulong Start, ulong Length)> ranges)
+    {
+        var page = (ulong)Environment.SystemPageSize;
+        using var pagemap = File.OpenHandle($"/proc/{pid}/pagemap");
+        var resident = 0;
+        foreach (var (start, length) in ranges)
+        {
+            var entries = new byte[length / page * 8];
+            Assert.Equal(entries.Length, RandomAccess.Read(pagemap, entries, (long)(start / page * 8)));
+            for (var i = 0; i < entries.Length; i += 8)
+            {
+                resident += (BinaryPrimitives.ReadUInt64LittleEndian(entries.AsSpan(i)) >> 63) == 1 ? 1 : 0;
+            }
+        }
+
+        return resident;
     }
 }
