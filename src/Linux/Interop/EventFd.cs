@@ -12,8 +12,21 @@ public sealed unsafe class EventFd : IDisposable
     /// <summary>For <see cref="Epoll.Add"/>.</summary>
     public LinuxFileDescriptor Handle { get; }
 
-    /// <summary>Adds one to the counter. Cannot fail short of a counter at 2^64 - 2, so the result is not checked.</summary>
-    public void Signal() => _ = Libc.EventFdWrite(Handle, 1);
+    /// <summary>
+    /// Adds one to the counter. Cannot fail short of a counter at 2^64 - 2, so the result is not checked. After
+    /// <see cref="Dispose"/> it does nothing: nobody waits any more, and a late waker (a scheduler stopping while the
+    /// host disposes its engine) must not turn a clean stop into an unhandled ObjectDisposedException.
+    /// </summary>
+    public void Signal()
+    {
+        try
+        {
+            _ = Libc.EventFdWrite(Handle, 1);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
 
     /// <summary>Takes the counter back to zero (EAGAIN when it already was: nothing to do).</summary>
     public void Reset()
