@@ -229,10 +229,14 @@ public sealed partial class ControlServer(RunningConfig config, IControlHandler 
             running = handler.HandleAsync(request, stoppingToken);
             return await running.WaitAsync(CommandTimeout, time, stoppingToken);
         }
-        catch (TimeoutException)
+        catch (TimeoutException) when (running is { IsCompletedSuccessfully: true })
+        {
+            return running.Result; // it finished as the deadline passed
+        }
+        catch (TimeoutException) when (running is { IsCompleted: false })
         {
             LogCommandSlow(logger, request.Verb, CommandTimeout.TotalSeconds);
-            _ = running!.ContinueWith(t => LogCommandFinished(logger, request.Verb, t.IsCompletedSuccessfully ? t.Result.Message : t.Exception?.GetBaseException().Message ?? "cancelled"),
+            _ = running.ContinueWith(t => LogCommandFinished(logger, request.Verb, t.IsCompletedSuccessfully ? t.Result.Message : t.Exception?.GetBaseException().Message ?? "cancelled"),
                 CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return new ControlResponse(ExitCodes.Failure,
                 $"'{request.Verb}' did not finish within {CommandTimeout.TotalSeconds:0} s and goes on in the daemon; "
