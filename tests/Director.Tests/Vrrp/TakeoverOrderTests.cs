@@ -17,6 +17,21 @@ public sealed class TakeoverOrderTests
 {
     private static readonly IPAddress Peer = IPAddress.Parse("198.18.0.2");
 
+    /// <summary>
+    /// A started director whose first takeover is held in its IPVS pass (the dump waits for <paramref name="gate"/>),
+    /// and the count of kernel effects before that takeover.
+    /// </summary>
+    private static async Task<(TestDirector Director, int Before)> TakeoverHeldAsync(SemaphoreSlim gate)
+    {
+        var director = new TestDirector();
+        await director.StartAsync();
+        director.Kernel.Ipvs.DumpGate = gate;
+        var before = director.Kernel.Effects.Count;
+        director.Time.Advance(TestDirector.MasterDown);
+        Assert.True(await director.Kernel.Ipvs.DumpEntered.WaitAsync(TimeSpan.FromSeconds(10)), "the takeover's IPVS pass");
+        return (director, before);
+    }
+
     private static int IndexOf(IReadOnlyList<string> effects, string prefix)
     {
         var index = effects.ToList().FindIndex(e => e.StartsWith(prefix, StringComparison.Ordinal));
@@ -53,14 +68,9 @@ public sealed class TakeoverOrderTests
         // The lab's lost SYN (docs/lab.md): a takeover waits for its IPVS services; when they came, the advert went out
         // and the GARP only after it, and a stall between the two (74 ms at load 70) let the old holder, released by
         // the advert, drop the VIP while the router still sent to it.
-        await using var director = new TestDirector();
-        await director.StartAsync();
         using var gate = new SemaphoreSlim(0);
-        director.Kernel.Ipvs.DumpGate = gate;
-        var before = director.Kernel.Effects.Count;
-
-        director.Time.Advance(TestDirector.MasterDown);
-        Assert.True(await director.Kernel.Ipvs.DumpEntered.WaitAsync(TimeSpan.FromSeconds(10)), "the takeover's IPVS pass");
+        var (held, before) = await TakeoverHeldAsync(gate);
+        await using var director = held;
         director.Time.Advance(TimeSpan.FromSeconds(3)); // three advert intervals while the services are held
 
         Assert.Equal(VrrpState.Master, director.Instance().Driver.State);
@@ -88,13 +98,9 @@ public sealed class TakeoverOrderTests
     {
         // A higher master appears while the services are programmed: the election leaves Master at once, and the queued
         // takeover must not put the VIP up, point the router at us or advertise the priority it just lost with.
-        await using var director = new TestDirector();
-        await director.StartAsync();
         using var gate = new SemaphoreSlim(0);
-        director.Kernel.Ipvs.DumpGate = gate;
-        var before = director.Kernel.Effects.Count;
-        director.Time.Advance(TestDirector.MasterDown);
-        Assert.True(await director.Kernel.Ipvs.DumpEntered.WaitAsync(TimeSpan.FromSeconds(10)), "the takeover's IPVS pass");
+        var (held, before) = await TakeoverHeldAsync(gate);
+        await using var director = held;
 
         director.Kernel.Socket("eth0").Deliver(FakeVrrpSocket.Advert(
             new VrrpPacket(VrrpVersion.V3, 51, 200, [IPAddress.Parse("198.18.0.100")], TimeSpan.FromSeconds(1)), Peer));
