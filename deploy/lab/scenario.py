@@ -124,9 +124,16 @@ class Lab:
             return f.read()
 
     def ipvs(self, host):
-        """{'198.18.0.88:80': {'198.18.0.119:80': weight}} from the namespace's /proc/net/ip_vs."""
+        """{'198.18.0.88:80': {'198.18.0.119:80': weight}} from the namespace's /proc/net/ip_vs; {} while the ip_vs
+        module is not loaded yet (the daemon's first IPVS request loads it, and VRRP may elect before that)."""
         table, svc = {}, None
-        for line in self.proc_net(host, "ip_vs").splitlines()[3:]:
+        try:
+            text = self.proc_net(host, "ip_vs")
+        except FileNotFoundError:
+            if not os.path.exists(f"/proc/{self.anchor[host]}/net/dev"):
+                raise   # the namespace's anchor is gone: that is a lab failure, not an empty table
+            return table
+        for line in text.splitlines()[3:]:
             f = line.split()
             if f and f[0] in ("TCP", "UDP", "SCTP"):
                 svc = hexaddr(f[1])
