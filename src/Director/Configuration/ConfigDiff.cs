@@ -30,6 +30,11 @@ public sealed record ConfigDiff(
         AddIfChanged(sections, "logging", before.Logging, after.Logging);
         // A reload that changes only announce: (holdDown, a VIP, the routing daemon) is a change to apply, not "no changes".
         AddIfChanged(sections, "announce", before.Announce, after.Announce);
+        // vrrp's own settings beside its instances: a reload that changes only a tracker's command or a sync group is
+        // applied (trackers and groups are re-attached), not answered "no changes" and left as it ran.
+        AddIfChanged(sections, "vrrp.trackers", before.Vrrp.Trackers, after.Vrrp.Trackers);
+        AddIfChanged(sections, "vrrp.syncGroups", before.Vrrp.SyncGroups, after.Vrrp.SyncGroups);
+        AddIfChanged(sections, "vrrp.realtimePriority", before.Vrrp.RealtimePriority, after.Vrrp.RealtimePriority);
         return new ConfigDiff(addedInstances, removedInstances, changedInstances, addedServers, removedServers, changedServers, new(sections));
     }
 

@@ -18,7 +18,8 @@ public sealed partial class ConfigReloader(RunningConfig running, IpvsTableServi
     IHostKernel? kernel = null, DaemonClaims? claims = null)
     : IDisposable
 {
-    private static readonly string[] AtRestart = ["metrics", "control", "logging"];
+    // The VRRP threads take their real-time priority when they start.
+    private static readonly string[] AtRestart = ["metrics", "control", "logging", "vrrp.realtimePriority"];
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<Func<DirectorConfig, Task>> _listeners = [];

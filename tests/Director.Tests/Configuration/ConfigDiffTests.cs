@@ -120,6 +120,24 @@ public sealed class ConfigDiffTests
         Assert.Equal(Expect(changedSections: ["metrics", "logging"]), diff);
     }
 
+    [Fact]
+    public void Compute_VrrpTrackersSyncGroupsAndRealtimePriorityChanged_ListsEachAsASection()
+    {
+        var after = Before with
+        {
+            Vrrp = Before.Vrrp with
+            {
+                Trackers = [new TrackerConfig { Name = "check", Type = TrackerType.Script, Command = "check" }],
+                SyncGroups = [new SyncGroupConfig { Name = "dual", Instances = ["web"] }],
+                RealtimePriority = 20,
+            },
+        };
+
+        var diff = ConfigDiff.Compute(Before, after);
+
+        Assert.Equal(Expect(changedSections: ["vrrp.trackers", "vrrp.syncGroups", "vrrp.realtimePriority"]), diff);
+    }
+
     private static ConfigDiff Expect(
         string[]? addedInstances = null,
         string[]? removedInstances = null,

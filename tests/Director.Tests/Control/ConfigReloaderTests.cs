@@ -88,6 +88,19 @@ public sealed class ConfigReloaderTests
     }
 
     [Fact]
+    public async Task ReloadAsync_OnlyRealtimePriorityChanged_NamedAsTakingEffectAtTheNextRestart()
+    {
+        await using var director = new TestDirector();
+        await director.StartAsync();
+        director.WriteConfig(TestDirector.WebYaml.Replace("vrrp:\n", "vrrp:\n  realtimePriority: 20\n", StringComparison.Ordinal));
+
+        var answer = await director.Reloader.ReloadAsync("test");
+
+        Assert.Equal(new ControlResponse(ExitCodes.Ok,
+            $"{director.Running.Path}: no changes (vrrp.realtimePriority: differ from what runs; take effect at the next restart)"), answer);
+    }
+
+    [Fact]
     public async Task ReloadAsync_OneWeightChanged_OneKernelEditAndTheMasterStaysMaster()
     {
         await using var director = new TestDirector();

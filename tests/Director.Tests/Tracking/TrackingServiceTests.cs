@@ -1,3 +1,4 @@
+using HaDirector.Director.Control;
 using HaDirector.Director.Tests.Hosting;
 using HaDirector.Vrrp.Election;
 using HaDirector.Vrrp.Protocol;
@@ -218,6 +219,21 @@ public sealed class TrackingServiceTests
         Assert.Equal(150, api.Driver.Options.Priority);
         Assert.Equal(apiAdverts, ApiAdverts());                      // no reconfiguration: no advert out of turn
         Assert.Equal(otherRuns, director.Scripts.RunsOf("other"));  // its tracker kept running, not restarted
+    }
+
+    [Fact]
+    public async Task Reload_OnlyATrackersCommandChanged_AppliedAndTheNewCommandDecides()
+    {
+        await using var director = await MasterAsync(Yaml("[{ tracker: check, weight: -60 }]", CheckScript));
+        director.Scripts.ExitWith("check2", 1);
+
+        director.WriteConfig(Yaml("[{ tracker: check, weight: -60 }]", CheckScript.Replace("command: check", "command: check2", StringComparison.Ordinal)));
+        var response = await director.Reloader.ReloadAsync("test");
+
+        Assert.Equal(new ControlResponse(ExitCodes.Ok, $"{director.Running.Path}: applied: sections changed: vrrp.trackers"), response);
+        await director.AdvanceAsync(Interval);
+        await TestDirector.WaitUntilAsync(() => LastAdvertPriority(director) == 90, "priority 150 - 60 from check2's failure");
+        Assert.Equal(VrrpState.Master, director.Instance().Driver.State);
     }
 
     [Fact]

@@ -43,6 +43,26 @@ public sealed class SyncGroupLinksTests
     }
 
     [Fact]
+    public async Task ReloadThatOnlyAddsTheGroup_Applied_ThenOneMemberFaultTakesTheOtherAlong()
+    {
+        var ungrouped = Group[..Group.IndexOf("  syncGroups:", StringComparison.Ordinal)];
+        await using var director = new TestDirector(ungrouped);
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Master), "both masters");
+        Assert.Null(director.Vrrp.SyncGroupOf("web"));
+
+        director.WriteConfig(Group);
+        var answer = await director.Reloader.ReloadAsync("test");
+
+        Assert.Equal(new ControlResponse(ExitCodes.Ok, $"{director.Running.Path}: applied: sections changed: vrrp.syncGroups"), answer);
+        Assert.Equal("dual", director.Vrrp.SyncGroupOf("web"));
+        director.Scripts.ExitWith("check", 1);
+        await director.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await TestDirector.WaitUntilAsync(() => Both(director, VrrpState.Fault), "both in Fault: web follows api");
+    }
+
+    [Fact]
     public async Task OneMemberFaults_TheOtherFollowsIntoFault_BothBackupWhenItRecovers()
     {
         await using var director = new TestDirector(Group);
