@@ -27,11 +27,17 @@ public sealed class FrrDaemons : IDisposable
         ConfigPath = Path.Combine(Folder, "frr.conf");
         File.WriteAllText(ConfigPath, config);
         File.WriteAllText(Path.Combine(Folder, "empty.conf"), "");
+        // One by one, each answering before the next starts, as watchfrr does: a daemon that finds no zserv socket
+        // retries only 10 s later, and a BFD session bgpd asks for meanwhile is never installed (bgpd: "_bfd_sess_send:
+        // ... was not installed"; the router's `show bfd peers`: "Session count: 0"), so BGP's hold time, not BFD,
+        // would notice a dead director.
         foreach (var daemon in Order)
         {
             Start(daemon);
+            WaitForAnswer([daemon]);
         }
 
+        Assert.True(File.Exists(Path.Combine(Folder, "zserv.api")), "zebra answers vtysh but has no zserv socket: " + Diagnostics());
         Apply(Order);
     }
 
@@ -67,12 +73,15 @@ public sealed class FrrDaemons : IDisposable
     /// <summary>Once the daemons answer vtysh, the configuration through vtysh to them (each takes its own commands).</summary>
     private void Apply(string[] daemons)
     {
-        Wait.Until(() => daemons.All(Vtysh("show daemons").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains),
-            TimeSpan.FromSeconds(60), $"{string.Join(", ", daemons)} in {Name} to answer vtysh", Diagnostics);
+        WaitForAnswer(daemons);
         string[] only = daemons.Length == 1 ? ["-d", daemons[0]] : [];
         var result = Shell.Run("ip", ["netns", "exec", Namespace, "vtysh", "--vty_socket", Folder, .. only, "-f", ConfigPath]);
         Assert.True(result.ExitCode == 0, $"vtysh -f {ConfigPath}: {result}{Environment.NewLine}{Diagnostics()}");
     }
+
+    private void WaitForAnswer(string[] daemons) =>
+        Wait.Until(() => daemons.All(Vtysh("show daemons").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains),
+            TimeSpan.FromSeconds(60), $"{string.Join(", ", daemons)} in {Name} to answer vtysh", Diagnostics);
 
     public void Kill9(string daemon)
     {
