@@ -17,19 +17,19 @@ public sealed class RouteTables : IRoutes, IDisposable
         }
     }
 
-    public bool Add(IPAddress destination, uint table, byte protocol, int outputInterface, bool local = false)
+    public bool Add(IPAddress destination, uint table, byte protocol, int outputInterface)
     {
         lock (_gate)
         {
-            return Route.AddRoute(destination, HostPrefix(destination), table, protocol, outputInterface, local);
+            return Route.AddRoute(destination, HostPrefix(destination), table, protocol, outputInterface);
         }
     }
 
-    public bool Delete(IPAddress destination, uint table, byte protocol, int outputInterface, bool local = false)
+    public bool Delete(IPAddress destination, uint table, byte protocol, int outputInterface)
     {
         lock (_gate)
         {
-            return Route.DeleteRoute(destination, HostPrefix(destination), table, protocol, outputInterface, local);
+            return Route.DeleteRoute(destination, HostPrefix(destination), table, protocol, outputInterface);
         }
     }
 

@@ -114,7 +114,7 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         }
     }
 
-    bool IRoutes.Add(IPAddress destination, uint table, byte protocol, int outputInterface, bool local)
+    bool IRoutes.Add(IPAddress destination, uint table, byte protocol, int outputInterface)
     {
         lock (_gate)
         {
@@ -125,12 +125,12 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
             }
 
             _routes.Add(new KernelRoute(destination, prefix, table, protocol, outputInterface));
-            _effects.Add($"route add {(local ? "local " : "")}{destination}/{prefix} table {table} proto {protocol} dev {NameOf(outputInterface)}");
+            _effects.Add($"route add {destination}/{prefix} table {table} proto {protocol} dev {NameOf(outputInterface)}");
             return true;
         }
     }
 
-    bool IRoutes.Delete(IPAddress destination, uint table, byte protocol, int outputInterface, bool local)
+    bool IRoutes.Delete(IPAddress destination, uint table, byte protocol, int outputInterface)
     {
         lock (_gate)
         {

@@ -116,11 +116,11 @@ public sealed class RouteClient : IDisposable
     }
 
     /// <summary>Adds a host route (see <see cref="RouteCodec.WriteAddRoute"/>). False if it was already there (EEXIST).</summary>
-    public bool AddRoute(IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface, bool local = false)
+    public bool AddRoute(IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface)
     {
         try
         {
-            Run(w => RouteCodec.WriteAddRoute(w, destination, prefixLength, table, protocol, outputInterface, local),
+            Run(w => RouteCodec.WriteAddRoute(w, destination, prefixLength, table, protocol, outputInterface),
                 $"RTM_NEWROUTE {destination}/{prefixLength} table {table} proto {protocol}");
             return true;
         }
@@ -131,11 +131,11 @@ public sealed class RouteClient : IDisposable
     }
 
     /// <summary>Deletes the route. False if it was not there (ESRCH).</summary>
-    public bool DeleteRoute(IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface, bool local = false)
+    public bool DeleteRoute(IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface)
     {
         try
         {
-            Run(w => RouteCodec.WriteDeleteRoute(w, destination, prefixLength, table, protocol, outputInterface, local),
+            Run(w => RouteCodec.WriteDeleteRoute(w, destination, prefixLength, table, protocol, outputInterface),
                 $"RTM_DELROUTE {destination}/{prefixLength} table {table} proto {protocol}");
             return true;
         }
