@@ -24,6 +24,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     private ServicePlan _plan;
     private SyncDaemonController _sync;
     private TakeoverGrace _grace;
+    private ConnectionHandover? _handover;
     private readonly TimeProvider _time;
     private bool _adopted;
     private Task _adoption = Task.CompletedTask;
@@ -43,6 +44,7 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
         _time = time;
         _sync = NewSyncController(config);
         _grace = NewGrace(config);
+        _handover = NewHandover(config);
         _parameters = new IpvsKernelParameters(kernel.Sysctls, loggers.CreateLogger<IpvsKernelParameters>());
     }
 
@@ -162,18 +164,39 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
     public void Deactivate(VrrpInstanceConfig instance)
     {
         HashSet<ServiceKey> services;
+        ConnectionHandover? handover;
+        bool stopping;
         lock (_gate)
         {
-            if (!_masters.Remove(instance.Name) || _stopping)
+            if (!_masters.Remove(instance.Name))
             {
                 return;
             }
 
-            _grace.End(instance.Name);
+            stopping = _stopping;
+            if (!stopping)
+            {
+                _grace.End(instance.Name);
+            }
+
             services = ServicesOf(instance, alone: _masters.Count == 0);
+            handover = _handover;
         }
 
-        if (services.Count > 0)
+        if (handover is not null && services.Count > 0)
+        {
+            // The VIPs are gone, so nothing more reaches these entries. When the daemon stops, before it exits.
+            if (stopping)
+            {
+                handover.Send(instance.Name, services);
+            }
+            else
+            {
+                _ = ObserveAsync(Task.Run(() => handover.Send(instance.Name, services)), instance.Name);
+            }
+        }
+
+        if (services.Count > 0 && !stopping)
         {
             _ = ObserveAsync(Task.Run(() => Reconciler.DeactivateAsync(services)), instance.Name);
         }
@@ -201,6 +224,8 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
                 _grace.EndAll();
                 _grace = NewGrace(config);
             }
+
+            _handover = NewHandover(config);
 
             adopt = !_adopted && config.VirtualServers.Count > 0;
         }
@@ -307,6 +332,11 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
 
     private SyncDaemonController NewSyncController(DirectorConfig config) =>
         new(_syncKernel, config.Ipvs.SyncDaemon, _loggers.CreateLogger<SyncDaemonController>());
+
+    private ConnectionHandover? NewHandover(DirectorConfig config) =>
+        config.Ipvs.SyncDaemon is { } sync && config.VirtualServers.Count > 0
+            ? new ConnectionHandover(_kernel, sync, DesiredTable.Build(config.VirtualServers), _loggers.CreateLogger<ConnectionHandover>())
+            : null;
 
     private TakeoverGrace NewGrace(DirectorConfig config) =>
         new(config.Ipvs.SyncDaemon?.TakeoverGrace ?? TimeSpan.Zero, _time, _kernel.OpenSilentListener,

@@ -1,4 +1,5 @@
 using System.Net;
+using HaDirector.Linux.IpvsSync;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Transport;
 
@@ -43,4 +44,10 @@ public interface IHostKernel
     /// unanswered; disposing closes it.
     /// </summary>
     IDisposable OpenSilentListener(IPEndPoint endPoint);
+
+    /// <summary>The entries of the kernel's IPVS connection table that <paramref name="wanted"/> keeps (none without ip_vs).</summary>
+    IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<IpvsConnection, bool> wanted);
+
+    /// <summary>Sends connection-sync datagrams to the sync daemons' group on <paramref name="interfaceName"/>, as the kernel's master daemon does.</summary>
+    void SendIpvsSync(string interfaceName, IReadOnlyList<byte[]> datagrams);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using HaDirector.Linux.Interop;
+using HaDirector.Linux.IpvsSync;
 using HaDirector.Linux.Netlink.Ipvs;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Transport;
@@ -49,6 +50,10 @@ public sealed class LinuxKernel : IHostKernel, IDisposable
     public IArpListener OpenNeighbourListener(string interfaceName, int interfaceIndex) => PacketListener.NeighbourDiscovery(interfaceIndex);
 
     public IDisposable OpenSilentListener(IPEndPoint endPoint) => SilentTcpListener.Open(endPoint);
+
+    public IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<IpvsConnection, bool> wanted) => IpvsConnectionTable.Read(wanted);
+
+    public void SendIpvsSync(string interfaceName, IReadOnlyList<byte[]> datagrams) => IpvsSyncSender.Send(interfaceName, datagrams);
 
     public void Dispose()
     {

@@ -133,6 +133,22 @@ public sealed class IpvsTableServiceTests
     }
 
     [Fact]
+    public async Task Deactivate_WithSyncDaemon_HandsTheHalfOpenConnectionOverOnTheSyncInterface()
+    {
+        await using var director = new TestDirector(WithSync, LoadedIpvs);
+        director.Kernel.IpvsConnections.Add(new(HaDirector.Linux.Netlink.Ipvs.IpvsProtocol.Tcp,
+            System.Net.IPEndPoint.Parse("198.18.0.7:40000"), System.Net.IPEndPoint.Parse("198.18.0.100:80"),
+            System.Net.IPEndPoint.Parse("198.18.1.1:80"), (ushort)HaDirector.Linux.IpvsSync.IpvsTcpState.SynReceived, true, 59));
+        await director.StartAsync();
+        await director.AdvanceAsync(TestDirector.MasterDown);
+
+        director.Ipvs.Deactivate(director.Running.Current.Vrrp.Instances[0]);
+
+        Assert.True(SpinWait.SpinUntil(() => director.Kernel.Effects.Contains("sync 1 datagrams on eth0"), TimeSpan.FromSeconds(10)),
+            string.Join("\n", director.Kernel.Effects));
+    }
+
+    [Fact]
     public async Task StartAsync_NoVirtualServers_TheKernelIsNeverAsked()
     {
         await using var director = new TestDirector(TestDirector.WebYaml[..TestDirector.WebYaml.IndexOf("virtualServers:", StringComparison.Ordinal)]);

@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using HaDirector.Director.Kernel;
 using HaDirector.Director.Tests.Ipvs;
 using HaDirector.Linux.Interop;
+using HaDirector.Linux.IpvsSync;
 using HaDirector.Linux.Netlink.Route;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Transport;
@@ -369,6 +370,29 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
             }
 
             return frames;
+        }
+    }
+
+    /// <summary>The kernel's IPVS connection table, as /proc/net/ip_vs_conn_sync would show it.</summary>
+    public List<IpvsConnection> IpvsConnections { get; } = [];
+
+    /// <summary>Every batch of sync datagrams sent, with its interface.</summary>
+    public List<(string Interface, IReadOnlyList<byte[]> Datagrams)> SyncSent { get; } = [];
+
+    public IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<IpvsConnection, bool> wanted)
+    {
+        lock (_gate)
+        {
+            return [.. IpvsConnections.Where(wanted)];
+        }
+    }
+
+    public void SendIpvsSync(string interfaceName, IReadOnlyList<byte[]> datagrams)
+    {
+        lock (_gate)
+        {
+            SyncSent.Add((interfaceName, datagrams));
+            _effects.Add($"sync {datagrams.Count} datagrams on {interfaceName}");
         }
     }
 

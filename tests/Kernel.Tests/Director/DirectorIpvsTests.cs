@@ -180,6 +180,47 @@ public sealed class DirectorIpvsTests : IDisposable
         Assert.False(lb2.Process.HasExited);
     }
 
+    [Fact]
+    public void Failover_ConnectionsTheKernelHadNotAnnounced_HandedOverAndServedByTheSameRealServers()
+    {
+        // At sync threshold 40 the kernel announces a connection at its 40th packet only: these few-packet ones reach
+        // lb2 only by the handover lb1 sends as it lets the VIP go. The grace is long, so without it they would stall.
+        const string sync = ", syncThreshold: 40, takeoverGrace: 20s";
+        var lb1 = _cluster.StartDirector("lb1", _cluster.Config(150, warmStandby: true, syncInterface: "eth0", syncExtra: sync));
+        _cluster.StartDirector("lb2", _cluster.Config(100, warmStandby: true, syncInterface: "eth0", syncExtra: sync));
+        WaitMaster(Lb1);
+        Wait.Until(() => LvsDrCluster.Weight(Lb2, 7, _cluster.Rs2) == 1, Bound, "echo programmed on lb2 (warm standby)", _cluster.Diagnostics);
+        Wait.Until(() => LvsDrCluster.Ipvsadm(Lb2, "-Ln", "--daemon").Contains("backup sync daemon (mcast=eth0, syncid=7"),
+            Bound, "lb2's backup sync daemon", _cluster.Diagnostics);
+
+        var connections = Enumerable.Range(0, 4).Select(_ => OpenEcho()).ToList();
+        try
+        {
+            var servers = connections.Select(c => LvsDrCluster.Echo(c, "before")).ToList();
+            var ports = connections.Select(c => $":{((System.Net.IPEndPoint)c.LocalEndPoint!).Port} ").ToList();
+
+            var failover = lb1.Cli("failover");
+            Assert.True(failover.ExitCode == 0, failover + _cluster.Diagnostics());
+            Wait.Until(() => Lb2.HasAddress(LvsDrCluster.Vip) && !Lb1.HasAddress(LvsDrCluster.Vip), Bound, "lb2 to hold the VIP alone", _cluster.Diagnostics);
+
+            // Each keeps its real server through lb2 (without the handover lb2 would drop its segments for the
+            // 20 s grace, then reset it), lb2's table lists it, and lb1's log says what it handed over.
+            for (var k = 0; k < connections.Count; k++)
+            {
+                Assert.Equal(servers[k], LvsDrCluster.Echo(connections[k], "after the handover"));
+            }
+
+            var table = LvsDrCluster.Ipvsadm(Lb2, "-Lnc");
+            Assert.All(ports, port => Assert.Contains(port, table));
+            Wait.Until(() => lb1.Process.Output.Contains("connections in flight over to the new master", StringComparison.Ordinal),
+                Bound, "lb1 to log its handover", _cluster.Diagnostics);
+        }
+        finally
+        {
+            connections.ForEach(c => c.Dispose());
+        }
+    }
+
     /// <summary>A TCP connection from the client side (the router namespace) to the echo service on VIP:7.</summary>
     private Socket OpenEcho() => NetworkNamespace.Run(NetworkNamespace.PathOf(_cluster.Lan.Router), () =>
     {

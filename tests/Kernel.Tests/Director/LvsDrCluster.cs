@@ -89,7 +89,7 @@ public sealed class LvsDrCluster : IDisposable
     /// and <paramref name="echoWeight"/> each on :7.
     /// </summary>
     public string Config(int priority, string extra = "", bool warmStandby = false, string? syncInterface = null,
-        string webCheck = NoCheck, string echoCheck = NoCheck, int echoWeight = 1, string webExtra = "") =>
+        string webCheck = NoCheck, string echoCheck = NoCheck, int echoWeight = 1, string webExtra = "", string syncExtra = "") =>
         DirectorProcess.VrrpConfig(51, priority, 3, TimeSpan.FromMilliseconds(200), Vip.ToString()) + $$"""
 
         virtualServers:
@@ -113,7 +113,7 @@ public sealed class LvsDrCluster : IDisposable
         ipvs:
           reconcilePeriod: 1s
           warmStandby: {{(warmStandby ? "true" : "false")}}
-        {{(syncInterface is null ? "" : $"  syncDaemon: {{ interface: {syncInterface}, syncId: 7 }}")}}
+        {{(syncInterface is null ? "" : $"  syncDaemon: {{ interface: {syncInterface}, syncId: 7{syncExtra} }}")}}
         {{extra}}
         """;
 
