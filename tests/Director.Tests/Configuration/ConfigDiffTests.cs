@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using HaDirector.Director.Configuration;
 
 namespace HaDirector.Director.Tests.Configuration;
@@ -31,6 +32,63 @@ public sealed class ConfigDiffTests
         Vrrp = new VrrpConfig { Instances = [Web] },
         VirtualServers = [Http],
     };
+
+    /// <summary>Every top-level setting and every one of vrrp's set away from its default.</summary>
+    private const string Everything = """
+        vrrp:
+          realtimePriority: 20
+          trackers:
+            - { name: uplink, type: interface, interface: eth1 }
+          syncGroups:
+            - { name: dual, instances: [web4, web6] }
+          instances:
+            - { name: web4, interface: eth0, vrid: 51, priority: 150, virtualAddresses: [198.18.10.88/32], track: [{ tracker: uplink }] }
+            - { name: web6, interface: eth0, vrid: 52, priority: 150, virtualAddresses: [198.18.10.89/32] }
+        virtualServers:
+          - { name: web, vip: 198.18.10.88, port: 80, realServers: [{ address: 198.18.20.1 }] }
+        metrics: { listen: "127.0.0.1:9811" }
+        control: { socket: /run/hadirector/other.sock }
+        ipvs: { reconcilePeriod: 7s }
+        logging: { format: json }
+        announce:
+          vips: [{ address: 198.18.10.80 }]
+        """;
+
+    /// <summary>
+    /// A reload applies only what ConfigDiff compares (docs/architecture.md): a setting it does not compare would be
+    /// answered "no changes" and left as it ran. So each property of <see cref="DirectorConfig"/> and <see cref="VrrpConfig"/>,
+    /// put back to its default alone, must show in the diff; a new property fails here until it is compared (applied
+    /// live or named restart-only in ConfigReloader).
+    /// </summary>
+    [Fact]
+    public void Compute_AnySettingAloneChanged_IsNeverNoChanges()
+    {
+        var result = ConfigLoader.LoadFromText(Everything, "t.yaml");
+        Assert.Empty(result.Errors);
+        var full = result.Config!;
+
+        foreach (var property in typeof(DirectorConfig).GetProperties().Where(p => p.CanWrite && p.Name != nameof(DirectorConfig.Vrrp)))
+        {
+            var changed = With(full, property, property.GetValue(new DirectorConfig()));
+            Assert.False(ConfigDiff.Compute(full, changed).IsEmpty, $"DirectorConfig.{property.Name} changed alone: no changes");
+        }
+
+        foreach (var property in typeof(VrrpConfig).GetProperties().Where(p => p.CanWrite))
+        {
+            var changed = full with { Vrrp = With(full.Vrrp, property, property.GetValue(new VrrpConfig())) };
+            Assert.False(ConfigDiff.Compute(full, changed).IsEmpty, $"VrrpConfig.{property.Name} changed alone: no changes");
+        }
+    }
+
+    /// <summary>A copy of the record with one property set (as `with` would), which must differ from the original.</summary>
+    private static T With<T>(T record, PropertyInfo property, object? value)
+        where T : class
+    {
+        Assert.False(Equals(property.GetValue(record), value), $"the fixture leaves {typeof(T).Name}.{property.Name} at its default");
+        var copy = (T)typeof(T).GetMethod("<Clone>$")!.Invoke(record, null)!;
+        property.SetValue(copy, value);
+        return copy;
+    }
 
     [Fact]
     public void Compute_SameConfigBuiltTwice_IsEmpty()
