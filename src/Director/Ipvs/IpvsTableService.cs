@@ -192,7 +192,10 @@ public sealed partial class IpvsTableService : IHostedService, IInstanceServices
             }
             else
             {
-                _ = ObserveAsync(Task.Run(() => handover.Send(instance.Name, services)), instance.Name);
+                // A thread of its own, not the pool's: the client's first retransmission comes 200 ms after its
+                // segment, and in the lab a pool busy with the reconciler's deactivation delayed a queued handover
+                // by 300-700 ms (thread injection), past it. Send never throws.
+                new Thread(() => handover.Send(instance.Name, services)) { IsBackground = true, Name = "hadirector-handover" }.Start();
             }
         }
 
