@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HaDirector.Director.Configuration;
 using HaDirector.Director.Kernel;
 using HaDirector.Linux.IpvsSync;
@@ -30,7 +31,9 @@ public sealed partial class ConnectionHandover(IHostKernel kernel, SyncDaemonCon
     {
         try
         {
-            var candidates = kernel.ReadIpvsConnections(c => c.Local && IsHandedOver(c) && services.Contains(KeyOf(c)) && Forwarding(c) is not null);
+            var started = Stopwatch.GetTimestamp();
+            var candidates = kernel.ReadIpvsConnections(IsHandedOver, c => services.Contains(KeyOf(c)) && Forwarding(c) is not null);
+            var read = Stopwatch.GetElapsedTime(started);
             var chosen = Select(candidates);
             if (chosen.Count == 0)
             {
@@ -39,7 +42,8 @@ public sealed partial class ConnectionHandover(IHostKernel kernel, SyncDaemonCon
 
             kernel.SendIpvsSync(sync.Interface, IpvsSyncMessage.Encode((byte)sync.SyncId, chosen, Flags));
             var halfOpen = chosen.Count(c => c.Protocol == IpvsProtocol.Tcp && c.State == (ushort)IpvsTcpState.SynReceived);
-            LogHandedOver(logger, instance, chosen.Count, halfOpen);
+            var total = Stopwatch.GetElapsedTime(started);
+            LogHandedOver(logger, instance, chosen.Count, halfOpen, read.TotalMilliseconds, total.TotalMilliseconds);
             return chosen.Count;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -77,8 +81,9 @@ public sealed partial class ConnectionHandover(IHostKernel kernel, SyncDaemonCon
             .Take(MaxConnections)];
     }
 
-    private static bool IsHandedOver(IpvsConnection c) =>
-        c.Protocol == IpvsProtocol.Udp || c.State is (ushort)IpvsTcpState.SynReceived or (ushort)IpvsTcpState.Established;
+    /// <summary>Scheduled here (origin LOCAL), and UDP or a TCP connection half-open or established.</summary>
+    private static bool IsHandedOver(IpvsProtocol protocol, ushort state, bool local) =>
+        local && (protocol == IpvsProtocol.Udp || state is (ushort)IpvsTcpState.SynReceived or (ushort)IpvsTcpState.Established);
 
     private static ServiceKey KeyOf(IpvsConnection c) =>
         new(c.Virtual.AddressFamily, c.Protocol, c.Virtual.Address, (ushort)c.Virtual.Port, 0);
@@ -105,8 +110,8 @@ public sealed partial class ConnectionHandover(IHostKernel kernel, SyncDaemonCon
     }
 
     [LoggerMessage(EventId = 2121, Level = LogLevel.Information,
-        Message = "{Instance}: handed {Count} connections in flight over to the new master ({HalfOpen} half-open)")]
-    private static partial void LogHandedOver(ILogger logger, string instance, int count, int halfOpen);
+        Message = "{Instance}: handed {Count} connections in flight over to the new master ({HalfOpen} half-open; table read in {ReadMs:F1} ms, sent after {TotalMs:F1} ms)")]
+    private static partial void LogHandedOver(ILogger logger, string instance, int count, int halfOpen, double readMs, double totalMs);
 
     [LoggerMessage(EventId = 2122, Level = LogLevel.Warning,
         Message = "{Instance}: could not hand the connections in flight over ({Message}); the kernel's sync daemon announces the established ones within 2 s")]

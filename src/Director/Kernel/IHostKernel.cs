@@ -45,8 +45,11 @@ public interface IHostKernel
     /// </summary>
     IDisposable OpenSilentListener(IPEndPoint endPoint);
 
-    /// <summary>The entries of the kernel's IPVS connection table that <paramref name="wanted"/> keeps (none without ip_vs).</summary>
-    IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<IpvsConnection, bool> wanted);
+    /// <summary>
+    /// The entries of the kernel's IPVS connection table that <paramref name="keep"/> (protocol, state, origin LOCAL:
+    /// judged before the line is parsed further) and then <paramref name="wanted"/> keep; none without ip_vs.
+    /// </summary>
+    IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<HaDirector.Linux.Netlink.Ipvs.IpvsProtocol, ushort, bool, bool> keep, Func<IpvsConnection, bool> wanted);
 
     /// <summary>Sends connection-sync datagrams to the sync daemons' group on <paramref name="interfaceName"/>, as the kernel's master daemon does.</summary>
     void SendIpvsSync(string interfaceName, IReadOnlyList<byte[]> datagrams);

@@ -51,7 +51,8 @@ public sealed class LinuxKernel : IHostKernel, IDisposable
 
     public IDisposable OpenSilentListener(IPEndPoint endPoint) => SilentTcpListener.Open(endPoint);
 
-    public IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<IpvsConnection, bool> wanted) => IpvsConnectionTable.Read(wanted);
+    public IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<IpvsProtocol, ushort, bool, bool> keep, Func<IpvsConnection, bool> wanted) =>
+        IpvsConnectionTable.Read(keep, wanted);
 
     public void SendIpvsSync(string interfaceName, IReadOnlyList<byte[]> datagrams) => IpvsSyncSender.Send(interfaceName, datagrams);
 

@@ -76,7 +76,7 @@ public sealed class ConnectionHandoverTests
             (1001, IpvsKernel.ConnectionFlag.DirectRoute, IpvsTcpState.Established),
             (1003, IpvsKernel.ConnectionFlag.DirectRoute, IpvsTcpState.Established),
         ], Sent());
-        Assert.Contains(_log.Entries, e => e.Id.Id == 2121 && e.Message == "web: handed 3 connections in flight over to the new master (1 half-open)");
+        Assert.Contains(_log.Entries, e => e.Id.Id == 2121 && e.Message.StartsWith("web: handed 3 connections in flight over to the new master (1 half-open; table read in ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class ConnectionHandoverTests
     public void Send_TheTableCannotBeRead_LoggedNotThrown()
     {
         var kernel = Substitute.For<HaDirector.Director.Kernel.IHostKernel>();
-        kernel.ReadIpvsConnections(Arg.Any<Func<IpvsConnection, bool>>()).Throws(new IOException("gone"));
+        kernel.ReadIpvsConnections(Arg.Any<Func<IpvsProtocol, ushort, bool, bool>>(), Arg.Any<Func<IpvsConnection, bool>>()).Throws(new IOException("gone"));
 
         var sent = new ConnectionHandover(kernel, Sync, DesiredTable.Build([Web]), _log).Send("web", TestConfigs.Owned(Web));
 

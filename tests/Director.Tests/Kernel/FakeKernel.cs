@@ -379,11 +379,11 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
     /// <summary>Every batch of sync datagrams sent, with its interface.</summary>
     public List<(string Interface, IReadOnlyList<byte[]> Datagrams)> SyncSent { get; } = [];
 
-    public IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<IpvsConnection, bool> wanted)
+    public IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<HaDirector.Linux.Netlink.Ipvs.IpvsProtocol, ushort, bool, bool> keep, Func<IpvsConnection, bool> wanted)
     {
         lock (_gate)
         {
-            return [.. IpvsConnections.Where(wanted)];
+            return [.. IpvsConnections.Where(c => keep(c.Protocol, c.State, c.Local) && wanted(c))];
         }
     }
 

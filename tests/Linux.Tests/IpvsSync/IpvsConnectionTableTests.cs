@@ -46,6 +46,18 @@ public sealed class IpvsConnectionTableTests
         Assert.Equal(0, c.State);
     }
 
+    [Fact]
+    public void TryParse_Keep_JudgesProtocolStateAndOriginFirst()
+    {
+        (IpvsProtocol, ushort, bool)? seen = null;
+
+        var parsed = IpvsConnectionTable.TryParse("TCP C6120001 9C40 C6120058 0050 C6120065 0050 TIME_WAIT   LOCAL      119"u8,
+            (protocol, state, local) => { seen = (protocol, state, local); return false; }, out _);
+
+        Assert.False(parsed);
+        Assert.Equal((IpvsProtocol.Tcp, (ushort)IpvsTcpState.TimeWait, true), seen);
+    }
+
     [Theory]
     [InlineData("Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires")]
     [InlineData("TCP C6120001 0000 C6120058 0050 C6120065 0050 NONE        LOCAL      299")] // a persistence template
