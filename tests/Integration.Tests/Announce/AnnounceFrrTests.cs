@@ -201,7 +201,13 @@ public sealed class AnnounceFrrTests : IDisposable
         Wait.Until(() => RouterHas(d1, d2), Bound, "resume on d1 to bring both back", Diagnostics);
 
         // d2's link cut at the router (a pulled cable: BGP's hold time is 9 s, BFD's detection 3 x 300 ms): the router's
-        // FRR says BFD took the session down. Link back: both again.
+        // FRR says BFD took the session down. Link back: both again. BFD can only notice what it watches: FRR may take a
+        // session that has just come up down once more as BGP re-registers it ("Cease/BFD Down" at start-up), so the
+        // cable is pulled once the router's session to d2 has been established with BFD up for a few seconds, as an
+        // operator would check before a drill.
+        var watched = "";
+        Wait.Until(() => BgpWithBfdUp(watched = router.Vtysh("show bgp neighbors " + d2.Address + " json"), d2.Address, TimeSpan.FromSeconds(3)),
+            Bound, "the router's session to d2 established, with BFD up, for 3 s", () => watched + Diagnostics());
         LanTopology.Ip(lan.Lan.Router, "link", "set", "p-d2", "down");
         Wait.Until(() => RouterHas(d1), Bound, "d2's link down to leave d1 alone", Diagnostics);
         var neighbor = "";
@@ -217,5 +223,18 @@ public sealed class AnnounceFrrTests : IDisposable
         daemon2.Terminate();
         Assert.True(daemon2.WaitForExit(Bound), "hadirector on d2 to stop: " + Diagnostics());
         Wait.Until(() => RouterNextHops().Count == 0, Bound, "d2's stop to remove the route", Diagnostics);
+    }
+
+    /// <summary>`show bgp neighbors ADDRESS json`: Established for at least <paramref name="stable"/>, its BFD status Up.</summary>
+    private static bool BgpWithBfdUp(string json, IPAddress neighbor, TimeSpan stable)
+    {
+        if (json.Length == 0 || System.Text.Json.Nodes.JsonNode.Parse(json)?[neighbor.ToString()] is not { } peer)
+        {
+            return false;
+        }
+
+        return (string?)peer["bgpState"] == "Established"
+            && (long?)peer["bgpTimerUpMsec"] >= (long)stable.TotalMilliseconds
+            && string.Equals((string?)peer["peerBfdInfo"]?["status"], "Up", StringComparison.OrdinalIgnoreCase);
     }
 }
