@@ -3,6 +3,7 @@ using HaDirector.Director.Configuration;
 using HaDirector.Director.Ipvs;
 using HaDirector.Director.Kernel;
 using HaDirector.Director.Tracking;
+using HaDirector.Linux.Netlink.Route;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -267,9 +268,22 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
                     Try(() => _kernel.Routes.Delete(vip.Address, before.Table, before.Protocol, LoopbackIndex()), $"withdrawing {vip.Address}");
                 }
 
+                // Local routes (localRoute) of removed VIPs go, and all of them when the next configuration makes VIPs local
+                // otherwise or with another protocol: the pass below puts back what it needs within the same lock.
+                var localGone = before.LocalRoute && (next.Announce is not { } after || !after.LocalRoute || after.Protocol != before.Protocol);
+                foreach (var vip in before.Vips.Where(v => before.LocalRoute && (localGone || !kept.Contains(v.Address))))
+                {
+                    Try(() => _kernel.Routes.Delete(vip.Address, RouteConstants.TableLocal, before.Protocol, LoopbackIndex(), local: true),
+                        $"removing {vip.Address}'s local route");
+                }
+
                 foreach (var vip in before.Vips.Where(v => !kept.Contains(v.Address)))
                 {
-                    Try(() => _kernel.Links.DeleteAddress(LoopbackIndex(), vip.Address, RouteTables.HostPrefix(vip.Address)), $"removing {vip.Address} from lo");
+                    if (!before.LocalRoute)
+                    {
+                        Try(() => _kernel.Links.DeleteAddress(LoopbackIndex(), vip.Address, RouteTables.HostPrefix(vip.Address)), $"removing {vip.Address} from lo");
+                    }
+
                     _decisions.Remove(vip.Address);
                     _metrics?.Remove(vip.Address);
                 }
@@ -382,13 +396,11 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
             var lo = LoopbackIndex();
             var onLo = _kernel.Links.ListAddresses(lo).Select(a => a.Address).ToHashSet();
             var routed = _kernel.Routes.List(announce.Table, announce.Protocol).Select(r => r.Destination).ToHashSet();
+            var local = _kernel.Routes.List(RouteConstants.TableLocal, announce.Protocol).Select(r => r.Destination).ToHashSet();
             foreach (var vip in announce.Vips)
             {
                 var decision = _policy.Decide(vip.Address, ConditionsOf(vip, trackers), _maintenance || _heldVips.Contains(vip.Address), _stopping);
-                if (!onLo.Contains(vip.Address) && _kernel.Links.AddAddress(lo, vip.Address, RouteTables.HostPrefix(vip.Address)))
-                {
-                    LogVipOnLoopback(_logger, vip.Address);
-                }
+                MakeLocal(vip.Address, announce, lo, onLo, local);
 
                 if (decision.Announce && !routed.Contains(vip.Address))
                 {
@@ -402,17 +414,51 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
                 Record(decision);
             }
 
-            // Our protocol in our table and no VIP of ours: left by an earlier configuration.
+            // Our protocol in our table and no VIP of ours: left by an earlier configuration. So is a local route of ours
+            // with VIPs on lo as addresses (localRoute turned off): the address made its own local route.
             foreach (var stale in routed.Where(r => !announce.Vips.Any(v => v.Address.Equals(r))))
             {
                 _kernel.Routes.Delete(stale, announce.Table, announce.Protocol, lo);
                 LogStaleRoute(_logger, stale, announce.Table);
+            }
+
+            foreach (var stale in local.Where(r => !announce.LocalRoute || !announce.Vips.Any(v => v.Address.Equals(r))))
+            {
+                _kernel.Routes.Delete(stale, RouteConstants.TableLocal, announce.Protocol, lo, local: true);
+                LogStaleRoute(_logger, stale, RouteConstants.TableLocal);
             }
         }, "announcing");
         if (ok && _lastError is not null)
         {
             LogRecovered(_logger);
             _lastError = null;
+        }
+    }
+
+    /// <summary>
+    /// The VIP an address of this director: on lo (the default), or with <c>localRoute</c> a local route of our protocol in
+    /// the local table and no address (an address on lo from before is moved: removed, then the route added at once).
+    /// </summary>
+    private void MakeLocal(IPAddress vip, AnnounceConfig announce, int lo, HashSet<IPAddress> onLo, HashSet<IPAddress> local)
+    {
+        if (!announce.LocalRoute)
+        {
+            if (!onLo.Contains(vip) && _kernel.Links.AddAddress(lo, vip, RouteTables.HostPrefix(vip)))
+            {
+                LogVipOnLoopback(_logger, vip);
+            }
+
+            return;
+        }
+
+        if (onLo.Contains(vip) && _kernel.Links.DeleteAddress(lo, vip, RouteTables.HostPrefix(vip)))
+        {
+            LogVipOffLoopback(_logger, vip);
+        }
+
+        if (!local.Contains(vip) && _kernel.Routes.Add(vip, RouteConstants.TableLocal, announce.Protocol, lo, local: true))
+        {
+            LogVipLocalRoute(_logger, vip, announce.Protocol);
         }
     }
 
@@ -517,6 +563,12 @@ public sealed partial class AnnounceService : IHostedService, IDisposable
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "added {Vip} to lo (announced VIPs live there, never answered for by ARP)")]
     private static partial void LogVipOnLoopback(ILogger logger, IPAddress vip);
+
+    [LoggerMessage(EventId = 2321, Level = LogLevel.Information, Message = "made {Vip} local by a route in the local table (proto {Protocol}, no address: announce.localRoute), never answered for by ARP")]
+    private static partial void LogVipLocalRoute(ILogger logger, IPAddress vip, byte protocol);
+
+    [LoggerMessage(EventId = 2322, Level = LogLevel.Information, Message = "removed {Vip} from lo: with announce.localRoute a local route makes it local instead")]
+    private static partial void LogVipOffLoopback(ILogger logger, IPAddress vip);
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "removed a route for {Destination} from table {Table} that no announced VIP has (an earlier configuration's)")]
     private static partial void LogStaleRoute(ILogger logger, IPAddress destination, uint table);

@@ -32,6 +32,14 @@ public sealed record AnnounceConfig
     /// </summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How each VIP is made an address of this director: false (the default), as an address on <c>lo</c>; true, as a
+    /// <c>local</c> route in the kernel's local table (tagged with <see cref="Protocol"/>) with no interface address. FRR
+    /// on the director needs true: zebra makes a connected route of every interface address, which wins over the VIP's
+    /// route imported from <see cref="Table"/>, so nothing would be exported (docs/scale-out.md, "FRR on a director").
+    /// </summary>
+    public bool LocalRoute { get; init; }
+
     public ValueList<AnnouncedVipConfig> Vips { get; init; } = [];
 
     /// <summary>The routing daemon whose sessions status shows; null: not shown.</summary>

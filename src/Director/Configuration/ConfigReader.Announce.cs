@@ -4,7 +4,7 @@ namespace HaDirector.Director.Configuration;
 
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] AnnounceKeys = ["table", "protocol", "holdDown", "stopGrace", "vips", "routingDaemon"];
+    private static readonly string[] AnnounceKeys = ["table", "protocol", "holdDown", "stopGrace", "localRoute", "vips", "routingDaemon"];
     private static readonly string[] AnnouncedVipKeys = ["address", "minHealthy", "track"];
     private static readonly string[] RoutingDaemonKeys = ["type", "socket", "interval", "timeout"];
     private static readonly YamlNames<RoutingDaemonType> RoutingDaemonTypes = new(("bird", RoutingDaemonType.Bird), ("frr", RoutingDaemonType.Frr));
@@ -30,6 +30,7 @@ internal sealed partial class ConfigReader
             Protocol = (byte)map.Read("protocol", ParseRouteProtocol, defaults.Protocol),
             HoldDown = map.Read("holdDown", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromHours(1)), defaults.HoldDown),
             StopGrace = map.Read("stopGrace", ScalarParsers.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(5)), defaults.StopGrace),
+            LocalRoute = map.Read("localRoute", ScalarParsers.Bool, defaults.LocalRoute),
             Vips = vips,
             RoutingDaemon = ReadRoutingDaemon(map),
         };

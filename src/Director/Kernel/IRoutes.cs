@@ -12,9 +12,13 @@ public interface IRoutes
     /// <summary>The routes of <paramref name="table"/> tagged with <paramref name="protocol"/>.</summary>
     IReadOnlyList<KernelRoute> List(uint table, byte protocol);
 
-    /// <summary>Adds a host route (/32 or /128) through <paramref name="outputInterface"/>. False: it was already there.</summary>
-    bool Add(IPAddress destination, uint table, byte protocol, int outputInterface);
+    /// <summary>
+    /// Adds a host route (/32 or /128) through <paramref name="outputInterface"/>. False: it was already there.
+    /// <paramref name="local"/>: a <c>local</c> route (scope host), which makes the destination an address of this host
+    /// without an interface address (announce.localRoute puts the VIP in the kernel's local table so).
+    /// </summary>
+    bool Add(IPAddress destination, uint table, byte protocol, int outputInterface, bool local = false);
 
-    /// <summary>False: it was not there.</summary>
-    bool Delete(IPAddress destination, uint table, byte protocol, int outputInterface);
+    /// <summary>False: it was not there. <paramref name="local"/>: as it was added.</summary>
+    bool Delete(IPAddress destination, uint table, byte protocol, int outputInterface, bool local = false);
 }

@@ -17,19 +17,19 @@ public sealed class RouteTables : IRoutes, IDisposable
         }
     }
 
-    public bool Add(IPAddress destination, uint table, byte protocol, int outputInterface)
+    public bool Add(IPAddress destination, uint table, byte protocol, int outputInterface, bool local = false)
     {
         lock (_gate)
         {
-            return Route.AddRoute(destination, HostPrefix(destination), table, protocol, outputInterface);
+            return Route.AddRoute(destination, HostPrefix(destination), table, protocol, outputInterface, local);
         }
     }
 
-    public bool Delete(IPAddress destination, uint table, byte protocol, int outputInterface)
+    public bool Delete(IPAddress destination, uint table, byte protocol, int outputInterface, bool local = false)
     {
         lock (_gate)
         {
-            return Route.DeleteRoute(destination, HostPrefix(destination), table, protocol, outputInterface);
+            return Route.DeleteRoute(destination, HostPrefix(destination), table, protocol, outputInterface, local);
         }
     }
 

@@ -276,6 +276,64 @@ public sealed class AnnounceServiceTests
         Assert.Equal(0, scrape.Value("hadirector_announce_state{vip=\"198.18.10.80\",state=\"announcing\"}"));
     }
 
+    private static readonly string LocalRouteYaml = Yaml.Replace("  stopGrace: 4s\n", "  stopGrace: 4s\n  localRoute: true\n");
+
+    [Fact]
+    public async Task Start_LocalRoute_VipMadeLocalByARouteNotAnAddress_WithdrawAndStopKeepIt()
+    {
+        await using var director = await StartedAsync(yaml: LocalRouteYaml);
+
+        // FRR's zebra would prefer a connected route of an address on lo to the announce table's: no address, a local route.
+        Assert.Equal(["198.18.10.80/32 proto 201 dev lo"], director.Kernel.RoutesIn(255));
+        Assert.DoesNotContain("198.18.10.80/32", director.Kernel.AddressesOf("lo"));
+        Assert.Equal([Route], director.Kernel.RoutesIn(200));
+        var effects = director.Kernel.Effects.ToList();
+        Assert.True(effects.IndexOf("route add local 198.18.10.80/32 table 255 proto 201 dev lo") < effects.IndexOf("route add 198.18.10.80/32 table 200 proto 201 dev lo"),
+            string.Join("\n", effects));
+
+        Assert.Equal(ExitCodes.Ok, (await Send(director, "failover")).ExitCode);
+        Assert.Empty(director.Kernel.RoutesIn(200));
+        Assert.Equal(["198.18.10.80/32 proto 201 dev lo"], director.Kernel.RoutesIn(255));
+        Assert.Equal(ExitCodes.Ok, (await Send(director, "resume")).ExitCode);
+
+        var stop = director.Announce.StopAsync(CancellationToken.None);
+        director.Time.Advance(TimeSpan.FromSeconds(4));
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(director.Kernel.RoutesIn(200));
+        Assert.Equal(["198.18.10.80/32 proto 201 dev lo"], director.Kernel.RoutesIn(255));
+    }
+
+    [Fact]
+    public async Task Reload_LocalRouteOnThenOff_MovesTheVipFromLoToALocalRouteAndBack()
+    {
+        await using var director = await StartedAsync(host: k => k.AddRouteExternally("198.18.10.1/32", 255, 2, "lo")); // the kernel's own
+
+        director.WriteConfig(LocalRouteYaml);
+        Assert.Equal(ExitCodes.Ok, (await Send(director, "reload")).ExitCode);
+        Assert.DoesNotContain("198.18.10.80/32", director.Kernel.AddressesOf("lo"));
+        Assert.Equal(["198.18.10.1/32 proto 2 dev lo", "198.18.10.80/32 proto 201 dev lo"], director.Kernel.RoutesIn(255).Order());
+        Assert.Equal([Route], director.Kernel.RoutesIn(200));
+
+        director.WriteConfig(Yaml);
+        Assert.Equal(ExitCodes.Ok, (await Send(director, "reload")).ExitCode);
+        Assert.Contains("198.18.10.80/32", director.Kernel.AddressesOf("lo"));
+        Assert.Equal(["198.18.10.1/32 proto 2 dev lo"], director.Kernel.RoutesIn(255));
+        Assert.Equal([Route], director.Kernel.RoutesIn(200));
+    }
+
+    [Fact]
+    public async Task Reload_LocalRouteVipRemoved_RemovesItsLocalRoute()
+    {
+        await using var director = await StartedAsync(yaml: LocalRouteYaml);
+        director.WriteConfig(LocalRouteYaml.Replace("vip: 198.18.10.80", "vip: 198.18.10.81").Replace("address: 198.18.10.80", "address: 198.18.10.81"));
+
+        Assert.Equal(ExitCodes.Ok, (await Send(director, "reload")).ExitCode);
+
+        Assert.Equal(["198.18.10.81/32 proto 201 dev lo"], director.Kernel.RoutesIn(255));
+        Assert.Equal(["198.18.10.81/32 proto 201 dev lo"], director.Kernel.RoutesIn(200));
+        Assert.DoesNotContain(director.Kernel.AddressesOf("lo"), a => a.StartsWith("198.18.10.", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Reload_VipRemoved_WithdrawsAndTakesItOffLo()
     {

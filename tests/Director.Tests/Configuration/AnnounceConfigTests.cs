@@ -15,6 +15,7 @@ public sealed class AnnounceConfigTests
           protocol: 201
           holdDown: 20s
           stopGrace: 5s
+          localRoute: true
           vips:
             - { address: 198.18.10.80, minHealthy: 2, track: [uplink] }
             - { address: 198.18.10.81 }
@@ -40,6 +41,7 @@ public sealed class AnnounceConfigTests
                 Protocol = 201,
                 HoldDown = TimeSpan.FromSeconds(20),
                 StopGrace = TimeSpan.FromSeconds(5),
+                LocalRoute = true,
                 Vips =
                 [
                     new AnnouncedVipConfig { Address = IPAddress.Parse("198.18.10.80"), MinHealthy = 2, Track = ["uplink"] },
@@ -58,6 +60,7 @@ public sealed class AnnounceConfigTests
         Assert.Empty(result.Errors);
         var announce = result.Config!.Announce!;
         Assert.Equal((AnnounceConfig.DefaultTable, AnnounceConfig.DefaultProtocol), (announce.Table, announce.Protocol));
+        Assert.False(announce.LocalRoute);
         Assert.Equal(1, announce.Vips[0].MinHealthy);
     }
 

@@ -20,15 +20,19 @@ public sealed partial class ScaleOutDocsTests
         [.. Block().Matches(Page).Where(m => m.Groups["lang"].Value == language).Select(m => m.Groups["body"].Value)];
 
     [Fact]
-    public void YamlExample_PassesTheLoaderAndAnnouncesWithMaglev()
+    public void YamlExamples_PassTheLoader_TheDirectorAnnouncesWithMaglev_TheFrrOneUsesLocalRoute()
     {
-        var yaml = Assert.Single(Blocks("yaml"));
+        var blocks = Blocks("yaml");
+        Assert.Equal(2, blocks.Count);
 
-        var result = ConfigLoader.LoadFromText(yaml, "scale-out.md");
+        var results = blocks.Select(b => ConfigLoader.LoadFromText(b, "scale-out.md")).ToList();
 
-        Assert.Empty(result.Errors);
-        Assert.NotNull(result.Config!.Announce);
-        Assert.All(result.Config.VirtualServers, v => Assert.Equal("mh", v.Scheduler));
+        Assert.All(results, r => Assert.Empty(r.Errors));
+        Assert.NotNull(results[0].Config!.Announce);
+        Assert.NotEmpty(results[0].Config!.VirtualServers);
+        Assert.All(results[0].Config!.VirtualServers, v => Assert.Equal("mh", v.Scheduler));
+        Assert.False(results[0].Config!.Announce!.LocalRoute);
+        Assert.True(results[1].Config!.Announce!.LocalRoute);
     }
 
     [Fact]

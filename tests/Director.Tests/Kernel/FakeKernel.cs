@@ -115,7 +115,7 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
         }
     }
 
-    bool IRoutes.Add(IPAddress destination, uint table, byte protocol, int outputInterface)
+    bool IRoutes.Add(IPAddress destination, uint table, byte protocol, int outputInterface, bool local)
     {
         lock (_gate)
         {
@@ -126,12 +126,12 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
             }
 
             _routes.Add(new KernelRoute(destination, prefix, table, protocol, outputInterface));
-            _effects.Add($"route add {destination}/{prefix} table {table} proto {protocol} dev {NameOf(outputInterface)}");
+            _effects.Add($"route add {(local ? "local " : "")}{destination}/{prefix} table {table} proto {protocol} dev {NameOf(outputInterface)}");
             return true;
         }
     }
 
-    bool IRoutes.Delete(IPAddress destination, uint table, byte protocol, int outputInterface)
+    bool IRoutes.Delete(IPAddress destination, uint table, byte protocol, int outputInterface, bool local)
     {
         lock (_gate)
         {

@@ -1,12 +1,15 @@
 using System.Globalization;
+using HaDirector.Integration.Tests.Announce;
 
 namespace HaDirector.KernelTests.Director;
 
 /// <summary>
 /// Announced VIPs through a real routing daemon (docs/scale-out.md): hadirector in announce mode and BIRD 2 on a
-/// director, BIRD on the router; the router learns the VIP over BGP with the director as next hop, forwards a request
-/// through it to a real server, and loses the route on failover, on health (fewer real servers than minHealthy) and on
-/// stop. One test, one cluster: every BIRD and .NET start costs seconds under TCG.
+/// director, or FRR 8.4 running the page's "FRR on a director" example with <c>localRoute</c>; BIRD on the router. The
+/// router learns the VIP over BGP with the director as next hop, forwards a request through it to a real server (with
+/// <c>localRoute</c> the VIP is local by a route, no address, and IPVS serves it all the same), and loses the route on
+/// failover, on health (fewer real servers than minHealthy) and on stop. One cluster a test: every routing daemon
+/// and .NET start costs seconds under TCG.
 /// </summary>
 [Trait(KernelVm.Trait, KernelVm.TraitValue)]
 public sealed class AnnounceBgpTests : IDisposable
@@ -15,6 +18,7 @@ public sealed class AnnounceBgpTests : IDisposable
     private readonly LvsDrCluster _cluster;
     private readonly string _dir;
     private readonly List<ManagedProcess> _birds = [];
+    private FrrDaemons? _frr;
 
     public AnnounceBgpTests()
     {
@@ -33,6 +37,8 @@ public sealed class AnnounceBgpTests : IDisposable
         {
             bird.Dispose();
         }
+
+        _frr?.Dispose();
 
         _cluster.Dispose();
         Directory.Delete(_dir, recursive: true);
@@ -60,10 +66,12 @@ public sealed class AnnounceBgpTests : IDisposable
     private string Diagnostics() =>
         _cluster.Diagnostics() + Environment.NewLine + string.Join(Environment.NewLine, _birds.Select(b => b.Output))
         + Environment.NewLine + "router: " + RouterRoute()
-        + Environment.NewLine + "table 200: " + Shell.Run("ip", "-n", Lb1.Namespace, "route", "show", "table", "200").Stdout;
+        + Environment.NewLine + "table 200: " + Shell.Run("ip", "-n", Lb1.Namespace, "route", "show", "table", "200").Stdout
+        + (_frr?.Diagnostics() ?? "");
 
-    private string Yaml() => string.Create(CultureInfo.InvariantCulture, $$"""
+    private string Yaml(bool localRoute = false) => string.Create(CultureInfo.InvariantCulture, $$"""
         announce:
+          localRoute: {{(localRoute ? "true" : "false")}}
           holdDown: 2s
           stopGrace: 1s
           vips:
@@ -82,10 +90,7 @@ public sealed class AnnounceBgpTests : IDisposable
         control: { socket: $DIR/control.sock }
         """);
 
-    [Fact]
-    public void Announce_RouterLearnsTheVipViaTheDirector_AndLosesItOnFailoverHealthAndStop()
-    {
-        StartBird("router", _cluster.Lan.Router, $$"""
+    private void StartRoutersBird() => StartBird("router", _cluster.Lan.Router, $$"""
             router id {{LanTopology.RouterAddress}};
             protocol device { }
             protocol kernel { ipv4 { import none; export all; }; }
@@ -96,6 +101,11 @@ public sealed class AnnounceBgpTests : IDisposable
               ipv4 { import all; export none; };
             }
             """);
+
+    [Fact]
+    public void Announce_RouterLearnsTheVipViaTheDirector_AndLosesItOnFailoverHealthAndStop()
+    {
+        StartRoutersBird();
         StartBird("lb1", Lb1.Namespace, $$"""
             router id {{Lb1.Address}};
             protocol device { }
@@ -114,6 +124,30 @@ public sealed class AnnounceBgpTests : IDisposable
             """);
         var lb1 = _cluster.StartDirector("lb1", Yaml());
 
+        LearnedForwardedAndWithdrawn(lb1);
+        Assert.Contains(LvsDrCluster.Vip + "/32", Shell.Check("ip", "-n", Lb1.Namespace, "addr", "show", "dev", "lo"));
+    }
+
+    [Fact]
+    public void Announce_FrrDirectorWithLocalRoute_RouterLearnsTheVipAndLosesItOnFailoverHealthAndStop()
+    {
+        StartRoutersBird();
+        // docs/scale-out.md's FRR director with this LAN's addresses; its prefix list names the VIPs' /24 (here the LAN's),
+        // and BFD at 1 s: the router runs none here, and 100 ms flaps under TCG.
+        _frr = new FrrDaemons("lb1", Lb1.Namespace, _dir,
+            ScaleOutExamples.FrrDirector(Lb1.Address, 64601, LanTopology.RouterAddress, 1000, vipPrefix: "198.18.0.0/24"));
+        var lb1 = _cluster.StartDirector("lb1", Yaml(localRoute: true));
+
+        Wait.Until(() => Shell.Check("ip", "-n", Lb1.Namespace, "route", "show", "table", "local", "proto", "201").Contains("local " + LvsDrCluster.Vip + " dev lo", StringComparison.Ordinal),
+            Bound, "hadirector to make the VIP local by a route", Diagnostics);
+        Assert.DoesNotContain(LvsDrCluster.Vip + "/32", Shell.Check("ip", "-n", Lb1.Namespace, "addr", "show", "dev", "lo"));
+
+        LearnedForwardedAndWithdrawn(lb1);
+    }
+
+    /// <summary>The router learns the VIP, a GET goes through lb1's IPVS; failover, a real server down and stop withdraw it.</summary>
+    private void LearnedForwardedAndWithdrawn(DirectorProcess lb1)
+    {
         Wait.Until(Learned, Bound, "the router to learn the VIP via lb1", Diagnostics);
         Assert.Contains("198.18.0.100 dev lo proto 201 scope link", Shell.Check("ip", "-n", Lb1.Namespace, "route", "show", "table", "200"));
         // The scheduler flags went over netlink as IP_VS_SVC_F_SCHED_MH_FALLBACK | _MH_PORT: ipvsadm names them.

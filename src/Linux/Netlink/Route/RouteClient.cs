@@ -116,11 +116,11 @@ public sealed class RouteClient : IDisposable
     }
 
     /// <summary>Adds a host route (see <see cref="RouteCodec.WriteAddRoute"/>). False if it was already there (EEXIST).</summary>
-    public bool AddRoute(IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface)
+    public bool AddRoute(IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface, bool local = false)
     {
         try
         {
-            Run(w => RouteCodec.WriteAddRoute(w, destination, prefixLength, table, protocol, outputInterface),
+            Run(w => RouteCodec.WriteAddRoute(w, destination, prefixLength, table, protocol, outputInterface, local),
                 $"RTM_NEWROUTE {destination}/{prefixLength} table {table} proto {protocol}");
             return true;
         }
@@ -131,11 +131,11 @@ public sealed class RouteClient : IDisposable
     }
 
     /// <summary>Deletes the route. False if it was not there (ESRCH).</summary>
-    public bool DeleteRoute(IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface)
+    public bool DeleteRoute(IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface, bool local = false)
     {
         try
         {
-            Run(w => RouteCodec.WriteDeleteRoute(w, destination, prefixLength, table, protocol, outputInterface),
+            Run(w => RouteCodec.WriteDeleteRoute(w, destination, prefixLength, table, protocol, outputInterface, local),
                 $"RTM_DELROUTE {destination}/{prefixLength} table {table} proto {protocol}");
             return true;
         }

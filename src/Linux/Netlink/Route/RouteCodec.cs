@@ -128,16 +128,22 @@ public static class RouteCodec
     /// proto P</c> sends (unicast, scope link, RTA_TABLE for tables of 256 and up). NLM_F_CREATE|NLM_F_EXCL: a route
     /// already there fails with EEXIST instead of being replaced.
     /// </summary>
-    public static void WriteAddRoute(NetlinkWriter writer, IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface)
+    /// <param name="local">A <c>local</c> route (RTN_LOCAL, scope host): the destination becomes an address of this host
+    /// (`ip route add local ...`) without being an interface's address.</param>
+    public static void WriteAddRoute(NetlinkWriter writer, IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface,
+        bool local = false)
     {
         WriteRouteRequest(writer, RouteConstants.NewRoute, NetlinkFlags.Request | NetlinkFlags.Ack | NetlinkFlags.Create | NetlinkFlags.Excl,
-            destination, prefixLength, table, protocol, outputInterface);
+            destination, prefixLength, table, protocol, outputInterface, local);
     }
 
     /// <summary>RTM_DELROUTE for the route <see cref="WriteAddRoute"/> made (the kernel matches table, protocol and destination).</summary>
-    public static void WriteDeleteRoute(NetlinkWriter writer, IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface)
+    /// <remarks>The kernel matches the type and scope too: a local route is deleted with <paramref name="local"/> set.</remarks>
+    public static void WriteDeleteRoute(NetlinkWriter writer, IPAddress destination, int prefixLength, uint table, byte protocol, int outputInterface,
+        bool local = false)
     {
-        WriteRouteRequest(writer, RouteConstants.DelRoute, NetlinkFlags.Request | NetlinkFlags.Ack, destination, prefixLength, table, protocol, outputInterface);
+        WriteRouteRequest(writer, RouteConstants.DelRoute, NetlinkFlags.Request | NetlinkFlags.Ack, destination, prefixLength, table, protocol,
+            outputInterface, local);
     }
 
     /// <summary>RTM_GETROUTE dump of one family's routes (all tables: the reader filters).</summary>
@@ -176,7 +182,7 @@ public static class RouteCodec
     }
 
     private static void WriteRouteRequest(NetlinkWriter writer, ushort type, ushort flags, IPAddress destination, int prefixLength, uint table,
-        byte protocol, int outputInterface)
+        byte protocol, int outputInterface, bool local)
     {
         var isV6 = destination.AddressFamily == AddressFamily.InterNetworkV6;
         ArgumentOutOfRangeException.ThrowIfNegative(prefixLength);
@@ -186,7 +192,8 @@ public static class RouteCodec
         var start = writer.BeginMessage(type, flags);
         var family = (byte)(isV6 ? LinuxConstants.AfInet6 : LinuxConstants.AfInet);
         var shortTable = table < 256 ? (byte)table : RouteConstants.TableUnspec;
-        new RouteMessage(family, (byte)prefixLength, shortTable, protocol, RouteConstants.ScopeLink, RouteConstants.RouteTypeUnicast)
+        new RouteMessage(family, (byte)prefixLength, shortTable, protocol, local ? RouteConstants.ScopeHost : RouteConstants.ScopeLink,
+                local ? RouteConstants.RouteTypeLocal : RouteConstants.RouteTypeUnicast)
             .Write(writer.WriteFixed(RouteMessage.Size));
         writer.WriteU32(RouteConstants.RouteAttrTable, table);
         writer.WriteAddress(RouteConstants.RouteAttrDestination, destination);

@@ -19,9 +19,12 @@ public static class RouteConstants
     public const ushort RouteAttrOutputInterface = 4;
     public const ushort RouteAttrTable = 15;
 
-    // RTN_UNICAST, RT_SCOPE_LINK, RT_TABLE_UNSPEC (rtnetlink.h)
+    // RTN_UNICAST, RTN_LOCAL, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_TABLE_UNSPEC, RT_TABLE_LOCAL (rtnetlink.h)
     public const byte RouteTypeUnicast = 1;
+    public const byte RouteTypeLocal = 2;
     public const byte ScopeLink = 253;
+    public const byte ScopeHost = 254;
+    public const uint TableLocal = 255;
     public const byte TableUnspec = 0;
 
     // enum rtnetlink_groups; the legacy bind() mask RTMGRP_LINK is 1 << (RTNLGRP_LINK - 1)
