@@ -326,9 +326,12 @@ class Lab:
             syns = [(t, w) for t, fl, w in pkts if fl == "S"]
             if not syns or syns[0][0] > t1:
                 continue
+            ack = next(((t, w) for t, fl, w in pkts if fl != "S" and t > syns[0][0]), None)
+            if ack:
+                # A SYN after the handshake's ACK is a new connection on a reused client port, not a retransmission.
+                syns = [(t, w) for t, w in syns if t < ack[0]]
             if len(syns) < 2 and port not in failed:
                 continue
-            ack = next(((t, w) for t, fl, w in pkts if fl != "S" and t > syns[0][0]), None)
             lo, hi = syns[0][0] - 1.5, (ack or syns[-1])[0] + 0.5
             out.append({
                 "port": port, "syns": len(syns), "failed": port in failed,
