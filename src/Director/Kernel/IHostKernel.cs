@@ -1,5 +1,6 @@
 using System.Net;
 using HaDirector.Linux.IpvsSync;
+using HaDirector.Linux.Netlink.Ipvs;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Transport;
 
@@ -49,7 +50,7 @@ public interface IHostKernel
     /// The entries of the kernel's IPVS connection table that <paramref name="keep"/> (protocol, state, origin LOCAL:
     /// judged before the line is parsed further) and then <paramref name="wanted"/> keep; none without ip_vs.
     /// </summary>
-    IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<HaDirector.Linux.Netlink.Ipvs.IpvsProtocol, ushort, bool, bool> keep, Func<IpvsConnection, bool> wanted);
+    IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<IpvsProtocol, ushort, bool, bool> keep, Func<IpvsConnection, bool> wanted);
 
     /// <summary>Sends connection-sync datagrams to the sync daemons' group on <paramref name="interfaceName"/>, as the kernel's master daemon does.</summary>
     void SendIpvsSync(string interfaceName, IReadOnlyList<byte[]> datagrams);

@@ -11,6 +11,10 @@ namespace HaDirector.Linux.IpvsSync;
 /// </summary>
 public static class IpvsSyncSender
 {
+    /// <summary>
+    /// The group the kernel's daemons use when started without one, as SyncDaemonController starts them. An IPv4
+    /// group for every family: protocol v1 carries IPv6 connections inside these datagrams.
+    /// </summary>
     public static readonly IPEndPoint DefaultGroup = new(IPAddress.Parse("224.0.0.81"), 8848);
 
     private const int SoBindToDevice = 25;

@@ -7,6 +7,7 @@ using HaDirector.Director.Kernel;
 using HaDirector.Director.Tests.Ipvs;
 using HaDirector.Linux.Interop;
 using HaDirector.Linux.IpvsSync;
+using HaDirector.Linux.Netlink.Ipvs;
 using HaDirector.Linux.Netlink.Route;
 using HaDirector.Vrrp.Arp;
 using HaDirector.Vrrp.Transport;
@@ -379,7 +380,7 @@ internal sealed class FakeKernel : IHostKernel, ILinks, ISysctls, IKernelModules
     /// <summary>Every batch of sync datagrams sent, with its interface.</summary>
     public List<(string Interface, IReadOnlyList<byte[]> Datagrams)> SyncSent { get; } = [];
 
-    public IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<HaDirector.Linux.Netlink.Ipvs.IpvsProtocol, ushort, bool, bool> keep, Func<IpvsConnection, bool> wanted)
+    public IReadOnlyList<IpvsConnection> ReadIpvsConnections(Func<IpvsProtocol, ushort, bool, bool> keep, Func<IpvsConnection, bool> wanted)
     {
         lock (_gate)
         {
