@@ -29,7 +29,14 @@ public static class CheckConfigCommand
                 return ExitCodes.ConfigInvalid;
             }
 
-            if (!parse.GetValue(offline))
+            if (parse.GetValue(offline))
+            {
+                foreach (var warning in ConfigAdvice.For(result.Config!, result.Sources))
+                {
+                    Console.Error.WriteLine($"warning: {warning}");
+                }
+            }
+            else
             {
                 using var links = new RouteLinks();
                 // The daemon already running this file holds metrics.listen: that is no error of the file.

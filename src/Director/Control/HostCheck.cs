@@ -11,7 +11,7 @@ namespace HaDirector.Director.Control;
 /// <summary>
 /// What a configuration needs from this host, checked before anything is touched: the interfaces exist and have an
 /// address to advertise from, no VIP is an address the interface already has as its own, and the metrics address
-/// can be bound. Errors and warnings name the key and line like the file's own errors. <c>run</c> and
+/// can be bound; with them, the file's <see cref="ConfigAdvice"/>. Errors and warnings name the key and line like the file's own errors. <c>run</c> and
 /// <c>reload</c> refuse on errors; <c>check-config</c> reports them unless <c>--offline</c>.
 /// </summary>
 public static class HostCheck
@@ -21,7 +21,7 @@ public static class HostCheck
     public static HostCheckResult Run(DirectorConfig config, ConfigSourceMap sources, ILinks links, DirectorConfig? running, bool bindMetrics)
     {
         var errors = new List<ConfigError>();
-        var warnings = new List<ConfigError>();
+        var warnings = new List<ConfigError>(ConfigAdvice.For(config, sources));
         // Address and prefix only: a reload may give a held address another dev or label.
         var ours = (running?.Vrrp.Instances ?? []).SelectMany(i => i.HeldAddresses).Select(v => new VirtualAddress(v.Address, v.PrefixLength)).ToHashSet();
         var vips = config.Vrrp.Instances.SelectMany(i => i.HeldAddresses).Select(v => v.Address)

@@ -125,4 +125,16 @@ public sealed class HostCheckTests
         var error = Assert.Single(HostCheck.Run(loaded.Config!, loaded.Sources, kernel.Links, running: null, bindMetrics: false).Errors);
         Assert.Contains("its advert is 64 bytes (IPv4 header 20 + VRRP message 16 for 2 addresses + HMAC trailer 28), more than eth0's MTU of 60", error.ToString());
     }
+
+    [Fact]
+    public void Run_AnnouncedMhServiceRemovingFailedServers_WarnsWithTheFilesAdvice()
+    {
+        // run, reload and check-config print the host check's warnings: the file's advice must be among them.
+        var result = Check("announce:\n  vips: [{ address: 198.18.10.80 }]\nvirtualServers:\n  - { name: web, vip: 198.18.10.80, port: 80, scheduler: mh, realServers: [{ address: 198.18.20.1 }] }\n");
+
+        Assert.Empty(result.Errors);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("virtualServers[0].healthCheck.onFailure", warning.FieldPath);
+        Assert.Contains("Use onFailure: inhibit with schedulerFlags: [mh-fallback]", warning.Message, StringComparison.Ordinal);
+    }
 }

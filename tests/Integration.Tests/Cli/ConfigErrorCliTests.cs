@@ -54,6 +54,29 @@ public sealed class ConfigErrorCliTests : IDisposable
     }
 
     [Fact]
+    public void CheckConfigOffline_ValidFileWithAdvice_PrintsTheWarningWithItsLineAndIsOk()
+    {
+        var path = Write("ecmp.yaml", """
+            announce:
+              vips: [{ address: 198.18.10.80 }]
+            virtualServers:
+              - name: web
+                vip: 198.18.10.80
+                port: 80
+                scheduler: mh
+                realServers:
+                  - { address: 198.18.20.1, onFailure: remove }
+            """);
+
+        var result = Shell.Run(Binary.Path, "check-config", "--offline", "--config", path);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith($"warning: {path}:9:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("virtualServers[0].realServers[0].onFailure: 198.18.10.80 is announced", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal($"{path}: OK (0 VRRP instance(s), 1 virtual server(s))", result.Stdout.Trim());
+    }
+
+    [Fact]
     public void Run_BrokenFile_ExitsNonZeroWithTheSameList()
     {
         var path = Write("broken.yaml", Broken);
