@@ -847,12 +847,14 @@ class Lab:
             if k in self.figures:
                 say(f"   health_{fam}: rs1 removed {self.figures[k]} s after its HTTP died, back "
                     f"{self.figures.get(k.replace('removal', 'return'), '?')} s after it restarted")
+        # The ECMP lab (ecmp.py) shares this summary and its "kill9"/"failover" keys, but runs no VRRP: no --advert.
+        setting = ", ".join(([f"VRRPv3 {self.a.advert}"] if hasattr(self.a, "advert") else []) + (["TCG VM"] if IN_VM else []))
         for k in ("kill9", "kill9_ipv6", "failover", "failover_ipv6", "resume", "resume_ipv6"):
             if k in self.figures:
                 f = self.figures[k]
                 say(f"   {k if k.endswith('_ipv6') else k + '_ipv4'}: longest gap {f['gap_s']} s, {f['failed']} failed of "
                     f"{f['requests']} requests, {f.get('syn_retransmissions', '?')} SYN retransmitted "
-                    f"(VRRPv3 {self.a.advert}{', TCG VM' if IN_VM else ''})")
+                    f"({setting})")
         self.figures["total_s"] = round(took, 1)
 
     def save(self):
