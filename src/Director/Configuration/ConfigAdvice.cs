@@ -40,19 +40,8 @@ public static class ConfigAdvice
             var why = $"{vip} is announced, and onFailure: remove takes a failed real server out of this director's Maglev table; when it comes back "
                 + "it is added at the head of the list, so this director and the others map some flows to different real servers until all have seen "
                 + $"the same change, and connections the router moves between them are reset. Use onFailure: inhibit with schedulerFlags: [mh-fallback] on {path}";
-            var service = false;
-            for (var k = 0; k < server.RealServers.Count; k++)
+            foreach (var at in FailureActionSites.Of(server, path, FailureAction.Remove))
             {
-                var own = server.RealServers[k].OnFailure;
-                if ((own ?? server.HealthCheck.OnFailure) != FailureAction.Remove || (own is null && service))
-                {
-                    continue;
-                }
-
-                service |= own is null;
-                var at = own is null
-                    ? FieldPath.Child(FieldPath.Child(path, "healthCheck"), "onFailure")
-                    : FieldPath.Child(FieldPath.Item(FieldPath.Child(path, "realServers"), k), "onFailure");
                 warnings.Add(sources.ErrorAt(at, why));
             }
         }

@@ -43,23 +43,12 @@ internal sealed partial class ConfigValidator
         const string Why = "onFailure: inhibit sets a failed real server's weight to 0, and mh keeps its slots in the Maglev table: "
             + "without the mh-fallback flag IPVS schedules nothing for them and new connections that hash to that server are refused. ";
         var fix = $"Add schedulerFlags: [mh-fallback] to {path}, or use onFailure: remove";
-        var reportedService = false;
-        for (var k = 0; k < server.RealServers.Count; k++)
+        foreach (var at in FailureActionSites.Of(server, path, FailureAction.Inhibit))
         {
-            var own = server.RealServers[k].OnFailure;
-            if ((own ?? server.HealthCheck.OnFailure) != FailureAction.Inhibit)
+            if (Usable(at))
             {
-                continue;
+                diagnostics.Report(at, Why + fix);
             }
-
-            var at = own is null ? FieldPath.Child(FieldPath.Child(path, "healthCheck"), "onFailure") : FieldPath.Child(FieldPath.Item(FieldPath.Child(path, "realServers"), k), "onFailure");
-            if (!Usable(at) || (own is null && reportedService))
-            {
-                continue;
-            }
-
-            reportedService |= own is null;
-            diagnostics.Report(at, Why + fix);
         }
     }
 }
